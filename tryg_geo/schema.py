@@ -1,0 +1,61 @@
+"""What the store holds: one table per data kind, with fixed column names.
+
+Every loader produces exactly these columns; every reader of the store may rely on them.
+Geometries are stored in EPSG:25832 (ETRS89 / UTM 32N), times as naive local time in
+Europe/Copenhagen.
+"""
+
+from __future__ import annotations
+
+STORE_CRS = "EPSG:25832"
+LOCAL_TZ = "Europe/Copenhagen"
+
+KINDS: tuple[str, ...] = ("districts", "incidents", "measurements", "places")
+GEO_KINDS: frozenset[str] = frozenset({"districts", "places"})
+
+#: Danish names of the kinds, for messages and the dashboard.
+KIND_LABELS: dict[str, str] = {
+    "districts": "områder",
+    "incidents": "hændelser",
+    "measurements": "målinger",
+    "places": "steder",
+}
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    # district_id: str, name: str, population: Int64 (nullable), geometry: MultiPolygon
+    "districts": ("district_id", "name", "population", "geometry"),
+    # time: datetime64 naive local; category: category; x/y: float64 EPSG:25832;
+    # district_id: category, <NA> when outside every district; cell_100m: category
+    # ("100m_<N/100>_<E/100>"); hour: int8 0-23; weekday: int8 0=Monday .. 6=Sunday;
+    # source/initiative: category, may be <NA>.
+    "incidents": (
+        "incident_id",
+        "time",
+        "category",
+        "x",
+        "y",
+        "district_id",
+        "cell_100m",
+        "hour",
+        "weekday",
+        "source",
+        "initiative",
+    ),
+    # area_id: str (district id, place id or "kommune"); period: normalised "2024",
+    # "2024-Q3" or "2024-05"; period_start/period_end: datetime64 (end exclusive);
+    # indicator: str; value: float64 (shares as 0-1); n: Int64 (nullable)
+    "measurements": (
+        "area_id",
+        "period",
+        "period_start",
+        "period_end",
+        "indicator",
+        "value",
+        "n",
+    ),
+    # place_id: str, name: str, kind: str (torv, plads, park, havnefront, nattelivszone, ...)
+    "places": ("place_id", "name", "kind", "geometry"),
+}
+
+#: Columns of every rejected-rows table.
+REJECTED_COLUMNS: tuple[str, ...] = ("row", "column", "value", "reason", "message")

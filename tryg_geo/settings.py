@@ -1,0 +1,98 @@
+"""Settings registry: every knob declared once, as data, with help text.
+
+A setting is read from the environment variable named in its declaration, then from
+``settings.toml`` in the data folder, then falls back to its default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+    kind: type = str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("data_dir", "TRYG_DATA_DIR", "data", "Folder where imported and demo data live."),
+        Setting(
+            "basemap",
+            "TRYG_BASEMAP",
+            "osm",
+            "Background map: 'osm' (OpenStreetMap), 'none' for closed networks, "
+            "or an XYZ URL such as https://kort.example.dk/{z}/{x}/{y}.png.",
+        ),
+        Setting(
+            "min_count",
+            "TRYG_MIN_COUNT",
+            5,
+            "Counts below this are shown as '<5' and never exported (discretion rule).",
+            int,
+        ),
+        Setting(
+            "min_respondents",
+            "TRYG_MIN_RESPONDENTS",
+            30,
+            "Survey shares with fewer respondents than this are flagged as uncertain.",
+            int,
+        ),
+        Setting(
+            "upload_limit_mb",
+            "TRYG_UPLOAD_LIMIT_MB",
+            200,
+            "Largest file (MB) accepted for import; zip archives may unpack to 4x this.",
+            int,
+        ),
+    )
+}
+
+
+def data_dir() -> Path:
+    """The data folder: ``TRYG_DATA_DIR`` or ``data/`` in the working directory."""
+    return Path(os.environ.get("TRYG_DATA_DIR") or SETTINGS["data_dir"].default)
+
+
+def get(name: str) -> Any:
+    """Return the value of setting ``name``, converted to its declared type.
+
+    Raises
+    ------
+    UsageError
+        When ``name`` is not a declared setting or its value cannot be converted.
+    """
+    if name not in SETTINGS:
+        raise UsageError(f"Ukendt indstilling {name!r}; tilladte: {', '.join(SETTINGS)}.")
+    setting = SETTINGS[name]
+    raw = os.environ.get(setting.env)
+    if raw is None:
+        raw = _settings_file().get(name, setting.default)
+    try:
+        return setting.kind(raw)
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"Indstillingen {setting.env}={raw!r} skal være et {setting.kind.__name__}: "
+            f"{setting.help}"
+        ) from None
+
+
+def _settings_file() -> dict[str, Any]:
+    path = data_dir() / "settings.toml"
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Indstillingsfilen {path} kan ikke læses: {exc}") from None
