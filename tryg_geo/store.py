@@ -36,7 +36,11 @@ from .errors import StoreError, UsageError
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
-_VERSIONED_FILES = ((".parquet", "current.parquet"), (".csv", "rejected.csv"), (".json", "meta.json"))
+_VERSIONED_FILES = (
+    (".parquet", "current.parquet"),
+    (".csv", "rejected.csv"),
+    (".json", "meta.json"),
+)
 
 
 def check_kind(kind: str) -> str:
@@ -92,7 +96,10 @@ class Store:
         return any(self.meta(k).get("demo") for k in KINDS if self.has(k))
 
     def status(self) -> dict[str, Any]:
-        return {"data_dir": str(self.root), "kinds": {k: self.meta(k) for k in KINDS if self.has(k)}}
+        return {
+            "data_dir": str(self.root),
+            "kinds": {k: self.meta(k) for k in KINDS if self.has(k)},
+        }
 
     def versions(self, kind: str) -> list[Path]:
         """Earlier versions of ``kind`` that :meth:`rollback` can restore, oldest first."""
@@ -147,7 +154,9 @@ class Store:
         with self.lock():
             candidates = self.versions(kind)
             if not candidates:
-                raise StoreError(f"Der er ingen tidligere version af {KIND_LABELS[kind]} at gå tilbage til.")
+                raise StoreError(
+                    f"Der er ingen tidligere version af {KIND_LABELS[kind]} at gå tilbage til."
+                )
             stem = candidates[-1].name.removesuffix(".parquet")
             aside = f"{_stamp()}.rolled-back"
             for suffix, name in _VERSIONED_FILES:
@@ -159,7 +168,13 @@ class Store:
             meta = self.meta(kind)
             meta["version"] = _stamp()  # a new version, so caches refresh
             _write_json(folder / "meta.json", meta)
-            self._log({"kind": kind, "rollback_to": stem, "at": datetime.now().isoformat(timespec="seconds")})
+            self._log(
+                {
+                    "kind": kind,
+                    "rollback_to": stem,
+                    "at": datetime.now().isoformat(timespec="seconds"),
+                }
+            )
         return meta
 
     @contextmanager
