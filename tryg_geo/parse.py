@@ -17,14 +17,20 @@ from .schema import LOCAL_TZ
 #: reason code -> Danish explanation, for messages and the README.
 REASONS: dict[str, str] = {
     "missing_value": "feltet er tomt",
-    "not_a_number": "er ikke et tal",
-    "not_finite": "er ikke et endeligt tal (NaN eller uendelig)",
-    "unparseable_date": "er ikke en dato i et kendt format",
-    "impossible_date": "er en dato der ikke findes",
-    "future_date": "ligger i fremtiden",
-    "too_old_date": "ligger før 1990",
-    "unparseable_period": "er ikke en periode som 2024, 2024-Q3 eller 2024-05",
+    "not_a_number": "værdien er ikke et tal",
+    "not_finite": "værdien er ikke et endeligt tal (NaN eller uendelig)",
+    "unparseable_date": "værdien er ikke en dato i et kendt format",
+    "impossible_date": "datoen findes ikke i kalenderen",
+    "future_date": "datoen ligger i fremtiden",
+    "too_old_date": "datoen ligger før 1990",
+    "unparseable_period": "værdien er ikke en periode som 2024, 2024-Q3 eller 2024-05",
 }
+
+
+def explain(reason: str, expected: str) -> str:
+    """A rejection message: what is wrong with the value and what was expected."""
+    text = REASONS.get(reason, reason)
+    return f"{text[0].upper()}{text[1:]}; forventet {expected}."
 
 # Formats tried for a date(time) column, Danish day-first forms before others.
 DATETIME_FORMATS: tuple[str, ...] = (

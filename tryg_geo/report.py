@@ -119,3 +119,27 @@ class LoadResult:
             "warnings": list(self.warnings),
             "rejected_reasons": {str(k): int(v) for k, v in dict(reasons).items()},
         }
+
+
+def reject_where(
+    rejections: Rejections,
+    mask: np.ndarray,
+    *,
+    rows: pd.Series,
+    column: str | None,
+    values: pd.Series | np.ndarray,
+    reason: str,
+    message: str,
+) -> None:
+    """Reject every row where ``mask`` is true, with one reason and message for all of them."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(positions) == 0:
+        return
+    rejections.add(
+        positions,
+        rows=np.asarray(rows)[positions],
+        column=column or "",
+        values=np.asarray(values, dtype=object)[positions],
+        reason=reason,
+        message=message,
+    )
