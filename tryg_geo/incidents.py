@@ -83,13 +83,12 @@ def load_incidents(
     )
     enriched = enrich_incidents(frame, districts)
     warnings = table.notes + notes + _district_warnings(enriched, districts)
-    rejected = pd.concat([rejections.frame(), _bad_rows(table)], ignore_index=True)
     result = LoadResult(
         kind="incidents",
         file=path.name,
         frame=enriched,
-        rejected=rejected.sort_values("row", kind="stable").reset_index(drop=True),
-        rows_read=len(table.frame) + len(_bad_rows(table)),
+        rejected=table.with_bad_rows(rejections.frame()),
+        rows_read=table.rows_read,
         duplicates=int(duplicates.sum()),
         outside_districts=outside_count(enriched),
         warnings=warnings,
@@ -370,12 +369,6 @@ def _optional(table: Table, found: dict, role: str) -> np.ndarray:
         return np.full(len(table.frame), None, dtype=object)
     text = table.frame[column].str.strip()
     return text.where(text != "", None).to_numpy(dtype=object)
-
-
-def _bad_rows(table: Table) -> pd.DataFrame:
-    if table.bad_rows is None:
-        return pd.DataFrame(columns=["row", "column", "value", "reason", "message"])
-    return table.bad_rows
 
 
 def _district_warnings(enriched: pd.DataFrame, districts: gpd.GeoDataFrame | None) -> list[str]:

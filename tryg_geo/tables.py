@@ -32,6 +32,16 @@ class Table:
     notes: list[str] = field(default_factory=list)
     bad_rows: pd.DataFrame | None = None  # rows whose field count did not match the header
 
+    def with_bad_rows(self, rejected: pd.DataFrame) -> pd.DataFrame:
+        """``rejected`` plus the rows that could not even be split into fields, by row number."""
+        parts = [rejected] if self.bad_rows is None else [rejected, self.bad_rows]
+        out = pd.concat(parts, ignore_index=True)
+        return out.sort_values("row", kind="stable").reset_index(drop=True)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + (0 if self.bad_rows is None else len(self.bad_rows))
+
 
 def is_table_file(path: Path) -> bool:
     return path.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES

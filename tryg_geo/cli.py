@@ -1,0 +1,198 @@
+"""The command line: ``python -m tryg_geo import|status|demo|rollback``.
+
+Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
+be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
+(set ``TRYG_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from .columns import OPTION
+from .errors import TrygGeoError, UsageError
+from .schema import KIND_LABELS, KINDS
+
+COLUMN_OPTIONS = (
+    "id",
+    "name",
+    "population",
+    "time",
+    "datetime",
+    "category",
+    "lat",
+    "lon",
+    "x",
+    "y",
+    "area",
+    "period",
+    "indicator",
+    "value",
+    "n",
+    "kind",
+    "source",
+    "initiative",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage message
+        return int(exc.code or 0) and 2
+    try:
+        return args.handler(args)
+    except TrygGeoError as exc:
+        print(f"Fejl: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # the one boundary where an unexpected error becomes a sentence
+        if os.environ.get("TRYG_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"Uventet fejl ({exc.__class__.__name__}: {exc}). Det er en fejl i Tryg Geo, ikke i "
+            "dine data; kør igen med TRYG_DEBUG=1 og send udskriften til udviklerne.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tryg_geo", description="Tryg Geo: data til Tryg Aalborgs dashboard."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser(
+        "import", help="Importér en fil (områder, hændelser, målinger eller steder)."
+    )
+    imp.add_argument("kind", choices=KINDS, help="districts, incidents, measurements eller places")
+    imp.add_argument("file")
+    imp.add_argument("--crs", help="Koordinatsystem, når filen ikke angiver det (fx EPSG:25832).")
+    imp.add_argument("--layer", help="Lag i en GeoPackage eller ark i en XLSX-fil.")
+    imp.add_argument("--dry-run", action="store_true", help="Kontrollér kun; gem intet.")
+    imp.add_argument("--json", action="store_true", help="Skriv rapporten som ét JSON-objekt.")
+    for role in COLUMN_OPTIONS:
+        option = OPTION[role]
+        if role == "datetime":
+            help_text = "Kolonnen med dato eller fuldt tidspunkt."
+        elif role == "time":
+            help_text = "Kolonnen med klokkeslæt, når dato og tid står hver for sig."
+        else:
+            help_text = f"Kolonnen med {role}."
+        imp.add_argument(f"--{option}", dest=f"col_{role}", metavar="KOLONNE", help=help_text)
+    imp.set_defaults(handler=_cmd_import)
+
+    status = commands.add_parser("status", help="Vis hvad der er indlæst.")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=_cmd_status)
+
+    demo = commands.add_parser("demo", help="Lav demodata for Aalborg (genereret, deterministisk).")
+    demo.add_argument(
+        "--incidents", type=int, default=200_000, help="Antal hændelser (standard 200 000)."
+    )
+    demo.add_argument("--seed", type=int, default=20180530)
+    demo.add_argument("--if-empty", action="store_true", help="Kun hvis data-mappen er tom.")
+    demo.set_defaults(handler=_cmd_demo)
+
+    rollback = commands.add_parser(
+        "rollback", help="Gå tilbage til den forrige version af en datatype."
+    )
+    rollback.add_argument("kind", choices=KINDS)
+    rollback.set_defaults(handler=_cmd_rollback)
+    return parser
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_file
+
+    columns = {role: getattr(args, f"col_{role}") for role in COLUMN_OPTIONS}
+    result = import_file(
+        args.kind, args.file, columns=columns, crs=args.crs, layer=args.layer, dry_run=args.dry_run
+    )
+    report = result.report()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(_human_report(report, result.rejected, dry_run=args.dry_run))
+    return 0 if result.accepted else 1
+
+
+def _human_report(report: dict[str, Any], rejected, *, dry_run: bool) -> str:
+    verb = "Kontrolleret (intet gemt)" if dry_run else "Importeret"
+    lines = [
+        f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
+        f"  Rækker læst:        {report['rows_read']}",
+        f"  Godkendt:           {report['accepted']}",
+        f"  Afvist:             {report['rejected']}",
+        f"  Dubletter fjernet:  {report['duplicates']}",
+    ]
+    if report["kind"] == "incidents":
+        lines.append(f"  Uden for områder:   {report['outside_districts']} (beholdt)")
+    for reason, count in report["rejected_reasons"].items():
+        lines.append(f"    {reason}: {count}")
+    for note in report["warnings"]:
+        lines.append(f"  Bemærk: {note}")
+    for _, row in rejected.head(5).iterrows():
+        lines.append(
+            f"  Række {row['row']}, kolonne '{row['column']}', værdi '{row['value']}': {row['message']}"
+        )
+    if len(rejected) > 5:
+        lines.append(
+            f"  … og {len(rejected) - 5} afviste rækker mere (se rejected.csv i data-mappen)."
+        )
+    return "\n".join(lines)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from .status import data_status
+
+    status = data_status()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"Data-mappe: {status['data_dir']}" + ("  (Demodata)" if status["demo"] else ""))
+    if not status["kinds"]:
+        print(
+            "  Intet indlæst endnu. Kør 'python -m tryg_geo demo' eller importér dine egne filer."
+        )
+    for info in status["kinds"].values():
+        span = f", {info['from']} – {info['to']}" if "from" in info else ""
+        print(
+            f"  {info['label']}: {info['rows']} rækker{span} (fra {info['file']}, {info['imported_at']})"
+        )
+        for name, ind in info.get("indicators", {}).items():
+            print(f"    {name}: {ind['from']} – {ind['to']} ({ind['rows']} rækker)")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import make_demo
+    from .store import Store
+
+    store = Store()
+    if args.if_empty and any(store.has(k) for k in KINDS):
+        print(f"Data-mappen {store.root} har allerede data; demodata blev ikke lavet.")
+        return 0
+    if args.incidents < 1:
+        raise UsageError(f"--incidents {args.incidents}: skal være mindst 1.")
+    reports = make_demo(store, incidents=args.incidents, seed=args.seed)
+    for kind, report in reports.items():
+        print(f"Demodata: {report['accepted']} {KIND_LABELS[kind]} gemt i {store.root / kind}")
+    return 0
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    meta = Store().rollback(args.kind)
+    print(
+        f"{KIND_LABELS[args.kind]} er nu igen versionen fra {meta.get('imported_at')} ({meta.get('file')})."
+    )
+    return 0

@@ -1,0 +1,157 @@
+"""One import: check the file, run the kind's loader, store the result atomically.
+
+The command line and the dashboard's Data page both call :func:`import_file`, so a file gets
+the same validation and the same report wherever it is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from . import settings
+from .enrich import enrich_incidents
+from .errors import UnusableFileError
+from .report import LoadResult
+from .schema import KIND_LABELS
+from .store import Store, check_kind
+
+
+def import_file(
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    columns: dict[str, str | None] | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+    dry_run: bool = False,
+    store: Store | None = None,
+) -> LoadResult:
+    """Validate ``path`` as data of ``kind`` and, unless ``dry_run``, make it the current data.
+
+    Parameters
+    ----------
+    kind : 'districts', 'incidents', 'measurements' or 'places'.
+    path : the user's file.
+    columns : role -> column name chosen by the user (see :mod:`tryg_geo.columns`).
+    crs : coordinate system of the file when it declares none (or of x/y columns).
+    layer : GeoPackage layer or XLSX sheet.
+    dry_run : validate and report only; nothing is written.
+    store : the data folder (default: ``TRYG_DATA_DIR`` or ``data/``).
+
+    Returns
+    -------
+    LoadResult
+        The report; when no row was accepted the current data is left as it was.
+
+    Raises
+    ------
+    UsageError
+        Unknown kind, column, layer or CRS.
+    UnusableFileError
+        The file cannot be used at all (missing, too large, wrong format, no needed columns).
+    """
+    check_kind(kind)
+    store = store or Store()
+    path = _check_file(Path(path))
+    result = _LOADERS[kind](path, store, columns=columns or {}, crs=crs, layer=layer)
+    if dry_run:
+        return result
+    if result.accepted == 0:
+        _keep_rejected_of_failed_import(store, result)
+        return result
+    store.write(kind, result.frame, rejected=result.rejected, report=result.report(), original=path)
+    if kind == "districts" and store.has("incidents"):
+        result.warnings.append(_reassign_incidents(store, result.frame))
+    return result
+
+
+def _check_file(path: Path) -> Path:
+    if not path.is_file():
+        raise UnusableFileError(
+            f"Filen {path} findes ikke.", file=str(path), expected="en eksisterende fil"
+        )
+    limit_mb = settings.get("upload_limit_mb")
+    size_mb = path.stat().st_size / 1_000_000
+    if size_mb > limit_mb:
+        raise UnusableFileError(
+            f"{path.name} fylder {size_mb:.0f} MB; grænsen er {limit_mb} MB "
+            "(indstillingen TRYG_UPLOAD_LIMIT_MB). Del filen op, eller hæv grænsen.",
+            file=path.name,
+            value=f"{size_mb:.0f} MB",
+            expected=f"højst {limit_mb} MB",
+        )
+    return path
+
+
+def _load_districts(path: Path, store: Store, **options) -> LoadResult:
+    from .districts import load_districts
+
+    return load_districts(path, **options)
+
+
+def _load_places(path: Path, store: Store, **options) -> LoadResult:
+    from .places import load_places
+
+    return load_places(path, **options)
+
+
+def _load_incidents(path: Path, store: Store, **options) -> LoadResult:
+    from .incidents import load_incidents
+
+    districts = store.read("districts") if store.has("districts") else None
+    return load_incidents(path, districts=districts, **options)
+
+
+def _load_measurements(path: Path, store: Store, *, crs: str | None, **options) -> LoadResult:
+    from .measurements import load_measurements
+
+    known: list[str] = []
+    if store.has("districts"):
+        known += store.read("districts")["district_id"].astype(str).tolist()
+    if store.has("places"):
+        known += store.read("places")["place_id"].astype(str).tolist()
+    return load_measurements(path, known_areas=known if known else None, **options)
+
+
+_LOADERS: dict[str, Callable[..., LoadResult]] = {
+    "districts": _load_districts,
+    "places": _load_places,
+    "incidents": _load_incidents,
+    "measurements": _load_measurements,
+}
+
+
+def _reassign_incidents(store: Store, districts: pd.DataFrame) -> str:
+    """New districts make stored district ids stale: assign them again, once, now."""
+    incidents = store.read("incidents")
+    before = incidents["district_id"].astype(object)
+    enriched = enrich_incidents(incidents, districts)
+    changed = int((enriched["district_id"].astype(object).fillna("") != before.fillna("")).sum())
+    meta = store.meta("incidents")
+    report = dict(meta.get("report", {}))
+    report["outside_districts"] = int(enriched["district_id"].isna().sum())
+    store.write(
+        "incidents",
+        enriched,
+        rejected=store.read_rejected("incidents"),
+        report=report,
+        demo=bool(meta.get("demo")),
+    )
+    return (
+        f"De gemte {KIND_LABELS['incidents']} fik tildelt de nye områder "
+        f"({changed} skiftede område, {report['outside_districts']} ligger uden for)."
+    )
+
+
+def _keep_rejected_of_failed_import(store: Store, result: LoadResult) -> None:
+    folder = store.root / result.kind
+    folder.mkdir(parents=True, exist_ok=True)
+    result.rejected.to_csv(folder / "rejected_last_failed_import.csv", index=False)
+    result.warnings.append(
+        f"Ingen rækker blev godkendt, så de nuværende {KIND_LABELS[result.kind]} er uændrede. "
+        f"De afviste rækker står i {folder / 'rejected_last_failed_import.csv'}."
+    )
