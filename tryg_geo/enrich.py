@@ -31,7 +31,9 @@ def enrich_incidents(frame: pd.DataFrame, districts: gpd.GeoDataFrame | None) ->
     if districts is not None and len(districts):
         out["district_id"] = assign_districts(x, y, districts)
     else:
-        out["district_id"] = pd.Categorical([None] * len(out), categories=pd.Index([], dtype=object))
+        out["district_id"] = pd.Categorical(
+            [None] * len(out), categories=pd.Index([], dtype=object)
+        )
     out["cell_100m"] = cell_names(x, y, "100m")
     out["hour"] = out["time"].dt.hour.astype(np.int8)
     out["weekday"] = out["time"].dt.weekday.astype(np.int8)
