@@ -1,0 +1,54 @@
+"""Danish number and date formats: 1.234 · 12,5 % · 25.11.2026."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 → '1.234,5' (Danish thousands dot, decimal comma); missing → '–'."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """0.125 → '12,5 %'."""
+    if share is None or (isinstance(share, float) and not math.isfinite(share)):
+        return "–"
+    return f"{number(share * 100, decimals)} %"
+
+
+def signed_percent(change: float | None, decimals: int = 0) -> str:
+    """0.12 → '+12 %', -0.05 → '−5 %' (a real minus sign, as in print)."""
+    if change is None or (isinstance(change, float) and not math.isfinite(change)):
+        return "–"
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{number(abs(change) * 100, decimals)} %"
+
+
+def day(value: date | datetime) -> str:
+    """A date as 25.11.2026."""
+    return value.strftime("%d.%m.%Y")
+
+
+def month_name(value: date | datetime) -> str:
+    return f"{MONTHS_DA[value.month - 1]} {value.year}"

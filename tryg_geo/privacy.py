@@ -1,0 +1,46 @@
+"""Discretion: no count small enough to identify someone leaves the package.
+
+Counts from 1 to ``threshold - 1`` are suppressed (shown as "<5"); zero is not sensitive and is
+shown. When a table also shows a total, a single suppressed cell could be recovered as the
+total minus the rest, so a second cell (the next smallest) is suppressed too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import settings
+
+
+def threshold() -> int:
+    return int(settings.get("min_count"))
+
+
+def small(counts: pd.Series | np.ndarray, limit: int | None = None) -> np.ndarray:
+    """True where a count is sensitive: 1 ≤ count < limit."""
+    limit = threshold() if limit is None else limit
+    values = np.asarray(counts, dtype="float64")
+    return (values >= 1) & (values < limit)
+
+
+def suppress_with_total(counts: pd.Series, limit: int | None = None) -> np.ndarray:
+    """Which cells to hide when the table's total is shown (primary + complementary)."""
+    hidden = small(counts, limit)
+    if hidden.sum() == 1 and len(counts) > 1:
+        # One hidden cell = total minus the rest: hide the smallest visible non-zero cell too.
+        values = np.asarray(counts, dtype="float64")
+        candidates = np.where(~hidden & (values > 0), values, np.inf)
+        if np.isfinite(candidates).any():
+            hidden[int(np.argmin(candidates))] = True
+    return hidden
+
+
+def shown_count(value: float | int | None, hidden: bool, limit: int | None = None) -> str:
+    """A count as shown on screen: '<5' when hidden, otherwise Danish thousands format."""
+    from .fmt import number
+
+    limit = threshold() if limit is None else limit
+    if hidden:
+        return f"<{limit}"
+    return number(value)
