@@ -20,9 +20,10 @@ def period_mask(arrays: IncidentArrays, start: date, end: date) -> np.ndarray:
 
 def category_mask(arrays: IncidentArrays, categories: Iterable[str]) -> np.ndarray | None:
     """Incidents in any of ``categories`` (None when all categories are wanted)."""
-    wanted = [arrays.category_names.index(c) for c in categories if c in arrays.category_names]
-    if not list(categories):
+    categories = tuple(categories)
+    if not categories:
         return None
+    wanted = [arrays.category_names.index(c) for c in categories if c in arrays.category_names]
     return np.isin(arrays.category, np.asarray(wanted, dtype=arrays.category.dtype))
 
 
