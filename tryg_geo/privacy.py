@@ -44,3 +44,18 @@ def shown_count(value: float | int | None, hidden: bool, limit: int | None = Non
     if hidden:
         return f"<{limit}"
     return number(value)
+
+
+def count_text(count: int) -> str:
+    """A single count as shown: '<5' when sensitive."""
+    return shown_count(count, bool(small([count])[0]))
+
+
+def safe_change(now: int, before: int) -> float | None:
+    """Relative change now vs before, or None when either count is sensitive or before is 0.
+
+    A change next to a shown count would reveal a hidden count, so both must be shown.
+    """
+    if before <= 0 or small([now])[0] or small([before])[0]:
+        return None
+    return (now - before) / before

@@ -13,7 +13,7 @@ from .counts import by_district, category_mask, combine, period_mask
 from .dataset import Dataset
 from .filters import Filters
 from .initiatives import all_indicators
-from .privacy import small, suppress_with_total, threshold
+from .privacy import count_text, safe_change, small, suppress_with_total, threshold
 from .sources import POLICE, SURVEY, source_line
 from .stats import wilson
 from .view import Kpi, Trend, View
@@ -69,9 +69,9 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
     kpis = [
         Kpi(
             "Hændelser i kommunen",
-            _count_text(total_now),
-            fmt.signed_percent(_change(total_now, total_before)),
-            f"Samme periode sidste år: {_count_text(total_before)}",
+            count_text(total_now),
+            fmt.signed_percent(safe_change(total_now, total_before)),
+            f"Samme periode sidste år: {count_text(total_before)}",
         )
     ]
     if filters.district in table["district_id"].values:
@@ -84,7 +84,7 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
     view.trends = [_incident_trend(ds, filters)]
     if outside:
         view.notes.append(
-            f"{_count_text(outside)} hændelser ligger uden for områderne og indgår kun i kommunens total."
+            f"{count_text(outside)} hændelser ligger uden for områderne og indgår kun i kommunens total."
         )
     return view
 
@@ -394,13 +394,3 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
 
 def _float(value) -> float:
     return float("nan") if value is None or pd.isna(value) else float(value)
-
-
-def _count_text(count: int) -> str:
-    return f"<{threshold()}" if small([count])[0] else fmt.number(count)
-
-
-def _change(now: int, before: int) -> float | None:
-    if before <= 0 or small([before])[0] or small([now])[0]:
-        return None
-    return (now - before) / before

@@ -1,0 +1,194 @@
+"""Natteliv: night-time incidents as a hotspot grid, an hour × weekday table and a trend."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .classes import classify, colours, legend_entries
+from .counts import by_cell, by_month, category_mask, combine, hour_weekday, night_mask, period_mask
+from .dataset import WGS84, Dataset
+from .filters import NIGHT_CATEGORIES, Filters
+from .grid import cell_polygon, coarser
+from .privacy import count_text, safe_change, small, threshold
+from .schema import STORE_CRS
+from .sources import POLICE, source_line
+from .view import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
+
+ZONE_KIND = "nattelivszone"
+PALETTE = "oranges"
+
+
+def natteliv_view(ds: Dataset, filters: Filters) -> View:
+    """Night-time incidents for ``filters`` (default categories: vold, trusler, orden, …).
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    filters : period, categories, night window (nights, night_start, night_end) and cell size.
+
+    Returns
+    -------
+    View
+        ``table`` has one row per grid cell with incidents; cells below the threshold carry no
+        count.
+    """
+    categories = filters.categories or tuple(c for c in NIGHT_CATEGORIES if c in ds.categories)
+    filters = filters.with_(categories=categories)
+    arrays = ds.arrays
+    nights = night_mask(arrays, filters.nights, filters.night_start, filters.night_end)
+    kinds = category_mask(arrays, categories)
+    now = combine(period_mask(arrays, filters.start, filters.end), kinds, nights)
+    before = combine(period_mask(arrays, *filters.previous_year()), kinds, nights)
+    cells = _cells(arrays, now, filters.cell)
+    table = _cell_table(cells, filters)
+    view = View(
+        key="natteliv",
+        title="Et trygt natteliv – hændelser om natten",
+        subtitle=f"{filters.describe()}; {filters.describe_nights()}",
+        demo=ds.demo,
+        source=source_line([POLICE], demo=ds.demo),
+        table=table,
+        display=_display(table),
+        map=_hotspot_map(ds, table, filters),
+        trends=[_night_trend(ds, filters, kinds, nights)],
+        kpis=_kpis(ds, now, before),
+        heatmap=_heatmap(arrays, combine(period_mask(arrays, filters.start, filters.end), kinds)),
+    )
+    view.notes.append(
+        f"Celler med færre end {threshold()} hændelser vises som '<{threshold()}' uden tal. "
+        "Tabellen over timer og ugedage viser alle døgnets timer."
+    )
+    return view
+
+
+def _cells(arrays, mask: np.ndarray, size: str) -> pd.Series:
+    counts = by_cell(arrays, mask)
+    if size == "100m" or counts.empty:
+        return counts
+    return counts.groupby(coarser(pd.Series(counts.index), size).to_numpy()).sum()
+
+
+def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
+    hidden = small(cells.to_numpy())
+    table = pd.DataFrame(
+        {
+            "cell_id": cells.index.astype(str),
+            "cell_size": filters.cell,
+            "period": f"{filters.start.isoformat()}/{filters.end.isoformat()}",
+            "categories": ", ".join(filters.categories),
+            "incidents": pd.array(np.where(hidden, np.nan, cells.to_numpy()), dtype="Float64"),
+            "suppressed": hidden,
+        }
+    )
+    return table.sort_values(
+        ["incidents", "cell_id"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
+
+
+def _display(table: pd.DataFrame) -> pd.DataFrame:
+    limit = threshold()
+    return pd.DataFrame(
+        {
+            "Celle (DDKN)": table["cell_id"],
+            "Hændelser": [
+                f"<{limit}" if s else fmt.number(float(v))
+                for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+            ],
+        }
+    )
+
+
+def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
+    values = table["incidents"].astype("float64").to_numpy(na_value=np.nan)
+    classes, bins = classify(values, filters.scheme)
+    fill = colours(classes, PALETTE, len(bins))
+    fill = [SUPPRESSED_COLOR if s else c for c, s in zip(fill, table["suppressed"], strict=True)]
+    limit = threshold()
+    labels = [
+        f"<{limit} hændelser" if s else f"{fmt.number(v)} hændelser"
+        for v, s in zip(values, table["suppressed"], strict=True)
+    ]
+    geometry = gpd.GeoSeries([cell_polygon(c) for c in table["cell_id"]], crs=STORE_CRS).to_crs(
+        WGS84
+    )
+    features = gpd.GeoDataFrame(
+        {"feature_id": table["cell_id"], "name": table["cell_id"], "label": labels, "color": fill},
+        geometry=geometry.to_numpy(),
+        crs=WGS84,
+    )
+    entries = legend_entries(bins, PALETTE, fmt.number) + [
+        (SUPPRESSED_COLOR, f"1–{limit - 1} (vises som <{limit})")
+    ]
+    return MapSpec(
+        kind="cells",
+        features=features,
+        legend=Legend(f"Hændelser pr. {filters.cell}-celle", entries),
+        outline=ds.districts_wgs84,
+        water=ds.water_wgs84,
+        zones=_zones(ds),
+    )
+
+
+def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
+    places = ds.places_wgs84
+    if places is None:
+        return None
+    zones = places[places["kind"] == ZONE_KIND]
+    return zones if len(zones) else None
+
+
+def _heatmap(arrays, mask: np.ndarray) -> pd.DataFrame:
+    grid = hour_weekday(arrays, mask).astype("float64")
+    grid[small(grid.ravel()).reshape(grid.shape)] = np.nan
+    return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
+
+
+def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
+    """Monthly night incidents in the whole kommune and inside the nattelivszone."""
+    arrays = ds.arrays
+    start = min(filters.start, (pd.Timestamp(filters.end) - pd.DateOffset(years=2)).date())
+    mask = combine(period_mask(arrays, start, filters.end), kinds, nights)
+    series = [("Hele kommunen", by_month(arrays, mask))]
+    zones = _zones(ds)
+    if zones is not None:
+        inside = np.zeros(len(mask), dtype=bool)
+        for place_id in zones["place_id"]:
+            inside[ds.place_members.get(str(place_id), [])] = True
+        series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
+    rows = [
+        {"period": month, "series": name, "value": np.nan if small([count])[0] else float(count)}
+        for name, counts in series
+        for month, count in counts.items()
+    ]
+    data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
+
+
+def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:
+    total_now, total_before = int(now.sum()), int(before.sum())
+    kpis = [
+        Kpi(
+            "Hændelser om natten",
+            count_text(total_now),
+            fmt.signed_percent(safe_change(total_now, total_before)),
+            f"Samme periode sidste år: {count_text(total_before)}",
+        )
+    ]
+    zones = _zones(ds)
+    if zones is not None:
+        inside = np.zeros(len(now), dtype=bool)
+        for place_id in zones["place_id"]:
+            inside[ds.place_members.get(str(place_id), [])] = True
+        zone_now, zone_before = int((now & inside).sum()), int((before & inside).sum())
+        kpis.append(
+            Kpi(
+                "Heraf i nattelivszonen",
+                count_text(zone_now),
+                fmt.signed_percent(safe_change(zone_now, zone_before)),
+                f"Samme periode sidste år: {count_text(zone_before)}",
+            )
+        )
+    return kpis
