@@ -1,0 +1,259 @@
+"""Folium structure of tryg_geo.maps: offline assets, layers, legend, escaping, settings."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import branca.colormap
+import folium
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from tryg_geo import maps
+from tryg_geo.errors import UsageError
+from tryg_geo.schema import STORE_CRS
+
+XSS = "<img src=x onerror=alert(1)>"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def districts() -> gpd.GeoDataFrame:
+    boxes = [
+        (551000, 6318000, 554500, 6321800),
+        (554500, 6318000, 558000, 6321800),
+        (558000, 6318000, 561500, 6321800),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "district_id": ["D1", "D2", "D3"],
+            "name": ["Vestbyen", "Midtbyen", XSS],
+            "population": pd.array([12000, None, 5000], dtype="Int64"),
+            # Columns that must never reach the browser:
+            "x": [556123.456, 556200.0, 556300.0],
+            "y": [6320123.789, 6320200.0, 6320300.0],
+            "incident_id": ["i1", "i2", "i3"],
+        },
+        geometry=[shapely.MultiPolygon([shapely.box(*b)]) for b in boxes],
+        crs=STORE_CRS,
+    )
+
+
+@pytest.fixture()
+def water() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"place_id": ["P1"], "name": ["Limfjorden"], "kind": ["vand"]},
+        geometry=[shapely.box(550000, 6321900, 562500, 6323200)],
+        crs=STORE_CRS,
+    )
+
+
+def full_map(districts, water=None, basemap="none") -> folium.Map:
+    maps.configure_offline_folium()
+    bins = maps.quantile_bins(districts["population"])
+    m = maps.base_map(districts.total_bounds, basemap=basemap)
+    maps.choropleth_layer(
+        districts, value_col="population", value_label="Indbyggere", bins=bins
+    ).add_to(m)
+    maps.legend("Indbyggere", bins).add_to(m)
+    maps.outline_layer(districts, water).add_to(m)
+    return m
+
+
+def walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from walk(child)
+
+
+def children_of_type(m: folium.Map, kind: type) -> list:
+    return [e for e in walk(m) if isinstance(e, kind)]
+
+
+# ---- offline assets -------------------------------------------------------------------------
+def test_default_assets_are_local_leaflet_only():
+    maps.configure_offline_folium()
+    urls = [u for _, u in folium.Map.default_js + folium.Map.default_css]
+    assert urls == ["/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"]
+
+
+def test_no_element_of_the_map_loads_anything_from_a_url(districts, water):
+    """What st_folium collects for its iframe: default_js/css of every element of the map."""
+    m = full_map(districts, water)
+    links = [u for e in walk(m) for _, u in getattr(e, "default_js", [])]
+    links += [u for e in walk(m) for _, u in getattr(e, "default_css", [])]
+    assert links and all(u.startswith("/app/static/leaflet/") for u in links)
+    assert not children_of_type(m, branca.colormap.ColorMap)
+    rendered = m.get_root().render()
+    assert not re.search(r"https?://", rendered), re.findall(r"https?://\S+", rendered)
+
+
+def test_base_url_path_is_honoured():
+    assert maps.leaflet_url_prefix("") == "/app/static/leaflet"
+    assert maps.leaflet_url_prefix("/tryg/") == "/tryg/app/static/leaflet"
+
+
+def test_install_static_assets_is_idempotent(tmp_path):
+    target = maps.install_static_assets(tmp_path)
+    assert target == tmp_path / "static" / "leaflet"
+    for rel in maps.LEAFLET_FILES:
+        assert (target / rel).stat().st_size > 0
+    mtime = (target / "leaflet.js").stat().st_mtime_ns
+    maps.install_static_assets(tmp_path)
+    assert (target / "leaflet.js").stat().st_mtime_ns == mtime
+    (target / "leaflet.css").write_text("broken")
+    maps.install_static_assets(tmp_path)
+    assert (target / "leaflet.css").stat().st_size > 1000
+
+
+# ---- base map ------------------------------------------------------------------------------
+def test_basemap_none_has_no_tiles(districts):
+    m = maps.base_map(districts.total_bounds, basemap="none")
+    assert not children_of_type(m, folium.TileLayer)
+    assert children_of_type(m, folium.FitBounds)
+    (south, west), (north, east) = children_of_type(m, folium.FitBounds)[0].bounds
+    assert 56.9 < south < north < 57.1 and 9.7 < west < east < 10.1  # Aalborg
+
+
+def test_basemap_osm_has_tiles_and_attribution(districts):
+    m = maps.base_map(districts.total_bounds, basemap="osm")
+    (tiles,) = children_of_type(m, folium.TileLayer)
+    assert tiles.tiles == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap" in tiles.options["attribution"]
+
+
+def test_basemap_xyz_url(districts):
+    url = "https://kort.example.dk/wmts/{z}/{x}/{y}.png"
+    m = maps.base_map(districts.total_bounds, basemap=url)
+    (tiles,) = children_of_type(m, folium.TileLayer)
+    assert tiles.tiles == url
+    assert "kort.example.dk" in tiles.options["attribution"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "satellite",
+        "",
+        "ftp://kort.example.dk/{z}/{x}/{y}.png",
+        "https://kort.example.dk/tiles.png",
+        "https://kort.example.dk/{z}/{x}.png",
+        "javascript:alert(1)//{z}/{x}/{y}",
+    ],
+)
+def test_basemap_setting_is_validated(districts, value):
+    with pytest.raises(UsageError, match=r"TRYG_BASEMAP=.*'osm'.*'none'.*\{z\}"):
+        maps.base_map(districts.total_bounds, basemap=value)
+
+
+def test_basemap_from_environment(monkeypatch, districts):
+    from tryg_geo import settings
+
+    monkeypatch.setenv("TRYG_BASEMAP", "NONE")
+    assert maps.check_basemap(settings.get("basemap")) == "none"
+    monkeypatch.setenv("TRYG_BASEMAP", "kort.example.dk")
+    with pytest.raises(UsageError, match="kort.example.dk"):
+        maps.base_map(districts.total_bounds, basemap=settings.get("basemap"))
+
+
+# ---- layers --------------------------------------------------------------------------------
+def test_layers_and_legend_present(districts, water):
+    m = full_map(districts, water)
+    geojsons = children_of_type(m, folium.GeoJson)
+    names = [g.layer_name for g in geojsons]
+    assert names == ["Indbyggere", "Vand", "Områdegrænser"]
+    (legend,) = children_of_type(m, maps.Legend)
+    assert "Indbyggere" in legend.html and "Ukendt" in legend.html
+    assert legend.html.count('class="tryg-legend-row"') == len(maps.quantile_bins([12000, 5000]))
+
+
+def test_outline_layer_is_not_interactive_and_carries_no_data(districts, water):
+    group = maps.outline_layer(districts, water)
+    layers = list(group._children.values())
+    assert [g.layer_name for g in layers] == ["Vand", "Områdegrænser"]
+    for layer in layers:
+        assert layer.options["interactive"] is False
+        assert all(f["properties"] == {} for f in layer.data["features"])
+
+
+def test_feature_properties_are_aggregates_only(districts):
+    data = maps.choropleth_geojson(
+        districts, value_col="population", bins=maps.quantile_bins(districts["population"])
+    )
+    assert len(data["features"]) == 3
+    for feature in data["features"]:
+        assert set(feature["properties"]) == {"district_id", "name", "value", "fill"}
+    text = json.dumps(data)
+    for raw in ("556123", "6320123", "i1", "incident"):
+        assert raw not in text
+    values = [f["properties"]["value"] for f in data["features"]]
+    assert values == ["12.000", "ukendt", "5.000"]
+    assert data["features"][1]["properties"]["fill"] == maps.MISSING_COLOR
+
+
+def test_names_are_html_escaped(districts):
+    m = full_map(districts)
+    (layer,) = [g for g in children_of_type(m, folium.GeoJson) if g.layer_name == "Indbyggere"]
+    props = layer.data["features"][2]["properties"]
+    assert props["name"] == html.escape(XSS) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert html.unescape(props["district_id"]) == "D3"
+    rendered = m.get_root().render()
+    assert XSS not in rendered and "<img" not in rendered
+
+
+def test_geometry_is_simplified_and_rounded(districts):
+    # A 0.3 m bump between vertices 2 m apart and a collinear vertex: both below 1 m.
+    ring = [(551000, 6318000), (551001, 6318000.3), (551002, 6318000), (553000, 6318000)]
+    ring += [(554500, 6318000), (554500, 6321800), (551000, 6321800)]
+    frame = districts.iloc[:1].set_geometry([shapely.Polygon(ring)], crs=STORE_CRS)
+    (geom,) = maps.web_geometries(frame.geometry)
+    coords = shapely.get_coordinates(geom)
+    assert len(coords) == 5  # a closed four-corner ring is left
+    assert (coords.round(6) == coords).all()
+    assert coords[:, 0].min() > 9.7 and coords[:, 1].max() < 57.1
+
+
+def test_overlapping_polygons_are_simplified_one_by_one(districts):
+    overlapping = districts.geometry.buffer(10)
+    geoms = maps.web_geometries(overlapping)
+    assert len(geoms) == 3 and all(g.is_valid and not g.is_empty for g in geoms)
+
+
+def test_shared_borders_stay_shared(districts):
+    geoms = maps.web_geometries(districts.geometry)
+    assert shapely.intersection(geoms[0], geoms[1]).length > 0
+    assert shapely.intersection(geoms[0], geoms[1]).area == pytest.approx(0, abs=1e-12)
+
+
+def test_classify_and_bins():
+    bins = maps.quantile_bins([1, 2, 3, 4, 5, None])
+    assert bins[0] == 1 and bins[-1] == 5
+    colors = maps.classify(pd.Series([1, 5, None, 99]), bins, maps.BLUES_5)
+    assert colors[0] == maps.BLUES_5[0] and colors[1] == maps.BLUES_5[len(bins) - 2]
+    assert colors[2:] == [maps.MISSING_COLOR, maps.MISSING_COLOR]
+    assert maps.quantile_bins([7, 7, 7]) == [7.0, 7.0]
+    assert maps.quantile_bins([None]) == []
+    with pytest.raises(UsageError, match="farver"):
+        maps.classify(pd.Series([1]), [0, 1, 2, 3], ["#fff"])
+
+
+def test_maps_does_not_import_streamlit():
+    source = (REPO / "tryg_geo" / "maps.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.M)
+
+
+# ---- dashboard without data -------------------------------------------------------------------
+def test_dashboard_without_data_says_how_to_get_some(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TRYG_BASEMAP", "none")
+    app = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30).run()
+    assert not app.exception
+    (info,) = app.info
+    assert "ingen områder" in info.value and "make demo-data" in info.value

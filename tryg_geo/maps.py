@@ -1,0 +1,469 @@
+"""Folium maps that work on a closed network: no CDN, no outside request unless asked for.
+
+How Leaflet reaches the browser
+-------------------------------
+``streamlit-folium`` (0.27.4) does not bundle Leaflet. Its component iframe
+(``/component/streamlit_folium.st_folium/index.html``) loads one React bundle of its own and
+then, in ``loadScripts``, adds a ``<script src>`` for every URL in ``js_links`` and a
+``<link rel=stylesheet>`` for every URL in ``css_links``. ``st_folium`` fills those lists in
+Python by walking the map and collecting ``default_js``/``default_css`` of every
+``JSCSSMixin`` element (``folium.Map`` carries Leaflet, jQuery, Bootstrap, Font Awesome and
+awesome-markers, all from CDNs) and it prepends d3 from two CDNs whenever the map holds a
+branca ``ColorMap``. ``<script src>`` and stylesheet links in the folium header are stripped.
+
+So the one correct hook is ``Map.default_js``/``default_css``: :func:`configure_offline_folium`
+replaces them with Leaflet alone, served by Streamlit's static file serving from the copy that
+:func:`install_static_assets` puts in ``<app dir>/static/leaflet/``. The iframe is served by
+the same Streamlit server, so ``/app/static/leaflet/leaflet.js`` needs no outside network.
+Nothing here uses a folium plugin or a branca colormap; the legend is plain HTML.
+
+Everything drawn comes from aggregated district data: feature properties are the district id,
+its name, a formatted value and a fill colour. Text from data is HTML-escaped, because
+Leaflet tooltips insert it as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from pyproj import Transformer
+
+from .errors import UsageError
+from .schema import STORE_CRS
+
+#: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).
+LEAFLET_URL_PREFIX = "/app/static/leaflet"
+#: Files taken from the ``xstatic-leaflet`` package (relative to its data folder).
+LEAFLET_FILES: tuple[str, ...] = (
+    "leaflet.js",
+    "leaflet.css",
+    "images/layers.png",
+    "images/layers-2x.png",
+    "images/marker-icon.png",
+    "images/marker-icon-2x.png",
+    "images/marker-shadow.png",
+)
+#: ColorBrewer "Blues", five classes: light = few, dark = many.
+BLUES_5: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+MISSING_COLOR = "#d9d9d9"
+BACKGROUND_COLOR = "#f6f6f3"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragydere'
+)
+SIMPLIFY_TOLERANCE_M = 1.0
+COORD_DECIMALS = 6
+
+# A light background for maps without tiles; no focus box around a clicked district (Chrome
+# draws one around the bounding box of a focused SVG path, which looks like a wrong border).
+_MAP_CSS = (
+    f"<style>.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
+    " path.leaflet-interactive:focus { outline: none; }</style>"
+)
+_XYZ_URL = re.compile(r"^https?://[^\s/]+/\S*$")
+_TO_WGS84 = Transformer.from_crs(STORE_CRS, "EPSG:4326", always_xy=True)
+
+
+# ---- offline assets -----------------------------------------------------------------------
+def install_static_assets(app_dir: Path) -> Path:
+    """Copy Leaflet's js, css and images into ``<app_dir>/static/leaflet``.
+
+    Idempotent and cheap when the files are already there (one ``stat`` per file); a file is
+    (re)copied when it is missing or its size differs from the packaged one. Each copy is
+    written to a temporary name and renamed, so a concurrent reader never sees half a file.
+
+    Parameters
+    ----------
+    app_dir : Path
+        Folder of the Streamlit main script; Streamlit serves its ``static/`` folder at
+        ``/app/static/``.
+
+    Returns
+    -------
+    Path
+        The ``static/leaflet`` folder.
+    """
+    from xstatic.pkg import leaflet as xs_leaflet
+
+    source = Path(xs_leaflet.BASE_DIR)
+    target = Path(app_dir) / "static" / "leaflet"
+    for rel in LEAFLET_FILES:
+        src, dst = source / rel, target / rel
+        if dst.exists() and dst.stat().st_size == src.stat().st_size:
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    return target
+
+
+def leaflet_url_prefix(base_url_path: str = "") -> str:
+    """URL of the Leaflet folder, honouring Streamlit's ``server.baseUrlPath``."""
+    base = base_url_path.strip("/")
+    return f"/{base}{LEAFLET_URL_PREFIX}" if base else LEAFLET_URL_PREFIX
+
+
+def offline_assets(url_prefix: str = LEAFLET_URL_PREFIX) -> tuple[list, list]:
+    """``(default_js, default_css)`` for ``folium.Map``: the local Leaflet files only."""
+    prefix = url_prefix.rstrip("/")
+    return [("leaflet", f"{prefix}/leaflet.js")], [("leaflet_css", f"{prefix}/leaflet.css")]
+
+
+def configure_offline_folium(url_prefix: str = LEAFLET_URL_PREFIX) -> None:
+    """Make every ``folium.Map`` load only the local Leaflet (no jQuery, Bootstrap, fonts).
+
+    ``st_folium`` reads ``default_js``/``default_css`` to decide which scripts its iframe
+    loads (see the module docstring), so this is what keeps the browser off the internet.
+    Safe to call on every Streamlit rerun.
+    """
+    global _url_prefix
+    _url_prefix = url_prefix
+    folium.Map.default_js, folium.Map.default_css = offline_assets(url_prefix)
+
+
+_url_prefix = LEAFLET_URL_PREFIX
+
+
+# ---- base map -----------------------------------------------------------------------------
+def check_basemap(basemap: str) -> str:
+    """Return ``'osm'``, ``'none'`` or a valid XYZ URL, else raise :class:`UsageError`."""
+    value = (basemap or "").strip()
+    if value.lower() in ("osm", "none"):
+        return value.lower()
+    if _XYZ_URL.match(value) and all(p in value for p in ("{z}", "{x}", "{y}")):
+        return value
+    raise UsageError(
+        f"TRYG_BASEMAP={basemap!r} er ikke tilladt. Brug 'osm' (OpenStreetMap), 'none' "
+        "(intet baggrundskort, til lukkede net) eller en XYZ-adresse, der begynder med "
+        "http:// eller https:// og indeholder {z}, {x} og {y}, "
+        "fx https://kort.example.dk/{z}/{x}/{y}.png."
+    )
+
+
+def to_latlon_bounds(bounds_25832: Sequence[float]) -> list[list[float]]:
+    """``(minx, miny, maxx, maxy)`` in EPSG:25832 → ``[[south, west], [north, east]]``."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds_25832)
+    lon, lat = _TO_WGS84.transform([minx, minx, maxx, maxx], [miny, maxy, miny, maxy])
+    return [[min(lat), min(lon)], [max(lat), max(lon)]]
+
+
+def base_map(bounds_25832: Sequence[float], *, basemap: str) -> folium.Map:
+    """An empty map fitted to ``bounds_25832`` with the chosen background.
+
+    Parameters
+    ----------
+    bounds_25832 : sequence of float
+        ``(minx, miny, maxx, maxy)`` in EPSG:25832, e.g. ``districts.total_bounds``.
+    basemap : str
+        ``'osm'`` for OpenStreetMap tiles, ``'none'`` for no tiles at all (a light
+        background: the outline layer keeps the map readable), or an
+        ``http(s)://…{z}/{x}/{y}…`` URL used as an XYZ tile layer.
+
+    Raises
+    ------
+    UsageError
+        When ``basemap`` is none of these.
+    """
+    choice = check_basemap(basemap)
+    (south, west), (north, east) = to_latlon_bounds(bounds_25832)
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=11,
+        tiles=None,
+        control_scale=True,
+    )
+    m.default_js, m.default_css = offline_assets(_url_prefix)
+    m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
+    if choice == "osm":
+        folium.TileLayer(
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            attr=OSM_ATTRIBUTION,
+            name="OpenStreetMap",
+            max_zoom=19,
+        ).add_to(m)
+    elif choice != "none":
+        host = html.escape(choice.split("/")[2])
+        folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+# ---- geometry ----------------------------------------------------------------------------
+def web_geometries(geoms: gpd.GeoSeries, tolerance: float = SIMPLIFY_TOLERANCE_M) -> np.ndarray:
+    """Simplify (topology-preserving, in metres) and reproject to rounded lon/lat.
+
+    Shared district borders stay shared: ``shapely.coverage_simplify`` (Visvalingam-Whyatt)
+    simplifies each border once, removing vertices whose triangle is smaller than about
+    ``tolerance``² m². Polygons that do not form a valid coverage (overlaps, borders whose
+    vertices differ) are simplified one by one with Douglas-Peucker, ``preserve_topology=True``.
+    Coordinates are rounded to 6 decimals (about 0.1 m).
+    """
+    series = geoms.set_crs(STORE_CRS, allow_override=True) if geoms.crs is None else geoms
+    metric = series.to_crs(STORE_CRS).to_numpy()
+    try:
+        coverage = bool(shapely.coverage_is_valid(metric))
+    except Exception:  # e.g. missing or non-polygonal geometries
+        coverage = False
+    if coverage:
+        simple = shapely.coverage_simplify(metric, tolerance)
+    else:
+        simple = shapely.simplify(metric, tolerance, preserve_topology=True)
+    lonlat = gpd.GeoSeries(simple, crs=STORE_CRS).to_crs("EPSG:4326").to_numpy()
+    return shapely.transform(lonlat, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def _feature_collection(geoms: np.ndarray, properties: list[dict[str, Any]]) -> dict[str, Any]:
+    # A running "id" lets folium's style function tell features apart.
+    features = [
+        {"type": "Feature", "id": i, "geometry": shapely.geometry.mapping(g), "properties": p}
+        for i, (g, p) in enumerate(zip(geoms, properties, strict=True))
+        if g is not None and not g.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# ---- layers --------------------------------------------------------------------------------
+def outline_layer(
+    districts: gpd.GeoDataFrame, water: gpd.GeoDataFrame | None = None
+) -> folium.FeatureGroup:
+    """Thin grey district borders (and light-blue water) for orientation.
+
+    Always drawn, so a map without background tiles is still readable. The layer carries
+    geometry only (no properties) and is not interactive: clicks fall through to the
+    choropleth underneath, so add it after the choropleth.
+    """
+    group = folium.FeatureGroup(name="Orientering", control=False)
+    if water is not None and len(water):
+        water_geo = _feature_collection(web_geometries(water.geometry), [{}] * len(water))
+        folium.GeoJson(
+            water_geo,
+            style_function=lambda _: {
+                "color": "#8db8dc",
+                "weight": 0.5,
+                "fillColor": "#b9d8f2",
+                "fillOpacity": 0.9,
+            },
+            interactive=False,
+            name="Vand",
+        ).add_to(group)
+    outline = _feature_collection(web_geometries(districts.geometry), [{}] * len(districts))
+    folium.GeoJson(
+        outline,
+        style_function=lambda _: {"color": "#6e6e6e", "weight": 1, "fill": False},
+        interactive=False,
+        name="Områdegrænser",
+    ).add_to(group)
+    return group
+
+
+def quantile_bins(values: Sequence[float] | pd.Series, k: int = 5) -> list[float]:
+    """Up to ``k`` classes with about equally many districts: ``k + 1`` ascending edges.
+
+    Missing values are ignored; repeated edges are merged, so few distinct values give
+    fewer classes. No values at all give ``[]``.
+    """
+    data = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
+    if data.size == 0:
+        return []
+    edges = np.unique(np.quantile(data, np.linspace(0, 1, k + 1)))
+    if edges.size == 1:
+        return [float(edges[0]), float(edges[0])]
+    return [float(e) for e in edges]
+
+
+def classify(values: pd.Series, bins: Sequence[float], colors: Sequence[str]) -> list[str]:
+    """Fill colour of every value: class ``i`` covers ``(bins[i], bins[i+1]]``, the first
+    also includes ``bins[0]``; missing and out-of-range values get :data:`MISSING_COLOR`."""
+    if len(bins) < 2 or len(colors) < len(bins) - 1:
+        raise UsageError(
+            f"Et kort med {len(bins)} klassegrænser kræver mindst {max(len(bins) - 1, 1)} "
+            f"farver (fik {len(colors)})."
+        )
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    idx = np.searchsorted(np.asarray(bins, dtype=float), numbers, side="left") - 1
+    idx = np.where(numbers == bins[0], 0, idx)
+    ok = np.isfinite(numbers) & (idx >= 0) & (idx < len(bins) - 1)
+    return [colors[i] if good else MISSING_COLOR for i, good in zip(idx, ok, strict=True)]
+
+
+def danish_int(value: float) -> str:
+    """12345.0 → '12.345' (whole numbers with Danish thousands separator)."""
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def _text(value: Any, fmt: Callable[[float], str]) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "ukendt"
+    return fmt(float(value)) if isinstance(value, int | float | np.number) else str(value)
+
+
+def choropleth_geojson(
+    districts: gpd.GeoDataFrame,
+    *,
+    value_col: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    label_col: str = "name",
+    fmt: Callable[[float], str] = danish_int,
+    extra_fields: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The GeoJSON FeatureCollection behind :func:`choropleth_layer` (cacheable, pure data).
+
+    Every feature has exactly these properties, all strings and all HTML-escaped:
+    ``district_id``, ``name``, ``value`` (formatted with ``fmt``; ``'ukendt'`` when missing),
+    ``fill`` and one per key of ``extra_fields``. Use ``html.unescape`` to get the original
+    ``district_id`` back. No other column of ``districts`` reaches the browser.
+    """
+    fills = classify(districts[value_col], bins, colors)
+    extra = dict(extra_fields or {})
+    props = []
+    for (_, row), fill in zip(districts.iterrows(), fills, strict=True):
+        p = {
+            "district_id": str(row["district_id"]),
+            "name": str(row[label_col]),
+            "value": _text(row[value_col], fmt),
+            **{col: _text(row[col], fmt) for col in extra},
+        }
+        props.append({k: html.escape(v) for k, v in p.items()} | {"fill": fill})
+    return _feature_collection(web_geometries(districts.geometry), props)
+
+
+def choropleth_layer(
+    districts: gpd.GeoDataFrame,
+    *,
+    value_col: str,
+    value_label: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    label_col: str = "name",
+    fmt: Callable[[float], str] = danish_int,
+    extra_fields: Mapping[str, str] | None = None,
+) -> folium.GeoJson:
+    """Districts filled by class of ``value_col``, with a hover tooltip (name and value).
+
+    Parameters
+    ----------
+    districts : GeoDataFrame
+        One row per district (EPSG:25832) with ``district_id``, ``label_col`` and
+        ``value_col``: aggregated values only, never individual incidents.
+    value_col, value_label : str
+        Column to colour by and its Danish label in the tooltip.
+    bins, colors : sequence
+        ``k + 1`` ascending class edges (see :func:`quantile_bins`) and ``k`` colours.
+    label_col : str
+        Column with the district's name.
+    fmt : callable
+        Formats a number for display.
+    extra_fields : mapping, optional
+        More columns for the tooltip, ``{column: label}``.
+    """
+    data = choropleth_geojson(
+        districts,
+        value_col=value_col,
+        bins=bins,
+        colors=colors,
+        label_col=label_col,
+        fmt=fmt,
+        extra_fields=extra_fields,
+    )
+    extra = dict(extra_fields or {})
+    tooltip = folium.GeoJsonTooltip(
+        fields=["name", "value", *extra],
+        aliases=[html.escape(a) for a in ("Område", value_label, *extra.values())],
+        sticky=True,
+    )
+    return folium.GeoJson(
+        data,
+        name=value_label,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.75,
+            "color": "#4d4d4d",
+            "weight": 0.8,
+        },
+        highlight_function=lambda _: {"weight": 3, "color": "#222222", "fillOpacity": 0.9},
+        tooltip=tooltip,
+    )
+
+
+# ---- legend -----------------------------------------------------------------------------
+class Legend(MacroElement):
+    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create('div', 'tryg-legend');
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.position = position
+
+
+def legend_html(
+    title: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    *,
+    fmt: Callable[[float], str] = danish_int,
+    missing_label: str | None = "Ukendt",
+) -> str:
+    """The legend as plain HTML: title, one row per class range, and the missing colour."""
+    rows = [
+        (colors[i], f"{fmt(bins[i])} – {fmt(bins[i + 1])}") for i in range(max(len(bins) - 1, 0))
+    ]
+    if missing_label:
+        rows.append((MISSING_COLOR, missing_label))
+    swatch = (
+        '<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
+        'vertical-align:middle;border:1px solid #888;background:{c}"></span>'
+    )
+    body = "".join(
+        f'<div class="tryg-legend-row">{swatch.format(c=html.escape(c))}{html.escape(t)}</div>'
+        for c, t in rows
+    )
+    box = (
+        "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;"
+        "box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.6 sans-serif;color:#222"
+    )
+    return (
+        f'<div style="{box}"><div class="tryg-legend-title" style="font-weight:bold">'
+        f"{html.escape(title)}</div>{body}</div>"
+    )
+
+
+def legend(
+    title: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    *,
+    fmt: Callable[[float], str] = danish_int,
+    missing_label: str | None = "Ukendt",
+) -> Legend:
+    """A plain-HTML legend control for a choropleth; add it to the map with ``.add_to(m)``."""
+    return Legend(legend_html(title, bins, colors, fmt=fmt, missing_label=missing_label))
