@@ -1,0 +1,197 @@
+"""Browser-test harness: a tiny demo store, a real ``streamlit run`` and Debian's Chromium.
+
+Playwright never downloads a browser here: it drives ``/usr/bin/chromium``, which
+``make test`` installs. Screenshots and the server log go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from tryg_geo.schema import REJECTED_COLUMNS, STORE_CRS
+from tryg_geo.store import Store
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS_NAME = "<img src=x onerror=alert(1)>"
+#: Three side-by-side districts south of the Limfjord (EPSG:25832), west to east.
+DISTRICTS = (
+    ("D1", "Vestbyen", 12000, (551000, 6318000, 554500, 6321800)),
+    ("D2", "Midtbyen", 23000, (554500, 6318000, 558000, 6321800)),
+    ("D3", XSS_NAME, 5000, (558000, 6318000, 561500, 6321800)),
+)
+WATER = (550000, 6321900, 562500, 6323200)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_tiny_store(root: Path) -> Store:
+    """Districts and one water place, marked as demo data."""
+    store = Store(root)
+    rejected = pd.DataFrame(columns=list(REJECTED_COLUMNS))
+    districts = gpd.GeoDataFrame(
+        {
+            "district_id": [d[0] for d in DISTRICTS],
+            "name": [d[1] for d in DISTRICTS],
+            "population": pd.array([d[2] for d in DISTRICTS], dtype="Int64"),
+        },
+        geometry=[shapely.MultiPolygon([shapely.box(*d[3])]) for d in DISTRICTS],
+        crs=STORE_CRS,
+    )
+    places = gpd.GeoDataFrame(
+        {"place_id": ["P1"], "name": ["Limfjorden"], "kind": ["vand"]},
+        geometry=[shapely.MultiPolygon([shapely.box(*WATER)])],
+        crs=STORE_CRS,
+    )
+    report = {"file": "browser-test", "rows": 3}
+    store.write("districts", districts, rejected=rejected, report=report, demo=True)
+    store.write("places", places, rejected=rejected, report={**report, "rows": 1}, demo=True)
+    return store
+
+
+@pytest.fixture(scope="session")
+def districts_spec() -> tuple[tuple[str, str, int, tuple[int, int, int, int]], ...]:
+    """``(district_id, name, population, box)`` of the tiny store, west to east."""
+    return DISTRICTS
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
+    """URL of ``streamlit run dashboard.py`` on a free port, over the tiny store, no tiles."""
+    data = tmp_path_factory.mktemp("store")
+    write_tiny_store(data)
+    port = _free_port()
+    env = {**os.environ, "TRYG_DATA_DIR": str(data), "TRYG_BASEMAP": "none"}
+    log = open(artifacts / "streamlit.log", "w")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            # Watching the repo (with .venv) costs seconds and thousands of inotify watches.
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, f"{url}/_stcore/health", artifacts / "streamlit.log")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _wait_healthy(proc: subprocess.Popen, health: str, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit stopped (exit {proc.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(health, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer {health} within {timeout:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (sync API)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}. Run `make test`: it installs Debian's "
+            "chromium package before running the tests (Playwright never downloads one)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Recorder:
+    """Every request, websocket and dialog of one page and all its frames."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.websockets: list[str] = []
+        self.dialogs: list[str] = []
+
+
+@pytest.fixture()
+def page_and_log(browser, dashboard_url: str) -> Iterator[tuple[object, Recorder]]:
+    """A fresh page (own context) with request, websocket and dialog recording."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    rec = Recorder()
+    # Context-level "request" covers the page, its iframes and any worker it starts.
+    context.on("request", lambda req: rec.requests.append(req.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: rec.websockets.append(ws.url))
+
+    def on_dialog(dialog) -> None:
+        rec.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        yield page, rec
+    finally:
+        context.close()
