@@ -1,0 +1,237 @@
+"""What every page shares: the sidebar filters (kept in the URL), and rendering a View.
+
+Pages stay thin: read widgets here, make one call into ``tryg_geo``, render with these helpers.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from tryg_geo import charts, export, maps, settings
+from tryg_geo.dataset import Dataset, load_dataset
+from tryg_geo.errors import TrygGeoError
+from tryg_geo.filters import PRESETS, SCHEMES, Filters
+from tryg_geo.fmt import day
+from tryg_geo.store import Store
+from tryg_geo.view import View
+from tryg_geo.views import default_filters
+
+ALL_DISTRICTS = "(hele kommunen)"
+
+
+def dataset() -> Dataset:
+    """The current data; loaded once per data version (cached inside tryg_geo)."""
+    try:
+        return load_dataset(Store())
+    except TrygGeoError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def require_data(ds: Dataset, *, incidents: bool = False) -> None:
+    if ds.districts is None and ds.incidents is None and ds.measurements is None:
+        st.info(
+            "Der er ingen data endnu. Kør `make dashboard` (laver demodata), eller importér "
+            "jeres egne filer på siden **Data**."
+        )
+        st.stop()
+    if incidents and not ds.has_incidents:
+        st.info("Der er ingen hændelser indlæst. Importér en fil med hændelser på siden **Data**.")
+        st.stop()
+
+
+# ---- filters <-> URL -------------------------------------------------------------------------
+def sidebar_filters(ds: Dataset, *, categories: bool = True, district: bool = True) -> Filters:
+    """Period, category and district widgets; their state is mirrored in the URL."""
+    current = default_filters(ds, dict(st.query_params))
+    _apply_pending_click()
+    data_start, data_end = ds.incident_span
+    with st.sidebar:
+        st.subheader("Filtre")
+        preset = st.selectbox(
+            "Periode",
+            list(PRESETS),
+            index=list(PRESETS).index(current.preset),
+            format_func=PRESETS.get,
+            key="flt_preset",
+            help=f"Forudindstillinger regnes fra sidste dag med data ({day(data_end)}).",
+        )
+        start, end = Filters.preset_period(preset, data_end, data_start)
+        if preset == "custom":
+            picked = st.date_input(
+                "Fra – til",
+                value=(current.start, current.end),
+                min_value=data_start,
+                max_value=data_end,
+                format="DD.MM.YYYY",
+                key="flt_dates",
+            )
+            if isinstance(picked, tuple | list) and len(picked) == 2:
+                start, end = picked
+        chosen_categories = current.categories
+        if categories and ds.categories:
+            chosen_categories = tuple(
+                st.multiselect(
+                    "Kategorier",
+                    ds.categories,
+                    default=[c for c in current.categories if c in ds.categories],
+                    key="flt_categories",
+                    placeholder="Alle kategorier",
+                )
+            )
+        chosen_district = current.district
+        if district and ds.district_names:
+            chosen_district = _district_widget(ds, current.district)
+    filters = current.with_(
+        preset=preset,
+        start=_as_date(start),
+        end=_as_date(end),
+        categories=chosen_categories,
+        district=chosen_district,
+    )
+    return filters
+
+
+def _district_widget(ds: Dataset, current: str | None) -> str | None:
+    ids = [ALL_DISTRICTS, *sorted(ds.district_names, key=lambda i: ds.district_names[i])]
+    if "flt_district" not in st.session_state:
+        st.session_state["flt_district"] = current if current in ids else ALL_DISTRICTS
+    picked = st.selectbox(
+        "Område",
+        ids,
+        key="flt_district",
+        format_func=lambda i: i if i == ALL_DISTRICTS else ds.district_names.get(i, i),
+    )
+    return None if picked == ALL_DISTRICTS else picked
+
+
+def _apply_pending_click() -> None:
+    # A map click arrives after the district widget exists; it is applied on the next run.
+    pending = st.session_state.pop("_pending_district", None)
+    if pending is not None:
+        st.session_state["flt_district"] = pending
+
+
+def keep_in_url(filters: Filters) -> None:
+    """Write the filters to the URL so a copied link opens the same view."""
+    wanted = filters.to_params()
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def scheme_widget(filters: Filters) -> str:
+    return st.sidebar.radio(
+        "Klasseinddeling",
+        list(SCHEMES),
+        index=list(SCHEMES).index(filters.scheme),
+        format_func=SCHEMES.get,
+        key="flt_scheme",
+        horizontal=True,
+    )
+
+
+# ---- rendering -------------------------------------------------------------------------------
+def header(view: View) -> None:
+    st.title(view.title)
+    if view.demo:
+        st.warning("**Demodata** – genererede eksempeldata, ikke rigtige tal.", icon="⚠️")
+    st.caption(view.subtitle)
+
+
+def kpis(view: View) -> None:
+    if not view.kpis:
+        return
+    for column, kpi in zip(st.columns(len(view.kpis)), view.kpis, strict=True):
+        delta = kpi.delta if kpi.delta not in (None, "–") else None
+        column.metric(kpi.label, kpi.value, delta, help=kpi.help, delta_color="off")
+
+
+def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
+    """Draw the view's map; return the feature id the user clicked last (new clicks only)."""
+    if view.map is None:
+        return None
+    try:
+        folium_map = maps.spec_map(view.map, basemap=settings.get("basemap"))
+    except TrygGeoError as exc:
+        st.error(str(exc))
+        return None
+    result = st_folium(
+        folium_map,
+        returned_objects=["last_active_drawing"],
+        key=key,
+        height=height,
+        use_container_width=True,
+    )
+    feature = (result or {}).get("last_active_drawing") or {}
+    clicked = feature.get("properties", {}).get("feature_id")
+    if clicked is None:
+        return None
+    clicked = html.unescape(str(clicked))
+    if st.session_state.get(f"_last_click_{key}") == clicked:
+        return None
+    st.session_state[f"_last_click_{key}"] = clicked
+    return clicked
+
+
+def open_district(clicked: str | None, filters: Filters) -> None:
+    """A click on a district opens its profile: remember it and rerun."""
+    if clicked and clicked != filters.district:
+        st.session_state["_pending_district"] = clicked
+        st.rerun()
+
+
+def trends(view: View) -> None:
+    for trend in view.trends:
+        if trend.data.empty:
+            continue
+        st.altair_chart(charts.trend_chart(trend), use_container_width=True)
+
+
+def table(view: View) -> None:
+    shown = view.display if view.display is not None else view.table
+    st.dataframe(shown, hide_index=True, use_container_width=True)
+
+
+def notes(view: View) -> None:
+    for note in view.notes:
+        st.caption(note)
+    st.caption(view.source)
+
+
+def downloads(view: View, filters: Filters) -> None:
+    """'Hent PNG' and 'Hent CSV': made only when clicked, from the same View as the screen."""
+    left, middle, right = st.columns([1, 1, 2])
+    dialect = right.radio(
+        "CSV-format",
+        list(export.DIALECTS),
+        format_func=export.DIALECTS.get,
+        horizontal=True,
+        key=f"dialect_{view.key}",
+        label_visibility="collapsed",
+    )
+    stem = export.file_stem(view, filters)
+    left.download_button(
+        "Hent PNG",
+        data=lambda: export.view_png(view),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key=f"png_{view.key}",
+        on_click="ignore",
+    )
+    middle.download_button(
+        "Hent CSV",
+        data=lambda: export.view_csv(view, dialect),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"csv_{view.key}",
+        on_click="ignore",
+    )
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else pd.Timestamp(value).date()
