@@ -235,3 +235,11 @@ def downloads(view: View, filters: Filters) -> None:
 
 def _as_date(value: object) -> date:
     return value if isinstance(value, date) else pd.Timestamp(value).date()
+
+
+def md_text(value: object) -> str:
+    """Data text safe for st.markdown: every ASCII punctuation mark backslash-escaped, so a
+    name like '<img src=x onerror=…>' or '*bold*' is shown as typed, never interpreted."""
+    import re
+
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(value))

@@ -155,3 +155,44 @@ def _keep_rejected_of_failed_import(store: Store, result: LoadResult) -> None:
         f"Ingen rækker blev godkendt, så de nuværende {KIND_LABELS[result.kind]} er uændrede. "
         f"De afviste rækker står i {folder / 'rejected_last_failed_import.csv'}."
     )
+
+
+def import_upload(
+    kind: str,
+    name: str,
+    data: bytes,
+    *,
+    store: Store | None = None,
+    **options,
+) -> LoadResult:
+    """Import bytes uploaded in the dashboard, with the same checks as :func:`import_file`.
+
+    The bytes are written under ``<data>/uploads/`` with a cleaned file name (no folders, no
+    ``..``), so an upload can never write anywhere else.
+    """
+    check_kind(kind)
+    store = store or Store()
+    limit_mb = settings.get("upload_limit_mb")
+    if len(data) > limit_mb * 1_000_000:
+        raise UnusableFileError(
+            f"{safe_file_name(name)} fylder {len(data) / 1_000_000:.0f} MB; grænsen er {limit_mb} MB.",
+            file=name,
+            expected=f"højst {limit_mb} MB",
+        )
+    folder = store.root / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe_file_name(name)
+    target.write_bytes(data)
+    try:
+        return import_file(kind, target, store=store, **options)
+    finally:
+        target.unlink(missing_ok=True)  # the store keeps its own copy under originals/
+
+
+def safe_file_name(name: str) -> str:
+    """The last part of ``name`` with only letters, digits, '.', '-' and '_' (æøå kept)."""
+    import re
+
+    base = re.split(r"[\\/]", str(name))[-1]
+    cleaned = re.sub(r"[^0-9A-Za-zÆØÅæøå._-]", "_", base).lstrip(".")[:120]
+    return cleaned or "upload"

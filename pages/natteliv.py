@@ -1,0 +1,65 @@
+"""Natteliv: night-time incidents in the DDKN grid, hour × weekday and the weekend-night trend."""
+
+import streamlit as st
+
+from pages import common
+from tryg_geo import charts
+from tryg_geo.fmt import WEEKDAYS_DA
+from tryg_geo.natteliv import natteliv_view
+
+ds = common.dataset()
+common.require_data(ds, incidents=True)
+filters = common.sidebar_filters(ds, district=False)
+with st.sidebar:
+    st.subheader("Nat")
+    cell = st.radio(
+        "Cellestørrelse",
+        ["100m", "250m", "1km"],
+        horizontal=True,
+        key="flt_cell",
+        index=["100m", "250m", "1km"].index(filters.cell),
+    )
+    nights = st.multiselect(
+        "Nætter (aftenens ugedag)",
+        list(range(7)),
+        default=list(filters.nights),
+        format_func=lambda d: WEEKDAYS_DA[d],
+        key="flt_nights",
+    )
+    begin_col, end_col = st.columns(2)
+    night_start = begin_col.selectbox(
+        "Fra kl.",
+        list(range(18, 24)),
+        key="flt_night_start",
+        index=list(range(18, 24)).index(filters.night_start)
+        if 18 <= filters.night_start <= 23
+        else 4,
+    )
+    night_end = end_col.selectbox(
+        "Til kl. (morgen)",
+        list(range(1, 10)),
+        key="flt_night_end",
+        index=list(range(1, 10)).index(filters.night_end) if 1 <= filters.night_end <= 9 else 5,
+    )
+filters = filters.with_(
+    cell=cell,
+    nights=tuple(nights) or filters.nights,
+    night_end=night_end,
+    night_start=night_start,
+    scheme=common.scheme_widget(filters),
+)
+common.keep_in_url(filters)
+
+view = natteliv_view(ds, filters)
+common.header(view)
+common.kpis(view)
+common.map_(view, height=560)
+left, right = st.columns(2)
+with left:
+    st.altair_chart(charts.heatmap_chart(view.heatmap), use_container_width=True)
+with right:
+    common.trends(view)
+with st.expander("Celler med flest hændelser"):
+    common.table(view)
+common.notes(view)
+common.downloads(view, filters)

@@ -1,0 +1,44 @@
+"""Overblik: all 17 initiatives at a glance, for steering-group meetings."""
+
+import streamlit as st
+
+from pages import common
+from tryg_geo import charts
+from tryg_geo.views import build_view
+
+ds = common.dataset()
+common.require_data(ds)
+filters = common.sidebar_filters(ds, categories=False, district=False)
+common.keep_in_url(filters)
+
+view = build_view("overblik", ds, filters)
+common.header(view)
+if view.highlights:
+    st.subheader("Det vigtigste")
+    for sentence in view.highlights:
+        st.markdown(f"- {common.md_text(sentence)}")
+
+left, right = st.columns([3, 2])
+with right:
+    st.subheader("Tryghed pr. område")
+    common.map_(view, height=460)
+with left:
+    st.subheader("Indsatserne")
+    display = (view.display if view.display is not None else view.table).to_dict("records")
+    sparks = {t.title: t for t in view.trends}
+    for (label, key), shown in zip(view.links, display, strict=False):
+        cols = st.columns([3, 2, 2, 2])
+        cols[0].page_link(
+            "pages/indsatser.py",
+            label=label,
+            query_params={**filters.to_params(), "indsats": key.removeprefix("indsats/")},
+        )
+        cols[1].markdown(common.md_text(shown.get("Seneste", shown.get("value", ""))))
+        cols[2].markdown(common.md_text(shown.get("Ændring", "")))
+        cols[3].markdown(common.md_text(shown.get("Status", "")))
+        if label in sparks and not sparks[label].data.empty:
+            cols[0].altair_chart(
+                charts.trend_chart(sparks[label], height=40, compact=True), use_container_width=True
+            )
+common.notes(view)
+common.downloads(view, filters)
