@@ -36,7 +36,7 @@ def enrich_incidents(frame: pd.DataFrame, districts: gpd.GeoDataFrame | None) ->
         )
     out["cell_100m"] = cell_names(x, y, "100m")
     out["hour"] = out["time"].dt.hour.astype(np.int8)
-    out["weekday"] = out["time"].dt.weekday.astype(np.int8)
+    out["weekday"] = out["time"].dt.day_of_week.astype(np.int8)
     for column in ("source", "initiative"):
         values = frame[column] if column in frame else pd.Series([None] * len(frame))
         out[column] = pd.Categorical(pd.Series(values).to_numpy())
