@@ -257,3 +257,62 @@ def test_dashboard_without_data_says_how_to_get_some(monkeypatch, tmp_path):
     assert not app.exception
     (info,) = app.info
     assert "ingen områder" in info.value and "make demo-data" in info.value
+
+
+# ---- MapSpec rendering -------------------------------------------------------------------------
+def _spec(kind: str, districts, water):
+    from tryg_geo.view import Legend, MapSpec
+
+    wgs = districts.to_crs("EPSG:4326")
+    features = gpd.GeoDataFrame(
+        {
+            "feature_id": ["D1", "D2", "D3"],
+            "name": ["Vestbyen", "Midtbyen", XSS],
+            "label": ["12.000", "<5", "Ingen data"],
+            "color": ["#eff3ff", "#d9d9d9", "#08519c"],
+        },
+        geometry=wgs.geometry.to_numpy()
+        if kind == "areas"
+        else districts.centroid.to_crs("EPSG:4326").to_numpy(),
+        crs="EPSG:4326",
+    )
+    if kind == "places":
+        features["radius"] = [4.0, 12.0, 8.0]
+    return MapSpec(
+        kind=kind,
+        features=features,
+        legend=Legend("Hændelser <b>", [("#eff3ff", "≤ 6"), ("#08519c", "6 – 12")]),
+        outline=wgs if kind == "places" else None,
+        water=water.to_crs("EPSG:4326"),
+        zones=wgs.iloc[:1] if kind == "places" else None,
+        selected="D2",
+    )
+
+
+def test_spec_map_areas(districts, water):
+    m = maps.spec_map(_spec("areas", districts, water), basemap="none")
+    (layer,) = [g for g in children_of_type(m, folium.GeoJson) if g.layer_name.startswith("H")]
+    props = [f["properties"] for f in layer.data["features"]]
+    assert [set(p) for p in props] == [{"feature_id", "name", "label", "fill"}] * 3
+    assert props[1]["label"] == "&lt;5" and props[2]["name"] == html.escape(XSS)
+    styles = [layer.style_function(f) for f in layer.data["features"]]
+    assert [s["weight"] for s in styles] == [0.8, 3, 0.8]  # D2 is selected
+    (legend,) = children_of_type(m, maps.Legend)
+    assert "Hændelser &lt;b&gt;" in legend.html and "6 – 12" in legend.html
+    rendered = m.get_root().render()
+    assert not re.search(r"https?://", rendered) and "<img" not in rendered
+
+
+def test_spec_map_places(districts, water):
+    m = maps.spec_map(_spec("places", districts, water), basemap="none")
+    geojsons = children_of_type(m, folium.GeoJson)
+    assert [g.layer_name for g in geojsons] == ["Vand", "Områdegrænser", "Hændelser <b>", "Zoner"]
+    circles = geojsons[2]
+    assert isinstance(circles.marker, folium.CircleMarker)
+    radii = [f["properties"]["radius"] for f in circles.data["features"]]
+    assert radii == [12.0, 8.0, 4.0]  # big circles first, small ones on top
+    style = circles.style_function(circles.data["features"][0])
+    assert style["fill"] is True and style["radius"] == 12.0
+    assert geojsons[3].options["interactive"] is False
+    (south, west), (north, east) = children_of_type(m, folium.FitBounds)[0].bounds
+    assert north - south < 0.05  # fitted to the places, not to the whole outline

@@ -66,10 +66,11 @@ OSM_ATTRIBUTION = (
 SIMPLIFY_TOLERANCE_M = 1.0
 COORD_DECIMALS = 6
 
-# A light background for maps without tiles; no focus box around a clicked district (Chrome
-# draws one around the bounding box of a focused SVG path, which looks like a wrong border).
+# A light background for maps without tiles (``div.`` outranks leaflet.css, whichever loads
+# last); no focus box around a clicked district (Chrome draws one around the bounding box of
+# a focused SVG path, which looks like a wrong border).
 _MAP_CSS = (
-    f"<style>.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
+    f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
     " path.leaflet-interactive:focus { outline: none; }</style>"
 )
 _XYZ_URL = re.compile(r"^https?://[^\s/]+/\S*$")
@@ -80,8 +81,9 @@ _TO_WGS84 = Transformer.from_crs(STORE_CRS, "EPSG:4326", always_xy=True)
 def install_static_assets(app_dir: Path) -> Path:
     """Copy Leaflet's js, css and images into ``<app_dir>/static/leaflet``.
 
-    Idempotent and cheap when the files are already there (one ``stat`` per file); a file is
-    (re)copied when it is missing or its size differs from the packaged one. Each copy is
+    Idempotent and cheap when the files are already there (two ``stat`` calls per file); a
+    file is (re)copied when it is missing or its size or mtime differs from the packaged one
+    (so an upgraded ``xstatic-leaflet`` is picked up). Each copy is
     written to a temporary name and renamed, so a concurrent reader never sees half a file.
 
     Parameters
@@ -101,13 +103,21 @@ def install_static_assets(app_dir: Path) -> Path:
     target = Path(app_dir) / "static" / "leaflet"
     for rel in LEAFLET_FILES:
         src, dst = source / rel, target / rel
-        if dst.exists() and dst.stat().st_size == src.stat().st_size:
+        if _same_file(src, dst):
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-        shutil.copyfile(src, tmp)
+        shutil.copy2(src, tmp)  # keeps the mtime, which _same_file compares
         os.replace(tmp, dst)
     return target
+
+
+def _same_file(src: Path, dst: Path) -> bool:
+    try:
+        a, b = src.stat(), dst.stat()
+    except FileNotFoundError:
+        return False
+    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
 
 
 def leaflet_url_prefix(base_url_path: str = "") -> str:
@@ -177,13 +187,17 @@ def base_map(bounds_25832: Sequence[float], *, basemap: str) -> folium.Map:
     UsageError
         When ``basemap`` is none of these.
     """
-    choice = check_basemap(basemap)
-    (south, west), (north, east) = to_latlon_bounds(bounds_25832)
+    return _fitted_map(to_latlon_bounds(bounds_25832), check_basemap(basemap))
+
+
+def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
+    (south, west), (north, east) = bounds_latlon
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=11,
         tiles=None,
         control_scale=True,
+        zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fit_bounds
     )
     m.default_js, m.default_css = offline_assets(_url_prefix)
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
@@ -209,13 +223,15 @@ def web_geometries(geoms: gpd.GeoSeries, tolerance: float = SIMPLIFY_TOLERANCE_M
     simplifies each border once, removing vertices whose triangle is smaller than about
     ``tolerance``² m². Polygons that do not form a valid coverage (overlaps, borders whose
     vertices differ) are simplified one by one with Douglas-Peucker, ``preserve_topology=True``.
-    Coordinates are rounded to 6 decimals (about 0.1 m).
+    Points and lines are only reprojected. Coordinates are rounded to 6 decimals (~0.1 m).
+    A series without CRS is taken to be in EPSG:25832.
     """
     series = geoms.set_crs(STORE_CRS, allow_override=True) if geoms.crs is None else geoms
     metric = series.to_crs(STORE_CRS).to_numpy()
+    polygonal = bool(np.isin(shapely.get_type_id(metric), (3, 6)).all())  # (Multi)Polygon
     try:
-        coverage = bool(shapely.coverage_is_valid(metric))
-    except Exception:  # e.g. missing or non-polygonal geometries
+        coverage = polygonal and bool(shapely.coverage_is_valid(metric))
+    except shapely.errors.GEOSException:
         coverage = False
     if coverage:
         simple = shapely.coverage_simplify(metric, tolerance)
@@ -237,7 +253,7 @@ def _feature_collection(geoms: np.ndarray, properties: list[dict[str, Any]]) -> 
 
 # ---- layers --------------------------------------------------------------------------------
 def outline_layer(
-    districts: gpd.GeoDataFrame, water: gpd.GeoDataFrame | None = None
+    districts: gpd.GeoDataFrame | None, water: gpd.GeoDataFrame | None = None
 ) -> folium.FeatureGroup:
     """Thin grey district borders (and light-blue water) for orientation.
 
@@ -259,6 +275,8 @@ def outline_layer(
             interactive=False,
             name="Vand",
         ).add_to(group)
+    if districts is None or not len(districts):
+        return group
     outline = _feature_collection(web_geometries(districts.geometry), [{}] * len(districts))
     folium.GeoJson(
         outline,
@@ -439,13 +457,18 @@ def legend_html(
     ]
     if missing_label:
         rows.append((MISSING_COLOR, missing_label))
+    return entries_html(title, rows)
+
+
+def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
+    """Plain-HTML legend box: ``entries`` are ``(colour, label)`` rows; all text escaped."""
     swatch = (
         '<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
         'vertical-align:middle;border:1px solid #888;background:{c}"></span>'
     )
     body = "".join(
         f'<div class="tryg-legend-row">{swatch.format(c=html.escape(c))}{html.escape(t)}</div>'
-        for c, t in rows
+        for c, t in entries
     )
     box = (
         "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;"
@@ -467,3 +490,101 @@ def legend(
 ) -> Legend:
     """A plain-HTML legend control for a choropleth; add it to the map with ``.add_to(m)``."""
     return Legend(legend_html(title, bins, colors, fmt=fmt, missing_label=missing_label))
+
+
+# ---- maps from a MapSpec (tryg_geo.view) ------------------------------------------------------
+def spec_map(spec: Any, *, basemap: str) -> folium.Map:
+    """Render a :class:`tryg_geo.view.MapSpec` (features already in EPSG:4326) with folium.
+
+    Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
+    ``selected`` feature gets a dark border. Water, the outline (or, for areas, the features'
+    own borders) and zones are drawn for orientation and are not clickable. Every feature
+    carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
+    ``html.unescape(properties['feature_id'])`` gives the id back after a click.
+
+    Raises
+    ------
+    UsageError
+        When ``basemap`` is not allowed (see :func:`check_basemap`).
+    """
+    choice = check_basemap(basemap)
+    shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
+    if shown:  # fit to what carries the information; the outline only when nothing else
+        m = _fitted_map(to_latlon_bounds(_padded_bounds(shown[0])), choice)
+    else:  # nothing to show: Aalborg Kommune
+        m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)
+    places = spec.kind == "places"
+    orientation = outline_layer(spec.outline if places else spec.features, spec.water)
+    if places:
+        orientation.add_to(m)
+    if spec.features is not None and len(spec.features):
+        spec_layer(spec).add_to(m)
+    if not places:
+        orientation.add_to(m)
+    if spec.zones is not None and len(spec.zones):
+        zones = _feature_collection(web_geometries(spec.zones.geometry), [{}] * len(spec.zones))
+        folium.GeoJson(
+            zones,
+            style_function=lambda _: {
+                "color": "#5b3a8c",
+                "weight": 2,
+                "dashArray": "6 4",
+                "fill": False,
+            },
+            interactive=False,
+            name="Zoner",
+        ).add_to(m)
+    Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
+    return m
+
+
+def _padded_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[float]:
+    """Bounds in EPSG:25832, widened to at least ``min_span_m`` (a single place, say)."""
+    crs = frame.crs or "EPSG:4326"
+    minx, miny, maxx, maxy = (
+        frame.geometry.set_crs(crs, allow_override=True).to_crs(STORE_CRS).total_bounds
+    )
+    padx = max(0.0, (min_span_m - (maxx - minx)) / 2)
+    pady = max(0.0, (min_span_m - (maxy - miny)) / 2)
+    return [minx - padx, miny - pady, maxx + padx, maxy + pady]
+
+
+def spec_layer(spec: Any) -> folium.GeoJson:
+    """The clickable layer of a MapSpec: polygons, or circles for ``kind='places'``."""
+    features = spec.features
+    if features.crs is None:
+        features = features.set_crs("EPSG:4326")
+    if "radius" in features:  # big circles first, so small ones stay visible and clickable
+        features = features.sort_values("radius", ascending=False, kind="stable")
+    selected = html.escape(str(spec.selected)) if spec.selected is not None else None
+    props = [
+        {k: html.escape(str(row[k])) for k in ("feature_id", "name", "label")}
+        | {"fill": str(row["color"])}
+        | ({"radius": float(row["radius"])} if "radius" in features else {})
+        for _, row in features.iterrows()
+    ]
+    data = _feature_collection(web_geometries(features.geometry), props)
+    noun = "Sted" if spec.kind == "places" else "Område"
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        p = feature["properties"]
+        chosen = p["feature_id"] == selected
+        out = {
+            "fill": True,  # folium's CircleMarker defaults to no fill
+            "fillColor": p["fill"],
+            "fillOpacity": 0.85 if spec.kind == "places" else 0.75,
+            "color": "#111111" if chosen else "#4d4d4d",
+            "weight": 3 if chosen else 0.8,
+        }
+        return out | ({"radius": p["radius"]} if "radius" in p else {})
+
+    return folium.GeoJson(
+        data,
+        name=spec.legend.title,
+        style_function=style,
+        highlight_function=lambda _: {"weight": 3, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "label"], aliases=[noun, html.escape(spec.legend.title)], sticky=True
+        ),
+        marker=folium.CircleMarker() if spec.kind == "places" else None,
+    )

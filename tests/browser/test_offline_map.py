@@ -86,6 +86,10 @@ def test_html_in_names_is_text(page_and_log, dashboard_url, districts_spec, arti
     assert page.locator('img[src="x"]').count() == 0
     page.wait_for_timeout(500)
     assert rec.dialogs == []
+    # The recorder does see dialogs raised inside the map iframe:
+    map_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    map_frame.evaluate("window.alert('probe')")
+    assert rec.dialogs == ["alert: probe"]
     page.screenshot(path=artifacts / "html_name_clicked.png", full_page=True)
 
 
