@@ -52,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrygGeoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head`: the reader has all it wanted
+        return 0
     except Exception as exc:  # the one boundary where an unexpected error becomes a sentence
         if os.environ.get("TRYG_DEBUG"):
             traceback.print_exc()
