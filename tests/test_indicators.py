@@ -1,0 +1,279 @@
+"""Indicator values from the three sources, suppression, change, significance and status."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+import tiny_data
+from tiny_data import X0, Y0, incidents_at, measurement
+
+from tryg_geo.filters import Filters
+from tryg_geo.indicators import (
+    NO_DATA,
+    NO_TARGET,
+    OFF_TRACK,
+    ON_TRACK,
+    SERIES_COLUMNS,
+    TOTAL_ID,
+    change_sentence,
+    change_text,
+    headline,
+    indicator_series,
+    period_label,
+    status_of,
+    summarise,
+)
+from tryg_geo.initiatives import get_initiative
+
+YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
+A, B, C = (X0 + 500, Y0 + 500), (X0 + 1_200, Y0 + 200), (X0 + 2_500, Y0 + 500)
+
+
+def indicator(slug: str, ind_id: str):
+    return next(i for i in get_initiative(slug).indicators if i.id == ind_id)
+
+
+BURGLARY = indicator("tryg-bydel", "indbrud_pr_1000")
+NIGHT = indicator("et-trygt-natteliv", "natteliv_vold_antal")
+TRYG = indicator("tryg-bydel", "tryg_andel")
+
+
+def burglaries(when: str, a: int, b: int, c: int):
+    return [
+        incidents_at(k, category="indbrud i beboelse", when=when, where=p)
+        for k, p in ((a, A), (b, B), (c, C))
+    ]
+
+
+# ---- incidents -------------------------------------------------------------------------------
+def test_incident_rate_per_district_with_primary_and_complementary_suppression(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=burglaries("2025-03-10 12:00", 20, 3, 10))
+    series = indicator_series(ds, BURGLARY, start=YEAR.start, end=YEAR.end, freq="window")
+    assert list(series.columns) == SERIES_COLUMNS
+    rows = series.set_index("area_id")
+    assert rows.loc["a", "value"] == pytest.approx(20 / 10_000 * 1000)
+    assert rows.loc["a", "n"] == 20
+    assert rows.loc["b", "suppressed"] and np.isnan(rows.loc["b", "value"])
+    # One hidden district beside the public kommune total: the next smallest goes too.
+    assert rows.loc["c", "suppressed"] and np.isnan(rows.loc["c", "n"])
+    assert not rows.loc["a", "suppressed"]
+    counts = series["n"].dropna().to_numpy()  # the value is a rate: 2.0 per 1 000 is fine
+    assert not ((counts >= 1) & (counts < 5)).any()
+
+
+def test_incident_total_and_single_area(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=burglaries("2025-03-10 12:00", 20, 3, 10))
+    total = indicator_series(
+        ds, BURGLARY, start=YEAR.start, end=YEAR.end, area_id=TOTAL_ID, freq="window"
+    )
+    assert len(total) == 1
+    assert total["value"].iloc[0] == pytest.approx(33 / 17_000 * 1000)
+    one = indicator_series(ds, BURGLARY, start=YEAR.start, end=YEAR.end, area_id="b")
+    assert one["suppressed"].any() and set(one["area_id"]) == {"b"}
+
+
+def test_incident_months_cover_the_period_with_zeros(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=burglaries("2025-03-10 12:00", 20, 0, 0))
+    series = indicator_series(
+        ds, BURGLARY, start=YEAR.start, end=YEAR.end, area_id=TOTAL_ID, freq="month"
+    )
+    assert len(series) == 12
+    assert list(series["period"][:3]) == ["2025-01", "2025-02", "2025-03"]
+    assert series["n"].iloc[2] == 20 and series["n"].iloc[0] == 0
+
+
+def test_zone_and_night_only(tmp_path):
+    ds = tiny_data.build(
+        tmp_path,
+        incidents=[
+            # Saturday 01:00 belongs to Friday's night, inside the zone: counted.
+            incidents_at(7, category="vold", when="2025-06-14 01:00", where="jomfru-ane-gade"),
+            # Wednesday afternoon in the zone: not a weekend night.
+            incidents_at(9, category="vold", when="2025-06-11 14:00", where="jomfru-ane-gade"),
+            # Weekend night but outside the zone.
+            incidents_at(6, category="vold", when="2025-06-14 01:00", where=A),
+            # A category the indicator does not count.
+            incidents_at(8, category="tyveri", when="2025-06-14 01:00", where="jomfru-ane-gade"),
+        ],
+    )
+    series = indicator_series(ds, NIGHT, start=YEAR.start, end=YEAR.end, freq="window")
+    assert list(series["area_id"]) == ["jomfru-ane-gade"]
+    assert series["value"].iloc[0] == 7
+
+
+def test_zone_missing_from_places_is_no_data_not_zero(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=burglaries("2025-03-10 12:00", 5, 5, 5))
+    ghost = replace(NIGHT, zone="findes-ikke")
+    assert indicator_series(ds, ghost, start=YEAR.start, end=YEAR.end).empty
+
+
+def night_counts(now: int, before: int):
+    frames = [incidents_at(now, when="2025-06-14 01:00", where="jomfru-ane-gade")]
+    frames.append(incidents_at(before, when="2024-06-15 01:00", where="jomfru-ane-gade"))
+    return frames
+
+
+def test_significant_count_change(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=night_counts(40, 20))
+    h = headline(ds, get_initiative("et-trygt-natteliv"), YEAR)
+    assert h.value == 40 and h.previous_value == 20
+    assert h.change == pytest.approx(1.0)
+    assert h.p_value < 0.05 and h.significant
+    assert change_text(h) == "+100 %"
+    assert "flere end samme periode sidste år (en forværring)" in change_sentence(h, "Vold")
+
+
+def test_not_significant_count_change(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=night_counts(25, 20))
+    h = headline(ds, get_initiative("et-trygt-natteliv"), YEAR)
+    assert h.change == pytest.approx(0.25)
+    assert h.p_value > 0.05 and not h.significant
+
+
+def test_change_from_suppressed_count_is_hidden(tmp_path):
+    ds = tiny_data.build(tmp_path, incidents=night_counts(3, 30))
+    h = headline(ds, get_initiative("et-trygt-natteliv"), YEAR)
+    assert h.suppressed and np.isnan(h.value) and np.isnan(h.n)
+    assert np.isnan(h.change) and not h.significant and h.p_value is None
+    assert change_text(h) == "–"
+    assert h.previous_value == 30
+    # The trend hides the small month and, beside the period total, nothing leaks by subtraction.
+    trend = h.trend
+    assert trend["suppressed"].any()
+    shown = trend["value"].dropna().to_numpy()
+    assert not ((shown >= 1) & (shown < 5)).any()
+
+
+def test_trend_complementary_suppression_along_months(tmp_path):
+    frames = [
+        incidents_at(3, when="2025-02-15 01:00", where="jomfru-ane-gade"),
+        incidents_at(9, when="2025-03-15 01:00", where="jomfru-ane-gade"),
+        incidents_at(12, when="2025-04-12 01:00", where="jomfru-ane-gade"),
+    ]
+    ds = tiny_data.build(tmp_path, incidents=frames)
+    h = headline(ds, get_initiative("et-trygt-natteliv"), YEAR)
+    assert h.value == 24  # the period total is shown ...
+    trend = h.trend.set_index("period")
+    # ... so with February hidden, March (the smallest shown month) is hidden too.
+    assert trend.loc["2025-02", "suppressed"] and trend.loc["2025-03", "suppressed"]
+    assert trend.loc["2025-04", "value"] == 12
+
+
+# ---- measurements ------------------------------------------------------------------------------
+def test_share_status_and_significance(tmp_path):
+    rows = [
+        measurement("tryg_andel", "kommune", "2024", 0.88, 2000),
+        measurement("tryg_andel", "kommune", "2025", 0.92, 2000),
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    h = headline(ds, get_initiative("tryg-bydel"), YEAR)
+    assert h.period == "2025" and h.previous_period == "2024"
+    assert h.change == pytest.approx(0.04) and h.change_unit == "procentpoint"
+    assert h.significant and h.status == ON_TRACK
+    assert change_text(h) == "+4,0 procentpoint"
+
+
+def test_share_change_not_significant_with_few_answers(tmp_path):
+    rows = [
+        measurement("tryg_andel", "kommune", "2024", 0.86, 100),
+        measurement("tryg_andel", "kommune", "2025", 0.88, 100),
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    h = headline(ds, get_initiative("tryg-bydel"), YEAR)
+    assert not h.significant and h.p_value > 0.05
+    assert h.status == OFF_TRACK  # 0.88 < target 0.9
+
+
+def test_lower_is_better_status_both_ways(tmp_path):
+    ind = indicator("patientens-team", "genindlaeggelse_andel")  # target 0.15, lower is better
+    good = tiny_data.build(
+        tmp_path / "good",
+        measurements=[measurement(ind.measurement_name, "kommune", "2025", 0.12, 300)],
+    )
+    bad = tiny_data.build(
+        tmp_path / "bad",
+        measurements=[measurement(ind.measurement_name, "kommune", "2025", 0.2, 300)],
+    )
+    assert summarise(good, ind, YEAR).status == ON_TRACK
+    assert summarise(bad, ind, YEAR).status == OFF_TRACK
+
+
+def test_status_of_rules():
+    assert status_of(0.9, 0.9, True) == ON_TRACK
+    assert status_of(0.89, 0.9, True) == OFF_TRACK
+    assert status_of(5, 10, False) == ON_TRACK
+    assert status_of(11, 10, False) == OFF_TRACK
+    assert status_of(5, None, False) == NO_TARGET
+    assert status_of(float("nan"), 10, False) == NO_DATA
+
+
+def test_no_data_anywhere(tmp_path):
+    ds = tiny_data.build(tmp_path)
+    for slug in ("tryg-bydel", "et-trygt-natteliv", "sikkerhed-paa-havnefronten"):
+        h = headline(ds, get_initiative(slug), YEAR)
+        assert h.status == NO_DATA and not h.has_data and not h.significant
+
+
+def test_district_total_aggregated_from_districts_when_not_measured(tmp_path):
+    rows = [
+        measurement("tryg_andel", "a", "2025", 0.9, 300),
+        measurement("tryg_andel", "b", "2025", 0.8, 100),
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    total = indicator_series(ds, TRYG, area_id=TOTAL_ID)
+    assert total["value"].iloc[0] == pytest.approx((0.9 * 300 + 0.8 * 100) / 400)
+    assert total["n"].iloc[0] == 400
+    per_district = indicator_series(ds, TRYG)
+    assert set(per_district["area_id"]) == {"a", "b"}
+
+
+def test_small_measured_counts_and_tiny_samples_are_suppressed(tmp_path):
+    rows = [
+        measurement("patientforloeb", "kommune", "2025", 3),
+        measurement("genindlaeggelse_andel", "kommune", "2025", 0.5, 4),
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    count = indicator_series(ds, indicator("patientens-team", "patientforloeb"))
+    share = indicator_series(ds, indicator("patientens-team", "genindlaeggelse_andel"))
+    assert count["suppressed"].all() and count["value"].isna().all()
+    assert share["suppressed"].all() and share["n"].isna().all()
+
+
+def test_monthly_counts_summed_over_the_period_and_compared(tmp_path):
+    rows = [
+        measurement("redningshaendelser_havn", "havnefronten", f"2025-{m:02d}", 10)
+        for m in range(1, 13)
+    ]
+    rows += [
+        measurement("redningshaendelser_havn", "havnefronten", f"2024-{m:02d}", 5)
+        for m in range(1, 13)
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    h = headline(ds, get_initiative("sikkerhed-paa-havnefronten"), YEAR)
+    assert h.value == 120 and h.previous_value == 60
+    assert h.period == "januar 2025–december 2025"
+    assert h.significant and h.change == pytest.approx(1.0)
+    assert len(h.trend) == 24
+
+
+def test_place_observation_only_at_its_places(tmp_path):
+    ind = indicator("socialt-udsatte-i-byens-rum-og-pladser", "klager")
+    rows = [
+        measurement("klager", "nytorv", "2025-05", 12),
+        measurement("klager", "gammeltorv", "2025-05", 8),
+        measurement("klager", "kildeparken", "2025-05", 50),  # not one of the indicator's places
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    series = indicator_series(ds, ind)
+    assert set(series["area_id"]) == {"nytorv", "gammeltorv"}
+    total = indicator_series(ds, ind, area_id=TOTAL_ID)
+    assert total["value"].iloc[0] == 20
+
+
+def test_period_labels():
+    assert period_label("2025") == "2025"
+    assert period_label("2025-Q3") == "3. kvt. 2025"
+    assert period_label("2025-06") == "juni 2025"

@@ -1,0 +1,815 @@
+"""Values of the registry's indicators over time and per area, from the right source.
+
+An :class:`~tryg_geo.initiatives.Indicator` says where its numbers come from (``incidents``,
+``measurement`` or ``place_observation``); :func:`indicator_series` turns that declaration into
+one tidy table, and :func:`headline` into the few numbers a steering group looks at: the latest
+value, the same period last year, the change, whether the change is more than chance and
+whether the indsats is on track against its target.
+
+Discretion is applied here, once, for every view: a count from 1 to ``threshold - 1`` (also a
+rate computed from such a count, and a share resting on so few answers) leaves this module as
+NaN with ``suppressed`` True, and so does any change computed from it. Where several areas or
+months are shown beside their total, one more cell is hidden (complementary suppression), so a
+hidden count cannot be recovered by subtraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .counts import category_mask, combine, night_mask, period_mask
+from .dataset import Dataset
+from .filters import Filters
+from .initiatives import Indicator, Initiative
+from .privacy import small, suppress_with_total, threshold
+from .stats import count_change_p, share_change_p
+
+#: area_id of the whole kommune (and of "all places together" for place indicators).
+TOTAL_ID = "kommune"
+TOTAL_NAME = "Aalborg Kommune"
+ALL_PLACES_NAME = "Alle steder"
+#: The nights of ``night_only`` indicators: Friday and Saturday evenings, 22 to 06.
+NIGHTS, NIGHT_START, NIGHT_END = (4, 5), 22, 6
+#: Significance level for "statistically meaningful" changes.
+ALPHA = 0.05
+
+ON_TRACK, OFF_TRACK, NO_TARGET, NO_DATA = "på sporet", "ikke på sporet", "intet mål", "ingen data"
+STATUSES: tuple[str, ...] = (ON_TRACK, OFF_TRACK, NO_TARGET, NO_DATA)
+
+#: Units that are counts of something (people, events): small values are suppressed.
+COUNT_UNITS: frozenset[str] = frozenset({"antal", "personer"})
+#: Units whose values add up over periods and areas; the others are averaged.
+SUMMED_UNITS: frozenset[str] = frozenset({"antal", "timer", "pr_1000"})
+#: How a change is expressed: relative for counts, percentage points for shares.
+CHANGE_UNITS: dict[str, str] = {
+    "andel": "procentpoint",
+    "score": "point",
+    "antal": "relativ",
+    "pr_1000": "relativ",
+    "personer": "relativ",
+    "timer": "relativ",
+}
+SERIES_COLUMNS = ["period_start", "period", "area_id", "value", "n", "suppressed"]
+
+
+# ---- the summary of one indicator ---------------------------------------------------------------
+@dataclass
+class HeadlineSummary:
+    """The latest value of an indicator against the same period last year and its target.
+
+    Attributes
+    ----------
+    indicator : the registry indicator summarised.
+    area_id : the area the numbers describe (:data:`TOTAL_ID` for the whole kommune).
+    period : Danish label of the latest period ('2025', '3. kvt. 2025', '01.12.2024–30.11.2025').
+    value : the latest value in the stored scale (shares 0–1); NaN when missing or suppressed.
+    n : respondents (shares) or the count behind a rate; NaN when unknown or suppressed.
+    suppressed : the latest value is hidden by the discretion rule.
+    previous_period, previous_value, previous_n, previous_suppressed : the same period one
+        year earlier.
+    change : relative change for counts (0.12 = +12 %), percentage points for shares as a
+        0–1 difference (0.021 = +2,1 procentpoint), points for scores; NaN when either value
+        is missing or suppressed.
+    change_unit : 'relativ', 'procentpoint' or 'point'.
+    p_value : two-sided p of the change (exact Poisson test for counts, two-proportion test
+        for shares); None when no test applies.
+    significant : p_value < 0.05 and the change is shown.
+    target : the registry target, or None.
+    status : 'på sporet', 'ikke på sporet', 'intet mål' or 'ingen data'.
+    trend : period_start, period, value, suppressed — a small series for a sparkline.
+    initiative : the indsats, when the summary is its headline.
+    averaged_over : 'måned' or 'kvartal' when value and previous_value are averages per
+        month or quarter over the period (people, scores, shares); None otherwise.
+    """
+
+    indicator: Indicator
+    area_id: str
+    period: str | None
+    value: float
+    n: float
+    suppressed: bool
+    previous_period: str | None
+    previous_value: float
+    previous_n: float
+    previous_suppressed: bool
+    change: float
+    change_unit: str
+    p_value: float | None
+    significant: bool
+    target: float | None
+    status: str
+    trend: pd.DataFrame = field(repr=False)
+    initiative: Initiative | None = None
+    averaged_over: str | None = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.period is not None and (self.suppressed or np.isfinite(self.value))
+
+
+# ---- public API -------------------------------------------------------------------------------
+def indicator_series(
+    ds: Dataset,
+    indicator: Indicator,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    area_id: str | None = None,
+    freq: str | None = None,
+) -> pd.DataFrame:
+    """The values of ``indicator`` per period and area, suppressed where needed.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    indicator : a registry indicator (or one derived from it with :func:`dataclasses.replace`).
+    start, end : inclusive dates; None means from the first / to the last data.
+    area_id : None for every area at the indicator's own level (districts, 'kommune' or place
+        ids); :data:`TOTAL_ID` for the whole kommune (all places together for place
+        indicators); or one district or place id.
+    freq : 'month' or 'year' buckets; 'window' for one value over ``start``–``end``; None for
+        months (incidents) or the measurements' own periods.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns period_start (datetime64), period (str), area_id (str), value (float, NaN
+        when missing or suppressed), n (float: respondents, or the count behind an incident
+        value; NaN when unknown or suppressed), suppressed (bool). Sorted by period, area.
+    """
+    if freq not in (None, "month", "year", "window"):
+        raise ValueError(f"freq={freq!r}; use 'month', 'year', 'window' or None")
+    if indicator.source == "incidents":
+        return _incident_series(ds, indicator, start, end, area_id, freq or "month")
+    return _measurement_series(ds, indicator, start, end, area_id, freq)
+
+
+def summarise(
+    ds: Dataset,
+    indicator: Indicator,
+    filters: Filters,
+    *,
+    area_id: str = TOTAL_ID,
+    initiative: Initiative | None = None,
+) -> HeadlineSummary:
+    """Latest value, same period last year, change, significance and status of one indicator.
+
+    Incident indicators are counted over the filter period and the same period one year
+    earlier. Measurements take their latest own period that starts on or before the filter's
+    end, and the same period one year earlier.
+    """
+    if indicator.source == "incidents":
+        return _incident_summary(ds, indicator, filters, area_id, initiative)
+    return _measurement_summary(ds, indicator, filters, area_id, initiative)
+
+
+def headline(ds: Dataset, initiative: Initiative, filters: Filters) -> HeadlineSummary:
+    """The summary of the indsats' headline indicator for the whole kommune.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    initiative : a registry indsats.
+    filters : the period (start, end) is used; categories do not apply, because every
+        indicator declares its own.
+
+    Returns
+    -------
+    HeadlineSummary
+    """
+    return summarise(ds, initiative.headline_indicator, filters, initiative=initiative)
+
+
+def status_of(value: float, target: float | None, higher_is_better: bool) -> str:
+    """'intet mål' without target, 'ingen data' without value, else on track or not."""
+    if target is None:
+        return NO_TARGET
+    if value is None or not np.isfinite(value):
+        return NO_DATA
+    on_track = value >= target if higher_is_better else value <= target
+    return ON_TRACK if on_track else OFF_TRACK
+
+
+def period_label(period: str) -> str:
+    """A stored period in Danish: '2025', '3. kvt. 2025', 'juni 2025' (others as they are)."""
+    text = str(period)
+    if len(text) == 7 and text[4:6] == "-Q":
+        return f"{text[6]}. kvt. {text[:4]}"
+    if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
+        return f"{fmt.MONTHS_DA[int(text[5:]) - 1]} {text[:4]}"
+    return text
+
+
+def window_label(start: date, end: date) -> str:
+    """'01.12.2024–30.11.2025'."""
+    return f"{fmt.day(start)}–{fmt.day(end)}"
+
+
+def change_text(summary: HeadlineSummary) -> str:
+    """The change in Danish: '+12 %', '−2,1 procentpoint', '+1,5 point' or '–'."""
+    change = summary.change
+    if change is None or not np.isfinite(change):
+        return "–"
+    if summary.change_unit == "relativ":
+        return fmt.signed_percent(change)
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    size = abs(change) * 100 if summary.change_unit == "procentpoint" else abs(change)
+    return f"{sign}{fmt.number(size, 1)} {summary.change_unit}"
+
+
+def change_sentence(summary: HeadlineSummary, name: str) -> str:
+    """'Vold i nattelivet: 12 % færre end samme periode sidste år (en forbedring).'"""
+    change = summary.change
+    if summary.change_unit == "relativ":
+        direction = "flere" if change > 0 else "færre"
+        size = fmt.percent(abs(change), 0)
+    else:
+        direction = "højere" if change > 0 else "lavere"
+        amount = abs(change) * 100 if summary.change_unit == "procentpoint" else abs(change)
+        size = f"{fmt.number(amount, 1)} {summary.change_unit}"
+    better = (change > 0) == summary.indicator.higher_is_better
+    verdict = "en forbedring" if better else "en forværring"
+    return f"{name}: {size} {direction} end samme periode sidste år ({verdict})."
+
+
+def area_name(ds: Dataset, area_id: str, indicator: Indicator | None = None) -> str:
+    """The Danish name of a district, place or the whole kommune."""
+    if area_id == TOTAL_ID:
+        return (
+            ALL_PLACES_NAME if indicator is not None and indicator.area == "place" else TOTAL_NAME
+        )
+    if area_id in ds.district_names:
+        return ds.district_names[area_id]
+    places = ds.places
+    if places is not None:
+        match = places.loc[places["place_id"].astype(str) == area_id, "name"]
+        if len(match):
+            return str(match.iloc[0])
+    return area_id
+
+
+def trend_frame(series: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Rows of :func:`indicator_series` as :class:`~tryg_geo.view.Trend` data (one series)."""
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(series["period_start"]).to_numpy(),
+            "series": name,
+            "value": series["value"].astype("float64").to_numpy(),
+        }
+    )
+
+
+# ---- incidents ----------------------------------------------------------------------------------
+def incident_mask(ds: Dataset, indicator: Indicator) -> np.ndarray:
+    """Incidents the indicator counts (categories, weekend nights, zone), any time."""
+    arrays = ds.arrays
+    masks: list[np.ndarray | None] = [category_mask(arrays, indicator.categories)]
+    if indicator.night_only:
+        masks.append(night_mask(arrays, NIGHTS, NIGHT_START, NIGHT_END))
+    if indicator.zone is not None:
+        inside = np.zeros(len(arrays.time), dtype=bool)
+        members = ds.place_members.get(indicator.zone)
+        if members is not None:
+            inside[members] = True
+        masks.append(inside)
+    mask = combine(*masks)
+    return np.ones(len(arrays.time), dtype=bool) if mask is None else mask
+
+
+def _incident_series(
+    ds: Dataset,
+    indicator: Indicator,
+    start: date | None,
+    end: date | None,
+    area_id: str | None,
+    freq: str,
+) -> pd.DataFrame:
+    span_start, span_end = ds.incident_span
+    start, end = start or span_start, end or span_end
+    if not ds.has_incidents or start > end:
+        return _empty()
+    if indicator.zone is not None and indicator.zone not in ds.place_members:
+        return _empty()  # the zone is not among the places: no data, not zero incidents
+    arrays = ds.arrays
+    mask = incident_mask(ds, indicator) & period_mask(arrays, start, end)
+    starts, labels, bucket = _buckets(arrays.time[mask], start, end, freq)
+    areas, area_of = _incident_areas(ds, indicator, mask, area_id)
+    keep = area_of >= 0
+    flat = bucket[keep] * len(areas) + area_of[keep]
+    counts = np.bincount(flat, minlength=len(starts) * len(areas)).reshape(len(starts), -1)
+    frame = pd.DataFrame(
+        {
+            "period_start": np.repeat(starts, len(areas)),
+            "period": np.repeat(labels, len(areas)),
+            "area_id": np.tile(np.asarray(areas, dtype=object), len(starts)),
+            "count": counts.ravel(),
+        }
+    )
+    frame["suppressed"] = _hidden_counts(frame, complementary=len(areas) > 1)
+    frame["value"] = _incident_values(ds, indicator, frame)
+    frame["n"] = frame["count"].astype("float64")
+    frame.loc[frame["suppressed"], ["value", "n"]] = np.nan
+    return frame[SERIES_COLUMNS]
+
+
+def _buckets(
+    times: np.ndarray, start: date, end: date, freq: str
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Period starts, labels and the bucket of every time: every bucket, empty ones too."""
+    if freq == "window":
+        return (
+            np.array([np.datetime64(start, "ns")]),
+            [window_label(start, end)],
+            np.zeros(len(times), dtype=np.int64),
+        )
+    unit = "M" if freq == "month" else "Y"
+    first = np.datetime64(start, unit)
+    last = np.datetime64(end, unit)
+    starts = np.arange(first, last + 1)
+    bucket = (times.astype(f"datetime64[{unit}]") - first).astype(np.int64)
+    labels = [str(s) for s in starts]  # '2025-06' or '2025', as stored periods are named
+    return starts.astype("datetime64[ns]"), labels, bucket
+
+
+def _incident_areas(
+    ds: Dataset, indicator: Indicator, mask: np.ndarray, area_id: str | None
+) -> tuple[list[str], np.ndarray]:
+    """The areas to count and the area position of every masked incident (-1 = not counted)."""
+    arrays = ds.arrays
+    n = int(mask.sum())
+    if indicator.area == "place" or indicator.area == "kommune":
+        own = indicator.zone if indicator.area == "place" else TOTAL_ID
+        name = TOTAL_ID if area_id == TOTAL_ID else own
+        if area_id not in (None, TOTAL_ID, own):
+            return [], np.full(n, -1)
+        return [name], _inside_kommune(ds, arrays.district[mask], indicator)
+    codes = arrays.district[mask]
+    if area_id == TOTAL_ID:
+        return [TOTAL_ID], _inside_kommune(ds, codes, indicator)
+    ids = list(ds.district_names) or list(arrays.district_ids)
+    position = {d: i for i, d in enumerate(ids)}
+    code_to_area = np.array([position.get(d, -1) for d in arrays.district_ids] + [-1])
+    area_of = code_to_area[codes]  # code -1 picks the trailing -1
+    if area_id is not None:
+        if area_id not in position:
+            return [], np.full(n, -1)
+        wanted = position[area_id]
+        return [area_id], np.where(area_of == wanted, 0, -1)
+    return ids, area_of
+
+
+def _inside_kommune(ds: Dataset, codes: np.ndarray, indicator: Indicator) -> np.ndarray:
+    """0 for incidents that count for the kommune, -1 for the others.
+
+    With districts, an incident outside all of them (in the fjord, beyond the border) is not
+    Aalborg's; a zone count keeps every incident inside the zone.
+    """
+    if indicator.area == "place" or ds.districts is None:
+        return np.zeros(len(codes), dtype=np.int64)
+    return np.where(codes >= 0, 0, -1)
+
+
+def _hidden_counts(frame: pd.DataFrame, *, complementary: bool) -> np.ndarray:
+    """Primary suppression, plus one more cell per period when areas sit beside their total."""
+    if not complementary:
+        return small(frame["count"])
+    hidden = np.zeros(len(frame), dtype=bool)
+    for _, rows in frame.groupby("period_start", sort=False).groups.items():
+        positions = frame.index.get_indexer(rows)
+        hidden[positions] = suppress_with_total(frame["count"].iloc[positions])
+    return hidden
+
+
+def _incident_values(ds: Dataset, indicator: Indicator, frame: pd.DataFrame) -> np.ndarray:
+    """Counts, or counts per 1 000 inhabitants of the area (NaN without a population)."""
+    counts = frame["count"].to_numpy(dtype="float64")
+    if indicator.unit != "pr_1000":
+        return counts
+    population = ds.population
+    total = float(population.sum(skipna=True)) if len(population) else np.nan
+    pops = np.array(
+        [total if a == TOTAL_ID else float(population.get(a, np.nan)) for a in frame["area_id"]],
+        dtype="float64",
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(pops > 0, counts / pops * 1000.0, np.nan)
+
+
+# ---- measurements and place observations ---------------------------------------------------------
+def _measurement_series(
+    ds: Dataset,
+    indicator: Indicator,
+    start: date | None,
+    end: date | None,
+    area_id: str | None,
+    freq: str | None,
+) -> pd.DataFrame:
+    rows = _measurement_rows(ds, indicator, start, end)
+    if not len(rows):
+        return _empty()
+    rows = _select_areas(rows, indicator, area_id, ds)
+    if not len(rows):
+        return _empty()
+    if freq in ("year", "window"):
+        rows = _regroup(rows, indicator, freq, start, end)
+    return _suppress_measurements(rows, indicator)
+
+
+def _measurement_rows(
+    ds: Dataset, indicator: Indicator, start: date | None, end: date | None
+) -> pd.DataFrame:
+    """Rows of the indicator whose period overlaps ``start``–``end``."""
+    table = ds.measurements
+    if table is None or not len(table):
+        return _empty()
+    rows = table[table["indicator"].astype(str) == indicator.measurement_name]
+    if indicator.source == "place_observation":
+        rows = rows[rows["area_id"].astype(str).isin(indicator.places)]
+    if start is not None:
+        rows = rows[rows["period_end"] > pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows["period_start"] <= pd.Timestamp(end)]
+    out = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(rows["period_start"]).to_numpy(),
+            "period_end": pd.to_datetime(rows["period_end"]).to_numpy(),
+            "period": rows["period"].astype(str).to_numpy(),
+            "area_id": rows["area_id"].astype(str).to_numpy(),
+            "value": rows["value"].astype("float64").to_numpy(),
+            "n": rows["n"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+        }
+    )
+    return out.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def _select_areas(
+    rows: pd.DataFrame, indicator: Indicator, area_id: str | None, ds: Dataset
+) -> pd.DataFrame:
+    """The rows of the wanted area(s); the kommune total is aggregated when not measured."""
+    if area_id is not None and area_id != TOTAL_ID:
+        return rows[rows["area_id"] == area_id].reset_index(drop=True)
+    measured_total = rows[rows["area_id"] == TOTAL_ID]
+    parts = rows[rows["area_id"] != TOTAL_ID]
+    if indicator.area == "kommune":
+        return (measured_total if len(measured_total) else _total(parts, indicator, ds)).pipe(
+            _sorted
+        )
+    if area_id is None:
+        return _sorted(parts)
+    # The whole kommune: measured where it was, else aggregated from the parts of that period.
+    measured = set(measured_total["period_start"])
+    missing = parts[~parts["period_start"].isin(measured)]
+    return _sorted(pd.concat([measured_total, _total(missing, indicator, ds)], ignore_index=True))
+
+
+def _total(parts: pd.DataFrame, indicator: Indicator, ds: Dataset) -> pd.DataFrame:
+    """One row per period for all areas together: sums for counts, weighted means otherwise."""
+    if not len(parts):
+        return parts
+    keys = ["period_start", "period_end", "period"]
+    if indicator.unit in SUMMED_UNITS or indicator.source == "place_observation":
+        # People counted at several places add up to the people at all of them.
+        out = parts.groupby(keys, as_index=False).agg(
+            value=("value", "sum"), n=("n", lambda s: s.sum(min_count=len(s)))
+        )
+    else:
+        weights = _weights(parts, ds)
+        out = (
+            parts.assign(_w=weights, _wv=weights * parts["value"])
+            .groupby(keys, as_index=False)
+            .agg(_w=("_w", "sum"), _wv=("_wv", "sum"), n=("n", lambda s: s.sum(min_count=len(s))))
+        )
+        out["value"] = out["_wv"] / out["_w"]
+        out = out.drop(columns=["_w", "_wv"])
+    out["area_id"] = TOTAL_ID
+    return out
+
+
+def _weights(parts: pd.DataFrame, ds: Dataset) -> np.ndarray:
+    """Respondents when every row has them, else population, else equal weights."""
+    n = parts["n"].to_numpy(dtype="float64")
+    if np.isfinite(n).all() and (n > 0).all():
+        return n
+    population = parts["area_id"].map(ds.population).to_numpy(dtype="float64")
+    if np.isfinite(population).all() and (population > 0).all():
+        return population
+    return np.ones(len(parts))
+
+
+def _regroup(
+    rows: pd.DataFrame, indicator: Indicator, freq: str, start: date | None, end: date | None
+) -> pd.DataFrame:
+    """Measurements per calendar year, or one value per area over the whole window.
+
+    Counts and hours add up; people present, scores and shares are averaged (shares weighted
+    by respondents), because the same person may be counted again in the next period.
+    """
+    rows = rows.copy()
+    if freq == "year":
+        rows["bucket"] = rows["period_start"].dt.to_period("Y").dt.start_time
+        rows["label"] = rows["period_start"].dt.year.astype(str)
+    else:
+        first = start or rows["period_start"].min().date()
+        last = end or (rows["period_end"].max() - pd.Timedelta(days=1)).date()
+        rows["bucket"] = pd.Timestamp(first)
+        rows["label"] = window_label(first, last)
+    summed = indicator.unit in ("antal", "timer")
+    weighted = indicator.unit == "andel" and np.isfinite(rows["n"].to_numpy()).all()
+    rows["_w"] = rows["n"] if weighted else 1.0
+    rows["_wv"] = rows["_w"] * rows["value"]
+    out = rows.groupby(["bucket", "label", "area_id"], as_index=False).agg(
+        value=("value", "sum"),
+        _w=("_w", "sum"),
+        _wv=("_wv", "sum"),
+        n=("n", lambda s: s.sum(min_count=len(s))),
+    )
+    if not summed:
+        out["value"] = out["_wv"] / out["_w"]
+    out = out.rename(columns={"bucket": "period_start", "label": "period"})
+    return _sorted(out.drop(columns=["_w", "_wv"]))
+
+
+def _suppress_measurements(rows: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """Hide small counts, and shares resting on fewer answers than the threshold."""
+    out = rows.reset_index(drop=True).copy()
+    values = out["value"].to_numpy(dtype="float64")
+    if indicator.unit in COUNT_UNITS:
+        # Averages (people present per count) can be fractional: anything in (0, 5) is small.
+        hidden = (values > 0) & (values < threshold())
+        several = out["area_id"].nunique() > 1
+        if several:
+            for _, idx in out.groupby("period_start").groups.items():
+                pos = out.index.get_indexer(idx)
+                hidden[pos] |= suppress_with_total(pd.Series(np.ceil(values[pos])))
+    elif indicator.unit == "andel":
+        n = out["n"].to_numpy(dtype="float64")
+        hidden = np.isfinite(n) & (n < threshold())
+    else:
+        hidden = np.zeros(len(out), dtype=bool)
+    out["suppressed"] = hidden
+    out.loc[hidden, ["value", "n"]] = np.nan
+    if indicator.unit in COUNT_UNITS:
+        # n of a count is the count itself when not given: a hidden value must not leak via n.
+        out.loc[hidden, "n"] = np.nan
+    return out[SERIES_COLUMNS]
+
+
+def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.sort_values(["period_start", "area_id"]).reset_index(drop=True)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period_start": pd.Series(dtype="datetime64[ns]"),
+            "period_end": pd.Series(dtype="datetime64[ns]"),
+            "period": pd.Series(dtype=object),
+            "area_id": pd.Series(dtype=object),
+            "value": pd.Series(dtype="float64"),
+            "n": pd.Series(dtype="float64"),
+            "suppressed": pd.Series(dtype=bool),
+        }
+    )
+
+
+# ---- summaries ----------------------------------------------------------------------------------
+def _incident_summary(
+    ds: Dataset,
+    indicator: Indicator,
+    filters: Filters,
+    area_id: str,
+    initiative: Initiative | None,
+) -> HeadlineSummary:
+    before_start, before_end = filters.previous_year()
+    now = indicator_series(
+        ds, indicator, start=filters.start, end=filters.end, area_id=area_id, freq="window"
+    )
+    before = indicator_series(
+        ds, indicator, start=before_start, end=before_end, area_id=area_id, freq="window"
+    )
+    trend = _incident_trend(ds, indicator, filters, area_id)
+    if not ds.has_incidents or not len(now):
+        return _no_data(indicator, area_id, trend, initiative)
+    cur, prev = now.iloc[0], before.iloc[0] if len(before) else None
+    count_now, count_before = _raw_count(ds, indicator, filters, area_id)
+    change, p = np.nan, None
+    if prev is not None and not cur["suppressed"] and not prev["suppressed"]:
+        if prev["value"] > 0:
+            change = float(cur["value"] / prev["value"] - 1)
+        p = count_change_p(count_now, count_before)
+    return HeadlineSummary(
+        indicator=indicator,
+        area_id=area_id,
+        period=window_label(filters.start, filters.end),
+        value=float(cur["value"]),
+        n=float(cur["n"]),
+        suppressed=bool(cur["suppressed"]),
+        previous_period=window_label(before_start, before_end),
+        previous_value=float(prev["value"]) if prev is not None else np.nan,
+        previous_n=float(prev["n"]) if prev is not None else np.nan,
+        previous_suppressed=bool(prev["suppressed"]) if prev is not None else False,
+        change=change,
+        change_unit=CHANGE_UNITS[indicator.unit],
+        p_value=p,
+        significant=bool(p is not None and p < ALPHA and np.isfinite(change)),
+        target=indicator.target,
+        status=status_of(float(cur["value"]), indicator.target, indicator.higher_is_better),
+        trend=trend,
+        initiative=initiative,
+    )
+
+
+def _raw_count(
+    ds: Dataset, indicator: Indicator, filters: Filters, area_id: str
+) -> tuple[int, int]:
+    """The two unsuppressed counts behind a change: the test needs them, never the screen."""
+    arrays = ds.arrays
+    base = incident_mask(ds, indicator)
+    counts = []
+    for start, end in ((filters.start, filters.end), filters.previous_year()):
+        mask = base & period_mask(arrays, start, end)
+        _, area_of = _incident_areas(ds, indicator, mask, area_id)
+        counts.append(int((area_of >= 0).sum()))
+    return counts[0], counts[1]
+
+
+def _incident_trend(
+    ds: Dataset, indicator: Indicator, filters: Filters, area_id: str
+) -> pd.DataFrame:
+    """Monthly values over last year's period and this one.
+
+    Each of the two periods' totals is shown beside its months, so the months of each period
+    are suppressed together with their total (complementary suppression along time).
+    """
+    before_start, _ = filters.previous_year()
+    series = indicator_series(
+        ds, indicator, start=before_start, end=filters.end, area_id=area_id, freq="month"
+    )
+    if not len(series):
+        return series[["period_start", "period", "value", "suppressed"]]
+    series = series.copy()
+    counts = series["n"].copy()
+    hidden = series["suppressed"].to_numpy().copy()
+    current = series["period_start"] >= pd.Timestamp(filters.start).to_period("M").start_time
+    for part in (current, ~current):
+        positions = np.flatnonzero(part.to_numpy())
+        if len(positions) > 1 and hidden[positions].sum() == 1:
+            # One hidden month beside the period total: hide the smallest shown month too.
+            shown = counts.iloc[positions].where(~hidden[positions])
+            shown = shown[shown > 0]
+            if len(shown):
+                hidden[series.index.get_loc(shown.idxmin())] = True
+    series["suppressed"] = hidden
+    series.loc[hidden, "value"] = np.nan
+    return series[["period_start", "period", "value", "suppressed"]].reset_index(drop=True)
+
+
+def _measurement_summary(
+    ds: Dataset,
+    indicator: Indicator,
+    filters: Filters,
+    area_id: str,
+    initiative: Initiative | None,
+) -> HeadlineSummary:
+    series = indicator_series(ds, indicator, end=filters.end, area_id=area_id)
+    trend = series[["period_start", "period", "value", "suppressed"]].reset_index(drop=True)
+    if not len(series):
+        return _no_data(indicator, area_id, trend, initiative)
+    cur, prev, averaged = _latest_and_year_before(ds, indicator, filters, area_id, series)
+    change, p = _measurement_change(indicator, cur, prev, averaged=averaged)
+    per = ("kvartal" if "Q" in str(series["period"].iloc[-1]) else "måned") if averaged else None
+    return HeadlineSummary(
+        indicator=indicator,
+        area_id=area_id,
+        period=period_label(cur["period"]),
+        value=float(cur["value"]),
+        n=float(cur["n"]),
+        suppressed=bool(cur["suppressed"]),
+        previous_period=period_label(prev["period"]) if prev is not None else None,
+        previous_value=float(prev["value"]) if prev is not None else np.nan,
+        previous_n=float(prev["n"]) if prev is not None else np.nan,
+        previous_suppressed=bool(prev["suppressed"]) if prev is not None else False,
+        change=change,
+        change_unit=CHANGE_UNITS[indicator.unit],
+        p_value=p,
+        significant=bool(p is not None and p < ALPHA and np.isfinite(change)),
+        target=indicator.target,
+        status=status_of(float(cur["value"]), indicator.target, indicator.higher_is_better),
+        trend=trend,
+        initiative=initiative,
+        averaged_over=per,
+    )
+
+
+def _latest_and_year_before(
+    ds: Dataset, indicator: Indicator, filters: Filters, area_id: str, series: pd.DataFrame
+) -> tuple[pd.Series, pd.Series | None, bool]:
+    """The value to show now, the one a year before, and whether they are averages.
+
+    Monthly and quarterly numbers are taken together over the months of the filter period
+    that lie wholly inside it (summed for counts and hours, averaged otherwise) and compared
+    with the same months a year earlier: one December says little, a year of Decembers to
+    Novembers says what a steering group wants to know. Yearly numbers (surveys) are taken
+    as they are: the latest year, and the year before.
+    """
+    latest = series.iloc[-1]
+    if len(str(latest["period"])) == 7:  # '2025-05' or '2025-Q2'
+        now, k_now = _window_row(ds, indicator, filters.start, filters.end, area_id)
+        if now is not None:
+            before, k_before = _window_row(ds, indicator, *filters.previous_year(), area_id)
+            comparable = before is not None and k_before == k_now
+            averaged = indicator.unit not in ("antal", "timer") and k_now > 1
+            return now, before if comparable else None, averaged
+    return latest, _year_before(series, latest), False
+
+
+def _window_row(
+    ds: Dataset, indicator: Indicator, start: date, end: date, area_id: str
+) -> tuple[pd.Series | None, int]:
+    """One row over the periods lying wholly inside ``start``–``end`` and how many there are."""
+    rows = _measurement_rows(ds, indicator, start, end)
+    inside = (rows["period_start"] >= pd.Timestamp(start)) & (
+        rows["period_end"] <= pd.Timestamp(end) + pd.Timedelta(days=1)
+    )
+    rows = rows[inside]
+    if not len(rows):
+        return None, 0
+    rows = _select_areas(rows.reset_index(drop=True), indicator, area_id, ds)
+    if not len(rows):
+        return None, 0
+    periods = rows.drop_duplicates("period_start").sort_values("period_start")["period"]
+    first, last = str(periods.iloc[0]), str(periods.iloc[-1])
+    one = _regroup(rows, indicator, "window", start, end)
+    one["period"] = first if first == last else f"{period_label(first)}–{period_label(last)}"
+    return _suppress_measurements(one, indicator).iloc[0], len(periods)
+
+
+def _year_before(series: pd.DataFrame, cur: pd.Series) -> pd.Series | None:
+    """The row of the same period one year earlier (same length of period), or None."""
+    wanted = pd.Timestamp(cur["period_start"]) - pd.DateOffset(years=1)
+    same = series[
+        (series["period_start"] == wanted) & (series["period"].str.len() == len(cur["period"]))
+    ]
+    return same.iloc[0] if len(same) else None
+
+
+def _measurement_change(
+    indicator: Indicator, cur: pd.Series, prev: pd.Series | None, *, averaged: bool = False
+) -> tuple[float, float | None]:
+    """The change and its p-value; NaN and None when a value is missing or hidden."""
+    if prev is None or cur["suppressed"] or prev["suppressed"]:
+        return np.nan, None
+    now, before = float(cur["value"]), float(prev["value"])
+    if not (np.isfinite(now) and np.isfinite(before)):
+        return np.nan, None
+    unit = CHANGE_UNITS[indicator.unit]
+    relative = now / before - 1 if before > 0 else np.nan
+    change = relative if unit == "relativ" else now - before
+    p = None
+    if indicator.unit == "andel":
+        n_now, n_before = float(cur["n"]), float(prev["n"])
+        if np.isfinite(n_now) and np.isfinite(n_before):
+            p = share_change_p(now, n_now, before, n_before)
+    elif indicator.unit in COUNT_UNITS and not averaged and _whole(now) and _whole(before):
+        # Whole counts of events or people: the exact Poisson test applies.
+        p = count_change_p(int(now), int(before))
+    return float(change), p
+
+
+def _no_data(
+    indicator: Indicator, area_id: str, trend: pd.DataFrame, initiative: Initiative | None
+) -> HeadlineSummary:
+    return HeadlineSummary(
+        indicator=indicator,
+        area_id=area_id,
+        period=None,
+        value=np.nan,
+        n=np.nan,
+        suppressed=False,
+        previous_period=None,
+        previous_value=np.nan,
+        previous_n=np.nan,
+        previous_suppressed=False,
+        change=np.nan,
+        change_unit=CHANGE_UNITS[indicator.unit],
+        p_value=None,
+        significant=False,
+        target=indicator.target,
+        status=NO_DATA,
+        trend=trend,
+        initiative=initiative,
+    )
+
+
+def with_places(indicator: Indicator, places: tuple[str, ...]) -> Indicator:
+    """The same place observation at other places (e.g. every place on the Byens rum map)."""
+    return replace(indicator, places=tuple(places))
+
+
+def _whole(value: float) -> bool:
+    return float(value) == round(float(value))
