@@ -148,6 +148,8 @@ def kpis(view: View) -> None:
         return
     for column, kpi in zip(st.columns(len(view.kpis)), view.kpis, strict=True):
         delta = kpi.delta if kpi.delta not in (None, "–") else None
+        # st.metric reads the direction from a leading ASCII minus, not the typographic one.
+        delta = delta.replace("−", "-") if delta else None
         column.metric(kpi.label, kpi.value, delta, help=kpi.help, delta_color="off")
 
 
@@ -165,7 +167,7 @@ def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
         returned_objects=["last_active_drawing"],
         key=key,
         height=height,
-        use_container_width=True,
+        width="stretch",
     )
     feature = (result or {}).get("last_active_drawing") or {}
     clicked = feature.get("properties", {}).get("feature_id")
@@ -189,12 +191,12 @@ def trends(view: View) -> None:
     for trend in view.trends:
         if trend.data.empty:
             continue
-        st.altair_chart(charts.trend_chart(trend), use_container_width=True)
+        st.altair_chart(charts.trend_chart(trend), width="stretch")
 
 
 def table(view: View) -> None:
     shown = view.display if view.display is not None else view.table
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def notes(view: View) -> None:

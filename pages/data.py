@@ -69,7 +69,7 @@ if submitted and upload is not None:
         for note in report["warnings"]:
             st.caption(common.md_text(note))
         if len(result.rejected):
-            st.dataframe(result.rejected.head(200), hide_index=True, use_container_width=True)
+            st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
             st.download_button(
                 "Hent afviste rækker (CSV)",
                 result.rejected.to_csv(index=False, sep=";").encode("utf-8-sig"),
@@ -96,9 +96,9 @@ rows = [
     }
     for info in status["kinds"].values()
 ]
-st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 for info in status["kinds"].values():
     if info.get("indicators"):
         with st.expander(f"Perioder pr. indikator ({info['label']})"):
-            st.dataframe(pd.DataFrame(info["indicators"]).T, use_container_width=True)
+            st.dataframe(pd.DataFrame(info["indicators"]).T, width="stretch")
 st.caption(f"Data-mappe: {status['data_dir']}")

@@ -56,7 +56,7 @@ common.kpis(view)
 common.map_(view, height=560)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.heatmap_chart(view.heatmap), use_container_width=True)
+    st.altair_chart(charts.heatmap_chart(view.heatmap), width="stretch")
 with right:
     common.trends(view)
 with st.expander("Celler med flest hændelser"):

@@ -38,7 +38,7 @@ with left:
         cols[3].markdown(common.md_text(shown.get("Status", "")))
         if label in sparks and not sparks[label].data.empty:
             cols[0].altair_chart(
-                charts.trend_chart(sparks[label], height=40, compact=True), use_container_width=True
+                charts.trend_chart(sparks[label], height=40, compact=True), width="stretch"
             )
 common.notes(view)
 common.downloads(view, filters)

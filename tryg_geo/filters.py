@@ -64,12 +64,12 @@ class Filters:
         """The same period one year earlier, for 'compared with the same period last year'."""
         return _one_year_before(self.start), _one_year_before(self.end)
 
-    def describe(self) -> str:
-        """The filters in words, for titles, PNGs and CSV headers."""
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The filters in words, for titles, PNGs and CSV headers (``names``: district names)."""
         parts = [f"Periode {day(self.start)}–{day(self.end)}"]
         parts.append("kategorier: " + (", ".join(self.categories) if self.categories else "alle"))
         if self.district:
-            parts.append(f"område: {self.district}")
+            parts.append(f"område: {(names or {}).get(self.district, self.district)}")
         return "; ".join(parts)
 
     def describe_nights(self) -> str:

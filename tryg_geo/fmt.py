@@ -41,7 +41,11 @@ def signed_percent(change: float | None, decimals: int = 0) -> str:
     """0.12 → '+12 %', -0.05 → '−5 %' (a real minus sign, as in print)."""
     if change is None or (isinstance(change, float) and not math.isfinite(change)):
         return "–"
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    shown = round(abs(change) * 100, decimals)
+    if shown == 0 and change != 0:
+        decimals += 1  # "−0 %" says nothing; "−0,4 %" does
+        shown = round(abs(change) * 100, decimals)
+    sign = "+" if change > 0 and shown else "−" if change < 0 and shown else "±"
     return f"{sign}{number(abs(change) * 100, decimals)} %"
 
 

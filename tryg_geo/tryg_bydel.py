@@ -148,7 +148,10 @@ def _district_kpi(row: pd.Series) -> Kpi:
 def _incident_trend(ds: Dataset, filters: Filters) -> Trend:
     """Quarterly incidents per 1 000 for the chosen district against the whole kommune."""
     arrays = ds.arrays
-    start = pd.Timestamp(filters.end) - pd.DateOffset(years=3)
+    # Whole quarters only: a quarter cut by the window's start would look like a sudden drop.
+    start = (pd.Timestamp(filters.end) - pd.DateOffset(years=3)).to_period(
+        "Q"
+    ).end_time.normalize() + pd.Timedelta(days=1)
     mask = combine(
         period_mask(arrays, start.date(), filters.end), category_mask(arrays, filters.categories)
     )
@@ -187,7 +190,9 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
     min_n = int(settings.get("min_respondents"))
     kpis = _survey_kpis(rows, period, table, filters)
     view = _base_view(ds, filters, label, [SURVEY], table, kpis)
-    view.subtitle = f"{label}, {period or 'ingen måling i perioden'} · {filters.describe()}"
+    view.subtitle = (
+        f"{label}, {period or 'ingen måling i perioden'} · {filters.describe(ds.district_names)}"
+    )
     view.display = pd.DataFrame(
         {
             "Område": table["district_name"],
@@ -339,7 +344,7 @@ def _base_view(
     return View(
         key="tryg-bydel",
         title=f"Tryg bydel – {label}",
-        subtitle=filters.describe(),
+        subtitle=filters.describe(ds.district_names),
         demo=ds.demo,
         source=source_line(sources, demo=ds.demo),
         table=table,
