@@ -219,8 +219,9 @@ def _merge_warnings(
     rows, groups = merged.merged_summary()
     warnings: list[str] = []
     if groups:
+        noun = "område" if groups == 1 else "områder"
         warnings.append(
-            f"{rows} rækker blev slået sammen til {groups} områder, fordi de har samme id "
+            f"{rows} rækker blev slået sammen til {groups} {noun}, fordi de har samme id "
             "(fx øer, der ligger på hver sin række). Navn og indbyggertal er taget fra "
             "områdets første række; indbyggertal lægges ikke sammen."
         )

@@ -134,7 +134,7 @@ def _reject_mixed_shapes(features: FeatureRows, ids: np.ndarray, geoms: np.ndarr
                 f"stedet '{row.id}' er {_FAMILY_NOUNS[row.first_family]} i objekt "
                 f"{row.first_position + 1}, men her {_FAMILY_NOUNS[row.family]}"
             ),
-            expected="samme slags geometri (punkt, linje eller polygon) i alle rækker med samme id",
+            expected="samme slags geometri (punkt, linje eller polygon) i rækker med samme id",
         )
 
 
@@ -179,8 +179,9 @@ def _warnings(
     warnings: list[str] = []
     rows, groups = merged.merged_summary()
     if groups:
+        noun = "sted" if groups == 1 else "steder"
         warnings.append(
-            f"{rows} rækker blev slået sammen til {groups} steder, fordi de har samme id. "
+            f"{rows} rækker blev slået sammen til {groups} {noun}, fordi de har samme id. "
             "Navn og stedtype er taget fra stedets første række."
         )
     if differing_names:

@@ -309,9 +309,10 @@ def _read_geopackage(
     try:
         listed = pyogrio.list_layers(path)
     except RuntimeError as exc:
+        detail = _gdal_detail(exc, path)
         raise UnusableFileError(
             f"{path.name}: GeoPackage-filens lag kan ikke læses; er den beskadiget? Forventede "
-            f"en GeoPackage med mindst ét lag. (Teknisk besked fra GDAL: {_gdal_detail(exc, path)})",
+            f"en GeoPackage med mindst ét lag. (Teknisk besked fra GDAL: {detail})",
             file=path.name,
             expected="GeoPackage",
         ) from None
@@ -370,8 +371,9 @@ def _read_shapefile(
     present = {p.suffix.lower() for p in path.parent.iterdir() if p.stem == path.stem}
     missing = [s for s in (".shx", ".dbf") if s not in present]
     if missing:
+        names = " og ".join(path.stem + suffix for suffix in missing)
         raise UnusableFileError(
-            f"{label}: Shapefilen mangler sine sidefiler {' og '.join(path.stem + s for s in missing)}. "
+            f"{label}: Shapefilen mangler sine sidefiler {names}. "
             "En Shapefile er flere filer (.shp, .shx, .dbf og helst .prj) med samme navn; "
             "forventede dem i samme mappe — eller alle samlet i én .zip.",
             file=label,
@@ -511,7 +513,7 @@ def _choose_shapefile(
             value=found,
             expected=".shp i zip-arkivet",
         )
-    by_layer = {i.filename[:-4]: i for i in shapefiles}
+    by_layer = {i.filename[:-4]: i for i in sorted(shapefiles, key=lambda i: i.filename)}
     names = list(by_layer)
     if layer:
         for key, info in by_layer.items():
@@ -757,8 +759,9 @@ def _metres(value: float) -> str:
 
 
 _DENMARK_EXPECTED = (
-    f"en geometri i Danmark (UTM 32N øst {_metres(EASTING_RANGE[0])}–{_metres(EASTING_RANGE[1])}, "
-    f"nord {_metres(NORTHING_RANGE[0])}–{_metres(NORTHING_RANGE[1])} meter)"
+    f"en geometri i Danmark (UTM 32N øst {_metres(EASTING_RANGE[0])}–"
+    f"{_metres(EASTING_RANGE[1])}, nord {_metres(NORTHING_RANGE[0])}–"
+    f"{_metres(NORTHING_RANGE[1])} meter)"
 )
 
 #: Rejections get a message naming their row and value; past this many per reason they share
@@ -837,7 +840,7 @@ class FeatureRows:
 
 
 def row_message(row: int, column: str, value: object, problem: str, expected: str) -> str:
-    """``Objekt 3, kolonnen 'id' = (tom): id mangler; forventede …`` — for the rejected table."""
+    """A rejection message: ``Objekt 3, kolonnen 'id' = (tom): id mangler; forventede …``."""
     text = "" if value is None else str(value)
     shown = "(tom)" if text == "" else repr(text if len(text) <= 60 else text[:60] + "…")
     return f"Objekt {row}, kolonnen '{column}' = {shown}: {problem}; forventede {expected}."
