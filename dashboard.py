@@ -12,25 +12,21 @@ from tryg_geo import maps
 
 APP_DIR = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Tryg Geo – Tryg Aalborg", page_icon=":material/map:", layout="wide")
+st.set_page_config(
+    page_title="Tryg Geo – Tryg Aalborg", layout="wide"
+)  # default icon: served locally
 maps.install_static_assets(APP_DIR)
 maps.configure_offline_folium(maps.leaflet_url_prefix(st.get_option("server.baseUrlPath")))
 
-# URL paths differ from the file names on purpose: Streamlit also scans pages/ by file name,
-# and a deep link such as /tryg_bydel would then run the page without this entry script.
+# No icons: Material icons and emoji favicons are fetched from Google, which a closed network
+# blocks. URL paths differ from the file names on purpose: Streamlit also scans pages/ by file
+# name, and a deep link such as /tryg_bydel would then run the page without this entry script.
 pages = [
-    st.Page("pages/overblik.py", title="Overblik", icon=":material/dashboard:", default=True),
-    st.Page(
-        "pages/tryg_bydel.py",
-        title="Tryg bydel",
-        icon=":material/home_work:",
-        url_path="tryg-bydel",
-    ),
-    st.Page("pages/natteliv.py", title="Natteliv", icon=":material/nightlife:", url_path="nat"),
-    st.Page("pages/byens_rum.py", title="Byens rum", icon=":material/park:", url_path="byens-rum"),
-    st.Page(
-        "pages/indsatser.py", title="Indsatser", icon=":material/checklist:", url_path="indsats"
-    ),
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data-import"),
+    st.Page("pages/overblik.py", title="Overblik", default=True),
+    st.Page("pages/tryg_bydel.py", title="Tryg bydel", url_path="tryg-bydel"),
+    st.Page("pages/natteliv.py", title="Natteliv", url_path="nat"),
+    st.Page("pages/byens_rum.py", title="Byens rum", url_path="byens-rum"),
+    st.Page("pages/indsatser.py", title="Indsatser", url_path="indsats"),
+    st.Page("pages/data.py", title="Data", url_path="data-import"),
 ]
 st.navigation(pages).run()
