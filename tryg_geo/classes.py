@@ -62,13 +62,21 @@ def _ramp(palette: str, n: int) -> list[str]:
     return [full[p] for p in positions]
 
 
-def legend_entries(bins: list[float], palette: str, fmt) -> list[tuple[str, str]]:
-    """(colour, 'a – b') per class, formatted with ``fmt``; the first class starts at its min."""
+def legend_entries(
+    bins: list[float], palette: str, fmt, lowest: float | None = None
+) -> list[tuple[str, str]]:
+    """(colour, 'a – b') per class, formatted with ``fmt``; the first class starts at
+    ``lowest`` when given (else it reads '≤ b')."""
     ramp = _ramp(palette, len(bins))
     entries = []
-    lower = None
+    lower = lowest
     for colour, upper in zip(ramp, bins, strict=True):
-        label = f"≤ {fmt(upper)}" if lower is None else f"{fmt(lower)} – {fmt(upper)}"
+        if lower is None:
+            label = f"≤ {fmt(upper)}"
+        elif fmt(lower) == fmt(upper):
+            label = fmt(upper)
+        else:
+            label = f"{fmt(lower)} – {fmt(upper)}"
         entries.append((colour, label))
         lower = upper
     return entries

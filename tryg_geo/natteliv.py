@@ -119,7 +119,8 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         geometry=geometry.to_numpy(),
         crs=WGS84,
     )
-    entries = legend_entries(bins, PALETTE, fmt.number) + [
+    lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
+    entries = legend_entries(bins, PALETTE, fmt.number, lowest) + [
         (SUPPRESSED_COLOR, f"1–{limit - 1} (vises som <{limit})")
     ]
     return MapSpec(
@@ -129,7 +130,19 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         outline=ds.districts_wgs84,
         water=ds.water_wgs84,
         zones=_zones(ds),
+        bounds=_hotspot_bounds(features, values),
     )
+
+
+def _hotspot_bounds(features: gpd.GeoDataFrame, values: np.ndarray) -> tuple | None:
+    """Open the map on the busiest cells (top fifth), with a margin, not on every stray cell."""
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    busy = features[finite & (values >= np.nanquantile(values, 0.8))]
+    minx, miny, maxx, maxy = busy.total_bounds
+    margin = 0.01  # about 1 km
+    return (minx - margin, miny - margin / 2, maxx + margin, maxy + margin / 2)
 
 
 def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:

@@ -38,6 +38,8 @@ class MapSpec:
     water: gpd.GeoDataFrame | None = None
     zones: gpd.GeoDataFrame | None = None
     selected: str | None = None
+    #: (min lon, min lat, max lon, max lat) to open the map on; None = fit the features.
+    bounds: tuple[float, float, float, float] | None = None
 
 
 @dataclass
