@@ -155,6 +155,37 @@ def test_geoparquet_is_read(tmp_path):
     assert len(frame) == 2 and frame.crs.to_epsg() == 25832
 
 
+def test_geopackage_attribute_tables_are_not_layers_to_choose(tmp_path):
+    import pyogrio
+
+    path = tmp_path / "blandet.gpkg"
+    frame_utm().to_file(path, layer="bydele")
+    pyogrio.write_dataframe(pd.DataFrame({"a": [1, 2]}), path, layer="opslag")
+    frame, _ = read_vector(path)
+    assert len(frame) == 2
+
+
+def test_geojson_in_windows_encoding_is_read_with_a_note(tmp_path):
+    body = {
+        "type": "FeatureCollection",
+        "features": [feature({"navn": "Nørresundby"}, polygon_z(square(9.9, 57.05, 0.01)))],
+    }
+    path = tmp_path / "gammel.geojson"
+    path.write_bytes(json.dumps(body, ensure_ascii=False).encode("cp1252"))
+    frame, notes = read_vector(path)
+    assert frame.loc[0, "navn"] == "Nørresundby"
+    assert any("cp1252" in n for n in notes)
+
+
+def test_local_coordinate_system_is_ignored_and_guessed(tmp_path):
+    path = tmp_path / "lokal.shp"
+    frame_utm().to_file(path)
+    path.with_suffix(".prj").write_text('LOCAL_CS["Unknown",UNIT["metre",1]]')
+    frame, notes = read_vector(path)
+    assert frame.crs.to_epsg() == 25832
+    assert any("lokalt system" in n for n in notes) and any("antaget" in n for n in notes)
+
+
 def test_plain_parquet_is_not_geoparquet(tmp_path):
     path = tmp_path / "tabel.parquet"
     pd.DataFrame({"id": [1, 2]}).to_parquet(path)

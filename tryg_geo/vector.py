@@ -201,7 +201,7 @@ def _read_with_gdal(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+            frame = _read_text_fields_leniently(path, layer, label, notes)
         # pyogrio's own errors all derive from RuntimeError.
         except (RuntimeError, ValueError, OSError) as exc:
             detail = _gdal_detail(exc, path)
@@ -217,6 +217,21 @@ def _read_with_gdal(
         if issubclass(warning.category, UserWarning | RuntimeWarning):
             notes.append(f"Bemærkning fra læseren (GDAL): {_gdal_detail(warning.message, path)}")
     return frame
+
+
+def _read_text_fields_leniently(
+    path: Path, layer: str | None, label: str, notes: list[str]
+) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_file(path, layer=layer, engine="pyogrio")
+    except UnicodeDecodeError:
+        # Older Danish tools write æøå in Windows' encoding although GeoJSON must be UTF-8.
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio", encoding="cp1252")
+        notes.append(
+            f"{label}: teksten er ikke UTF-8 og er læst med Windows-tegnsættet (cp1252); "
+            "kontrollér, at æ, ø og å ser rigtige ud."
+        )
+        return frame
 
 
 def _gdal_detail(exc: object, path: Path) -> str:
@@ -651,6 +666,13 @@ def _settle_crs(
             )
         _check_fit(override, fit, name, from_option=True)
         return frame.set_crs(override, allow_override=True), notes
+    if declared is not None and not (declared.is_geographic or declared.is_projected):
+        # A "local" or unknown system (e.g. LOCAL_CS in a .prj) says nothing usable.
+        notes.append(
+            f"Filens koordinatsystem ({declared.name}) er et lokalt system uden placering på "
+            "jorden og er ikke brugt."
+        )
+        declared = None
     if declared is not None:
         _check_fit(CRS.from_user_input(declared), fit, name, from_option=False)
         return frame.set_crs(declared, allow_override=True), notes
@@ -968,7 +990,7 @@ def check_geometries(
         expected=f"{noun} med geometri",
     )
     _reject_wrong_types(features, source, families, noun, column)
-    projected = _to_store_crs(source, features.frame.crs)
+    projected = _to_store_crs(source, features.frame.crs, features.file)
     _reject_outside(features, projected, wkt, column)
     repaired = _repair(features, projected, ids, wkt, column)
     return projected, repaired
@@ -1006,10 +1028,19 @@ _FAMILY_NAMES = {
 }
 
 
-def _to_store_crs(source: np.ndarray, crs: CRS | None) -> np.ndarray:
+def _to_store_crs(source: np.ndarray, crs: CRS | None, name: str) -> np.ndarray:
     series = gpd.GeoSeries(source, crs=crs)
     if crs is not None and not CRS.from_user_input(crs).equals(CRS.from_user_input(STORE_CRS)):
-        series = series.to_crs(STORE_CRS)
+        try:
+            series = series.to_crs(STORE_CRS)
+        except (CRSError, RuntimeError, ValueError) as exc:  # pyproj's ProjError: RuntimeError
+            raise UnusableFileError(
+                f"{name}: koordinaterne kan ikke omregnes fra {crs_label(crs)} til EPSG:25832 "
+                f"({exc}). Forventede et koordinatsystem for Danmark — angiv det med --crs, "
+                f"fx {CRS_EXAMPLES}.",
+                file=name,
+                expected="et koordinatsystem, der kan omregnes til EPSG:25832",
+            ) from None
     return np.asarray(series.values, dtype=object)
 
 
