@@ -514,7 +514,12 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
     else:  # nothing to show: Aalborg Kommune
         m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)
     places = spec.kind == "places"
-    orientation = outline_layer(spec.outline if places else spec.features, spec.water)
+    # Borders for orientation: the spec's outline, else (for areas) the areas themselves;
+    # never the borders of every grid cell.
+    borders = spec.outline
+    if borders is None and spec.kind == "areas":
+        borders = spec.features
+    orientation = outline_layer(borders, spec.water)
     if places:
         orientation.add_to(m)
     if spec.features is not None and len(spec.features):
@@ -569,12 +574,16 @@ def spec_layer(spec: Any) -> folium.GeoJson:
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         p = feature["properties"]
         chosen = p["feature_id"] == selected
+        # Grid cells are small: a border in their own colour keeps them visible when zoomed
+        # out (a dark one would hide the colour).
+        cells = spec.kind == "cells"
+        edge = p["fill"] if cells else "#4d4d4d"
         out = {
             "fill": True,  # folium's CircleMarker defaults to no fill
             "fillColor": p["fill"],
             "fillOpacity": 0.85 if spec.kind == "places" else 0.75,
-            "color": "#111111" if chosen else "#4d4d4d",
-            "weight": 3 if chosen else 0.8,
+            "color": "#111111" if chosen else edge,
+            "weight": 3 if chosen else 1.5 if cells else 0.8,
         }
         return out | ({"radius": p["radius"]} if "radius" in p else {})
 
