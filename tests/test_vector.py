@@ -114,6 +114,17 @@ def test_zipped_shapefile_in_a_folder_is_read(tmp_path):
     assert any("data/omr.shp" in n for n in notes)
 
 
+def test_zip_with_windows_backslash_paths_is_read(tmp_path):
+    folder = tmp_path / "win"
+    folder.mkdir()
+    frame_utm().to_file(folder / "omr.shp")
+    archive = tmp_path / "win.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for file in folder.iterdir():
+            zf.write(file, "kort\\" + file.name)
+    assert len(read_vector(archive)[0]) == 2
+
+
 def test_zip_with_two_shapefiles_asks_for_a_layer(tmp_path):
     folder = tmp_path / "two"
     folder.mkdir()

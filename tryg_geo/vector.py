@@ -442,7 +442,8 @@ def extract_shapefile(path: Path, target: Path, layer: str | None = None) -> tup
         members = [i for i in entries if i.filename[: len(stem) + 1].casefold() == stem + "."]
         for info in members:
             _extract_member(archive, info, target, name)
-    return target / chosen.filename, chosen.filename
+    # Some Windows tools write backslashes (map\file.shp); it was unpacked as map/file.shp.
+    return target / chosen.filename.replace("\\", "/"), chosen.filename
 
 
 def check_zip_entries(entries: Sequence[zipfile.ZipInfo], name: str) -> None:
