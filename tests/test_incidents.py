@@ -192,12 +192,6 @@ def test_same_id_with_other_content_is_rejected_and_first_kept(tmp_path):
     assert result.rejected["row"].tolist() == [3]
 
 
-@pytest.mark.xfail(
-    reason="bug: incidents._check_ids compares ids against rejected rows too, so when the first "
-    "row with an id is rejected (bad date) the valid later row is rejected as duplicate_id and "
-    "neither is kept, although the message says 'den første er beholdt'",
-    strict=True,
-)
 def test_duplicate_id_of_a_rejected_row_is_accepted(tmp_path):
     path = write(tmp_path, HEADER_XY + f"1;i går;vold;{E};{N}\n" + good_xy(1))
     result = load(path)
@@ -237,11 +231,6 @@ def test_date_and_separate_time_columns(tmp_path):
     )
 
 
-@pytest.mark.xfail(
-    reason="bug: incidents._check_times joins date and time before checking, so an empty date "
-    "with a time ('' + '10:00') is rejected as unparseable_date instead of missing_time",
-    strict=True,
-)
 def test_empty_date_with_separate_time_is_missing_time(tmp_path):
     path = write(tmp_path, f"id;dato;tid;kategori;x;y\n1;;10:00;vold;{E};{N}\n")
     assert load(path).rejected["reason"].tolist() == ["missing_time"]
@@ -450,11 +439,6 @@ def test_xlsx_incidents_with_title_rows(tmp_path):
     assert "Læst som Excel, arket 'Hændelser'." in result.warnings
 
 
-@pytest.mark.xfail(
-    reason="bug: tables._read_excel keeps duplicate header names, so an XLSX with two 'kategori' "
-    "columns makes incidents._check_category crash with AttributeError ('DataFrame' has no .str)",
-    strict=True,
-)
 def test_xlsx_with_duplicate_header_names_does_not_crash(tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["id", "dato", "kategori", "kategori", "x", "y"])

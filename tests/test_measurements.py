@@ -153,12 +153,6 @@ def test_rejected_rows_do_not_decide_the_scale(tmp_path):
     assert FRACTION_NOTE in result.warnings
 
 
-@pytest.mark.xfail(
-    reason="bug: measurements._scale_shares decides 'percent' when any share is > 1, so one typo "
-    "(1,2) in a 0–1 file divides every share by 100 (0,875 stored as 0,00875) instead of "
-    "rejecting the typo as share_above_100",
-    strict=True,
-)
 def test_one_typo_does_not_rescale_a_fraction_file(tmp_path):
     text = (
         HEADER
@@ -272,13 +266,6 @@ def test_header_only_and_empty(tmp_path):
         load_measurements(write(tmp_path, "", "tom.csv"))
 
 
-@pytest.mark.xfail(
-    reason="bug: tables._read_csv (pandas read_csv without index_col=False) turns the extra "
-    "fields of the first data row into an index: with one extra field every row is shifted "
-    "and rejected (unparseable_period), with two load_measurements crashes with IndexError in "
-    "_alive; expected: that row rejected as too_many_fields",
-    strict=True,
-)
 @pytest.mark.parametrize("extra", [";x", ";x;x"])
 def test_first_data_row_with_too_many_fields(tmp_path, extra):
     text = HEADER + GOOD.rstrip("\n") + extra + "\n" + "D02;2024;tryg_andel;80;100\n"

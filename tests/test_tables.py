@@ -154,11 +154,6 @@ def test_row_with_too_many_fields_becomes_a_rejection_and_short_rows_are_padded(
     assert merged["row"].tolist() == [3]
 
 
-@pytest.mark.xfail(
-    reason="bug: tables._read_csv lets pandas treat the first column as an index when the first "
-    "data row has one field too many (needs index_col=False); every row is shifted",
-    strict=True,
-)
 def test_first_data_row_with_too_many_fields_does_not_shift_columns(tmp_path):
     path = write(
         tmp_path,
@@ -173,11 +168,6 @@ def test_first_data_row_with_too_many_fields_does_not_shift_columns(tmp_path):
     assert table.bad_rows is not None and table.bad_rows["row"].tolist() == [2]
 
 
-@pytest.mark.xfail(
-    reason="bug: tables.sniff_delimiter scores only the widest split; one ragged row among rows "
-    "with decimal commas makes ',' win over ';'",
-    strict=True,
-)
 def test_one_ragged_row_does_not_change_the_detected_delimiter(tmp_path):
     rows = "".join(f"{i};01-01-2024 10:00;vold;57,0488;9,9217\n" for i in range(1, 6))
     path = write(
@@ -189,12 +179,6 @@ def test_one_ragged_row_does_not_change_the_detected_delimiter(tmp_path):
     assert list(table.frame.columns) == ["id", "dato", "kategori", "lat", "lon"]
 
 
-@pytest.mark.xfail(
-    reason="bug: tables._read_csv splits the text with str.splitlines(), which also breaks on "
-    "U+2028, \\x0c, \\x1c-\\x1e and \\x85 inside a cell: one record becomes two and every later "
-    "row number is off by one",
-    strict=True,
-)
 @pytest.mark.parametrize("separator", ["\u2028", "\x0c"])
 def test_unicode_line_separator_inside_a_cell_keeps_one_record(tmp_path, separator):
     path = write(
@@ -211,11 +195,6 @@ def test_unicode_line_separator_inside_a_cell_keeps_one_record(tmp_path, separat
     assert table.rows.tolist() == [2, 3, 4]
 
 
-@pytest.mark.xfail(
-    reason="bug: tables.read_table treats any file starting with the bytes 'PK' as a zip/XLSX, so "
-    "a CSV whose first column is named 'PK…' is refused as a damaged Excel file",
-    strict=True,
-)
 def test_csv_whose_first_header_starts_with_pk_is_read_as_csv(tmp_path):
     path = write(tmp_path, "pk.csv", "PK;dato;kategori;x;y\n1;01-01-2024;vold;555702;6323433\n")
     table = read_table(path, ROLES)

@@ -346,11 +346,12 @@ def _check_ids(table: Table, found: dict, rejections: Rejections) -> tuple[np.nd
     )
     alive = np.ones(n, dtype=bool)
     alive[list(rejections.positions)] = False
-    repeated = ids.duplicated(keep="first").to_numpy() & alive
+    # Only accepted rows compete for an id: a rejected first row must not block a good one.
+    repeated = ids.where(alive, None).duplicated(keep="first").to_numpy() & alive
     if not repeated.any():
         return ids.to_numpy(dtype=object), np.zeros(n, dtype=bool)
     whole_row = table.frame.astype(str).agg("\x1f".join, axis=1)
-    exact = whole_row.duplicated(keep="first").to_numpy() & repeated
+    exact = whole_row.where(alive, None).duplicated(keep="first").to_numpy() & repeated
     reject_where(
         rejections,
         repeated & ~exact,

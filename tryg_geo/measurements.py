@@ -187,7 +187,9 @@ def _scale_shares(table, found, rejections, indicator, values, notes) -> np.ndar
     is_share = np.isin(indicator, list(share_names)) & _alive(len(values), rejections)
     if not is_share.any():
         return values
-    percent = np.nanmax(values[is_share]) > 1.0
+    # Percent when most shares are above 1 (87,5); a few values above 1 among 0–1 shares are
+    # errors to reject, not a sign that the whole file is in percent.
+    percent = np.nanmean(values[is_share] > 1.0) >= 0.5
     if percent:
         notes.append("Andele blev læst som procent (0–100) og gemt som 0–1.")
         values = np.where(is_share, values / 100.0, values)

@@ -32,6 +32,7 @@ def explain(reason: str, expected: str) -> str:
     text = REASONS.get(reason, reason)
     return f"{text[0].upper()}{text[1:]}; forventet {expected}."
 
+
 # Formats tried for a date(time) column, Danish day-first forms before others.
 DATETIME_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S",
@@ -53,11 +54,15 @@ DATETIME_FORMATS: tuple[str, ...] = (
     "%d-%m-%y %H:%M",
     "%d-%m-%y",
     "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
 )
 # The shape of a date whatever its values: tells "31-02-2024" (impossible) from "i går" (unknown).
 _DATE_SHAPE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})([ T].*)?$")
 # A zone only counts after a clock time, so "24-12-2023" is not read as offset -20:23.
-_TZ_SUFFIX = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
+_ZONE_PARTS = re.compile(
+    r"^(?P<rest>.*\d{2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?)\s*"
+    r"(?P<zone>Z|(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2}))$"
+)
 
 
 def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -68,6 +73,9 @@ def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
     """
     s = pd.Series(text, dtype="str").str.strip().str.replace("\u00a0", "", regex=False)
     s = s.str.replace(" ", "", regex=False)
+    # Two or more dots and no comma can only be Danish thousands: 1.234.567.
+    thousands_only = s.str.fullmatch(r"-?\d{1,3}(\.\d{3}){2,}")
+    s = s.where(~thousands_only, s.str.replace(".", "", regex=False))
     has_comma = s.str.contains(",", regex=False)
     has_dot = s.str.contains(".", regex=False)
     danish = has_comma & (~has_dot | (s.str.rfind(",") > s.str.rfind(".")))
@@ -95,23 +103,46 @@ def parse_datetimes(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Local date-times (naive, Europe/Copenhagen) from a date(time) column and an optional time.
 
-    Returns ``(values, reasons, notes)``. Times with a zone (``Z``, ``+01:00``) are converted
-    to Danish time; times without are taken as Danish time already.
+    Returns ``(values, reasons, notes)``. Times with a zone (``Z``, ``+01:00``), in ISO or
+    Danish form, are converted to Danish time; times without are taken as Danish time already.
     """
-    text = pd.Series(dates, dtype="str").str.strip()
-    notes: list[str] = []
+    date_text = pd.Series(dates, dtype="str").str.strip()
+    text = date_text
     if times is not None:
-        clock = _normalise_clock(pd.Series(times, dtype="str"))
-        text = (text + " " + clock).str.strip()
+        text = (date_text + " " + _normalise_clock(pd.Series(times, dtype="str"))).str.strip()
+    notes: list[str] = []
+    local_text, offset_minutes = _split_zone(text)
+    values = _parse_wall_clock(local_text)
+    zoned = ~np.isnan(offset_minutes)
+    if zoned.any():
+        values[zoned] = _zoned_to_local(values[zoned], offset_minutes[zoned])
+        notes.append("Tidspunkter med tidszone blev omregnet til dansk tid.")
+    reasons = _date_reasons(local_text, values, now or datetime.now())
+    reasons[(date_text == "").to_numpy()] = "missing_value"
+    values[reasons != ""] = np.datetime64("NaT")
+    return values, reasons, notes
+
+
+def _split_zone(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Text without a trailing zone, and the zone's offset in minutes (NaN when none)."""
+    parts = text.str.extract(_ZONE_PARTS)
+    has_zone = parts["zone"].notna().to_numpy()
+    offsets = np.full(len(text), np.nan)
+    if has_zone.any():
+        zone = parts.loc[has_zone]
+        utc = (zone["zone"] == "Z").to_numpy()
+        sign = np.where(zone["sign"].to_numpy(dtype=object) == "-", -1.0, 1.0)
+        hours = pd.to_numeric(zone["hh"], errors="coerce").fillna(0).to_numpy()
+        minutes = pd.to_numeric(zone["mm"], errors="coerce").fillna(0).to_numpy()
+        offsets[has_zone] = np.where(utc, 0.0, sign * (hours * 60 + minutes))
+    local = text.where(~has_zone, parts["rest"])
+    return local, offsets
+
+
+def _parse_wall_clock(text: pd.Series) -> np.ndarray:
+    """Parse with the format that fits most values first, then the others for the rest."""
     values = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = (text != "").to_numpy().copy()
-    aware = text.str.contains(_TZ_SUFFIX, regex=True).to_numpy() & todo
-    if aware.any():
-        parsed = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-        local = parsed.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
-        values[aware] = local.to_numpy(dtype="datetime64[us]")
-        todo &= ~aware
-        notes.append("Tidspunkter med tidszone blev omregnet til dansk tid.")
     for fmt in _formats_by_fit(text[todo]):
         if not todo.any():
             break
@@ -120,9 +151,12 @@ def parse_datetimes(
         idx = np.flatnonzero(todo)[hit]
         values[idx] = parsed[hit].to_numpy(dtype="datetime64[us]")
         todo[idx] = False
-    reasons = _date_reasons(text, values, now or datetime.now())
-    values[reasons != ""] = np.datetime64("NaT")
-    return values, reasons, notes
+    return values
+
+
+def _zoned_to_local(values: np.ndarray, offset_minutes: np.ndarray) -> np.ndarray:
+    utc = pd.DatetimeIndex(values - offset_minutes.astype("timedelta64[m]")).tz_localize("UTC")
+    return utc.tz_convert(LOCAL_TZ).tz_localize(None).to_numpy(dtype="datetime64[us]")
 
 
 def _formats_by_fit(text: pd.Series) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +62,9 @@ def read_table(path: Path, roles: tuple[str, ...], *, sheet: str | None = None) 
         raise UnusableFileError(
             f"{path.name}: filen er tom.", file=path.name, expected="en tabel med data"
         )
-    if path.suffix.lower() in EXCEL_SUFFIXES or raw[:2] == b"PK":
+    suffix = path.suffix.lower()
+    # A zip signature means XLSX only when the name does not say text ("PK;dato;…" is a CSV).
+    if suffix in EXCEL_SUFFIXES or (suffix not in TEXT_SUFFIXES and raw[:4] == b"PK\x03\x04"):
         return _read_excel(path, roles, sheet)
     return _read_csv(path, raw, roles)
 
@@ -68,31 +72,64 @@ def read_table(path: Path, roles: tuple[str, ...], *, sheet: str | None = None) 
 # ---- CSV ------------------------------------------------------------------------------------
 def _read_csv(path: Path, raw: bytes, roles: tuple[str, ...]) -> Table:
     text, encoding = decode_text(raw, path.name)
-    lines = text.splitlines()[: HEADER_SEARCH_ROWS + 5]
+    lines = _LINE_BREAK.split(text, maxsplit=HEADER_SEARCH_ROWS + 5)[: HEADER_SEARCH_ROWS + 5]
     delimiter = sniff_delimiter(lines, path.name)
     header_index = find_header([_split(line, delimiter) for line in lines], roles, path.name)
     notes = [f"Læst som CSV med tegnsæt {encoding} og skilletegn {_DELIM_NAMES[delimiter]}."]
     if header_index:
         notes.append(f"De første {header_index} rækker over overskriften blev sprunget over.")
-    body = "\n".join(text.splitlines()[header_index:])
+    body = _from_line(text, header_index)
     try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            engine="c",
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError:
+        with warnings.catch_warnings():
+            # pandas warns (and drops data) when the first row is wider than the header.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(body),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                engine="c",
+                skip_blank_lines=False,
+                index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
         # Some rows have too many fields: read with csv, keep the bad rows as rejections.
         return _read_csv_ragged(body, delimiter, header_index, notes)
     except pd.errors.EmptyDataError:
         raise UnusableFileError(
             f"{path.name}: filen har ingen overskriftsrække.", file=path.name
         ) from None
+    frame.columns = unique_names(frame.columns)
     rows = pd.Series(range(header_index + 2, header_index + 2 + len(frame)))
     return _drop_blank_rows(Table(frame, rows, notes), path.name)
+
+
+# Only real record breaks: str.splitlines() would also split on U+2028, form feeds etc.
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _from_line(text: str, index: int) -> str:
+    """``text`` from the start of line ``index`` (0-based) on."""
+    position = 0
+    for _ in range(index):
+        match = _LINE_BREAK.search(text, position)
+        if match is None:
+            return ""
+        position = match.end()
+    return text[position:]
+
+
+def unique_names(columns) -> list[str]:
+    """Column names made unique ('kategori', 'kategori_2'): a repeated header must not make
+    one name stand for two columns."""
+    seen: dict[str, int] = {}
+    out = []
+    for column in map(str, columns):
+        base = re.sub(r"\.\d+$", "", column) if column not in seen else column
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        out.append(base if count == 1 else f"{base}_{count}")
+    return out
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str, str]:
@@ -132,10 +169,11 @@ def sniff_delimiter(lines: list[str], name: str) -> str:
     best, best_score = None, 0
     for delimiter in (";", "\t", ",", "|"):
         counts = [len(_split(line, delimiter)) for line in sample]
-        widest = max(counts, default=1)
-        if widest < 2:
+        # The usual field count, not the widest: one ragged row must not decide the dialect.
+        usual = max(set(counts), key=lambda c: (counts.count(c), c)) if counts else 1
+        if usual < 2:
             continue
-        score = sum(1 for c in counts if c == widest) * widest
+        score = counts.count(usual) * usual
         if score > best_score:
             best, best_score = delimiter, score
     if best is None:
@@ -169,7 +207,7 @@ def find_header(rows: list[list[object]], roles: tuple[str, ...], name: str) -> 
 
 def _read_csv_ragged(body: str, delimiter: str, header_index: int, notes: list[str]) -> Table:
     reader = csv.reader(io.StringIO(body), delimiter=delimiter)
-    header = next(reader)
+    header = unique_names(next(reader))
     good, good_rows, bad = [], [], []
     for offset, fields in enumerate(reader):
         row = header_index + 2 + offset
@@ -237,7 +275,9 @@ def _read_excel(path: Path, roles: tuple[str, ...], sheet: str | None) -> Table:
     name, grid = _choose_sheet(sheets, sheet, path.name)
     grid = grid.fillna("")
     header_index = find_header(grid.values.tolist(), roles, path.name)
-    header = [str(c).strip() or f"kolonne_{i + 1}" for i, c in enumerate(grid.iloc[header_index])]
+    header = unique_names(
+        str(c).strip() or f"kolonne_{i + 1}" for i, c in enumerate(grid.iloc[header_index])
+    )
     frame = grid.iloc[header_index + 1 :].copy()
     frame.columns = header
     frame = frame.reset_index(drop=True).astype(str)
