@@ -411,6 +411,11 @@ def _measurement_series(
     freq: str | None,
 ) -> pd.DataFrame:
     rows = _measurement_rows(ds, indicator, start, end)
+    if freq == "window" and start is not None and end is not None:
+        # Months and quarters wholly inside the period, so a window total matches the key
+        # figure of the same period; yearly numbers that only overlap it are kept otherwise.
+        inside = _wholly_inside(rows, start, end)
+        rows = inside if len(inside) else rows
     if not len(rows):
         return _empty()
     rows = _select_areas(rows, indicator, area_id, ds)
@@ -419,6 +424,14 @@ def _measurement_series(
     if freq in ("year", "window"):
         rows = _regroup(rows, indicator, freq, start, end)
     return _suppress_measurements(rows, indicator)
+
+
+def _wholly_inside(rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Rows whose period lies wholly inside ``start``–``end`` (inclusive days)."""
+    inside = (rows["period_start"] >= pd.Timestamp(start)) & (
+        rows["period_end"] <= pd.Timestamp(end) + pd.Timedelta(days=1)
+    )
+    return rows[inside].reset_index(drop=True)
 
 
 def _measurement_rows(
@@ -552,9 +565,8 @@ def _regroup(
         labels = rows["period_start"].dt.year.astype(str).to_numpy(dtype=object)
     else:
         first = start or rows["period_start"].min().date()
-        last = end or (rows["period_end"].max() - pd.Timedelta(days=1)).date()
         buckets = np.full(len(rows), np.datetime64(pd.Timestamp(first), "ns"))
-        labels = np.full(len(rows), window_label(first, last), dtype=object)
+        labels = np.full(len(rows), _span_label(rows), dtype=object)
     keys = pd.MultiIndex.from_arrays([buckets, labels, rows["area_id"].to_numpy(dtype=object)])
     codes, groups = pd.factorize(keys)
     values = rows["value"].to_numpy(dtype="float64")
@@ -580,6 +592,13 @@ def _regroup(
         }
     )
     return _sorted(out)
+
+
+def _span_label(rows: pd.DataFrame) -> str:
+    """'januar 2025–november 2025' for the periods in ``rows`` ('2025' when only one)."""
+    ordered = rows.sort_values("period_start")["period"].astype(str)
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    return period_label(first) if first == last else f"{period_label(first)}–{period_label(last)}"
 
 
 def _suppress_measurements(rows: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
@@ -689,32 +708,51 @@ def _raw_count(
 def _incident_trend(
     ds: Dataset, indicator: Indicator, filters: Filters, area_id: str
 ) -> pd.DataFrame:
-    """Monthly values over last year's period and this one.
-
-    Each of the two periods' totals is shown beside its months, so the months of each period
-    are suppressed together with their total (complementary suppression along time).
-    """
+    """Monthly values over last year's period and this one (see :func:`hide_beside_totals`)."""
     before_start, _ = filters.previous_year()
     series = indicator_series(
         ds, indicator, start=before_start, end=filters.end, area_id=area_id, freq="month"
     )
-    if not len(series):
-        return series[["period_start", "period", "value", "suppressed"]]
-    series = series.copy()
-    counts = series["n"].copy()
-    hidden = series["suppressed"].to_numpy().copy()
-    current = series["period_start"] >= pd.Timestamp(filters.start).to_period("M").start_time
-    for part in (current, ~current):
-        positions = np.flatnonzero(part.to_numpy())
-        if len(positions) > 1 and hidden[positions].sum() == 1:
-            # One hidden month beside the period total: hide the smallest shown month too.
-            shown = counts.iloc[positions].where(~hidden[positions])
-            shown = shown[shown > 0]
-            if len(shown):
-                hidden[series.index.get_loc(shown.idxmin())] = True
-    series["suppressed"] = hidden
-    series.loc[hidden, "value"] = np.nan
+    series = hide_beside_totals(series, filters.start)
     return series[["period_start", "period", "value", "suppressed"]].reset_index(drop=True)
+
+
+def hide_beside_totals(series: pd.DataFrame, split: date) -> pd.DataFrame:
+    """Complementary suppression along time, per area, before and from ``split``.
+
+    A view shows this period's total and last year's beside their months; with exactly one
+    month hidden, the total minus the shown months would give it away, so the smallest shown
+    non-zero month of that period is hidden too.
+
+    Parameters
+    ----------
+    series : rows of :func:`indicator_series` (counts in ``n``, else in ``value``).
+    split : first day of the current period; earlier rows belong to last year's period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``suppressed`` extended and ``value``/``n`` blanked where hidden.
+    """
+    out = series.reset_index(drop=True).copy()
+    if not len(out):
+        return out
+    counts = out["n"].where(out["n"].notna(), out["value"]).to_numpy(dtype="float64")
+    hidden = out["suppressed"].to_numpy(dtype=bool).copy()
+    current = (out["period_start"] >= pd.Timestamp(split).to_period("M").start_time).to_numpy()
+    areas = out["area_id"].to_numpy(dtype=object)
+    for area in pd.unique(areas):
+        for part in (current, ~current):
+            positions = np.flatnonzero(part & (areas == area))
+            if len(positions) > 1 and hidden[positions].sum() == 1:
+                shown = np.where(
+                    ~hidden[positions] & (counts[positions] > 0), counts[positions], np.inf
+                )
+                if np.isfinite(shown).any():
+                    hidden[positions[int(np.argmin(shown))]] = True
+    out["suppressed"] = hidden
+    out.loc[hidden, ["value", "n"]] = np.nan
+    return out
 
 
 def _measurement_summary(
@@ -780,21 +818,14 @@ def _window_row(
     ds: Dataset, indicator: Indicator, start: date, end: date, area_id: str
 ) -> tuple[pd.Series | None, int]:
     """One row over the periods lying wholly inside ``start``–``end`` and how many there are."""
-    rows = _measurement_rows(ds, indicator, start, end)
-    inside = (rows["period_start"] >= pd.Timestamp(start)) & (
-        rows["period_end"] <= pd.Timestamp(end) + pd.Timedelta(days=1)
-    )
-    rows = rows[inside]
+    rows = _wholly_inside(_measurement_rows(ds, indicator, start, end), start, end)
     if not len(rows):
         return None, 0
-    rows = _select_areas(rows.reset_index(drop=True), indicator, area_id, ds)
+    rows = _select_areas(rows, indicator, area_id, ds)
     if not len(rows):
         return None, 0
-    periods = rows.drop_duplicates("period_start").sort_values("period_start")["period"]
-    first, last = str(periods.iloc[0]), str(periods.iloc[-1])
     one = _regroup(rows, indicator, "window", start, end)
-    one["period"] = first if first == last else f"{period_label(first)}–{period_label(last)}"
-    return _suppress_measurements(one, indicator).iloc[0], len(periods)
+    return _suppress_measurements(one, indicator).iloc[0], rows["period_start"].nunique()
 
 
 def _year_before(series: pd.DataFrame, cur: pd.Series) -> pd.Series | None:
@@ -914,3 +945,12 @@ def rounded_change(change: float, change_unit: str) -> float:
     if change_unit == "procentpoint":
         return round(float(change), 3)
     return round(float(change), 1)
+
+
+def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the latest period, yearly periods preferred (surveys are yearly)."""
+    if not len(rows):
+        return rows
+    yearly = rows[rows["period"].astype(str).str.len() == 4]
+    rows = yearly if len(yearly) else rows
+    return rows[rows["period_start"] == rows["period_start"].max()].reset_index(drop=True)

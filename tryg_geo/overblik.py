@@ -22,6 +22,7 @@ from .indicators import (
     change_text,
     headline,
     indicator_series,
+    latest_period,
     period_label,
     rounded,
     rounded_change,
@@ -30,7 +31,7 @@ from .indicators import (
     trend_frame,
     window_label,
 )
-from .initiatives import Indicator, Initiative, all_indicators, load_initiatives
+from .initiatives import Indicator, all_indicators, load_initiatives
 from .mapspec import district_choropleth, unit_formatter, value_text
 from .sources import POLICE, REGISTRATIONS, SURVEY, source_line
 from .view import Kpi, MapSpec, Trend, View
@@ -280,7 +281,7 @@ def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | No
     if ind.source == "incidents":
         rows = indicator_series(ds, ind, start=filters.start, end=filters.end, freq="window")
     else:
-        rows = _latest_year(indicator_series(ds, ind, end=filters.end))
+        rows = latest_period(indicator_series(ds, ind, end=filters.end))
     if (
         ds.districts_wgs84 is None
         or not len(rows)
@@ -308,16 +309,3 @@ def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | No
         suppressed=rows["suppressed"],
     )
     return spec, None
-
-
-def _latest_year(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the latest period, yearly periods preferred (surveys are yearly)."""
-    if not len(rows):
-        return rows
-    yearly = rows[rows["period"].astype(str).str.len() == 4]
-    rows = yearly if len(yearly) else rows
-    return rows[rows["period_start"] == rows["period_start"].max()]
-
-
-def initiative_titles() -> dict[str, Initiative]:
-    return {ini.slug: ini for ini in load_initiatives()}
