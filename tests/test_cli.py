@@ -101,7 +101,7 @@ def test_human_report_lists_five_rejections_and_counts_the_rest(capsys, tmp_path
     )
     assert code == 0
     assert out.count("  Række ") == 5
-    assert "… og 3 afviste rækker mere (se rejected.csv i data-mappen)." in out
+    assert "… og 3 afviste rækker mere (alle står i " in out and "rejected.csv)." in out
 
 
 def test_dry_run(capsys, mixed_file, data_dir):

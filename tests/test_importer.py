@@ -97,7 +97,7 @@ def test_replacing_a_kind_keeps_the_previous_version(tmp_path, store):
     assert len(store.read("incidents")) == 3
     versions = store.versions("incidents")
     assert len(versions) == 1
-    assert len(pd.read_parquet(versions[0])) == 1
+    assert len(pd.read_parquet(versions[0] / "data.parquet")) == 1
     store.rollback("incidents")
     assert len(store.read("incidents")) == 1
     assert store.meta("incidents")["file"] == "a.csv"

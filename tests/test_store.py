@@ -65,6 +65,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def current_dir(store: Store, kind: str = "measurements") -> Path:
+    folder = store.root / kind
+    return folder / (folder / "CURRENT").read_text(encoding="utf-8").strip()
+
+
 def temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.startswith(".tmp-")]
 
@@ -127,7 +132,7 @@ def test_read_of_missing_kind(store):
 
 def test_damaged_file_is_a_store_error(store, tmp_path):
     write(store, 1)
-    (store.root / "measurements" / "current.parquet").write_bytes(b"not parquet")
+    (current_dir(store) / "data.parquet").write_bytes(b"not parquet")
     with pytest.raises(StoreError, match="kan ikke læses"):
         store.read("measurements")
 
@@ -159,25 +164,23 @@ def test_versions_are_kept(store):
     write(store, 3)
     versions = store.versions("measurements")
     assert len(versions) == 2
-    assert [len(pd.read_parquet(v)) for v in versions] == [1, 2]  # oldest first
+    assert [len(pd.read_parquet(v / "data.parquet")) for v in versions] == [1, 2]  # oldest first
 
 
 def test_rollback_restores_the_previous_version(store, tmp_path):
     write(store, 1, tmp_path, "a.csv")
-    first = snapshot(store.root / "measurements")
+    first = snapshot(current_dir(store))
+    version_before = store.version()
     write(store, 2, tmp_path, "b.csv")
+    replaced = current_dir(store)
     meta = store.rollback("measurements")
     pd.testing.assert_frame_equal(store.read("measurements"), frame(1))
     assert meta["file"] == "a.csv"
     assert store.meta("measurements")["file"] == "a.csv"
-    assert store.meta("measurements")["version"] != json.loads(first["meta.json"])["version"]
-    assert (store.root / "measurements" / "current.parquet").read_bytes() == first[
-        "current.parquet"
-    ]
-    assert (store.root / "measurements" / "rejected.csv").read_bytes() == first["rejected.csv"]
-    # The replaced version is kept aside but is not offered for the next rollback.
-    aside = list((store.root / "measurements" / "versions").glob("*.rolled-back.parquet"))
-    assert len(aside) == 1 and len(pd.read_parquet(aside[0])) == 2
+    assert snapshot(current_dir(store)) == first  # byte for byte the first version
+    assert store.version() == version_before  # caches keyed on it show the first data again
+    # The replaced version stays on disk but is not offered for the next rollback.
+    assert len(pd.read_parquet(replaced / "data.parquet")) == 2
     assert store.versions("measurements") == []
     log = (store.root / "import_log.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(log[-1])["rollback_to"]
@@ -216,12 +219,11 @@ def test_failure_while_writing_parquet_changes_nothing(store, tmp_path, monkeypa
     assert store.versions("measurements") == []
 
 
-CURRENT_FILES = ("current.parquet", "rejected.csv", "meta.json")
-
-
 def current_files(store: Store) -> dict[str, bytes]:
-    folder = store.root / "measurements"
-    return {name: (folder / name).read_bytes() for name in CURRENT_FILES}
+    """The pointer and every file of the version in use."""
+    return {"CURRENT": (store.root / "measurements" / "CURRENT").read_bytes()} | snapshot(
+        current_dir(store)
+    )
 
 
 def failing_replace(monkeypatch, fail_on: int) -> None:
@@ -248,7 +250,7 @@ def break_step(monkeypatch, step: str) -> None:
         monkeypatch.setattr(store_module, "_write_json", fail)
     elif step == "original":
         monkeypatch.setattr(store_module.shutil, "copyfile", fail)
-    else:  # the rename of current.parquet (call 1 renames the copy of the original)
+    else:  # the switch of CURRENT (call 1 renames the copy of the original)
         failing_replace(monkeypatch, fail_on=2)
 
 
@@ -267,12 +269,6 @@ def test_failure_in_any_step_keeps_previous_data_byte_identical(store, tmp_path,
     pd.testing.assert_frame_equal(Store(store.root).read("measurements"), frame(1))
 
 
-@pytest.mark.xfail(
-    reason="bug: Store.write removes a temporary file only when writing that very file fails; "
-    "when a later step fails (rejected.csv, meta.json, copy of the original, os.replace) the "
-    "earlier .tmp-* files stay in the data folder",
-    strict=True,
-)
 @pytest.mark.parametrize("step", STEPS)
 def test_failure_in_any_step_leaves_no_temp_files(store, tmp_path, monkeypatch, step):
     write(store, 1, tmp_path)
@@ -282,11 +278,6 @@ def test_failure_in_any_step_leaves_no_temp_files(store, tmp_path, monkeypatch, 
     assert temp_files(store.root) == []
 
 
-@pytest.mark.xfail(
-    reason="bug: Store.write archives current.parquet into versions/ before the renames, so a "
-    "failed rename leaves a new 'earlier version' identical to the current data",
-    strict=True,
-)
 def test_failed_rename_adds_no_version(store, tmp_path, monkeypatch):
     write(store, 1, tmp_path)
     break_step(monkeypatch, "rename")
@@ -295,19 +286,19 @@ def test_failed_rename_adds_no_version(store, tmp_path, monkeypatch):
     assert store.versions("measurements") == []
 
 
-@pytest.mark.xfail(
-    reason="bug: Store.write replaces current.parquet, rejected.csv and meta.json one at a time; "
-    "a failure after the first rename leaves the new data beside the old meta and rejected rows",
-    strict=True,
-)
-def test_failed_later_rename_keeps_previous_data_byte_identical(store, tmp_path, monkeypatch):
+def test_failed_rename_of_the_new_version_keeps_everything(store, tmp_path, monkeypatch):
     write(store, 1, tmp_path)
-    before = current_files(store)
-    failing_replace(monkeypatch, fail_on=3)  # current.parquet renamed, rejected.csv fails
+    before = snapshot(store.root)
+
+    def broken_rename(src, dst):
+        raise OSError("rename fejlede")
+
+    monkeypatch.setattr(store_module.os, "rename", broken_rename)
     with pytest.raises(OSError):
         write(store, 2, tmp_path)
     monkeypatch.undo()
-    assert current_files(store) == before
+    assert snapshot(store.root) == before
+    assert temp_files(store.root) == []
 
 
 # ---- lock -----------------------------------------------------------------------------------------

@@ -122,18 +122,36 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(_human_report(report, result.rejected, dry_run=args.dry_run))
+        print(
+            _human_report(
+                report, result.rejected, dry_run=args.dry_run, where=_rejected_where(args, result)
+            )
+        )
     return 0 if result.accepted else 1
 
 
-def _human_report(report: dict[str, Any], rejected, *, dry_run: bool) -> str:
+def _rejected_where(args: argparse.Namespace, result) -> str:
+    from .store import Store
+
+    if args.dry_run:
+        return "kør uden --dry-run for at gemme dem"
+    if not result.accepted:
+        return str(Store().root / args.kind / "rejected_last_failed_import.csv")
+    return str(Store().rejected_path(args.kind))
+
+
+def _human_report(report: dict[str, Any], rejected, *, dry_run: bool, where: str = "") -> str:
     verb = "Kontrolleret (intet gemt)" if dry_run else "Importeret"
     lines = [
         f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
         f"  Rækker læst:        {report['rows_read']}",
         f"  Godkendt:           {report['accepted']}",
         f"  Afvist:             {report['rejected']}",
-        f"  Dubletter fjernet:  {report['duplicates']}",
+        (
+            f"  Rækker slået sammen: {report['duplicates']}"
+            if report["kind"] in ("districts", "places")
+            else f"  Dubletter fjernet:  {report['duplicates']}"
+        ),
     ]
     if report["kind"] == "incidents":
         lines.append(f"  Uden for områder:   {report['outside_districts']} (beholdt)")
@@ -147,7 +165,7 @@ def _human_report(report: dict[str, Any], rejected, *, dry_run: bool) -> str:
         )
     if len(rejected) > 5:
         lines.append(
-            f"  … og {len(rejected) - 5} afviste rækker mere (se rejected.csv i data-mappen)."
+            f"  … og {len(rejected) - 5} afviste rækker mere (alle står i {where})."
         )
     return "\n".join(lines)
 

@@ -2,16 +2,18 @@
 
 Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
 
-    <kind>/current.parquet          the data in use (GeoParquet for districts and places)
-    <kind>/rejected.csv             rejected rows of the import that made current.parquet
-    <kind>/meta.json                file, time, counts, demo flag and version of current.parquet
-    <kind>/versions/<stamp>.*       earlier versions (parquet, rejected csv, meta), newest last
-    originals/<stamp>_<kind>_<file> byte-for-byte copy of every imported file (provenance)
-    import_log.jsonl                one line per import: file, time, kind, counts
+    <kind>/CURRENT                  name of the version in use (one line)
+    <kind>/<version>/data.parquet   the data (GeoParquet for districts and places)
+    <kind>/<version>/rejected.csv   rejected rows of the import that made this version
+    <kind>/<version>/meta.json      file, time, counts, demo flag
+    originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
+    import_log.jsonl                one line per import or rollback
     .lock                           held while an import or rollback writes
 
-Writes are atomic: every new file is written to a temporary name in the same folder and
-renamed into place, so a failed import leaves the previous data exactly as it was.
+A new version is written completely into a temporary folder, renamed into place, and only then
+made current by replacing ``CURRENT`` (an atomic rename). Whatever fails before that last step
+leaves the previous data in use and no trace of the failed import; earlier versions stay on disk
+for :meth:`Store.rollback`.
 """
 
 from __future__ import annotations
@@ -36,11 +38,7 @@ from .errors import StoreError, UsageError
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
-_VERSIONED_FILES = (
-    (".parquet", "current.parquet"),
-    (".csv", "rejected.csv"),
-    (".json", "meta.json"),
-)
+KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
 
 
 def check_kind(kind: str) -> str:
@@ -58,16 +56,17 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------------
     def has(self, kind: str) -> bool:
-        return self._current(check_kind(kind)).exists()
+        current = self._current(check_kind(kind))
+        return current is not None and (current / "data.parquet").exists()
 
     def read(self, kind: str) -> pd.DataFrame:
         """The current data of ``kind`` (a GeoDataFrame for districts and places)."""
-        path = self._current(check_kind(kind))
-        if not path.exists():
+        if not self.has(kind):
             raise StoreError(
                 f"Der er ingen {KIND_LABELS[kind]} i {self.root}. "
                 f"Importér en fil med 'python -m tryg_geo import {kind} FIL' eller lav demodata."
             )
+        path = self._current(kind) / "data.parquet"
         try:
             if kind in GEO_KINDS:
                 return gpd.read_parquet(path)
@@ -76,20 +75,25 @@ class Store:
             raise StoreError(f"Den gemte fil {path} kan ikke læses ({exc}).") from exc
 
     def read_rejected(self, kind: str) -> pd.DataFrame:
-        path = self._dir(check_kind(kind)) / "rejected.csv"
-        if not path.exists():
+        current = self._current(check_kind(kind))
+        if current is None or not (current / "rejected.csv").exists():
             return pd.DataFrame(columns=["row", "column", "value", "reason", "message"])
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return pd.read_csv(current / "rejected.csv", dtype=str, keep_default_na=False)
+
+    def rejected_path(self, kind: str) -> Path | None:
+        """Where the rejected rows of the current version are (for messages and downloads)."""
+        current = self._current(check_kind(kind))
+        return None if current is None else current / "rejected.csv"
 
     def meta(self, kind: str) -> dict[str, Any]:
-        path = self._dir(check_kind(kind)) / "meta.json"
-        if not path.exists():
+        current = self._current(check_kind(kind))
+        if current is None or not (current / "meta.json").exists():
             return {}
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads((current / "meta.json").read_text(encoding="utf-8"))
 
     def version(self) -> str:
-        """A string that changes whenever any kind is written: the key for caches."""
-        return "|".join(f"{k}:{self.meta(k).get('version', '-')}" for k in KINDS)
+        """A string that changes whenever any kind is written or rolled back: the cache key."""
+        return "|".join(f"{k}:{self._current_name(k) or '-'}" for k in KINDS)
 
     def is_demo(self) -> bool:
         """True when any loaded kind is demo data (every view must then say "Demodata")."""
@@ -103,10 +107,10 @@ class Store:
 
     def versions(self, kind: str) -> list[Path]:
         """Earlier versions of ``kind`` that :meth:`rollback` can restore, oldest first."""
-        folder = self._dir(check_kind(kind)) / "versions"
-        if not folder.exists():
+        current = self._current_name(check_kind(kind))
+        if current is None:
             return []
-        return sorted(p for p in folder.glob("*.parquet") if ".rolled-back" not in p.name)
+        return [p for p in self._all_versions(kind) if p.name < current]
 
     # ---- writing -------------------------------------------------------------------------
     def write(
@@ -119,67 +123,71 @@ class Store:
         original: Path | None = None,
         demo: bool = False,
     ) -> dict[str, Any]:
-        """Replace the current data of ``kind``; the previous version is kept.
+        """Make ``frame`` the current data of ``kind``; the previous version is kept.
 
         Returns the metadata written beside the data.
         """
         folder = self._dir(check_kind(kind))
         with self.lock():
             folder.mkdir(parents=True, exist_ok=True)
-            stamp = _stamp()
+            name = _stamp()
             meta = {
                 "kind": kind,
                 "file": report.get("file"),
                 "imported_at": datetime.now().isoformat(timespec="seconds"),
                 "demo": demo,
-                "version": stamp,
+                "version": name,
                 "rows": int(len(frame)),
                 "report": report,
             }
-            # Everything new goes to temporary files first: a failure here changes nothing.
-            tmp_data = _write_tmp(folder, ".parquet", lambda p: _to_parquet(frame, p, kind))
-            tmp_rej = _write_tmp(folder, ".csv", lambda p: rejected.to_csv(p, index=False))
-            tmp_meta = _write_tmp(folder, ".json", lambda p: _write_json(p, meta))
-            copy_of_original = self._keep_original(original, kind, stamp)
-            self._archive_current(folder)
-            os.replace(tmp_data, folder / "current.parquet")
-            os.replace(tmp_rej, folder / "rejected.csv")
-            os.replace(tmp_meta, folder / "meta.json")
-            self._log({**meta, "original_copy": copy_of_original})
+            staging = folder / f".tmp-{uuid.uuid4().hex}"
+            copy_of_original: Path | None = None
+            try:
+                staging.mkdir()
+                _to_parquet(frame, staging / "data.parquet", kind)
+                rejected.to_csv(staging / "rejected.csv", index=False)
+                _write_json(staging / "meta.json", meta)
+                copy_of_original = self._keep_original(original, kind, name)
+                os.rename(staging, folder / name)
+                self._point_current(folder, name)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                if self._current_name(kind) != name:
+                    shutil.rmtree(folder / name, ignore_errors=True)
+                    if copy_of_original is not None:
+                        copy_of_original.unlink(missing_ok=True)
+                raise
+            self._log(
+                {**meta, "original_copy": str(copy_of_original) if copy_of_original else None}
+            )
+            self._prune(kind)
         return meta
 
     def rollback(self, kind: str) -> dict[str, Any]:
-        """Restore the newest earlier version of ``kind``; the replaced one is kept aside."""
+        """Make the newest earlier version of ``kind`` current again; nothing is deleted."""
         folder = self._dir(check_kind(kind))
         with self.lock():
-            candidates = self.versions(kind)
-            if not candidates:
+            earlier = self.versions(kind)
+            if not earlier:
                 raise StoreError(
                     f"Der er ingen tidligere version af {KIND_LABELS[kind]} at gå tilbage til."
                 )
-            stem = candidates[-1].name.removesuffix(".parquet")
-            aside = f"{_stamp()}.rolled-back"
-            for suffix, name in _VERSIONED_FILES:
-                if (folder / name).exists():
-                    shutil.copy2(folder / name, folder / "versions" / f"{aside}{suffix}")
-                source = folder / "versions" / f"{stem}{suffix}"
-                if source.exists():
-                    os.replace(source, folder / name)
-            meta = self.meta(kind)
-            meta["version"] = _stamp()  # a new version, so caches refresh
-            _write_json(folder / "meta.json", meta)
+            replaced = self._current_name(kind)
+            self._point_current(folder, earlier[-1].name)
             self._log(
                 {
                     "kind": kind,
-                    "rollback_to": stem,
+                    "rollback_to": earlier[-1].name,
+                    "replaced": replaced,
                     "at": datetime.now().isoformat(timespec="seconds"),
                 }
             )
-        return meta
+        return self.meta(kind)
 
     @contextmanager
-    def lock(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the folder's write lock; a second writer waits, then gets a :class:`StoreError`."""
+        timeout = LOCK_TIMEOUT_S if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+") as handle:
             deadline = time.monotonic() + timeout
@@ -202,29 +210,51 @@ class Store:
     def _dir(self, kind: str) -> Path:
         return self.root / kind
 
-    def _current(self, kind: str) -> Path:
-        return self._dir(kind) / "current.parquet"
+    def _current_name(self, kind: str) -> str | None:
+        pointer = self._dir(kind) / "CURRENT"
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name or None
 
-    def _archive_current(self, folder: Path) -> None:
-        if not (folder / "current.parquet").exists():
-            return
-        versions = folder / "versions"
-        versions.mkdir(exist_ok=True)
-        stem = _stamp()
-        for suffix, name in _VERSIONED_FILES:
-            if (folder / name).exists():
-                # A hard link costs nothing and survives the rename that replaces current.
-                os.link(folder / name, versions / f"{stem}{suffix}")
+    def _current(self, kind: str) -> Path | None:
+        name = self._current_name(kind)
+        return None if name is None else self._dir(kind) / name
 
-    def _keep_original(self, original: Path | None, kind: str, stamp: str) -> str | None:
+    def _all_versions(self, kind: str) -> list[Path]:
+        folder = self._dir(kind)
+        if not folder.exists():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_dir() and p.name[:1].isdigit())
+
+    def _point_current(self, folder: Path, name: str) -> None:
+        tmp = folder / f".tmp-{uuid.uuid4().hex}"
+        try:
+            tmp.write_text(name + "\n", encoding="utf-8")
+            os.replace(tmp, folder / "CURRENT")  # the one step that switches versions
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _keep_original(self, original: Path | None, kind: str, name: str) -> Path | None:
         if original is None:
             return None
         target_dir = self.root / "originals"
         target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / f"{stamp}_{kind}_{Path(original).name}"
-        tmp = _write_tmp(target_dir, ".part", lambda p: shutil.copyfile(original, p))
-        os.replace(tmp, target)
-        return str(target)
+        target = target_dir / f"{name}_{kind}_{Path(original).name}"
+        tmp = target_dir / f".tmp-{uuid.uuid4().hex}"
+        try:
+            shutil.copyfile(original, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+    def _prune(self, kind: str) -> None:
+        for old in self.versions(kind)[:-KEEP_VERSIONS]:
+            shutil.rmtree(old, ignore_errors=True)
 
     def _log(self, entry: dict[str, Any]) -> None:
         with open(self.root / "import_log.jsonl", "a", encoding="utf-8") as log:
@@ -232,18 +262,8 @@ class Store:
 
 
 def _stamp() -> str:
-    # Sortable and unique even for two writes in the same second.
-    return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:4]
-
-
-def _write_tmp(folder: Path, suffix: str, writer: Any) -> Path:
-    tmp = folder / f".tmp-{uuid.uuid4().hex}{suffix}"
-    try:
-        writer(tmp)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+    # Sortable and unique even for two writes in the same microsecond.
+    return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path, kind: str) -> None:
