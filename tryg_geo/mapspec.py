@@ -9,6 +9,7 @@ shown, a colour and (for places) a radius. No incident position ever reaches a M
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -278,7 +279,11 @@ def _classed_colours(
     numbers = np.array(numbers, dtype="float64")  # a copy: the caller's array stays as it was
     if hidden is not None:
         numbers[hidden] = np.nan
-    classes, bins = classify(numbers, scheme)
+    with warnings.catch_warnings():
+        # A handful of places often has fewer distinct values than classes; mapclassify then
+        # merges classes and says so, which is expected here.
+        warnings.simplefilter("ignore", UserWarning)
+        classes, bins = classify(numbers, scheme)
     fills = colours(classes, palette, len(bins))
     entries = legend_entries(bins, palette, value_fmt) if bins else []
     if hidden is not None and hidden.any():

@@ -1,0 +1,169 @@
+"""Byens rum: places by observation and incidents, with suppression beside the totals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+import tiny_data
+from tiny_data import incidents_at, measurement
+
+from tryg_geo.byens_rum import ALL_ID, TABLE_COLUMNS, byens_rum_view, place_indicators
+from tryg_geo.filters import Filters
+
+YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
+
+
+def complaints(place: str, per_month: int, year: int = 2025) -> list[dict]:
+    return [measurement("klager", place, f"{year}-{m:02d}", per_month) for m in range(1, 13)]
+
+
+@pytest.fixture
+def ds(tmp_path):
+    rows = complaints("nytorv", 10) + complaints("gammeltorv", 6) + complaints("nytorv", 5, 2024)
+    rows += [measurement("personer_til_stede", "havnefronten", "2025-06", 40.5)]
+    frames = [
+        incidents_at(12, category="vold", when="2025-05-01 23:00", where="nytorv"),
+        incidents_at(3, category="vold", when="2025-05-01 23:00", where="gammeltorv"),
+        incidents_at(8, category="vold", when="2025-05-01 23:00", where="havnefronten"),
+        incidents_at(20, category="tyveri", when="2025-05-01 12:00", where="kildeparken"),
+        incidents_at(6, category="vold", when="2024-05-01 23:00", where="nytorv"),
+    ]
+    return tiny_data.build(tmp_path, incidents=frames, measurements=rows)
+
+
+def test_table_values_changes_and_totals(ds):
+    view = byens_rum_view(ds, YEAR)
+    assert view.key == "byens-rum" and view.demo
+    assert list(view.table.columns) == TABLE_COLUMNS
+    table = view.table.set_index("place_id")
+    assert "limfjorden" not in table.index and "jomfru-ane-gade" not in table.index
+    assert table.loc["nytorv", "value"] == 120 and table.loc["nytorv", "previous_value"] == 60
+    assert table.loc["nytorv", "change_pct"] == 1.0
+    assert table.loc["gammeltorv", "value"] == 72
+    assert np.isnan(table.loc["kildeparken", "value"])  # no complaints recorded there
+    assert table.loc[ALL_ID, "value"] == 192
+    assert table.loc["nytorv", "incidents"] == 12
+    assert table.loc["nytorv", "incidents_change_pct"] == 1.0
+    assert table.loc[ALL_ID, "incidents"] == 43
+    assert view.kpis[0].value == "192" and view.kpis[0].delta == "+220 %"
+
+
+def test_small_incident_counts_hidden_with_complementary_cell(ds):
+    view = byens_rum_view(ds, YEAR)
+    table = view.table.set_index("place_id")
+    # Gammeltorv's 3 is hidden; beside the shown total the next smallest (the quay's 8) too.
+    assert table.loc["gammeltorv", "incidents_suppressed"]
+    assert table.loc["havnefronten", "incidents_suppressed"]
+    assert np.isnan(table.loc["gammeltorv", "incidents"])
+    assert np.isnan(table.loc["havnefronten", "incidents"])
+    assert table.loc["gammeltorv", "suppressed"]
+    counts = view.table["incidents"].dropna().to_numpy()
+    assert not ((counts >= 1) & (counts < 5)).any()
+    labels = view.map.features.set_index("feature_id")["label"]
+    assert labels["gammeltorv"] == "72 · hændelser: <5"
+    assert not tiny_data.small_counts_in_text(labels)
+    shown = view.display.set_index("Sted")
+    assert shown.loc["Gammeltorv", "Hændelser"] == "<5"
+
+
+def test_total_hidden_when_small(tmp_path):
+    frames = [incidents_at(2, category="vold", when="2025-05-01 23:00", where="nytorv")]
+    ds = tiny_data.build(tmp_path, incidents=frames, measurements=complaints("nytorv", 10))
+    view = byens_rum_view(ds, YEAR)
+    assert view.kpis[1].value == "<5"
+    assert view.table.set_index("place_id").loc[ALL_ID, "incidents_suppressed"]
+
+
+def test_category_filter_applies_to_incidents(ds):
+    view = byens_rum_view(ds, YEAR.with_(categories=("tyveri",)))
+    table = view.table.set_index("place_id")
+    assert table.loc["kildeparken", "incidents"] == 20
+    assert table.loc["nytorv", "incidents"] == 0
+    assert "tyveri" in view.subtitle
+
+
+def test_map_coloured_and_sized_by_observation(ds):
+    spec = byens_rum_view(ds, YEAR).map
+    assert spec.kind == "places"
+    feats = spec.features.set_index("feature_id")
+    assert set(feats.index) == {
+        "nytorv",
+        "gammeltorv",
+        "cw-obels-plads",
+        "jf-kennedys-plads",
+        "kildeparken",
+        "havnefronten",
+    }
+    assert feats.loc["nytorv", "radius"] > feats.loc["gammeltorv", "radius"]
+    assert feats.loc["nytorv", "color"] != feats.loc["gammeltorv", "color"]
+    assert spec.zones is not None and list(spec.zones["place_id"]) == ["jomfru-ane-gade"]
+    assert set(spec.features.columns) == {
+        "feature_id",
+        "name",
+        "label",
+        "color",
+        "radius",
+        "geometry",
+    }
+
+
+def test_trend_per_place_monthly(ds):
+    view = byens_rum_view(ds, YEAR)
+    titles = [t.title for t in view.trends]
+    assert titles == ["Nytorv", "Gammeltorv"]
+    nytorv = view.trends[0].data
+    assert len(nytorv) == 24 and set(nytorv["value"]) == {5.0, 10.0}
+
+
+def test_people_present_is_an_average(ds):
+    view = byens_rum_view(ds, YEAR.with_(place_indicator="personer_til_stede"))
+    table = view.table.set_index("place_id")
+    assert table.loc["havnefronten", "value"] == 40.5
+    assert any("gennemsnit" in n for n in view.notes)
+
+
+def test_place_indicators(ds):
+    options = place_indicators(ds)
+    assert list(options)[:2] == ["klager", "personer_til_stede"]
+    assert "redningshaendelser_havn" in options
+    assert options["klager"].startswith("Klager")
+
+
+def test_no_observations_and_no_incidents(tmp_path):
+    ds = tiny_data.build(tmp_path)
+    view = byens_rum_view(ds, YEAR)
+    assert view.map is not None and (view.map.features["label"].str.startswith("Ingen data")).all()
+    assert any("ingen registreringer" in n for n in view.notes)
+    assert any("ingen hændelser" in n for n in view.notes)
+    assert view.trends == []
+    assert view.kpis[0].value == "Ingen data"
+
+
+def test_no_places(tmp_path):
+    ds = tiny_data.build(tmp_path, with_places=False)
+    view = byens_rum_view(ds, YEAR)
+    assert view.map is None and view.table.empty and view.notes
+
+
+def test_demo_data():
+    demo = pytest.importorskip("tryg_geo.demo")
+    import tempfile
+
+    from tryg_geo.dataset import load_dataset
+    from tryg_geo.store import Store
+    from tryg_geo.views import default_filters
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(tmp)
+        demo.make_demo(store, incidents=5_000, seed=3)
+        ds = load_dataset(store)
+        filters = default_filters(ds)
+        for name in place_indicators(ds):
+            view = byens_rum_view(ds, filters.with_(place_indicator=name))
+            assert view.demo and "Demodata" in view.source
+            counts = view.table[["incidents", "previous_incidents"]].to_numpy().ravel()
+            counts = counts[np.isfinite(counts)]
+            assert not ((counts >= 1) & (counts < 5)).any()
+            assert view.trends
