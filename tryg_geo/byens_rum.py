@@ -17,6 +17,7 @@ from .counts import category_mask, combine, period_mask
 from .dataset import Dataset
 from .filters import Filters
 from .indicators import (
+    COUNT_UNITS,
     TOTAL_ID,
     hide_beside_totals,
     indicator_series,
@@ -327,7 +328,9 @@ def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame)
     """One trend per place: the monthly observations of last year's period and this one."""
     before_start, _ = filters.previous_year()
     rows = indicator_series(ds, ind, start=before_start, end=filters.end)
-    rows = hide_beside_totals(rows, filters.start)
+    if ind.unit in COUNT_UNITS:
+        windows = [(filters.start, filters.end), filters.previous_year()]
+        rows = hide_beside_totals(rows, windows, whole_periods=True)
     names = dict(zip(places["place_id"], places["name"], strict=True))
     trends = []
     for place_id in places["place_id"]:

@@ -15,6 +15,7 @@ hidden count cannot be recovered by subtraction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -713,21 +714,29 @@ def _incident_trend(
     series = indicator_series(
         ds, indicator, start=before_start, end=filters.end, area_id=area_id, freq="month"
     )
-    series = hide_beside_totals(series, filters.start)
+    windows = [(filters.start, filters.end), filters.previous_year()]
+    series = hide_beside_totals(series, windows, whole_periods=False)
     return series[["period_start", "period", "value", "suppressed"]].reset_index(drop=True)
 
 
-def hide_beside_totals(series: pd.DataFrame, split: date) -> pd.DataFrame:
-    """Complementary suppression along time, per area, before and from ``split``.
+def hide_beside_totals(
+    series: pd.DataFrame,
+    windows: Sequence[tuple[date, date]],
+    *,
+    whole_periods: bool,
+) -> pd.DataFrame:
+    """Complementary suppression along time, per area, within each shown period total.
 
     A view shows this period's total and last year's beside their months; with exactly one
-    month hidden, the total minus the shown months would give it away, so the smallest shown
-    non-zero month of that period is hidden too.
+    month hidden among those making up a total, the total minus the shown months would give
+    it away, so the smallest shown non-zero month of that total is hidden too.
 
     Parameters
     ----------
-    series : rows of :func:`indicator_series` (counts in ``n``, else in ``value``).
-    split : first day of the current period; earlier rows belong to last year's period.
+    series : rows of :func:`indicator_series` of a count (counts in ``n``, else ``value``).
+    windows : the (start, end) periods, inclusive days, whose totals are shown.
+    whole_periods : True when a total is made of the periods lying wholly inside its window
+        (measurements); False when every period overlapping it contributes (incident months).
 
     Returns
     -------
@@ -739,11 +748,17 @@ def hide_beside_totals(series: pd.DataFrame, split: date) -> pd.DataFrame:
         return out
     counts = out["n"].where(out["n"].notna(), out["value"]).to_numpy(dtype="float64")
     hidden = out["suppressed"].to_numpy(dtype=bool).copy()
-    current = (out["period_start"] >= pd.Timestamp(split).to_period("M").start_time).to_numpy()
+    starts = pd.to_datetime(out["period_start"])
+    ends = _period_ends(starts, out["period"])
     areas = out["area_id"].to_numpy(dtype=object)
-    for area in pd.unique(areas):
-        for part in (current, ~current):
-            positions = np.flatnonzero(part & (areas == area))
+    for start, end in windows:
+        lo, hi = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+        if whole_periods:
+            inside = ((starts >= lo) & (ends <= hi)).to_numpy()
+        else:
+            inside = ((starts < hi) & (ends > lo)).to_numpy()
+        for area in pd.unique(areas):
+            positions = np.flatnonzero(inside & (areas == area))
             if len(positions) > 1 and hidden[positions].sum() == 1:
                 shown = np.where(
                     ~hidden[positions] & (counts[positions] > 0), counts[positions], np.inf
@@ -753,6 +768,16 @@ def hide_beside_totals(series: pd.DataFrame, split: date) -> pd.DataFrame:
     out["suppressed"] = hidden
     out.loc[hidden, ["value", "n"]] = np.nan
     return out
+
+
+def _period_ends(starts: pd.Series, periods: pd.Series) -> pd.Series:
+    """Exclusive end of each period from its name: a month, a quarter or a year."""
+    text = periods.astype(str)
+    months = np.where(text.str.contains("Q"), 3, np.where(text.str.len() == 7, 1, 12))
+    return pd.Series(
+        [s + pd.DateOffset(months=int(m)) for s, m in zip(starts, months, strict=True)],
+        index=starts.index,
+    )
 
 
 def _measurement_summary(

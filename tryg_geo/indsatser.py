@@ -17,6 +17,7 @@ import pandas as pd
 from .dataset import Dataset
 from .filters import Filters
 from .indicators import (
+    COUNT_UNITS,
     TOTAL_ID,
     HeadlineSummary,
     area_name,
@@ -193,7 +194,10 @@ def _trend_rows(ds: Dataset, ind: Indicator, filters: Filters) -> pd.DataFrame:
             rows = indicator_series(ds, ind, end=filters.end, area_id=area)
             if len(rows) and len(str(rows["period"].iloc[-1])) == 7:
                 rows = rows[rows["period_start"] >= pd.Timestamp(before_start).replace(day=1)]
-        frames.append(hide_beside_totals(rows, filters.start))
+        if ind.source == "incidents" or ind.unit in COUNT_UNITS:
+            windows = [(filters.start, filters.end), filters.previous_year()]
+            rows = hide_beside_totals(rows, windows, whole_periods=ind.source != "incidents")
+        frames.append(rows)
     return pd.concat(frames, ignore_index=True) if frames else frames
 
 
