@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import branca.colormap
@@ -247,16 +248,19 @@ def test_maps_does_not_import_streamlit():
     assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.M)
 
 
-# ---- dashboard without data -------------------------------------------------------------------
-def test_dashboard_without_data_says_how_to_get_some(monkeypatch, tmp_path):
+# ---- the map app without data -----------------------------------------------------------------
+def test_map_app_without_data_says_how_to_get_some(monkeypatch, tmp_path):
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path))
+    app = tmp_path / "map_app.py"
+    shutil.copy(REPO / "tests" / "browser" / "map_app.py", app)
+    monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TRYG_BASEMAP", "none")
-    app = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30).run()
-    assert not app.exception
-    (info,) = app.info
+    result = AppTest.from_file(str(app), default_timeout=30).run()
+    assert not result.exception
+    (info,) = result.info
     assert "ingen områder" in info.value and "make demo-data" in info.value
+    assert (tmp_path / "static" / "leaflet" / "leaflet.js").exists()
 
 
 # ---- MapSpec rendering -------------------------------------------------------------------------

@@ -196,11 +196,11 @@ def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=11,
         tiles=None,
-        control_scale=True,
         zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fit_bounds
     )
     m.default_js, m.default_css = offline_assets(_url_prefix)
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
+    MetricScale().add_to(m)
     if choice == "osm":
         folium.TileLayer(
             "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -213,6 +213,22 @@ def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
         folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds miles and feet)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 # ---- geometry ----------------------------------------------------------------------------
@@ -471,7 +487,7 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
         for c, t in entries
     )
     box = (
-        "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;"
+        "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;max-width:220px;"
         "box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.6 sans-serif;color:#222"
     )
     return (

@@ -1,18 +1,22 @@
-"""Browser-test harness: a tiny demo store, a real ``streamlit run`` and Debian's Chromium.
+"""Browser-test harness: real ``streamlit run`` servers and Debian's Chromium.
 
+Two apps are served: ``map_app.py`` (the district map of tryg_geo.maps over a tiny store with
+three districts and the Limfjord) and the real ``dashboard.py`` over the full demo data.
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium``, which
-``make test`` installs. Screenshots and the server log go to ``test-artifacts/``.
+``make test`` installs. Screenshots and server logs go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +27,8 @@ import shapely
 from tryg_geo.schema import REJECTED_COLUMNS, STORE_CRS
 from tryg_geo.store import Store
 
-REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -88,50 +93,73 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
-    """URL of ``streamlit run dashboard.py`` on a free port, over the tiny store, no tiles."""
-    data = tmp_path_factory.mktemp("store")
-    write_tiny_store(data)
+@contextmanager
+def serve(script: Path, data: Path, log_path: Path) -> Iterator[str]:
+    """``streamlit run script`` on a free port over the store ``data``, without tiles.
+
+    The working directory is the repository, so ``.streamlit/config.toml`` applies.
+    """
     port = _free_port()
     env = {**os.environ, "TRYG_DATA_DIR": str(data), "TRYG_BASEMAP": "none"}
-    log = open(artifacts / "streamlit.log", "w")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            # Watching the repo (with .venv) costs seconds and thousands of inotify watches.
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        # Watching the repo (with .venv) costs seconds and thousands of inotify watches.
+        "--server.fileWatcherType",
+        "none",
+    ]
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(proc, f"{url}/_stcore/health", artifacts / "streamlit.log")
-        yield url
-    finally:
-        proc.terminate()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_healthy(proc, f"{url}/_stcore/health", log_path)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def map_app_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
+    """The one-page map app (``map_app.py``, run from a temporary copy) over the tiny store."""
+    data = tmp_path_factory.mktemp("store")
+    write_tiny_store(data)
+    app_dir = tmp_path_factory.mktemp("app")
+    shutil.copy(HERE / "map_app.py", app_dir / "map_app.py")
+    with serve(app_dir / "map_app.py", data, artifacts / "streamlit-map_app.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
+    """The real ``dashboard.py`` over the full demo data (``python -m tryg_geo demo``)."""
+    data = tmp_path_factory.mktemp("demo")
+    done = subprocess.run(
+        [sys.executable, "-m", "tryg_geo", "demo"],
+        cwd=REPO,
+        env={**os.environ, "TRYG_DATA_DIR": str(data)},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"'python -m tryg_geo demo' failed:\n{done.stdout}\n{done.stderr}")
+    with serve(REPO / "dashboard.py", data, artifacts / "streamlit-dashboard.log") as url:
+        yield url
 
 
 def _wait_healthy(proc: subprocess.Popen, health: str, log: Path, timeout: float = 60) -> None:
@@ -177,7 +205,7 @@ class Recorder:
 
 
 @pytest.fixture()
-def page_and_log(browser, dashboard_url: str) -> Iterator[tuple[object, Recorder]]:
+def page_and_log(browser) -> Iterator[tuple[object, Recorder]]:
     """A fresh page (own context) with request, websocket and dialog recording."""
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
     rec = Recorder()
