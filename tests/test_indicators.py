@@ -277,3 +277,41 @@ def test_period_labels():
     assert period_label("2025") == "2025"
     assert period_label("2025-Q3") == "3. kvt. 2025"
     assert period_label("2025-06") == "juni 2025"
+
+
+def test_yearly_buckets_for_incidents_and_measurements(tmp_path):
+    frames = burglaries("2024-03-10 12:00", 10, 0, 0) + burglaries("2025-03-10 12:00", 20, 0, 0)
+    rows = [measurement("klager", "nytorv", f"2025-{m:02d}", 7) for m in range(1, 13)]
+    ds = tiny_data.build(tmp_path, incidents=frames, measurements=rows)
+    years = indicator_series(
+        ds, BURGLARY, start=date(2024, 1, 1), end=YEAR.end, area_id=TOTAL_ID, freq="year"
+    )
+    assert list(years["period"]) == ["2024", "2025"] and list(years["n"]) == [10, 20]
+    klager = indicator("socialt-udsatte-i-byens-rum-og-pladser", "klager")
+    yearly = indicator_series(ds, klager, area_id="nytorv", freq="year")
+    assert list(yearly["period"]) == ["2025"] and yearly["value"].iloc[0] == 84
+
+
+def test_hide_beside_totals_counts_only_the_months_of_each_total():
+    import pandas as pd
+
+    from tryg_geo.indicators import hide_beside_totals
+
+    months = pd.date_range("2024-12-01", "2025-12-01", freq="MS")
+    values = [2.0] + [3.0] + [10.0] * 11  # Dec 2024 small, Jan 2025 small, then 10 a month
+    series = pd.DataFrame(
+        {
+            "period_start": months,
+            "period": [m.strftime("%Y-%m") for m in months],
+            "area_id": "nytorv",
+            "value": values,
+            "n": np.nan,
+            "suppressed": [v < 5 for v in values],
+        }
+    )
+    series.loc[series["suppressed"], "value"] = np.nan
+    # The window starts on 31 December: December 2024 is not wholly inside, so January is
+    # the one hidden month of this total and one more month (a 10) must go with it.
+    out = hide_beside_totals(series, [(date(2024, 12, 31), date(2025, 12, 30))], whole_periods=True)
+    assert out["suppressed"].sum() == 3
+    assert out["value"].isna().sum() == 3
