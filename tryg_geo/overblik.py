@@ -202,7 +202,7 @@ def _name(s: HeadlineSummary) -> str:
 # ---- KPIs and notes -----------------------------------------------------------------------------
 def _kpis(summaries: list[HeadlineSummary]) -> list[Kpi]:
     total = len(summaries)
-    with_data = sum(1 for s in summaries if s.status != NO_DATA or s.has_data)
+    with_data = sum(1 for s in summaries if s.has_data)
     with_target = [s for s in summaries if s.target is not None and s.status != NO_DATA]
     on_track = sum(1 for s in with_target if s.status == ON_TRACK)
     off_track = sum(1 for s in with_target if s.status == OFF_TRACK)
@@ -240,7 +240,7 @@ def _notes(summaries: list[HeadlineSummary]) -> list[str]:
         "Tal under 5 vises som '<5' og indgår ikke i ændringer; andele med under 30 svar er "
         "markeret som usikre.",
     ]
-    missing = [s.initiative.title for s in summaries if s.status == NO_DATA and not s.has_data]
+    missing = [s.initiative.title for s in summaries if not s.has_data]
     if missing:
         notes.append(
             "Ingen data endnu for: " + ", ".join(missing) + ". Se den enkelte indsats for, "
