@@ -21,7 +21,7 @@ demo-data: venv
 	$(PY) -m tryg_geo demo --if-empty
 
 dashboard: venv demo-data
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) serve.py --server.port $(PORT)
 
 # Browser tests use Debian's Chromium; Playwright never downloads a browser of its own.
 chromium:
