@@ -525,7 +525,10 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
     """
     choice = check_basemap(basemap)
     shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
-    if shown:  # fit to what carries the information; the outline only when nothing else
+    bounds = getattr(spec, "bounds", None)
+    if bounds is not None:  # the view knows where the interesting part is (lon/lat)
+        m = _fitted_map([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], choice)
+    elif shown:  # fit to what carries the information; the outline only when nothing else
         m = _fitted_map(to_latlon_bounds(_padded_bounds(shown[0])), choice)
     else:  # nothing to show: Aalborg Kommune
         m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)

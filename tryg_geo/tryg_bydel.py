@@ -78,9 +78,19 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
         kpis.append(_district_kpi(table.set_index("district_id").loc[filters.district]))
     view = _base_view(ds, filters, "Anmeldte hændelser pr. 1.000 indbyggere", [POLICE], table, kpis)
     view.display = _incident_display(table)
-    view.map = _choropleth(
-        ds, table, "incidents_per_1000", "oranges", "Hændelser pr. 1.000 indb.", filters
-    )
+    if table["population"].notna().any():
+        view.map = _choropleth(
+            ds, table, "incidents_per_1000", "oranges", "Hændelser pr. 1.000 indb.", filters
+        )
+    else:
+        # Without population there is no rate: show the counts, and say why.
+        view.map = _choropleth(ds, table, "incidents", "oranges", "Hændelser", filters)
+        view.notes.append(
+            "Områderne har ingen befolkningstal, så kortet viser antal hændelser, "
+            "ikke hændelser pr. 1.000 indbyggere."
+        )
+    if view.map is not None:
+        view.map.bounds = _bounds_with_data(ds, table, "incidents")
     view.trends = [_incident_trend(ds, filters)]
     if outside:
         view.notes.append(
@@ -111,9 +121,9 @@ def _incident_table(ds, filters, now, before, hidden, hidden_before) -> pd.DataF
             "suppressed": np.asarray(hidden, dtype=bool),
         }
     )
-    return table.sort_values("incidents_per_1000", ascending=False, na_position="last").reset_index(
-        drop=True
-    )
+    return table.sort_values(
+        ["incidents_per_1000", "incidents"], ascending=False, na_position="last"
+    ).reset_index(drop=True)
 
 
 def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -208,6 +218,8 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
         }
     )
     view.map = _choropleth(ds, table, "value", "blues", label, filters)
+    if view.map is not None:
+        view.map.bounds = _bounds_with_data(ds, table, "value")
     view.trends = [_survey_trend(ds, rows, filters, label)]
     if table["small_n"].any():
         view.notes.append(f"Andele med færre end {min_n} svar er markeret som usikre.")
@@ -368,9 +380,21 @@ def _choropleth(
         legend_title=title,
         value_fmt=(lambda v: fmt.percent(v, 0))
         if column == "value"
-        else (lambda v: fmt.number(v, 1)),
+        else (lambda v: fmt.number(v, 0 if column == "incidents" else 1)),
         selected=filters.district,
     )
+
+
+def _bounds_with_data(ds: Dataset, table: pd.DataFrame, column: str) -> tuple | None:
+    """Open the map on the districts that have something to show (e.g. Aalborg's postal
+    areas when a file of all Denmark's postal areas was imported), not on every district."""
+    values = table[column].astype("Float64").fillna(0).to_numpy(dtype="float64")
+    hidden = table["suppressed"].to_numpy(dtype=bool) if "suppressed" in table else False
+    with_data = set(table.loc[(values > 0) | hidden, "district_id"].astype(str))
+    shapes = ds.districts_wgs84
+    if shapes is None or not with_data or len(with_data) == len(shapes):
+        return None
+    return tuple(shapes[shapes["district_id"].astype(str).isin(with_data)].total_bounds)
 
 
 def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
@@ -386,7 +410,8 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
         texts = [
             f"<{threshold()} hændelser"
             if s
-            else f"{fmt.number(_float(c))} hændelser, {fmt.number(_float(r), 1)} pr. 1.000"
+            else f"{fmt.number(_float(c))} hændelser"
+            + ("" if pd.isna(r) else f", {fmt.number(_float(r), 1)} pr. 1.000")
             for c, r, s in zip(
                 indexed["incidents"],
                 indexed["incidents_per_1000"],
