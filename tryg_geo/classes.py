@@ -58,7 +58,8 @@ def _ramp(palette: str, n: int) -> list[str]:
     full = PALETTES[palette]
     if n <= 0:
         return []
-    positions = np.linspace(0, len(full) - 1, n).round().astype(int) if n > 1 else [len(full) - 1]
+    # One class (all values alike, often all zero) takes a light colour, not the darkest.
+    positions = np.linspace(0, len(full) - 1, n).round().astype(int) if n > 1 else [1]
     return [full[p] for p in positions]
 
 

@@ -285,7 +285,9 @@ def _classed_colours(
         warnings.simplefilter("ignore", UserWarning)
         classes, bins = classify(numbers, scheme)
     fills = colours(classes, palette, len(bins))
-    entries = legend_entries(bins, palette, value_fmt) if bins else []
+    finite = numbers[np.isfinite(numbers)]
+    lowest = float(finite.min()) if len(finite) else None
+    entries = legend_entries(bins, palette, value_fmt, lowest) if bins else []
     if hidden is not None and hidden.any():
         fills = [SUPPRESSED_COLOR if h else f for f, h in zip(fills, hidden, strict=True)]
         entries.append((SUPPRESSED_COLOR, f"Skjult ({suppressed_text()})"))

@@ -84,6 +84,7 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
         )
     else:
         # Without population there is no rate: show the counts, and say why.
+        view.title = "Tryg bydel – Anmeldte hændelser"
         view.map = _choropleth(ds, table, "incidents", "oranges", "Hændelser", filters)
         view.notes.append(
             "Områderne har ingen befolkningstal, så kortet viser antal hændelser, "
@@ -369,8 +370,10 @@ def _choropleth(
 ):
     from .mapspec import district_choropleth
 
-    values = table.set_index("district_id")[column].astype("Float64").astype("float64")
+    indexed = table.set_index("district_id")
+    values = indexed[column].astype("Float64").astype("float64")
     labels = _map_labels(table, column)
+    hidden = indexed["suppressed"].astype(bool) if "suppressed" in indexed else None
     return district_choropleth(
         ds,
         values,
@@ -382,6 +385,7 @@ def _choropleth(
         if column == "value"
         else (lambda v: fmt.number(v, 0 if column == "incidents" else 1)),
         selected=filters.district,
+        suppressed=hidden,
     )
 
 
