@@ -189,7 +189,8 @@ def open_district(clicked: str | None, filters: Filters) -> None:
 
 def trends(view: View) -> None:
     for trend in view.trends:
-        if trend.data.empty:
+        if trend.data.empty or trend.data["value"].notna().sum() == 0:
+            st.caption(f"{trend.title}: for få tal til at vise en udvikling.")
             continue
         st.altair_chart(charts.trend_chart(trend), width="stretch")
 
