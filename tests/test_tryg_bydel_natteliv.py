@@ -1,0 +1,112 @@
+"""The Tryg bydel and Natteliv views on tiny stores whose every count is chosen here."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+import tiny_data
+from tiny_data import X0, Y0, incidents_at, measurement
+
+from tryg_geo.filters import Filters
+from tryg_geo.natteliv import natteliv_view
+from tryg_geo.tryg_bydel import INCIDENT_RATE, tryg_bydel_view
+
+YEAR_2025 = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
+IN_B = (X0 + 1_300, Y0 + 300)
+IN_C = (X0 + 2_300, Y0 + 300)
+
+
+@pytest.fixture
+def incident_store(tmp_path):
+    return tiny_data.build(
+        tmp_path,
+        incidents=[
+            incidents_at(40, when="2025-03-01 12:00"),  # district a, 2025
+            incidents_at(20, when="2024-03-01 12:00"),  # district a, 2024
+            incidents_at(3, when="2025-03-01 12:00", where=IN_B),  # small: hidden
+            incidents_at(12, when="2025-03-01 12:00", where=IN_C),
+            incidents_at(12, when="2024-03-01 12:00", where=IN_C),
+        ],
+        with_places=False,
+    )
+
+
+def test_incident_rates_per_district_with_suppression_and_change(incident_store):
+    view = tryg_bydel_view(incident_store, YEAR_2025.with_(indicator=INCIDENT_RATE))
+    table = view.table.set_index("district_id")
+    assert table.loc["a", "incidents"] == 40
+    assert table.loc["a", "incidents_per_1000"] == pytest.approx(4.0)  # 40 / 10 000 * 1 000
+    assert table.loc["a", "change_pct"] == pytest.approx(100.0)
+    # b has 3 (small); a total is shown, so the next smallest (c, 12) is hidden too.
+    assert table.loc["b", "suppressed"] and table.loc["c", "suppressed"]
+    assert np.isnan(float(table.loc["b", "incidents_per_1000"]))
+    assert "3" not in set(view.display["Hændelser"]) and "<5" in set(view.display["Hændelser"])
+    assert view.kpis[0].value == "55" and view.kpis[0].delta == "+72 %"  # 55 vs 32
+
+
+def test_category_filter_changes_the_numbers(incident_store):
+    all_categories = tryg_bydel_view(incident_store, YEAR_2025.with_(indicator=INCIDENT_RATE))
+    only_theft = tryg_bydel_view(
+        incident_store, YEAR_2025.with_(indicator=INCIDENT_RATE, categories=("tyveri",))
+    )
+    assert all_categories.kpis[0].value != only_theft.kpis[0].value
+
+
+def test_district_profile_adds_a_kpi_and_a_trend_line(incident_store):
+    view = tryg_bydel_view(incident_store, YEAR_2025.with_(indicator=INCIDENT_RATE, district="a"))
+    assert [k.label for k in view.kpis] == ["Hændelser i kommunen", "Alfa"]
+    assert set(view.trends[0].data["series"]) == {"Alfa", "Hele kommunen"}
+    assert view.map.selected == "a"
+
+
+def test_survey_share_with_wilson_interval_and_small_n_flag(tmp_path):
+    ds = tiny_data.build(
+        tmp_path,
+        measurements=[
+            measurement("tryg_andel", "a", "2025", 0.9, 400),
+            measurement("tryg_andel", "a", "2024", 0.85, 380),
+            measurement("tryg_andel", "b", "2025", 0.8, 20),
+            measurement("tryg_andel", "kommune", "2025", 0.88, 1500),
+        ],
+        with_places=False,
+    )
+    view = tryg_bydel_view(ds, YEAR_2025.with_(indicator="tryg_andel"))
+    table = view.table.set_index("district_id")
+    assert table.loc["a", "ci_low"] < 0.9 < table.loc["a", "ci_high"]
+    assert table.loc["a", "change_pp"] == pytest.approx(5.0)
+    assert bool(table.loc["b", "small_n"]) and not bool(table.loc["a", "small_n"])
+    labels = view.map.features.set_index("feature_id")["label"]
+    assert labels["a"] == "90,0 % (n=400)" and "usikker" in labels["b"]
+    assert view.kpis[0].value == "88,0 %"
+
+
+def test_natteliv_counts_only_the_chosen_nights_and_hides_small_cells(tmp_path):
+    ds = tiny_data.build(
+        tmp_path,
+        incidents=[
+            incidents_at(9, when="2025-06-14 01:00"),  # Friday's night
+            incidents_at(2, when="2025-06-14 01:00", where=(X0 + 650, Y0 + 650)),  # small cell
+            incidents_at(30, when="2025-06-11 01:00"),  # Tuesday's night: not counted
+        ],
+    )
+    view = natteliv_view(ds, YEAR_2025)
+    table = view.table.set_index("cell_id")
+    assert table["incidents"].sum() == 9
+    assert table["suppressed"].sum() == 1
+    assert view.kpis[0].value == "11"
+    assert all(label in ("9 hændelser", "<5 hændelser") for label in view.map.features["label"])
+    # Hour x weekday counts every night and hour; its cells add up across the map.
+    assert view.heatmap.loc["onsdag", "01"] == 30 and view.heatmap.loc["lørdag", "01"] == 11
+
+
+def test_natteliv_cell_size_rebins(tmp_path):
+    ds = tiny_data.build(
+        tmp_path,
+        incidents=[
+            incidents_at(6, when="2025-06-14 01:00", where=(X0 + 10, Y0 + 10)),
+            incidents_at(6, when="2025-06-14 01:00", where=(X0 + 150, Y0 + 150)),
+        ],
+    )
+    assert len(natteliv_view(ds, YEAR_2025).table) == 2
+    coarse = natteliv_view(ds, YEAR_2025.with_(cell="1km")).table
+    assert coarse["cell_id"].tolist() == ["1km_6322_554"] and coarse["incidents"].tolist() == [12]
