@@ -8,6 +8,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from . import fmt
+
+from .privacy import threshold
 from .view import Trend
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
@@ -31,46 +34,27 @@ _UNIT_TITLE = {
     "score": "Score",
 }
 
-# Danish number and time format for Vega (d3-format / d3-time-format locales).
+# Danish number and time format for Vega (d3-format / d3-time-format locales): 1.234,5 and
+# month names in Danish on every axis and tooltip.
 DANISH_LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]},
     "time": {
-        "dateTime": "%A den %d %B %Y %X",
+        "dateTime": "%A den %d. %B %Y %X",
         "date": "%d.%m.%Y",
         "time": "%H:%M:%S",
         "periods": ["AM", "PM"],
-        "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
-        "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
-        "months": [
-            "januar",
-            "februar",
-            "marts",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "august",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        "shortMonths": [
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "maj",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "okt",
-            "nov",
-            "dec",
-        ],
+        # d3 counts weekdays from Sunday.
+        "days": [fmt.WEEKDAYS_DA[6], *fmt.WEEKDAYS_DA[:6]],
+        "shortDays": [d[:3] for d in (fmt.WEEKDAYS_DA[6], *fmt.WEEKDAYS_DA[:6])],
+        "months": list(fmt.MONTHS_DA),
+        "shortMonths": [m[:3] for m in fmt.MONTHS_DA],
     },
 }
+
+
+def danish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with Danish number and date formats."""
+    return chart.configure(locale=DANISH_LOCALE)
 
 
 def trend_chart(
@@ -119,7 +103,7 @@ def trend_chart(
             alt.Chart(target).mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR).encode(y="target:Q")
         )
     chart = alt.layer(*layers).properties(height=height, title="" if compact else trend.title)
-    return chart
+    return danish(chart)
 
 
 def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag") -> alt.Chart:
@@ -127,9 +111,7 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    long["vist"] = long["antal"].map(
-        lambda v: "<5" if pd.isna(v) else f"{int(v):,}".replace(",", ".")
-    )
+    long["vist"] = long["antal"].map(lambda v: f"<{threshold()}" if pd.isna(v) else fmt.number(v))
     order = list(grid.index)
     base = alt.Chart(long).encode(
         x=alt.X("time:O", title="Time på døgnet"),
@@ -143,4 +125,4 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
             alt.Tooltip("vist:N", title="Hændelser"),
         ],
     )
-    return cells.properties(title=title, height=220)
+    return danish(cells.properties(title=title, height=220))
