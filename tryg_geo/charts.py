@@ -9,7 +9,6 @@ import altair as alt
 import pandas as pd
 
 from . import fmt
-
 from .privacy import threshold
 from .view import Trend
 
