@@ -8,6 +8,7 @@ from tryg_geo.errors import TrygGeoError
 from tryg_geo.importer import import_upload
 from tryg_geo.schema import KIND_LABELS, KINDS
 from tryg_geo.status import data_status
+from tryg_geo.store import Store
 
 st.title("Data")
 HELP = {
@@ -97,6 +98,16 @@ rows = [
     for info in status["kinds"].values()
 ]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+store = Store()
+for kind, info in status["kinds"].items():
+    if info["rejected"]:
+        st.download_button(
+            f"Hent afviste rækker for {info['label']} ({info['rejected']})",
+            store.read_rejected(kind).to_csv(index=False, sep=";").encode("utf-8-sig"),
+            file_name=f"afviste_{kind}.csv",
+            mime="text/csv",
+            key=f"rejected_{kind}",
+        )
 for info in status["kinds"].values():
     if info.get("indicators"):
         with st.expander(f"Perioder pr. indikator ({info['label']})"):
