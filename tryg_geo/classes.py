@@ -71,13 +71,18 @@ def legend_entries(
     ramp = _ramp(palette, len(bins))
     entries = []
     lower = lowest
+    # Whole counts: classes are 5, 6, 7, 8–14, 15–562, never "5 – 6" then "6 – 7".
+    whole = all(float(b).is_integer() for b in bins) and (
+        lower is None or float(lower).is_integer()
+    )
     for colour, upper in zip(ramp, bins, strict=True):
-        if lower is None:
+        start = lower + 1 if whole and lower is not None and entries else lower
+        if start is None:
             label = f"≤ {fmt(upper)}"
-        elif fmt(lower) == fmt(upper):
+        elif fmt(start) == fmt(upper):
             label = fmt(upper)
         else:
-            label = f"{fmt(lower)} – {fmt(upper)}"
+            label = f"{fmt(start)} – {fmt(upper)}"
         entries.append((colour, label))
         lower = upper
     return entries

@@ -162,7 +162,9 @@ def _heatmap(arrays, mask: np.ndarray) -> pd.DataFrame:
 def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
     """Monthly night incidents in the whole kommune and inside the nattelivszone."""
     arrays = ds.arrays
-    start = min(filters.start, (pd.Timestamp(filters.end) - pd.DateOffset(years=2)).date())
+    # Whole months only: a month cut by the window's start would look like a sudden drop.
+    two_years = pd.Timestamp(filters.end) - pd.DateOffset(years=2)
+    start = min(filters.start, (two_years + pd.offsets.MonthBegin(1)).date())
     mask = combine(period_mask(arrays, start, filters.end), kinds, nights)
     series = [("Hele kommunen", by_month(arrays, mask))]
     zones = _zones(ds)
