@@ -1,4 +1,4 @@
-"""The command line: ``python -m tryg_geo import|status|demo|rollback``.
+"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack``.
 
 Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
 be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
@@ -13,6 +13,8 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from .columns import OPTION
@@ -108,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rollback.add_argument("kind", choices=KINDS)
     rollback.set_defaults(handler=_cmd_rollback)
+    _add_export_parsers(commands)
     return parser
 
 
@@ -214,5 +217,198 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
     meta = Store().rollback(args.kind)
     print(
         f"{KIND_LABELS[args.kind]} er nu igen versionen fra {meta.get('imported_at')} ({meta.get('file')})."
+    )
+    return 0
+
+
+# ---- export and pack --------------------------------------------------------------------------
+DATE_FORMS = ("%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
+FORMATS = ("png", "csv")
+
+
+def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
+    exp = commands.add_parser(
+        "export", help="Gem én visning som PNG eller CSV (samme tal som i dashboardet)."
+    )
+    exp.add_argument(
+        "--view",
+        metavar="VISNING",
+        help="overblik, tryg-bydel, natteliv, byens-rum eller indsats/<slug>.",
+    )
+    exp.add_argument("--format", dest="fmt", metavar="png|csv", help="png eller csv.")
+    exp.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="KATEGORI",
+        help="Kun denne hændelseskategori (kan gentages).",
+    )
+    exp.add_argument("--district", metavar="OMRÅDE-ID", help="Kun dette område (id).")
+    exp.add_argument("--out", metavar="STI", help="Filen (eller mappen) der skal skrives.")
+    _period_and_format_options(exp)
+    exp.set_defaults(handler=_cmd_export)
+
+    pack = commands.add_parser(
+        "pack", help="Gem en PNG og en CSV for hver visning og indsats med data, plus et indeks."
+    )
+    pack.add_argument("--out", metavar="MAPPE", help="Mappen der skal skrives til.")
+    _period_and_format_options(pack)
+    pack.set_defaults(handler=_cmd_pack)
+
+
+def _period_and_format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from", dest="start", metavar="DATO", help="Første dag (dd-mm-åååå eller åååå-mm-dd)."
+    )
+    parser.add_argument(
+        "--to", dest="end", metavar="DATO", help="Sidste dag (dd-mm-åååå eller åååå-mm-dd)."
+    )
+    parser.add_argument(
+        "--dialect",
+        default="excel",
+        metavar="excel|standard",
+        help="CSV: excel (semikolon, decimalkomma; standard) eller standard (komma, punktum).",
+    )
+    parser.add_argument(
+        "--size",
+        default="slide",
+        metavar="slide|a4",
+        help="PNG: slide (1920 × 1080, standard) eller a4 (A4 liggende).",
+    )
+
+
+def parse_date(option: str, text: str | None) -> date | None:
+    """A date given as dd-mm-yyyy, yyyy-mm-dd or dd.mm.yyyy; None when not given.
+
+    Raises
+    ------
+    UsageError
+        Naming the option, the value and the expected form.
+    """
+    if text is None:
+        return None
+    for form in DATE_FORMS:
+        try:
+            return datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise UsageError(
+        f"{option} {text!r} er ikke en dato; skriv den som dd-mm-åååå eller åååå-mm-dd "
+        "(fx 01-01-2025 eller 2025-01-01)."
+    )
+
+
+def _dataset():
+    from .dataset import load_dataset
+    from .errors import ExportError
+    from .store import Store
+
+    store = Store()
+    ds = load_dataset(store)
+    if ds.districts is None and ds.incidents is None and ds.measurements is None:
+        raise ExportError(
+            f"Der er ingen data i data-mappen {store.root}. Kør 'python -m tryg_geo demo' "
+            "eller importér jeres filer først."
+        )
+    return ds
+
+
+def cli_filters(ds, args: argparse.Namespace):
+    """The filters the dashboard would use for these options (one code path with the UI)."""
+    from .export import filter_params
+    from .views import default_filters
+
+    start = parse_date("--from", args.start)
+    end = parse_date("--to", args.end)
+    if start and end and start > end:
+        raise UsageError(
+            f"--from {args.start} ligger efter --to {args.end}; den første dag skal komme først."
+        )
+    categories = tuple(getattr(args, "category", None) or ())
+    district = getattr(args, "district", None)
+    _check_choices(ds, categories, district)
+    filters = default_filters(
+        ds, filter_params(start=start, end=end, categories=categories, district=district)
+    )
+    _note_clamped(ds, start, end, filters)
+    return filters
+
+
+def _check_choices(ds, categories: tuple[str, ...], district: str | None) -> None:
+    unknown = [c for c in categories if c not in ds.categories]
+    if unknown:
+        raise UsageError(
+            f"--category {unknown[0]!r} findes ikke i data; tilladte: "
+            f"{', '.join(ds.categories) or '(ingen hændelser indlæst)'}."
+        )
+    if district and district not in ds.district_names:
+        known = sorted(ds.district_names)
+        raise UsageError(
+            f"--district {district!r} er ikke et område-id; fx {', '.join(known[:8])}"
+            + (" …" if len(known) > 8 else "")
+            + " (se 'python -m tryg_geo status')."
+        )
+
+
+def _note_clamped(ds, start: date | None, end: date | None, filters) -> None:
+    from .fmt import day
+
+    first, last = ds.incident_span
+    if (start and start < first) or (end and end > last):
+        print(
+            f"Bemærk: data går fra {day(first)} til {day(last)}; perioden er "
+            f"{day(filters.start)}–{day(filters.end)}.",
+            file=sys.stderr,
+        )
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+    from .views import build_view
+
+    if not args.view:
+        raise UsageError(
+            "--view mangler; vælg overblik, tryg-bydel, natteliv, byens-rum eller indsats/<slug>."
+        )
+    fmt = (args.fmt or "").lower() or Path(args.out or "").suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")
+    if not args.out:
+        raise UsageError("--out mangler; angiv filen der skal skrives, fx --out natteliv.png.")
+    export.check_dialect(args.dialect)
+    export.check_size(args.size)
+    ds = _dataset()
+    filters = cli_filters(ds, args)
+    view = build_view(args.view, ds, filters)
+    data = export.view_png(view, args.size) if fmt == "png" else export.view_csv(view, args.dialect)
+    path = Path(args.out)
+    if path.is_dir():
+        path = path / f"{export.file_stem(view, filters)}.{fmt}"
+    export.make_folder(path.parent)
+    export.save(path, data)
+    what = (
+        f"PNG {'×'.join(map(str, export.png_size(args.size)))}"
+        if fmt == "png"
+        else f"CSV ({export.DIALECTS[args.dialect]}, {len(view.table)} rækker)"
+    )
+    print(f"Gemt: {path} – {view.title}, {what}" + (" – Demodata" if view.demo else ""))
+    return 0
+
+
+def _cmd_pack(args: argparse.Namespace) -> int:
+    from . import export
+    from .pack import WRITTEN, make_pack
+
+    if not args.out:
+        raise UsageError("--out mangler; angiv mappen der skal skrives til, fx --out pakke/.")
+    export.check_dialect(args.dialect)
+    export.check_size(args.size)
+    ds = _dataset()
+    filters = cli_filters(ds, args)
+    index = make_pack(ds, args.out, filters, size=args.size, dialect=args.dialect)
+    written = int((index["status"] == WRITTEN).sum())
+    print(
+        f"Pakke gemt i {args.out}: {written} visninger som PNG og CSV, "
+        f"{len(index) - written} uden data sprunget over; se index.md."
     )
     return 0

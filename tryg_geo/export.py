@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -33,7 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend as MplLegend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.path import Path
+from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
 from . import fmt
@@ -134,7 +135,8 @@ SECTIONS: dict[str, str] = {
     "byens-rum": "Byens rum",
 }
 MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-COUNT_UNITS = ("antal", "personer", "timer", "pr_1000")
+COUNT_UNITS = ("antal", "personer", "timer", "pr_1000")  # trend axes start at zero
+COUNTED_UNITS = ("antal", "personer")  # values that count people or events: discretion applies
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -169,6 +171,29 @@ def view_csv(view: View, dialect: str = "excel") -> bytes:
         text = _excel_safe(table).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
         return "\ufeff".encode() + text.encode("utf-8")
     return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def check_size(size: str) -> str:
+    """Return ``size`` when allowed ('slide' or 'a4'), else raise a Danish :class:`UsageError`."""
+    if size not in SIZES:
+        raise UsageError(f"--size {size!r} er ikke tilladt; vælg {' eller '.join(SIZES)}.")
+    return size
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write an export to ``path``; a folder or disk problem becomes an :class:`ExportError`."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"Filen {path} kan ikke skrives: {exc.strerror or exc}.") from None
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) for exports."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"Mappen {folder} kan ikke laves: {exc.strerror or exc}.") from None
 
 
 def check_dialect(dialect: str) -> str:
@@ -237,16 +262,17 @@ def suppression_problems(table: pd.DataFrame) -> list[str]:
     """What in ``table`` breaks the discretion rule, in Danish; empty when nothing does.
 
     Checked: no count column (incidents, previous_incidents, n, …_count) and no ``value`` or
-    ``previous_value`` of unit 'antal' holds a number from 1 to threshold − 1; where a
+    ``previous_value`` of unit 'antal' or 'personer' holds a number from 1 to threshold − 1; where a
     ``<column>_suppressed`` flag is set, ``<column>`` is empty; where the row flag
-    ``suppressed`` is set (in tables without column flags), counts and rates are empty.
+    ``suppressed`` is set (in tables without column flags), the row's own count, rate, value
+    and change are empty (last year's count has its own check above).
     """
     problems = []
     for column in _count_columns(table):
         if _small(table[column]).any():
             problems.append(f"kolonnen {column} har tal under {threshold()}")
     if "unit" in table.columns:
-        counts = table["unit"].astype(str) == "antal"
+        counts = table["unit"].astype(str).isin(COUNTED_UNITS)
         for column in ("value", "previous_value"):
             if column in table.columns and (_small(table[column]) & counts).any():
                 problems.append(f"kolonnen {column} har antal under {threshold()}")
@@ -258,12 +284,8 @@ def suppression_problems(table: pd.DataFrame) -> list[str]:
             problems.append(f"kolonnen {base} har et tal, hvor {flag} er sat")
     if "suppressed" in table.columns and not flags:
         hidden = _flag(table["suppressed"])
-        for column in (*_count_columns(table), "incidents_per_1000", "value", "change_pct"):
-            if (
-                column in table.columns
-                and column != "n"
-                and (hidden & _filled(table[column])).any()
-            ):
+        for column in ("incidents", "incidents_per_1000", "value", "change_pct", "count"):
+            if column in table.columns and (hidden & _filled(table[column])).any():
                 problems.append(f"kolonnen {column} har et tal i en skjult række")
     return problems
 
@@ -332,9 +354,7 @@ def view_figure(view: View, size: str = "slide") -> Figure:
     A plain :class:`~matplotlib.figure.Figure` on an Agg canvas, never pyplot: the dashboard
     renders from several sessions (threads) at once.
     """
-    if size not in SIZES:
-        raise UsageError(f"--size {size!r} er ikke tilladt; vælg {' eller '.join(SIZES)}.")
-    width, height, dpi = SIZES[size]
+    width, height, dpi = SIZES[check_size(size)]
     figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
     FigureCanvasAgg(figure)
     page = _Page(figure, scale=_font_scale(width, height))
@@ -921,7 +941,7 @@ def _make_legend(
 ) -> MplLegend:
     legend = ax.legend(
         handles=_legend_handles(spec),
-        title=page.wrap(spec.legend.title, "legend", width, 3, bold=True),
+        title=page.wrap(spec.legend.title, "legend", width, 4, bold=True),
         loc=loc,
         bbox_to_anchor=anchor,
         bbox_transform=page.figure.transFigure,
@@ -1044,7 +1064,7 @@ def _polygons(ax: Axes, geometries, **style) -> None:
     ax.add_collection(PathCollection([paths[i] for i in keep], **style), autolim=False)
 
 
-def _path(geometry) -> Path | None:
+def _path(geometry) -> MplPath | None:
     """One compound path for a (multi)polygon, holes included; None for other shapes."""
     if geometry is None or geometry.is_empty:
         return None
@@ -1058,10 +1078,12 @@ def _path(geometry) -> Path | None:
             if len(coords) < 3:
                 continue
             vertices.append(coords)
-            codes.extend([Path.MOVETO] + [Path.LINETO] * (len(coords) - 2) + [Path.CLOSEPOLY])
+            codes.extend(
+                [MplPath.MOVETO] + [MplPath.LINETO] * (len(coords) - 2) + [MplPath.CLOSEPOLY]
+            )
     if not vertices:
         return None
-    return Path(np.concatenate(vertices), codes)
+    return MplPath(np.concatenate(vertices), codes)
 
 
 def _draw_places(ax: Axes, features: gpd.GeoDataFrame, page: _Page) -> None:
