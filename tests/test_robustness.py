@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -148,12 +149,6 @@ def test_rollback_without_an_earlier_version_is_one_sentence(store, capsys):
     assert "Traceback" not in err
 
 
-@pytest.mark.xfail(
-    reason="bug: importer.import_file writes the new districts before _reassign_incidents "
-    "rewrites the incidents; when that second step fails the new districts stay current while "
-    "the incidents keep the old district ids",
-    strict=True,
-)
 def test_failed_district_import_with_incidents_stored_changes_nothing(tmp_path, monkeypatch):
     store = Store(tmp_path / "data")
     import_file("districts", DISTRICTS, store=store)
@@ -165,24 +160,24 @@ def test_failed_district_import_with_incidents_stored_changes_nothing(tmp_path, 
     assert tree(store.root) == before
 
 
-@pytest.mark.xfail(
-    reason="bug: importer._reassign_incidents reads the incidents outside the store's lock and "
-    "writes them back later; incidents imported in between are replaced by the old ones",
-    strict=True,
-)
 def test_incidents_imported_during_a_district_import_are_not_lost(tmp_path, monkeypatch):
     root = tmp_path / "data"
     import_file("incidents", FIRST, store=Store(root))
     real_enrich = tryg_geo.importer.enrich_incidents
 
+    colleague = threading.Thread(target=lambda: import_file("incidents", SECOND, store=Store(root)))
+
     def enrich_while_another_import_runs(incidents, districts):
-        # A colleague's import (another process, another Store) lands right now.
-        import_file("incidents", SECOND, store=Store(root))
+        # A colleague's import (another Store, as in another process) starts right now: it
+        # must wait for the lock, not be overwritten by the re-assigned old incidents.
+        colleague.start()
+        time.sleep(0.3)
         return real_enrich(incidents, districts)
 
     with monkeypatch.context() as patch:
         patch.setattr(tryg_geo.importer, "enrich_incidents", enrich_while_another_import_runs)
         import_file("districts", DISTRICTS, store=Store(root))
+    colleague.join(timeout=60)
     assert len(Store(root).read("incidents")) == 3  # the newest import, SECOND
 
 

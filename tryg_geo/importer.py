@@ -17,7 +17,7 @@ from .enrich import enrich_incidents
 from .errors import UnusableFileError
 from .report import LoadResult
 from .schema import KIND_LABELS
-from .store import Store, check_kind
+from .store import Store, Version, check_kind
 
 
 def import_file(
@@ -63,9 +63,16 @@ def import_file(
     if result.accepted == 0:
         _keep_rejected_of_failed_import(store, result)
         return result
-    store.write(kind, result.frame, rejected=result.rejected, report=result.report(), original=path)
-    if kind == "districts" and store.has("incidents"):
-        result.warnings.append(_reassign_incidents(store, result.frame))
+    new = Version(kind, result.frame, result.rejected, result.report(), original=path)
+    with store.lock():
+        if kind == "districts" and store.has("incidents"):
+            # New districts make every stored district id stale: re-assign them now, under the
+            # same lock, and switch both kinds together.
+            incidents, note = _reassigned_incidents(store, result.frame)
+            store.write_many([new, incidents])
+            result.warnings.append(note)
+        else:
+            store.write_many([new])
     return result
 
 
@@ -125,8 +132,8 @@ _LOADERS: dict[str, Callable[..., LoadResult]] = {
 }
 
 
-def _reassign_incidents(store: Store, districts: pd.DataFrame) -> str:
-    """New districts make stored district ids stale: assign them again, once, now."""
+def _reassigned_incidents(store: Store, districts: pd.DataFrame) -> tuple[Version, str]:
+    """The stored incidents with districts assigned again, and a sentence saying what changed."""
     incidents = store.read("incidents")
     before = incidents["district_id"].astype(object)
     enriched = enrich_incidents(incidents, districts)
@@ -134,17 +141,14 @@ def _reassign_incidents(store: Store, districts: pd.DataFrame) -> str:
     meta = store.meta("incidents")
     report = dict(meta.get("report", {}))
     report["outside_districts"] = int(enriched["district_id"].isna().sum())
-    store.write(
-        "incidents",
-        enriched,
-        rejected=store.read_rejected("incidents"),
-        report=report,
-        demo=bool(meta.get("demo")),
+    version = Version(
+        "incidents", enriched, store.read_rejected("incidents"), report, demo=bool(meta.get("demo"))
     )
-    return (
+    note = (
         f"De gemte {KIND_LABELS['incidents']} fik tildelt de nye områder "
         f"({changed} skiftede område, {report['outside_districts']} ligger uden for)."
     )
+    return version, note
 
 
 def _keep_rejected_of_failed_import(store: Store, result: LoadResult) -> None:

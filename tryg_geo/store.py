@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,18 @@ LOCK_TIMEOUT_S = 60.0
 KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
 
 
+@dataclass
+class Version:
+    """One kind's new data, as handed to :meth:`Store.write_many`."""
+
+    kind: str
+    frame: pd.DataFrame
+    rejected: pd.DataFrame
+    report: dict[str, Any]
+    original: Path | None = None
+    demo: bool = False
+
+
 def check_kind(kind: str) -> str:
     """Return ``kind`` when it is a known data kind, else raise :class:`UsageError`."""
     if kind not in KINDS:
@@ -53,6 +66,7 @@ class Store:
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
         self.root = Path(root) if root is not None else settings.data_dir()
+        self._lock_depth = 0
 
     # ---- reading -------------------------------------------------------------------------
     def has(self, kind: str) -> bool:
@@ -127,41 +141,74 @@ class Store:
 
         Returns the metadata written beside the data.
         """
-        folder = self._dir(check_kind(kind))
+        item = Version(kind, frame, rejected, report, original, demo)
+        return self.write_many([item])[0]
+
+    def write_many(self, items: list[Version]) -> list[dict[str, Any]]:
+        """Make several kinds current together: all of them, or — if anything fails — none.
+
+        Used when new districts change the district of every stored incident: the districts
+        and the re-assigned incidents must never be out of step.
+        """
         with self.lock():
-            folder.mkdir(parents=True, exist_ok=True)
-            name = _stamp()
-            meta = {
-                "kind": kind,
-                "file": report.get("file"),
-                "imported_at": datetime.now().isoformat(timespec="seconds"),
-                "demo": demo,
-                "version": name,
-                "rows": int(len(frame)),
-                "report": report,
-            }
-            staging = folder / f".tmp-{uuid.uuid4().hex}"
-            copy_of_original: Path | None = None
+            staged: list[tuple[Version, str, dict[str, Any], Path | None]] = []
+            switched: list[tuple[str, str | None]] = []  # (kind, previous version)
             try:
-                staging.mkdir()
-                _to_parquet(frame, staging / "data.parquet", kind)
-                rejected.to_csv(staging / "rejected.csv", index=False)
-                _write_json(staging / "meta.json", meta)
-                copy_of_original = self._keep_original(original, kind, name)
-                os.rename(staging, folder / name)
-                self._point_current(folder, name)
+                for item in items:
+                    staged.append(self._stage(item))
+                for item, name, _, _ in staged:
+                    switched.append((item.kind, self._current_name(item.kind)))
+                    self._point_current(self._dir(item.kind), name)
             except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                if self._current_name(kind) != name:
-                    shutil.rmtree(folder / name, ignore_errors=True)
-                    if copy_of_original is not None:
-                        copy_of_original.unlink(missing_ok=True)
+                self._undo(staged, switched)
                 raise
-            self._log(
-                {**meta, "original_copy": str(copy_of_original) if copy_of_original else None}
-            )
-            self._prune(kind)
-        return meta
+            for item, _, meta, copy in staged:
+                self._log({**meta, "original_copy": str(copy) if copy else None})
+                self._prune(item.kind)
+        return [meta for _, _, meta, _ in staged]
+
+    def _stage(self, item: Version) -> tuple[Version, str, dict[str, Any], Path | None]:
+        """Write one version completely under its final name; it is not current yet."""
+        folder = self._dir(check_kind(item.kind))
+        folder.mkdir(parents=True, exist_ok=True)
+        name = _stamp()
+        meta = {
+            "kind": item.kind,
+            "file": item.report.get("file"),
+            "imported_at": datetime.now().isoformat(timespec="seconds"),
+            "demo": item.demo,
+            "version": name,
+            "rows": int(len(item.frame)),
+            "report": item.report,
+        }
+        staging = folder / f".tmp-{uuid.uuid4().hex}"
+        copy: Path | None = None
+        try:
+            staging.mkdir()
+            _to_parquet(item.frame, staging / "data.parquet", item.kind)
+            item.rejected.to_csv(staging / "rejected.csv", index=False)
+            _write_json(staging / "meta.json", meta)
+            copy = self._keep_original(item.original, item.kind, name)
+            os.rename(staging, folder / name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+            raise
+        return item, name, meta, copy
+
+    def _undo(self, staged, switched) -> None:
+        """Point every switched kind back and remove what was staged: no trace is left."""
+        for kind, previous in reversed(switched):
+            pointer = self._dir(kind) / "CURRENT"
+            if previous is None:
+                pointer.unlink(missing_ok=True)
+            else:
+                self._point_current(self._dir(kind), previous)
+        for item, name, _, copy in staged:
+            shutil.rmtree(self._dir(item.kind) / name, ignore_errors=True)
+            if copy is not None:
+                copy.unlink(missing_ok=True)
 
     def rollback(self, kind: str) -> dict[str, Any]:
         """Make the newest earlier version of ``kind`` current again; nothing is deleted."""
@@ -186,7 +233,18 @@ class Store:
 
     @contextmanager
     def lock(self, timeout: float | None = None) -> Iterator[None]:
-        """Hold the folder's write lock; a second writer waits, then gets a :class:`StoreError`."""
+        """Hold the folder's write lock; a second writer waits, then gets a :class:`StoreError`.
+
+        Re-entrant for the same Store object, so an import can read, compute and write under
+        one lock.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
         timeout = LOCK_TIMEOUT_S if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+") as handle:
@@ -201,9 +259,11 @@ class Store:
                             f"Data-mappen {self.root} er optaget af en anden import; prøv igen om lidt."
                         ) from None
                     time.sleep(0.05)
+            self._lock_depth = 1
             try:
                 yield
             finally:
+                self._lock_depth = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     # ---- helpers -------------------------------------------------------------------------
