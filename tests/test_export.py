@@ -562,3 +562,11 @@ def test_filter_params_match_the_sidebar(ds):
 
 def test_every_main_view_has_a_section():
     assert {v.key for v in MAIN_VIEWS} == set(export.SECTIONS)
+
+
+def test_empty_map_says_so(views):
+    view = views["natteliv"]
+    spec = dataclasses.replace(view.map, features=view.map.features.head(0), bounds=None)
+    figure = export.view_figure(dataclasses.replace(view, map=spec))
+    (note,) = by_gid(figure, "map_note")
+    assert note.get_text() == "Ingen data at vise på kortet i den valgte periode."

@@ -587,8 +587,10 @@ def _shows_hidden(view: View) -> bool:
     flags = [c for c in table.columns if c == "suppressed" or c.endswith("_suppressed")]
     if any(_flag(table[c]).any() for c in flags):
         return True
-    legend = view.map.legend.entries if view.map is not None else []
-    return any(colour == SUPPRESSED_COLOR for colour, _ in legend)
+    features = view.map.features if view.map is not None else None
+    if features is None or not len(features):
+        return False
+    return bool((features["color"] == SUPPRESSED_COLOR).any())
 
 
 def _draw_footer(page: _Page, view: View, notes: list[str]) -> float:
@@ -877,7 +879,21 @@ def _draw_map_panel(page: _Page, spec: MapSpec, box: _Box) -> None:
     bounds = _map_bounds(spec)
     _fit(ax, bounds, map_box.width * page.width_px, map_box.height * page.height_px)
     _draw_layers(ax, spec, page)
-    _scale_bar(ax, page)
+    drawn = [f for f in (spec.features, spec.outline) if f is not None and len(f)]
+    if drawn:
+        _scale_bar(ax, page)
+    if spec.features is None or not len(spec.features):
+        ax.text(
+            0.5,
+            0.5,
+            "Ingen data at vise på kortet i den valgte periode.",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=page.size("panel"),
+            color=MUTED,
+            gid="map_note",
+        )
     taken = _place_boxes(page, ax, spec) if spec.kind == "places" else []
     if spec.kind == "places":
         _label_places(page, ax, spec.features, taken)
@@ -1484,7 +1500,7 @@ def _style_trend_axes(ax: Axes, trend: Trend, wide: pd.DataFrame, page: _Page) -
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=page.size("tick"), colors="#444444", length=3)
     whole = trend.unit in ("antal", "personer", "timer")
-    steps = [1, 2, 5, 10] if whole or trend.unit == "andel" else [1, 2, 2.5, 5, 10]
+    steps = [1, 2, 5, 10]
     locator = ticker.MaxNLocator(nbins=5, integer=whole, steps=steps)
     ax.yaxis.set_major_locator(locator)
     _y_range(ax, trend, wide, locator)
