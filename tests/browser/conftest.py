@@ -162,6 +162,17 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> 
         yield url
 
 
+@pytest.fixture(scope="session")
+def serve_dashboard(artifacts: Path):
+    """Start the real ``dashboard.py`` over a store of a test module's own making:
+    ``with serve_dashboard(data, "name") as url`` (log: ``streamlit-name.log``)."""
+
+    def start(data: Path, name: str):
+        return serve(REPO / "dashboard.py", data, artifacts / f"streamlit-{name}.log")
+
+    return start
+
+
 def _wait_healthy(proc: subprocess.Popen, health: str, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
