@@ -147,7 +147,9 @@ def kpis(view: View) -> None:
     if not view.kpis:
         return
     for column, kpi in zip(st.columns(len(view.kpis)), view.kpis, strict=True):
-        delta = kpi.delta if kpi.delta not in (None, "–") else None
+        delta = (
+            kpi.delta if kpi.delta not in (None, "–") and not kpi.delta.startswith("±") else None
+        )
         # st.metric reads the direction from a leading ASCII minus, not the typographic one.
         delta = delta.replace("−", "-") if delta else None
         column.metric(kpi.label, kpi.value, delta, help=kpi.help, delta_color="off")
@@ -226,6 +228,10 @@ def downloads(view: View, filters: Filters) -> None:
         key=f"png_{view.key}",
         on_click="ignore",
     )
+    problems = export.suppression_problems(export.csv_table(view))
+    if problems:  # the CSV would refuse to be made: say why instead of failing on click
+        middle.caption("CSV kan ikke hentes: " + "; ".join(problems))
+        return
     middle.download_button(
         "Hent CSV",
         data=lambda: export.view_csv(view, dialect),

@@ -11,6 +11,23 @@ from tryg_geo.status import data_status
 from tryg_geo.store import Store
 
 st.title("Data")
+
+
+def danish_date(text: str | None, *, with_time: bool = False) -> str:
+    """An ISO date (and time) as 25.11.2026 (14:26)."""
+    if not text:
+        return ""
+    stamp = pd.Timestamp(text)
+    return stamp.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
+
+
+REJECTED_HEADERS = {
+    "row": "Række",
+    "column": "Kolonne",
+    "value": "Værdi",
+    "reason": "Årsag (kode)",
+    "message": "Forklaring",
+}
 HELP = {
     "districts": "GeoJSON, GeoPackage, zippet Shapefile eller GeoParquet med id, navn og evt. befolkning.",
     "incidents": "CSV (fx dansk Excel: semikolon, decimalkomma), XLSX eller GeoJSON-punkter med tidspunkt, kategori og koordinater.",
@@ -70,7 +87,11 @@ if submitted and upload is not None:
         for note in report["warnings"]:
             st.caption(common.md_text(note))
         if len(result.rejected):
-            st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
+            st.dataframe(
+                result.rejected.head(200).rename(columns=REJECTED_HEADERS),
+                hide_index=True,
+                width="stretch",
+            )
             st.download_button(
                 "Hent afviste rækker (CSV)",
                 result.rejected.to_csv(index=False, sep=";").encode("utf-8-sig"),
@@ -82,16 +103,21 @@ elif submitted:
 
 st.subheader("Indlæst nu")
 status = data_status()
+if not status["kinds"]:
+    st.info(
+        "Der er ingen data endnu. Importér jeres filer ovenfor, eller kør `make dashboard`, "
+        "som laver demodata i en tom data-mappe. Se **Data**-afsnittet i README."
+    )
 if status["demo"]:
     st.warning("**Demodata** er indlæst for mindst én datatype.")
 rows = [
     {
         "Datatype": info["label"],
         "Rækker": info["rows"],
-        "Fra": info.get("from", ""),
-        "Til": info.get("to", ""),
+        "Fra": danish_date(info.get("from")),
+        "Til": danish_date(info.get("to")),
         "Fil": info["file"],
-        "Importeret": info["imported_at"],
+        "Importeret": danish_date(info["imported_at"], with_time=True),
         "Afviste": info["rejected"],
         "Demodata": "ja" if info["demo"] else "",
     }

@@ -7,6 +7,7 @@ from tryg_geo.initiatives import load_initiatives
 from tryg_geo.views import build_view
 
 ds = common.dataset()
+common.require_data(ds)
 filters = common.sidebar_filters(ds)
 initiatives = {i.slug: i.title for i in load_initiatives()}
 slugs = list(initiatives)

@@ -13,6 +13,7 @@ common.keep_in_url(filters)
 
 view = build_view("overblik", ds, filters)
 common.header(view)
+common.kpis(view)
 if view.highlights:
     st.subheader("Det vigtigste")
     for sentence in view.highlights:

@@ -146,11 +146,6 @@ def test_page_runs_and_announces_demodata(demo_env, ds, page):
     assert_shows_view(at, page, ds)
 
 
-@pytest.mark.xfail(
-    reason="bug: pages/overblik.py never calls common.kpis(view), so the view's KPIs "
-    "('Indsatser med data', 'På sporet', 'Markante ændringer') are in the PNG but not on screen",
-    strict=True,
-)
 def test_overblik_shows_its_kpis(demo_env, ds):
     at = open_page("overblik")
     view = expected_view("overblik", ds, params_of(at))
@@ -395,8 +390,8 @@ def test_data_page_import_replaces_and_lists_the_data(monkeypatch, tmp_path, fak
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["3 af 4 rækker godkendt"]
-    (rejected,) = [df.value for df in at.dataframe if "reason" in df.value.columns]
-    assert rejected["row"].tolist() == [5]  # the line in the file, header = line 1
+    (rejected,) = [df.value for df in at.dataframe if "Årsag (kode)" in df.value.columns]
+    assert rejected["Række"].tolist() == [5]  # the line in the file, header = line 1
     table = status_table(at)
     assert table.loc["hændelser", "Rækker"] == 3
     assert table.loc["hændelser", "Afviste"] == 1
@@ -408,23 +403,7 @@ def test_data_page_import_replaces_and_lists_the_data(monkeypatch, tmp_path, fak
 
 
 # ---- no data at all -----------------------------------------------------------------------------
-NO_GUIDANCE = {
-    "indsats": "bug: pages/indsatser.py never calls common.require_data, so an empty data folder "
-    "shows three 'Ingen data' KPIs for a period ending today instead of the guidance",
-    "data": "bug: pages/data.py shows an empty table without columns under 'Indlæst nu' and no "
-    "sentence saying that nothing is loaded yet (tryg_geo.status lists only stored kinds)",
-}
-
-
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=NO_GUIDANCE[p], strict=True))
-        if p in NO_GUIDANCE
-        else p
-        for p in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", list(PAGES))
 def test_empty_data_folder_gives_guidance(monkeypatch, tmp_path, page):
     monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path / "tom"))
     monkeypatch.setenv("TRYG_BASEMAP", "none")

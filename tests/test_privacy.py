@@ -395,13 +395,6 @@ def test_no_count_below_five_is_shown_or_exported(views, store, combo):
     assert problems == {}
 
 
-@pytest.mark.xfail(
-    reason="bug: tryg_bydel.tryg_bydel_view shows a district's share resting on fewer than 5 "
-    "answers with its n (table n=3, display 'Svar (n)' 3, map label '82,0 % (n=3) – usikker'); "
-    "indsats/tryg-bydel and overblik hide the same value as '<5', and export.view_csv refuses "
-    "the view",
-    strict=True,
-)
 def test_tryg_bydel_hides_shares_resting_on_fewer_than_five_answers(views):
     view, filters = next(v for v in views["tiny", "default"] if v[0].key == "tryg-bydel")
     assert all_problems(view, filters) == []
@@ -472,12 +465,6 @@ def test_byens_rum_one_small_place_and_the_total_hides_a_second_place(tmp_path):
     assert view.kpis[1].value == "33"
 
 
-@pytest.mark.xfail(
-    reason="bug: privacy.suppress_with_total hides a second cell only when exactly one is "
-    "hidden; two hidden places of 1 each beside a shown total give away 'total − visible = 2' "
-    "(so both are 1)",
-    strict=True,
-)
 def test_byens_rum_hidden_places_together_never_sum_below_five(tmp_path):
     counts = {"nytorv": 10, "gammeltorv": 1, "cw-obels-plads": 1, "jf-kennedys-plads": 12}
     _, table, parts = byens_rum_counts(tmp_path, counts)
@@ -506,12 +493,6 @@ def night_total(view: View) -> float:
     return value
 
 
-@pytest.mark.xfail(
-    reason="bug: natteliv._cell_table hides cells below five with privacy.small only, while "
-    "the KPI 'Hændelser om natten' shows their total: with one hidden cell, total − visible "
-    "cells is its count",
-    strict=True,
-)
 def test_natteliv_cells_beside_the_night_total(tmp_path):
     where = [(X0 + 150, Y0 + 150), (X0 + 450, Y0 + 150), (X0 + 750, Y0 + 650)]
     view = natteliv(
@@ -523,11 +504,6 @@ def test_natteliv_cells_beside_the_night_total(tmp_path):
     assert residual_problems(true, table["suppressed"], night_total(view)) == []
 
 
-@pytest.mark.xfail(
-    reason="bug: natteliv._night_trend hides months below five with privacy.small only, while "
-    "the KPI shows the period's total: with one hidden month, total − visible months is its count",
-    strict=True,
-)
 def test_natteliv_months_beside_the_night_total(tmp_path):
     frames = [incidents_at(3, when="2025-06-14 01:00"), incidents_at(10, when="2025-03-08 02:00")]
     view = natteliv(tmp_path, frames)
@@ -538,12 +514,6 @@ def test_natteliv_months_beside_the_night_total(tmp_path):
     assert not 0 < hidden_total < LIMIT, f"{night_total(view)} − {shown} = {hidden_total}"
 
 
-@pytest.mark.xfail(
-    reason="bug: natteliv._heatmap hides hour × weekday cells below five with privacy.small "
-    "only; the night hours of the table add up to the KPI's night total, so one hidden night "
-    "cell is the total minus the others",
-    strict=True,
-)
 def test_natteliv_hours_beside_the_night_total(tmp_path):
     frames = [incidents_at(3, when="2025-06-14 01:00"), incidents_at(10, when="2025-03-08 02:00")]
     view = natteliv(tmp_path, frames)

@@ -12,7 +12,7 @@ from .counts import by_cell, by_month, category_mask, combine, hour_weekday, nig
 from .dataset import WGS84, Dataset
 from .filters import NIGHT_CATEGORIES, Filters
 from .grid import cell_polygon, coarser
-from .privacy import count_text, safe_change, small, threshold
+from .privacy import count_text, safe_change, small, suppress_with_total, threshold
 from .schema import STORE_CRS
 from .sources import POLICE, source_line
 from .view import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
@@ -55,7 +55,9 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         map=_hotspot_map(ds, table, filters),
         trends=[_night_trend(ds, filters, kinds, nights)],
         kpis=_kpis(ds, now, before),
-        heatmap=_heatmap(arrays, combine(period_mask(arrays, filters.start, filters.end), kinds)),
+        heatmap=_heatmap(
+            arrays, combine(period_mask(arrays, filters.start, filters.end), kinds), filters
+        ),
     )
     view.notes.append(
         f"Celler med færre end {threshold()} hændelser vises som '<{threshold()}' uden tal. "
@@ -72,7 +74,8 @@ def _cells(arrays, mask: np.ndarray, size: str) -> pd.Series:
 
 
 def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
-    hidden = small(cells.to_numpy())
+    # The cells add up to the night total shown as a KPI: complementary suppression.
+    hidden = suppress_with_total(cells.to_numpy())
     table = pd.DataFrame(
         {
             "cell_id": cells.index.astype(str),
@@ -153,10 +156,29 @@ def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
     return zones if len(zones) else None
 
 
-def _heatmap(arrays, mask: np.ndarray) -> pd.DataFrame:
+def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     grid = hour_weekday(arrays, mask).astype("float64")
-    grid[small(grid.ravel()).reshape(grid.shape)] = np.nan
+    hidden = small(grid.ravel()).reshape(grid.shape)
+    # The night hours add up to the night total shown as a KPI: complementary suppression there.
+    night = _night_cells(filters)
+    hidden[night] = suppress_with_total(grid[night], hidden=hidden[night])
+    grid[hidden] = np.nan
     return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
+
+
+def _night_cells(filters: Filters) -> np.ndarray:
+    """The (weekday, hour) cells of the chosen nights, as a 7 × 24 mask."""
+    cells = np.zeros((7, 24), dtype=bool)
+    for evening in filters.nights:
+        for hour in range(24):
+            if filters.night_start > filters.night_end:
+                if hour >= filters.night_start:
+                    cells[evening, hour] = True
+                if hour < filters.night_end:
+                    cells[(evening + 1) % 7, hour] = True
+            elif filters.night_start <= hour < filters.night_end:
+                cells[evening, hour] = True
+    return cells
 
 
 def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
@@ -173,13 +195,32 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
         for place_id in zones["place_id"]:
             inside[ds.place_members.get(str(place_id), [])] = True
         series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
+    windows = [(filters.start, filters.end), filters.previous_year()]
     rows = [
-        {"period": month, "series": name, "value": np.nan if small([count])[0] else float(count)}
+        {"period": month, "series": name, "value": np.nan if hide else float(count)}
         for name, counts in series
-        for month, count in counts.items()
+        for month, count, hide in zip(
+            counts.index, counts.to_numpy(), _hidden_months(counts, windows), strict=True
+        )
     ]
     data = pd.DataFrame(rows, columns=["period", "series", "value"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
+
+
+def _hidden_months(counts: pd.Series, windows) -> np.ndarray:
+    """Small months, plus enough others that no hidden month follows from a KPI total (each
+    window's months add up to a total shown beside the chart)."""
+    hidden = small(counts.to_numpy())
+    months = pd.DatetimeIndex(counts.index)
+    for start, end in windows:
+        inside = np.asarray(
+            (months >= pd.Timestamp(start).to_period("M").start_time)
+            & (months <= pd.Timestamp(end)),
+            dtype=bool,
+        )
+        if inside.any():
+            hidden[inside] = suppress_with_total(counts.to_numpy()[inside], hidden=hidden[inside])
+    return hidden
 
 
 def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:

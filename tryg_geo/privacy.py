@@ -24,15 +24,26 @@ def small(counts: pd.Series | np.ndarray, limit: int | None = None) -> np.ndarra
     return (values >= 1) & (values < limit)
 
 
-def suppress_with_total(counts: pd.Series, limit: int | None = None) -> np.ndarray:
-    """Which cells to hide when the table's total is shown (primary + complementary)."""
-    hidden = small(counts, limit)
-    if hidden.sum() == 1 and len(counts) > 1:
-        # One hidden cell = total minus the rest: hide the smallest visible non-zero cell too.
-        values = np.asarray(counts, dtype="float64")
+def suppress_with_total(
+    counts: pd.Series | np.ndarray, limit: int | None = None, hidden: np.ndarray | None = None
+) -> np.ndarray:
+    """Which cells to hide when the table's total is shown (primary + complementary).
+
+    The total minus the visible cells gives the sum of the hidden ones, so that sum must not be
+    a sensitive count either, and a single hidden cell is never alone: the smallest visible
+    non-zero cells are hidden too until both hold. ``hidden`` may name cells already hidden.
+    """
+    limit = threshold() if limit is None else limit
+    values = np.asarray(counts, dtype="float64")
+    hidden = small(values, limit) | (np.zeros(len(values), bool) if hidden is None else hidden)
+    while hidden.any():
+        hidden_sum = values[hidden].sum()
+        if hidden.sum() >= 2 and not (1 <= hidden_sum < limit):
+            break
         candidates = np.where(~hidden & (values > 0), values, np.inf)
-        if np.isfinite(candidates).any():
-            hidden[int(np.argmin(candidates))] = True
+        if not np.isfinite(candidates).any():
+            break
+        hidden[int(np.argmin(candidates))] = True
     return hidden
 
 

@@ -212,7 +212,10 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
                 f"{fmt.percent(_float(a))} – {fmt.percent(_float(b))}"
                 for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
             ],
-            "Svar (n)": [fmt.number(_float(v)) for v in table["n"]],
+            "Svar (n)": [
+                f"<{threshold()}" if h else fmt.number(_float(v))
+                for v, h in zip(table["n"], table["suppressed"], strict=True)
+            ],
             "Sidste år": [fmt.percent(_float(v)) for v in table["previous_value"]],
             "Ændring (procentpoint)": [fmt.number(_float(v), 1) for v in table["change_pp"]],
             "Usikker": [f"ja (n<{min_n})" if s else "" for s in table["small_n"]],
@@ -264,6 +267,12 @@ def _survey_table(
     )
     value = now["value"].astype("float64")
     n = now["n"].astype("Float64").astype("float64")
+    previous = before["value"].astype("float64")
+    previous_n = before["n"].astype("Float64").astype("float64")
+    # A share of fewer than five answers tells about individuals: hide it, like a small count.
+    hidden = (n >= 1) & (n < threshold())
+    value = value.where(~hidden)
+    previous = previous.where(~((previous_n >= 1) & (previous_n < threshold())))
     low, high = wilson(value * n, n)
     min_n = int(settings.get("min_respondents"))
     table = pd.DataFrame(
@@ -273,15 +282,19 @@ def _survey_table(
             "period": period,
             "indicator": indicator,
             "value": value.round(4).to_numpy(),
-            "n": now["n"].astype("Int64").to_numpy(),
+            "n": now["n"].astype("Int64").where(~hidden.to_numpy()).to_numpy(),
             "ci_low": np.round(low, 4),
             "ci_high": np.round(high, 4),
             "small_n": (n < min_n).to_numpy(),
-            "previous_value": before["value"].astype("float64").round(4).to_numpy(),
-            "change_pp": ((value - before["value"].astype("float64")) * 100).round(1).to_numpy(),
+            "previous_value": previous.round(4).to_numpy(),
+            "change_pp": ((value - previous) * 100).round(1).to_numpy(),
+            "suppressed": hidden.to_numpy(),
         }
     )
-    return table.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
+    # Uncertain shares (few answers) rank after the certain ones, so they do not top the list.
+    return table.sort_values(
+        ["small_n", "value"], ascending=[True, False], na_position="last"
+    ).reset_index(drop=True)
 
 
 def _survey_kpis(
@@ -296,9 +309,7 @@ def _survey_kpis(
         ]
         delta = None
         if len(previous):
-            delta = (
-                f"{fmt.number((value - float(previous['value'].iloc[0])) * 100, 1)} procentpoint"
-            )
+            delta = _points(value - float(previous["value"].iloc[0]))
         n = kommune["n"].iloc[0]
         kpis.append(
             Kpi(
@@ -307,11 +318,7 @@ def _survey_kpis(
         )
     if filters.district in table["district_id"].values:
         row = table.set_index("district_id").loc[filters.district]
-        delta = (
-            None
-            if pd.isna(row["change_pp"])
-            else f"{fmt.number(_float(row['change_pp']), 1)} procentpoint"
-        )
+        delta = None if pd.isna(row["change_pp"]) else _points(_float(row["change_pp"]) / 100)
         help_text = f"95 %-interval {fmt.percent(_float(row['ci_low']))} – {fmt.percent(_float(row['ci_high']))}"
         kpis.append(
             Kpi(str(row["district_name"]), fmt.percent(_float(row["value"])), delta, help_text)
@@ -405,10 +412,18 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
     indexed = table.set_index("district_id")
     if column == "value":
         texts = [
-            "ingen måling"
+            f"skjult (<{threshold()} svar)"
+            if h
+            else "ingen måling"
             if pd.isna(v)
             else f"{fmt.percent(float(v))} (n={fmt.number(_float(n))}){' – usikker' if s else ''}"
-            for v, n, s in zip(indexed["value"], indexed["n"], indexed["small_n"], strict=True)
+            for v, n, s, h in zip(
+                indexed["value"],
+                indexed["n"],
+                indexed["small_n"],
+                indexed["suppressed"],
+                strict=True,
+            )
         ]
     else:
         texts = [
@@ -424,6 +439,12 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
             )
         ]
     return pd.Series(texts, index=indexed.index)
+
+
+def _points(change: float) -> str:
+    """A change of a share in signed percentage points: +0,5 procentpoint."""
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{fmt.number(abs(change) * 100, 1)} procentpoint"
 
 
 def _float(value) -> float:

@@ -101,12 +101,15 @@ def serve(script: Path, data: Path, log_path: Path) -> Iterator[str]:
     """
     port = _free_port()
     env = {**os.environ, "TRYG_DATA_DIR": str(data), "TRYG_BASEMAP": "none"}
+    # The dashboard starts the way `make dashboard` starts it (serve.py); other apps plainly.
+    launcher = (
+        [str(REPO / "serve.py")]
+        if Path(script).resolve() == REPO / "dashboard.py"
+        else ["-m", "streamlit", "run", str(script)]
+    )
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *launcher,
         "--server.headless",
         "true",
         "--server.address",

@@ -207,14 +207,6 @@ def inner_point(locator) -> dict[str, float]:
 
 
 # ---- the first visit after a start -------------------------------------------------------------
-@pytest.mark.xfail(
-    reason="bug: the first session after `streamlit run` that opens a page other than Overblik "
-    "(any deep link) gets Streamlit's dialog 'Page not found … Running the app's main page' "
-    "over the right page: until st.navigation has run once, Streamlit knows only the pages it "
-    "scanned in pages/ by file name (tryg_bydel, not tryg-bydel). Renaming the folder pages/ "
-    "(e.g. app_pages/) ends the scan and the dialog (checked by hand).",
-    strict=True,
-)
 def test_first_deep_link_after_start_opens_without_dialog(
     page_and_log, serve_dashboard, demo_store: Path, ds
 ):
