@@ -452,11 +452,6 @@ def test_extraction_stops_at_the_declared_size(tmp_path):
     assert written <= 1_000 + 200  # the .shp up to its declared size, plus the small sidecars
 
 
-@pytest.mark.xfail(
-    reason="bug: vector.check_zip_entries/_mb round 4.5 MB down to '4 MB', so the sentence "
-    "says 'fylder 4 MB udpakket; grænsen er 4 × 1 MB' — a size that looks within the limit",
-    strict=True,
-)
 def test_zip_size_sentence_shows_a_size_above_the_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("TRYG_UPLOAD_LIMIT_MB", "1")
     with pytest.raises(UnusableFileError) as info:

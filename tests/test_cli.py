@@ -244,7 +244,7 @@ def test_rollback(capsys, tmp_path, data_dir):
     capsys.readouterr()
     code, out, _ = run(capsys, "rollback", "incidents")
     assert code == 0
-    assert "hændelser er nu igen versionen fra" in out and "(første.csv)" in out
+    assert "Hændelser er nu igen versionen fra" in out and "(første.csv)" in out
     assert len(Store(data_dir).read("incidents")) == 1
     code, _, err = run(capsys, "rollback", "incidents")
     assert code == 1

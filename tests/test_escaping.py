@@ -237,24 +237,11 @@ def test_png_draws_names_literally(drawn, filters):
     assert any(t.startswith(LONG[:20]) for t in everything)
 
 
-@pytest.mark.xfail(
-    reason="bug: export._trend_handles labels trend series with the full place name (map "
-    "labels are clipped): a 10 000-character name makes the trend legend of "
-    "indsats/socialt-udsatte-i-byens-rum-og-pladser about 100 000 px wide on a 960 px PNG",
-    strict=True,
-)
 def test_png_clips_long_names(drawn):
     for key, texts in drawn["default"].items():
         assert max(len(t) for t in texts) < 1_000, key
 
 
-@pytest.mark.xfail(
-    reason="bug: export._label_areas, _label_outline and _label_places draw district and place "
-    "names with matplotlib's mathtext on: a name with two '$' (r'Havn $\\foo$ & 5 kr') raises "
-    "ValueError ('Unknown symbol: \\foo') from view_figure/view_png for every view whose map "
-    "names it (tryg-bydel, natteliv, byens-rum, indsats/tryg-bydel, …); parse_math=False fixes it",
-    strict=True,
-)
 def test_png_draws_mathtext_names_literally(math_views):
     drawn = {}
     for view in math_views["default"]:

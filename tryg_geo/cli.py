@@ -167,9 +167,7 @@ def _human_report(report: dict[str, Any], rejected, *, dry_run: bool, where: str
             f"  Række {row['row']}, kolonne '{row['column']}', værdi '{row['value']}': {row['message']}"
         )
     if len(rejected) > 5:
-        lines.append(
-            f"  … og {len(rejected) - 5} afviste rækker mere (alle står i {where})."
-        )
+        lines.append(f"  … og {len(rejected) - 5} afviste rækker mere (alle står i {where}).")
     return "\n".join(lines)
 
 
@@ -216,7 +214,7 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 
     meta = Store().rollback(args.kind)
     print(
-        f"{KIND_LABELS[args.kind]} er nu igen versionen fra {meta.get('imported_at')} ({meta.get('file')})."
+        f"{KIND_LABELS[args.kind].capitalize()} er nu igen versionen fra {meta.get('imported_at')} ({meta.get('file')})."
     )
     return 0
 

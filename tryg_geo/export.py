@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import dates as mdates
-from matplotlib import patheffects, ticker
+from matplotlib import patheffects, rc_context, ticker
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
@@ -354,6 +354,12 @@ def view_figure(view: View, size: str = "slide") -> Figure:
     A plain :class:`~matplotlib.figure.Figure` on an Agg canvas, never pyplot: the dashboard
     renders from several sessions (threads) at once.
     """
+    # Names come from data: '$' must print as '$', not start mathtext (which may fail).
+    with rc_context({"text.parse_math": False}):
+        return _view_figure(view, size)
+
+
+def _view_figure(view: View, size: str) -> Figure:
     width, height, dpi = SIZES[check_size(size)]
     figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
     FigureCanvasAgg(figure)
@@ -1420,7 +1426,7 @@ def _trend_handles(
             linewidth=2.4 * page.scale,
             marker="o",
             markersize=4.5 * page.scale,
-            label=name,
+            label=_clip(name, 40),
         )
         for name in series
     ]

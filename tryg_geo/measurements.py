@@ -56,6 +56,7 @@ def load_measurements(
     n = _check_n(table, found, rejections)
     notes = list(table.notes)
     values = _scale_shares(table, found, rejections, indicator, values, notes)
+    _check_counts_not_negative(table, found, rejections, indicator, values)
     frame = pd.DataFrame({"area_id": area, "indicator": indicator, "value": values, "n": n}).join(
         periods
     )
@@ -215,6 +216,26 @@ def _scale_shares(table, found, rejections, indicator, values, notes) -> np.ndar
         message=f"En andel kan ikke være negativ; forventet {scale}.",
     )
     return values
+
+
+COUNTED_UNITS = ("antal", "personer", "timer", "pr_1000")
+
+
+def _check_counts_not_negative(table, found, rejections, indicator, values) -> None:
+    """Counts, people, hours and rates cannot be below zero."""
+    from .initiatives import all_indicators
+
+    units = {ind.measurement_name: ind.unit for _, ind in all_indicators()}
+    counted = np.array([units.get(str(name)) in COUNTED_UNITS for name in indicator], dtype=bool)
+    reject_where(
+        rejections,
+        counted & (values < 0),
+        rows=table.rows,
+        column=found["value"],
+        values=table.frame[found["value"]],
+        reason="negative_count",
+        message="Et antal (personer, timer, hændelser) kan ikke være negativt; forventet 0 eller mere.",
+    )
 
 
 def _check_duplicates(table, found, frame, rejections, keep) -> np.ndarray:

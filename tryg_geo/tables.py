@@ -22,6 +22,7 @@ from .errors import UnusableFileError, UsageError
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+GEO_SUFFIXES = {".geojson", ".gpkg", ".shp", ".parquet", ".geoparquet"}
 HEADER_SEARCH_ROWS = 20
 
 
@@ -57,6 +58,13 @@ def read_table(path: Path, roles: tuple[str, ...], *, sheet: str | None = None) 
     UnusableFileError
         Empty, binary, header only, or no recognisable header.
     """
+    if path.suffix.lower() in GEO_SUFFIXES:
+        raise UnusableFileError(
+            f"{path.name}: er en geodatafil ({path.suffix}); denne datatype skal være en tabel "
+            "— CSV eller XLSX.",
+            file=path.name,
+            expected="CSV eller XLSX",
+        )
     raw = path.read_bytes()
     if not raw.strip():
         raise UnusableFileError(
@@ -265,10 +273,10 @@ def _drop_blank_rows(table: Table, name: str) -> Table:
 def _read_excel(path: Path, roles: tuple[str, ...], sheet: str | None) -> Table:
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+    except Exception:  # openpyxl raises many kinds for a damaged file
         raise UnusableFileError(
-            f"{path.name}: filen kan ikke læses som Excel (XLSX): {exc.__class__.__name__}. "
-            "Gem den igen som .xlsx eller som CSV.",
+            f"{path.name}: filen kan ikke læses som Excel (XLSX) — den er beskadiget eller ikke "
+            "et regneark. Gem den igen som .xlsx eller som CSV.",
             file=path.name,
             expected="XLSX eller CSV",
         ) from None

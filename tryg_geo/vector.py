@@ -569,7 +569,8 @@ def _extract_member(
 def _mb(size: int) -> str:
     if size < 1_000_000:
         return f"{size / 1000:.0f} KB"
-    return f"{size / 1_000_000:.0f} MB"
+    # One decimal: 4.5 MB must not read "4 MB" next to a limit of 4 MB.
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
 # ---- GeoParquet -----------------------------------------------------------------------------
