@@ -56,6 +56,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:  # output piped into `head`: the reader has all it wanted
         return 0
+    except OSError as exc:  # a full disk or a read-only folder is not a bug in the data or code
+        print(
+            f"Fejl: en fil kunne ikke læses eller skrives ({exc.strerror or exc}: "
+            f"{exc.filename or ''}). Tjek pladsen på disken og rettighederne til data-mappen; "
+            "de gemte data er uændrede.",
+            file=sys.stderr,
+        )
+        return 1
     except Exception as exc:  # the one boundary where an unexpected error becomes a sentence
         if os.environ.get("TRYG_DEBUG"):
             traceback.print_exc()
