@@ -58,8 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a full disk or a read-only folder is not a bug in the data or code
         print(
-            f"Fejl: en fil kunne ikke læses eller skrives ({exc.strerror or exc}: "
-            f"{exc.filename or ''}). Tjek pladsen på disken og rettighederne til data-mappen; "
+            f"Fejl: en fil kunne ikke læses eller skrives ({exc.strerror or exc}"
+            f"{': ' + str(exc.filename) if exc.filename else ''}). Tjek pladsen på disken og rettighederne til data-mappen; "
             "de gemte data er uændrede.",
             file=sys.stderr,
         )
