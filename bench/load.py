@@ -3,8 +3,9 @@
     python -m bench.load [--users 20] [--seconds 60] [--incidents N] [--data DIR]
 
 One ``streamlit run dashboard.py`` on 127.0.0.1 over N demo incidents (default 1 000 000; or an
-existing store with ``--data``), one headless Chromium with one browser context per user. Each
-user keeps changing filters until the time is up, alternating two ways a filter changes:
+existing store with ``--data``), one headless Chromium with one browser context per user. The
+server is warmed up with one visit first; users then arrive over ``--ramp`` seconds and keep
+changing filters until the time is up, alternating two ways a filter changes:
 
 * a deep link: ``page.goto`` of Tryg bydel or Natteliv with filters in the URL (a shared link
   opened; a new session, the full page script);
@@ -14,8 +15,10 @@ user keeps changing filters until the time is up, alternating two ways a filter 
 Each action is timed from the change until the script has finished and the map iframe holds
 its features ("map ready"). Reported: actions, errors (goal 0: failed or timed-out actions,
 exception boxes, page errors), latency median/p95/max overall and per kind, the server's peak
-memory (VmHWM). Requests that would leave the machine are blocked and counted. Everything is
-bounded in time: the run stops at ``--seconds`` and every wait has a timeout.
+memory (VmHWM) and how the CPU time divided between the server and the rest of the machine
+(Chromium runs on the same cores). Requests that would leave the machine are blocked and
+counted. Everything is bounded in time: the run stops at ``--seconds`` and every wait has a
+timeout.
 
 Prints a table and writes ``bench/load_results.json``. Not part of ``make test``.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import tempfile
@@ -123,10 +127,11 @@ async def click_radio(page, label: str, timeout_ms: float) -> None:
 
 
 async def user(
-    number: int, browser, url: str, links: list, deadline: float, blocked: list[str]
+    number: int, browser, url: str, links: list, deadline: float, blocked: list[str], delay: float
 ) -> dict[str, Any]:
     """One user: deep link, a widget click, deep link, … until ``deadline``."""
     rng = random.Random(number)
+    await asyncio.sleep(delay)  # users arrive one after another, not all in the same instant
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
 
     async def guard(route):
@@ -189,7 +194,20 @@ async def user(
     return {"actions": actions, "page_errors": page_errors}
 
 
-async def drive(url: str, links: list, users: int, seconds: float, proc) -> dict[str, Any]:
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU seconds (user + system) of ``pid``, or busy seconds of the whole machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    if pid is not None:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+    cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    values = [int(v) for v in cpu]
+    return (sum(values) - values[3] - values[4]) / tick  # all but idle and iowait
+
+
+async def drive(
+    url: str, links: list, users: int, seconds: float, ramp: float, proc
+) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
     blocked: list[str] = []
@@ -204,6 +222,7 @@ async def drive(url: str, links: list, users: int, seconds: float, proc) -> dict
                 await wait_map_ready(warm, 300_000)
             await warm.close()
             deadline = time.monotonic() + seconds
+            server_cpu, machine_cpu = cpu_seconds(proc.pid), cpu_seconds()
 
             async def sample() -> None:
                 while time.monotonic() < deadline + ACTION_TIMEOUT_S:
@@ -212,12 +231,23 @@ async def drive(url: str, links: list, users: int, seconds: float, proc) -> dict
 
             sampler = asyncio.create_task(sample())
             done = await asyncio.gather(
-                *(user(n, browser, url, links, deadline, blocked) for n in range(users))
+                *(
+                    user(n, browser, url, links, deadline, blocked, ramp * n / max(users, 1))
+                    for n in range(users)
+                )
             )
             sampler.cancel()
+            server_cpu = cpu_seconds(proc.pid) - server_cpu
+            machine_cpu = cpu_seconds() - machine_cpu
         finally:
             await browser.close()
-    return {"users": done, "blocked": blocked, "rss_samples_mb": peak_samples}
+    return {
+        "users": done,
+        "blocked": blocked,
+        "rss_samples_mb": peak_samples,
+        "server_cpu_seconds": round(server_cpu, 1),
+        "machine_busy_cpu_seconds": round(machine_cpu, 1),
+    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -239,7 +269,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with streamlit_server(store_dir, work / "streamlit-load.log") as (url, proc):
             print(f"{args.users} users for {args.seconds:.0f} s against {url} …", flush=True)
             started = time.perf_counter()
-            driven = asyncio.run(drive(url, links, args.users, args.seconds, proc))
+            driven = asyncio.run(drive(url, links, args.users, args.seconds, args.ramp, proc))
             wall = time.perf_counter() - started
             status = proc_status(proc.pid)
             log_tail = (work / "streamlit-load.log").read_text(errors="replace")[-3000:]
@@ -266,6 +296,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "map_ready_ms_by_kind": by_kind,
         "p95_map_ready_ms": stats([a["ms"] for a in ok])["p95"],
         "peak_rss_mb": round(status["VmHWM"] * 1024 / 1e6, 1),
+        # Where the CPU went while users were active: the server, or everything else on the
+        # machine (Chromium rendering 20 pages, other processes).
+        "server_cpu_seconds": driven["server_cpu_seconds"],
+        "machine_busy_cpu_seconds": driven["machine_busy_cpu_seconds"],
+        "server_cpu_share": round(
+            driven["server_cpu_seconds"] / max(driven["machine_busy_cpu_seconds"], 1e-9), 3
+        ),
         "rss_samples_mb_max": round(max(driven["rss_samples_mb"], default=0), 1),
         "blocked_requests": driven["blocked"][:20],
         "server_log_tail": log_tail if errors else "",
@@ -290,6 +327,13 @@ def table(results: dict[str, Any]) -> str:
     for kind, s in results["map_ready_ms_by_kind"].items():
         rows.append((f"  {kind}: n, median / p95", f"{s['n']}, {s['median']} / {s['p95']} ms"))
     rows.append(("Server peak RSS (VmHWM)", f"{results['peak_rss_mb']:.0f} MB"))
+    rows.append(
+        (
+            "CPU: server / whole machine",
+            f"{results['server_cpu_seconds']} s / {results['machine_busy_cpu_seconds']} s "
+            f"({results['server_cpu_share']:.0%} server)",
+        )
+    )
     rows.append(("Requests blocked (not loopback)", str(len(results["blocked_requests"]))))
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{a.ljust(width)} | {b}" for a, b in rows)
@@ -301,6 +345,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ramp", type=float, default=10, help="seconds over which users arrive")
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", default=None, help="use this store instead of new demo data")
