@@ -94,6 +94,8 @@ def _arrays(times: list[str]) -> IncidentArrays:
             "cell_100m": pd.Categorical(["100m_1_1"] * len(times)),
             "hour": stamps.hour.astype("int8"),
             "weekday": stamps.day_of_week.astype("int8"),
+            "x": 555_702.0,
+            "y": 6_323_433.0,
         }
     )
     return IncidentArrays.of(frame)

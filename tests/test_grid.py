@@ -10,7 +10,7 @@ from shapely import box
 
 from tryg_geo.enrich import enrich_incidents, outside_count
 from tryg_geo.errors import UsageError
-from tryg_geo.grid import cell_names, cell_polygon, cell_size, coarser
+from tryg_geo.grid import cell_names, cell_polygon, cell_size
 from tryg_geo.spatial import assign_districts
 
 # Jomfru Ane Gade, Aalborg (EPSG:25832).
@@ -92,17 +92,11 @@ def test_cell_size():
         cell_size("500m")
 
 
-def test_coarser_matches_cells_from_coordinates():
-    rng = np.random.default_rng(7)
-    x = rng.uniform(440_000, 890_000, 500)
-    y = rng.uniform(6_030_000, 6_420_000, 500)
-    fine = pd.Series(cell_names(x, y, "100m"))
-    for size in ("250m", "1km", "10km"):
-        # 250 m is not a multiple of 100 m: re-binning works on the 100 m cell's corner.
-        corner_x = np.floor(x / 100) * 100
-        corner_y = np.floor(y / 100) * 100
-        expected = list(cell_names(corner_x, corner_y, size))
-        assert coarser(fine, size).astype(str).tolist() == expected
+def test_250m_cells_are_named_from_coordinates():
+    # 250 m is not a multiple of 100 m: a 250 m cell is not a union of 100 m cells.
+    x, y = np.array([555_740.0, 555_760.0]), np.array([6_323_433.0, 6_323_433.0])
+    assert list(cell_names(x, y, "100m")) == ["100m_63234_5557", "100m_63234_5557"]
+    assert list(cell_names(x, y, "250m")) == ["250m_25293_2222", "250m_25293_2223"]
 
 
 # ---- districts ------------------------------------------------------------------------------------

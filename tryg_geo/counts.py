@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset, IncidentArrays
+from .grid import cell_names
 
 
 def period_mask(arrays: IncidentArrays, start: date, end: date) -> np.ndarray:
@@ -64,8 +65,16 @@ def by_district(ds: Dataset, mask: np.ndarray) -> tuple[pd.Series, int]:
     return series.reindex(all_ids, fill_value=0), int((codes < 0).sum())
 
 
-def by_cell(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
-    """Counts per 100 m cell name, only cells with at least one incident."""
+def by_cell(arrays: IncidentArrays, mask: np.ndarray, size: str = "100m") -> pd.Series:
+    """Counts per DDKN cell name of ``size``, only cells with at least one incident.
+
+    100 m cells were named at import; other sizes are named from the coordinates (a 250 m cell
+    is not a union of 100 m cells).
+    """
+    if size != "100m":
+        names = pd.Series(cell_names(arrays.x[mask], arrays.y[mask], size))
+        counts = names.value_counts(sort=False)
+        return counts[counts > 0].astype("int64").sort_index()
     counts = np.bincount(arrays.cell[mask & (arrays.cell >= 0)], minlength=len(arrays.cell_names))
     nonzero = np.flatnonzero(counts)
     return pd.Series(counts[nonzero], index=[arrays.cell_names[i] for i in nonzero], dtype="int64")

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .grid import cell_polygon
+from .schema import STORE_CRS
 from .store import Store
 
 WGS84 = "EPSG:4326"
@@ -37,6 +39,8 @@ class IncidentArrays:
     cell_names: list[str]
     hour: np.ndarray
     weekday: np.ndarray
+    x: np.ndarray  # EPSG:25832 metres, for grid cells other than the stored 100 m ones
+    y: np.ndarray
 
     @classmethod
     def of(cls, incidents: pd.DataFrame | None) -> IncidentArrays:
@@ -47,6 +51,8 @@ class IncidentArrays:
                     **{c: pd.Categorical([]) for c in ("category", "district_id", "cell_100m")},
                     "hour": pd.Series(dtype="int8"),
                     "weekday": pd.Series(dtype="int8"),
+                    "x": pd.Series(dtype="float64"),
+                    "y": pd.Series(dtype="float64"),
                 }
             )
 
@@ -67,6 +73,8 @@ class IncidentArrays:
             cell_names=cell_names,
             hour=incidents["hour"].to_numpy(),
             weekday=incidents["weekday"].to_numpy(),
+            x=incidents["x"].to_numpy(dtype="float64"),
+            y=incidents["y"].to_numpy(dtype="float64"),
         )
 
 
@@ -156,6 +164,18 @@ class Dataset:
             return None
         water = places[places["kind"] == "vand"]
         return water if len(water) else None
+
+    def cell_shapes(self, names: list[str]) -> np.ndarray:
+        """Lon/lat squares of DDKN cells, computed once per cell and version, then reused:
+        reprojection in a rerun would cost PROJ's per-thread set-up every time."""
+        cache = self.__dict__.setdefault("_cell_shapes", {})
+        missing = [n for n in dict.fromkeys(names) if n not in cache]
+        if missing:
+            squares = gpd.GeoSeries([cell_polygon(n) for n in missing], crs=STORE_CRS)
+            lonlat = shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-6)
+            with self._lock:
+                cache.update(zip(missing, lonlat, strict=True))
+        return np.array([cache[n] for n in names], dtype=object)
 
     # ---- spatial membership, once per version ---------------------------------------------
     @cached_property

@@ -55,14 +55,3 @@ def cell_polygon(name: str):
             f"Cellenavnet {name!r} er ikke et DDKN-navn som '100m_63234_5557'."
         ) from None
     return box(e, n, e + metres, n + metres)
-
-
-def coarser(names: pd.Series, size: str) -> pd.Series:
-    """Re-bin 100 m cell names to a coarser ``size`` (250m, 1km, 10km) without coordinates."""
-    metres = cell_size(size)
-    cats = pd.Series(names.cat.categories if hasattr(names, "cat") else pd.unique(names))
-    parts = cats.str.split("_", expand=True)
-    north = parts[1].astype(np.int64) * 100 // metres
-    east = parts[2].astype(np.int64) * 100 // metres
-    mapping = dict(zip(cats, size + "_" + north.astype(str) + "_" + east.astype(str), strict=True))
-    return names.map(mapping)

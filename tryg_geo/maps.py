@@ -25,6 +25,7 @@ Leaflet tooltips insert it as HTML.
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 import shutil
@@ -257,6 +258,18 @@ def web_geometries(geoms: gpd.GeoSeries, tolerance: float = SIMPLIFY_TOLERANCE_M
     return shapely.transform(lonlat, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
+def lonlat_geometries(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Geometries ready to send: as they are when already in lon/lat (the views send shapes
+    simplified and rounded once per data version), else via :func:`web_geometries`.
+
+    Reprojecting in a rerun is costly: Streamlit runs each rerun in a new thread, and PROJ
+    sets itself up again in every thread (~150 ms).
+    """
+    if geoms.crs is not None and geoms.crs.to_epsg() == 4326:
+        return geoms.to_numpy()
+    return web_geometries(geoms)
+
+
 def _feature_collection(geoms: np.ndarray, properties: list[dict[str, Any]]) -> dict[str, Any]:
     # A running "id" lets folium's style function tell features apart.
     features = [
@@ -279,7 +292,7 @@ def outline_layer(
     """
     group = folium.FeatureGroup(name="Orientering", control=False)
     if water is not None and len(water):
-        water_geo = _feature_collection(web_geometries(water.geometry), [{}] * len(water))
+        water_geo = _feature_collection(lonlat_geometries(water.geometry), [{}] * len(water))
         folium.GeoJson(
             water_geo,
             style_function=lambda _: {
@@ -293,7 +306,7 @@ def outline_layer(
         ).add_to(group)
     if districts is None or not len(districts):
         return group
-    outline = _feature_collection(web_geometries(districts.geometry), [{}] * len(districts))
+    outline = _feature_collection(lonlat_geometries(districts.geometry), [{}] * len(districts))
     folium.GeoJson(
         outline,
         style_function=lambda _: {"color": "#6e6e6e", "weight": 1, "fill": False},
@@ -529,16 +542,13 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
     if bounds is not None:  # the view knows where the interesting part is (lon/lat)
         m = _fitted_map([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], choice)
     elif shown:  # fit to what carries the information; the outline only when nothing else
-        m = _fitted_map(to_latlon_bounds(_padded_bounds(shown[0])), choice)
+        m = _fitted_map(_padded_latlon_bounds(shown[0]), choice)
     else:  # nothing to show: Aalborg Kommune
         m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)
     places = spec.kind == "places"
-    # Borders for orientation: the spec's outline, else (for areas) the areas themselves;
-    # never the borders of every grid cell.
-    borders = spec.outline
-    if borders is None and spec.kind == "areas":
-        borders = spec.features
-    orientation = outline_layer(borders, spec.water)
+    # Borders for orientation: the spec's outline. Areas draw their own borders (a second
+    # layer of the same shapes would double the bytes sent); grid cells never get borders.
+    orientation = outline_layer(spec.outline, spec.water)
     if places:
         orientation.add_to(m)
     if spec.features is not None and len(spec.features):
@@ -546,7 +556,7 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
     if not places:
         orientation.add_to(m)
     if spec.zones is not None and len(spec.zones):
-        zones = _feature_collection(web_geometries(spec.zones.geometry), [{}] * len(spec.zones))
+        zones = _feature_collection(lonlat_geometries(spec.zones.geometry), [{}] * len(spec.zones))
         folium.GeoJson(
             zones,
             style_function=lambda _: {
@@ -562,15 +572,21 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
     return m
 
 
-def _padded_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[float]:
-    """Bounds in EPSG:25832, widened to at least ``min_span_m`` (a single place, say)."""
-    crs = frame.crs or "EPSG:4326"
-    minx, miny, maxx, maxy = (
-        frame.geometry.set_crs(crs, allow_override=True).to_crs(STORE_CRS).total_bounds
-    )
-    padx = max(0.0, (min_span_m - (maxx - minx)) / 2)
-    pady = max(0.0, (min_span_m - (maxy - miny)) / 2)
-    return [minx - padx, miny - pady, maxx + padx, maxy + pady]
+def _padded_latlon_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[list[float]]:
+    """[[south, west], [north, east]] of lon/lat features, widened to at least ``min_span_m``
+    (a single place, say). Degrees are turned into metres by hand: no PROJ in a rerun."""
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        frame = (
+            frame.to_crs("EPSG:4326")
+            if frame.crs is not None
+            else frame.set_crs(STORE_CRS).to_crs("EPSG:4326")
+        )
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    metres_per_degree_lat = 111_320.0
+    metres_per_degree_lon = metres_per_degree_lat * math.cos(math.radians((south + north) / 2))
+    pad_lat = max(0.0, (min_span_m / metres_per_degree_lat - (north - south)) / 2)
+    pad_lon = max(0.0, (min_span_m / metres_per_degree_lon - (east - west)) / 2)
+    return [[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]]
 
 
 def spec_layer(spec: Any) -> folium.GeoJson:
@@ -581,13 +597,24 @@ def spec_layer(spec: Any) -> folium.GeoJson:
     if "radius" in features:  # big circles first, so small ones stay visible and clickable
         features = features.sort_values("radius", ascending=False, kind="stable")
     selected = html.escape(str(spec.selected)) if spec.selected is not None else None
+    escaped = {
+        k: [html.escape(str(v)) for v in features[k]] for k in ("feature_id", "name", "label")
+    }
+    radii = features["radius"].astype(float).tolist() if "radius" in features else None
     props = [
-        {k: html.escape(str(row[k])) for k in ("feature_id", "name", "label")}
-        | {"fill": str(row["color"])}
-        | ({"radius": float(row["radius"])} if "radius" in features else {})
-        for _, row in features.iterrows()
+        {"feature_id": fid, "name": name, "label": label, "fill": str(colour)}
+        | ({"radius": radii[i]} if radii is not None else {})
+        for i, (fid, name, label, colour) in enumerate(
+            zip(
+                escaped["feature_id"],
+                escaped["name"],
+                escaped["label"],
+                features["color"],
+                strict=True,
+            )
+        )
     ]
-    data = _feature_collection(web_geometries(features.geometry), props)
+    data = _feature_collection(lonlat_geometries(features.geometry), props)
     noun = "Sted" if spec.kind == "places" else "Område"
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import fmt
 from .classes import classify, colours, legend_entries
 from .counts import by_cell, by_month, category_mask, combine, hour_weekday, night_mask, period_mask
 from .dataset import WGS84, Dataset
 from .filters import NIGHT_CATEGORIES, Filters
-from .grid import cell_polygon, coarser
 from .privacy import count_text, safe_change, small, suppress_with_total, threshold
-from .schema import STORE_CRS
 from .sources import POLICE, source_line
 from .view import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
 
@@ -67,10 +66,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
 
 
 def _cells(arrays, mask: np.ndarray, size: str) -> pd.Series:
-    counts = by_cell(arrays, mask)
-    if size == "100m" or counts.empty:
-        return counts
-    return counts.groupby(coarser(pd.Series(counts.index), size).to_numpy()).sum()
+    return by_cell(arrays, mask, size)
 
 
 def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
@@ -105,44 +101,60 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
-    values = table["incidents"].astype("float64").to_numpy(na_value=np.nan)
+    """Cells with a shown count, each its own feature; all hidden cells as ONE grey shape.
+
+    One shape for the hidden cells says "few incidents here" without a tooltip per cell, and
+    keeps the map small: most cells of a night map hold fewer than five incidents.
+    """
+    hidden = table["suppressed"].to_numpy(dtype=bool)
+    shown = table[~hidden]
+    values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     classes, bins = classify(values, filters.scheme)
-    fill = colours(classes, PALETTE, len(bins))
-    fill = [SUPPRESSED_COLOR if s else c for c, s in zip(fill, table["suppressed"], strict=True)]
+    shapes = ds.cell_shapes(table["cell_id"].tolist())
     limit = threshold()
-    labels = [
-        f"<{limit} hændelser" if s else f"{fmt.number(v)} hændelser"
-        for v, s in zip(values, table["suppressed"], strict=True)
-    ]
-    geometry = gpd.GeoSeries([cell_polygon(c) for c in table["cell_id"]], crs=STORE_CRS).to_crs(
-        WGS84
-    )
     features = gpd.GeoDataFrame(
-        {"feature_id": table["cell_id"], "name": table["cell_id"], "label": labels, "color": fill},
-        geometry=geometry.to_numpy(),
+        {
+            "feature_id": shown["cell_id"].to_numpy(),
+            "name": shown["cell_id"].to_numpy(),
+            "label": [f"{fmt.number(v)} hændelser" for v in values],
+            "color": colours(classes, PALETTE, len(bins)),
+        },
+        geometry=shapes[~hidden],
         crs=WGS84,
     )
+    if hidden.any():
+        merged = gpd.GeoDataFrame(
+            {
+                "feature_id": ["skjulte-celler"],
+                "name": [f"Celler med færre end {limit} hændelser"],
+                "label": [f"<{limit} hændelser pr. celle"],
+                "color": [SUPPRESSED_COLOR],
+            },
+            geometry=[shapely.coverage_union_all(shapes[hidden])],
+            crs=WGS84,
+        )
+        features = pd.concat([merged, features], ignore_index=True)
     lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
     entries = legend_entries(bins, PALETTE, fmt.number, lowest) + [
         (SUPPRESSED_COLOR, f"1–{limit - 1} (vises som <{limit})")
     ]
     return MapSpec(
         kind="cells",
-        features=features,
+        features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
         legend=Legend(f"Hændelser pr. {filters.cell}-celle", entries),
         outline=ds.districts_wgs84,
         water=ds.water_wgs84,
         zones=_zones(ds),
-        bounds=_hotspot_bounds(features, values),
+        bounds=_hotspot_bounds(gpd.GeoSeries(shapes[~hidden], crs=WGS84), values),
     )
 
 
-def _hotspot_bounds(features: gpd.GeoDataFrame, values: np.ndarray) -> tuple | None:
+def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
     """Open the map on the busiest cells (top fifth), with a margin, not on every stray cell."""
     finite = np.isfinite(values)
     if not finite.any():
         return None
-    busy = features[finite & (values >= np.nanquantile(values, 0.8))]
+    busy = shapes[finite & (values >= np.nanquantile(values, 0.8))]
     minx, miny, maxx, maxy = busy.total_bounds
     margin = 0.01  # about 1 km
     return (minx - margin, miny - margin / 2, maxx + margin, maxy + margin / 2)
