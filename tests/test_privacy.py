@@ -379,9 +379,6 @@ def views(stores) -> dict[tuple[str, str], list[tuple[View, Filters]]]:
 
 
 CASES = [(store, combo) for store in ("demo", "tiny") for combo in COMBOS]
-#: Views with a known leak in the tiny store (each has its own strict xfail test below); the
-#: scan of the tiny store skips them, the demo store is scanned for them too.
-KNOWN_LEAKS = {"tryg-bydel"}
 
 
 @pytest.mark.parametrize(("store", "combo"), CASES, ids=[f"{s}-{c}" for s, c in CASES])
@@ -389,8 +386,7 @@ def test_no_count_below_five_is_shown_or_exported(views, store, combo):
     problems = {
         view.key: found
         for view, filters in views[store, combo]
-        if not (store == "tiny" and view.key in KNOWN_LEAKS)
-        and (found := all_problems(view, filters))
+        if (found := all_problems(view, filters))
     }
     assert problems == {}
 

@@ -727,9 +727,9 @@ def hide_beside_totals(
 ) -> pd.DataFrame:
     """Complementary suppression along time, per area, within each shown period total.
 
-    A view shows this period's total and last year's beside their months; with exactly one
-    month hidden among those making up a total, the total minus the shown months would give
-    it away, so the smallest shown non-zero month of that total is hidden too.
+    A view shows this period's total and last year's beside their months; the total minus the
+    shown months gives the sum of the hidden ones, so months are hidden until that sum is no
+    sensitive count either (see :func:`privacy.suppress_with_total`).
 
     Parameters
     ----------
@@ -759,12 +759,11 @@ def hide_beside_totals(
             inside = ((starts < hi) & (ends > lo)).to_numpy()
         for area in pd.unique(areas):
             positions = np.flatnonzero(inside & (areas == area))
-            if len(positions) > 1 and hidden[positions].sum() == 1:
-                shown = np.where(
-                    ~hidden[positions] & (counts[positions] > 0), counts[positions], np.inf
+            if len(positions) > 1:
+                # The one rule for totals shown beside their parts (privacy.suppress_with_total).
+                hidden[positions] = suppress_with_total(
+                    np.nan_to_num(counts[positions]), hidden=hidden[positions]
                 )
-                if np.isfinite(shown).any():
-                    hidden[positions[int(np.argmin(shown))]] = True
     out["suppressed"] = hidden
     out.loc[hidden, ["value", "n"]] = np.nan
     return out

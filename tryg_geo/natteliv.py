@@ -12,7 +12,7 @@ from .classes import classify, colours, legend_entries
 from .counts import by_cell, by_month, category_mask, combine, hour_weekday, night_mask, period_mask
 from .dataset import WGS84, Dataset
 from .filters import NIGHT_CATEGORIES, Filters
-from .privacy import count_text, safe_change, small, suppress_with_total, threshold
+from .privacy import count_text, hide_periods, safe_change, small, suppress_with_total, threshold
 from .sources import POLICE, source_line
 from .view import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
 
@@ -212,27 +212,11 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
         {"period": month, "series": name, "value": np.nan if hide else float(count)}
         for name, counts in series
         for month, count, hide in zip(
-            counts.index, counts.to_numpy(), _hidden_months(counts, windows), strict=True
+            counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
         )
     ]
     data = pd.DataFrame(rows, columns=["period", "series", "value"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
-
-
-def _hidden_months(counts: pd.Series, windows) -> np.ndarray:
-    """Small months, plus enough others that no hidden month follows from a KPI total (each
-    window's months add up to a total shown beside the chart)."""
-    hidden = small(counts.to_numpy())
-    months = pd.DatetimeIndex(counts.index)
-    for start, end in windows:
-        inside = np.asarray(
-            (months >= pd.Timestamp(start).to_period("M").start_time)
-            & (months <= pd.Timestamp(end)),
-            dtype=bool,
-        )
-        if inside.any():
-            hidden[inside] = suppress_with_total(counts.to_numpy()[inside], hidden=hidden[inside])
-    return hidden
 
 
 def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:

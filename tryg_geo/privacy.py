@@ -47,6 +47,23 @@ def suppress_with_total(
     return hidden
 
 
+def hide_periods(counts: pd.Series, windows, *, length: str = "M") -> np.ndarray:
+    """Which periods of a count series to hide when each window's total is shown beside it.
+
+    ``counts`` is indexed by period start (months ``"M"`` or quarters ``"Q"``); every period
+    overlapping a window (inclusive dates) adds to that window's total.
+    """
+    hidden = small(counts.to_numpy())
+    starts = pd.DatetimeIndex(counts.index)
+    for start, end in windows:
+        first = pd.Timestamp(start).to_period(length).start_time
+        inside = np.asarray((starts >= first) & (starts <= pd.Timestamp(end)), dtype=bool)
+        if inside.any():
+            values = counts.to_numpy(dtype="float64")[inside]
+            hidden[inside] = suppress_with_total(values, hidden=hidden[inside])
+    return hidden
+
+
 def shown_count(value: float | int | None, hidden: bool, limit: int | None = None) -> str:
     """A count as shown on screen: '<5' when hidden, otherwise Danish thousands format."""
     from .fmt import number

@@ -13,7 +13,7 @@ from .counts import by_district, category_mask, combine, period_mask
 from .dataset import Dataset
 from .filters import Filters
 from .initiatives import all_indicators
-from .privacy import count_text, safe_change, small, suppress_with_total, threshold
+from .privacy import count_text, hide_periods, safe_change, suppress_with_total, threshold
 from .sources import POLICE, SURVEY, source_line
 from .stats import wilson
 from .view import Kpi, Trend, View
@@ -61,9 +61,13 @@ def _incident_counts(ds: Dataset, filters: Filters, start, end) -> tuple[pd.Seri
 def _incident_view(ds: Dataset, filters: Filters) -> View:
     now, outside = _incident_counts(ds, filters, filters.start, filters.end)
     before, outside_before = _incident_counts(ds, filters, *filters.previous_year())
-    # The kommune total is shown, so one hidden district could be recovered: hide a second.
-    hidden = suppress_with_total(pd.concat([now, pd.Series({"_uden_for": outside})]))[:-1]
-    hidden_before = small(before)
+    # The kommune totals (this year and last) are shown, with the count outside the districts
+    # as one more part: complementary suppression over districts + outside, both years.
+    hidden_all = suppress_with_total(pd.concat([now, pd.Series({"_uden_for": outside})]))
+    hidden, outside_hidden = hidden_all[:-1], bool(hidden_all[-1])
+    hidden_before = suppress_with_total(
+        pd.concat([before, pd.Series({"_uden_for": outside_before})])
+    )[:-1]
     table = _incident_table(ds, filters, now, before, hidden, hidden_before)
     total_now, total_before = int(now.sum() + outside), int(before.sum() + outside_before)
     kpis = [
@@ -94,8 +98,9 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
         view.map.bounds = _bounds_with_data(ds, table, "incidents")
     view.trends = [_incident_trend(ds, filters)]
     if outside:
+        shown = f"<{threshold()}" if outside_hidden else count_text(outside)
         view.notes.append(
-            f"{count_text(outside)} hændelser ligger uden for områderne og indgår kun i kommunens total."
+            f"{shown} hændelser ligger uden for områderne og indgår kun i kommunens total."
         )
     return view
 
@@ -182,11 +187,15 @@ def _incident_trend(ds: Dataset, filters: Filters) -> Trend:
             ),
         )
     rows = []
+    windows = [(filters.start, filters.end), filters.previous_year()]
     for name, part, pop in series:
         counts = part.groupby("quarter").size()
-        for quarter, count in counts.items():
-            value = np.nan if small([count])[0] or not pop else count / pop * 1000
-            rows.append({"period": quarter.start_time, "series": name, "value": value})
+        counts.index = counts.index.to_timestamp()
+        # Quarters add up to the totals shown beside the chart: hide beyond the small ones.
+        hidden = hide_periods(counts, windows, length="Q")
+        for (quarter, count), hide in zip(counts.items(), hidden, strict=True):
+            value = np.nan if hide or not pop else count / pop * 1000
+            rows.append({"period": quarter, "series": name, "value": value})
     data = pd.DataFrame(rows, columns=["period", "series", "value"])
     return Trend(
         "Hændelser pr. 1.000 indbyggere pr. kvartal", data, "pr_1000", higher_is_better=False
