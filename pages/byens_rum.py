@@ -1,9 +1,9 @@
 """Byens rum: torve, pladser and the harbour front by observations, complaints and incidents."""
 
 import streamlit as st
-from tryg_geo.byens_rum import byens_rum_view, place_indicators
 
 from pages import common
+from tryg_geo.byens_rum import place_indicators
 
 ds = common.dataset()
 common.require_data(ds)
@@ -21,7 +21,7 @@ if options:
     filters = filters.with_(place_indicator=chosen)
 common.keep_in_url(filters)
 
-view = byens_rum_view(ds, filters)
+view = common.build("byens-rum", ds, filters)
 common.header(view)
 common.kpis(view)
 left, right = st.columns([3, 2])

@@ -6,6 +6,7 @@ Pages stay thin: read widgets here, make one call into ``tryg_geo``, render with
 from __future__ import annotations
 
 import html
+import logging
 from datetime import date
 
 import pandas as pd
@@ -19,7 +20,7 @@ from tryg_geo.filters import PRESETS, SCHEMES, Filters
 from tryg_geo.fmt import day
 from tryg_geo.store import Store
 from tryg_geo.view import View
-from tryg_geo.views import default_filters
+from tryg_geo.views import build_view, default_filters
 
 ALL_DISTRICTS = "(hele kommunen)"
 
@@ -31,6 +32,21 @@ def dataset() -> Dataset:
     except TrygGeoError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def build(key: str, ds: Dataset, filters: Filters) -> View:
+    """The view ``key`` — the one boundary where an error becomes a Danish sentence."""
+    try:
+        return build_view(key, ds, filters)
+    except TrygGeoError as exc:
+        st.error(str(exc))
+    except Exception:  # a bug: say so plainly; the details go to the server log only
+        logging.getLogger("tryg_geo").exception("Visningen %s fejlede", key)
+        st.error(
+            "Visningen kunne ikke vises på grund af en fejl i Tryg Geo (ikke i jeres data). "
+            "Prøv andre filtre, og giv udviklerne besked med tidspunktet."
+        )
+    st.stop()
 
 
 def require_data(ds: Dataset, *, incidents: bool = False) -> None:
@@ -137,10 +153,10 @@ def scheme_widget(filters: Filters) -> str:
 
 # ---- rendering -------------------------------------------------------------------------------
 def header(view: View) -> None:
-    st.title(view.title)
+    st.title(md_text(view.title))
     if view.demo:
         st.warning("**Demodata** – genererede eksempeldata, ikke rigtige tal.", icon="⚠️")
-    st.caption(view.subtitle)
+    st.caption(md_text(view.subtitle))
 
 
 def kpis(view: View) -> None:
@@ -152,7 +168,13 @@ def kpis(view: View) -> None:
         )
         # st.metric reads the direction from a leading ASCII minus, not the typographic one.
         delta = delta.replace("−", "-") if delta else None
-        column.metric(kpi.label, kpi.value, delta, help=kpi.help, delta_color="off")
+        column.metric(
+            md_text(kpi.label),
+            kpi.value,
+            delta,
+            help=kpi.help and md_text(kpi.help),
+            delta_color="off",
+        )
 
 
 def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
@@ -192,7 +214,7 @@ def open_district(clicked: str | None, filters: Filters) -> None:
 def trends(view: View) -> None:
     for trend in view.trends:
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
-            st.caption(f"{trend.title}: for få tal til at vise en udvikling.")
+            st.caption(md_text(f"{trend.title}: for få tal til at vise en udvikling."))
             continue
         st.altair_chart(charts.trend_chart(trend), width="stretch")
 
@@ -204,8 +226,8 @@ def table(view: View) -> None:
 
 def notes(view: View) -> None:
     for note in view.notes:
-        st.caption(note)
-    st.caption(view.source)
+        st.caption(md_text(note))
+    st.caption(md_text(view.source))
 
 
 def downloads(view: View, filters: Filters) -> None:
@@ -247,8 +269,9 @@ def _as_date(value: object) -> date:
 
 
 def md_text(value: object) -> str:
-    """Data text safe for st.markdown: every ASCII punctuation mark backslash-escaped, so a
-    name like '<img src=x onerror=…>' or '*bold*' is shown as typed, never interpreted."""
+    """Data text safe for Streamlit's Markdown: the characters that make links, images, HTML,
+    LaTeX, emphasis or tables are backslash-escaped, so a name like '<img src=x onerror=…>',
+    '![](http://…)' or '$x$' is shown as typed and never fetches or runs anything."""
     import re
 
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(value))
+    return re.sub(r"([\\`*_\[\]<>#!$|~{}])", r"\\\1", str(value))

@@ -4,7 +4,6 @@ import streamlit as st
 
 from pages import common
 from tryg_geo.initiatives import load_initiatives
-from tryg_geo.views import build_view
 
 ds = common.dataset()
 common.require_data(ds)
@@ -21,7 +20,7 @@ slug = st.selectbox(
 filters = filters.with_(initiative=slug)
 common.keep_in_url(filters)
 
-view = build_view(f"indsats/{slug}", ds, filters)
+view = common.build(f"indsats/{slug}", ds, filters)
 common.header(view)
 common.kpis(view)
 if view.map is not None:

@@ -5,7 +5,6 @@ import streamlit as st
 from pages import common
 from tryg_geo import charts
 from tryg_geo.fmt import WEEKDAYS_DA
-from tryg_geo.natteliv import natteliv_view
 
 ds = common.dataset()
 common.require_data(ds, incidents=True)
@@ -50,7 +49,7 @@ filters = filters.with_(
 )
 common.keep_in_url(filters)
 
-view = natteliv_view(ds, filters)
+view = common.build("natteliv", ds, filters)
 common.header(view)
 common.kpis(view)
 common.map_(view, height=560)

@@ -4,14 +4,13 @@ import streamlit as st
 
 from pages import common
 from tryg_geo import charts
-from tryg_geo.views import build_view
 
 ds = common.dataset()
 common.require_data(ds)
 filters = common.sidebar_filters(ds, categories=False, district=False)
 common.keep_in_url(filters)
 
-view = build_view("overblik", ds, filters)
+view = common.build("overblik", ds, filters)
 common.header(view)
 common.kpis(view)
 if view.highlights:

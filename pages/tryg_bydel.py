@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import common
-from tryg_geo.tryg_bydel import tryg_bydel_indicators, tryg_bydel_view
+from tryg_geo.tryg_bydel import tryg_bydel_indicators
 
 ds = common.dataset()
 common.require_data(ds)
@@ -19,7 +19,7 @@ indicator = st.sidebar.selectbox(
 filters = filters.with_(indicator=indicator, scheme=common.scheme_widget(filters))
 common.keep_in_url(filters)
 
-view = tryg_bydel_view(ds, filters)
+view = common.build("tryg-bydel", ds, filters)
 common.header(view)
 common.kpis(view)
 left, right = st.columns([3, 2])

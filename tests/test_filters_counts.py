@@ -155,3 +155,19 @@ def test_danish_number_forms(value, text):
         fmt.number(value, 1) if text.count(",") and "%" not in text else fmt.signed_percent(value)
     )
     assert shown == text
+
+
+def test_a_link_entirely_after_the_data_still_shows_data():
+    filters = Filters.from_params(
+        {"preset": "custom", "fra": "2030-01-01", "til": "2031-01-01"}, **SPAN
+    )
+    assert filters.start <= filters.end == SPAN["data_end"]
+
+
+def test_discretion_cannot_be_switched_off(monkeypatch):
+    from tryg_geo import settings
+    from tryg_geo.errors import UsageError
+
+    monkeypatch.setenv("TRYG_MIN_COUNT", "1")
+    with pytest.raises(UsageError, match="TRYG_MIN_COUNT='1' er for lav; den skal være mindst 3"):
+        settings.get("min_count")

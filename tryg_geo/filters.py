@@ -104,7 +104,10 @@ class Filters:
         if preset == "custom":
             start = _date(params.get("fra"), start)
             end = _date(params.get("til"), end)
-        start, end = max(min(start, end), data_start), min(max(start, end), data_end)
+        # Each date inside the data's span, then in order: a link from 2030 still shows data.
+        start = min(max(start, data_start), data_end)
+        end = min(max(end, data_start), data_end)
+        start, end = min(start, end), max(start, end)
         night_start, night_end = _hours(params.get("nat"), (22, 6))
         known = {
             "fra",

@@ -22,6 +22,7 @@ class Setting:
     default: Any
     help: str
     kind: type = str
+    minimum: int | None = None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -41,6 +42,7 @@ SETTINGS: dict[str, Setting] = {
             5,
             "Counts below this are shown as '<5' and never exported (discretion rule).",
             int,
+            3,
         ),
         Setting(
             "min_respondents",
@@ -80,12 +82,19 @@ def get(name: str) -> Any:
     if raw is None:
         raw = _settings_file().get(name, setting.default)
     try:
-        return setting.kind(raw)
+        value = setting.kind(raw)
     except (TypeError, ValueError):
         raise UsageError(
             f"Indstillingen {setting.env}={raw!r} skal være et {setting.kind.__name__}: "
             f"{setting.help}"
         ) from None
+    if setting.minimum is not None and value < setting.minimum:
+        # Discretion must not be switched off by a typo: a limit of 1 would show every count.
+        raise UsageError(
+            f"Indstillingen {setting.env}={raw!r} er for lav; den skal være mindst "
+            f"{setting.minimum}: {setting.help}"
+        )
+    return value
 
 
 def _settings_file() -> dict[str, Any]:
