@@ -129,7 +129,9 @@ for kind, info in status["kinds"].items():
     if info["rejected"]:
         st.download_button(
             f"Hent afviste rækker for {info['label']} ({info['rejected']})",
-            store.read_rejected(kind).to_csv(index=False, sep=";").encode("utf-8-sig"),
+            lambda kind=kind: (
+                store.read_rejected(kind).to_csv(index=False, sep=";").encode("utf-8-sig")
+            ),
             file_name=f"afviste_{kind}.csv",
             mime="text/csv",
             key=f"rejected_{kind}",

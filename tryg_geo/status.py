@@ -11,12 +11,17 @@ from .store import Store
 def data_status(store: Store | None = None) -> dict[str, Any]:
     """A summary of the data folder, for ``status`` and the dashboard's Data page."""
     store = store or Store()
+    # The dataset is loaded once per data version and shared with the views, so a rerun of
+    # the Data page does not read every parquet file again.
+    from .dataset import load_dataset
+
+    ds = load_dataset(store)
     kinds: dict[str, Any] = {}
     for kind in KINDS:
-        if not store.has(kind):
+        frame = getattr(ds, kind)
+        if frame is None:
             continue
         meta = store.meta(kind)
-        frame = store.read(kind)
         kinds[kind] = {
             "label": KIND_LABELS[kind],
             "rows": int(len(frame)),
