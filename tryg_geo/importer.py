@@ -7,6 +7,8 @@ the same validation and the same report wherever it is imported.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -185,12 +187,14 @@ def import_upload(
         )
     folder = store.root / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / safe_file_name(name)
+    # A folder of its own per upload: two users uploading "hændelser.csv" at once never meet,
+    # and the loaders still see the user's file name.
+    target = Path(tempfile.mkdtemp(dir=folder)) / safe_file_name(name)
     target.write_bytes(data)
     try:
         return import_file(kind, target, store=store, **options)
     finally:
-        target.unlink(missing_ok=True)  # the store keeps its own copy under originals/
+        shutil.rmtree(target.parent, ignore_errors=True)  # the store keeps a copy in originals/
 
 
 def safe_file_name(name: str) -> str:

@@ -168,6 +168,20 @@ def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
     return zones if len(zones) else None
 
 
+def _zone_mask(ds: Dataset) -> np.ndarray | None:
+    """Incidents inside any nattelivszone, computed once per data version."""
+    cache = ds.__dict__.setdefault("_night_zone_mask", {})
+    if "mask" not in cache:
+        zones = _zones(ds)
+        inside = None
+        if zones is not None and ds.has_incidents:
+            inside = np.zeros(len(ds.incidents), dtype=bool)
+            for place_id in zones["place_id"]:
+                inside[ds.place_members.get(str(place_id), [])] = True
+        cache["mask"] = inside
+    return cache["mask"]
+
+
 def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     grid = hour_weekday(arrays, mask).astype("float64")
     hidden = small(grid.ravel()).reshape(grid.shape)
@@ -201,11 +215,8 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
     start = min(filters.start, (two_years + pd.offsets.MonthBegin(1)).date())
     mask = combine(period_mask(arrays, start, filters.end), kinds, nights)
     series = [("Hele kommunen", by_month(arrays, mask))]
-    zones = _zones(ds)
-    if zones is not None:
-        inside = np.zeros(len(mask), dtype=bool)
-        for place_id in zones["place_id"]:
-            inside[ds.place_members.get(str(place_id), [])] = True
+    inside = _zone_mask(ds)
+    if inside is not None:
         series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
     windows = [(filters.start, filters.end), filters.previous_year()]
     rows = [
@@ -229,11 +240,8 @@ def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:
             f"Samme periode sidste år: {count_text(total_before)}",
         )
     ]
-    zones = _zones(ds)
-    if zones is not None:
-        inside = np.zeros(len(now), dtype=bool)
-        for place_id in zones["place_id"]:
-            inside[ds.place_members.get(str(place_id), [])] = True
+    inside = _zone_mask(ds)
+    if inside is not None:
         zone_now, zone_before = int((now & inside).sum()), int((before & inside).sum())
         kpis.append(
             Kpi(
