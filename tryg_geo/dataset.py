@@ -172,7 +172,8 @@ class Dataset:
         missing = [n for n in dict.fromkeys(names) if n not in cache]
         if missing:
             squares = gpd.GeoSeries([cell_polygon(n) for n in missing], crs=STORE_CRS)
-            lonlat = shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-6)
+            # 5 decimals (about 1 m) is plenty for 100 m squares and keeps the map light.
+            lonlat = shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-5)
             with self._lock:
                 cache.update(zip(missing, lonlat, strict=True))
         return np.array([cache[n] for n in names], dtype=object)

@@ -12,6 +12,7 @@ from .classes import classify, colours, legend_entries
 from .counts import by_cell, by_month, category_mask, combine, hour_weekday, night_mask, period_mask
 from .dataset import WGS84, Dataset
 from .filters import NIGHT_CATEGORIES, Filters
+from .grid import cell_size
 from .privacy import count_text, hide_periods, safe_change, small, suppress_with_total, threshold
 from .sources import POLICE, source_line
 from .view import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
@@ -122,6 +123,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         geometry=shapes[~hidden],
         crs=WGS84,
     )
+    features = _merge_beyond_top(features, values, classes, bins)
     if hidden.any():
         merged = gpd.GeoDataFrame(
             {
@@ -130,7 +132,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
                 "label": [f"<{limit} hændelser pr. celle"],
                 "color": [SUPPRESSED_COLOR],
             },
-            geometry=[shapely.coverage_union_all(shapes[hidden])],
+            geometry=[_hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])],
             crs=WGS84,
         )
         features = pd.concat([merged, features], ignore_index=True)
@@ -147,6 +149,56 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         zones=_zones(ds),
         bounds=_hotspot_bounds(gpd.GeoSeries(shapes[~hidden], crs=WGS84), values),
     )
+
+
+MAX_CELL_FEATURES = 600
+MAX_HIDDEN_CELLS = 500  # beyond this, hidden cells are drawn as the 1 km squares holding them
+
+
+def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
+    """One grey shape where cells hold fewer than five incidents. Thousands of scattered
+    100 m squares would make the map too heavy to send, so many are shown as their 1 km
+    squares (drawn under the cells with counts)."""
+    if len(cell_ids) <= MAX_HIDDEN_CELLS:
+        return shapely.coverage_union_all(shapes)
+    return shapely.coverage_union_all(ds.cell_shapes(sorted({_km_square(c) for c in cell_ids})))
+
+
+def _km_square(cell_id: str) -> str:
+    size, north, east = cell_id.split("_")
+    metres = cell_size(size)
+    return f"1km_{int(north) * metres // 1000}_{int(east) * metres // 1000}"
+
+
+def _merge_beyond_top(
+    features: gpd.GeoDataFrame, values: np.ndarray, classes: np.ndarray, bins: list[float]
+) -> gpd.GeoDataFrame:
+    """Keep the busiest cells as features of their own (a tooltip each); merge the rest into
+    one shape per class, so a map over many years stays small enough to send."""
+    if len(features) <= MAX_CELL_FEATURES:
+        return features
+    order = np.argsort(-values, kind="stable")
+    top = np.zeros(len(features), dtype=bool)
+    top[order[:MAX_CELL_FEATURES]] = True
+    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values))))
+    colour_of = {
+        c: colour for c, colour in enumerate(colours(np.arange(len(bins)), PALETTE, len(bins)))
+    }
+    merged = []
+    for cls in np.unique(classes[~top]):
+        part = ~top & (classes == cls)
+        colour = colour_of[int(cls)]
+        merged.append(
+            {
+                "feature_id": f"klasse-{int(cls) + 1}",
+                "name": f"Celler i klassen {labels.get(colour, '')}",
+                "label": f"{labels.get(colour, '')} hændelser pr. celle",
+                "color": colour,
+                "geometry": shapely.coverage_union_all(features.geometry.to_numpy()[part]),
+            }
+        )
+    rest = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
+    return pd.concat([rest, features[top]], ignore_index=True)
 
 
 def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
