@@ -138,7 +138,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         features = pd.concat([merged, features], ignore_index=True)
     lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
     entries = legend_entries(bins, PALETTE, fmt.number, lowest) + [
-        (SUPPRESSED_COLOR, f"1–{limit - 1} (vises som <{limit})")
+        (SUPPRESSED_COLOR, f"Skjult (<{limit})")
     ]
     return MapSpec(
         kind="cells",
