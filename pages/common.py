@@ -216,11 +216,22 @@ def trends(view: View) -> None:
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
             st.caption(md_text(f"{trend.title}: for få tal til at vise en udvikling."))
             continue
-        st.altair_chart(charts.trend_chart(trend), width="stretch")
+        chart(charts.trend_chart(trend))
 
 
-def table(view: View) -> None:
+def chart(altair_chart, container=st) -> None:
+    """Draw an Altair chart from its Vega-Lite spec, built once without schema validation:
+    the charts are made by tryg_geo.charts (tested there), and validating on every rerun
+    costs tens of milliseconds."""
+    container.vega_lite_chart(altair_chart.to_dict(validate=False), width="stretch")
+
+
+def table(view: View, limit: int = 300) -> None:
+    """The view's table; long tables show their first ``limit`` rows (the CSV has them all)."""
     shown = view.display if view.display is not None else view.table
+    if len(shown) > limit:
+        st.caption(f"Viser de første {limit} af {len(shown)} rækker; Hent CSV giver dem alle.")
+        shown = shown.head(limit)
     st.dataframe(shown, hide_index=True, width="stretch")
 
 

@@ -55,7 +55,7 @@ common.kpis(view)
 common.map_(view, height=560)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.heatmap_chart(view.heatmap), width="stretch")
+    common.chart(charts.heatmap_chart(view.heatmap))
 with right:
     common.trends(view)
 with st.expander("Celler med flest hændelser"):

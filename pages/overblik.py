@@ -37,8 +37,6 @@ with left:
         cols[2].markdown(common.md_text(shown.get("Ændring", "")))
         cols[3].markdown(common.md_text(shown.get("Status", "")))
         if label in sparks and not sparks[label].data.empty:
-            cols[0].altair_chart(
-                charts.trend_chart(sparks[label], height=40, compact=True), width="stretch"
-            )
+            common.chart(charts.trend_chart(sparks[label], height=40, compact=True), cols[0])
 common.notes(view)
 common.downloads(view, filters)
