@@ -52,7 +52,7 @@ PAGES: dict[str, str] = {"tryg-bydel": "pages/tryg_bydel.py", "natteliv": "pages
 #: URL paths of every page of dashboard.py (st.Page url_path), opened once for peak memory.
 SERVER_PAGES: tuple[str, ...] = ("", "tryg-bydel", "nat", "byens-rum", "indsats", "data-import")
 MAP_HEIGHT = {"tryg-bydel": 520, "natteliv": 560}
-ALL_DISTRICTS = "(hele kommunen)"  # pages.common.ALL_DISTRICTS
+ALL_DISTRICTS = "(hele kommunen)"  # pages.ui.ALL_DISTRICTS
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",

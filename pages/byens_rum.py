@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from pages import common
+from pages import ui
 from tryg_geo.byens_rum import place_indicators
 
-ds = common.dataset()
-common.require_data(ds)
-filters = common.sidebar_filters(ds, district=False)
+ds = ui.dataset()
+ui.require_data(ds)
+filters = ui.sidebar_filters(ds, district=False)
 options = place_indicators(ds)
 if options:
     keys = list(options)
@@ -19,17 +19,17 @@ if options:
         index=keys.index(filters.place_indicator) if filters.place_indicator in keys else 0,
     )
     filters = filters.with_(place_indicator=chosen)
-common.keep_in_url(filters)
+ui.keep_in_url(filters)
 
-view = common.build("byens-rum", ds, filters)
-common.header(view)
-common.kpis(view)
+view = ui.build("byens-rum", ds, filters)
+ui.header(view)
+ui.kpis(view)
 left, right = st.columns([3, 2])
 with left:
-    common.map_(view, height=520)
+    ui.map_(view, height=520)
 with right:
-    common.trends(view)
+    ui.trends(view)
 st.subheader("Steder")
-common.table(view)
-common.notes(view)
-common.downloads(view, filters)
+ui.table(view)
+ui.notes(view)
+ui.downloads(view, filters)

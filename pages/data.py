@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages import common
+from pages import ui
 from tryg_geo.errors import TrygGeoError
 from tryg_geo.importer import import_upload
 from tryg_geo.schema import KIND_LABELS, KINDS
@@ -85,7 +85,7 @@ if submitted and upload is not None:
         ):
             col.metric(label, report[key])
         for note in report["warnings"]:
-            st.caption(common.md_text(note))
+            st.caption(ui.md_text(note))
         if len(result.rejected):
             st.dataframe(
                 result.rejected.head(200).rename(columns=REJECTED_HEADERS),

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from pages import common
+from pages import ui
 from tryg_geo.initiatives import load_initiatives
 
-ds = common.dataset()
-common.require_data(ds)
-filters = common.sidebar_filters(ds)
+ds = ui.dataset()
+ui.require_data(ds)
+filters = ui.sidebar_filters(ds)
 initiatives = {i.slug: i.title for i in load_initiatives()}
 slugs = list(initiatives)
 slug = st.selectbox(
@@ -18,15 +18,15 @@ slug = st.selectbox(
     index=slugs.index(filters.initiative) if filters.initiative in slugs else 0,
 )
 filters = filters.with_(initiative=slug)
-common.keep_in_url(filters)
+ui.keep_in_url(filters)
 
-view = common.build(f"indsats/{slug}", ds, filters)
-common.header(view)
-common.kpis(view)
+view = ui.build(f"indsats/{slug}", ds, filters)
+ui.header(view)
+ui.kpis(view)
 if view.map is not None:
-    common.open_district(common.map_(view, height=460), filters)
-common.trends(view)
+    ui.open_district(ui.map_(view, height=460), filters)
+ui.trends(view)
 with st.expander("Tal bag figurerne"):
-    common.table(view)
-common.notes(view)
-common.downloads(view, filters)
+    ui.table(view)
+ui.notes(view)
+ui.downloads(view, filters)

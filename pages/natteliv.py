@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from pages import common
+from pages import ui
 from tryg_geo import charts
 from tryg_geo.fmt import WEEKDAYS_DA
 
-ds = common.dataset()
-common.require_data(ds, incidents=True)
-filters = common.sidebar_filters(ds, district=False)
+ds = ui.dataset()
+ui.require_data(ds, incidents=True)
+filters = ui.sidebar_filters(ds, district=False)
 with st.sidebar:
     st.subheader("Nat")
     cell = st.radio(
@@ -45,20 +45,20 @@ filters = filters.with_(
     nights=tuple(nights) or filters.nights,
     night_end=night_end,
     night_start=night_start,
-    scheme=common.scheme_widget(filters),
+    scheme=ui.scheme_widget(filters),
 )
-common.keep_in_url(filters)
+ui.keep_in_url(filters)
 
-view = common.build("natteliv", ds, filters)
-common.header(view)
-common.kpis(view)
-common.map_(view, height=560)
+view = ui.build("natteliv", ds, filters)
+ui.header(view)
+ui.kpis(view)
+ui.map_(view, height=560)
 left, right = st.columns(2)
 with left:
-    common.chart(charts.heatmap_chart(view.heatmap))
+    ui.chart(charts.heatmap_chart(view.heatmap))
 with right:
-    common.trends(view)
+    ui.trends(view)
 with st.expander("Celler med flest hændelser"):
-    common.table(view)
-common.notes(view)
-common.downloads(view, filters)
+    ui.table(view)
+ui.notes(view)
+ui.downloads(view, filters)

@@ -2,26 +2,26 @@
 
 import streamlit as st
 
-from pages import common
+from pages import ui
 from tryg_geo import charts
 
-ds = common.dataset()
-common.require_data(ds)
-filters = common.sidebar_filters(ds, categories=False, district=False)
-common.keep_in_url(filters)
+ds = ui.dataset()
+ui.require_data(ds)
+filters = ui.sidebar_filters(ds, categories=False, district=False)
+ui.keep_in_url(filters)
 
-view = common.build("overblik", ds, filters)
-common.header(view)
-common.kpis(view)
+view = ui.build("overblik", ds, filters)
+ui.header(view)
+ui.kpis(view)
 if view.highlights:
     st.subheader("Det vigtigste")
     for sentence in view.highlights:
-        st.markdown(f"- {common.md_text(sentence)}")
+        st.markdown(f"- {ui.md_text(sentence)}")
 
 left, right = st.columns([3, 2])
 with right:
     st.subheader("Tryghed pr. område")
-    common.map_(view, height=460)
+    ui.map_(view, height=460)
 with left:
     st.subheader("Indsatserne")
     display = (view.display if view.display is not None else view.table).to_dict("records")
@@ -33,10 +33,10 @@ with left:
             label=label,
             query_params={**filters.to_params(), "indsats": key.removeprefix("indsats/")},
         )
-        cols[1].markdown(common.md_text(shown.get("Seneste", shown.get("value", ""))))
-        cols[2].markdown(common.md_text(shown.get("Ændring", "")))
-        cols[3].markdown(common.md_text(shown.get("Status", "")))
+        cols[1].markdown(ui.md_text(shown.get("Seneste", shown.get("value", ""))))
+        cols[2].markdown(ui.md_text(shown.get("Ændring", "")))
+        cols[3].markdown(ui.md_text(shown.get("Status", "")))
         if label in sparks and not sparks[label].data.empty:
-            common.chart(charts.trend_chart(sparks[label], height=40, compact=True), cols[0])
-common.notes(view)
-common.downloads(view, filters)
+            ui.chart(charts.trend_chart(sparks[label], height=40, compact=True), cols[0])
+ui.notes(view)
+ui.downloads(view, filters)

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from pages import common
+from pages import ui
 from tryg_geo.tryg_bydel import tryg_bydel_indicators
 
-ds = common.dataset()
-common.require_data(ds)
-filters = common.sidebar_filters(ds)
+ds = ui.dataset()
+ui.require_data(ds)
+filters = ui.sidebar_filters(ds)
 indicators = tryg_bydel_indicators()
 indicator = st.sidebar.selectbox(
     "Indikator",
@@ -16,19 +16,19 @@ indicator = st.sidebar.selectbox(
     key="flt_indicator",
     index=list(indicators).index(filters.indicator) if filters.indicator in indicators else 0,
 )
-filters = filters.with_(indicator=indicator, scheme=common.scheme_widget(filters))
-common.keep_in_url(filters)
+filters = filters.with_(indicator=indicator, scheme=ui.scheme_widget(filters))
+ui.keep_in_url(filters)
 
-view = common.build("tryg-bydel", ds, filters)
-common.header(view)
-common.kpis(view)
+view = ui.build("tryg-bydel", ds, filters)
+ui.header(view)
+ui.kpis(view)
 left, right = st.columns([3, 2])
 with left:
-    common.open_district(common.map_(view), filters)
+    ui.open_district(ui.map_(view), filters)
     st.caption("Klik på et område for at se dets profil og udvikling.")
 with right:
-    common.trends(view)
+    ui.trends(view)
 st.subheader("Rangering")
-common.table(view)
-common.notes(view)
-common.downloads(view, filters)
+ui.table(view)
+ui.notes(view)
+ui.downloads(view, filters)

@@ -385,7 +385,7 @@ def test_threshold_comes_from_the_settings(views, monkeypatch):
 
 # ---- command line -----------------------------------------------------------------------------
 def ui_filters(ds: Dataset, start=None, end=None, categories=(), district=None) -> Filters:
-    """What pages/common.sidebar_filters returns for these widget values."""
+    """What pages/ui/state.sidebar_filters returns for these widget values."""
     current = default_filters(ds, {})
     if start is None:
         return current.with_(categories=tuple(categories), district=district)

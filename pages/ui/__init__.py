@@ -1,0 +1,46 @@
+"""What every page shares: page state and filters (``state``) and rendering a View (``render``).
+
+Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a page.
+"""
+
+from .render import (
+    chart,
+    downloads,
+    header,
+    kpis,
+    map_,
+    md_text,
+    notes,
+    open_district,
+    table,
+    trends,
+)
+from .state import (
+    ALL_DISTRICTS,
+    build,
+    dataset,
+    keep_in_url,
+    require_data,
+    scheme_widget,
+    sidebar_filters,
+)
+
+__all__ = [
+    "ALL_DISTRICTS",
+    "build",
+    "chart",
+    "dataset",
+    "downloads",
+    "header",
+    "keep_in_url",
+    "kpis",
+    "map_",
+    "md_text",
+    "notes",
+    "open_district",
+    "require_data",
+    "scheme_widget",
+    "sidebar_filters",
+    "table",
+    "trends",
+]
