@@ -25,6 +25,7 @@ import pandas as pd
 from . import fmt
 from .counts import category_mask, combine, night_mask, period_mask
 from .dataset import Dataset
+from .errors import UsageError
 from .filters import Filters
 from .initiatives import Indicator, Initiative
 from .mapspec import NO_DATA_TEXT, unit_decimals, value_text
@@ -145,7 +146,9 @@ def indicator_series(
         value; NaN when unknown or suppressed), suppressed (bool). Sorted by period, area.
     """
     if freq not in (None, "month", "year", "window"):
-        raise ValueError(f"freq={freq!r}; use 'month', 'year', 'window' or None")
+        raise UsageError(
+            f"freq={freq!r} er ikke tilladt; brug 'month', 'year', 'window' eller None."
+        )
     if indicator.source == "incidents":
         return _incident_series(ds, indicator, start, end, area_id, freq or "month")
     return _measurement_series(ds, indicator, start, end, area_id, freq)
