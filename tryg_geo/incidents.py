@@ -20,7 +20,7 @@ from .denmark import LAT_RANGE, LON_RANGE, lonlat_in_denmark, looks_like_utm, ut
 from .enrich import enrich_incidents, outside_count
 from .errors import UnusableFileError, UsageError
 from .parse import explain, parse_datetimes, parse_numbers
-from .report import LoadResult, Rejections, reject_where
+from .report import LoadResult, Rejections, reject_cases, reject_reasons, reject_where
 from .schema import STORE_CRS
 from .tables import Table, is_table_file, read_table
 
@@ -221,16 +221,15 @@ def _check_coordinates(
     if comma_a or comma_b:
         notes.append("Koordinater med decimalkomma blev læst.")
     for column, reasons in ((found[first], reasons_a), (found[second], reasons_b)):
-        for reason in ("missing_value", "not_a_number", "not_finite"):
-            reject_where(
-                rejections,
-                reasons == reason,
-                rows=table.rows,
-                column=column,
-                values=table.frame[column],
-                reason="missing_coordinates" if reason == "missing_value" else reason,
-                message=explain(reason, _LATLON_EXPECTED if use_latlon else _XY_EXPECTED),
-            )
+        reject_reasons(
+            rejections,
+            reasons,
+            rows=table.rows,
+            column=column,
+            values=table.frame[column],
+            expected=_LATLON_EXPECTED if use_latlon else _XY_EXPECTED,
+            rename={"missing_value": "missing_coordinates"},
+        )
     if use_latlon:
         return _latlon_to_store(table, found, rejections, a, b)
     return _xy_to_store(table, found, rejections, a, b, crs, notes)
@@ -261,16 +260,7 @@ def _latlon_to_store(table, found, rejections, lon, lat):
             f"Punktet ligger uden for Danmark; forventet {_LATLON_EXPECTED}.",
         ),
     )
-    for mask, reason, message in cases:
-        reject_where(
-            rejections,
-            mask,
-            rows=table.rows,
-            column=label,
-            values=shown,
-            reason=reason,
-            message=message,
-        )
+    reject_cases(rejections, cases, rows=table.rows, column=label, values=shown)
     to_utm = Transformer.from_crs("EPSG:4326", STORE_CRS, always_xy=True)
     x, y = to_utm.transform(np.where(inside, lon, np.nan), np.where(inside, lat, np.nan))
     return np.asarray(x), np.asarray(y)
@@ -303,16 +293,7 @@ def _xy_to_store(table, found, rejections, x, y, crs, notes):
         ),
         (outside, "outside_denmark", f"Punktet ligger uden for Danmark; forventet {_XY_EXPECTED}."),
     )
-    for mask, reason, message in cases:
-        reject_where(
-            rejections,
-            mask,
-            rows=table.rows,
-            column=label,
-            values=shown,
-            reason=reason,
-            message=message,
-        )
+    reject_cases(rejections, cases, rows=table.rows, column=label, values=shown)
     return np.where(inside, x, np.nan), np.where(inside, y, np.nan)
 
 

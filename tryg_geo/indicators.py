@@ -673,25 +673,17 @@ def _incident_summary(
         if prev["value"] > 0:
             change = float(cur["value"] / prev["value"] - 1)
         p = count_change_p(count_now, count_before)
-    return HeadlineSummary(
-        indicator=indicator,
-        area_id=area_id,
+    return _summary(
+        indicator,
+        area_id,
+        initiative,
+        cur,
+        prev,
+        change,
+        p,
+        trend,
         period=window_label(filters.start, filters.end),
-        value=float(cur["value"]),
-        n=float(cur["n"]),
-        suppressed=bool(cur["suppressed"]),
         previous_period=window_label(before_start, before_end),
-        previous_value=float(prev["value"]) if prev is not None else np.nan,
-        previous_n=float(prev["n"]) if prev is not None else np.nan,
-        previous_suppressed=bool(prev["suppressed"]) if prev is not None else False,
-        change=change,
-        change_unit=CHANGE_UNITS[indicator.unit],
-        p_value=p,
-        significant=bool(p is not None and p < ALPHA and np.isfinite(change)),
-        target=indicator.target,
-        status=status_of(float(cur["value"]), indicator.target, indicator.higher_is_better),
-        trend=trend,
-        initiative=initiative,
     )
 
 
@@ -796,14 +788,44 @@ def _measurement_summary(
     cur, prev, averaged = _latest_and_year_before(ds, indicator, filters, area_id, series)
     change, p = _measurement_change(indicator, cur, prev, averaged=averaged)
     per = ("kvartal" if "Q" in str(series["period"].iloc[-1]) else "måned") if averaged else None
+    return _summary(
+        indicator,
+        area_id,
+        initiative,
+        cur,
+        prev,
+        change,
+        p,
+        trend,
+        period=period_label(cur["period"]),
+        previous_period=period_label(prev["period"]) if prev is not None else None,
+        averaged_over=per,
+    )
+
+
+def _summary(
+    indicator: Indicator,
+    area_id: str,
+    initiative: Initiative | None,
+    cur: pd.Series,
+    prev: pd.Series | None,
+    change: float,
+    p: float | None,
+    trend: pd.DataFrame,
+    *,
+    period: str,
+    previous_period: str | None,
+    averaged_over: str | None = None,
+) -> HeadlineSummary:
+    """One HeadlineSummary from this period's row and last year's (None when missing)."""
     return HeadlineSummary(
         indicator=indicator,
         area_id=area_id,
-        period=period_label(cur["period"]),
+        period=period,
         value=float(cur["value"]),
         n=float(cur["n"]),
         suppressed=bool(cur["suppressed"]),
-        previous_period=period_label(prev["period"]) if prev is not None else None,
+        previous_period=previous_period,
         previous_value=float(prev["value"]) if prev is not None else np.nan,
         previous_n=float(prev["n"]) if prev is not None else np.nan,
         previous_suppressed=bool(prev["suppressed"]) if prev is not None else False,
@@ -815,7 +837,7 @@ def _measurement_summary(
         status=status_of(float(cur["value"]), indicator.target, indicator.higher_is_better),
         trend=trend,
         initiative=initiative,
-        averaged_over=per,
+        averaged_over=averaged_over,
     )
 
 

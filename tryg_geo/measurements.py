@@ -15,7 +15,7 @@ import pandas as pd
 
 from .columns import find_columns, require
 from .parse import explain, parse_numbers, parse_periods
-from .report import LoadResult, Rejections, reject_where
+from .report import LoadResult, Rejections, reject_reasons, reject_where
 from .schema import COLUMNS
 from .tables import Table, read_table
 
@@ -129,16 +129,14 @@ def _check_periods(table: Table, found: dict, rejections: Rejections) -> pd.Data
 def _check_values(table: Table, found: dict, rejections: Rejections) -> np.ndarray:
     column = found["value"]
     values, reasons, _ = parse_numbers(table.frame[column])
-    for reason in ("missing_value", "not_a_number", "not_finite"):
-        reject_where(
-            rejections,
-            reasons == reason,
-            rows=table.rows,
-            column=column,
-            values=table.frame[column],
-            reason="missing_value" if reason == "missing_value" else reason,
-            message=explain(reason, "et tal, fx 0,87 eller 87 eller 1.234"),
-        )
+    reject_reasons(
+        rejections,
+        reasons,
+        rows=table.rows,
+        column=column,
+        values=table.frame[column],
+        expected="et tal, fx 0,87 eller 87 eller 1.234",
+    )
     return values
 
 

@@ -143,3 +143,52 @@ def reject_where(
         reason=reason,
         message=message,
     )
+
+
+def reject_reasons(
+    rejections: Rejections,
+    reasons: np.ndarray,
+    *,
+    rows: pd.Series,
+    column: str,
+    values: pd.Series,
+    expected: str,
+    codes: tuple[str, ...] = ("missing_value", "not_a_number", "not_finite"),
+    rename: dict[str, str] | None = None,
+) -> None:
+    """Reject the rows a parser gave one of ``codes`` (see :data:`tryg_geo.parse.REASONS`),
+    each with its explanation and what was ``expected``; ``rename`` names a code for the kind
+    (e.g. 'missing_value' → 'missing_coordinates')."""
+    from .parse import explain
+
+    for code in codes:
+        reject_where(
+            rejections,
+            reasons == code,
+            rows=rows,
+            column=column,
+            values=values,
+            reason=(rename or {}).get(code, code),
+            message=explain(code, expected),
+        )
+
+
+def reject_cases(
+    rejections: Rejections,
+    cases: tuple[tuple[np.ndarray, str, str], ...],
+    *,
+    rows: pd.Series,
+    column: str,
+    values: pd.Series,
+) -> None:
+    """Reject rows by ``(mask, reason, message)`` cases, in order (first reason wins)."""
+    for mask, reason, message in cases:
+        reject_where(
+            rejections,
+            mask,
+            rows=rows,
+            column=column,
+            values=values,
+            reason=reason,
+            message=message,
+        )
