@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mapclassify
 import numpy as np
 
@@ -18,7 +20,7 @@ SCHEMES = ("quantiles", "natural_breaks")
 
 
 def classify(
-    values: np.ndarray, scheme: str = "quantiles", k: int = 5
+    values: np.ndarray, scheme: str = "quantiles", k: int = 5, *, whole: bool = False
 ) -> tuple[np.ndarray, list[float]]:
     """Class index (0..k-1, -1 for missing) of each value and the upper bounds of the classes.
 
@@ -44,6 +46,11 @@ def classify(
         result = mapclassify.Quantiles(values[ok], k=k)
     else:
         result = mapclassify.NaturalBreaks(values[ok], k=k)
+    if whole:
+        # Whole counts: class bounds on whole numbers, so no class is empty or overlaps.
+        bins = np.unique(np.floor(result.bins))
+        classes[ok] = np.searchsorted(bins, values[ok], side="left")
+        return classes, [float(b) for b in bins]
     classes[ok] = result.yb
     return classes, [float(b) for b in result.bins]
 
@@ -64,25 +71,29 @@ def _ramp(palette: str, n: int) -> list[str]:
 
 
 def legend_entries(
-    bins: list[float], palette: str, fmt, lowest: float | None = None
+    bins: list[float], palette: str, fmt, lowest: float | None = None, *, whole: bool = False
 ) -> list[tuple[str, str]]:
     """(colour, 'a – b') per class, formatted with ``fmt``; the first class starts at
-    ``lowest`` when given (else it reads '≤ b')."""
+    ``lowest`` when given (else it reads '≤ b').
+
+    ``whole``: the values are whole counts, so a class (lower, upper] holds the counts
+    floor(lower) + 1 … floor(upper) and reads "8 – 14", never "5 – 6" then "6 – 7".
+    """
     ramp = _ramp(palette, len(bins))
     entries = []
     lower = lowest
-    # Whole counts: classes are 5, 6, 7, 8–14, 15–562, never "5 – 6" then "6 – 7".
-    whole = all(float(b).is_integer() for b in bins) and (
-        lower is None or float(lower).is_integer()
-    )
     for colour, upper in zip(ramp, bins, strict=True):
-        start = lower + 1 if whole and lower is not None and entries else lower
+        start, end = lower, upper
+        if whole:
+            end = math.floor(upper)
+            if lower is not None:
+                start = math.floor(lower) + 1 if entries else math.ceil(lower)
         if start is None:
-            label = f"≤ {fmt(upper)}"
-        elif fmt(start) == fmt(upper):
-            label = fmt(upper)
+            label = f"≤ {fmt(end)}"
+        elif fmt(start) == fmt(end):
+            label = fmt(end)
         else:
-            label = f"{fmt(start)} – {fmt(upper)}"
+            label = f"{fmt(start)} – {fmt(end)}"
         entries.append((colour, label))
         lower = upper
     return entries

@@ -110,7 +110,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     hidden = table["suppressed"].to_numpy(dtype=bool)
     shown = table[~hidden]
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
-    classes, bins = classify(values, filters.scheme)
+    classes, bins = classify(values, filters.scheme, whole=True)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
     limit = threshold()
     features = gpd.GeoDataFrame(
@@ -137,7 +137,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         )
         features = pd.concat([merged, features], ignore_index=True)
     lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest) + [
+    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) + [
         (SUPPRESSED_COLOR, f"Skjult (<{limit})")
     ]
     return MapSpec(
@@ -180,7 +180,7 @@ def _merge_beyond_top(
     order = np.argsort(-values, kind="stable")
     top = np.zeros(len(features), dtype=bool)
     top[order[:MAX_CELL_FEATURES]] = True
-    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values))))
+    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values)), whole=True))
     colour_of = {
         c: colour for c, colour in enumerate(colours(np.arange(len(bins)), PALETTE, len(bins)))
     }
