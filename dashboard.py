@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from tryg_geo import maps
+from tryg_geo.render import maps
 
 APP_DIR = Path(__file__).resolve().parent
 

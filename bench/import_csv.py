@@ -2,7 +2,7 @@
 
 The CSV is written from the demo incidents: ``;`` as separator, decimal comma, cp1252,
 ``dd-mm-yyyy hh:mm`` times, WGS84 ``Breddegrad``/``Længdegrad``, Danish headers. The timed part
-is :func:`tryg_geo.importer.import_file` into a fresh store that already holds the demo
+is :func:`tryg_geo.ingest.importer.import_file` into a fresh store that already holds the demo
 districts, so every row is parsed, validated, given its district and 100 m cell and stored.
 
     python -m bench.import_csv [--incidents N] [--work DIR]
@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from tryg_geo.importer import import_file
-from tryg_geo.schema import REJECTED_COLUMNS, STORE_CRS
-from tryg_geo.store import Store
+from tryg_geo.ingest.importer import import_file
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import REJECTED_COLUMNS, STORE_CRS
 
 _TO_WGS84 = Transformer.from_crs(STORE_CRS, "EPSG:4326", always_xy=True)
 
@@ -99,7 +99,7 @@ def run_import(incidents: pd.DataFrame, districts: pd.DataFrame, work: Path) -> 
 
 
 def main(argv: list[str] | None = None) -> dict:
-    from tryg_geo.demo import make_demo
+    from tryg_geo.demo.make import make_demo
 
     parser = argparse.ArgumentParser(prog="python -m bench.import_csv", description=__doc__)
     parser.add_argument("--incidents", type=int, default=1_000_000)

@@ -251,9 +251,9 @@ async def drive(
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.demo import make_demo
-    from tryg_geo.store import Store
+    from tryg_geo.demo.make import make_demo
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
 
     if not CHROMIUM.exists():
         raise SystemExit(f"Chromium is missing at {CHROMIUM}: run `make chromium`.")

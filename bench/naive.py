@@ -23,9 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from tryg_geo.filters import NIGHT_CATEGORIES, Filters
-from tryg_geo.schema import STORE_CRS
-from tryg_geo.tryg_bydel import INCIDENT_RATE
+from tryg_geo.compute.filters import NIGHT_CATEGORIES, Filters
+from tryg_geo.store.schema import STORE_CRS
+from tryg_geo.views.tryg_bydel import INCIDENT_RATE
 
 WGS84 = "EPSG:4326"
 CELL_METRES = {"100m": 100, "250m": 250, "1km": 1000}

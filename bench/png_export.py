@@ -3,7 +3,7 @@
     python -m bench.png_export [--incidents N] [--size slide|a4] [--repeat R]
 
 Makes demo data in a temporary folder, builds every view (main views and ``indsats/<slug>``)
-with the dashboard's default filters, and times :func:`tryg_geo.export.view_png` — the call
+with the dashboard's default filters, and times :func:`tryg_geo.render.export.view_png` — the call
 behind the "Hent PNG" button — R times per view (the best run counts; the first run of a
 process also pays for font and geometry caches, and is reported separately). The view itself is
 built once beforehand and timed on its own. Goal: ≤ 2 s per view.
@@ -27,11 +27,11 @@ GOAL_SECONDS = 2.0
 
 def run(incidents: int, size: str, repeat: int) -> dict[str, Any]:
     """Time the PNG export of every view; returns the JSON-ready results."""
-    from tryg_geo import export
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.demo import make_demo
-    from tryg_geo.store import Store
-    from tryg_geo.views import build_view, default_filters, view_keys
+    from tryg_geo.demo.make import make_demo
+    from tryg_geo.render import export
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
+    from tryg_geo.views.registry import build_view, default_filters, view_keys
 
     with tempfile.TemporaryDirectory(prefix="tryg-png-") as folder:
         started = time.perf_counter()

@@ -4,7 +4,7 @@
 
 One run, one process, one data set:
 
-1. demo data with N incidents (:func:`tryg_geo.demo.make_demo`) in a temporary store;
+1. demo data with N incidents (:func:`tryg_geo.demo.make.make_demo`) in a temporary store;
 2. per page (Tryg bydel, Natteliv) K filter changes through the real ``dashboard.py`` with
    Streamlit's AppTest, timing ``at.run()`` (filter change → page script finished, server side);
 3. the same filters again as direct calls: ``build_view`` → ``maps.spec_map`` → folium
@@ -179,7 +179,7 @@ def _pick(items: list, i: int) -> Any:
 def tryg_bydel_changes(ds, k: int) -> list[Change]:
     """``k`` distinct filter changes on Tryg bydel: period, categories, district, indicator,
     class scheme (mostly with the incident indicator: that is where counting happens)."""
-    from tryg_geo.tryg_bydel import INCIDENT_RATE, tryg_bydel_indicators
+    from tryg_geo.views.tryg_bydel import INCIDENT_RATE, tryg_bydel_indicators
 
     cats = list(ds.categories)
     districts = sorted(ds.district_names, key=ds.district_names.get)
@@ -233,7 +233,7 @@ def tryg_bydel_changes(ds, k: int) -> list[Change]:
 def natteliv_changes(ds, k: int) -> list[Change]:
     """``k`` distinct filter changes on Natteliv: period, categories, cell size, nights,
     night hours, class scheme."""
-    from tryg_geo.filters import NIGHT_CATEGORIES
+    from tryg_geo.compute.filters import NIGHT_CATEGORIES
 
     night = [c for c in NIGHT_CATEGORIES if c in ds.categories] or list(ds.categories)
     first, last = ds.incident_span
@@ -418,8 +418,8 @@ def st_folium_payload(folium_map, height: int) -> int:
 def direct_calls(key: str, ds, params_list: list[dict[str, str]]) -> list[dict[str, Any]]:
     """``build_view`` → ``spec_map`` → ``get_root().render()`` for each filter state, and the
     bytes ``st_folium`` sends for that map."""
-    from tryg_geo import maps
-    from tryg_geo.views import build_view, default_filters
+    from tryg_geo.render import maps
+    from tryg_geo.views.registry import build_view, default_filters
 
     rows = []
     for params in params_list:
@@ -457,8 +457,8 @@ def fresh_thread(key: str, ds, params: dict[str, str], threads: int = 3) -> dict
     ScriptRunner thread, so whatever is set up once per thread is paid on every rerun."""
     import threading
 
-    from tryg_geo import maps
-    from tryg_geo.views import build_view, default_filters
+    from tryg_geo.render import maps
+    from tryg_geo.views.registry import build_view, default_filters
 
     filters = default_filters(ds, params)
     runs: dict[str, list[dict[str, float]]] = {"first": [], "second": []}
@@ -557,10 +557,10 @@ def real_boundary_payloads(work: Path) -> dict[str, Any] | None:
     if not source.exists():
         return None
     from bench import naive
-    from tryg_geo import maps
-    from tryg_geo.dataset import Dataset
-    from tryg_geo.districts import load_districts
-    from tryg_geo.mapspec import district_choropleth
+    from tryg_geo.ingest.districts import load_districts
+    from tryg_geo.render import maps
+    from tryg_geo.store.dataset import Dataset
+    from tryg_geo.views.mapspec import district_choropleth
 
     body = json.loads(source.read_text(encoding="utf-8"))
     body["features"] = [
@@ -701,9 +701,9 @@ def breakdown(session, key: str, depth: int = 2) -> dict[str, Any]:
 # ---- PNG export ---------------------------------------------------------------------------------
 def png_exports(ds, which: str) -> list[dict[str, Any]]:
     """Seconds of ``export.view_png`` per view (the view is built first and not timed)."""
-    from tryg_geo import export
-    from tryg_geo.tryg_bydel import INCIDENT_RATE
-    from tryg_geo.views import MAIN_VIEWS, build_view, default_filters, view_keys
+    from tryg_geo.render import export
+    from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
+    from tryg_geo.views.tryg_bydel import INCIDENT_RATE
 
     keys = view_keys() if which == "all" else [v.key for v in MAIN_VIEWS]
     filters = default_filters(ds)
@@ -889,9 +889,9 @@ def step(results: dict, name: str, fn: Callable[[], Any]) -> Any:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from bench.import_csv import run_import
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.demo import make_demo
-    from tryg_geo.store import Store
+    from tryg_geo.demo.make import make_demo
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
 
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
         logging.ERROR

@@ -5,10 +5,10 @@ import streamlit as st
 
 from pages import ui
 from tryg_geo.errors import TrygGeoError
-from tryg_geo.importer import import_upload
-from tryg_geo.schema import KIND_LABELS, KINDS
-from tryg_geo.status import data_status
-from tryg_geo.store import Store
+from tryg_geo.ingest.importer import import_upload
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import KIND_LABELS, KINDS
+from tryg_geo.store.status import data_status
 
 st.title("Data")
 

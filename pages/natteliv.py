@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import charts
 from tryg_geo.fmt import WEEKDAYS_DA
+from tryg_geo.render import charts
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import charts
+from tryg_geo.render import charts
 
 ds = ui.dataset()
 ui.require_data(ds)

@@ -2,7 +2,7 @@
 
 The table is the specification; this module parses it, checks it agrees with the files (and
 with make_cases.py, which wrote them), then imports every file twice: with
-:func:`tryg_geo.importer.import_file` and with ``python -m tryg_geo import`` (``cli.main``). For
+:func:`tryg_geo.ingest.importer.import_file` and with ``python -m tryg_geo import`` (``cli.main``). For
 each: no traceback, a Danish sentence, the stated reasons, and
 ``rows_read == accepted + rejected + duplicates``.
 """
@@ -25,11 +25,11 @@ import tiny_data
 
 from tryg_geo.cli import main
 from tryg_geo.errors import UnusableFileError
-from tryg_geo.importer import import_file, import_upload
-from tryg_geo.report import LoadResult
-from tryg_geo.schema import REJECTED_COLUMNS
-from tryg_geo.store import Store
-from tryg_geo.vector import extract_shapefile
+from tryg_geo.ingest.importer import import_file, import_upload
+from tryg_geo.ingest.result import LoadResult
+from tryg_geo.ingest.vector import extract_shapefile
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import REJECTED_COLUMNS
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 XSS = "<img src=x onerror=alert(1)>"

@@ -9,8 +9,8 @@ import pytest
 import tiny_data
 from tiny_data import incidents_at, measurement
 
-from tryg_geo.byens_rum import ALL_ID, TABLE_COLUMNS, byens_rum_view, place_indicators
-from tryg_geo.filters import Filters
+from tryg_geo.compute.filters import Filters
+from tryg_geo.views.byens_rum import ALL_ID, TABLE_COLUMNS, byens_rum_view, place_indicators
 
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 
@@ -148,12 +148,12 @@ def test_no_places(tmp_path):
 
 
 def test_demo_data():
-    demo = pytest.importorskip("tryg_geo.demo")
+    demo = pytest.importorskip("tryg_geo.demo.make")
     import tempfile
 
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.store import Store
-    from tryg_geo.views import default_filters
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
+    from tryg_geo.views.registry import default_filters
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(tmp)

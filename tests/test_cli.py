@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import tryg_geo.importer as importer
+import tryg_geo.ingest.importer as importer
 from tryg_geo.cli import main
-from tryg_geo.store import Store
+from tryg_geo.store.folder import Store
 
 HEADER = "id;dato;kategori;x;y\n"
 GOOD = "{i};01-01-2024 10:00;vold;555702;6323433\n"

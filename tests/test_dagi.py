@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from tryg_geo.districts import load_districts
+from tryg_geo.ingest.districts import load_districts
 
 DAGI = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dagi"
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from tryg_geo.demo import DEMO_WARNING, DISTRICTS, make_demo, to_utm
-from tryg_geo.initiatives import CATEGORIES, all_indicators
-from tryg_geo.schema import COLUMNS, KINDS
-from tryg_geo.store import Store
+from tryg_geo.compute.registry import CATEGORIES, all_indicators
+from tryg_geo.demo.make import DEMO_WARNING, DISTRICTS, make_demo, to_utm
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import COLUMNS, KINDS
 
 N = 5_000
 REAL_DISTRICTS = [

@@ -12,9 +12,9 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-from tryg_geo.districts import load_districts
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.schema import COLUMNS
+from tryg_geo.ingest.districts import load_districts
+from tryg_geo.store.schema import COLUMNS
 
 CRS84 = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
 X0, Y0 = 552_000.0, 6_320_000.0  # Aalborg, UTM 32N

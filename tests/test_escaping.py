@@ -22,14 +22,14 @@ import tiny_data
 from matplotlib.text import Text
 from tiny_data import X0, Y0, incidents_at, measurement
 
-from tryg_geo import export, maps
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.enrich import enrich_incidents
 from tryg_geo.errors import ExportError
-from tryg_geo.schema import COLUMNS, REJECTED_COLUMNS
-from tryg_geo.store import Store
-from tryg_geo.view import View
-from tryg_geo.views import build_view, default_filters, view_keys
+from tryg_geo.geo.enrich import enrich_incidents
+from tryg_geo.render import export, maps
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import COLUMNS, REJECTED_COLUMNS
+from tryg_geo.views.model import View
+from tryg_geo.views.registry import build_view, default_filters, view_keys
 
 matplotlib.use("Agg")
 

@@ -18,15 +18,15 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from tryg_geo import export
 from tryg_geo.cli import main
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.demo import make_demo
+from tryg_geo.compute.filters import Filters
+from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError, UsageError
-from tryg_geo.filters import Filters
-from tryg_geo.store import Store
-from tryg_geo.view import View
-from tryg_geo.views import MAIN_VIEWS, build_view, default_filters, view_keys
+from tryg_geo.render import export
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.views.model import View
+from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SLIDE, A4 = (1920, 1080), (2338, 1654)

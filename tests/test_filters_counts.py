@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 import tiny_data
 
-from tryg_geo import counts, fmt
-from tryg_geo.dataset import IncidentArrays
-from tryg_geo.filters import Filters
-from tryg_geo.privacy import safe_change, suppress_with_total
+from tryg_geo import fmt
+from tryg_geo.compute import counts
+from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.privacy import safe_change, suppress_with_total
+from tryg_geo.store.dataset import IncidentArrays
 
 SPAN = {"data_start": date(2015, 1, 1), "data_end": date(2025, 12, 31)}
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from shapely import box
 
-from tryg_geo.enrich import enrich_incidents, outside_count
 from tryg_geo.errors import UsageError
-from tryg_geo.grid import cell_names, cell_polygon, cell_size
-from tryg_geo.spatial import assign_districts
+from tryg_geo.geo.enrich import enrich_incidents, outside_count
+from tryg_geo.geo.grid import cell_names, cell_polygon, cell_size
+from tryg_geo.geo.spatial import assign_districts
 
 # Jomfru Ane Gade, Aalborg (EPSG:25832).
 E, N = 555_702, 6_323_433

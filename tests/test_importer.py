@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from shapely import box
 
-import tryg_geo.importer as importer
+import tryg_geo.ingest.importer as importer
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.importer import import_file
-from tryg_geo.report import LoadResult
-from tryg_geo.store import Store
+from tryg_geo.ingest.importer import import_file
+from tryg_geo.ingest.result import LoadResult
+from tryg_geo.store.folder import Store
 
 HEADER = "id;dato;kategori;x;y\n"
 
@@ -242,7 +242,7 @@ def test_explicit_missing_column_is_a_usage_error(tmp_path, store):
 
 def test_real_district_file_after_incidents_end_to_end(tmp_path, store):
     """The same as above through the real districts loader (a GeoPackage in EPSG:25832)."""
-    pytest.importorskip("tryg_geo.districts")
+    pytest.importorskip("tryg_geo.ingest.districts")
     points = [(555650, 6323450), (555700, 6323450), (556500, 6323450)]
     import_file("incidents", incidents_csv(tmp_path, points), store=store)
     squares = gpd.GeoDataFrame(

@@ -14,7 +14,7 @@ from pyproj import Transformer
 from shapely import box
 
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.incidents import load_incidents
+from tryg_geo.ingest.incidents import load_incidents
 
 NOW = datetime(2025, 1, 1, 12, 0)
 # Jomfru Ane Gade, Aalborg.

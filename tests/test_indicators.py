@@ -10,8 +10,8 @@ import pytest
 import tiny_data
 from tiny_data import X0, Y0, incidents_at, measurement
 
-from tryg_geo.filters import Filters
-from tryg_geo.indicators import (
+from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.indicators import (
     NO_DATA,
     NO_TARGET,
     OFF_TRACK,
@@ -26,7 +26,7 @@ from tryg_geo.indicators import (
     status_of,
     summarise,
 )
-from tryg_geo.initiatives import get_initiative
+from tryg_geo.compute.registry import get_initiative
 
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 A, B, C = (X0 + 500, Y0 + 500), (X0 + 1_200, Y0 + 200), (X0 + 2_500, Y0 + 500)
@@ -295,7 +295,7 @@ def test_yearly_buckets_for_incidents_and_measurements(tmp_path):
 def test_hide_beside_totals_counts_only_the_months_of_each_total():
     import pandas as pd
 
-    from tryg_geo.indicators import hide_beside_totals
+    from tryg_geo.compute.indicators import hide_beside_totals
 
     months = pd.date_range("2024-12-01", "2025-12-01", freq="MS")
     values = [2.0] + [3.0] + [10.0] * 11  # Dec 2024 small, Jan 2025 small, then 10 a month

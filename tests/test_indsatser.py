@@ -10,11 +10,11 @@ import pytest
 import tiny_data
 from tiny_data import X0, Y0, incidents_at, measurement
 
+from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.registry import get_initiative, load_initiatives
 from tryg_geo.errors import UsageError
-from tryg_geo.filters import Filters
-from tryg_geo.indsatser import TABLE_COLUMNS, initiative_view
-from tryg_geo.initiatives import get_initiative, load_initiatives
-from tryg_geo.view import View
+from tryg_geo.views.indsatser import TABLE_COLUMNS, initiative_view
+from tryg_geo.views.model import View
 
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 SLUGS = [i.slug for i in load_initiatives()]
@@ -174,9 +174,9 @@ def test_place_observations_map_and_trend_per_place(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_ds(tmp_path_factory):
-    demo = pytest.importorskip("tryg_geo.demo")
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.store import Store
+    demo = pytest.importorskip("tryg_geo.demo.make")
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
 
     store = Store(tmp_path_factory.mktemp("demo"))
     demo.make_demo(store, incidents=5_000, seed=11)
@@ -185,7 +185,7 @@ def demo_ds(tmp_path_factory):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_indsats_on_demo_data(demo_ds, slug):
-    from tryg_geo.views import default_filters
+    from tryg_geo.views.registry import default_filters
 
     view = initiative_view(demo_ds, default_filters(demo_ds), slug)
     assert view.demo and "Demodata" in view.source

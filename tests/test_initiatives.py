@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tryg_geo.errors import UsageError
-from tryg_geo.initiatives import (
+from tryg_geo.compute.registry import (
     AREAS,
     CATEGORIES,
     PARTNERS,
@@ -20,6 +19,7 @@ from tryg_geo.initiatives import (
     get_initiative,
     load_initiatives,
 )
+from tryg_geo.errors import UsageError
 
 TITLES = [
     "Tryg bydel",
@@ -139,7 +139,7 @@ def test_default_registry_is_cached_and_explicit_path_is_equal(tmp_path: Path) -
     assert load_initiatives()[0] is first[0]
     copy = tmp_path / "kopi.toml"
     copy.write_text(
-        (Path(__file__).parents[1] / "tryg_geo" / "initiatives.toml").read_text("utf-8"), "utf-8"
+        (Path(__file__).parents[1] / "tryg_geo" / "compute" / "initiatives.toml").read_text("utf-8"), "utf-8"
     )
     assert load_initiatives(copy) == first
 

@@ -1,4 +1,4 @@
-"""Folium structure of tryg_geo.maps: offline assets, layers, legend, escaping, settings."""
+"""Folium structure of tryg_geo.render.maps: offline assets, layers, legend, escaping, settings."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from tryg_geo import maps
 from tryg_geo.errors import UsageError
-from tryg_geo.schema import STORE_CRS
+from tryg_geo.render import maps
+from tryg_geo.store.schema import STORE_CRS
 
 XSS = "<img src=x onerror=alert(1)>"
 REPO = Path(__file__).resolve().parents[1]
@@ -265,7 +265,7 @@ def test_map_app_without_data_says_how_to_get_some(monkeypatch, tmp_path):
 
 # ---- MapSpec rendering -------------------------------------------------------------------------
 def _spec(kind: str, districts, water):
-    from tryg_geo.view import Legend, MapSpec
+    from tryg_geo.views.model import Legend, MapSpec
 
     wgs = districts.to_crs("EPSG:4326")
     features = gpd.GeoDataFrame(

@@ -8,7 +8,7 @@ import pytest
 import tiny_data
 
 from tryg_geo import fmt
-from tryg_geo.mapspec import (
+from tryg_geo.views.mapspec import (
     MAX_RADIUS,
     MIN_RADIUS,
     NO_DATA_TEXT,
@@ -17,7 +17,7 @@ from tryg_geo.mapspec import (
     radii,
     value_text,
 )
-from tryg_geo.view import NO_DATA_COLOR, SUPPRESSED_COLOR
+from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 
 @pytest.fixture

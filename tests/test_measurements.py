@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.measurements import is_share_indicator, load_measurements
+from tryg_geo.ingest.measurements import is_share_indicator, load_measurements
 
 HEADER = "område;periode;indikator;værdi;n\n"
 GOOD = "D01;2024;tryg_andel;87,5;120\n"

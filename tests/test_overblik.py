@@ -9,10 +9,10 @@ import pytest
 import tiny_data
 from tiny_data import incidents_at, measurement
 
-from tryg_geo.filters import Filters
-from tryg_geo.initiatives import load_initiatives
-from tryg_geo.overblik import TABLE_COLUMNS, overblik_view
-from tryg_geo.view import View
+from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.registry import load_initiatives
+from tryg_geo.views.model import View
+from tryg_geo.views.overblik import TABLE_COLUMNS, overblik_view
 
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 COUNT_UNITS = ("antal", "personer", "pr_1000")
@@ -114,9 +114,9 @@ def test_map_latest_year_small_n_flag_and_status(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_ds(tmp_path_factory):
-    demo = pytest.importorskip("tryg_geo.demo")
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.store import Store
+    demo = pytest.importorskip("tryg_geo.demo.make")
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
 
     store = Store(tmp_path_factory.mktemp("demo"))
     demo.make_demo(store, incidents=5_000, seed=7)
@@ -124,7 +124,7 @@ def demo_ds(tmp_path_factory):
 
 
 def test_demo_overblik(demo_ds):
-    from tryg_geo.views import default_filters
+    from tryg_geo.views.registry import default_filters
 
     view = overblik_view(demo_ds, default_filters(demo_ds))
     assert len(view.table) == 17 and view.demo and "Demodata" in view.source

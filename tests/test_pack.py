@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-import tryg_geo.pack as pack
-from tryg_geo import export
+import tryg_geo.render.pack as pack
 from tryg_geo.cli import main
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.demo import make_demo
+from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError, UsageError
-from tryg_geo.store import Store
-from tryg_geo.views import MAIN_VIEWS, build_view, default_filters, view_keys
+from tryg_geo.render import export
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
 
 EARLY = {"preset": "custom", "fra": "2015-02-01", "til": "2015-03-31"}  # before most initiatives
 

@@ -28,14 +28,14 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.demo import make_demo
-from tryg_geo.filters import Filters
-from tryg_geo.initiatives import load_initiatives
-from tryg_geo.schema import REJECTED_COLUMNS
-from tryg_geo.store import Store
-from tryg_geo.view import View
-from tryg_geo.views import build_view, default_filters
+from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.registry import load_initiatives
+from tryg_geo.demo.make import make_demo
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import REJECTED_COLUMNS
+from tryg_geo.views.model import View
+from tryg_geo.views.registry import build_view, default_filters
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARD = str(REPO / "dashboard.py")

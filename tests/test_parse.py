@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tryg_geo.parse import (
+from tryg_geo.ingest.parse import (
     REASONS,
     explain,
     parse_datetimes,

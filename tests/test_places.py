@@ -13,8 +13,8 @@ from pyproj import Transformer
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
 from tryg_geo.errors import UnusableFileError
-from tryg_geo.places import load_places
-from tryg_geo.schema import COLUMNS
+from tryg_geo.ingest.places import load_places
+from tryg_geo.store.schema import COLUMNS
 
 X0, Y0 = 552_000.0, 6_320_000.0  # Aalborg, UTM 32N
 

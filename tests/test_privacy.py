@@ -1,6 +1,6 @@
 """Privacy: no count from 1 to 4 and no incident position reaches the browser or an export.
 
-Every view (``tryg_geo.views.view_keys()``) is built over a demo store and over a tiny store
+Every view (``tryg_geo.views.registry.view_keys()``) is built over a demo store and over a tiny store
 designed to be full of counts from 1 to 4, for several filter combinations. For each: the
 table's count columns, ``display``, the map's labels, trends of count units, KPIs, the
 hour × weekday table, and both CSV dialects hold no count from 1 to 4 (and no respondent
@@ -26,18 +26,18 @@ import tiny_data
 from pyproj import Transformer
 from tiny_data import PLACE_POINTS, X0, Y0, incidents_at, measurement
 
-from tryg_geo import export, maps
-from tryg_geo.byens_rum import ALL_ID
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.demo import make_demo
+from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.indicators import COUNT_UNITS
+from tryg_geo.compute.privacy import threshold
+from tryg_geo.compute.registry import all_indicators
+from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError
-from tryg_geo.filters import Filters
-from tryg_geo.indicators import COUNT_UNITS
-from tryg_geo.initiatives import all_indicators
-from tryg_geo.privacy import threshold
-from tryg_geo.store import Store
-from tryg_geo.view import View
-from tryg_geo.views import build_view, default_filters, view_keys
+from tryg_geo.render import export, maps
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.views.byens_rum import ALL_ID
+from tryg_geo.views.model import View
+from tryg_geo.views.registry import build_view, default_filters, view_keys
 
 LIMIT = 5
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))

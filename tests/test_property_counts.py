@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tryg_geo.errors import UnusableFileError
-from tryg_geo.incidents import load_incidents
-from tryg_geo.measurements import load_measurements
+from tryg_geo.ingest.incidents import load_incidents
+from tryg_geo.ingest.measurements import load_measurements
 
 NOW = datetime(2025, 1, 1, 12, 0)
 

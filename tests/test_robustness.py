@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import tryg_geo.importer
-import tryg_geo.incidents
-import tryg_geo.store
+import tryg_geo.ingest.importer
+import tryg_geo.ingest.incidents
+import tryg_geo.store.folder
 from tryg_geo.cli import main
-from tryg_geo.importer import import_file
-from tryg_geo.store import Store
+from tryg_geo.ingest.importer import import_file
+from tryg_geo.store.folder import Store
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 REPO = Path(__file__).resolve().parents[1]
@@ -71,12 +71,12 @@ def _fail(*args, **kwargs):
 
 FAILURES = {
     # where: (object, attribute, replacement)
-    "loader": (tryg_geo.incidents, "enrich_incidents", _fail),
-    "parquet written halfway": (tryg_geo.store, "_to_parquet", _half_parquet),
-    "meta.json": (tryg_geo.store, "_write_json", _fail),
-    "copy of the original": (tryg_geo.store.shutil, "copyfile", _fail),
-    "rename of the new version": (tryg_geo.store.os, "rename", _fail),
-    "switch of CURRENT": (tryg_geo.store.os, "replace", _fail),
+    "loader": (tryg_geo.ingest.incidents, "enrich_incidents", _fail),
+    "parquet written halfway": (tryg_geo.store.folder, "_to_parquet", _half_parquet),
+    "meta.json": (tryg_geo.store.folder, "_write_json", _fail),
+    "copy of the original": (tryg_geo.store.folder.shutil, "copyfile", _fail),
+    "rename of the new version": (tryg_geo.store.folder.os, "rename", _fail),
+    "switch of CURRENT": (tryg_geo.store.folder.os, "replace", _fail),
 }
 
 
@@ -113,7 +113,7 @@ def test_failed_import_then_rollback_goes_to_the_version_before_the_last_good_on
 ):
     import_file("incidents", SECOND, store=store)
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(tryg_geo.store, "_to_parquet", _half_parquet)
+        patch.setattr(tryg_geo.store.folder, "_to_parquet", _half_parquet)
         import_file("incidents", FIRST, store=store)
     assert main(["rollback", "incidents"]) == 0
     assert len(store.read("incidents")) == 2  # FIRST, not a half-written third version
@@ -155,7 +155,7 @@ def test_failed_district_import_with_incidents_stored_changes_nothing(tmp_path, 
     import_file("incidents", BAD / "points_on_boundary.csv", store=store)
     before = tree(store.root)
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(tryg_geo.importer, "enrich_incidents", _fail)
+        patch.setattr(tryg_geo.ingest.importer, "enrich_incidents", _fail)
         import_file("districts", OTHER_DISTRICTS, store=store)
     assert tree(store.root) == before
 
@@ -163,7 +163,7 @@ def test_failed_district_import_with_incidents_stored_changes_nothing(tmp_path, 
 def test_incidents_imported_during_a_district_import_are_not_lost(tmp_path, monkeypatch):
     root = tmp_path / "data"
     import_file("incidents", FIRST, store=Store(root))
-    real_enrich = tryg_geo.importer.enrich_incidents
+    real_enrich = tryg_geo.ingest.importer.enrich_incidents
 
     colleague = threading.Thread(target=lambda: import_file("incidents", SECOND, store=Store(root)))
 
@@ -175,7 +175,9 @@ def test_incidents_imported_during_a_district_import_are_not_lost(tmp_path, monk
         return real_enrich(incidents, districts)
 
     with monkeypatch.context() as patch:
-        patch.setattr(tryg_geo.importer, "enrich_incidents", enrich_while_another_import_runs)
+        patch.setattr(
+            tryg_geo.ingest.importer, "enrich_incidents", enrich_while_another_import_runs
+        )
         import_file("districts", DISTRICTS, store=Store(root))
     colleague.join(timeout=60)
     assert len(Store(root).read("incidents")) == 3  # the newest import, SECOND
@@ -189,7 +191,7 @@ def _import_process(root: Path, path: Path, *, lock_timeout: float | None = None
         argv = [sys.executable, "-m", "tryg_geo", "import", "incidents", str(path)]
     else:
         code = (
-            "import sys, tryg_geo.store as s; s.LOCK_TIMEOUT_S = float(sys.argv[1]); "
+            "import sys, tryg_geo.store.folder as s; s.LOCK_TIMEOUT_S = float(sys.argv[1]); "
             "from tryg_geo.cli import main; sys.exit(main(sys.argv[2:]))"
         )
         argv = [sys.executable, "-c", code, str(lock_timeout), "import", "incidents", str(path)]

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from shapely import box
 
-import tryg_geo.store as store_module
+import tryg_geo.store.folder as store_module
 from tryg_geo.errors import StoreError, UsageError
-from tryg_geo.store import Store, check_kind
+from tryg_geo.store.folder import Store, check_kind
 
 REJECTED = pd.DataFrame(
     {

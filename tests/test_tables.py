@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.tables import decode_text, find_header, read_table, sniff_delimiter
+from tryg_geo.ingest.tables import decode_text, find_header, read_table, sniff_delimiter
 
 ROLES = ("datetime", "time", "category", "lat", "lon", "x", "y", "id")
 

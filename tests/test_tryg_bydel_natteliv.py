@@ -7,9 +7,9 @@ import pytest
 import tiny_data
 from tiny_data import X0, Y0, incidents_at, measurement
 
-from tryg_geo.filters import Filters
-from tryg_geo.natteliv import natteliv_view
-from tryg_geo.tryg_bydel import INCIDENT_RATE, tryg_bydel_view
+from tryg_geo.compute.filters import Filters
+from tryg_geo.views.natteliv import natteliv_view
+from tryg_geo.views.tryg_bydel import INCIDENT_RATE, tryg_bydel_view
 
 YEAR_2025 = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 IN_B = (X0 + 1_300, Y0 + 300)

@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import Point, Polygon
 
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.vector import (
+from tryg_geo.ingest.vector import (
     FeatureRows,
     check_geometries,
     keep_family,

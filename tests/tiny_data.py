@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.enrich import enrich_incidents
-from tryg_geo.schema import COLUMNS, REJECTED_COLUMNS, STORE_CRS
-from tryg_geo.store import Store
+from tryg_geo.geo.enrich import enrich_incidents
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import COLUMNS, REJECTED_COLUMNS, STORE_CRS
 
 X0, Y0 = 554_000.0, 6_322_000.0  # south-west corner of district "a", near Aalborg midtby
 SIDE = 1_000.0

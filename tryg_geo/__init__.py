@@ -15,21 +15,21 @@ The public API, grouped by what a caller wants to do:
 ``tryg_geo`` never imports Streamlit: every function here works in a plain Python session.
 """
 
-from .charts import trend_chart
-from .dataset import Dataset, load_dataset
-from .demo import make_demo
+from .compute.filters import Filters
+from .compute.registry import get_initiative, load_initiatives
+from .demo.make import make_demo
 from .errors import ExportError, StoreError, TrygGeoError, UnusableFileError, UsageError
-from .export import view_csv, view_png
-from .filters import Filters
-from .importer import import_file, import_upload
-from .initiatives import get_initiative, load_initiatives
-from .maps import spec_map
-from .pack import make_pack
-from .report import LoadResult
-from .status import data_status
-from .store import Store
-from .view import View
-from .views import build_view, default_filters, view_keys
+from .ingest.importer import import_file, import_upload
+from .ingest.result import LoadResult
+from .render.charts import trend_chart
+from .render.export import view_csv, view_png
+from .render.maps import spec_map
+from .render.pack import make_pack
+from .store.dataset import Dataset, load_dataset
+from .store.folder import Store
+from .store.status import data_status
+from .views.model import View
+from .views.registry import build_view, default_filters, view_keys
 
 __all__ = [
     "Dataset",

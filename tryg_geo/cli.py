@@ -17,9 +17,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .columns import OPTION
 from .errors import TrygGeoError, UsageError
-from .schema import KIND_LABELS, KINDS
+from .ingest.columns import OPTION
+from .store.schema import KIND_LABELS, KINDS
 
 COLUMN_OPTIONS = (
     "id",
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importer import import_file
+    from .ingest.importer import import_file
 
     columns = {role: getattr(args, f"col_{role}") for role in COLUMN_OPTIONS}
     result = import_file(
@@ -142,7 +142,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _rejected_where(args: argparse.Namespace, result) -> str:
-    from .store import Store
+    from .store.folder import Store
 
     if args.dry_run:
         return "kør uden --dry-run for at gemme dem"
@@ -180,7 +180,7 @@ def _human_report(report: dict[str, Any], rejected, *, dry_run: bool, where: str
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .status import data_status
+    from .store.status import data_status
 
     status = data_status()
     if args.json:
@@ -202,8 +202,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import make_demo
-    from .store import Store
+    from .demo.make import make_demo
+    from .store.folder import Store
 
     store = Store()
     if args.if_empty and any(store.has(k) for k in KINDS):
@@ -218,7 +218,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
-    from .store import Store
+    from .store.folder import Store
 
     meta = Store().rollback(args.kind)
     print(
@@ -305,9 +305,9 @@ def parse_date(option: str, text: str | None) -> date | None:
 
 
 def _dataset():
-    from .dataset import load_dataset
     from .errors import ExportError
-    from .store import Store
+    from .store.dataset import load_dataset
+    from .store.folder import Store
 
     store = Store()
     ds = load_dataset(store)
@@ -321,8 +321,8 @@ def _dataset():
 
 def cli_filters(ds, args: argparse.Namespace):
     """The filters the dashboard would use for these options (one code path with the UI)."""
-    from .export import filter_params
-    from .views import default_filters
+    from .render.export import filter_params
+    from .views.registry import default_filters
 
     start = parse_date("--from", args.start)
     end = parse_date("--to", args.end)
@@ -369,8 +369,8 @@ def _note_clamped(ds, start: date | None, end: date | None, filters) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from . import export
-    from .views import build_view
+    from .render import export
+    from .views.registry import build_view
 
     if not args.view:
         raise UsageError(
@@ -402,8 +402,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack(args: argparse.Namespace) -> int:
-    from . import export
-    from .pack import WRITTEN, make_pack
+    from .render import export
+    from .render.pack import WRITTEN, make_pack
 
     if not args.out:
         raise UsageError("--out mangler; angiv mappen der skal skrives til, fx --out pakke/.")

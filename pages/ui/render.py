@@ -8,10 +8,11 @@ import re
 import streamlit as st
 from streamlit_folium import st_folium
 
-from tryg_geo import charts, export, maps, settings
+from tryg_geo import settings
+from tryg_geo.compute.filters import Filters
 from tryg_geo.errors import TrygGeoError
-from tryg_geo.filters import Filters
-from tryg_geo.view import View
+from tryg_geo.render import charts, export, maps
+from tryg_geo.views.model import View
 
 # ---- rendering -------------------------------------------------------------------------------
 
@@ -85,7 +86,7 @@ def trends(view: View) -> None:
 
 def chart(altair_chart, container=st) -> None:
     """Draw an Altair chart from its Vega-Lite spec, built once without schema validation:
-    the charts are made by tryg_geo.charts (tested there), and validating on every rerun
+    the charts are made by tryg_geo.render.charts (tested there), and validating on every rerun
     costs tens of milliseconds."""
     container.vega_lite_chart(altair_chart.to_dict(validate=False), width="stretch")
 

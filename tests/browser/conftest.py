@@ -1,6 +1,6 @@
 """Browser-test harness: real ``streamlit run`` servers and Debian's Chromium.
 
-Two apps are served: ``map_app.py`` (the district map of tryg_geo.maps over a tiny store with
+Two apps are served: ``map_app.py`` (the district map of tryg_geo.render.maps over a tiny store with
 three districts and the Limfjord) and the real ``dashboard.py`` over the full demo data.
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium``, which
 ``make test`` installs. Screenshots and server logs go to ``test-artifacts/``.
@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from tryg_geo.schema import REJECTED_COLUMNS, STORE_CRS
-from tryg_geo.store import Store
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import REJECTED_COLUMNS, STORE_CRS
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -1,4 +1,4 @@
-"""A one-page Streamlit app around tryg_geo.maps, for the browser tests.
+"""A one-page Streamlit app around tryg_geo.render.maps, for the browser tests.
 
 It is the district map the dashboard started with: population choropleth, outline and water,
 a plain-HTML legend, "Demodata" and the clicked district's name below the map. The tests copy
@@ -18,9 +18,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from tryg_geo import maps, settings
+from tryg_geo import settings
 from tryg_geo.errors import TrygGeoError
-from tryg_geo.store import Store
+from tryg_geo.render import maps
+from tryg_geo.store.folder import Store
 
 APP_DIR = Path(__file__).resolve().parent
 

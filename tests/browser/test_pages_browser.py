@@ -16,14 +16,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from tryg_geo import export
-from tryg_geo.byens_rum import PLACE_KINDS
-from tryg_geo.dataset import Dataset, load_dataset
-from tryg_geo.demo import make_demo
-from tryg_geo.filters import Filters
-from tryg_geo.store import Store
-from tryg_geo.view import View
-from tryg_geo.views import build_view, default_filters
+from tryg_geo.compute.filters import Filters
+from tryg_geo.demo.make import make_demo
+from tryg_geo.render import export
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.views.byens_rum import PLACE_KINDS
+from tryg_geo.views.model import View
+from tryg_geo.views.registry import build_view, default_filters
 
 pytestmark = pytest.mark.browser
 

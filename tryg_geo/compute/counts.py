@@ -1,0 +1,98 @@
+"""Counting incidents under filters, on precomputed codes: no spatial work at view time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from ..geo.grid import cell_names
+from ..store.dataset import Dataset, IncidentArrays
+
+
+def period_mask(arrays: IncidentArrays, start: date, end: date) -> np.ndarray:
+    """Incidents from ``start`` to ``end`` inclusive (whole days)."""
+    lo = np.datetime64(start, "us")
+    hi = np.datetime64(end + timedelta(days=1), "us")
+    return (arrays.time >= lo) & (arrays.time < hi)
+
+
+def category_mask(arrays: IncidentArrays, categories: Iterable[str]) -> np.ndarray | None:
+    """Incidents in any of ``categories`` (None when all categories are wanted)."""
+    categories = tuple(categories)
+    if not categories:
+        return None
+    wanted = [arrays.category_names.index(c) for c in categories if c in arrays.category_names]
+    return np.isin(arrays.category, np.asarray(wanted, dtype=arrays.category.dtype))
+
+
+def night_mask(
+    arrays: IncidentArrays, nights: Iterable[int], start_hour: int, end_hour: int
+) -> np.ndarray:
+    """Incidents in the nights that begin on the evenings ``nights`` (0 = Monday).
+
+    A night runs from ``start_hour`` on its evening to ``end_hour`` the next morning, so
+    Saturday 02:00 belongs to Friday's night.
+    """
+    evening = arrays.hour >= start_hour
+    morning = arrays.hour < end_hour
+    night_of = np.where(
+        morning & ~evening, (arrays.weekday.astype(np.int16) - 1) % 7, arrays.weekday
+    )
+    in_window = evening | morning if start_hour > end_hour else evening & morning
+    return in_window & np.isin(night_of, np.asarray(list(nights)))
+
+
+def combine(*masks: np.ndarray | None) -> np.ndarray:
+    result = None
+    for mask in masks:
+        if mask is None:
+            continue
+        result = mask if result is None else result & mask
+    return result
+
+
+def by_district(ds: Dataset, mask: np.ndarray) -> tuple[pd.Series, int]:
+    """Counts per district id (every district, zeros included) and the count outside all."""
+    arrays = ds.arrays
+    codes = arrays.district[mask]
+    inside = codes[codes >= 0]
+    counts = np.bincount(inside, minlength=len(arrays.district_ids))
+    series = pd.Series(counts, index=arrays.district_ids, dtype="int64")
+    all_ids = list(ds.district_names) or arrays.district_ids
+    return series.reindex(all_ids, fill_value=0), int((codes < 0).sum())
+
+
+def by_cell(arrays: IncidentArrays, mask: np.ndarray, size: str = "100m") -> pd.Series:
+    """Counts per DDKN cell name of ``size``, only cells with at least one incident.
+
+    100 m cells were named at import; other sizes are named from the coordinates (a 250 m cell
+    is not a union of 100 m cells).
+    """
+    if size != "100m":
+        names = pd.Series(cell_names(arrays.x[mask], arrays.y[mask], size))
+        counts = names.value_counts(sort=False)
+        return counts[counts > 0].astype("int64").sort_index()
+    counts = np.bincount(arrays.cell[mask & (arrays.cell >= 0)], minlength=len(arrays.cell_names))
+    nonzero = np.flatnonzero(counts)
+    return pd.Series(counts[nonzero], index=[arrays.cell_names[i] for i in nonzero], dtype="int64")
+
+
+def by_month(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
+    """Counts per calendar month (index: first day of the month), zeros included."""
+    months = arrays.time[mask].astype("datetime64[M]")
+    if len(months) == 0:
+        return pd.Series(dtype="int64")
+    first, last = months.min(), months.max()
+    offsets = (months - first).astype(np.int64)
+    counts = np.bincount(offsets, minlength=int((last - first).astype(np.int64)) + 1)
+    index = pd.to_datetime(np.arange(first, last + 1).astype("datetime64[ns]"))
+    return pd.Series(counts, index=index, dtype="int64")
+
+
+def hour_weekday(arrays: IncidentArrays, mask: np.ndarray) -> np.ndarray:
+    """A 7 × 24 array of counts: rows Monday..Sunday, columns hour 0..23."""
+    flat = arrays.weekday[mask].astype(np.int64) * 24 + arrays.hour[mask].astype(np.int64)
+    return np.bincount(flat, minlength=7 * 24).reshape(7, 24)

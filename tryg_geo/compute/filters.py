@@ -1,0 +1,178 @@
+"""The filters every page shares, and their round trip through the URL.
+
+A copied link must open the same view, so the whole state is a flat mapping of strings
+(``st.query_params``) that :meth:`Filters.from_params` reads and :meth:`Filters.to_params`
+writes. Unknown or broken values fall back to defaults instead of failing: a link pasted into
+a mail client with a character missing still opens something sensible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from ..fmt import WEEKDAYS_DA, day
+
+PRESETS: dict[str, str] = {
+    "12m": "Seneste 12 måneder",
+    "ytd": "År til dato",
+    "last_year": "Seneste hele år",
+    "all": "Hele perioden",
+    "custom": "Valgfri periode",
+}
+SCHEMES: dict[str, str] = {"quantiles": "Kvantiler", "natural_breaks": "Naturlige brud"}
+NIGHT_CATEGORIES = ("vold", "trusler", "ordensforstyrrelse", "hærværk", "narkotika")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Period (inclusive dates), categories (empty = all), district, and per-view options."""
+
+    start: date
+    end: date
+    preset: str = "12m"
+    categories: tuple[str, ...] = ()
+    district: str | None = None
+    indicator: str = "tryg_andel"
+    scheme: str = "quantiles"
+    cell: str = "100m"
+    nights: tuple[int, ...] = (4, 5)  # evenings that start a night: Friday, Saturday
+    night_start: int = 22
+    night_end: int = 6
+    place_indicator: str = "klager"
+    initiative: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    # ---- periods --------------------------------------------------------------------------
+    @staticmethod
+    def preset_period(
+        preset: str, data_end: date, data_start: date | None = None
+    ) -> tuple[date, date]:
+        """The dates of a preset, counted back from the last day with data (not from today:
+        police data arrives late, and demo data ends in the past)."""
+        if preset == "ytd":
+            return date(data_end.year, 1, 1), data_end
+        if preset == "last_year":
+            year = data_end.year if data_end == date(data_end.year, 12, 31) else data_end.year - 1
+            return date(year, 1, 1), date(year, 12, 31)
+        if preset == "all" and data_start is not None:
+            return data_start, data_end
+        return _one_year_before(data_end) + timedelta(days=1), data_end
+
+    def previous_year(self) -> tuple[date, date]:
+        """The same period one year earlier, for 'compared with the same period last year'."""
+        return _one_year_before(self.start), _one_year_before(self.end)
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The filters in words, for titles, PNGs and CSV headers (``names``: district names)."""
+        parts = [f"Periode {day(self.start)}–{day(self.end)}"]
+        parts.append("kategorier: " + (", ".join(self.categories) if self.categories else "alle"))
+        if self.district:
+            parts.append(f"område: {(names or {}).get(self.district, self.district)}")
+        return "; ".join(parts)
+
+    def describe_nights(self) -> str:
+        names = [WEEKDAYS_DA[d] for d in sorted(self.nights)]
+        return f"nætter efter {' og '.join(names)} kl. {self.night_start:02d}–{self.night_end:02d}"
+
+    # ---- URL round trip --------------------------------------------------------------------
+    def to_params(self) -> dict[str, str]:
+        params = {
+            "fra": self.start.isoformat(),
+            "til": self.end.isoformat(),
+            "preset": self.preset,
+            "kat": ",".join(self.categories),
+            "omr": self.district or "",
+            "ind": self.indicator,
+            "klasser": self.scheme,
+            "celle": self.cell,
+            "naetter": ",".join(map(str, self.nights)),
+            "nat": f"{self.night_start}-{self.night_end}",
+            "sted_ind": self.place_indicator,
+            "indsats": self.initiative or "",
+            **self.extra,
+        }
+        return {k: v for k, v in params.items() if v != ""}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], *, data_start: date, data_end: date) -> Filters:
+        """Filters from URL parameters; anything missing or broken takes its default."""
+        preset = params.get("preset", "12m")
+        preset = preset if preset in PRESETS else "12m"
+        start, end = cls.preset_period(preset, data_end, data_start)
+        if preset == "custom":
+            start = _date(params.get("fra"), start)
+            end = _date(params.get("til"), end)
+        # Each date inside the data's span, then in order: a link from 2030 still shows data.
+        start = min(max(start, data_start), data_end)
+        end = min(max(end, data_start), data_end)
+        start, end = min(start, end), max(start, end)
+        night_start, night_end = _hours(params.get("nat"), (22, 6))
+        known = {
+            "fra",
+            "til",
+            "preset",
+            "kat",
+            "omr",
+            "ind",
+            "klasser",
+            "celle",
+            "naetter",
+            "nat",
+            "sted_ind",
+            "indsats",
+        }
+        return cls(
+            start=start,
+            end=end,
+            preset=preset,
+            categories=tuple(c for c in params.get("kat", "").split(",") if c),
+            district=params.get("omr") or None,
+            indicator=params.get("ind", "tryg_andel"),
+            scheme=params.get("klasser", "quantiles")
+            if params.get("klasser") in SCHEMES
+            else "quantiles",
+            cell=params.get("celle", "100m")
+            if params.get("celle") in ("100m", "250m", "1km")
+            else "100m",
+            nights=_weekdays(params.get("naetter"), (4, 5)),
+            night_start=night_start,
+            night_end=night_end,
+            place_indicator=params.get("sted_ind", "klager"),
+            initiative=params.get("indsats") or None,
+            extra={k: v for k, v in params.items() if k not in known},
+        )
+
+    def with_(self, **changes: object) -> Filters:
+        return replace(self, **changes)
+
+
+def _one_year_before(value: date) -> date:
+    try:
+        return value.replace(year=value.year - 1)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year - 1, day=28)
+
+
+def _date(text: str | None, fallback: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else fallback
+    except ValueError:
+        return fallback
+
+
+def _hours(text: str | None, fallback: tuple[int, int]) -> tuple[int, int]:
+    try:
+        a, b = (int(p) for p in (text or "").split("-"))
+    except ValueError:
+        return fallback
+    return (a, b) if 0 <= a <= 23 and 0 <= b <= 23 else fallback
+
+
+def _weekdays(text: str | None, fallback: tuple[int, ...]) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(p) for p in (text or "").split(",") if p}))
+    except ValueError:
+        return fallback
+    return days if days and all(0 <= d <= 6 for d in days) else fallback

@@ -1,0 +1,57 @@
+"""Det Danske Kvadratnet (DDKN): the Danish national grid of square cells in EPSG:25832.
+
+Cell names put the northing first: ``100m_<N div 100>_<E div 100>``, ``1km_<N div 1000>_<E div
+1000>``, ``10km_<N div 10000>_<E div 10000>``. Jomfru Ane Gade (E 555 702, N 6 323 433) lies in
+``100m_63234_5557``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from shapely import box
+
+from ..errors import UsageError
+
+#: Cell size in metres by name prefix.
+CELL_SIZES: dict[str, int] = {"100m": 100, "250m": 250, "1km": 1000, "10km": 10000}
+
+
+def cell_size(name: str) -> int:
+    """Metres of the cell size ``name`` ('100m', '250m', '1km' or '10km')."""
+    if name not in CELL_SIZES:
+        raise UsageError(f"Ukendt cellestørrelse {name!r}; tilladte: {', '.join(CELL_SIZES)}.")
+    return CELL_SIZES[name]
+
+
+def cell_names(x: np.ndarray, y: np.ndarray, size: str = "100m") -> pd.Categorical:
+    """DDKN cell name of every point (x = easting, y = northing, EPSG:25832).
+
+    Points with a missing coordinate get a missing name.
+    """
+    metres = cell_size(size)
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    ok = np.isfinite(x) & np.isfinite(y)
+    codes = np.full(len(x), -1, dtype=np.int64)
+    north = np.floor_divide(y[ok], metres).astype(np.int64)
+    east = np.floor_divide(x[ok], metres).astype(np.int64)
+    # One integer key per cell, so naming happens once per distinct cell, not once per point.
+    keys = north * 1_000_000 + east
+    unique, inverse = np.unique(keys, return_inverse=True)
+    names = [f"{size}_{k // 1_000_000}_{k % 1_000_000}" for k in unique]
+    codes[ok] = inverse
+    return pd.Categorical.from_codes(codes, categories=names)
+
+
+def cell_polygon(name: str):
+    """The square of cell ``name`` as a shapely Polygon in EPSG:25832."""
+    try:
+        size, north, east = name.split("_")
+        metres = cell_size(size)
+        n, e = int(north) * metres, int(east) * metres
+    except ValueError:
+        raise UsageError(
+            f"Cellenavnet {name!r} er ikke et DDKN-navn som '100m_63234_5557'."
+        ) from None
+    return box(e, n, e + metres, n + metres)

@@ -1,0 +1,206 @@
+"""One import: check the file, run the kind's loader, store the result atomically.
+
+The command line and the dashboard's Data page both call :func:`import_file`, so a file gets
+the same validation and the same report wherever it is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .. import settings
+from ..errors import UnusableFileError
+from ..geo.enrich import enrich_incidents
+from ..store.folder import Store, Version, check_kind
+from ..store.schema import KIND_LABELS
+from .result import LoadResult
+
+
+def import_file(
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    columns: dict[str, str | None] | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+    dry_run: bool = False,
+    store: Store | None = None,
+) -> LoadResult:
+    """Validate ``path`` as data of ``kind`` and, unless ``dry_run``, make it the current data.
+
+    Parameters
+    ----------
+    kind : 'districts', 'incidents', 'measurements' or 'places'.
+    path : the user's file.
+    columns : role -> column name chosen by the user (see :mod:`tryg_geo.ingest.columns`).
+    crs : coordinate system of the file when it declares none (or of x/y columns).
+    layer : GeoPackage layer or XLSX sheet.
+    dry_run : validate and report only; nothing is written.
+    store : the data folder (default: ``TRYG_DATA_DIR`` or ``data/``).
+
+    Returns
+    -------
+    LoadResult
+        The report; when no row was accepted the current data is left as it was.
+
+    Raises
+    ------
+    UsageError
+        Unknown kind, column, layer or CRS.
+    UnusableFileError
+        The file cannot be used at all (missing, too large, wrong format, no needed columns).
+    """
+    check_kind(kind)
+    store = store or Store()
+    path = _check_file(Path(path))
+    result = _LOADERS[kind](path, store, columns=columns or {}, crs=crs, layer=layer)
+    if dry_run:
+        return result
+    if result.accepted == 0:
+        _keep_rejected_of_failed_import(store, result)
+        return result
+    new = Version(kind, result.frame, result.rejected, result.report(), original=path)
+    with store.lock():
+        if kind == "districts" and store.has("incidents"):
+            # New districts make every stored district id stale: re-assign them now, under the
+            # same lock, and switch both kinds together.
+            incidents, note = _reassigned_incidents(store, result.frame)
+            store.write_many([new, incidents])
+            result.warnings.append(note)
+        else:
+            store.write_many([new])
+    return result
+
+
+def _check_file(path: Path) -> Path:
+    if not path.is_file():
+        raise UnusableFileError(
+            f"Filen {path} findes ikke.", file=str(path), expected="en eksisterende fil"
+        )
+    limit_mb = settings.get("upload_limit_mb")
+    size_mb = path.stat().st_size / 1_000_000
+    if size_mb > limit_mb:
+        raise UnusableFileError(
+            f"{path.name} fylder {size_mb:.0f} MB; grænsen er {limit_mb} MB "
+            "(indstillingen TRYG_UPLOAD_LIMIT_MB). Del filen op, eller hæv grænsen.",
+            file=path.name,
+            value=f"{size_mb:.0f} MB",
+            expected=f"højst {limit_mb} MB",
+        )
+    return path
+
+
+def _load_districts(path: Path, store: Store, **options) -> LoadResult:
+    from .districts import load_districts
+
+    return load_districts(path, **options)
+
+
+def _load_places(path: Path, store: Store, **options) -> LoadResult:
+    from .places import load_places
+
+    return load_places(path, **options)
+
+
+def _load_incidents(path: Path, store: Store, **options) -> LoadResult:
+    from .incidents import load_incidents
+
+    districts = store.read("districts") if store.has("districts") else None
+    return load_incidents(path, districts=districts, **options)
+
+
+def _load_measurements(path: Path, store: Store, *, crs: str | None, **options) -> LoadResult:
+    from .measurements import load_measurements
+
+    known: list[str] = []
+    if store.has("districts"):
+        known += store.read("districts")["district_id"].astype(str).tolist()
+    if store.has("places"):
+        known += store.read("places")["place_id"].astype(str).tolist()
+    return load_measurements(path, known_areas=known if known else None, **options)
+
+
+_LOADERS: dict[str, Callable[..., LoadResult]] = {
+    "districts": _load_districts,
+    "places": _load_places,
+    "incidents": _load_incidents,
+    "measurements": _load_measurements,
+}
+
+
+def _reassigned_incidents(store: Store, districts: pd.DataFrame) -> tuple[Version, str]:
+    """The stored incidents with districts assigned again, and a sentence saying what changed."""
+    incidents = store.read("incidents")
+    before = incidents["district_id"].astype(object)
+    enriched = enrich_incidents(incidents, districts)
+    changed = int((enriched["district_id"].astype(object).fillna("") != before.fillna("")).sum())
+    meta = store.meta("incidents")
+    report = dict(meta.get("report", {}))
+    report["outside_districts"] = int(enriched["district_id"].isna().sum())
+    version = Version(
+        "incidents", enriched, store.read_rejected("incidents"), report, demo=bool(meta.get("demo"))
+    )
+    note = (
+        f"De gemte {KIND_LABELS['incidents']} fik tildelt de nye områder "
+        f"({changed} skiftede område, {report['outside_districts']} ligger uden for)."
+    )
+    return version, note
+
+
+def _keep_rejected_of_failed_import(store: Store, result: LoadResult) -> None:
+    folder = store.root / result.kind
+    folder.mkdir(parents=True, exist_ok=True)
+    result.rejected.to_csv(folder / "rejected_last_failed_import.csv", index=False)
+    result.warnings.append(
+        f"Ingen rækker blev godkendt, så de nuværende {KIND_LABELS[result.kind]} er uændrede. "
+        f"De afviste rækker står i {folder / 'rejected_last_failed_import.csv'}."
+    )
+
+
+def import_upload(
+    kind: str,
+    name: str,
+    data: bytes,
+    *,
+    store: Store | None = None,
+    **options,
+) -> LoadResult:
+    """Import bytes uploaded in the dashboard, with the same checks as :func:`import_file`.
+
+    The bytes are written under ``<data>/uploads/`` with a cleaned file name (no folders, no
+    ``..``), so an upload can never write anywhere else.
+    """
+    check_kind(kind)
+    store = store or Store()
+    limit_mb = settings.get("upload_limit_mb")
+    if len(data) > limit_mb * 1_000_000:
+        raise UnusableFileError(
+            f"{safe_file_name(name)} fylder {len(data) / 1_000_000:.0f} MB; grænsen er {limit_mb} MB.",
+            file=name,
+            expected=f"højst {limit_mb} MB",
+        )
+    folder = store.root / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    # A folder of its own per upload: two users uploading "hændelser.csv" at once never meet,
+    # and the loaders still see the user's file name.
+    target = Path(tempfile.mkdtemp(dir=folder)) / safe_file_name(name)
+    target.write_bytes(data)
+    try:
+        return import_file(kind, target, store=store, **options)
+    finally:
+        shutil.rmtree(target.parent, ignore_errors=True)  # the store keeps a copy in originals/
+
+
+def safe_file_name(name: str) -> str:
+    """The last part of ``name`` with only letters, digits, '.', '-' and '_' (æøå kept)."""
+    import re
+
+    base = re.split(r"[\\/]", str(name))[-1]
+    cleaned = re.sub(r"[^0-9A-Za-zÆØÅæøå._-]", "_", base).lstrip(".")[:120]
+    return cleaned or "upload"

@@ -1,0 +1,127 @@
+"""Charts as Altair objects, built by pure functions from a View's parts.
+
+Altair renders in the browser with Vega, which Streamlit bundles: no CDN is involved.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .. import fmt
+from ..compute.privacy import threshold
+from ..views.model import Trend
+
+# Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+TARGET_COLOUR = "#555555"
+
+_AXIS_FORMAT = {
+    "andel": ".0%",
+    "antal": ",.0f",
+    "pr_1000": ",.1f",
+    "personer": ",.0f",
+    "timer": ",.0f",
+    "score": ",.0f",
+}
+_UNIT_TITLE = {
+    "andel": "Andel",
+    "antal": "Antal",
+    "pr_1000": "Pr. 1.000 indbyggere",
+    "personer": "Personer",
+    "timer": "Timer",
+    "score": "Score",
+}
+
+# Danish number and time format for Vega (d3-format / d3-time-format locales): 1.234,5 and
+# month names in Danish on every axis and tooltip.
+DANISH_LOCALE = {
+    "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]},
+    "time": {
+        "dateTime": "%A den %d. %B %Y %X",
+        "date": "%d.%m.%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        # d3 counts weekdays from Sunday.
+        "days": [fmt.WEEKDAYS_DA[6], *fmt.WEEKDAYS_DA[:6]],
+        "shortDays": [d[:3] for d in (fmt.WEEKDAYS_DA[6], *fmt.WEEKDAYS_DA[:6])],
+        "months": list(fmt.MONTHS_DA),
+        "shortMonths": [m[:3] for m in fmt.MONTHS_DA],
+    },
+}
+
+
+def danish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with Danish number and date formats."""
+    return chart.configure(locale=DANISH_LOCALE)
+
+
+def trend_chart(
+    trend: Trend, *, height: int = 260, compact: bool = False
+) -> alt.Chart | alt.LayerChart:
+    """A line per series with a dashed target line when the indicator has a target.
+
+    Missing values (suppressed counts) break the line instead of being drawn as zero.
+    """
+    data = trend.data.copy()
+    data["period"] = pd.to_datetime(data["period"])
+    series = list(dict.fromkeys(data["series"]))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=series, range=list(SERIES_COLOURS[: len(series)])),
+        legend=None if compact else alt.Legend(orient="bottom"),
+    )
+    fmt = _AXIS_FORMAT.get(trend.unit, ",.1f")
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=not compact, strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "period:T",
+                title=None,
+                axis=None if compact else alt.Axis(format="%Y", tickCount="year"),
+            ),
+            y=alt.Y(
+                "value:Q",
+                title=None if compact else _UNIT_TITLE.get(trend.unit),
+                axis=None if compact else alt.Axis(format=fmt),
+            ),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("series:N", title="Serie"),
+                alt.Tooltip("period:T", title="Periode", format="%m.%Y"),
+                alt.Tooltip("value:Q", title="Værdi", format=fmt),
+            ],
+        )
+    )
+    layers = [lines]
+    if trend.target is not None:
+        target = pd.DataFrame({"target": [trend.target], "label": ["Mål"]})
+        layers.append(
+            alt.Chart(target).mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR).encode(y="target:Q")
+        )
+    chart = alt.layer(*layers).properties(height=height, title="" if compact else trend.title)
+    return danish(chart)
+
+
+def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag") -> alt.Chart:
+    """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'."""
+    long = grid.reset_index(names="ugedag").melt(
+        id_vars="ugedag", var_name="time", value_name="antal"
+    )
+    long["vist"] = long["antal"].map(lambda v: f"<{threshold()}" if pd.isna(v) else fmt.number(v))
+    order = list(grid.index)
+    base = alt.Chart(long).encode(
+        x=alt.X("time:O", title="Time på døgnet"),
+        y=alt.Y("ugedag:O", title=None, sort=order),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("antal:Q", title="Hændelser", scale=alt.Scale(scheme="oranges")),
+        tooltip=[
+            alt.Tooltip("ugedag:O", title="Ugedag"),
+            alt.Tooltip("time:O", title="Time"),
+            alt.Tooltip("vist:N", title="Hændelser"),
+        ],
+    )
+    return danish(cells.properties(title=title, height=220))

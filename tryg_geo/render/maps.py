@@ -1,0 +1,649 @@
+"""Folium maps that work on a closed network: no CDN, no outside request unless asked for.
+
+How Leaflet reaches the browser
+-------------------------------
+``streamlit-folium`` (0.27.4) does not bundle Leaflet. Its component iframe
+(``/component/streamlit_folium.st_folium/index.html``) loads one React bundle of its own and
+then, in ``loadScripts``, adds a ``<script src>`` for every URL in ``js_links`` and a
+``<link rel=stylesheet>`` for every URL in ``css_links``. ``st_folium`` fills those lists in
+Python by walking the map and collecting ``default_js``/``default_css`` of every
+``JSCSSMixin`` element (``folium.Map`` carries Leaflet, jQuery, Bootstrap, Font Awesome and
+awesome-markers, all from CDNs) and it prepends d3 from two CDNs whenever the map holds a
+branca ``ColorMap``. ``<script src>`` and stylesheet links in the folium header are stripped.
+
+So the one correct hook is ``Map.default_js``/``default_css``: :func:`configure_offline_folium`
+replaces them with Leaflet alone, served by Streamlit's static file serving from the copy that
+:func:`install_static_assets` puts in ``<app dir>/static/leaflet/``. The iframe is served by
+the same Streamlit server, so ``/app/static/leaflet/leaflet.js`` needs no outside network.
+Nothing here uses a folium plugin or a branca colormap; the legend is plain HTML.
+
+Everything drawn comes from aggregated district data: feature properties are the district id,
+its name, a formatted value and a fill colour. Text from data is HTML-escaped, because
+Leaflet tooltips insert it as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from pyproj import Transformer
+
+from ..errors import UsageError
+from ..store.schema import STORE_CRS
+
+#: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).
+LEAFLET_URL_PREFIX = "/app/static/leaflet"
+#: Files taken from the ``xstatic-leaflet`` package (relative to its data folder).
+LEAFLET_FILES: tuple[str, ...] = (
+    "leaflet.js",
+    "leaflet.css",
+    "images/layers.png",
+    "images/layers-2x.png",
+    "images/marker-icon.png",
+    "images/marker-icon-2x.png",
+    "images/marker-shadow.png",
+)
+#: ColorBrewer "Blues", five classes: light = few, dark = many.
+BLUES_5: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+MISSING_COLOR = "#d9d9d9"
+BACKGROUND_COLOR = "#f6f6f3"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragydere'
+)
+SIMPLIFY_TOLERANCE_M = 1.0
+COORD_DECIMALS = 6
+
+# A light background for maps without tiles (``div.`` outranks leaflet.css, whichever loads
+# last); no focus box around a clicked district (Chrome draws one around the bounding box of
+# a focused SVG path, which looks like a wrong border).
+_MAP_CSS = (
+    f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
+    " path.leaflet-interactive:focus { outline: none; }</style>"
+)
+_XYZ_URL = re.compile(r"^https?://[^\s/]+/\S*$")
+_TO_WGS84 = Transformer.from_crs(STORE_CRS, "EPSG:4326", always_xy=True)
+
+
+# ---- offline assets -----------------------------------------------------------------------
+def install_static_assets(app_dir: Path) -> Path:
+    """Copy Leaflet's js, css and images into ``<app_dir>/static/leaflet``.
+
+    Idempotent and cheap when the files are already there (two ``stat`` calls per file); a
+    file is (re)copied when it is missing or its size or mtime differs from the packaged one
+    (so an upgraded ``xstatic-leaflet`` is picked up). Each copy is
+    written to a temporary name and renamed, so a concurrent reader never sees half a file.
+
+    Parameters
+    ----------
+    app_dir : Path
+        Folder of the Streamlit main script; Streamlit serves its ``static/`` folder at
+        ``/app/static/``.
+
+    Returns
+    -------
+    Path
+        The ``static/leaflet`` folder.
+    """
+    from xstatic.pkg import leaflet as xs_leaflet
+
+    source = Path(xs_leaflet.BASE_DIR)
+    target = Path(app_dir) / "static" / "leaflet"
+    for rel in LEAFLET_FILES:
+        src, dst = source / rel, target / rel
+        if _same_file(src, dst):
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+        shutil.copy2(src, tmp)  # keeps the mtime, which _same_file compares
+        os.replace(tmp, dst)
+    return target
+
+
+def _same_file(src: Path, dst: Path) -> bool:
+    try:
+        a, b = src.stat(), dst.stat()
+    except FileNotFoundError:
+        return False
+    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+
+
+def leaflet_url_prefix(base_url_path: str = "") -> str:
+    """URL of the Leaflet folder, honouring Streamlit's ``server.baseUrlPath``."""
+    base = base_url_path.strip("/")
+    return f"/{base}{LEAFLET_URL_PREFIX}" if base else LEAFLET_URL_PREFIX
+
+
+def offline_assets(url_prefix: str = LEAFLET_URL_PREFIX) -> tuple[list, list]:
+    """``(default_js, default_css)`` for ``folium.Map``: the local Leaflet files only."""
+    prefix = url_prefix.rstrip("/")
+    return [("leaflet", f"{prefix}/leaflet.js")], [("leaflet_css", f"{prefix}/leaflet.css")]
+
+
+def configure_offline_folium(url_prefix: str = LEAFLET_URL_PREFIX) -> None:
+    """Make every ``folium.Map`` load only the local Leaflet (no jQuery, Bootstrap, fonts).
+
+    ``st_folium`` reads ``default_js``/``default_css`` to decide which scripts its iframe
+    loads (see the module docstring), so this is what keeps the browser off the internet.
+    Safe to call on every Streamlit rerun.
+    """
+    global _url_prefix
+    _url_prefix = url_prefix
+    folium.Map.default_js, folium.Map.default_css = offline_assets(url_prefix)
+
+
+_url_prefix = LEAFLET_URL_PREFIX
+
+
+# ---- base map -----------------------------------------------------------------------------
+def check_basemap(basemap: str) -> str:
+    """Return ``'osm'``, ``'none'`` or a valid XYZ URL, else raise :class:`UsageError`."""
+    value = (basemap or "").strip()
+    if value.lower() in ("osm", "none"):
+        return value.lower()
+    if _XYZ_URL.match(value) and all(p in value for p in ("{z}", "{x}", "{y}")):
+        return value
+    raise UsageError(
+        f"TRYG_BASEMAP={basemap!r} er ikke tilladt. Brug 'osm' (OpenStreetMap), 'none' "
+        "(intet baggrundskort, til lukkede net) eller en XYZ-adresse, der begynder med "
+        "http:// eller https:// og indeholder {z}, {x} og {y}, "
+        "fx https://kort.example.dk/{z}/{x}/{y}.png."
+    )
+
+
+def to_latlon_bounds(bounds_25832: Sequence[float]) -> list[list[float]]:
+    """``(minx, miny, maxx, maxy)`` in EPSG:25832 → ``[[south, west], [north, east]]``."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds_25832)
+    lon, lat = _TO_WGS84.transform([minx, minx, maxx, maxx], [miny, maxy, miny, maxy])
+    return [[min(lat), min(lon)], [max(lat), max(lon)]]
+
+
+def base_map(bounds_25832: Sequence[float], *, basemap: str) -> folium.Map:
+    """An empty map fitted to ``bounds_25832`` with the chosen background.
+
+    Parameters
+    ----------
+    bounds_25832 : sequence of float
+        ``(minx, miny, maxx, maxy)`` in EPSG:25832, e.g. ``districts.total_bounds``.
+    basemap : str
+        ``'osm'`` for OpenStreetMap tiles, ``'none'`` for no tiles at all (a light
+        background: the outline layer keeps the map readable), or an
+        ``http(s)://…{z}/{x}/{y}…`` URL used as an XYZ tile layer.
+
+    Raises
+    ------
+    UsageError
+        When ``basemap`` is none of these.
+    """
+    return _fitted_map(to_latlon_bounds(bounds_25832), check_basemap(basemap))
+
+
+def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
+    (south, west), (north, east) = bounds_latlon
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=11,
+        tiles=None,
+        zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fit_bounds
+    )
+    m.default_js, m.default_css = offline_assets(_url_prefix)
+    m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
+    MetricScale().add_to(m)
+    if choice == "osm":
+        folium.TileLayer(
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            attr=OSM_ATTRIBUTION,
+            name="OpenStreetMap",
+            max_zoom=19,
+        ).add_to(m)
+    elif choice != "none":
+        host = html.escape(choice.split("/")[2])
+        folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds miles and feet)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+# ---- geometry ----------------------------------------------------------------------------
+def web_geometries(geoms: gpd.GeoSeries, tolerance: float = SIMPLIFY_TOLERANCE_M) -> np.ndarray:
+    """Simplify (topology-preserving, in metres) and reproject to rounded lon/lat.
+
+    Shared district borders stay shared: ``shapely.coverage_simplify`` (Visvalingam-Whyatt)
+    simplifies each border once, removing vertices whose triangle is smaller than about
+    ``tolerance``² m². Polygons that do not form a valid coverage (overlaps, borders whose
+    vertices differ) are simplified one by one with Douglas-Peucker, ``preserve_topology=True``.
+    Points and lines are only reprojected. Coordinates are rounded to 6 decimals (~0.1 m).
+    A series without CRS is taken to be in EPSG:25832.
+    """
+    series = geoms.set_crs(STORE_CRS, allow_override=True) if geoms.crs is None else geoms
+    metric = series.to_crs(STORE_CRS).to_numpy()
+    polygonal = bool(np.isin(shapely.get_type_id(metric), (3, 6)).all())  # (Multi)Polygon
+    try:
+        coverage = polygonal and bool(shapely.coverage_is_valid(metric))
+    except shapely.errors.GEOSException:
+        coverage = False
+    if coverage:
+        simple = shapely.coverage_simplify(metric, tolerance)
+    else:
+        simple = shapely.simplify(metric, tolerance, preserve_topology=True)
+    lonlat = gpd.GeoSeries(simple, crs=STORE_CRS).to_crs("EPSG:4326").to_numpy()
+    return shapely.transform(lonlat, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def lonlat_geometries(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Geometries ready to send: as they are when already in lon/lat (the views send shapes
+    simplified and rounded once per data version), else via :func:`web_geometries`.
+
+    Reprojecting in a rerun is costly: Streamlit runs each rerun in a new thread, and PROJ
+    sets itself up again in every thread (~150 ms).
+    """
+    if geoms.crs is not None and geoms.crs.to_epsg() == 4326:
+        return geoms.to_numpy()
+    return web_geometries(geoms)
+
+
+def _feature_collection(geoms: np.ndarray, properties: list[dict[str, Any]]) -> dict[str, Any]:
+    # GeoJSON text from GEOS in one vectorised call, parsed once: per-feature mapping() in
+    # Python was the largest cost of a map with thousands of grid cells.
+    keep = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
+    texts = shapely.to_geojson(np.asarray([geoms[i] for i in keep], dtype=object))
+    # A running "id" lets folium's style function tell features apart.
+    body = ",".join(
+        f'{{"type":"Feature","id":{i},"geometry":{text},"properties":{json.dumps(properties[i])}}}'
+        for i, text in zip(keep, texts, strict=True)
+    )
+    return {"type": "FeatureCollection", "features": json.loads(f"[{body}]")}
+
+
+# ---- layers --------------------------------------------------------------------------------
+def outline_layer(
+    districts: gpd.GeoDataFrame | None, water: gpd.GeoDataFrame | None = None
+) -> folium.FeatureGroup:
+    """Thin grey district borders (and light-blue water) for orientation.
+
+    Always drawn, so a map without background tiles is still readable. The layer carries
+    geometry only (no properties) and is not interactive: clicks fall through to the
+    choropleth underneath, so add it after the choropleth.
+    """
+    group = folium.FeatureGroup(name="Orientering", control=False)
+    if water is not None and len(water):
+        water_geo = _feature_collection(lonlat_geometries(water.geometry), [{}] * len(water))
+        folium.GeoJson(
+            water_geo,
+            style_function=lambda _: {
+                "color": "#8db8dc",
+                "weight": 0.5,
+                "fillColor": "#b9d8f2",
+                "fillOpacity": 0.9,
+            },
+            interactive=False,
+            name="Vand",
+        ).add_to(group)
+    if districts is None or not len(districts):
+        return group
+    outline = _feature_collection(lonlat_geometries(districts.geometry), [{}] * len(districts))
+    folium.GeoJson(
+        outline,
+        style_function=lambda _: {"color": "#6e6e6e", "weight": 1, "fill": False},
+        interactive=False,
+        name="Områdegrænser",
+    ).add_to(group)
+    return group
+
+
+def quantile_bins(values: Sequence[float] | pd.Series, k: int = 5) -> list[float]:
+    """Up to ``k`` classes with about equally many districts: ``k + 1`` ascending edges.
+
+    Missing values are ignored; repeated edges are merged, so few distinct values give
+    fewer classes. No values at all give ``[]``.
+    """
+    data = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
+    if data.size == 0:
+        return []
+    edges = np.unique(np.quantile(data, np.linspace(0, 1, k + 1)))
+    if edges.size == 1:
+        return [float(edges[0]), float(edges[0])]
+    return [float(e) for e in edges]
+
+
+def classify(values: pd.Series, bins: Sequence[float], colors: Sequence[str]) -> list[str]:
+    """Fill colour of every value: class ``i`` covers ``(bins[i], bins[i+1]]``, the first
+    also includes ``bins[0]``; missing and out-of-range values get :data:`MISSING_COLOR`."""
+    if len(bins) < 2 or len(colors) < len(bins) - 1:
+        raise UsageError(
+            f"Et kort med {len(bins)} klassegrænser kræver mindst {max(len(bins) - 1, 1)} "
+            f"farver (fik {len(colors)})."
+        )
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    idx = np.searchsorted(np.asarray(bins, dtype=float), numbers, side="left") - 1
+    idx = np.where(numbers == bins[0], 0, idx)
+    ok = np.isfinite(numbers) & (idx >= 0) & (idx < len(bins) - 1)
+    return [colors[i] if good else MISSING_COLOR for i, good in zip(idx, ok, strict=True)]
+
+
+def danish_int(value: float) -> str:
+    """12345.0 → '12.345' (whole numbers with Danish thousands separator)."""
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def _text(value: Any, fmt: Callable[[float], str]) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "ukendt"
+    return fmt(float(value)) if isinstance(value, int | float | np.number) else str(value)
+
+
+def choropleth_geojson(
+    districts: gpd.GeoDataFrame,
+    *,
+    value_col: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    label_col: str = "name",
+    fmt: Callable[[float], str] = danish_int,
+    extra_fields: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The GeoJSON FeatureCollection behind :func:`choropleth_layer` (cacheable, pure data).
+
+    Every feature has exactly these properties, all strings and all HTML-escaped:
+    ``district_id``, ``name``, ``value`` (formatted with ``fmt``; ``'ukendt'`` when missing),
+    ``fill`` and one per key of ``extra_fields``. Use ``html.unescape`` to get the original
+    ``district_id`` back. No other column of ``districts`` reaches the browser.
+    """
+    fills = classify(districts[value_col], bins, colors)
+    extra = dict(extra_fields or {})
+    props = []
+    for (_, row), fill in zip(districts.iterrows(), fills, strict=True):
+        p = {
+            "district_id": str(row["district_id"]),
+            "name": str(row[label_col]),
+            "value": _text(row[value_col], fmt),
+            **{col: _text(row[col], fmt) for col in extra},
+        }
+        props.append({k: html.escape(v) for k, v in p.items()} | {"fill": fill})
+    return _feature_collection(web_geometries(districts.geometry), props)
+
+
+def choropleth_layer(
+    districts: gpd.GeoDataFrame,
+    *,
+    value_col: str,
+    value_label: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    label_col: str = "name",
+    fmt: Callable[[float], str] = danish_int,
+    extra_fields: Mapping[str, str] | None = None,
+) -> folium.GeoJson:
+    """Districts filled by class of ``value_col``, with a hover tooltip (name and value).
+
+    Parameters
+    ----------
+    districts : GeoDataFrame
+        One row per district (EPSG:25832) with ``district_id``, ``label_col`` and
+        ``value_col``: aggregated values only, never individual incidents.
+    value_col, value_label : str
+        Column to colour by and its Danish label in the tooltip.
+    bins, colors : sequence
+        ``k + 1`` ascending class edges (see :func:`quantile_bins`) and ``k`` colours.
+    label_col : str
+        Column with the district's name.
+    fmt : callable
+        Formats a number for display.
+    extra_fields : mapping, optional
+        More columns for the tooltip, ``{column: label}``.
+    """
+    data = choropleth_geojson(
+        districts,
+        value_col=value_col,
+        bins=bins,
+        colors=colors,
+        label_col=label_col,
+        fmt=fmt,
+        extra_fields=extra_fields,
+    )
+    extra = dict(extra_fields or {})
+    tooltip = folium.GeoJsonTooltip(
+        fields=["name", "value", *extra],
+        aliases=[html.escape(a) for a in ("Område", value_label, *extra.values())],
+        sticky=True,
+    )
+    return folium.GeoJson(
+        data,
+        name=value_label,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.75,
+            "color": "#4d4d4d",
+            "weight": 0.8,
+        },
+        highlight_function=lambda _: {"weight": 3, "color": "#222222", "fillOpacity": 0.9},
+        tooltip=tooltip,
+    )
+
+
+# ---- legend -----------------------------------------------------------------------------
+class Legend(MacroElement):
+    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create('div', 'tryg-legend');
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.position = position
+
+
+def legend_html(
+    title: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    *,
+    fmt: Callable[[float], str] = danish_int,
+    missing_label: str | None = "Ukendt",
+) -> str:
+    """The legend as plain HTML: title, one row per class range, and the missing colour."""
+    rows = [
+        (colors[i], f"{fmt(bins[i])} – {fmt(bins[i + 1])}") for i in range(max(len(bins) - 1, 0))
+    ]
+    if missing_label:
+        rows.append((MISSING_COLOR, missing_label))
+    return entries_html(title, rows)
+
+
+def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
+    """Plain-HTML legend box: ``entries`` are ``(colour, label)`` rows; all text escaped."""
+    swatch = (
+        '<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
+        'vertical-align:middle;border:1px solid #888;background:{c}"></span>'
+    )
+    body = "".join(
+        f'<div class="tryg-legend-row">{swatch.format(c=html.escape(c))}{html.escape(t)}</div>'
+        for c, t in entries
+    )
+    box = (
+        "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;max-width:220px;"
+        "box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.6 sans-serif;color:#222"
+    )
+    return (
+        f'<div style="{box}"><div class="tryg-legend-title" style="font-weight:bold">'
+        f"{html.escape(title)}</div>{body}</div>"
+    )
+
+
+def legend(
+    title: str,
+    bins: Sequence[float],
+    colors: Sequence[str] = BLUES_5,
+    *,
+    fmt: Callable[[float], str] = danish_int,
+    missing_label: str | None = "Ukendt",
+) -> Legend:
+    """A plain-HTML legend control for a choropleth; add it to the map with ``.add_to(m)``."""
+    return Legend(legend_html(title, bins, colors, fmt=fmt, missing_label=missing_label))
+
+
+# ---- maps from a MapSpec (tryg_geo.views.model) ------------------------------------------------------
+def spec_map(spec: Any, *, basemap: str) -> folium.Map:
+    """Render a :class:`tryg_geo.views.model.MapSpec` (features already in EPSG:4326) with folium.
+
+    Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
+    ``selected`` feature gets a dark border. Water, the outline (or, for areas, the features'
+    own borders) and zones are drawn for orientation and are not clickable. Every feature
+    carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
+    ``html.unescape(properties['feature_id'])`` gives the id back after a click.
+
+    Raises
+    ------
+    UsageError
+        When ``basemap`` is not allowed (see :func:`check_basemap`).
+    """
+    choice = check_basemap(basemap)
+    shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
+    bounds = getattr(spec, "bounds", None)
+    if bounds is not None:  # the view knows where the interesting part is (lon/lat)
+        m = _fitted_map([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], choice)
+    elif shown:  # fit to what carries the information; the outline only when nothing else
+        m = _fitted_map(_padded_latlon_bounds(shown[0]), choice)
+    else:  # nothing to show: Aalborg Kommune
+        m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)
+    places = spec.kind == "places"
+    # Borders for orientation: the spec's outline. Areas draw their own borders (a second
+    # layer of the same shapes would double the bytes sent); grid cells never get borders.
+    orientation = outline_layer(spec.outline, spec.water)
+    if places:
+        orientation.add_to(m)
+    if spec.features is not None and len(spec.features):
+        spec_layer(spec).add_to(m)
+    if not places:
+        orientation.add_to(m)
+    if spec.zones is not None and len(spec.zones):
+        zones = _feature_collection(lonlat_geometries(spec.zones.geometry), [{}] * len(spec.zones))
+        folium.GeoJson(
+            zones,
+            style_function=lambda _: {
+                "color": "#5b3a8c",
+                "weight": 2,
+                "dashArray": "6 4",
+                "fill": False,
+            },
+            interactive=False,
+            name="Zoner",
+        ).add_to(m)
+    Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
+    return m
+
+
+def _padded_latlon_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[list[float]]:
+    """[[south, west], [north, east]] of lon/lat features, widened to at least ``min_span_m``
+    (a single place, say). Degrees are turned into metres by hand: no PROJ in a rerun."""
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        frame = (
+            frame.to_crs("EPSG:4326")
+            if frame.crs is not None
+            else frame.set_crs(STORE_CRS).to_crs("EPSG:4326")
+        )
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    metres_per_degree_lat = 111_320.0
+    metres_per_degree_lon = metres_per_degree_lat * math.cos(math.radians((south + north) / 2))
+    pad_lat = max(0.0, (min_span_m / metres_per_degree_lat - (north - south)) / 2)
+    pad_lon = max(0.0, (min_span_m / metres_per_degree_lon - (east - west)) / 2)
+    return [[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]]
+
+
+def spec_layer(spec: Any) -> folium.GeoJson:
+    """The clickable layer of a MapSpec: polygons, or circles for ``kind='places'``."""
+    features = spec.features
+    if features.crs is None:
+        features = features.set_crs("EPSG:4326")
+    if "radius" in features:  # big circles first, so small ones stay visible and clickable
+        features = features.sort_values("radius", ascending=False, kind="stable")
+    selected = html.escape(str(spec.selected)) if spec.selected is not None else None
+    escaped = {
+        k: [html.escape(str(v)) for v in features[k]] for k in ("feature_id", "name", "label")
+    }
+    radii = features["radius"].astype(float).tolist() if "radius" in features else None
+    props = [
+        {"feature_id": fid, "name": name, "label": label, "fill": str(colour)}
+        | ({"radius": radii[i]} if radii is not None else {})
+        for i, (fid, name, label, colour) in enumerate(
+            zip(
+                escaped["feature_id"],
+                escaped["name"],
+                escaped["label"],
+                features["color"],
+                strict=True,
+            )
+        )
+    ]
+    data = _feature_collection(lonlat_geometries(features.geometry), props)
+    noun = "Sted" if spec.kind == "places" else "Område"
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        p = feature["properties"]
+        chosen = p["feature_id"] == selected
+        # Grid cells are small: a border in their own colour keeps them visible when zoomed
+        # out (a dark one would hide the colour).
+        cells = spec.kind == "cells"
+        edge = p["fill"] if cells else "#4d4d4d"
+        out = {
+            "fill": True,  # folium's CircleMarker defaults to no fill
+            "fillColor": p["fill"],
+            "fillOpacity": 0.85 if spec.kind == "places" else 0.75,
+            "color": "#111111" if chosen else edge,
+            "weight": 3 if chosen else 1.5 if cells else 0.8,
+        }
+        return out | ({"radius": p["radius"]} if "radius" in p else {})
+
+    return folium.GeoJson(
+        data,
+        name=spec.legend.title,
+        style_function=style,
+        highlight_function=lambda _: {"weight": 3, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "label"], aliases=[noun, html.escape(spec.legend.title)], sticky=True
+        ),
+        marker=folium.CircleMarker() if spec.kind == "places" else None,
+    )

@@ -1,0 +1,198 @@
+"""A pack for a meeting: one PNG and one CSV per main view and per initiative with data.
+
+``python -m tryg_geo pack --out DIR`` writes, for the same filters as the dashboard:
+
+* ``<stem>.png`` and ``<stem>.csv`` for overblik, tryg-bydel, natteliv, byens-rum and every
+  ``indsats/<slug>`` whose view has numbers in the period (stems from
+  :func:`tryg_geo.render.export.file_stem`, e.g. ``tryg-geo_natteliv_2025-01-01_2025-12-31``);
+* ``index.csv`` — one row per view: view, title, png, csv, status, note — in the chosen CSV
+  dialect;
+* ``index.md`` — the same in Danish prose, with the filters, the skipped initiatives and
+  what every CSV column means.
+
+Every view is computed and every CSV checked against the discretion rule *before* anything is
+written: if one CSV would show a count below the threshold, the whole pack is refused
+(:class:`~tryg_geo.errors.ExportError`) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..compute.filters import Filters
+from ..compute.privacy import threshold
+from ..errors import ExportError, TrygGeoError
+from ..fmt import day
+from ..store.dataset import Dataset
+from ..views.model import View
+from ..views.registry import MAIN_VIEWS, build_view, view_keys
+from . import export
+
+INDEX_COLUMNS = ["view", "title", "png", "csv", "status", "note"]
+WRITTEN, SKIPPED = "skrevet", "sprunget over"
+NO_DATA = "Ingen data i perioden."
+
+
+@dataclass
+class _Planned:
+    """One view of the pack: computed and checked, not yet written."""
+
+    key: str
+    title: str
+    view: View | None
+    csv: bytes | None
+    note: str = ""
+
+
+def make_pack(
+    ds: Dataset,
+    out_dir: str | os.PathLike[str],
+    filters: Filters,
+    *,
+    size: str = "slide",
+    dialect: str = "excel",
+) -> pd.DataFrame:
+    """Write the pack for ``filters`` to ``out_dir`` and return its index.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    out_dir : folder to write to (created when missing; files of the same name are replaced).
+    filters : the dashboard's filters (see :func:`tryg_geo.views.registry.default_filters`).
+    size : PNG size, 'slide' or 'a4'.
+    dialect : CSV dialect, 'excel' or 'standard' (also used for ``index.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The index: one row per view with columns :data:`INDEX_COLUMNS`.
+
+    Raises
+    ------
+    ExportError
+        When a CSV would break the discretion rule (nothing is written then), or a file
+        cannot be written.
+    UsageError
+        When ``size`` or ``dialect`` is not allowed.
+    """
+    export.check_dialect(dialect)
+    export.check_size(size)
+    planned = [_plan(key, ds, filters, dialect) for key in view_keys()]
+    folder = Path(out_dir)
+    export.make_folder(folder)
+    rows = [_write(item, folder, filters, size) for item in planned]
+    index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
+    export.save(folder / "index.csv", _index_csv(index, dialect))
+    export.save(folder / "index.md", index_markdown(index, ds, filters, size, dialect).encode())
+    return index
+
+
+def _plan(key: str, ds: Dataset, filters: Filters, dialect: str) -> _Planned:
+    """Compute one view and its CSV; skip initiatives without data; check discretion."""
+    try:
+        view = build_view(key, ds, filters)
+    except ExportError:
+        raise
+    except TrygGeoError as exc:
+        return _Planned(key, key, None, None, exc.message)
+    if key.startswith("indsats/") and not export.has_data(view):
+        return _Planned(key, view.title, None, None, NO_DATA)
+    if not export.suppression_holds(export.csv_table(view)):
+        problems = "; ".join(export.suppression_problems(export.csv_table(view)))
+        raise ExportError(
+            f"Pakken blev ikke skrevet: CSV for {key!r} ville vise tal under {threshold()} "
+            f"({problems}). Det er en fejl i Tryg Geo; kontakt udviklerne."
+        )
+    return _Planned(key, view.title, view, export.view_csv(view, dialect))
+
+
+def _write(item: _Planned, folder: Path, filters: Filters, size: str) -> dict[str, str]:
+    if item.view is None or item.csv is None:
+        return {
+            "view": item.key,
+            "title": item.title,
+            "png": "",
+            "csv": "",
+            "status": SKIPPED,
+            "note": item.note,
+        }
+    stem = export.file_stem(item.view, filters)
+    export.save(folder / f"{stem}.png", export.view_png(item.view, size))
+    export.save(folder / f"{stem}.csv", item.csv)
+    return {
+        "view": item.key,
+        "title": item.title,
+        "png": f"{stem}.png",
+        "csv": f"{stem}.csv",
+        "status": WRITTEN,
+        "note": item.note,
+    }
+
+
+def _index_csv(index: pd.DataFrame, dialect: str) -> bytes:
+    if dialect == "excel":
+        return (
+            "\ufeff".encode() + index.to_csv(index=False, sep=";", lineterminator="\r\n").encode()
+        )
+    return index.to_csv(index=False, lineterminator="\n").encode()
+
+
+def index_markdown(
+    index: pd.DataFrame, ds: Dataset, filters: Filters, size: str, dialect: str
+) -> str:
+    """The pack's index in Danish: filters, files per view, skipped views, the CSV columns."""
+    written = index[index["status"] == WRITTEN]
+    skipped = index[index["status"] != WRITTEN]
+    lines = [
+        f"# Tryg Geo – eksport {day(filters.start)}–{day(filters.end)}",
+        "",
+        f"**Filtre:** {_md(filters.describe(ds.district_names))}.  ",
+        f"**Billeder:** PNG {export.SIZE_NAMES[size]}.  ",
+        f"**CSV:** {export.DIALECTS[dialect]} ({_dialect_words(dialect)}).",
+    ]
+    if ds.demo:
+        lines += ["", "> **Demodata** – genererede eksempeldata, ikke rigtige tal."]
+    lines += ["", "| Visning | Titel | Billede | Tal |", "|---|---|---|---|"]
+    for row in written.itertuples():
+        lines.append(
+            f"| {_md(_view_name(row.view))} | {_md(row.title)} "
+            f"| [PNG]({row.png}) | [CSV]({row.csv}) |"
+        )
+    if len(skipped):
+        lines += ["", "## Ikke med i pakken", ""]
+        lines += [
+            f"- {_md(row.title)} (`{row.view}`): {_md(row.note)}" for row in skipped.itertuples()
+        ]
+    lines += [
+        "",
+        "## Om tallene",
+        "",
+        f"Tal under {threshold()} er skjult i alle filer: de står som '<{threshold()}' eller grå "
+        "i billederne og som tomme felter (med `suppressed` = ja) i CSV-filerne. "
+        "CSV-filerne indeholder præcis de tal, der vises i dashboardet med de samme filtre.",
+        "",
+        "## Kolonner i CSV-filerne",
+        "",
+    ]
+    lines += [f"- `{name}`: {_md(text)}" for name, text in export.COLUMN_DOCS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _view_name(key: str) -> str:
+    names = {v.key: v.title for v in MAIN_VIEWS}
+    return names.get(key, "Indsats" if key.startswith("indsats/") else key)
+
+
+def _dialect_words(dialect: str) -> str:
+    if dialect == "excel":
+        return "semikolon, decimalkomma, UTF-8 med BOM – åbner direkte i dansk Excel"
+    return "komma, decimalpunktum, UTF-8"
+
+
+def _md(text: object) -> str:
+    """Text safe inside a Markdown table cell or list item."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,242 @@
+"""Everything the views need, loaded once per data version and kept in memory.
+
+The dashboard reruns its page script on every click. Loading parquet files, reprojecting
+and simplifying geometry, or finding which incidents lie in which place, is done here once per
+data version (:meth:`Store.version`) and cached, so a rerun only filters and counts.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..geo.grid import cell_polygon
+from .folder import Store
+from .schema import STORE_CRS
+
+WGS84 = "EPSG:4326"
+SIMPLIFY_METRES = 1.0
+PLACE_BUFFER_METRES = 50.0  # a point or a quay line counts incidents within this distance
+
+
+@dataclass(frozen=True)
+class IncidentArrays:
+    """Incident columns as numpy arrays (categorical columns as integer codes)."""
+
+    time: np.ndarray  # datetime64[us], local time
+    category: np.ndarray  # codes into category_names
+    category_names: list[str]
+    district: np.ndarray  # codes into district_ids, -1 outside
+    district_ids: list[str]
+    cell: np.ndarray  # codes into cell_names
+    cell_names: list[str]
+    hour: np.ndarray
+    weekday: np.ndarray
+    x: np.ndarray  # EPSG:25832 metres, for grid cells other than the stored 100 m ones
+    y: np.ndarray
+
+    @classmethod
+    def of(cls, incidents: pd.DataFrame | None) -> IncidentArrays:
+        if incidents is None:
+            incidents = pd.DataFrame(
+                {
+                    "time": pd.Series(dtype="datetime64[us]"),
+                    **{c: pd.Categorical([]) for c in ("category", "district_id", "cell_100m")},
+                    "hour": pd.Series(dtype="int8"),
+                    "weekday": pd.Series(dtype="int8"),
+                    "x": pd.Series(dtype="float64"),
+                    "y": pd.Series(dtype="float64"),
+                }
+            )
+
+        def cat(column: str) -> tuple[np.ndarray, list[str]]:
+            values = pd.Categorical(incidents[column])
+            return np.asarray(values.codes), [str(c) for c in values.categories]
+
+        category, category_names = cat("category")
+        district, district_ids = cat("district_id")
+        cell, cell_names = cat("cell_100m")
+        return cls(
+            time=incidents["time"].to_numpy(dtype="datetime64[us]"),
+            category=category,
+            category_names=category_names,
+            district=district,
+            district_ids=district_ids,
+            cell=cell,
+            cell_names=cell_names,
+            hour=incidents["hour"].to_numpy(),
+            weekday=incidents["weekday"].to_numpy(),
+            x=incidents["x"].to_numpy(dtype="float64"),
+            y=incidents["y"].to_numpy(dtype="float64"),
+        )
+
+
+@dataclass
+class Dataset:
+    """The loaded data of one version; derived pieces are computed on first use and kept."""
+
+    version: str
+    demo: bool
+    districts: gpd.GeoDataFrame | None
+    places: gpd.GeoDataFrame | None
+    incidents: pd.DataFrame | None
+    measurements: pd.DataFrame | None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # ---- what is there ---------------------------------------------------------------------
+    @property
+    def has_incidents(self) -> bool:
+        return self.incidents is not None and len(self.incidents) > 0
+
+    @cached_property
+    def incident_span(self) -> tuple[date, date]:
+        """First and last day with incidents (or measurements), used for period presets."""
+        if self.has_incidents:
+            times = self.incidents["time"]
+            return times.min().date(), times.max().date()
+        if self.measurements is not None and len(self.measurements):
+            return (
+                self.measurements["period_start"].min().date(),
+                (self.measurements["period_end"].max() - pd.Timedelta(days=1)).date(),
+            )
+        today = date.today()
+        return date(today.year - 1, 1, 1), today
+
+    @cached_property
+    def categories(self) -> list[str]:
+        if not self.has_incidents:
+            return []
+        return sorted(map(str, self.incidents["category"].cat.categories))
+
+    @cached_property
+    def district_names(self) -> dict[str, str]:
+        if self.districts is None:
+            return {}
+        return dict(
+            zip(
+                self.districts["district_id"].astype(str),
+                self.districts["name"].astype(str),
+                strict=True,
+            )
+        )
+
+    @cached_property
+    def population(self) -> pd.Series:
+        if self.districts is None:
+            return pd.Series(dtype="float64")
+        return pd.Series(
+            self.districts["population"]
+            .astype("Float64")
+            .to_numpy(dtype="float64", na_value=np.nan),
+            index=self.districts["district_id"].astype(str),
+        )
+
+    @cached_property
+    def arrays(self) -> IncidentArrays:
+        """Plain numpy columns of the incidents: filters and counts on them take milliseconds."""
+        return IncidentArrays.of(self.incidents)
+
+    # ---- geometry for maps, once per version -----------------------------------------------
+    @cached_property
+    def districts_wgs84(self) -> gpd.GeoDataFrame | None:
+        """District shapes simplified (topology kept, ~1 m) and in lon/lat, ready to send."""
+        if self.districts is None:
+            return None
+        return simplified_wgs84(self.districts[["district_id", "name", "geometry"]])
+
+    @cached_property
+    def places_wgs84(self) -> gpd.GeoDataFrame | None:
+        if self.places is None:
+            return None
+        return simplified_wgs84(self.places[["place_id", "name", "kind", "geometry"]])
+
+    @cached_property
+    def water_wgs84(self) -> gpd.GeoDataFrame | None:
+        places = self.places_wgs84
+        if places is None:
+            return None
+        water = places[places["kind"] == "vand"]
+        return water if len(water) else None
+
+    def cell_shapes(self, names: list[str]) -> np.ndarray:
+        """Lon/lat squares of DDKN cells, computed once per cell and version, then reused:
+        reprojection in a rerun would cost PROJ's per-thread set-up every time."""
+        cache = self.__dict__.setdefault("_cell_shapes", {})
+        missing = [n for n in dict.fromkeys(names) if n not in cache]
+        if missing:
+            squares = gpd.GeoSeries([cell_polygon(n) for n in missing], crs=STORE_CRS)
+            # 5 decimals (about 1 m) is plenty for 100 m squares and keeps the map light.
+            lonlat = shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-5)
+            with self._lock:
+                cache.update(zip(missing, lonlat, strict=True))
+        return np.array([cache[n] for n in names], dtype=object)
+
+    # ---- spatial membership, once per version ---------------------------------------------
+    @cached_property
+    def place_members(self) -> dict[str, np.ndarray]:
+        """For each place id, the positions of incidents inside it (points and lines: nearby)."""
+        if self.places is None or not self.has_incidents:
+            return {}
+        x = self.incidents["x"].to_numpy()
+        y = self.incidents["y"].to_numpy()
+        members: dict[str, np.ndarray] = {}
+        for place_id, geom in zip(
+            self.places["place_id"].astype(str), self.places.geometry, strict=True
+        ):
+            area = (
+                geom
+                if geom.geom_type in ("Polygon", "MultiPolygon")
+                else geom.buffer(PLACE_BUFFER_METRES)
+            )
+            minx, miny, maxx, maxy = area.bounds
+            near = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+            inside = shapely.contains_xy(area, x[near], y[near])
+            members[place_id] = near[inside]
+        return members
+
+
+def simplified_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify in metres (topology kept), then reproject to lon/lat and round to ~0.1 m."""
+    out = frame.copy()
+    out["geometry"] = out.geometry.simplify(SIMPLIFY_METRES, preserve_topology=True)
+    out = out.to_crs(WGS84)
+    out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), 1e-6)
+    return out
+
+
+_CACHE: dict[tuple[str, str], Dataset] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_dataset(store: Store | None = None) -> Dataset:
+    """The data of the store's current version, loaded once and shared by every rerun."""
+    store = store or Store()
+    key = (str(store.root.resolve()), store.version())
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            # Keep only the newest version per folder: old versions would pin memory.
+            for old in [k for k in _CACHE if k[0] == key[0]]:
+                del _CACHE[old]
+            _CACHE[key] = _read(store, key[1])
+        return _CACHE[key]
+
+
+def _read(store: Store, version: str) -> Dataset:
+    def maybe(kind: str):
+        return store.read(kind) if store.has(kind) else None
+
+    return Dataset(
+        version=version,
+        demo=store.is_demo(),
+        districts=maybe("districts"),
+        places=maybe("places"),
+        incidents=maybe("incidents"),
+        measurements=maybe("measurements"),
+    )

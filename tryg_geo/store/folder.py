@@ -1,0 +1,337 @@
+"""The data folder: the only place that reads and writes stored data.
+
+Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
+
+    <kind>/CURRENT                  name of the version in use (one line)
+    <kind>/<version>/data.parquet   the data (GeoParquet for districts and places)
+    <kind>/<version>/rejected.csv   rejected rows of the import that made this version
+    <kind>/<version>/meta.json      file, time, counts, demo flag
+    originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
+    import_log.jsonl                one line per import or rollback
+    .lock                           held while an import or rollback writes
+
+A new version is written completely into a temporary folder, renamed into place, and only then
+made current by replacing ``CURRENT`` (an atomic rename). Whatever fails before that last step
+leaves the previous data in use and no trace of the failed import; earlier versions stay on disk
+for :meth:`Store.rollback`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .. import settings
+from ..errors import StoreError, UsageError
+from .schema import GEO_KINDS, KIND_LABELS, KINDS
+
+LOCK_TIMEOUT_S = 60.0
+KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
+
+
+@dataclass
+class Version:
+    """One kind's new data, as handed to :meth:`Store.write_many`."""
+
+    kind: str
+    frame: pd.DataFrame
+    rejected: pd.DataFrame
+    report: dict[str, Any]
+    original: Path | None = None
+    demo: bool = False
+
+
+def check_kind(kind: str) -> str:
+    """Return ``kind`` when it is a known data kind, else raise :class:`UsageError`."""
+    if kind not in KINDS:
+        raise UsageError(f"Ukendt datatype {kind!r}; tilladte: {', '.join(KINDS)}.")
+    return kind
+
+
+class Store:
+    """Read and write the data folder ``root`` (default: :func:`settings.data_dir`)."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root) if root is not None else settings.data_dir()
+        self._lock_depth = 0
+
+    # ---- reading -------------------------------------------------------------------------
+    def has(self, kind: str) -> bool:
+        current = self._current(check_kind(kind))
+        return current is not None and (current / "data.parquet").exists()
+
+    def read(self, kind: str) -> pd.DataFrame:
+        """The current data of ``kind`` (a GeoDataFrame for districts and places)."""
+        if not self.has(kind):
+            raise StoreError(
+                f"Der er ingen {KIND_LABELS[kind]} i {self.root}. "
+                f"Importér en fil med 'python -m tryg_geo import {kind} FIL' eller lav demodata."
+            )
+        path = self._current(kind) / "data.parquet"
+        try:
+            if kind in GEO_KINDS:
+                return gpd.read_parquet(path)
+            return pd.read_parquet(path)
+        except Exception as exc:  # a damaged file must not become a traceback
+            raise StoreError(f"Den gemte fil {path} kan ikke læses ({exc}).") from exc
+
+    def read_rejected(self, kind: str) -> pd.DataFrame:
+        current = self._current(check_kind(kind))
+        if current is None or not (current / "rejected.csv").exists():
+            return pd.DataFrame(columns=["row", "column", "value", "reason", "message"])
+        return pd.read_csv(current / "rejected.csv", dtype=str, keep_default_na=False)
+
+    def rejected_path(self, kind: str) -> Path | None:
+        """Where the rejected rows of the current version are (for messages and downloads)."""
+        current = self._current(check_kind(kind))
+        return None if current is None else current / "rejected.csv"
+
+    def meta(self, kind: str) -> dict[str, Any]:
+        current = self._current(check_kind(kind))
+        if current is None or not (current / "meta.json").exists():
+            return {}
+        return json.loads((current / "meta.json").read_text(encoding="utf-8"))
+
+    def version(self) -> str:
+        """A string that changes whenever any kind is written or rolled back: the cache key."""
+        return "|".join(f"{k}:{self._current_name(k) or '-'}" for k in KINDS)
+
+    def is_demo(self) -> bool:
+        """True when any loaded kind is demo data (every view must then say "Demodata")."""
+        return any(self.meta(k).get("demo") for k in KINDS if self.has(k))
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "data_dir": str(self.root),
+            "kinds": {k: self.meta(k) for k in KINDS if self.has(k)},
+        }
+
+    def versions(self, kind: str) -> list[Path]:
+        """Earlier versions of ``kind`` that :meth:`rollback` can restore, oldest first."""
+        current = self._current_name(check_kind(kind))
+        if current is None:
+            return []
+        return [p for p in self._all_versions(kind) if p.name < current]
+
+    # ---- writing -------------------------------------------------------------------------
+    def write(
+        self,
+        kind: str,
+        frame: pd.DataFrame,
+        *,
+        rejected: pd.DataFrame,
+        report: dict[str, Any],
+        original: Path | None = None,
+        demo: bool = False,
+    ) -> dict[str, Any]:
+        """Make ``frame`` the current data of ``kind``; the previous version is kept.
+
+        Returns the metadata written beside the data.
+        """
+        item = Version(kind, frame, rejected, report, original, demo)
+        return self.write_many([item])[0]
+
+    def write_many(self, items: list[Version]) -> list[dict[str, Any]]:
+        """Make several kinds current together: all of them, or — if anything fails — none.
+
+        Used when new districts change the district of every stored incident: the districts
+        and the re-assigned incidents must never be out of step.
+        """
+        with self.lock():
+            staged: list[tuple[Version, str, dict[str, Any], Path | None]] = []
+            switched: list[tuple[str, str | None]] = []  # (kind, previous version)
+            try:
+                for item in items:
+                    staged.append(self._stage(item))
+                for item, name, _, _ in staged:
+                    switched.append((item.kind, self._current_name(item.kind)))
+                    self._point_current(self._dir(item.kind), name)
+            except BaseException:
+                self._undo(staged, switched)
+                raise
+            for item, _, meta, copy in staged:
+                self._log({**meta, "original_copy": str(copy) if copy else None})
+                self._prune(item.kind)
+        return [meta for _, _, meta, _ in staged]
+
+    def _stage(self, item: Version) -> tuple[Version, str, dict[str, Any], Path | None]:
+        """Write one version completely under its final name; it is not current yet."""
+        folder = self._dir(check_kind(item.kind))
+        folder.mkdir(parents=True, exist_ok=True)
+        name = _stamp()
+        meta = {
+            "kind": item.kind,
+            "file": item.report.get("file"),
+            "imported_at": datetime.now().isoformat(timespec="seconds"),
+            "demo": item.demo,
+            "version": name,
+            "rows": int(len(item.frame)),
+            "report": item.report,
+        }
+        staging = folder / f".tmp-{uuid.uuid4().hex}"
+        copy: Path | None = None
+        try:
+            staging.mkdir()
+            _to_parquet(item.frame, staging / "data.parquet", item.kind)
+            item.rejected.to_csv(staging / "rejected.csv", index=False)
+            _write_json(staging / "meta.json", meta)
+            copy = self._keep_original(item.original, item.kind, name)
+            os.rename(staging, folder / name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+            raise
+        return item, name, meta, copy
+
+    def _undo(self, staged, switched) -> None:
+        """Point every switched kind back and remove what was staged: no trace is left."""
+        for kind, previous in reversed(switched):
+            pointer = self._dir(kind) / "CURRENT"
+            if previous is None:
+                pointer.unlink(missing_ok=True)
+            else:
+                self._point_current(self._dir(kind), previous)
+        for item, name, _, copy in staged:
+            shutil.rmtree(self._dir(item.kind) / name, ignore_errors=True)
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+
+    def rollback(self, kind: str) -> dict[str, Any]:
+        """Make the newest earlier version of ``kind`` current again; nothing is deleted."""
+        folder = self._dir(check_kind(kind))
+        with self.lock():
+            earlier = self.versions(kind)
+            if not earlier:
+                raise StoreError(
+                    f"Der er ingen tidligere version af {KIND_LABELS[kind]} at gå tilbage til."
+                )
+            replaced = self._current_name(kind)
+            self._point_current(folder, earlier[-1].name)
+            self._log(
+                {
+                    "kind": kind,
+                    "rollback_to": earlier[-1].name,
+                    "replaced": replaced,
+                    "at": datetime.now().isoformat(timespec="seconds"),
+                }
+            )
+        return self.meta(kind)
+
+    @contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the folder's write lock; a second writer waits, then gets a :class:`StoreError`.
+
+        Re-entrant for the same Store object, so an import can read, compute and write under
+        one lock.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        timeout = LOCK_TIMEOUT_S if timeout is None else timeout
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"Data-mappen {self.root} er optaget af en anden import; prøv igen om lidt."
+                        ) from None
+                    time.sleep(0.05)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _dir(self, kind: str) -> Path:
+        return self.root / kind
+
+    def _current_name(self, kind: str) -> str | None:
+        pointer = self._dir(kind) / "CURRENT"
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def _current(self, kind: str) -> Path | None:
+        name = self._current_name(kind)
+        return None if name is None else self._dir(kind) / name
+
+    def _all_versions(self, kind: str) -> list[Path]:
+        folder = self._dir(kind)
+        if not folder.exists():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_dir() and p.name[:1].isdigit())
+
+    def _point_current(self, folder: Path, name: str) -> None:
+        tmp = folder / f".tmp-{uuid.uuid4().hex}"
+        try:
+            tmp.write_text(name + "\n", encoding="utf-8")
+            os.replace(tmp, folder / "CURRENT")  # the one step that switches versions
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _keep_original(self, original: Path | None, kind: str, name: str) -> Path | None:
+        if original is None:
+            return None
+        target_dir = self.root / "originals"
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"{name}_{kind}_{Path(original).name}"
+        tmp = target_dir / f".tmp-{uuid.uuid4().hex}"
+        try:
+            shutil.copyfile(original, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+    def _prune(self, kind: str) -> None:
+        for old in self.versions(kind)[:-KEEP_VERSIONS]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _log(self, entry: dict[str, Any]) -> None:
+        with open(self.root / "import_log.jsonl", "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+
+def _stamp() -> str:
+    # Sortable and unique even for two writes in the same microsecond.
+    return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path, kind: str) -> None:
+    if kind in GEO_KINDS:
+        gpd.GeoDataFrame(frame).to_parquet(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""tryg_geo.views.registry."""

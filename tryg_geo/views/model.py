@@ -1,0 +1,88 @@
+"""What a view is: the numbers, map, trends and words of one dashboard view.
+
+A view is computed by a pure function (``tryg_geo.views.registry``) and then rendered three ways: by the
+Streamlit page (folium map + Altair charts), as a PNG and as a CSV. All three read the same
+:class:`View`, so the picture a leader pastes into slides shows exactly the numbers on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+SUPPRESSED_COLOR = "#d9d9d9"
+NO_DATA_COLOR = "#f0f0f0"
+
+
+@dataclass
+class Legend:
+    title: str
+    entries: list[tuple[str, str]]  # (hex colour, label) from low to high
+
+
+@dataclass
+class MapSpec:
+    """A map as data: features in EPSG:4326 with their colour and the text shown for them.
+
+    ``features`` columns: ``feature_id``, ``name``, ``label`` (value as shown, e.g. '12,5 %' or
+    '<5'), ``color``; places may add ``radius`` (pixels). Nothing finer than an area, a grid
+    cell or a place is ever put here.
+    """
+
+    kind: str  # "areas" | "cells" | "places"
+    features: gpd.GeoDataFrame
+    legend: Legend
+    outline: gpd.GeoDataFrame | None = None
+    water: gpd.GeoDataFrame | None = None
+    zones: gpd.GeoDataFrame | None = None
+    selected: str | None = None
+    #: (min lon, min lat, max lon, max lat) to open the map on; None = fit the features.
+    bounds: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class Trend:
+    """A line chart: ``data`` has columns period (datetime64), series (str), value (float)."""
+
+    title: str
+    data: pd.DataFrame
+    unit: str
+    target: float | None = None
+    higher_is_better: bool | None = None
+
+
+@dataclass
+class Kpi:
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+
+
+@dataclass
+class View:
+    """One view, ready to render on screen, as a PNG or as a CSV.
+
+    ``table`` holds exactly the numbers shown, with stable snake_case columns (the CSV export);
+    suppressed counts are missing there and flagged in a ``suppressed`` column. ``display`` is
+    the same table formatted for Danish readers.
+    """
+
+    key: str
+    title: str
+    subtitle: str
+    demo: bool
+    source: str
+    table: pd.DataFrame
+    display: pd.DataFrame | None = None
+    map: MapSpec | None = None
+    trends: list[Trend] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    highlights: list[str] = field(default_factory=list)
+    heatmap: pd.DataFrame | None = (
+        None  # rows: weekday names, columns: hours, values: counts or NaN
+    )
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, view key) e.g. initiatives

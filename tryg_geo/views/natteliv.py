@@ -1,0 +1,321 @@
+"""Natteliv: night-time incidents as a hotspot grid, an hour × weekday table and a trend."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import fmt
+from ..compute.breaks import classify, colours, legend_entries
+from ..compute.counts import (
+    by_cell,
+    by_month,
+    category_mask,
+    combine,
+    hour_weekday,
+    night_mask,
+    period_mask,
+)
+from ..compute.filters import NIGHT_CATEGORIES, Filters
+from ..compute.privacy import (
+    count_text,
+    hide_periods,
+    safe_change,
+    small,
+    suppress_with_total,
+    threshold,
+)
+from ..geo.grid import cell_size
+from ..store.dataset import WGS84, Dataset
+from .model import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
+from .sources import POLICE, source_line
+
+ZONE_KIND = "nattelivszone"
+PALETTE = "oranges"
+
+
+def natteliv_view(ds: Dataset, filters: Filters) -> View:
+    """Night-time incidents for ``filters`` (default categories: vold, trusler, orden, …).
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    filters : period, categories, night window (nights, night_start, night_end) and cell size.
+
+    Returns
+    -------
+    View
+        ``table`` has one row per grid cell with incidents; cells below the threshold carry no
+        count.
+    """
+    categories = filters.categories or tuple(c for c in NIGHT_CATEGORIES if c in ds.categories)
+    filters = filters.with_(categories=categories)
+    arrays = ds.arrays
+    nights = night_mask(arrays, filters.nights, filters.night_start, filters.night_end)
+    kinds = category_mask(arrays, categories)
+    now = combine(period_mask(arrays, filters.start, filters.end), kinds, nights)
+    before = combine(period_mask(arrays, *filters.previous_year()), kinds, nights)
+    cells = _cells(arrays, now, filters.cell)
+    table = _cell_table(cells, filters)
+    view = View(
+        key="natteliv",
+        title="Et trygt natteliv – hændelser om natten",
+        subtitle=f"{filters.describe()}; {filters.describe_nights()}",
+        demo=ds.demo,
+        source=source_line([POLICE], demo=ds.demo),
+        table=table,
+        display=_display(table),
+        map=_hotspot_map(ds, table, filters),
+        trends=[_night_trend(ds, filters, kinds, nights)],
+        kpis=_kpis(ds, now, before),
+        heatmap=_heatmap(
+            arrays, combine(period_mask(arrays, filters.start, filters.end), kinds), filters
+        ),
+    )
+    view.notes.append(
+        f"Celler med færre end {threshold()} hændelser vises som '<{threshold()}' uden tal. "
+        "Tabellen over timer og ugedage viser alle døgnets timer."
+    )
+    return view
+
+
+def _cells(arrays, mask: np.ndarray, size: str) -> pd.Series:
+    return by_cell(arrays, mask, size)
+
+
+def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
+    # The cells add up to the night total shown as a KPI: complementary suppression.
+    hidden = suppress_with_total(cells.to_numpy())
+    table = pd.DataFrame(
+        {
+            "cell_id": cells.index.astype(str),
+            "cell_size": filters.cell,
+            "period": f"{filters.start.isoformat()}/{filters.end.isoformat()}",
+            "categories": ", ".join(filters.categories),
+            "incidents": pd.array(np.where(hidden, np.nan, cells.to_numpy()), dtype="Float64"),
+            "suppressed": hidden,
+        }
+    )
+    return table.sort_values(
+        ["incidents", "cell_id"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
+
+
+def _display(table: pd.DataFrame) -> pd.DataFrame:
+    limit = threshold()
+    return pd.DataFrame(
+        {
+            "Celle (DDKN)": table["cell_id"],
+            "Hændelser": [
+                f"<{limit}" if s else fmt.number(float(v))
+                for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+            ],
+        }
+    )
+
+
+def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
+    """Cells with a shown count, each its own feature; all hidden cells as ONE grey shape.
+
+    One shape for the hidden cells says "few incidents here" without a tooltip per cell, and
+    keeps the map small: most cells of a night map hold fewer than five incidents.
+    """
+    hidden = table["suppressed"].to_numpy(dtype=bool)
+    shown = table[~hidden]
+    values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
+    classes, bins = classify(values, filters.scheme, whole=True)
+    shapes = ds.cell_shapes(table["cell_id"].tolist())
+    limit = threshold()
+    features = gpd.GeoDataFrame(
+        {
+            "feature_id": shown["cell_id"].to_numpy(),
+            "name": shown["cell_id"].to_numpy(),
+            "label": [f"{fmt.number(v)} hændelser" for v in values],
+            "color": colours(classes, PALETTE, len(bins)),
+        },
+        geometry=shapes[~hidden],
+        crs=WGS84,
+    )
+    features = _merge_beyond_top(features, values, classes, bins)
+    if hidden.any():
+        merged = gpd.GeoDataFrame(
+            {
+                "feature_id": ["skjulte-celler"],
+                "name": [f"Celler med færre end {limit} hændelser"],
+                "label": [f"<{limit} hændelser pr. celle"],
+                "color": [SUPPRESSED_COLOR],
+            },
+            geometry=[_hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])],
+            crs=WGS84,
+        )
+        features = pd.concat([merged, features], ignore_index=True)
+    lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
+    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) + [
+        (SUPPRESSED_COLOR, f"Skjult (<{limit})")
+    ]
+    return MapSpec(
+        kind="cells",
+        features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
+        legend=Legend(f"Hændelser pr. {filters.cell}-celle", entries),
+        outline=ds.districts_wgs84,
+        water=ds.water_wgs84,
+        zones=_zones(ds),
+        bounds=_hotspot_bounds(gpd.GeoSeries(shapes[~hidden], crs=WGS84), values),
+    )
+
+
+MAX_CELL_FEATURES = 600
+MAX_HIDDEN_CELLS = 500  # beyond this, hidden cells are drawn as the 1 km squares holding them
+
+
+def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
+    """One grey shape where cells hold fewer than five incidents. Thousands of scattered
+    100 m squares would make the map too heavy to send, so many are shown as their 1 km
+    squares (drawn under the cells with counts)."""
+    if len(cell_ids) <= MAX_HIDDEN_CELLS:
+        return shapely.coverage_union_all(shapes)
+    return shapely.coverage_union_all(ds.cell_shapes(sorted({_km_square(c) for c in cell_ids})))
+
+
+def _km_square(cell_id: str) -> str:
+    size, north, east = cell_id.split("_")
+    metres = cell_size(size)
+    return f"1km_{int(north) * metres // 1000}_{int(east) * metres // 1000}"
+
+
+def _merge_beyond_top(
+    features: gpd.GeoDataFrame, values: np.ndarray, classes: np.ndarray, bins: list[float]
+) -> gpd.GeoDataFrame:
+    """Keep the busiest cells as features of their own (a tooltip each); merge the rest into
+    one shape per class, so a map over many years stays small enough to send."""
+    if len(features) <= MAX_CELL_FEATURES:
+        return features
+    order = np.argsort(-values, kind="stable")
+    top = np.zeros(len(features), dtype=bool)
+    top[order[:MAX_CELL_FEATURES]] = True
+    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values)), whole=True))
+    colour_of = {
+        c: colour for c, colour in enumerate(colours(np.arange(len(bins)), PALETTE, len(bins)))
+    }
+    merged = []
+    for cls in np.unique(classes[~top]):
+        part = ~top & (classes == cls)
+        colour = colour_of[int(cls)]
+        merged.append(
+            {
+                "feature_id": f"klasse-{int(cls) + 1}",
+                "name": f"Celler i klassen {labels.get(colour, '')}",
+                "label": f"{labels.get(colour, '')} hændelser pr. celle",
+                "color": colour,
+                "geometry": shapely.coverage_union_all(features.geometry.to_numpy()[part]),
+            }
+        )
+    rest = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
+    return pd.concat([rest, features[top]], ignore_index=True)
+
+
+def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
+    """Open the map on the busiest cells (top fifth), with a margin, not on every stray cell."""
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    busy = shapes[finite & (values >= np.nanquantile(values, 0.8))]
+    minx, miny, maxx, maxy = busy.total_bounds
+    margin = 0.01  # about 1 km
+    return (minx - margin, miny - margin / 2, maxx + margin, maxy + margin / 2)
+
+
+def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
+    places = ds.places_wgs84
+    if places is None:
+        return None
+    zones = places[places["kind"] == ZONE_KIND]
+    return zones if len(zones) else None
+
+
+def _zone_mask(ds: Dataset) -> np.ndarray | None:
+    """Incidents inside any nattelivszone, computed once per data version."""
+    cache = ds.__dict__.setdefault("_night_zone_mask", {})
+    if "mask" not in cache:
+        zones = _zones(ds)
+        inside = None
+        if zones is not None and ds.has_incidents:
+            inside = np.zeros(len(ds.incidents), dtype=bool)
+            for place_id in zones["place_id"]:
+                inside[ds.place_members.get(str(place_id), [])] = True
+        cache["mask"] = inside
+    return cache["mask"]
+
+
+def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
+    grid = hour_weekday(arrays, mask).astype("float64")
+    hidden = small(grid.ravel()).reshape(grid.shape)
+    # The night hours add up to the night total shown as a KPI: complementary suppression there.
+    night = _night_cells(filters)
+    hidden[night] = suppress_with_total(grid[night], hidden=hidden[night])
+    grid[hidden] = np.nan
+    return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
+
+
+def _night_cells(filters: Filters) -> np.ndarray:
+    """The (weekday, hour) cells of the chosen nights, as a 7 × 24 mask."""
+    cells = np.zeros((7, 24), dtype=bool)
+    for evening in filters.nights:
+        for hour in range(24):
+            if filters.night_start > filters.night_end:
+                if hour >= filters.night_start:
+                    cells[evening, hour] = True
+                if hour < filters.night_end:
+                    cells[(evening + 1) % 7, hour] = True
+            elif filters.night_start <= hour < filters.night_end:
+                cells[evening, hour] = True
+    return cells
+
+
+def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
+    """Monthly night incidents in the whole kommune and inside the nattelivszone."""
+    arrays = ds.arrays
+    # Whole months only: a month cut by the window's start would look like a sudden drop.
+    two_years = pd.Timestamp(filters.end) - pd.DateOffset(years=2)
+    start = min(filters.start, (two_years + pd.offsets.MonthBegin(1)).date())
+    mask = combine(period_mask(arrays, start, filters.end), kinds, nights)
+    series = [("Hele kommunen", by_month(arrays, mask))]
+    inside = _zone_mask(ds)
+    if inside is not None:
+        series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
+    windows = [(filters.start, filters.end), filters.previous_year()]
+    rows = [
+        {"period": month, "series": name, "value": np.nan if hide else float(count)}
+        for name, counts in series
+        for month, count, hide in zip(
+            counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
+        )
+    ]
+    data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
+
+
+def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:
+    total_now, total_before = int(now.sum()), int(before.sum())
+    kpis = [
+        Kpi(
+            "Hændelser om natten",
+            count_text(total_now),
+            fmt.signed_percent(safe_change(total_now, total_before)),
+            f"Samme periode sidste år: {count_text(total_before)}",
+        )
+    ]
+    inside = _zone_mask(ds)
+    if inside is not None:
+        zone_now, zone_before = int((now & inside).sum()), int((before & inside).sum())
+        kpis.append(
+            Kpi(
+                "Heraf i nattelivszonen",
+                count_text(zone_now),
+                fmt.signed_percent(safe_change(zone_now, zone_before)),
+                f"Samme periode sidste år: {count_text(zone_before)}",
+            )
+        )
+    return kpis

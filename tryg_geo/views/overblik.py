@@ -1,0 +1,311 @@
+"""Overblik: all 17 indsatser at a glance, for analysts and for the steering group.
+
+One row per indsats with its headline number, the same period last year, the change and the
+status against the target; a map of how safe people feel per district; a sparkline per
+indsats; and a few plain Danish sentences naming only the changes that are more than chance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..compute.filters import Filters
+from ..compute.indicators import (
+    ALPHA,
+    NO_DATA,
+    OFF_TRACK,
+    ON_TRACK,
+    HeadlineSummary,
+    change_sentence,
+    change_text,
+    headline,
+    indicator_series,
+    latest_period,
+    period_label,
+    rounded,
+    rounded_change,
+    summary_text,
+    target_text,
+    trend_frame,
+    window_label,
+)
+from ..compute.registry import Indicator, all_indicators, load_initiatives
+from ..store.dataset import Dataset
+from .mapspec import district_choropleth, unit_formatter, value_text
+from .model import Kpi, MapSpec, Trend, View
+from .sources import POLICE, REGISTRATIONS, SURVEY, source_line
+
+KEY = "overblik"
+MAP_INDICATOR = "tryg_andel"
+MAP_PALETTE = "blues"
+MAX_HIGHLIGHTS, MIN_HIGHLIGHTS = 5, 3
+
+TABLE_COLUMNS = [
+    "slug",
+    "title",
+    "indicator",
+    "unit",
+    "period",
+    "value",
+    "n",
+    "previous_period",
+    "previous_value",
+    "change",
+    "change_unit",
+    "target",
+    "status",
+    "significant",
+    "suppressed",
+    "previous_suppressed",
+]
+
+
+def overblik_view(ds: Dataset, filters: Filters) -> View:
+    """All 17 indsatser: headline numbers, status, a tryghed map, sparklines and highlights.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    filters : the period (compared with the same period last year); ``indicator`` picks the
+        map's district indicator when it is one (default 'tryg_andel'); ``scheme`` its classes;
+        ``district`` is highlighted on the map.
+
+    Returns
+    -------
+    View
+        ``table`` one row per indsats in the registry's order (see :data:`TABLE_COLUMNS`);
+        ``links`` one (title, 'indsats/<slug>') per indsats in the same order.
+    """
+    initiatives = load_initiatives()
+    summaries = [headline(ds, ini, filters) for ini in initiatives]
+    view_map, map_note = tryghed_map(ds, filters)
+    notes = _notes(summaries)
+    if map_note:
+        notes.insert(0, map_note)
+    return View(
+        key=KEY,
+        title="Overblik over Tryg Aalborgs indsatser",
+        subtitle=(
+            f"Periode {window_label(filters.start, filters.end)} sammenlignet med samme "
+            "periode året før · hele Aalborg Kommune"
+        ),
+        demo=ds.demo,
+        source=source_line([POLICE, SURVEY, REGISTRATIONS], demo=ds.demo),
+        table=_table(summaries),
+        display=_display(summaries),
+        map=view_map,
+        trends=[_sparkline(s) for s in summaries],
+        kpis=_kpis(summaries),
+        notes=notes,
+        highlights=highlights(summaries),
+        links=[(ini.title, f"indsats/{ini.slug}") for ini in initiatives],
+    )
+
+
+# ---- table --------------------------------------------------------------------------------------
+def _table(summaries: list[HeadlineSummary]) -> pd.DataFrame:
+    rows = []
+    for s in summaries:
+        ini, ind = s.initiative, s.indicator
+        rows.append(
+            {
+                "slug": ini.slug,
+                "title": ini.title,
+                "indicator": ind.id,
+                "unit": ind.unit,
+                "period": s.period,
+                "value": rounded(s.value, ind.unit),
+                "n": s.n if ind.unit == "andel" else np.nan,
+                "previous_period": s.previous_period,
+                "previous_value": rounded(s.previous_value, ind.unit),
+                "change": rounded_change(s.change, s.change_unit),
+                "change_unit": s.change_unit,
+                "target": s.target,
+                "status": s.status,
+                "significant": s.significant,
+                "suppressed": s.suppressed,
+                "previous_suppressed": s.previous_suppressed,
+            }
+        )
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for column in ("value", "n", "previous_value", "change", "target"):
+        table[column] = table[column].astype("float64")
+    return table
+
+
+def _display(summaries: list[HeadlineSummary]) -> pd.DataFrame:
+    rows = []
+    for s in summaries:
+        ind = s.indicator
+        rows.append(
+            {
+                "Indsats": s.initiative.title,
+                "Indikator": ind.label,
+                "Periode": s.period or "–",
+                "Seneste": summary_text(s),
+                "Samme periode sidste år": summary_text(s, previous=True),
+                "Ændring": change_text(s),
+                "Markant ændring": _yes_no(s),
+                "Mål": target_text(s.target, ind.unit, ind.higher_is_better),
+                "Status": s.status.capitalize(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _yes_no(s: HeadlineSummary) -> str:
+    if not np.isfinite(s.change) or s.p_value is None:
+        return "–"
+    return "Ja" if s.significant else "Nej"
+
+
+# ---- highlights ---------------------------------------------------------------------------------
+def highlights(summaries: list[HeadlineSummary]) -> list[str]:
+    """3–5 plain Danish sentences naming only the statistically meaningful changes.
+
+    The most certain changes (smallest p) come first. With fewer than three, the sentences
+    say that the rest are within normal variation, so a quiet year reads as quiet, not empty.
+    """
+    significant = sorted(
+        (s for s in summaries if s.significant), key=lambda s: (s.p_value, s.initiative.title)
+    )
+    sentences = [change_sentence(s, _name(s)) for s in significant[:MAX_HIGHLIGHTS]]
+    if len(significant) > MAX_HIGHLIGHTS:
+        sentences[-1] = sentences[-1].rstrip(".") + (
+            f". Yderligere {len(significant) - MAX_HIGHLIGHTS} indsatser har markante ændringer "
+            "(se tabellen)."
+        )
+    compared = sum(1 for s in summaries if np.isfinite(s.change))
+    if len(significant) < MIN_HIGHLIGHTS:
+        if compared == 0:
+            sentences.append(
+                "Der er endnu ikke tal nok til at sammenligne med samme periode sidste år."
+            )
+        elif not significant:
+            sentences.append(
+                "Ingen af indsatsernes hovedtal har ændret sig markant i forhold til samme "
+                "periode sidste år: udsvingene ligger inden for den normale variation."
+            )
+        else:
+            sentences.append(
+                "De øvrige indsatsers hovedtal ligger inden for den normale variation i forhold "
+                "til samme periode sidste år."
+            )
+    return sentences
+
+
+def _name(s: HeadlineSummary) -> str:
+    return f"{s.initiative.title} – {s.indicator.label}"
+
+
+# ---- KPIs and notes -----------------------------------------------------------------------------
+def _kpis(summaries: list[HeadlineSummary]) -> list[Kpi]:
+    total = len(summaries)
+    with_data = sum(1 for s in summaries if s.has_data)
+    with_target = [s for s in summaries if s.target is not None and s.status != NO_DATA]
+    on_track = sum(1 for s in with_target if s.status == ON_TRACK)
+    off_track = sum(1 for s in with_target if s.status == OFF_TRACK)
+    significant = sum(1 for s in summaries if s.significant)
+    return [
+        Kpi(
+            "Indsatser med data",
+            f"{with_data} af {total}",
+            help="Indsatser hvor hovedindikatoren har tal i perioden.",
+        ),
+        Kpi(
+            "På sporet",
+            f"{on_track} af {on_track + off_track}",
+            help="Indsatser med et mål, hvor det seneste tal når målet.",
+        ),
+        Kpi(
+            "Markante ændringer",
+            str(significant),
+            help=(
+                "Ændringer mod samme periode sidste år, som næppe skyldes tilfældigheder "
+                f"(p < {str(ALPHA).replace('.', ',')})."
+            ),
+        ),
+    ]
+
+
+def _notes(summaries: list[HeadlineSummary]) -> list[str]:
+    notes = [
+        "Hver indsats vises med sin hovedindikator. Hændelser tælles i den valgte periode og "
+        "sammenlignes med samme periode året før; målinger vises for den seneste periode (år) "
+        "eller lægges sammen over periodens hele måneder og kvartaler (antal og timer) – "
+        "personer, andele og scorer vises da som gennemsnit pr. måned eller kvartal.",
+        "En ændring kaldes markant, når den næppe skyldes tilfældigheder (p < 0,05): antal "
+        "testes med en eksakt Poisson-test, andele med en test for to andele.",
+        "Tal under 5 vises som '<5' og indgår ikke i ændringer; andele med under 30 svar er "
+        "markeret som usikre.",
+    ]
+    missing = [s.initiative.title for s in summaries if not s.has_data]
+    if missing:
+        notes.append(
+            "Ingen data endnu for: " + ", ".join(missing) + ". Se den enkelte indsats for, "
+            "hvilke data der skal til."
+        )
+    return notes
+
+
+# ---- sparklines ---------------------------------------------------------------------------------
+def _sparkline(s: HeadlineSummary) -> Trend:
+    """The headline's trend, titled with the indsats title (the page matches on it)."""
+    data = trend_frame(s.trend, s.indicator.label).dropna(subset=["value"])
+    return Trend(
+        title=s.initiative.title,
+        data=data.reset_index(drop=True),
+        unit=s.indicator.unit,
+        target=s.target,
+        higher_is_better=s.indicator.higher_is_better,
+    )
+
+
+# ---- the tryghed map ----------------------------------------------------------------------------
+def map_indicator(filters: Filters) -> Indicator:
+    """The district indicator the map shows: ``filters.indicator`` if it is one, else tryg_andel."""
+    district = {ind.id: ind for _, ind in all_indicators() if ind.area == "district"}
+    return district.get(filters.indicator) or district[MAP_INDICATOR]
+
+
+def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | None]:
+    """District choropleth of the latest year (surveys) or the period (incidents).
+
+    Returns
+    -------
+    (MapSpec or None, note or None)
+        No map, and a note saying so, when there are no districts or no values.
+    """
+    ind = map_indicator(filters)
+    if ind.source == "incidents":
+        rows = indicator_series(ds, ind, start=filters.start, end=filters.end, freq="window")
+    else:
+        rows = latest_period(indicator_series(ds, ind, end=filters.end))
+    if (
+        ds.districts_wgs84 is None
+        or not len(rows)
+        or not (rows["value"].notna().any() or rows["suppressed"].any())
+    ):
+        return None, f"Kortet mangler: der er ingen tal for «{ind.label}» pr. område i perioden."
+    rows = rows.set_index("area_id")
+    labels = pd.Series(
+        [
+            value_text(v, ind.unit, suppressed=h, n=n if ind.unit == "andel" else None)
+            for v, n, h in zip(rows["value"], rows["n"], rows["suppressed"], strict=True)
+        ],
+        index=rows.index,
+    )
+    period = str(rows["period"].iloc[0])
+    spec = district_choropleth(
+        ds,
+        rows["value"],
+        labels,
+        scheme=filters.scheme,
+        palette=MAP_PALETTE,
+        legend_title=f"{ind.label}, {period_label(period)}",
+        value_fmt=unit_formatter(ind.unit),
+        selected=filters.district,
+        suppressed=rows["suppressed"],
+    )
+    return spec, None

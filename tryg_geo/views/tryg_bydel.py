@@ -1,0 +1,460 @@
+"""Tryg bydel: a chosen indicator per district — a survey share, or incidents per 1 000.
+
+One public function, :func:`tryg_bydel_view`; the helpers below each compute one part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import fmt, settings
+from ..compute.counts import by_district, category_mask, combine, period_mask
+from ..compute.filters import Filters
+from ..compute.privacy import count_text, hide_periods, safe_change, suppress_with_total, threshold
+from ..compute.registry import all_indicators
+from ..compute.stats import wilson
+from ..store.dataset import Dataset
+from .model import Kpi, Trend, View
+from .sources import POLICE, SURVEY, source_line
+
+INCIDENT_RATE = "haendelser_pr_1000"
+
+
+def tryg_bydel_indicators() -> dict[str, str]:
+    """Indicators the page offers: district survey shares from the registry, and incident rates."""
+    shares = {
+        ind.measurement_name: ind.label
+        for _, ind in all_indicators()
+        if ind.source == "measurement" and ind.area == "district" and ind.unit == "andel"
+    }
+    return {**shares, INCIDENT_RATE: "Anmeldte hændelser pr. 1.000 indbyggere"}
+
+
+def tryg_bydel_view(ds: Dataset, filters: Filters) -> View:
+    """The Tryg bydel view for ``filters``: choropleth, ranking, district trend, year-on-year.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    filters : period, categories, district (the profile shown), indicator and class scheme.
+
+    Returns
+    -------
+    View
+        ``table`` has one row per district with the numbers on the map.
+    """
+    indicators = tryg_bydel_indicators()
+    indicator = filters.indicator if filters.indicator in indicators else next(iter(indicators))
+    if indicator == INCIDENT_RATE:
+        return _incident_view(ds, filters)
+    return _survey_view(ds, filters, indicator, indicators[indicator])
+
+
+# ---- incidents per 1 000 ----------------------------------------------------------------------
+def _incident_counts(ds: Dataset, filters: Filters, start, end) -> tuple[pd.Series, int]:
+    arrays = ds.arrays
+    mask = combine(period_mask(arrays, start, end), category_mask(arrays, filters.categories))
+    return by_district(ds, mask)
+
+
+def _incident_view(ds: Dataset, filters: Filters) -> View:
+    now, outside = _incident_counts(ds, filters, filters.start, filters.end)
+    before, outside_before = _incident_counts(ds, filters, *filters.previous_year())
+    # The kommune totals (this year and last) are shown, with the count outside the districts
+    # as one more part: complementary suppression over districts + outside, both years.
+    hidden_all = suppress_with_total(pd.concat([now, pd.Series({"_uden_for": outside})]))
+    hidden, outside_hidden = hidden_all[:-1], bool(hidden_all[-1])
+    hidden_before = suppress_with_total(
+        pd.concat([before, pd.Series({"_uden_for": outside_before})])
+    )[:-1]
+    table = _incident_table(ds, filters, now, before, hidden, hidden_before)
+    total_now, total_before = int(now.sum() + outside), int(before.sum() + outside_before)
+    kpis = [
+        Kpi(
+            "Hændelser i kommunen",
+            count_text(total_now),
+            fmt.signed_percent(safe_change(total_now, total_before)),
+            f"Samme periode sidste år: {count_text(total_before)}",
+        )
+    ]
+    if filters.district in table["district_id"].values:
+        kpis.append(_district_kpi(table.set_index("district_id").loc[filters.district]))
+    view = _base_view(ds, filters, "Anmeldte hændelser pr. 1.000 indbyggere", [POLICE], table, kpis)
+    view.display = _incident_display(table)
+    if table["population"].notna().any():
+        view.map = _choropleth(
+            ds, table, "incidents_per_1000", "oranges", "Hændelser pr. 1.000 indb.", filters
+        )
+    else:
+        # Without population there is no rate: show the counts, and say why.
+        view.title = "Tryg bydel – Anmeldte hændelser"
+        view.map = _choropleth(ds, table, "incidents", "oranges", "Hændelser", filters)
+        view.notes.append(
+            "Områderne har ingen befolkningstal, så kortet viser antal hændelser, "
+            "ikke hændelser pr. 1.000 indbyggere."
+        )
+    if view.map is not None:
+        view.map.bounds = _bounds_with_data(ds, table, "incidents")
+    view.trends = [_incident_trend(ds, filters)]
+    if outside:
+        shown = f"<{threshold()}" if outside_hidden else count_text(outside)
+        view.notes.append(
+            f"{shown} hændelser ligger uden for områderne og indgår kun i kommunens total."
+        )
+    return view
+
+
+def _incident_table(ds, filters, now, before, hidden, hidden_before) -> pd.DataFrame:
+    population = ds.population.reindex(now.index)
+    shown = now.where(~hidden).astype("Float64")
+    before_shown = before.where(~hidden_before).astype("Float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_1000 = (shown / population.where(population > 0) * 1000).round(2)
+        change = ((shown - before_shown) / before_shown.where(before_shown > 0) * 100).round(1)
+    table = pd.DataFrame(
+        {
+            "district_id": now.index,
+            "district_name": [ds.district_names.get(i, i) for i in now.index],
+            "period": f"{filters.start.isoformat()}/{filters.end.isoformat()}",
+            "indicator": INCIDENT_RATE,
+            "categories": ", ".join(filters.categories) or "alle",
+            "population": population.astype("Int64").to_numpy(),
+            "incidents": shown.to_numpy(),
+            "incidents_per_1000": per_1000.to_numpy(),
+            "previous_incidents": before_shown.to_numpy(),
+            "change_pct": change.to_numpy(),
+            "suppressed": np.asarray(hidden, dtype=bool),
+        }
+    )
+    return table.sort_values(
+        ["incidents_per_1000", "incidents"], ascending=False, na_position="last"
+    ).reset_index(drop=True)
+
+
+def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
+    limit = threshold()
+    return pd.DataFrame(
+        {
+            "Område": table["district_name"],
+            "Hændelser": [
+                f"<{limit}" if s else fmt.number(v)
+                for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+            ],
+            "Pr. 1.000 indb.": [fmt.number(_float(v), 1) for v in table["incidents_per_1000"]],
+            "Samme periode sidste år": [
+                fmt.number(_float(v)) if pd.notna(v) else f"<{limit}"
+                for v in table["previous_incidents"]
+            ],
+            "Ændring": [fmt.signed_percent(_float(v) / 100) for v in table["change_pct"]],
+        }
+    )
+
+
+def _district_kpi(row: pd.Series) -> Kpi:
+    change = row["change_pct"]
+    return Kpi(
+        f"{row['district_name']}",
+        f"<{threshold()}" if row["suppressed"] else fmt.number(_float(row["incidents"])),
+        fmt.signed_percent(_float(change) / 100) if pd.notna(change) else None,
+        f"Samme periode sidste år: {fmt.number(_float(row['previous_incidents']))}",
+    )
+
+
+def _incident_trend(ds: Dataset, filters: Filters) -> Trend:
+    """Quarterly incidents per 1 000 for the chosen district against the whole kommune."""
+    arrays = ds.arrays
+    # Whole quarters only: a quarter cut by the window's start would look like a sudden drop.
+    start = (pd.Timestamp(filters.end) - pd.DateOffset(years=3)).to_period(
+        "Q"
+    ).end_time.normalize() + pd.Timedelta(days=1)
+    mask = combine(
+        period_mask(arrays, start.date(), filters.end), category_mask(arrays, filters.categories)
+    )
+    quarters = pd.PeriodIndex(arrays.time[mask].astype("datetime64[s]"), freq="Q")
+    codes = arrays.district[mask]
+    frame = pd.DataFrame({"quarter": quarters, "district": codes})
+    population = ds.population
+    series = [("Hele kommunen", frame, population.sum())]
+    if filters.district in arrays.district_ids:
+        code = arrays.district_ids.index(filters.district)
+        series.insert(
+            0,
+            (
+                ds.district_names.get(filters.district, filters.district),
+                frame[frame["district"] == code],
+                population.get(filters.district),
+            ),
+        )
+    rows = []
+    windows = [(filters.start, filters.end), filters.previous_year()]
+    for name, part, pop in series:
+        counts = part.groupby("quarter").size()
+        counts.index = counts.index.to_timestamp()
+        # Quarters add up to the totals shown beside the chart: hide beyond the small ones.
+        hidden = hide_periods(counts, windows, length="Q")
+        for (quarter, count), hide in zip(counts.items(), hidden, strict=True):
+            value = np.nan if hide or not pop else count / pop * 1000
+            rows.append({"period": quarter, "series": name, "value": value})
+    data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    return Trend(
+        "Hændelser pr. 1.000 indbyggere pr. kvartal", data, "pr_1000", higher_is_better=False
+    )
+
+
+# ---- survey shares ----------------------------------------------------------------------------
+def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> View:
+    rows = _survey_rows(ds, indicator)
+    period = _chosen_period(rows, filters)
+    table = _survey_table(ds, rows, period, indicator)
+    min_n = int(settings.get("min_respondents"))
+    kpis = _survey_kpis(rows, period, table, filters)
+    view = _base_view(ds, filters, label, [SURVEY], table, kpis)
+    view.subtitle = (
+        f"{label}, {period or 'ingen måling i perioden'} · {filters.describe(ds.district_names)}"
+    )
+    view.display = pd.DataFrame(
+        {
+            "Område": table["district_name"],
+            "Andel": [fmt.percent(_float(v)) for v in table["value"]],
+            "95 %-interval": [
+                f"{fmt.percent(_float(a))} – {fmt.percent(_float(b))}"
+                for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
+            ],
+            "Svar (n)": [
+                f"<{threshold()}" if h else fmt.number(_float(v))
+                for v, h in zip(table["n"], table["suppressed"], strict=True)
+            ],
+            "Sidste år": [fmt.percent(_float(v)) for v in table["previous_value"]],
+            "Ændring (procentpoint)": [fmt.number(_float(v), 1) for v in table["change_pp"]],
+            "Usikker": [f"ja (n<{min_n})" if s else "" for s in table["small_n"]],
+        }
+    )
+    view.map = _choropleth(ds, table, "value", "blues", label, filters)
+    if view.map is not None:
+        view.map.bounds = _bounds_with_data(ds, table, "value")
+    view.trends = [_survey_trend(ds, rows, filters, label)]
+    if table["small_n"].any():
+        view.notes.append(f"Andele med færre end {min_n} svar er markeret som usikre.")
+    return view
+
+
+def _survey_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
+    if ds.measurements is None:
+        return pd.DataFrame(
+            columns=["area_id", "period", "period_start", "period_end", "indicator", "value", "n"]
+        )
+    rows = ds.measurements[ds.measurements["indicator"] == indicator]
+    return rows.sort_values("period_start")
+
+
+def _chosen_period(rows: pd.DataFrame, filters: Filters) -> str | None:
+    """The latest survey round that overlaps the period (or the latest before it)."""
+    if rows.empty:
+        return None
+    start, end = pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1)
+    overlapping = rows[(rows["period_start"] < end) & (rows["period_end"] > start)]
+    earlier = rows[rows["period_start"] < end]
+    pool = overlapping if len(overlapping) else earlier if len(earlier) else rows
+    return str(pool.sort_values("period_start")["period"].iloc[-1])
+
+
+def _previous_period(period: str) -> str:
+    year, _, rest = period.partition("-")
+    return f"{int(year) - 1}{'-' + rest if rest else ''}"
+
+
+def _survey_table(
+    ds: Dataset, rows: pd.DataFrame, period: str | None, indicator: str
+) -> pd.DataFrame:
+    ids = list(ds.district_names)
+    now = rows[rows["period"] == period].set_index("area_id").reindex(ids)
+    before = (
+        rows[rows["period"] == (_previous_period(period) if period else None)]
+        .set_index("area_id")
+        .reindex(ids)
+    )
+    value = now["value"].astype("float64")
+    n = now["n"].astype("Float64").astype("float64")
+    previous = before["value"].astype("float64")
+    previous_n = before["n"].astype("Float64").astype("float64")
+    # A share of fewer than five answers tells about individuals: hide it, like a small count.
+    hidden = (n >= 1) & (n < threshold())
+    value = value.where(~hidden)
+    previous = previous.where(~((previous_n >= 1) & (previous_n < threshold())))
+    low, high = wilson(value * n, n)
+    min_n = int(settings.get("min_respondents"))
+    table = pd.DataFrame(
+        {
+            "district_id": ids,
+            "district_name": [ds.district_names[i] for i in ids],
+            "period": period,
+            "indicator": indicator,
+            "value": value.round(4).to_numpy(),
+            "n": now["n"].astype("Int64").where(~hidden.to_numpy()).to_numpy(),
+            "ci_low": np.round(low, 4),
+            "ci_high": np.round(high, 4),
+            "small_n": (n < min_n).to_numpy(),
+            "previous_value": previous.round(4).to_numpy(),
+            "change_pp": ((value - previous) * 100).round(1).to_numpy(),
+            "suppressed": hidden.to_numpy(),
+        }
+    )
+    # Uncertain shares (few answers) rank after the certain ones, so they do not top the list.
+    return table.sort_values(
+        ["small_n", "value"], ascending=[True, False], na_position="last"
+    ).reset_index(drop=True)
+
+
+def _survey_kpis(
+    rows: pd.DataFrame, period: str | None, table: pd.DataFrame, filters: Filters
+) -> list[Kpi]:
+    kpis = []
+    kommune = rows[(rows["area_id"] == "kommune") & (rows["period"] == period)]
+    if len(kommune):
+        value = float(kommune["value"].iloc[0])
+        previous = rows[
+            (rows["area_id"] == "kommune") & (rows["period"] == _previous_period(period))
+        ]
+        delta = None
+        if len(previous):
+            delta = _points(value - float(previous["value"].iloc[0]))
+        n = kommune["n"].iloc[0]
+        kpis.append(
+            Kpi(
+                f"Hele kommunen {period}", fmt.percent(value), delta, f"n = {fmt.number(_float(n))}"
+            )
+        )
+    if filters.district in table["district_id"].values:
+        row = table.set_index("district_id").loc[filters.district]
+        delta = None if pd.isna(row["change_pp"]) else _points(_float(row["change_pp"]) / 100)
+        help_text = f"95 %-interval {fmt.percent(_float(row['ci_low']))} – {fmt.percent(_float(row['ci_high']))}"
+        kpis.append(
+            Kpi(str(row["district_name"]), fmt.percent(_float(row["value"])), delta, help_text)
+        )
+    return kpis
+
+
+def _survey_trend(ds: Dataset, rows: pd.DataFrame, filters: Filters, label: str) -> Trend:
+    wanted = ["kommune"] + ([filters.district] if filters.district else [])
+    part = rows[rows["area_id"].isin(wanted)]
+    names = {"kommune": "Hele kommunen", **ds.district_names}
+    data = pd.DataFrame(
+        {
+            "period": part["period_start"].to_numpy(),
+            "series": [names.get(a, a) for a in part["area_id"]],
+            "value": part["value"].astype("float64").to_numpy(),
+        }
+    )
+    target = (
+        next(
+            (
+                ind.target
+                for _, ind in all_indicators()
+                if ind.measurement_name == rows["indicator"].iloc[0]
+            ),
+            None,
+        )
+        if len(rows)
+        else None
+    )
+    return Trend(f"{label} over tid", data, "andel", target=target, higher_is_better=True)
+
+
+# ---- shared -----------------------------------------------------------------------------------
+def _base_view(
+    ds: Dataset,
+    filters: Filters,
+    label: str,
+    sources: list[str],
+    table: pd.DataFrame,
+    kpis: list[Kpi],
+) -> View:
+    return View(
+        key="tryg-bydel",
+        title=f"Tryg bydel – {label}",
+        subtitle=filters.describe(ds.district_names),
+        demo=ds.demo,
+        source=source_line(sources, demo=ds.demo),
+        table=table,
+        kpis=kpis,
+    )
+
+
+def _choropleth(
+    ds: Dataset, table: pd.DataFrame, column: str, palette: str, title: str, filters: Filters
+):
+    from .mapspec import district_choropleth
+
+    indexed = table.set_index("district_id")
+    values = indexed[column].astype("Float64").astype("float64")
+    labels = _map_labels(table, column)
+    hidden = indexed["suppressed"].astype(bool) if "suppressed" in indexed else None
+    return district_choropleth(
+        ds,
+        values,
+        labels,
+        scheme=filters.scheme,
+        palette=palette,
+        legend_title=title,
+        value_fmt=(lambda v: fmt.percent(v, 0))
+        if column == "value"
+        else (lambda v: fmt.number(v, 0 if column == "incidents" else 1)),
+        selected=filters.district,
+        suppressed=hidden,
+    )
+
+
+def _bounds_with_data(ds: Dataset, table: pd.DataFrame, column: str) -> tuple | None:
+    """Open the map on the districts that have something to show (e.g. Aalborg's postal
+    areas when a file of all Denmark's postal areas was imported), not on every district."""
+    values = table[column].astype("Float64").fillna(0).to_numpy(dtype="float64")
+    hidden = table["suppressed"].to_numpy(dtype=bool) if "suppressed" in table else False
+    with_data = set(table.loc[(values > 0) | hidden, "district_id"].astype(str))
+    shapes = ds.districts_wgs84
+    if shapes is None or not with_data or len(with_data) == len(shapes):
+        return None
+    return tuple(shapes[shapes["district_id"].astype(str).isin(with_data)].total_bounds)
+
+
+def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
+    indexed = table.set_index("district_id")
+    if column == "value":
+        texts = [
+            f"skjult (<{threshold()} svar)"
+            if h
+            else "ingen måling"
+            if pd.isna(v)
+            else f"{fmt.percent(float(v))} (n={fmt.number(_float(n))}){' – usikker' if s else ''}"
+            for v, n, s, h in zip(
+                indexed["value"],
+                indexed["n"],
+                indexed["small_n"],
+                indexed["suppressed"],
+                strict=True,
+            )
+        ]
+    else:
+        texts = [
+            f"<{threshold()} hændelser"
+            if s
+            else f"{fmt.number(_float(c))} hændelser"
+            + ("" if pd.isna(r) else f", {fmt.number(_float(r), 1)} pr. 1.000")
+            for c, r, s in zip(
+                indexed["incidents"],
+                indexed["incidents_per_1000"],
+                indexed["suppressed"],
+                strict=True,
+            )
+        ]
+    return pd.Series(texts, index=indexed.index)
+
+
+def _points(change: float) -> str:
+    """A change of a share in signed percentage points: +0,5 procentpoint."""
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{fmt.number(abs(change) * 100, 1)} procentpoint"
+
+
+def _float(value) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
