@@ -3,7 +3,7 @@
     python -m bench.png_export [--incidents N] [--size slide|a4] [--repeat R]
 
 Makes demo data in a temporary folder, builds every view (main views and ``indsats/<slug>``)
-with the dashboard's default filters, and times :func:`tryg_geo.render.export.view_png` — the call
+with the dashboard's default filters, and times :func:`tryg_geo.render.png_page.view_png` — the call
 behind the "Hent PNG" button — R times per view (the best run counts; the first run of a
 process also pays for font and geometry caches, and is reported separately). The view itself is
 built once beforehand and timed on its own. Goal: ≤ 2 s per view.
@@ -28,7 +28,7 @@ GOAL_SECONDS = 2.0
 def run(incidents: int, size: str, repeat: int) -> dict[str, Any]:
     """Time the PNG export of every view; returns the JSON-ready results."""
     from tryg_geo.demo.make import make_demo
-    from tryg_geo.render import export
+    from tryg_geo.render import png_base, png_page
     from tryg_geo.store.dataset import load_dataset
     from tryg_geo.store.folder import Store
     from tryg_geo.views.registry import build_view, default_filters, view_keys
@@ -40,13 +40,13 @@ def run(incidents: int, size: str, repeat: int) -> dict[str, Any]:
         ds = load_dataset(Store(Path(folder) / "data"))
         filters = default_filters(ds, {})
         rows = [
-            _time_view(key, ds, filters, size, repeat, build_view, export) for key in view_keys()
+            _time_view(key, ds, filters, size, repeat, build_view, png_page) for key in view_keys()
         ]
     slowest = max(rows, key=lambda r: r["png_seconds"])
     return {
         "incidents": incidents,
         "size": size,
-        "pixels": list(export.png_size(size)),
+        "pixels": list(png_base.png_size(size)),
         "repeat": repeat,
         "period": f"{filters.start.isoformat()}/{filters.end.isoformat()}",
         "demo_seconds": round(demo_seconds, 2),
@@ -59,14 +59,14 @@ def run(incidents: int, size: str, repeat: int) -> dict[str, Any]:
     }
 
 
-def _time_view(key, ds, filters, size, repeat, build_view, export) -> dict[str, Any]:
+def _time_view(key, ds, filters, size, repeat, build_view, png_page) -> dict[str, Any]:
     started = time.perf_counter()
     view = build_view(key, ds, filters)
     build = time.perf_counter() - started
     runs = []
     for _ in range(max(repeat, 1)):
         started = time.perf_counter()
-        png = export.view_png(view, size)
+        png = png_page.view_png(view, size)
         runs.append(time.perf_counter() - started)
     return {
         "view": key,

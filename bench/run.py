@@ -700,8 +700,8 @@ def breakdown(session, key: str, depth: int = 2) -> dict[str, Any]:
 
 # ---- PNG export ---------------------------------------------------------------------------------
 def png_exports(ds, which: str) -> list[dict[str, Any]]:
-    """Seconds of ``export.view_png`` per view (the view is built first and not timed)."""
-    from tryg_geo.render import export
+    """Seconds of ``png_page.view_png`` per view (the view is built first and not timed)."""
+    from tryg_geo.render import png_page
     from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
     from tryg_geo.views.tryg_bydel import INCIDENT_RATE
 
@@ -714,7 +714,7 @@ def png_exports(ds, which: str) -> list[dict[str, Any]]:
     for label, key, f in jobs:
         view = build_view(key, ds, f)
         started = time.perf_counter()
-        png = export.view_png(view)
+        png = png_page.view_png(view)
         rows.append(
             {"view": label, "seconds": round(time.perf_counter() - started, 3), "bytes": len(png)}
         )

@@ -24,7 +24,7 @@ from tiny_data import X0, Y0, incidents_at, measurement
 
 from tryg_geo.errors import ExportError
 from tryg_geo.geo.enrich import enrich_incidents
-from tryg_geo.render import export, maps
+from tryg_geo.render import csv_export, maps, png_page
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import COLUMNS, REJECTED_COLUMNS
@@ -178,12 +178,12 @@ def test_tables_and_display_keep_names_as_text(views):
         assert not any("&lt;" in t or "&amp;" in t for t in texts), key
 
 
-@pytest.mark.parametrize("dialect", export.DIALECTS)
+@pytest.mark.parametrize("dialect", csv_export.DIALECTS)
 def test_csv_keeps_names_as_text(views, dialect):
     found = set()
     for view in views["default"]:
         try:
-            data = export.view_csv(view, dialect)
+            data = csv_export.view_csv(view, dialect)
         except ExportError:
             continue
         text = data.decode("utf-8-sig")
@@ -196,8 +196,8 @@ def test_csv_keeps_names_as_text(views, dialect):
 
 # ---- PNG --------------------------------------------------------------------------------------
 def drawn_texts(view: View) -> list[str]:
-    """Draw the view's PNG (as :func:`export.view_png` does) and return every text drawn."""
-    figure = export.view_figure(view)
+    """Draw the view's PNG (as :func:`png_page.view_png` does) and return every text drawn."""
+    figure = png_page.view_figure(view)
     try:
         figure.savefig(io.BytesIO(), format="png", dpi=40)  # drawing is where mathtext would run
         return [t.get_text() for t in figure.findobj(Text) if t.get_visible()]
@@ -252,7 +252,7 @@ def test_png_draws_mathtext_names_literally(math_views):
 
 def test_png_bytes_of_views_with_hostile_names(views):
     for view in views["hostile category and district"][:3]:
-        png = export.view_png(view)
+        png = png_page.view_png(view)
         assert png.startswith(b"\x89PNG") and len(png) > 10_000, view.key
 
 

@@ -22,10 +22,10 @@ from tryg_geo.cli import main
 from tryg_geo.compute.filters import Filters
 from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError, UsageError
-from tryg_geo.render import export
+from tryg_geo.render import csv_export, files, png_base, png_page, png_trends
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
-from tryg_geo.views.model import View
+from tryg_geo.views.model import Trend, View
 from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -100,12 +100,12 @@ def drawn_trends(view: View) -> list:
 @pytest.mark.parametrize("key", KEYS)
 def test_png_is_a_finished_picture(views, key):
     view = views[key]
-    pixels = png_image(export.view_png(view))
+    pixels = png_image(png_page.view_png(view))
     assert pixels.shape[:2] == (SLIDE[1], SLIDE[0])
     assert pixels.std() > 20, "the picture is blank"
     assert (pixels.min(axis=2) < 200).mean() > 0.01, "almost nothing is drawn"
 
-    figure = export.view_figure(view)
+    figure = png_page.view_figure(view)
     (title,) = by_gid(figure, "title")
     assert flat(title.get_text()) == flat(view.title)
     (subtitle,) = by_gid(figure, "subtitle")
@@ -116,7 +116,7 @@ def test_png_is_a_finished_picture(views, key):
     if view.demo:
         assert by_gid(figure, "demo")[0].get_text() == "DEMODATA"
     (kicker,) = by_gid(figure, "kicker")
-    section = "Indsatser" if key.startswith("indsats/") else dict(export.SECTIONS)[key]
+    section = "Indsatser" if key.startswith("indsats/") else dict(png_page.SECTIONS)[key]
     assert kicker.get_text() == f"Tryg Aalborg · {section}"
     if view.map is not None:
         assert len(by_gid(figure, "map")) == 1
@@ -132,25 +132,25 @@ def test_png_is_a_finished_picture(views, key):
 
 @pytest.mark.parametrize("key", ["overblik", "natteliv", "byens-rum", "indsats/tryg-bydel"])
 def test_a4_png(views, key):
-    pixels = png_image(export.view_png(views[key], "a4"))
+    pixels = png_image(png_page.view_png(views[key], "a4"))
     assert pixels.shape[:2] == (A4[1], A4[0])
-    assert export.png_size("a4") == A4 and export.png_size("slide") == SLIDE
+    assert png_base.png_size("a4") == A4 and png_base.png_size("slide") == SLIDE
 
 
 def test_unknown_size_is_a_usage_error(views):
     with pytest.raises(UsageError, match="--size 'a3' er ikke tilladt"):
-        export.view_png(views["natteliv"], "a3")
+        png_page.view_png(views["natteliv"], "a3")
 
 
 def test_real_data_has_no_demo_mark(views):
     view = dataclasses.replace(views["tryg-bydel"], demo=False, source="Kilde: X; udtrukket 1")
-    figure = export.view_figure(view)
+    figure = png_page.view_figure(view)
     assert not by_gid(figure, "demo")
-    assert "data" not in export.csv_table(view).columns
+    assert "data" not in csv_export.csv_table(view).columns
 
 
 def test_legend_lies_beside_the_map(views):
-    figure = export.view_figure(views["tryg-bydel"])
+    figure = png_page.view_figure(views["tryg-bydel"])
     renderer = figure.canvas.get_renderer()
     (ax,) = by_gid(figure, "map")
     (legend,) = by_gid(figure, "legend")
@@ -161,7 +161,7 @@ def test_legend_lies_beside_the_map(views):
 def test_natteliv_opens_on_the_hotspot(views):
     spec = views["natteliv"].map
     assert spec.bounds is not None
-    figure = export.view_figure(views["natteliv"])
+    figure = png_page.view_figure(views["natteliv"])
     (ax,) = by_gid(figure, "map")
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     minx, miny, maxx, maxy = spec.bounds
@@ -171,13 +171,13 @@ def test_natteliv_opens_on_the_hotspot(views):
 
 
 def test_trend_axes_are_danish(views):
-    figure = export.view_figure(views["natteliv"])
+    figure = png_page.view_figure(views["natteliv"])
     figure.canvas.draw()
     (ax,) = by_gid(figure, "trend")
     months = " ".join(t.get_text() for t in ax.get_xticklabels())
     assert re.search(r"\b(jan|apr|jul|okt)\b", months)
     assert not re.search(r"\b(Jan|Oct|May|Dec)\b|-\d\d\b", months)
-    figure = export.view_figure(views["indsats/patientens-team"])
+    figure = png_page.view_figure(views["indsats/patientens-team"])
     figure.canvas.draw()
     shares = [t.get_text() for ax in by_gid(figure, "trend") for t in ax.get_yticklabels()]
     assert any(label.endswith(" %") for label in shares)
@@ -192,14 +192,14 @@ def test_missing_periods_break_the_line():
             "value": [8.0, 9.0, 7.0, 6.0],
         }
     )
-    wide, gaps = export._series_frame(export.Trend("Nytorv", data, "antal"))
+    wide, gaps = png_trends._series_frame(Trend("Nytorv", data, "antal"))
     assert gaps and len(wide) == 6 and wide["Nytorv"].isna().sum() == 2
 
 
 def test_long_title_is_wrapped_not_cut(views):
     title = "Socialt udsatte i byens rum og pladser – " * 3
     view = dataclasses.replace(views["indsats/patientens-team"], title=title.strip(" –"))
-    figure = export.view_figure(view)
+    figure = png_page.view_figure(view)
     (text,) = by_gid(figure, "title")
     assert "\n" in text.get_text()
     renderer = figure.canvas.get_renderer()
@@ -215,14 +215,14 @@ def test_view_without_data_says_so(views):
         kpis=[],
         map=None,
     )
-    figure = export.view_figure(empty)
+    figure = png_page.view_figure(empty)
     (text,) = by_gid(figure, "table")
     assert text.get_text() == "Ingen data i den valgte periode."
 
 
 # ---- CSV --------------------------------------------------------------------------------------
 def assert_same_numbers(parsed: pd.DataFrame, view: View, dialect: str) -> None:
-    expected = export.csv_table(view)
+    expected = csv_export.csv_table(view)
     assert list(parsed.columns) == list(expected.columns)
     assert len(parsed) == len(expected)
     for column in view.table.columns:
@@ -236,7 +236,7 @@ def assert_same_numbers(parsed: pd.DataFrame, view: View, dialect: str) -> None:
         else:
             want = original.astype(object).where(original.notna(), "").astype(str)
             if dialect == "excel":
-                want = want.map(lambda v: f"'{v}" if v.startswith(export.FORMULA_START) else v)
+                want = want.map(lambda v: f"'{v}" if v.startswith(csv_export.FORMULA_START) else v)
             got = parsed[column].astype(object).where(parsed[column].notna(), "").astype(str)
             assert got.tolist() == want.tolist(), column
 
@@ -245,7 +245,7 @@ def assert_same_numbers(parsed: pd.DataFrame, view: View, dialect: str) -> None:
 @pytest.mark.parametrize("key", KEYS)
 def test_csv_reads_back_to_the_numbers_of_the_view(views, key, dialect):
     view = views[key]
-    data = export.view_csv(view, dialect)
+    data = csv_export.view_csv(view, dialect)
     if dialect == "excel":
         parsed = pd.read_csv(
             io.BytesIO(data),
@@ -258,13 +258,13 @@ def test_csv_reads_back_to_the_numbers_of_the_view(views, key, dialect):
         parsed = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=_string_columns(view))
     assert_same_numbers(parsed, view, dialect)
     pd.testing.assert_frame_equal(
-        export.read_csv(data, dialect).astype(str), parsed.astype(str), check_dtype=False
+        csv_export.read_csv(data, dialect).astype(str), parsed.astype(str), check_dtype=False
     )
 
 
 def _string_columns(view: View) -> dict[str, type]:
     """Text columns stay text when read back (a period '2025' is not the number 2025)."""
-    table = export.csv_table(view)
+    table = csv_export.csv_table(view)
     return {
         c: str
         for c in table.columns
@@ -274,7 +274,7 @@ def _string_columns(view: View) -> dict[str, type]:
 
 def test_dialects_differ_as_documented(views):
     view = views["tryg-bydel"]
-    excel, standard = export.view_csv(view, "excel"), export.view_csv(view, "standard")
+    excel, standard = csv_export.view_csv(view, "excel"), csv_export.view_csv(view, "standard")
     assert excel.startswith(b"\xef\xbb\xbf") and not standard.startswith(b"\xef\xbb\xbf")
     head = excel.decode("utf-8-sig").split("\r\n")[0]
     assert head.startswith("view;data;district_id;district_name;period;indicator;value")
@@ -282,7 +282,7 @@ def test_dialects_differ_as_documented(views):
     assert standard.decode().split("\n")[0].startswith("view,data,district_id,district_name")
     assert "\r\n" not in standard.decode()
     with pytest.raises(UsageError, match="--dialect 'tsv' er ikke tilladt"):
-        export.view_csv(view, "tsv")
+        csv_export.view_csv(view, "tsv")
 
 
 def test_excel_never_runs_a_name_as_formula(views):
@@ -290,13 +290,13 @@ def test_excel_never_runs_a_name_as_formula(views):
     table = view.table.copy()
     table.loc[table.index[0], "district_name"] = '=HYPERLINK("http://x";"klik")'
     bad = dataclasses.replace(view, table=table)
-    excel = export.view_csv(bad, "excel").decode("utf-8-sig")
+    excel = csv_export.view_csv(bad, "excel").decode("utf-8-sig")
     assert "'=HYPERLINK" in excel
-    assert "=HYPERLINK" in export.view_csv(bad, "standard").decode()
+    assert "=HYPERLINK" in csv_export.view_csv(bad, "standard").decode()
 
 
 def test_file_stem(views, filters):
-    stem = export.file_stem(views["indsats/tryg-bydel"], filters)
+    stem = files.file_stem(views["indsats/tryg-bydel"], filters)
     assert stem == f"tryg-geo_indsats-tryg-bydel_{filters.start}_{filters.end}"
 
 
@@ -313,15 +313,15 @@ def test_no_small_count_no_position_and_documented_columns(ds, coordinates, name
     filters = default_filters(ds, FILTER_SETS[name])
     for key in KEYS:
         view = build_view(key, ds, filters)
-        table = export.csv_table(view)
-        assert export.suppression_holds(table), key
+        table = csv_export.csv_table(view)
+        assert csv_export.suppression_holds(table), key
         for column in table.columns:  # stable names, each documented (README, index.md)
             assert re.fullmatch(r"[a-z][a-z0-9_]*", column), column
-            assert column in export.COLUMN_DOCS, f"{column} ({key}) is not documented"
-        for dialect in export.DIALECTS:
-            data = export.view_csv(view, dialect)
-            parsed = export.read_csv(data, dialect)
-            for column in export._count_columns(parsed):
+            assert column in csv_export.COLUMN_DOCS, f"{column} ({key}) is not documented"
+        for dialect in csv_export.DIALECTS:
+            data = csv_export.view_csv(view, dialect)
+            parsed = csv_export.read_csv(data, dialect)
+            for column in csv_export._count_columns(parsed):
                 values = pd.to_numeric(parsed[column], errors="coerce")
                 assert not ((values >= 1) & (values < 5)).any(), (key, column)
             if "unit" in parsed.columns:
@@ -352,8 +352,8 @@ def test_no_small_count_no_position_and_documented_columns(ds, coordinates, name
     ],
 )
 def test_suppression_problems_are_found(table, words):
-    assert not export.suppression_holds(table)
-    assert any(words in p for p in export.suppression_problems(table))
+    assert not csv_export.suppression_holds(table)
+    assert any(words in p for p in csv_export.suppression_problems(table))
 
 
 def test_suppression_holds_for_zero_and_large_and_hidden():
@@ -366,7 +366,7 @@ def test_suppression_holds_for_zero_and_large_and_hidden():
             "value": [0.9, 5.0, np.nan],
         }
     )
-    assert export.suppression_holds(table)
+    assert csv_export.suppression_holds(table)
 
 
 def test_a_csv_with_a_small_count_is_refused(views):
@@ -374,13 +374,13 @@ def test_a_csv_with_a_small_count_is_refused(views):
     table = view.table.copy()
     table.loc[table.index[0], "incidents"] = 3
     with pytest.raises(ExportError, match="ville vise små tal: kolonnen incidents"):
-        export.view_csv(dataclasses.replace(view, table=table))
+        csv_export.view_csv(dataclasses.replace(view, table=table))
 
 
 def test_threshold_comes_from_the_settings(views, monkeypatch):
     monkeypatch.setenv("TRYG_MIN_COUNT", "20")
     table = pd.DataFrame({"incidents": [12.0]})
-    assert not export.suppression_holds(table)
+    assert not csv_export.suppression_holds(table)
 
 
 # ---- command line -----------------------------------------------------------------------------
@@ -436,7 +436,7 @@ def test_cli_and_ui_give_the_same_numbers(
     )
     assert code == 0 and "Gemt:" in stdout
     ui_view = build_view(key, ds, ui_filters(ds, **widgets))
-    assert out.read_bytes() == export.view_csv(ui_view, dialect)
+    assert out.read_bytes() == csv_export.view_csv(ui_view, dialect)
 
 
 def test_cli_png(data_env, tmp_path, capsys):
@@ -544,7 +544,7 @@ def test_cli_dates_in_both_forms_agree(data_env, tmp_path, capsys):
 
 
 def test_filter_params_match_the_sidebar(ds):
-    params = export.filter_params(
+    params = files.filter_params(
         start=date(2025, 2, 1), end=date(2025, 3, 31), categories=["vold"], district="hals"
     )
     assert params == {
@@ -557,16 +557,16 @@ def test_filter_params_match_the_sidebar(ds):
     assert default_filters(ds, params) == ui_filters(
         ds, date(2025, 2, 1), date(2025, 3, 31), ("vold",), "hals"
     )
-    assert export.filter_params() == {}
+    assert files.filter_params() == {}
 
 
 def test_every_main_view_has_a_section():
-    assert {v.key for v in MAIN_VIEWS} == set(export.SECTIONS)
+    assert {v.key for v in MAIN_VIEWS} == set(png_page.SECTIONS)
 
 
 def test_empty_map_says_so(views):
     view = views["natteliv"]
     spec = dataclasses.replace(view.map, features=view.map.features.head(0), bounds=None)
-    figure = export.view_figure(dataclasses.replace(view, map=spec))
+    figure = png_page.view_figure(dataclasses.replace(view, map=spec))
     (note,) = by_gid(figure, "map_note")
     assert note.get_text() == "Ingen data at vise på kortet i den valgte periode."

@@ -15,7 +15,7 @@ import tryg_geo.render.pack as pack
 from tryg_geo.cli import main
 from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError, UsageError
-from tryg_geo.render import export
+from tryg_geo.render import csv_export
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
@@ -78,8 +78,8 @@ def test_every_file_is_valid(early, ds):
         assert image.format == "PNG" and image.size == (1920, 1080)
         data = (folder / row.csv).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")
-        assert data == export.view_csv(build_view(row.view, ds, filters), "excel")
-        assert export.suppression_holds(export.read_csv(data, "excel"))
+        assert data == csv_export.view_csv(build_view(row.view, ds, filters), "excel")
+        assert csv_export.suppression_holds(csv_export.read_csv(data, "excel"))
 
 
 def test_index_files(early):

@@ -32,7 +32,7 @@ from tryg_geo.compute.privacy import threshold
 from tryg_geo.compute.registry import all_indicators
 from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError
-from tryg_geo.render import export, maps
+from tryg_geo.render import csv_export, maps
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.byens_rum import ALL_ID
@@ -112,7 +112,7 @@ def map_unit(view: View, filters: Filters) -> str | None:
 
 def table_problems(table: pd.DataFrame, key: str, filters: Filters) -> list[str]:
     problems = []
-    if not export.suppression_holds(table):
+    if not csv_export.suppression_holds(table):
         problems.append("a count column holds 1–4")
     if "n" in table and small(table["n"]):
         problems.append(f"n: {small(table['n'])}")
@@ -224,9 +224,9 @@ def all_problems(view: View, filters: Filters) -> list[str]:
 def csv_exports(view: View) -> dict[str, bytes]:
     """Both CSV dialects of ``view``; an export refused by its own discretion check is no leak."""
     out = {}
-    for dialect in export.DIALECTS:
+    for dialect in csv_export.DIALECTS:
         with contextlib.suppress(ExportError):
-            out[dialect] = export.view_csv(view, dialect)
+            out[dialect] = csv_export.view_csv(view, dialect)
     return out
 
 

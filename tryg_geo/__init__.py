@@ -22,9 +22,10 @@ from .errors import ExportError, StoreError, TrygGeoError, UnusableFileError, Us
 from .ingest.importer import import_file, import_upload
 from .ingest.result import LoadResult
 from .render.charts import trend_chart
-from .render.export import view_csv, view_png
+from .render.csv_export import view_csv
 from .render.maps import spec_map
 from .render.pack import make_pack
+from .render.png_page import view_png
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
 from .store.status import data_status

@@ -321,7 +321,7 @@ def _dataset():
 
 def cli_filters(ds, args: argparse.Namespace):
     """The filters the dashboard would use for these options (one code path with the UI)."""
-    from .render.export import filter_params
+    from .render.files import filter_params
     from .views.registry import default_filters
 
     start = parse_date("--from", args.start)
@@ -369,7 +369,7 @@ def _note_clamped(ds, start: date | None, end: date | None, filters) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .render import export
+    from .render import csv_export, files, png_base, png_page
     from .views.registry import build_view
 
     if not args.view:
@@ -381,34 +381,38 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")
     if not args.out:
         raise UsageError("--out mangler; angiv filen der skal skrives, fx --out natteliv.png.")
-    export.check_dialect(args.dialect)
-    export.check_size(args.size)
+    csv_export.check_dialect(args.dialect)
+    png_base.check_size(args.size)
     ds = _dataset()
     filters = cli_filters(ds, args)
     view = build_view(args.view, ds, filters)
-    data = export.view_png(view, args.size) if fmt == "png" else export.view_csv(view, args.dialect)
+    data = (
+        png_page.view_png(view, args.size)
+        if fmt == "png"
+        else csv_export.view_csv(view, args.dialect)
+    )
     path = Path(args.out)
     if path.is_dir():
-        path = path / f"{export.file_stem(view, filters)}.{fmt}"
-    export.make_folder(path.parent)
-    export.save(path, data)
+        path = path / f"{files.file_stem(view, filters)}.{fmt}"
+    files.make_folder(path.parent)
+    files.save(path, data)
     what = (
-        f"PNG {'×'.join(map(str, export.png_size(args.size)))}"
+        f"PNG {'×'.join(map(str, png_base.png_size(args.size)))}"
         if fmt == "png"
-        else f"CSV ({export.DIALECTS[args.dialect]}, {len(view.table)} rækker)"
+        else f"CSV ({csv_export.DIALECTS[args.dialect]}, {len(view.table)} rækker)"
     )
     print(f"Gemt: {path} – {view.title}, {what}" + (" – Demodata" if view.demo else ""))
     return 0
 
 
 def _cmd_pack(args: argparse.Namespace) -> int:
-    from .render import export
+    from .render import csv_export, png_base
     from .render.pack import WRITTEN, make_pack
 
     if not args.out:
         raise UsageError("--out mangler; angiv mappen der skal skrives til, fx --out pakke/.")
-    export.check_dialect(args.dialect)
-    export.check_size(args.size)
+    csv_export.check_dialect(args.dialect)
+    png_base.check_size(args.size)
     ds = _dataset()
     filters = cli_filters(ds, args)
     index = make_pack(ds, args.out, filters, size=args.size, dialect=args.dialect)

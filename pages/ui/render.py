@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from tryg_geo import settings
 from tryg_geo.compute.filters import Filters
 from tryg_geo.errors import TrygGeoError
-from tryg_geo.render import charts, export, maps
+from tryg_geo.render import charts, csv_export, files, maps, png_page
 from tryg_geo.views.model import View
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -111,28 +111,28 @@ def downloads(view: View, filters: Filters) -> None:
     left, middle, right = st.columns([1, 1, 2])
     dialect = right.radio(
         "CSV-format",
-        list(export.DIALECTS),
-        format_func=export.DIALECTS.get,
+        list(csv_export.DIALECTS),
+        format_func=csv_export.DIALECTS.get,
         horizontal=True,
         key=f"dialect_{view.key}",
         label_visibility="collapsed",
     )
-    stem = export.file_stem(view, filters)
+    stem = files.file_stem(view, filters)
     left.download_button(
         "Hent PNG",
-        data=lambda: export.view_png(view),
+        data=lambda: png_page.view_png(view),
         file_name=f"{stem}.png",
         mime="image/png",
         key=f"png_{view.key}",
         on_click="ignore",
     )
-    problems = export.suppression_problems(export.csv_table(view))
+    problems = csv_export.suppression_problems(csv_export.csv_table(view))
     if problems:  # the CSV would refuse to be made: say why instead of failing on click
         middle.caption("CSV kan ikke hentes: " + "; ".join(problems))
         return
     middle.download_button(
         "Hent CSV",
-        data=lambda: export.view_csv(view, dialect),
+        data=lambda: csv_export.view_csv(view, dialect),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"csv_{view.key}",

@@ -18,7 +18,7 @@ import pytest
 
 from tryg_geo.compute.filters import Filters
 from tryg_geo.demo.make import make_demo
-from tryg_geo.render import export
+from tryg_geo.render import csv_export, files
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.byens_rum import PLACE_KINDS
@@ -310,10 +310,10 @@ def test_hent_csv_downloads_the_view_on_screen(page_and_log, app_url, ds, tmp_pa
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         page.get_by_role("button", name="Hent CSV").click()
     download = info.value
-    assert download.suggested_filename == f"{export.file_stem(view, filters)}.csv"
+    assert download.suggested_filename == f"{files.file_stem(view, filters)}.csv"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
-    assert target.read_bytes() == export.view_csv(view, "excel")
+    assert target.read_bytes() == csv_export.view_csv(view, "excel")
     assert_local(rec)
 
 

@@ -4,7 +4,7 @@
 
 * ``<stem>.png`` and ``<stem>.csv`` for overblik, tryg-bydel, natteliv, byens-rum and every
   ``indsats/<slug>`` whose view has numbers in the period (stems from
-  :func:`tryg_geo.render.export.file_stem`, e.g. ``tryg-geo_natteliv_2025-01-01_2025-12-31``);
+  :func:`tryg_geo.render.files.file_stem`, e.g. ``tryg-geo_natteliv_2025-01-01_2025-12-31``);
 * ``index.csv`` — one row per view: view, title, png, csv, status, note — in the chosen CSV
   dialect;
 * ``index.md`` — the same in Danish prose, with the filters, the skipped initiatives and
@@ -30,7 +30,7 @@ from ..fmt import day
 from ..store.dataset import Dataset
 from ..views.model import View
 from ..views.registry import MAIN_VIEWS, build_view, view_keys
-from . import export
+from . import csv_export, files, png_base, png_page
 
 INDEX_COLUMNS = ["view", "title", "png", "csv", "status", "note"]
 WRITTEN, SKIPPED = "skrevet", "sprunget over"
@@ -79,15 +79,15 @@ def make_pack(
     UsageError
         When ``size`` or ``dialect`` is not allowed.
     """
-    export.check_dialect(dialect)
-    export.check_size(size)
+    csv_export.check_dialect(dialect)
+    png_base.check_size(size)
     planned = [_plan(key, ds, filters, dialect) for key in view_keys()]
     folder = Path(out_dir)
-    export.make_folder(folder)
+    files.make_folder(folder)
     rows = [_write(item, folder, filters, size) for item in planned]
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
-    export.save(folder / "index.csv", _index_csv(index, dialect))
-    export.save(folder / "index.md", index_markdown(index, ds, filters, size, dialect).encode())
+    files.save(folder / "index.csv", _index_csv(index, dialect))
+    files.save(folder / "index.md", index_markdown(index, ds, filters, size, dialect).encode())
     return index
 
 
@@ -99,15 +99,15 @@ def _plan(key: str, ds: Dataset, filters: Filters, dialect: str) -> _Planned:
         raise
     except TrygGeoError as exc:
         return _Planned(key, key, None, None, exc.message)
-    if key.startswith("indsats/") and not export.has_data(view):
+    if key.startswith("indsats/") and not files.has_data(view):
         return _Planned(key, view.title, None, None, NO_DATA)
-    if not export.suppression_holds(export.csv_table(view)):
-        problems = "; ".join(export.suppression_problems(export.csv_table(view)))
+    if not csv_export.suppression_holds(csv_export.csv_table(view)):
+        problems = "; ".join(csv_export.suppression_problems(csv_export.csv_table(view)))
         raise ExportError(
             f"Pakken blev ikke skrevet: CSV for {key!r} ville vise tal under {threshold()} "
             f"({problems}). Det er en fejl i Tryg Geo; kontakt udviklerne."
         )
-    return _Planned(key, view.title, view, export.view_csv(view, dialect))
+    return _Planned(key, view.title, view, csv_export.view_csv(view, dialect))
 
 
 def _write(item: _Planned, folder: Path, filters: Filters, size: str) -> dict[str, str]:
@@ -120,9 +120,9 @@ def _write(item: _Planned, folder: Path, filters: Filters, size: str) -> dict[st
             "status": SKIPPED,
             "note": item.note,
         }
-    stem = export.file_stem(item.view, filters)
-    export.save(folder / f"{stem}.png", export.view_png(item.view, size))
-    export.save(folder / f"{stem}.csv", item.csv)
+    stem = files.file_stem(item.view, filters)
+    files.save(folder / f"{stem}.png", png_page.view_png(item.view, size))
+    files.save(folder / f"{stem}.csv", item.csv)
     return {
         "view": item.key,
         "title": item.title,
@@ -151,8 +151,8 @@ def index_markdown(
         f"# Tryg Geo – eksport {day(filters.start)}–{day(filters.end)}",
         "",
         f"**Filtre:** {_md(filters.describe(ds.district_names))}.  ",
-        f"**Billeder:** PNG {export.SIZE_NAMES[size]}.  ",
-        f"**CSV:** {export.DIALECTS[dialect]} ({_dialect_words(dialect)}).",
+        f"**Billeder:** PNG {png_base.SIZE_NAMES[size]}.  ",
+        f"**CSV:** {csv_export.DIALECTS[dialect]} ({_dialect_words(dialect)}).",
     ]
     if ds.demo:
         lines += ["", "> **Demodata** – genererede eksempeldata, ikke rigtige tal."]
@@ -178,7 +178,7 @@ def index_markdown(
         "## Kolonner i CSV-filerne",
         "",
     ]
-    lines += [f"- `{name}`: {_md(text)}" for name, text in export.COLUMN_DOCS.items()]
+    lines += [f"- `{name}`: {_md(text)}" for name, text in csv_export.COLUMN_DOCS.items()]
     return "\n".join(lines) + "\n"
 
 

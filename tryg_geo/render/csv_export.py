@@ -1,0 +1,199 @@
+"""The CSV snapshot of a view: exactly the numbers shown, after checking the discretion rule.
+
+Made from the same :class:`~tryg_geo.views.model.View` as the screen, by the dashboard's
+buttons and by ``python -m tryg_geo export``/``pack``: one code path, the same numbers.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from ..compute.privacy import threshold
+from ..errors import ExportError, UsageError
+from ..views.model import View
+
+DIALECTS: dict[str, str] = {"excel": "Excel (dansk)", "standard": "Standard"}
+
+#: Every column a CSV export can have, with its meaning (README and index.md show this list).
+COLUMN_DOCS: dict[str, str] = {
+    "view": "Visningen, som tallene kommer fra (fx natteliv eller indsats/tryg-bydel).",
+    "data": "'Demodata', når tallene er genererede eksempeldata.",
+    "slug": "Indsatsens korte navn (som i indsats/<slug>).",
+    "title": "Indsatsens navn.",
+    "part": "Del af indsatsens visning: nøgletal, udvikling eller kort.",
+    "indicator": "Indikatorens id (fx tryg_andel, haendelser_pr_1000).",
+    "unit": "Enhed: andel (0–1), antal, pr_1000, personer, timer eller score.",
+    "period": "Perioden tallet gælder (år, måned, kvartal eller fra/til).",
+    "previous_period": "Samme periode året før.",
+    "value": "Tallet som vist (andele som 0–1).",
+    "previous_value": "Tallet for samme periode året før.",
+    "n": "Antal svar eller forløb bag en andel.",
+    "ci_low": "Nedre grænse af 95 %-intervallet for en andel.",
+    "ci_high": "Øvre grænse af 95 %-intervallet for en andel.",
+    "small_n": "ja, når andelen bygger på for få svar (usikker).",
+    "change": "Ændring mod året før i enheden change_unit.",
+    "change_unit": "Enhed for change: relativ (0,1 = +10 %), procentpoint eller point.",
+    "change_pp": "Ændring mod året før i procentpoint.",
+    "change_pct": "Relativ ændring mod året før (0,1 = +10 %); tom, når et tal er skjult.",
+    "target": "Målet for indikatoren (samme enhed som value).",
+    "status": "Status mod målet: på sporet, ikke på sporet, intet mål eller ingen data.",
+    "significant": "ja, når ændringen næppe skyldes tilfældigheder (p < 0,05).",
+    "suppressed": "ja, når et tal i rækken er skjult, fordi det er under diskretionsgrænsen.",
+    "previous_suppressed": "ja, når tallet for året før er skjult.",
+    "value_suppressed": "ja, når value er skjult.",
+    "previous_value_suppressed": "ja, når previous_value er skjult.",
+    "incidents_suppressed": "ja, når incidents er skjult.",
+    "previous_incidents_suppressed": "ja, når previous_incidents er skjult.",
+    "district_id": "Områdets id.",
+    "district_name": "Områdets navn.",
+    "area_id": "Id for området eller stedet, tallet gælder (kommune = hele kommunen).",
+    "area_name": "Navnet på området eller stedet.",
+    "place_id": "Stedets id.",
+    "place_name": "Stedets navn.",
+    "kind": "Stedets art (torv, plads, park, havnefront …).",
+    "cell_id": "Cellens id i Det Danske Kvadratnet (DDKN).",
+    "cell_size": "Cellestørrelse: 100m, 250m eller 1km.",
+    "categories": "Hændelseskategorierne, der er talt med.",
+    "population": "Indbyggere i området.",
+    "incidents": "Antal hændelser (tom, når tallet er skjult).",
+    "previous_incidents": "Antal hændelser i samme periode året før (tom, når skjult).",
+    "incidents_per_1000": "Hændelser pr. 1.000 indbyggere (tom, når antallet er skjult).",
+    "incidents_change_pct": "Relativ ændring i hændelser mod året før (0,1 = +10 %).",
+}
+COUNTED_UNITS = ("antal", "personer")  # values that count people or events: discretion applies
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ---- CSV --------------------------------------------------------------------------------------
+def view_csv(view: View, dialect: str = "excel") -> bytes:
+    """The view's table as CSV bytes, after checking the discretion rule.
+
+    Parameters
+    ----------
+    view : the view shown on screen.
+    dialect : 'excel' — ';', decimal comma, UTF-8 with BOM, CRLF (Danish Excel opens it on a
+        double-click; text that Excel would run as a formula gets a leading apostrophe) — or
+        'standard' — ',', decimal point, UTF-8, LF.
+
+    Raises
+    ------
+    UsageError
+        When ``dialect`` is not one of :data:`DIALECTS`.
+    ExportError
+        When a count below the threshold would be written (see :func:`suppression_problems`).
+    """
+    check_dialect(dialect)
+    table = csv_table(view)
+    problems = suppression_problems(table)
+    if problems:
+        raise ExportError(
+            f"CSV for visningen {view.key!r} blev ikke lavet, fordi den ville vise små tal: "
+            + "; ".join(problems)
+            + ". Det er en fejl i Tryg Geo; kontakt udviklerne."
+        )
+    if dialect == "excel":
+        text = _excel_safe(table).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+        return "\ufeff".encode() + text.encode("utf-8")
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def check_dialect(dialect: str) -> str:
+    """Return ``dialect`` when allowed, else raise a Danish :class:`UsageError`."""
+    if dialect not in DIALECTS:
+        raise UsageError(f"--dialect {dialect!r} er ikke tilladt; vælg {' eller '.join(DIALECTS)}.")
+    return dialect
+
+
+def csv_table(view: View) -> pd.DataFrame:
+    """The exported columns: ``view``, ``data`` ('Demodata' on demo data), then the view's
+    table with yes/no columns written as 'ja'/'nej'."""
+    table = view.table.copy()
+    for column in table.columns:
+        if isinstance(table[column].dtype, pd.BooleanDtype) or table[column].dtype == bool:
+            table[column] = table[column].map({True: "ja", False: "nej"})
+    table.insert(0, "view", view.key)
+    if view.demo:
+        table.insert(1, "data", "Demodata")
+    return table
+
+
+def read_csv(data: bytes, dialect: str = "excel") -> pd.DataFrame:
+    """Read an exported CSV back (the inverse of :func:`view_csv`, used by tests and ``pack``)."""
+    check_dialect(dialect)
+    if dialect == "excel":
+        return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8")
+
+
+def _excel_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells Excel would evaluate as a formula ('=…', '+…', '-…', '@…') get a leading
+    apostrophe, so a name in the data can never run as a formula."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = out[column].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return out
+
+
+def _count_columns(table: pd.DataFrame) -> list[str]:
+    names = ("incidents", "previous_incidents", "count", "n")
+    return [
+        c
+        for c in table.columns
+        if c in names or c.endswith("_count") or (c.endswith("_incidents") and c != "incidents")
+    ]
+
+
+def _small(values: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    return (numbers >= 1) & (numbers < threshold())
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    return pd.Series(values).notna() & (pd.Series(values).astype(str).str.strip() != "")
+
+
+def flag(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: v is True or v == "ja" or v is np.True_).astype(bool)
+
+
+def suppression_problems(table: pd.DataFrame) -> list[str]:
+    """What in ``table`` breaks the discretion rule, in Danish; empty when nothing does.
+
+    Checked: no count column (incidents, previous_incidents, n, …_count) and no ``value`` or
+    ``previous_value`` of unit 'antal' or 'personer' holds a number from 1 to threshold − 1; where a
+    ``<column>_suppressed`` flag is set, ``<column>`` is empty; where the row flag
+    ``suppressed`` is set (in tables without column flags), the row's own count, rate, value
+    and change are empty (last year's count has its own check above).
+    """
+    problems = []
+    for column in _count_columns(table):
+        if _small(table[column]).any():
+            problems.append(f"kolonnen {column} har tal under {threshold()}")
+    if "unit" in table.columns:
+        counts = table["unit"].astype(str).isin(COUNTED_UNITS)
+        for column in ("value", "previous_value"):
+            if column in table.columns and (_small(table[column]) & counts).any():
+                problems.append(f"kolonnen {column} har antal under {threshold()}")
+    flags = [c for c in table.columns if c.endswith("_suppressed")]
+    for flag in flags:
+        base = flag.removesuffix("_suppressed")
+        base = base if base in table.columns else f"{base}_value"
+        if base in table.columns and (flag(table[flag]) & _filled(table[base])).any():
+            problems.append(f"kolonnen {base} har et tal, hvor {flag} er sat")
+    if "suppressed" in table.columns and not flags:
+        hidden = flag(table["suppressed"])
+        for column in ("incidents", "incidents_per_1000", "value", "change_pct", "count"):
+            if column in table.columns and (hidden & _filled(table[column])).any():
+                problems.append(f"kolonnen {column} har et tal i en skjult række")
+    return problems
+
+
+def suppression_holds(table: pd.DataFrame) -> bool:
+    """True when :func:`suppression_problems` finds nothing (used by tests, ``pack``, CSVs)."""
+    return not suppression_problems(table)

@@ -1,0 +1,68 @@
+"""Where snapshots go: file names, writing files and folders with a Danish error, and the
+URL parameters the command line's choices stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from ..compute.filters import Filters
+from ..errors import ExportError
+from ..views.model import View
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write an export to ``path``; a folder or disk problem becomes an :class:`ExportError`."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"Filen {path} kan ikke skrives: {exc.strerror or exc}.") from None
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) for exports."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"Mappen {folder} kan ikke laves: {exc.strerror or exc}.") from None
+
+
+def file_stem(view: View, filters: Filters) -> str:
+    """A file name without extension: tryg-geo_natteliv_2025-01-01_2025-12-31."""
+    key = re.sub(r"[^a-z0-9-]+", "-", view.key.lower()).strip("-")
+    return f"tryg-geo_{key}_{filters.start.isoformat()}_{filters.end.isoformat()}"
+
+
+def has_data(view: View) -> bool:
+    """True when the view has at least one row of numbers (shown or hidden as '<5')."""
+    return len(view.table) > 0
+
+
+def filter_params(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    categories: Sequence[str] = (),
+    district: str | None = None,
+) -> dict[str, str]:
+    """The URL parameters the dashboard's sidebar would hold for these choices.
+
+    Feeding them to :func:`tryg_geo.views.registry.default_filters` gives the same :class:`Filters` as
+    the pages, so the command line exports the numbers a user sees on screen. Dates make the
+    preset 'custom' (the sidebar's "Valgfri periode"); without dates the default preset holds.
+    """
+    params: dict[str, str] = {}
+    if start is not None or end is not None:
+        params["preset"] = "custom"
+        if start is not None:
+            params["fra"] = start.isoformat()
+        if end is not None:
+            params["til"] = end.isoformat()
+    if categories:
+        params["kat"] = ",".join(categories)
+    if district:
+        params["omr"] = district
+    return params
