@@ -27,7 +27,7 @@ from tryg_geo.cli import main
 from tryg_geo.errors import UnusableFileError
 from tryg_geo.ingest.importer import import_file, import_upload
 from tryg_geo.ingest.result import LoadResult
-from tryg_geo.ingest.vector import extract_shapefile
+from tryg_geo.ingest.vector_zip import extract_shapefile
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import REJECTED_COLUMNS
 

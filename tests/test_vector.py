@@ -14,14 +14,14 @@ import shapely
 from shapely.geometry import Point, Polygon
 
 from tryg_geo.errors import UnusableFileError, UsageError
-from tryg_geo.ingest.vector import (
+from tryg_geo.ingest.feature_rows import (
     FeatureRows,
     check_geometries,
     keep_family,
-    read_vector,
     row_message,
     text_values,
 )
+from tryg_geo.ingest.vector_read import read_vector
 
 # A small square in Aalborg, in UTM 32N metres and in lon/lat degrees.
 UTM_SQUARE = Polygon([(552000, 6320000), (553000, 6320000), (553000, 6321000), (552000, 6321000)])

@@ -1,6 +1,6 @@
 """Loading districts (områder): the areas incidents and measurements are counted in.
 
-Any vector format :func:`tryg_geo.ingest.vector.read_vector` reads will do: DAGI postal areas
+Any vector format :func:`tryg_geo.ingest.vector_read.read_vector` reads will do: DAGI postal areas
 (POSTNR_TXT, POSTBYNAVN) or municipalities (KOMKODE, KOMNAVN), or home-drawn city districts.
 
 Rules, in the order they are applied:
@@ -29,9 +29,7 @@ import pandas as pd
 import shapely
 
 from ..store.schema import COLUMNS, STORE_CRS
-from .parse import parse_numbers
-from .result import LoadResult
-from .vector import (
+from .feature_rows import (
     FeatureRows,
     Merged,
     check_geometries,
@@ -42,6 +40,8 @@ from .vector import (
     open_features,
     repaired_warning,
 )
+from .parse import parse_numbers
+from .result import LoadResult
 
 ROLES = ("id", "name", "population")
 

@@ -112,7 +112,7 @@ def _read_incident_table(path: Path, columns, crs: str | None, layer: str | None
 
 
 def _points_as_table(path: Path, crs: str | None, layer: str | None) -> Table:
-    from .vector import read_vector  # vector formats need GDAL; CSV users never pay for it
+    from .vector_read import read_vector  # vector formats need GDAL; CSV users never pay for it
 
     gdf, notes = read_vector(path, layer=layer, crs=crs)
     geoms = gdf.geometry

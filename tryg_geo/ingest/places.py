@@ -2,7 +2,7 @@
 
 A place is a point, a line or a polygon (or several of one kind) with an id, a name and a kind
 (free text such as torv, plads, park, havnefront, nattelivszone or vand, stored in lower case).
-The row checks are those of the districts (:mod:`tryg_geo.ingest.vector`): id, geometry present, of an
+The row checks are those of the districts (:mod:`tryg_geo.ingest.feature_rows`): id, geometry present, of an
 allowed type and inside Denmark, invalid geometries repaired. Rows sharing an id are one place
 whose geometries are united; a row whose geometry type differs from the place's first row
 (a point and a polygon under one id) is rejected, because a place has one shape.
@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..store.schema import COLUMNS, STORE_CRS
-from .result import LoadResult
-from .vector import (
+from .feature_rows import (
     FeatureRows,
     Merged,
     check_geometries,
@@ -34,6 +33,7 @@ from .vector import (
     open_features,
     repaired_warning,
 )
+from .result import LoadResult
 
 ROLES = ("id", "name", "kind")
 

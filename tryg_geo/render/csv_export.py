@@ -158,7 +158,7 @@ def _filled(values: pd.Series) -> pd.Series:
     return pd.Series(values).notna() & (pd.Series(values).astype(str).str.strip() != "")
 
 
-def flag(values: pd.Series) -> pd.Series:
+def is_flagged(values: pd.Series) -> pd.Series:
     return values.map(lambda v: v is True or v == "ja" or v is np.True_).astype(bool)
 
 
@@ -184,10 +184,10 @@ def suppression_problems(table: pd.DataFrame) -> list[str]:
     for flag in flags:
         base = flag.removesuffix("_suppressed")
         base = base if base in table.columns else f"{base}_value"
-        if base in table.columns and (flag(table[flag]) & _filled(table[base])).any():
+        if base in table.columns and (is_flagged(table[flag]) & _filled(table[base])).any():
             problems.append(f"kolonnen {base} har et tal, hvor {flag} er sat")
     if "suppressed" in table.columns and not flags:
-        hidden = flag(table["suppressed"])
+        hidden = is_flagged(table["suppressed"])
         for column in ("incidents", "incidents_per_1000", "value", "change_pct", "count"):
             if column in table.columns and (hidden & _filled(table[column])).any():
                 problems.append(f"kolonnen {column} har et tal i en skjult række")

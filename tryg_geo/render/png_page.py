@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 
 from ..compute.privacy import threshold
 from ..views.model import SUPPRESSED_COLOR, Trend, View
-from .csv_export import flag
+from .csv_export import is_flagged
 from .png_base import (
     DEMO_RED,
     MARGIN_X,
@@ -160,7 +160,7 @@ def _footer_notes(view: View) -> list[str]:
 def _shows_hidden(view: View) -> bool:
     table = view.table
     flags = [c for c in table.columns if c == "suppressed" or c.endswith("_suppressed")]
-    if any(flag(table[c]).any() for c in flags):
+    if any(is_flagged(table[c]).any() for c in flags):
         return True
     features = view.map.features if view.map is not None else None
     if features is None or not len(features):
