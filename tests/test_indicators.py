@@ -16,17 +16,14 @@ from tryg_geo.compute.indicators import (
     NO_TARGET,
     OFF_TRACK,
     ON_TRACK,
-    SERIES_COLUMNS,
-    TOTAL_ID,
-    change_sentence,
-    change_text,
     headline,
     indicator_series,
-    period_label,
     status_of,
     summarise,
 )
 from tryg_geo.compute.registry import get_initiative
+from tryg_geo.compute.series import SERIES_COLUMNS, TOTAL_ID, period_label
+from tryg_geo.views.texts import change_sentence, change_text
 
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 A, B, C = (X0 + 500, Y0 + 500), (X0 + 1_200, Y0 + 200), (X0 + 2_500, Y0 + 500)

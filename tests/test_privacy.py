@@ -27,9 +27,9 @@ from pyproj import Transformer
 from tiny_data import PLACE_POINTS, X0, Y0, incidents_at, measurement
 
 from tryg_geo.compute.filters import Filters
-from tryg_geo.compute.indicators import COUNT_UNITS
 from tryg_geo.compute.privacy import threshold
 from tryg_geo.compute.registry import all_indicators
+from tryg_geo.compute.series import COUNT_UNITS
 from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError
 from tryg_geo.render import csv_export, maps

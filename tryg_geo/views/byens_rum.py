@@ -15,16 +15,10 @@ import pandas as pd
 from .. import fmt
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters
-from ..compute.indicators import (
-    COUNT_UNITS,
-    TOTAL_ID,
-    hide_beside_totals,
-    indicator_series,
-    rounded,
-    window_label,
-)
+from ..compute.indicators import hide_beside_totals, indicator_series, rounded
 from ..compute.privacy import small, suppress_with_total
 from ..compute.registry import Indicator, all_indicators, get_initiative
+from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
 from .mapspec import places_map, suppressed_text, unit_formatter, value_text
 from .model import Kpi, Trend, View

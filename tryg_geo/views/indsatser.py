@@ -16,26 +16,21 @@ import pandas as pd
 
 from ..compute.filters import Filters
 from ..compute.indicators import (
-    COUNT_UNITS,
-    TOTAL_ID,
     HeadlineSummary,
     area_name,
-    change_text,
     hide_beside_totals,
     indicator_series,
     latest_period,
-    period_label,
     rounded,
     summarise,
-    summary_text,
-    target_text,
-    window_label,
 )
 from ..compute.registry import Indicator, Initiative, get_initiative
+from ..compute.series import COUNT_UNITS, TOTAL_ID, period_label, window_label
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, places_map, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
 from .sources import POLICE, REGISTRATIONS, SURVEY, source_line
+from .texts import change_text, summary_text, target_text
 
 PARTNER_NAMES: dict[str, str] = {
     "Kommune": "Aalborg Kommune",

@@ -17,24 +17,20 @@ from ..compute.indicators import (
     OFF_TRACK,
     ON_TRACK,
     HeadlineSummary,
-    change_sentence,
-    change_text,
     headline,
     indicator_series,
     latest_period,
-    period_label,
     rounded,
     rounded_change,
-    summary_text,
-    target_text,
     trend_frame,
-    window_label,
 )
 from ..compute.registry import Indicator, all_indicators, load_initiatives
+from ..compute.series import period_label, window_label
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
 from .sources import POLICE, REGISTRATIONS, SURVEY, source_line
+from .texts import change_sentence, change_text, summary_text, target_text
 
 KEY = "overblik"
 MAP_INDICATOR = "tryg_andel"
