@@ -10,7 +10,9 @@ import pytest
 import shapely
 
 from tryg_geo.compute.registry import CATEGORIES, all_indicators
-from tryg_geo.demo.make import DEMO_WARNING, DISTRICTS, make_demo, to_utm
+from tryg_geo.demo.common import DEMO_WARNING, to_utm
+from tryg_geo.demo.districts import DISTRICTS
+from tryg_geo.demo.make import make_demo
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import COLUMNS, KINDS
 
