@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-import json
 import re
-import shutil
 from pathlib import Path
 
 import branca.colormap
@@ -54,18 +52,6 @@ def water() -> gpd.GeoDataFrame:
     )
 
 
-def full_map(districts, water=None, basemap="none") -> folium.Map:
-    maps.configure_offline_folium()
-    bins = maps.quantile_bins(districts["population"])
-    m = maps.base_map(districts.total_bounds, basemap=basemap)
-    maps.choropleth_layer(
-        districts, value_col="population", value_label="Indbyggere", bins=bins
-    ).add_to(m)
-    maps.legend("Indbyggere", bins).add_to(m)
-    maps.outline_layer(districts, water).add_to(m)
-    return m
-
-
 def walk(element):
     yield element
     for child in getattr(element, "_children", {}).values():
@@ -85,7 +71,8 @@ def test_default_assets_are_local_leaflet_only():
 
 def test_no_element_of_the_map_loads_anything_from_a_url(districts, water):
     """What st_folium collects for its iframe: default_js/css of every element of the map."""
-    m = full_map(districts, water)
+    maps.configure_offline_folium()
+    m = maps.spec_map(_spec("places", districts, water), basemap="none")
     links = [u for e in walk(m) for _, u in getattr(e, "default_js", [])]
     links += [u for e in walk(m) for _, u in getattr(e, "default_css", [])]
     assert links and all(u.startswith("/app/static/leaflet/") for u in links)
@@ -113,24 +100,24 @@ def test_install_static_assets_is_idempotent(tmp_path):
 
 
 # ---- base map ------------------------------------------------------------------------------
-def test_basemap_none_has_no_tiles(districts):
-    m = maps.base_map(districts.total_bounds, basemap="none")
+def test_basemap_none_has_no_tiles(districts, water):
+    m = maps.spec_map(_spec("areas", districts, water), basemap="none")
     assert not children_of_type(m, folium.TileLayer)
     assert children_of_type(m, folium.FitBounds)
     (south, west), (north, east) = children_of_type(m, folium.FitBounds)[0].bounds
     assert 56.9 < south < north < 57.1 and 9.7 < west < east < 10.1  # Aalborg
 
 
-def test_basemap_osm_has_tiles_and_attribution(districts):
-    m = maps.base_map(districts.total_bounds, basemap="osm")
+def test_basemap_osm_has_tiles_and_attribution(districts, water):
+    m = maps.spec_map(_spec("areas", districts, water), basemap="osm")
     (tiles,) = children_of_type(m, folium.TileLayer)
     assert tiles.tiles == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     assert "OpenStreetMap" in tiles.options["attribution"]
 
 
-def test_basemap_xyz_url(districts):
+def test_basemap_xyz_url(districts, water):
     url = "https://kort.example.dk/wmts/{z}/{x}/{y}.png"
-    m = maps.base_map(districts.total_bounds, basemap=url)
+    m = maps.spec_map(_spec("areas", districts, water), basemap=url)
     (tiles,) = children_of_type(m, folium.TileLayer)
     assert tiles.tiles == url
     assert "kort.example.dk" in tiles.options["attribution"]
@@ -147,30 +134,22 @@ def test_basemap_xyz_url(districts):
         "javascript:alert(1)//{z}/{x}/{y}",
     ],
 )
-def test_basemap_setting_is_validated(districts, value):
+def test_basemap_setting_is_validated(districts, water, value):
     with pytest.raises(UsageError, match=r"TRYG_BASEMAP=.*'osm'.*'none'.*\{z\}"):
-        maps.base_map(districts.total_bounds, basemap=value)
+        maps.spec_map(_spec("areas", districts, water), basemap=value)
 
 
-def test_basemap_from_environment(monkeypatch, districts):
+def test_basemap_from_environment(monkeypatch, districts, water):
     from tryg_geo import settings
 
     monkeypatch.setenv("TRYG_BASEMAP", "NONE")
     assert maps.check_basemap(settings.get("basemap")) == "none"
     monkeypatch.setenv("TRYG_BASEMAP", "kort.example.dk")
     with pytest.raises(UsageError, match="kort.example.dk"):
-        maps.base_map(districts.total_bounds, basemap=settings.get("basemap"))
+        maps.spec_map(_spec("areas", districts, water), basemap=settings.get("basemap"))
 
 
 # ---- layers --------------------------------------------------------------------------------
-def test_layers_and_legend_present(districts, water):
-    m = full_map(districts, water)
-    geojsons = children_of_type(m, folium.GeoJson)
-    names = [g.layer_name for g in geojsons]
-    assert names == ["Indbyggere", "Vand", "Områdegrænser"]
-    (legend,) = children_of_type(m, maps.Legend)
-    assert "Indbyggere" in legend.html and "Ukendt" in legend.html
-    assert legend.html.count('class="tryg-legend-row"') == len(maps.quantile_bins([12000, 5000]))
 
 
 def test_outline_layer_is_not_interactive_and_carries_no_data(districts, water):
@@ -180,31 +159,6 @@ def test_outline_layer_is_not_interactive_and_carries_no_data(districts, water):
     for layer in layers:
         assert layer.options["interactive"] is False
         assert all(f["properties"] == {} for f in layer.data["features"])
-
-
-def test_feature_properties_are_aggregates_only(districts):
-    data = maps.choropleth_geojson(
-        districts, value_col="population", bins=maps.quantile_bins(districts["population"])
-    )
-    assert len(data["features"]) == 3
-    for feature in data["features"]:
-        assert set(feature["properties"]) == {"district_id", "name", "value", "fill"}
-    text = json.dumps(data)
-    for raw in ("556123", "6320123", "i1", "incident"):
-        assert raw not in text
-    values = [f["properties"]["value"] for f in data["features"]]
-    assert values == ["12.000", "ukendt", "5.000"]
-    assert data["features"][1]["properties"]["fill"] == maps.MISSING_COLOR
-
-
-def test_names_are_html_escaped(districts):
-    m = full_map(districts)
-    (layer,) = [g for g in children_of_type(m, folium.GeoJson) if g.layer_name == "Indbyggere"]
-    props = layer.data["features"][2]["properties"]
-    assert props["name"] == html.escape(XSS) == "&lt;img src=x onerror=alert(1)&gt;"
-    assert html.unescape(props["district_id"]) == "D3"
-    rendered = m.get_root().render()
-    assert XSS not in rendered and "<img" not in rendered
 
 
 def test_geometry_is_simplified_and_rounded(districts):
@@ -231,36 +185,12 @@ def test_shared_borders_stay_shared(districts):
     assert shapely.intersection(geoms[0], geoms[1]).area == pytest.approx(0, abs=1e-12)
 
 
-def test_classify_and_bins():
-    bins = maps.quantile_bins([1, 2, 3, 4, 5, None])
-    assert bins[0] == 1 and bins[-1] == 5
-    colors = maps.classify(pd.Series([1, 5, None, 99]), bins, maps.BLUES_5)
-    assert colors[0] == maps.BLUES_5[0] and colors[1] == maps.BLUES_5[len(bins) - 2]
-    assert colors[2:] == [maps.MISSING_COLOR, maps.MISSING_COLOR]
-    assert maps.quantile_bins([7, 7, 7]) == [7.0, 7.0]
-    assert maps.quantile_bins([None]) == []
-    with pytest.raises(UsageError, match="farver"):
-        maps.classify(pd.Series([1]), [0, 1, 2, 3], ["#fff"])
-
-
-def test_maps_does_not_import_streamlit():
-    source = (REPO / "tryg_geo" / "maps.py").read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.M)
-
-
-# ---- the map app without data -----------------------------------------------------------------
-def test_map_app_without_data_says_how_to_get_some(monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest
-
-    app = tmp_path / "map_app.py"
-    shutil.copy(REPO / "tests" / "browser" / "map_app.py", app)
-    monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TRYG_BASEMAP", "none")
-    result = AppTest.from_file(str(app), default_timeout=30).run()
-    assert not result.exception
-    (info,) = result.info
-    assert "ingen områder" in info.value and "make demo-data" in info.value
-    assert (tmp_path / "static" / "leaflet" / "leaflet.js").exists()
+def test_package_does_not_import_streamlit():
+    modules = sorted((REPO / "tryg_geo").rglob("*.py"))
+    assert len(modules) > 40
+    for module in modules:
+        source = module.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.M), module
 
 
 # ---- MapSpec rendering -------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Browser-test harness: real ``streamlit run`` servers and Debian's Chromium.
 
-Two apps are served: ``map_app.py`` (the district map of tryg_geo.render.maps over a tiny store with
-three districts and the Limfjord) and the real ``dashboard.py`` over the full demo data.
+The real ``dashboard.py`` is served over the full demo data.
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium``, which
 ``make test`` installs. Screenshots and server logs go to ``test-artifacts/``.
 """
@@ -9,7 +8,6 @@ Playwright never downloads a browser here: it drives ``/usr/bin/chromium``, whic
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,13 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import pytest
-import shapely
-
-from tryg_geo.store.folder import Store
-from tryg_geo.store.schema import REJECTED_COLUMNS, STORE_CRS
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -41,50 +33,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-XSS_NAME = "<img src=x onerror=alert(1)>"
-#: Three side-by-side districts south of the Limfjord (EPSG:25832), west to east.
-DISTRICTS = (
-    ("D1", "Vestbyen", 12000, (551000, 6318000, 554500, 6321800)),
-    ("D2", "Midtbyen", 23000, (554500, 6318000, 558000, 6321800)),
-    ("D3", XSS_NAME, 5000, (558000, 6318000, 561500, 6321800)),
-)
-WATER = (550000, 6321900, 562500, 6323200)
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def write_tiny_store(root: Path) -> Store:
-    """Districts and one water place, marked as demo data."""
-    store = Store(root)
-    rejected = pd.DataFrame(columns=list(REJECTED_COLUMNS))
-    districts = gpd.GeoDataFrame(
-        {
-            "district_id": [d[0] for d in DISTRICTS],
-            "name": [d[1] for d in DISTRICTS],
-            "population": pd.array([d[2] for d in DISTRICTS], dtype="Int64"),
-        },
-        geometry=[shapely.MultiPolygon([shapely.box(*d[3])]) for d in DISTRICTS],
-        crs=STORE_CRS,
-    )
-    places = gpd.GeoDataFrame(
-        {"place_id": ["P1"], "name": ["Limfjorden"], "kind": ["vand"]},
-        geometry=[shapely.MultiPolygon([shapely.box(*WATER)])],
-        crs=STORE_CRS,
-    )
-    report = {"file": "browser-test", "rows": 3}
-    store.write("districts", districts, rejected=rejected, report=report, demo=True)
-    store.write("places", places, rejected=rejected, report={**report, "rows": 1}, demo=True)
-    return store
-
-
-@pytest.fixture(scope="session")
-def districts_spec() -> tuple[tuple[str, str, int, tuple[int, int, int, int]], ...]:
-    """``(district_id, name, population, box)`` of the tiny store, west to east."""
-    return DISTRICTS
 
 
 @pytest.fixture(scope="session")
@@ -135,17 +89,6 @@ def serve(script: Path, data: Path, log_path: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-@pytest.fixture(scope="session")
-def map_app_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
-    """The one-page map app (``map_app.py``, run from a temporary copy) over the tiny store."""
-    data = tmp_path_factory.mktemp("store")
-    write_tiny_store(data)
-    app_dir = tmp_path_factory.mktemp("app")
-    shutil.copy(HERE / "map_app.py", app_dir / "map_app.py")
-    with serve(app_dir / "map_app.py", data, artifacts / "streamlit-map_app.log") as url:
-        yield url
 
 
 @pytest.fixture(scope="session")

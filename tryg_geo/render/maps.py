@@ -30,14 +30,13 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -58,9 +57,6 @@ LEAFLET_FILES: tuple[str, ...] = (
     "images/marker-icon-2x.png",
     "images/marker-shadow.png",
 )
-#: ColorBrewer "Blues", five classes: light = few, dark = many.
-BLUES_5: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-MISSING_COLOR = "#d9d9d9"
 BACKGROUND_COLOR = "#f6f6f3"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragydere'
@@ -163,33 +159,6 @@ def check_basemap(basemap: str) -> str:
         "http:// eller https:// og indeholder {z}, {x} og {y}, "
         "fx https://kort.example.dk/{z}/{x}/{y}.png."
     )
-
-
-def to_latlon_bounds(bounds_25832: Sequence[float]) -> list[list[float]]:
-    """``(minx, miny, maxx, maxy)`` in EPSG:25832 → ``[[south, west], [north, east]]``."""
-    minx, miny, maxx, maxy = (float(v) for v in bounds_25832)
-    lon, lat = _TO_WGS84.transform([minx, minx, maxx, maxx], [miny, maxy, miny, maxy])
-    return [[min(lat), min(lon)], [max(lat), max(lon)]]
-
-
-def base_map(bounds_25832: Sequence[float], *, basemap: str) -> folium.Map:
-    """An empty map fitted to ``bounds_25832`` with the chosen background.
-
-    Parameters
-    ----------
-    bounds_25832 : sequence of float
-        ``(minx, miny, maxx, maxy)`` in EPSG:25832, e.g. ``districts.total_bounds``.
-    basemap : str
-        ``'osm'`` for OpenStreetMap tiles, ``'none'`` for no tiles at all (a light
-        background: the outline layer keeps the map readable), or an
-        ``http(s)://…{z}/{x}/{y}…`` URL used as an XYZ tile layer.
-
-    Raises
-    ------
-    UsageError
-        When ``basemap`` is none of these.
-    """
-    return _fitted_map(to_latlon_bounds(bounds_25832), check_basemap(basemap))
 
 
 def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
@@ -320,136 +289,6 @@ def outline_layer(
     return group
 
 
-def quantile_bins(values: Sequence[float] | pd.Series, k: int = 5) -> list[float]:
-    """Up to ``k`` classes with about equally many districts: ``k + 1`` ascending edges.
-
-    Missing values are ignored; repeated edges are merged, so few distinct values give
-    fewer classes. No values at all give ``[]``.
-    """
-    data = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
-    if data.size == 0:
-        return []
-    edges = np.unique(np.quantile(data, np.linspace(0, 1, k + 1)))
-    if edges.size == 1:
-        return [float(edges[0]), float(edges[0])]
-    return [float(e) for e in edges]
-
-
-def classify(values: pd.Series, bins: Sequence[float], colors: Sequence[str]) -> list[str]:
-    """Fill colour of every value: class ``i`` covers ``(bins[i], bins[i+1]]``, the first
-    also includes ``bins[0]``; missing and out-of-range values get :data:`MISSING_COLOR`."""
-    if len(bins) < 2 or len(colors) < len(bins) - 1:
-        raise UsageError(
-            f"Et kort med {len(bins)} klassegrænser kræver mindst {max(len(bins) - 1, 1)} "
-            f"farver (fik {len(colors)})."
-        )
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    idx = np.searchsorted(np.asarray(bins, dtype=float), numbers, side="left") - 1
-    idx = np.where(numbers == bins[0], 0, idx)
-    ok = np.isfinite(numbers) & (idx >= 0) & (idx < len(bins) - 1)
-    return [colors[i] if good else MISSING_COLOR for i, good in zip(idx, ok, strict=True)]
-
-
-def danish_int(value: float) -> str:
-    """12345.0 → '12.345' (whole numbers with Danish thousands separator)."""
-    return f"{value:,.0f}".replace(",", ".")
-
-
-def _text(value: Any, fmt: Callable[[float], str]) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return "ukendt"
-    return fmt(float(value)) if isinstance(value, int | float | np.number) else str(value)
-
-
-def choropleth_geojson(
-    districts: gpd.GeoDataFrame,
-    *,
-    value_col: str,
-    bins: Sequence[float],
-    colors: Sequence[str] = BLUES_5,
-    label_col: str = "name",
-    fmt: Callable[[float], str] = danish_int,
-    extra_fields: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The GeoJSON FeatureCollection behind :func:`choropleth_layer` (cacheable, pure data).
-
-    Every feature has exactly these properties, all strings and all HTML-escaped:
-    ``district_id``, ``name``, ``value`` (formatted with ``fmt``; ``'ukendt'`` when missing),
-    ``fill`` and one per key of ``extra_fields``. Use ``html.unescape`` to get the original
-    ``district_id`` back. No other column of ``districts`` reaches the browser.
-    """
-    fills = classify(districts[value_col], bins, colors)
-    extra = dict(extra_fields or {})
-    props = []
-    for (_, row), fill in zip(districts.iterrows(), fills, strict=True):
-        p = {
-            "district_id": str(row["district_id"]),
-            "name": str(row[label_col]),
-            "value": _text(row[value_col], fmt),
-            **{col: _text(row[col], fmt) for col in extra},
-        }
-        props.append({k: html.escape(v) for k, v in p.items()} | {"fill": fill})
-    return _feature_collection(web_geometries(districts.geometry), props)
-
-
-def choropleth_layer(
-    districts: gpd.GeoDataFrame,
-    *,
-    value_col: str,
-    value_label: str,
-    bins: Sequence[float],
-    colors: Sequence[str] = BLUES_5,
-    label_col: str = "name",
-    fmt: Callable[[float], str] = danish_int,
-    extra_fields: Mapping[str, str] | None = None,
-) -> folium.GeoJson:
-    """Districts filled by class of ``value_col``, with a hover tooltip (name and value).
-
-    Parameters
-    ----------
-    districts : GeoDataFrame
-        One row per district (EPSG:25832) with ``district_id``, ``label_col`` and
-        ``value_col``: aggregated values only, never individual incidents.
-    value_col, value_label : str
-        Column to colour by and its Danish label in the tooltip.
-    bins, colors : sequence
-        ``k + 1`` ascending class edges (see :func:`quantile_bins`) and ``k`` colours.
-    label_col : str
-        Column with the district's name.
-    fmt : callable
-        Formats a number for display.
-    extra_fields : mapping, optional
-        More columns for the tooltip, ``{column: label}``.
-    """
-    data = choropleth_geojson(
-        districts,
-        value_col=value_col,
-        bins=bins,
-        colors=colors,
-        label_col=label_col,
-        fmt=fmt,
-        extra_fields=extra_fields,
-    )
-    extra = dict(extra_fields or {})
-    tooltip = folium.GeoJsonTooltip(
-        fields=["name", "value", *extra],
-        aliases=[html.escape(a) for a in ("Område", value_label, *extra.values())],
-        sticky=True,
-    )
-    return folium.GeoJson(
-        data,
-        name=value_label,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.75,
-            "color": "#4d4d4d",
-            "weight": 0.8,
-        },
-        highlight_function=lambda _: {"weight": 3, "color": "#222222", "fillOpacity": 0.9},
-        tooltip=tooltip,
-    )
-
-
 # ---- legend -----------------------------------------------------------------------------
 class Legend(MacroElement):
     """A Leaflet control holding a fixed piece of HTML (built and escaped in Python)."""
@@ -476,23 +315,6 @@ class Legend(MacroElement):
         self.position = position
 
 
-def legend_html(
-    title: str,
-    bins: Sequence[float],
-    colors: Sequence[str] = BLUES_5,
-    *,
-    fmt: Callable[[float], str] = danish_int,
-    missing_label: str | None = "Ukendt",
-) -> str:
-    """The legend as plain HTML: title, one row per class range, and the missing colour."""
-    rows = [
-        (colors[i], f"{fmt(bins[i])} – {fmt(bins[i + 1])}") for i in range(max(len(bins) - 1, 0))
-    ]
-    if missing_label:
-        rows.append((MISSING_COLOR, missing_label))
-    return entries_html(title, rows)
-
-
 def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
     """Plain-HTML legend box: ``entries`` are ``(colour, label)`` rows; all text escaped."""
     swatch = (
@@ -511,18 +333,6 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
         f'<div style="{box}"><div class="tryg-legend-title" style="font-weight:bold">'
         f"{html.escape(title)}</div>{body}</div>"
     )
-
-
-def legend(
-    title: str,
-    bins: Sequence[float],
-    colors: Sequence[str] = BLUES_5,
-    *,
-    fmt: Callable[[float], str] = danish_int,
-    missing_label: str | None = "Ukendt",
-) -> Legend:
-    """A plain-HTML legend control for a choropleth; add it to the map with ``.add_to(m)``."""
-    return Legend(legend_html(title, bins, colors, fmt=fmt, missing_label=missing_label))
 
 
 # ---- maps from a MapSpec (tryg_geo.views.model) ------------------------------------------------------
