@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo.views.byens_rum import place_indicators
+from tryg_geo import place_indicators
 
 ds = ui.dataset()
 ui.require_data(ds)

@@ -4,11 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from tryg_geo.errors import TrygGeoError
-from tryg_geo.ingest.importer import import_upload
-from tryg_geo.store.folder import Store
-from tryg_geo.store.schema import KIND_LABELS, KINDS
-from tryg_geo.store.status import data_status
+from tryg_geo import KIND_LABELS, KINDS, Store, TrygGeoError, data_status, import_upload
 
 st.title("Data")
 

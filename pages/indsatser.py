@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo.compute.registry import load_initiatives
+from tryg_geo import load_initiatives
 
 ds = ui.dataset()
 ui.require_data(ds)

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo.fmt import WEEKDAYS_DA
-from tryg_geo.render import charts
+from tryg_geo import fmt, heatmap_chart
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)
@@ -22,7 +21,7 @@ with st.sidebar:
         "Nætter (aftenens ugedag)",
         list(range(7)),
         default=list(filters.nights),
-        format_func=lambda d: WEEKDAYS_DA[d],
+        format_func=lambda d: fmt.WEEKDAYS_DA[d],
         key="flt_nights",
     )
     begin_col, end_col = st.columns(2)
@@ -55,7 +54,7 @@ ui.kpis(view)
 ui.map_(view, height=560)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.heatmap_chart(view.heatmap))
+    ui.chart(heatmap_chart(view.heatmap))
 with right:
     ui.trends(view)
 with st.expander("Celler med flest hændelser"):

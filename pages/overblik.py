@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo.render import charts
+from tryg_geo import trend_chart
 
 ds = ui.dataset()
 ui.require_data(ds)
@@ -37,6 +37,6 @@ with left:
         cols[2].markdown(ui.md_text(shown.get("Ændring", "")))
         cols[3].markdown(ui.md_text(shown.get("Status", "")))
         if label in sparks and not sparks[label].data.empty:
-            ui.chart(charts.trend_chart(sparks[label], height=40, compact=True), cols[0])
+            ui.chart(trend_chart(sparks[label], height=40, compact=True), cols[0])
 ui.notes(view)
 ui.downloads(view, filters)

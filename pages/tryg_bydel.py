@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo.views.tryg_bydel import tryg_bydel_indicators
+from tryg_geo import tryg_bydel_indicators
 
 ds = ui.dataset()
 ui.require_data(ds)

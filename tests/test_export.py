@@ -26,11 +26,25 @@ from tryg_geo.render import csv_export, files, png_base, png_page, png_trends
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.model import Trend, View
-from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
+from tryg_geo.views.registry import (
+    MAIN_VIEWS,
+    build_view,
+    default_filters,
+    png_layout,
+    section_title,
+    view_keys,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SLIDE, A4 = (1920, 1080), (2338, 1654)
 KEYS = view_keys()
+#: The PNG kicker's section of each main view, as on the dashboard's navigation.
+SECTIONS = {
+    "overblik": "Overblik",
+    "tryg-bydel": "Tryg bydel",
+    "natteliv": "Natteliv",
+    "byens-rum": "Byens rum",
+}
 #: Filter sets the suppression tests run every view under (URL parameters, as the pages).
 FILTER_SETS = {
     "standard": {},
@@ -116,7 +130,7 @@ def test_png_is_a_finished_picture(views, key):
     if view.demo:
         assert by_gid(figure, "demo")[0].get_text() == "DEMODATA"
     (kicker,) = by_gid(figure, "kicker")
-    section = "Indsatser" if key.startswith("indsats/") else dict(png_page.SECTIONS)[key]
+    section = "Indsatser" if key.startswith("indsats/") else SECTIONS[key]
     assert kicker.get_text() == f"Tryg Aalborg · {section}"
     if view.map is not None:
         assert len(by_gid(figure, "map")) == 1
@@ -560,8 +574,11 @@ def test_filter_params_match_the_sidebar(ds):
     assert files.filter_params() == {}
 
 
-def test_every_main_view_has_a_section():
-    assert {v.key for v in MAIN_VIEWS} == set(png_page.SECTIONS)
+def test_every_main_view_has_a_section_and_overblik_alone_the_overview_layout():
+    assert {v.key for v in MAIN_VIEWS} == set(SECTIONS)
+    assert {v.key: section_title(v.key) for v in MAIN_VIEWS} == SECTIONS
+    assert [v.key for v in MAIN_VIEWS if png_layout(v.key) == "overview"] == ["overblik"]
+    assert png_layout("indsats/tryg-bydel") == "page"
 
 
 def test_empty_map_says_so(views):

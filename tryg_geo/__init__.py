@@ -1,60 +1,105 @@
 """Tryg Geo: data and views for Tryg Aalborg's geospatial dashboard.
 
-The public API, grouped by what a caller wants to do:
+This module is the curated public API; the dashboard's pages import from here only (modules may
+move between subpackages without breaking them; ``tests/test_public_api.py`` pins ``__all__``).
+Grouped by what a caller wants to do:
 
 - import and store data: :func:`import_file`, :func:`import_upload`, :class:`Store`,
-  :func:`data_status`, :func:`make_demo`
+  :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
-  :func:`build_view`, :func:`view_keys`, :class:`View`
-- snapshots: :func:`view_png`, :func:`view_csv`, :func:`make_pack`
-- maps and charts as objects: :func:`spec_map` (folium), :func:`trend_chart` (Altair)
+  :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
+  :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
+  :func:`place_indicators`, :data:`PRESETS`, :data:`SCHEMES`
+- snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
+  :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`
+- maps and charts as objects: :func:`spec_map` (folium), :func:`trend_chart` and
+  :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
+  :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
 - the exception tree: :class:`TrygGeoError` and its subclasses
-- settings: :mod:`tryg_geo.settings`
+- settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
 
 ``tryg_geo`` never imports Streamlit: every function here works in a plain Python session.
 """
 
-from .compute.filters import Filters
+from . import fmt, settings
+from .compute.filters import PRESETS, SCHEMES, Filters
 from .compute.registry import get_initiative, load_initiatives
 from .demo.make import make_demo
 from .errors import ExportError, StoreError, TrygGeoError, UnusableFileError, UsageError
 from .ingest.importer import import_file, import_upload
 from .ingest.result import LoadResult
-from .render.charts import trend_chart
-from .render.csv_export import view_csv
-from .render.maps import spec_map
+from .render.charts import heatmap_chart, trend_chart
+from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
+from .render.files import file_stem
+from .render.maps import (
+    configure_offline_folium,
+    install_static_assets,
+    leaflet_url_prefix,
+    spec_map,
+)
 from .render.pack import make_pack
 from .render.png_page import view_png
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
+from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
+from .views.byens_rum import place_indicators
 from .views.model import View
-from .views.registry import build_view, default_filters, view_keys
+from .views.registry import (
+    MAIN_VIEWS,
+    PAGES,
+    PageInfo,
+    ViewInfo,
+    build_view,
+    default_filters,
+    view_keys,
+)
+from .views.tryg_bydel import tryg_bydel_indicators
 
 __all__ = [
+    "DIALECTS",
+    "KINDS",
+    "KIND_LABELS",
+    "MAIN_VIEWS",
+    "PAGES",
+    "PRESETS",
+    "SCHEMES",
     "Dataset",
     "ExportError",
     "Filters",
     "LoadResult",
+    "PageInfo",
     "Store",
     "StoreError",
     "TrygGeoError",
     "UnusableFileError",
     "UsageError",
     "View",
+    "ViewInfo",
     "build_view",
+    "configure_offline_folium",
+    "csv_table",
     "data_status",
     "default_filters",
+    "file_stem",
+    "fmt",
     "get_initiative",
+    "heatmap_chart",
     "import_file",
     "import_upload",
+    "install_static_assets",
+    "leaflet_url_prefix",
     "load_dataset",
     "load_initiatives",
     "make_demo",
     "make_pack",
+    "place_indicators",
+    "settings",
     "spec_map",
+    "suppression_problems",
     "trend_chart",
+    "tryg_bydel_indicators",
     "view_csv",
     "view_keys",
     "view_png",

@@ -20,6 +20,7 @@ from typing import Any
 from .errors import TrygGeoError, UsageError
 from .ingest.columns import OPTION
 from .store.schema import KIND_LABELS, KINDS
+from .views.registry import view_choices
 
 COLUMN_OPTIONS = (
     "id",
@@ -239,7 +240,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     exp.add_argument(
         "--view",
         metavar="VISNING",
-        help="overblik, tryg-bydel, natteliv, byens-rum eller indsats/<slug>.",
+        help=f"{view_choices()}.",
     )
     exp.add_argument("--format", dest="fmt", metavar="png|csv", help="png eller csv.")
     exp.add_argument(
@@ -373,9 +374,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .views.registry import build_view
 
     if not args.view:
-        raise UsageError(
-            "--view mangler; vælg overblik, tryg-bydel, natteliv, byens-rum eller indsats/<slug>."
-        )
+        raise UsageError(f"--view mangler; vælg {view_choices()}.")
     fmt = (args.fmt or "").lower() or Path(args.out or "").suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")

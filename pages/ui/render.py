@@ -8,11 +8,20 @@ import re
 import streamlit as st
 from streamlit_folium import st_folium
 
-from tryg_geo import settings
-from tryg_geo.compute.filters import Filters
-from tryg_geo.errors import TrygGeoError
-from tryg_geo.render import charts, csv_export, files, maps, png_page
-from tryg_geo.views.model import View
+from tryg_geo import (
+    DIALECTS,
+    Filters,
+    TrygGeoError,
+    View,
+    csv_table,
+    file_stem,
+    settings,
+    spec_map,
+    suppression_problems,
+    trend_chart,
+    view_csv,
+    view_png,
+)
 
 # ---- rendering -------------------------------------------------------------------------------
 
@@ -47,7 +56,7 @@ def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
     if view.map is None:
         return None
     try:
-        folium_map = maps.spec_map(view.map, basemap=settings.get("basemap"))
+        folium_map = spec_map(view.map, basemap=settings.get("basemap"))
     except TrygGeoError as exc:
         st.error(str(exc))
         return None
@@ -81,7 +90,7 @@ def trends(view: View) -> None:
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
             st.caption(md_text(f"{trend.title}: for få tal til at vise en udvikling."))
             continue
-        chart(charts.trend_chart(trend))
+        chart(trend_chart(trend))
 
 
 def chart(altair_chart, container=st) -> None:
@@ -111,28 +120,28 @@ def downloads(view: View, filters: Filters) -> None:
     left, middle, right = st.columns([1, 1, 2])
     dialect = right.radio(
         "CSV-format",
-        list(csv_export.DIALECTS),
-        format_func=csv_export.DIALECTS.get,
+        list(DIALECTS),
+        format_func=DIALECTS.get,
         horizontal=True,
         key=f"dialect_{view.key}",
         label_visibility="collapsed",
     )
-    stem = files.file_stem(view, filters)
+    stem = file_stem(view, filters)
     left.download_button(
         "Hent PNG",
-        data=lambda: png_page.view_png(view),
+        data=lambda: view_png(view),
         file_name=f"{stem}.png",
         mime="image/png",
         key=f"png_{view.key}",
         on_click="ignore",
     )
-    problems = csv_export.suppression_problems(csv_export.csv_table(view))
+    problems = suppression_problems(csv_table(view))
     if problems:  # the CSV would refuse to be made: say why instead of failing on click
         middle.caption("CSV kan ikke hentes: " + "; ".join(problems))
         return
     middle.download_button(
         "Hent CSV",
-        data=lambda: csv_export.view_csv(view, dialect),
+        data=lambda: view_csv(view, dialect),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"csv_{view.key}",

@@ -9,13 +9,19 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from tryg_geo.compute.filters import PRESETS, SCHEMES, Filters
-from tryg_geo.errors import TrygGeoError
+from tryg_geo import (
+    PRESETS,
+    SCHEMES,
+    Dataset,
+    Filters,
+    Store,
+    TrygGeoError,
+    View,
+    build_view,
+    default_filters,
+    load_dataset,
+)
 from tryg_geo.fmt import day
-from tryg_geo.store.dataset import Dataset, load_dataset
-from tryg_geo.store.folder import Store
-from tryg_geo.views.model import View
-from tryg_geo.views.registry import build_view, default_filters
 
 ALL_DISTRICTS = "(hele kommunen)"
 

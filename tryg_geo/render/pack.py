@@ -29,7 +29,7 @@ from ..errors import ExportError, TrygGeoError
 from ..fmt import day
 from ..store.dataset import Dataset
 from ..views.model import View
-from ..views.registry import MAIN_VIEWS, build_view, view_keys
+from ..views.registry import INITIATIVE_PREFIX, build_view, view_info, view_keys
 from . import csv_export, files, png_base, png_page
 
 INDEX_COLUMNS = ["view", "title", "png", "csv", "status", "note"]
@@ -183,8 +183,10 @@ def index_markdown(
 
 
 def _view_name(key: str) -> str:
-    names = {v.key: v.title for v in MAIN_VIEWS}
-    return names.get(key, "Indsats" if key.startswith("indsats/") else key)
+    info = view_info(key)
+    if info is not None:
+        return info.title
+    return "Indsats" if key.startswith(INITIATIVE_PREFIX) else key
 
 
 def _dialect_words(dialect: str) -> str:

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 
 from ..compute.privacy import threshold
 from ..views.model import SUPPRESSED_COLOR, Trend, View
+from ..views.registry import png_layout, section_title
 from .csv_export import is_flagged
 from .png_base import (
     DEMO_RED,
@@ -39,13 +40,6 @@ from .png_base import (
 from .png_map import draw_map_panel
 from .png_overview import draw_overview
 from .png_trends import draw_trend_grid, has_gaps
-
-SECTIONS: dict[str, str] = {
-    "overblik": "Overblik",
-    "tryg-bydel": "Tryg bydel",
-    "natteliv": "Natteliv",
-    "byens-rum": "Byens rum",
-}
 
 
 # ---- PNG: entry points --------------------------------------------------------------------------
@@ -86,12 +80,6 @@ def _view_figure(view: View, size: str) -> Figure:
 
 
 # ---- PNG: header and footer -------------------------------------------------------------------
-def _section(view: View) -> str:
-    if view.key.startswith("indsats/"):
-        return "Indsatser"
-    return SECTIONS.get(view.key, view.key)
-
-
 def _draw_header(page: Page, view: View) -> float:
     """Kicker ('Tryg Aalborg · Natteliv'), title, filters in words; the Demodata badge.
     Returns the top of the body."""
@@ -114,7 +102,7 @@ def _draw_header(page: Page, view: View) -> float:
     kicker = page.text(
         MARGIN_X,
         y,
-        f"Tryg Aalborg · {_section(view)}",
+        f"Tryg Aalborg · {section_title(view.key)}",
         "kicker",
         color=MUTED,
         va="top",
@@ -205,7 +193,7 @@ def _draw_footer(page: Page, view: View, notes: list[str]) -> float:
 # ---- PNG: body layouts ------------------------------------------------------------------------
 def _drawn_trends(view: View) -> list[Trend]:
     """The trends with data; the overview draws its own sparklines instead."""
-    if view.key == "overblik":
+    if png_layout(view.key) == "overview":
         return []
     return [t for t in view.trends if not t.data.empty and t.data["value"].notna().any()]
 
@@ -214,7 +202,7 @@ def _draw_body(page: Page, view: View, box: Box) -> None:
     gap_x, gap_y = 0.03, page.gap_y(24)
     if view.kpis:
         box = Box(box.left, box.bottom, box.right, _draw_kpis(page, view, box) - gap_y)
-    if view.key == "overblik" and view.display is not None and len(view.display):
+    if png_layout(view.key) == "overview" and view.display is not None and len(view.display):
         draw_overview(page, view, box)
         return
     trends = _drawn_trends(view)

@@ -1,7 +1,13 @@
-"""The registry of views: one name per view, one function that computes it.
+"""The registry of views and pages: one entry per view, read by everything that lists them.
 
-The dashboard pages, ``python -m tryg_geo export`` and ``pack`` all go through
-:func:`build_view`, so the screen, the PNG and the CSV show the same numbers.
+The dashboard (``dashboard.py`` builds its navigation from :data:`PAGES`), the command line
+(``python -m tryg_geo export --view``, its help and ``pack``) and the PNG snapshot (section name,
+layout) all read this module, and all compute a view through :func:`build_view`, so the screen,
+the PNG and the CSV show the same numbers.
+
+A new page is one view module (``tryg_geo/views/<name>.py`` with a ``<name>_view(ds, filters)``
+function), one page file (``pages/<name>.py``) and one :class:`ViewInfo` entry in
+:data:`MAIN_VIEWS`.
 """
 
 from __future__ import annotations
@@ -12,31 +18,130 @@ from dataclasses import dataclass
 from ..compute.filters import Filters
 from ..errors import UsageError
 from ..store.dataset import Dataset
+from .byens_rum import byens_rum_view
+from .indsatser import initiative_view
 from .model import View
+from .natteliv import natteliv_view
+from .overblik import overblik_view
+from .tryg_bydel import tryg_bydel_view
+
+#: PNG layouts: ``page`` (key figures, then map and trends) or ``overview`` (one row per
+#: initiative with its latest figure, status and a sparkline).
+PNG_LAYOUTS: tuple[str, ...] = ("page", "overview")
+#: The prefix of the initiative views: ``indsats/<slug>`` (slugs in compute/initiatives.toml).
+INITIATIVE_PREFIX = "indsats/"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of the dashboard's navigation.
+
+    Attributes
+    ----------
+    file : the page script, relative to the repository (``pages/natteliv.py``).
+    title : the Danish title in the navigation.
+    url_path : the page's URL path; ``None`` for the default page (served at ``/``).
+    default : whether this is the page the dashboard opens on.
+    """
+
+    file: str
+    title: str
+    url_path: str | None
+    default: bool = False
 
 
 @dataclass(frozen=True)
 class ViewInfo:
+    """One view: its name, its title, the function that computes it and its page.
+
+    Attributes
+    ----------
+    key : the view's name in ``export --view``, ``pack`` and the CSV's ``view`` column.
+    title : the Danish title (navigation, PNG kicker, pack index).
+    help : one Danish sentence on what the view shows.
+    builder : ``builder(ds, filters) -> View``.
+    page : the dashboard page that shows it.
+    png_layout : one of :data:`PNG_LAYOUTS`.
+    """
+
     key: str
     title: str
     help: str
+    builder: Callable[[Dataset, Filters], View]
+    page: PageInfo
+    png_layout: str = "page"
 
 
 MAIN_VIEWS: tuple[ViewInfo, ...] = (
     ViewInfo(
-        "overblik", "Overblik", "Alle 17 indsatser: seneste tal, udvikling og status mod mål."
+        "overblik",
+        "Overblik",
+        "Alle 17 indsatser: seneste tal, udvikling og status mod mål.",
+        overblik_view,
+        PageInfo("pages/overblik.py", "Overblik", None, default=True),
+        png_layout="overview",
     ),
-    ViewInfo("tryg-bydel", "Tryg bydel", "Tryghed og hændelser pr. område."),
-    ViewInfo("natteliv", "Natteliv", "Hændelser om natten i kvadratnettet og nattelivszonen."),
-    ViewInfo("byens-rum", "Byens rum", "Torve, pladser og havnefronten: observationer og klager."),
+    ViewInfo(
+        "tryg-bydel",
+        "Tryg bydel",
+        "Tryghed og hændelser pr. område.",
+        tryg_bydel_view,
+        PageInfo("pages/tryg_bydel.py", "Tryg bydel", "tryg-bydel"),
+    ),
+    ViewInfo(
+        "natteliv",
+        "Natteliv",
+        "Hændelser om natten i kvadratnettet og nattelivszonen.",
+        natteliv_view,
+        PageInfo("pages/natteliv.py", "Natteliv", "nat"),
+    ),
+    ViewInfo(
+        "byens-rum",
+        "Byens rum",
+        "Torve, pladser og havnefronten: observationer og klager.",
+        byens_rum_view,
+        PageInfo("pages/byens_rum.py", "Byens rum", "byens-rum"),
+    ),
 )
+#: The page of the initiative views (``indsats/<slug>``, one per initiative of the registry).
+INITIATIVES_PAGE = PageInfo("pages/indsatser.py", "Indsatser", "indsats")
+#: The page that imports data (no view).
+DATA_PAGE = PageInfo("pages/data.py", "Data", "data-import")
+#: Every page of the dashboard, in the order of its navigation.
+PAGES: tuple[PageInfo, ...] = (*(v.page for v in MAIN_VIEWS), INITIATIVES_PAGE, DATA_PAGE)
+
+
+def view_info(key: str) -> ViewInfo | None:
+    """The registry entry of a main view; ``None`` for ``indsats/<slug>`` and unknown keys."""
+    return next((v for v in MAIN_VIEWS if v.key == key), None)
+
+
+def section_title(key: str) -> str:
+    """The title of the section a view belongs to: its own, or 'Indsatser' for an initiative."""
+    if key.startswith(INITIATIVE_PREFIX):
+        return INITIATIVES_PAGE.title
+    info = view_info(key)
+    return info.title if info is not None else key
+
+
+def png_layout(key: str) -> str:
+    """The PNG layout of a view (see :data:`PNG_LAYOUTS`); initiatives use ``page``."""
+    info = view_info(key)
+    return info.png_layout if info is not None else "page"
+
+
+def view_choices() -> str:
+    """The view names in words, for help texts and messages."""
+    return f"{', '.join(v.key for v in MAIN_VIEWS)} eller {INITIATIVE_PREFIX}<slug>"
 
 
 def view_keys() -> list[str]:
     """Every view name: the main views and ``indsats/<slug>`` for each initiative."""
     from ..compute.registry import load_initiatives
 
-    return [v.key for v in MAIN_VIEWS] + [f"indsats/{i.slug}" for i in load_initiatives()]
+    return [v.key for v in MAIN_VIEWS] + [
+        f"{INITIATIVE_PREFIX}{i.slug}" for i in load_initiatives()
+    ]
 
 
 def build_view(key: str, ds: Dataset, filters: Filters) -> View:
@@ -47,31 +152,15 @@ def build_view(key: str, ds: Dataset, filters: Filters) -> View:
     UsageError
         When ``key`` is not a view name (the message lists them).
     """
-    if key.startswith("indsats/"):
-        from .indsatser import initiative_view
-
-        return initiative_view(ds, filters, key.removeprefix("indsats/"))
-    builder = _builders().get(key)
-    if builder is None:
+    if key.startswith(INITIATIVE_PREFIX):
+        return initiative_view(ds, filters, key.removeprefix(INITIATIVE_PREFIX))
+    info = view_info(key)
+    if info is None:
         raise UsageError(
             f"--view {key!r} findes ikke; tilladte: {', '.join(v.key for v in MAIN_VIEWS)} "
             "eller indsats/<slug> (fx indsats/tryg-bydel)."
         )
-    return builder(ds, filters)
-
-
-def _builders() -> dict[str, Callable[[Dataset, Filters], View]]:
-    from .byens_rum import byens_rum_view
-    from .natteliv import natteliv_view
-    from .overblik import overblik_view
-    from .tryg_bydel import tryg_bydel_view
-
-    return {
-        "overblik": overblik_view,
-        "tryg-bydel": tryg_bydel_view,
-        "natteliv": natteliv_view,
-        "byens-rum": byens_rum_view,
-    }
+    return info.builder(ds, filters)
 
 
 def default_filters(ds: Dataset, params: dict[str, str] | None = None) -> Filters:

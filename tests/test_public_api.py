@@ -1,0 +1,91 @@
+"""The curated public API of ``tryg_geo`` (as httpx's tests/test_exported_members.py does).
+
+Pages and other callers import from ``tryg_geo`` only, so modules can move between
+subpackages without breaking them. Adding or removing a public name is a decision: change the
+list below on purpose.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from pathlib import Path
+
+import tryg_geo
+
+REPO = Path(__file__).resolve().parents[1]
+
+EXPECTED = [
+    "DIALECTS",
+    "KINDS",
+    "KIND_LABELS",
+    "MAIN_VIEWS",
+    "PAGES",
+    "PRESETS",
+    "SCHEMES",
+    "Dataset",
+    "ExportError",
+    "Filters",
+    "LoadResult",
+    "PageInfo",
+    "Store",
+    "StoreError",
+    "TrygGeoError",
+    "UnusableFileError",
+    "UsageError",
+    "View",
+    "ViewInfo",
+    "build_view",
+    "configure_offline_folium",
+    "csv_table",
+    "data_status",
+    "default_filters",
+    "file_stem",
+    "fmt",
+    "get_initiative",
+    "heatmap_chart",
+    "import_file",
+    "import_upload",
+    "install_static_assets",
+    "leaflet_url_prefix",
+    "load_dataset",
+    "load_initiatives",
+    "make_demo",
+    "make_pack",
+    "place_indicators",
+    "settings",
+    "spec_map",
+    "suppression_problems",
+    "trend_chart",
+    "tryg_bydel_indicators",
+    "view_csv",
+    "view_keys",
+    "view_png",
+]
+
+
+def test_all_is_pinned():
+    assert tryg_geo.__all__ == EXPECTED
+
+
+def test_every_public_name_exists_and_comes_from_the_package():
+    for name in tryg_geo.__all__:
+        member = getattr(tryg_geo, name)
+        if isinstance(member, types.ModuleType):
+            assert member.__name__.startswith("tryg_geo."), name
+        elif hasattr(member, "__module__") and callable(member):
+            assert member.__module__.startswith("tryg_geo."), name
+
+
+def test_pages_import_only_the_public_api_or_pages_ui():
+    """``pages/*.py`` and ``dashboard.py`` never reach into tryg_geo's subpackages."""
+    scripts = sorted((REPO / "pages").glob("*.py")) + [REPO / "dashboard.py"]
+    assert len(scripts) >= 7
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module in ("tryg_geo", "pages", "pages.ui") or not (
+                    node.module.startswith("tryg_geo")
+                ), f"{script.name}: from {node.module} import …"
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("tryg_geo.") for a in node.names), script.name
