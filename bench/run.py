@@ -539,7 +539,7 @@ def naive_payloads(ds, bydel: dict[str, Any], nat: dict[str, Any]) -> dict[str, 
 
 
 DAGI = REPO.parent / "shared" / "data" / "dagi"
-#: The 19 postal areas of Aalborg Kommune in DAGI's postnumre.geojson (see tests/test_dagi.py).
+#: The 19 postal areas of Aalborg Kommune in DAGI's postnumre.geojson (see tests/ingest/test_dagi.py).
 AALBORG_POSTAL_CODES = (
     "9000", "9200", "9210", "9220", "9230", "9240", "9260", "9270", "9280", "9293",
     "9310", "9362", "9370", "9380", "9381", "9382", "9400", "9430", "9530",

@@ -30,11 +30,9 @@ from tryg_geo.compute.filters import Filters
 from tryg_geo.compute.privacy import threshold
 from tryg_geo.compute.registry import all_indicators
 from tryg_geo.compute.series import COUNT_UNITS
-from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError
 from tryg_geo.render import csv_export, maps
-from tryg_geo.store.dataset import Dataset, load_dataset
-from tryg_geo.store.folder import Store
+from tryg_geo.store.dataset import Dataset
 from tryg_geo.views.byens_rum import ALL_ID
 from tryg_geo.views.model import View
 from tryg_geo.views.registry import build_view, default_filters, view_keys
@@ -353,15 +351,13 @@ def tiny_measurements() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory) -> dict[str, Dataset]:
-    demo_root = tmp_path_factory.mktemp("demo")
-    make_demo(Store(demo_root), incidents=5_000)
+def stores(tmp_path_factory, demo_ds) -> dict[str, Dataset]:
     tiny = tiny_data.build(
         tmp_path_factory.mktemp("tiny"),
         incidents=tiny_incidents(),
         measurements=tiny_measurements(),
     )
-    return {"demo": load_dataset(Store(demo_root)), "tiny": tiny}
+    return {"demo": demo_ds, "tiny": tiny}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import shapely
 
 from tryg_geo.ingest.districts import load_districts
 
-DAGI = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dagi"
+DAGI = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "dagi"
 
 pytestmark = [
     pytest.mark.dagi,

@@ -147,23 +147,15 @@ def test_no_places(tmp_path):
     assert view.map is None and view.table.empty and view.notes
 
 
-def test_demo_data():
-    demo = pytest.importorskip("tryg_geo.demo.make")
-    import tempfile
-
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
+def test_demo_data(demo_ds):
     from tryg_geo.views.registry import default_filters
 
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(tmp)
-        demo.make_demo(store, incidents=5_000, seed=3)
-        ds = load_dataset(store)
-        filters = default_filters(ds)
-        for name in place_indicators(ds):
-            view = byens_rum_view(ds, filters.with_(place_indicator=name))
-            assert view.demo and "Demodata" in view.source
-            counts = view.table[["incidents", "previous_incidents"]].to_numpy().ravel()
-            counts = counts[np.isfinite(counts)]
-            assert not ((counts >= 1) & (counts < 5)).any()
-            assert view.trends
+    ds = demo_ds
+    filters = default_filters(ds)
+    for name in place_indicators(ds):
+        view = byens_rum_view(ds, filters.with_(place_indicator=name))
+        assert view.demo and "Demodata" in view.source
+        counts = view.table[["incidents", "previous_incidents"]].to_numpy().ravel()
+        counts = counts[np.isfinite(counts)]
+        assert not ((counts >= 1) & (counts < 5)).any()
+        assert view.trends

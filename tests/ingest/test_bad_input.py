@@ -31,7 +31,7 @@ from tryg_geo.ingest.vector_zip import extract_shapefile
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import REJECTED_COLUMNS
 
-BAD = Path(__file__).resolve().parent / "data" / "bad"
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 XSS = "<img src=x onerror=alert(1)>"
 #: Cases whose file the test writes itself (a big file is not worth committing).
 MADE_AT_TEST_TIME = {"too_large.csv"}

@@ -21,8 +21,8 @@ from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 
 @pytest.fixture
-def ds(tmp_path):
-    return tiny_data.build(tmp_path)
+def ds(tiny_ds):
+    return tiny_ds
 
 
 def test_value_text_units_and_flags():

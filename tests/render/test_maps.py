@@ -18,7 +18,7 @@ from tryg_geo.render import maps
 from tryg_geo.store.schema import STORE_CRS
 
 XSS = "<img src=x onerror=alert(1)>"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()

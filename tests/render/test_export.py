@@ -20,10 +20,9 @@ from PIL import Image
 
 from tryg_geo.cli import main
 from tryg_geo.compute.filters import Filters
-from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError, UsageError
 from tryg_geo.render import csv_export, files, png_base, png_page, png_trends
-from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.dataset import Dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.model import Trend, View
 from tryg_geo.views.registry import (
@@ -57,15 +56,13 @@ FILTER_SETS = {
 
 # ---- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("export") / "data"
-    make_demo(Store(folder), incidents=5_000)
-    return folder
+def store_dir(demo_dir) -> Path:
+    return demo_dir
 
 
 @pytest.fixture(scope="module")
-def ds(store_dir) -> Dataset:
-    return load_dataset(Store(store_dir))
+def ds(demo_ds) -> Dataset:
+    return demo_ds
 
 
 @pytest.fixture(scope="module")

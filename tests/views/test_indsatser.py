@@ -172,17 +172,6 @@ def test_place_observations_map_and_trend_per_place(tmp_path):
     assert_no_small_counts(view)
 
 
-@pytest.fixture(scope="module")
-def demo_ds(tmp_path_factory):
-    demo = pytest.importorskip("tryg_geo.demo.make")
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
-
-    store = Store(tmp_path_factory.mktemp("demo"))
-    demo.make_demo(store, incidents=5_000, seed=11)
-    return load_dataset(store)
-
-
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_indsats_on_demo_data(demo_ds, slug):
     from tryg_geo.views.registry import default_filters

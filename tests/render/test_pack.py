@@ -13,26 +13,22 @@ from PIL import Image
 
 import tryg_geo.render.pack as pack
 from tryg_geo.cli import main
-from tryg_geo.demo.make import make_demo
 from tryg_geo.errors import ExportError, UsageError
 from tryg_geo.render import csv_export
-from tryg_geo.store.dataset import Dataset, load_dataset
-from tryg_geo.store.folder import Store
+from tryg_geo.store.dataset import Dataset
 from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
 
 EARLY = {"preset": "custom", "fra": "2015-02-01", "til": "2015-03-31"}  # before most initiatives
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("pack") / "data"
-    make_demo(Store(folder), incidents=5_000)
-    return folder
+def store_dir(demo_dir) -> Path:
+    return demo_dir
 
 
 @pytest.fixture(scope="module")
-def ds(store_dir) -> Dataset:
-    return load_dataset(Store(store_dir))
+def ds(demo_ds) -> Dataset:
+    return demo_ds
 
 
 @pytest.fixture(scope="module")

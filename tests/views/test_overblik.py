@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pytest
 import tiny_data
 from tiny_data import incidents_at, measurement
 
@@ -110,17 +109,6 @@ def test_map_latest_year_small_n_flag_and_status(tmp_path):
     assert table.loc["tryg-bydel", "significant"]  # 85 % → 91 % with 900 answers each
     assert table.loc["tryg-bydel", "change_unit"] == "procentpoint"
     assert any("procentpoint højere" in h for h in view.highlights)
-
-
-@pytest.fixture(scope="module")
-def demo_ds(tmp_path_factory):
-    demo = pytest.importorskip("tryg_geo.demo.make")
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
-
-    store = Store(tmp_path_factory.mktemp("demo"))
-    demo.make_demo(store, incidents=5_000, seed=7)
-    return load_dataset(store)
 
 
 def test_demo_overblik(demo_ds):

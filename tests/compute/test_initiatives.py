@@ -139,7 +139,7 @@ def test_default_registry_is_cached_and_explicit_path_is_equal(tmp_path: Path) -
     assert load_initiatives()[0] is first[0]
     copy = tmp_path / "kopi.toml"
     copy.write_text(
-        (Path(__file__).parents[1] / "tryg_geo" / "compute" / "initiatives.toml").read_text(
+        (Path(__file__).parents[2] / "tryg_geo" / "compute" / "initiatives.toml").read_text(
             "utf-8"
         ),
         "utf-8",

@@ -22,8 +22,8 @@ from tryg_geo.cli import main
 from tryg_geo.ingest.importer import import_file
 from tryg_geo.store.folder import Store
 
-BAD = Path(__file__).resolve().parent / "data" / "bad"
-REPO = Path(__file__).resolve().parents[1]
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+REPO = Path(__file__).resolve().parents[2]
 FIRST = BAD / "decimal_comma.csv"  # 2 incidents
 SECOND = BAD / "cp1252_aeoeaa.csv"  # 3 incidents
 DISTRICTS = BAD / "geojson_no_crs_utm.geojson"

@@ -1,0 +1,41 @@
+"""Shared test data: one demo dataset for the whole session, and the tiny inline stores.
+
+The demo data folder is made once per session (5 000 incidents, the default seed) and only
+read by the tests; a test that imports or writes makes a store of its own in ``tmp_path``.
+The tiny stores (three districts, hand-placed incidents) are built by :mod:`tiny_data`, which
+sits beside this file so that every test folder can ``import tiny_data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tiny_data
+
+from tryg_geo.demo.make import make_demo
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+
+#: Incidents in the shared demo dataset: enough for every view, small enough to be quick.
+DEMO_INCIDENTS = 5_000
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared demo data folder (read only: never import or write into it)."""
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    make_demo(Store(folder), incidents=DEMO_INCIDENTS)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_ds(demo_dir: Path) -> Dataset:
+    """The shared demo data, loaded."""
+    return load_dataset(Store(demo_dir))
+
+
+@pytest.fixture()
+def tiny_ds(tmp_path: Path) -> Dataset:
+    """A tiny store of its own: three districts and the places, no incidents yet."""
+    return tiny_data.build(tmp_path)
