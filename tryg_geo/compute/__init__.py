@@ -1,1 +1,3 @@
-"""tryg_geo.compute."""
+"""Numbers under filters: counts, discretion (privacy), statistics, map class breaks, the
+registry of initiatives (with initiatives.toml) and the indicator series and summaries.
+"""

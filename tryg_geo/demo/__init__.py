@@ -1,1 +1,1 @@
-"""tryg_geo.demo.make."""
+"""Demodata: seeded, deterministic generators per kind and the one function that writes them."""

@@ -1,1 +1,3 @@
-"""tryg_geo.geo."""
+"""Geography computed once at import: the Danish grid (DDKN), where Denmark is, spatial joins
+and the enrichment of incidents.
+"""
