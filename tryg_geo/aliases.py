@@ -1,0 +1,95 @@
+"""Real survey and statistics names of the registry's indicators (``aliases.toml``).
+
+A measurement named ``tryg_i_nabolaget`` (the Tryghedsundersøgelsen's own name) is the
+registry's ``tryg_andel``: :func:`canonical_indicators` maps such names to the registry's, so
+the importer checks their unit. The aliases are data, declared in ``aliases.toml`` beside
+``initiatives.toml``; :func:`load_aliases` checks that every alias points at a registry indicator
+and that no name is used twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from .columns import normalise
+from .errors import UsageError
+from .initiatives import all_indicators
+
+ALIASES_PATH: Path = Path(__file__).with_name("aliases.toml")
+
+
+@functools.lru_cache(maxsize=4)
+def load_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
+    """Normalised alias -> the registry's indicator name.
+
+    Raises
+    ------
+    UsageError
+        The file is missing or not TOML, an entry names an indicator the registry does not
+        have, or a name is listed twice (or is itself a registry indicator of another name).
+    """
+    try:
+        with Path(path).open("rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: indikatornavnene kan ikke læses ({exc}).") from None
+    registry = {ind.measurement_name for _, ind in all_indicators()}
+    by_norm = {normalise(name): name for name in registry}
+    out: dict[str, str] = {}
+    for number, entry in enumerate(data.get("alias", []), start=1):
+        target = entry.get("indicator")
+        if target not in registry:
+            raise UsageError(
+                f"{path}, alias nr. {number}: indikatoren {target!r} findes ikke i "
+                f"initiatives.toml. Tilladte værdier: {', '.join(sorted(registry))}."
+            )
+        for name in entry.get("names", []):
+            key = normalise(name)
+            taken = out.get(key) or (by_norm.get(key) if by_norm.get(key) != target else None)
+            if taken is not None and taken != target:
+                raise UsageError(
+                    f"{path}, alias nr. {number}: navnet {name!r} bruges allerede for {taken!r}."
+                )
+            out[key] = target
+    return out
+
+
+def alias_table(path: Path = ALIASES_PATH) -> list[dict[str, object]]:
+    """The aliases as listed in the file: indicator, source and names (for the README)."""
+    with Path(path).open("rb") as f:
+        data = tomllib.load(f)
+    return [dict(entry) for entry in data.get("alias", [])]
+
+
+def known_indicator_names() -> list[str]:
+    """Every name an indicator may have in a file: the registry's names and all aliases."""
+    registry = [ind.measurement_name for _, ind in all_indicators()]
+    return sorted(set(registry) | set(load_aliases()))
+
+
+def canonical_indicators(names: Iterable[object]) -> tuple[np.ndarray, dict[str, str]]:
+    """Each name as the registry's indicator name when it is a known alias.
+
+    Returns
+    -------
+    tuple[numpy.ndarray, dict[str, str]]
+        The names (object array, unknown names unchanged) and the renames made
+        (file name -> registry name), for the import report.
+    """
+    aliases = load_aliases()
+    registry = {ind.measurement_name for _, ind in all_indicators()}
+    names = np.asarray(list(names), dtype=object)
+    renamed: dict[str, str] = {}
+    lookup: dict[object, object] = {}
+    for name in dict.fromkeys(names.tolist()):
+        text = "" if name is None else str(name)
+        target = aliases.get(normalise(text)) if text not in registry else None
+        lookup[name] = target or name
+        if target:
+            renamed[text] = target
+    return np.array([lookup[n] for n in names.tolist()], dtype=object), renamed
