@@ -1,4 +1,4 @@
-"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack``.
+"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack|template``.
 
 Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
 be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
@@ -120,7 +120,29 @@ def _parser() -> argparse.ArgumentParser:
     rollback.add_argument("kind", choices=KINDS)
     rollback.set_defaults(handler=_cmd_rollback)
     _add_export_parsers(commands)
+
+    template = commands.add_parser(
+        "template",
+        help="Skriv en Excel-skabelon til en indsats' egne tal (fx indsats/fri-tid).",
+    )
+    template.add_argument("initiative", metavar="indsats/SLUG")
+    template.add_argument("--out", required=True, help="XLSX-filen der skal skrives.")
+    template.set_defaults(handler=_cmd_template)
     return parser
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .ingest.template import template_for
+    from .render import files
+
+    name, data, sheets = template_for(args.initiative)
+    path = Path(args.out)
+    if path.is_dir():
+        path = path / name
+    files.make_folder(path.parent)
+    files.save(path, data)
+    print(f"Gemt: {path} – skabelon med arkene {', '.join(sheets)}.")
+    return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

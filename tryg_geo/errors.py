@@ -7,6 +7,7 @@ turn these into a sentence and an exit code; anything else is a bug.
     TrygGeoError
     ├── UsageError          wrong arguments or settings (exit code 2)
     ├── UnusableFileError   a file that cannot be used at all (exit code 1)
+    │   └── ColumnError     a column the file needs is missing; knows the role(s)
     ├── StoreError          the data folder is busy, missing or damaged (exit code 1)
     └── ExportError         a view or export that cannot be produced (exit code 1)
 """
@@ -52,6 +53,35 @@ class UnusableFileError(TrygGeoError):
         self.column = column
         self.value = value
         self.expected = expected
+
+
+class ColumnError(UnusableFileError):
+    """A file lacks a column for one or more roles (id, datetime, lat/lon, …).
+
+    The message says how to fix it where the user is: the command line names its options
+    (``--id-col``), the Data page its select boxes (:meth:`with_advice`). ``template`` holds the
+    sentence with the placeholder ``{advice}``; ``str(error)`` is the command line's version.
+    """
+
+    def __init__(
+        self,
+        template: str,
+        *,
+        roles: tuple[str, ...],
+        cli_advice: str,
+        file: str | None = None,
+        column: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        super().__init__(
+            template.replace("{advice}", cli_advice), file=file, column=column, expected=expected
+        )
+        self.template = template
+        self.roles = roles
+
+    def with_advice(self, advice: str) -> str:
+        """The message with ``advice`` (e.g. "vælg kolonnen for Id") instead of the CLI's."""
+        return self.template.replace("{advice}", advice)
 
 
 class StoreError(TrygGeoError):

@@ -1,11 +1,11 @@
-"""Column proposals by name and by content (tryg_geo.detect)."""
+"""Column proposals by name and by content (tryg_geo.ingest.detect)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from tryg_geo.detect import KIND_ROLES, missing_roles, propose_columns
+from tryg_geo.ingest.detect import KIND_ROLES, missing_roles, propose_columns
 
 
 def _chosen(proposals):

@@ -1,4 +1,4 @@
-"""Excel templates for the initiatives' own numbers (tryg_geo.template)."""
+"""Excel templates for the initiatives' own numbers (tryg_geo.ingest.template)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tryg_geo.errors import UsageError
-from tryg_geo.initiatives import Indicator, Initiative, get_initiative, load_initiatives
-from tryg_geo.template import (
+from tryg_geo.compute.registry import Indicator, Initiative, get_initiative, load_initiatives
+from tryg_geo.errors import UnusableFileError, UsageError
+from tryg_geo.ingest.measurements import load_measurements
+from tryg_geo.ingest.template import (
     INSTRUCTIONS_SHEET,
     build_template,
     coming_periods,
@@ -141,3 +142,76 @@ def test_other_workbooks_are_not_templates(tmp_path: Path) -> None:
     pd.DataFrame({"område": ["kommune"], "værdi": [1]}).to_excel(path, index=False)
     assert not is_template(path)
     assert not is_template(tmp_path / "missing.csv")
+
+
+# ---- a filled template imports as measurements -----------------------------------------------
+def _fill(path: Path, cells: dict[str, dict[str, object]]) -> None:
+    book = load_workbook(path)
+    for sheet, values in cells.items():
+        for ref, value in values.items():
+            book[sheet][ref] = value
+    book.save(path)
+
+
+def test_filled_template_imports_every_sheet_without_column_choice(tmp_path: Path) -> None:
+    path, _ = _workbook("tryg-bydel", tmp_path)
+    _fill(
+        path,
+        {
+            "tryg_andel": {"E2": 87.5, "F2": 214, "E4": 90, "F4": 180},
+            "tillid_politi_andel": {"E3": 86.5},
+        },
+    )
+    result = load_measurements(path)
+    assert (result.rows_read, result.accepted, len(result.rejected)) == (3, 3, 0)
+    frame = result.frame.sort_values(["indicator", "area_id"]).reset_index(drop=True)
+    assert frame["indicator"].tolist() == ["tillid_politi_andel", "tryg_andel", "tryg_andel"]
+    assert frame["area_id"].tolist() == ["gug", "gug", "vejgaard"]
+    assert frame["period"].tolist() == ["2027", "2026", "2026"]
+    assert frame["value"].tolist() == pytest.approx([0.865, 0.875, 0.9])
+    assert frame["n"].isna().tolist() == [True, False, False]
+    assert frame["n"].iloc[1:].tolist() == [214, 180]
+    assert any("rækker uden værdi blev sprunget over" in w for w in result.warnings)
+
+
+def test_template_shares_are_percent_even_when_small(tmp_path: Path) -> None:
+    """A template says 'procent': 0,8 is 0,8 %, not 80 %."""
+    path, _ = _workbook("tryg-bydel", tmp_path)
+    _fill(path, {"tryg_andel": {"E2": 0.8}})
+    (value,) = load_measurements(path).frame["value"].tolist()
+    assert value == pytest.approx(0.008)
+
+
+def test_wrongly_filled_template_names_sheet_row_column_value(tmp_path: Path) -> None:
+    path, _ = _workbook("en-vej-ind", tmp_path)
+    _fill(
+        path,
+        {
+            "en_vej_ind_gennemfoert_andel": {"E2": 130, "F2": 20, "E3": 75, "F3": 0},
+            "en_vej_ind_forloeb": {"E2": "mange", "E3": -2, "E4": 12},
+        },
+    )
+    result = load_measurements(path)
+    assert (result.rows_read, result.accepted, len(result.rejected)) == (5, 1, 4)
+    rejected = result.rejected.set_index(["sheet", "row"])
+    share = rejected.loc[("en_vej_ind_gennemfoert_andel", 2)]
+    assert (share["column"], share["value"], share["reason"]) == ("værdi", "130", "share_above_100")
+    assert share["message"].startswith(
+        "Ark 'en_vej_ind_gennemfoert_andel', række 2, kolonnen 'værdi' = '130':"
+    )
+    assert "0–100 %" in share["message"]
+    n_zero = rejected.loc[("en_vej_ind_gennemfoert_andel", 3)]
+    assert (n_zero["column"], n_zero["reason"]) == ("n", "n_not_positive")
+    text = rejected.loc[("en_vej_ind_forloeb", 2)]
+    assert (text["value"], text["reason"]) == ("mange", "not_a_number")
+    assert text["message"].startswith(
+        "Ark 'en_vej_ind_forloeb', række 2, kolonnen 'værdi' = 'mange':"
+    )
+    negative = rejected.loc[("en_vej_ind_forloeb", 3)]
+    assert negative["reason"] == "negative_count"
+
+
+def test_empty_template_is_unusable_with_a_reason(tmp_path: Path) -> None:
+    path, _ = _workbook("fri-tid", tmp_path)
+    with pytest.raises(UnusableFileError, match="ingen udfyldte værdier"):
+        load_measurements(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from ..errors import UnusableFileError, UsageError
+from ..errors import ColumnError, UsageError
 
 #: role -> accepted names (normalised: lower case, letters and digits only).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -101,9 +101,35 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "placeid",
         "bydel",
     ),
-    "period": ("period", "periode", "år", "aar", "year", "kvartal", "måned", "maaned", "month"),
+    # "tid" and "indhold" are Danmarks Statistik's column names (TID, INDHOLD in StatBank tables).
+    "period": (
+        "period",
+        "periode",
+        "år",
+        "aar",
+        "year",
+        "kvartal",
+        "måned",
+        "maaned",
+        "month",
+        "tid",
+        "undersøgelsesår",
+        "maaleaar",
+        "måleår",
+    ),
     "indicator": ("indicator", "indikator", "måling", "maaling", "mål", "spørgsmål"),
-    "value": ("value", "værdi", "vaerdi", "andel", "antal", "resultat", "score"),
+    "value": (
+        "value",
+        "værdi",
+        "vaerdi",
+        "andel",
+        "antal",
+        "resultat",
+        "score",
+        "indhold",
+        "pct",
+        "procent",
+    ),
     "n": ("n", "antalsvar", "svar", "respondenter", "besvarelser", "base", "grundlag"),
     "kind": ("kind", "art", "slags", "stedtype", "placetype", "type"),
 }
@@ -196,14 +222,22 @@ def require(
     columns: Iterable[object],
     what: str,
 ) -> None:
-    """Raise :class:`UnusableFileError` naming the first missing role and how to fix it."""
+    """Raise :class:`ColumnError` naming the first missing role and how to fix it."""
     for role in roles:
         if found.get(role) is None:
-            raise UnusableFileError(
+            raise ColumnError(
                 f"{file}: der mangler en kolonne med {what[role] if isinstance(what, Mapping) else role}. "
-                f"Forventede et af navnene {', '.join(ALIASES[role][:6])} — eller angiv kolonnen med "
-                f"--{OPTION[role]}. Filens kolonner er: {', '.join(map(str, columns))}.",
+                f"Forventede et af navnene {', '.join(ALIASES[role][:6])} — eller {{advice}}. "
+                f"Filens kolonner er: {', '.join(map(str, columns))}.",
+                roles=(role,),
+                cli_advice=cli_advice((role,)),
                 file=file,
                 column=role,
                 expected=", ".join(ALIASES[role][:6]),
             )
+
+
+def cli_advice(roles: Iterable[str]) -> str:
+    """How to name the columns of ``roles`` on the command line: 'angiv den med --id-col'."""
+    options = [f"--{OPTION[role]}" for role in roles]
+    return ("angiv den med " if len(options) == 1 else "angiv dem med ") + " og ".join(options)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ from ..errors import UnusableFileError
 from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
+from .detect import Preview, preview_file
 from .result import LoadResult
 
 
@@ -178,6 +180,35 @@ def import_upload(
     """
     check_kind(kind)
     store = store or Store()
+    with staged_upload(name, data, store) as target:
+        return import_file(kind, target, store=store, **options)
+
+
+def preview_upload(
+    kind: str,
+    name: str,
+    data: bytes,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    store: Store | None = None,
+) -> Preview:
+    """The uploaded file read as the loader of ``kind`` will read it (the wizard's preview)."""
+    check_kind(kind)
+    store = store or Store()
+    with staged_upload(name, data, store) as target:
+        return preview_file(kind, target, layer=layer, crs=crs)
+
+
+@contextmanager
+def staged_upload(name: str, data: bytes, store: Store) -> Iterator[Path]:
+    """Uploaded bytes as a file of their own under ``<data>/uploads/``, removed afterwards.
+
+    Raises
+    ------
+    UnusableFileError
+        The upload is larger than the ``upload_limit_mb`` setting.
+    """
     limit_mb = settings.get("upload_limit_mb")
     if len(data) > limit_mb * 1_000_000:
         raise UnusableFileError(
@@ -192,7 +223,7 @@ def import_upload(
     target = Path(tempfile.mkdtemp(dir=folder)) / safe_file_name(name)
     target.write_bytes(data)
     try:
-        return import_file(kind, target, store=store, **options)
+        yield target
     finally:
         shutil.rmtree(target.parent, ignore_errors=True)  # the store keeps a copy in originals/
 

@@ -15,11 +15,11 @@ import pandas as pd
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from ..errors import UnusableFileError, UsageError
+from ..errors import ColumnError, UsageError
 from ..geo.denmark import LAT_RANGE, LON_RANGE, lonlat_in_denmark, looks_like_utm, utm_in_denmark
 from ..geo.enrich import enrich_incidents, outside_count
 from ..store.schema import STORE_CRS
-from .columns import find_columns
+from .columns import cli_advice, find_columns
 from .parse import explain, parse_datetimes, parse_numbers
 from .result import LoadResult, Rejections, reject_cases, reject_reasons, reject_where
 from .tables import Table, is_table_file, read_table
@@ -134,33 +134,40 @@ def _points_as_table(path: Path, crs: str | None, layer: str | None) -> Table:
 
 def _require_columns(found: dict, columns, name: str) -> None:
     listed = ", ".join(map(str, columns))
-    if found.get("datetime") is None:
-        raise UnusableFileError(
-            f"{name}: der mangler en kolonne med tidspunkt eller dato (fx 'dato', 'tidspunkt', "
-            f"'date'); angiv den med --date-col. Filens kolonner er: {listed}.",
-            file=name,
-            column="dato",
-            expected="dato eller tidspunkt",
-        )
-    if found.get("category") is None:
-        raise UnusableFileError(
-            f"{name}: der mangler en kolonne med kategori (fx 'kategori', 'category', "
-            f"'overtrædelse'); angiv den med --category-col. Filens kolonner er: {listed}.",
-            file=name,
-            column="kategori",
-            expected="kategori",
-        )
+    needed = (
+        ("datetime", "tidspunkt eller dato (fx 'dato', 'tidspunkt', 'date')", "dato"),
+        ("category", "kategori (fx 'kategori', 'category', 'overtrædelse')", "kategori"),
+    )
+    for role, what, column in needed:
+        if found.get(role) is None:
+            raise ColumnError(
+                f"{name}: der mangler en kolonne med {what}; {{advice}}. "
+                f"Filens kolonner er: {listed}.",
+                roles=(role,),
+                cli_advice=cli_advice((role,)),
+                file=name,
+                column=column,
+                expected=column if role == "category" else "dato eller tidspunkt",
+            )
     has_latlon = found.get("lat") and found.get("lon")
     has_xy = found.get("x") and found.get("y")
     if not (has_latlon or has_xy):
-        raise UnusableFileError(
+        raise ColumnError(
             f"{name}: der mangler koordinater — enten 'lat' og 'lon' (WGS84) eller 'x' og 'y' "
-            f"(EPSG:25832); angiv dem med --lat-col/--lon-col eller --x-col/--y-col. "
-            f"Filens kolonner er: {listed}.",
+            f"(EPSG:25832); {{advice}}. Filens kolonner er: {listed}.",
+            roles=_missing_pair(found),
+            cli_advice="angiv dem med --lat-col/--lon-col eller --x-col/--y-col",
             file=name,
             column="koordinater",
             expected="lat/lon eller x/y",
         )
+
+
+def _missing_pair(found: dict) -> tuple[str, str]:
+    """x/y when the file has half of that pair and nothing of lat/lon; otherwise lat/lon."""
+    half_xy = bool(found.get("x") or found.get("y"))
+    half_latlon = bool(found.get("lat") or found.get("lon"))
+    return ("x", "y") if half_xy and not half_latlon else ("lat", "lon")
 
 
 # ---- checks ---------------------------------------------------------------------------------

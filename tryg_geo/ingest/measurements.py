@@ -13,11 +13,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..compute.aliases import canonical_indicators
 from ..store.schema import COLUMNS
 from .columns import find_columns, require
 from .parse import explain, parse_numbers, parse_periods
 from .result import LoadResult, Rejections, reject_reasons, reject_where
 from .tables import Table, read_table
+from .template import is_template, name_sheets, read_template
 
 ROLES = ("area", "period", "indicator", "value", "n")
 _WHAT = {"area": "område", "period": "periode", "indicator": "indikator", "value": "værdi"}
@@ -46,16 +48,24 @@ def load_measurements(
         Shares are stored as 0–1 whatever the file used; the warnings say which scale was found.
     """
     path = Path(path)
-    table = read_table(path, ROLES, sheet=layer)
+    sheets: list[str] | None = None
+    if layer is None and is_template(path):
+        # A filled template: every indicator sheet, no column choice, shares in percent.
+        table, sheets = read_template(path, ROLES)
+    else:
+        table = read_table(path, ROLES, sheet=layer)
     found = find_columns(table.frame.columns, ROLES, columns, file=path.name)
     require(found, _WHAT, file=path.name, columns=table.frame.columns, what=_WHAT)
     rejections = Rejections()
     area, indicator = _check_text(table, found, rejections)
+    notes = list(table.notes)
+    indicator = _registry_names(indicator, notes)
     periods = _check_periods(table, found, rejections)
     values = _check_values(table, found, rejections)
     n = _check_n(table, found, rejections)
-    notes = list(table.notes)
-    values = _scale_shares(table, found, rejections, indicator, values, notes)
+    values = _scale_shares(
+        table, found, rejections, indicator, values, notes, percent=True if sheets else None
+    )
     _check_counts_not_negative(table, found, rejections, indicator, values)
     frame = pd.DataFrame({"area_id": area, "indicator": indicator, "value": values, "n": n}).join(
         periods
@@ -66,11 +76,12 @@ def load_measurements(
     accepted = frame[keep][list(COLUMNS["measurements"])].reset_index(drop=True)
     accepted["n"] = accepted["n"].astype("Int64")
     notes += _area_warnings(accepted, known_areas)
+    rejected = table.with_bad_rows(rejections.frame())
     result = LoadResult(
         kind="measurements",
         file=path.name,
         frame=accepted,
-        rejected=table.with_bad_rows(rejections.frame()),
+        rejected=name_sheets(rejected, sheets) if sheets else rejected,
         rows_read=table.rows_read,
         duplicates=int(duplicates.sum()),
         warnings=notes,
@@ -179,8 +190,25 @@ def is_share_indicator(name: str) -> bool:
     return name.lower().endswith(SHARE_SUFFIXES)
 
 
-def _scale_shares(table, found, rejections, indicator, values, notes) -> np.ndarray:
-    """Store shares as 0–1: per file, shares above 1 mean the file uses percent."""
+def _registry_names(indicator: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Survey and statistics names (``tryg_i_nabolaget``) as the registry's (``tryg_andel``)."""
+    names, renamed = canonical_indicators(indicator)
+    if renamed:
+        notes.append(
+            "Indikatornavne blev læst som registrets: "
+            + ", ".join(f"{old} → {new}" for old, new in sorted(renamed.items()))
+            + " (se aliases.toml)."
+        )
+    return names
+
+
+def _scale_shares(
+    table, found, rejections, indicator, values, notes, *, percent: bool | None = None
+) -> np.ndarray:
+    """Store shares as 0–1: per file, shares above 1 mean the file uses percent.
+
+    ``percent`` given (a template says its shares are percent) overrides the guess.
+    """
     column = found["value"]
     share_names = {name for name in pd.unique(indicator) if name and is_share_indicator(str(name))}
     is_share = np.isin(indicator, list(share_names)) & _alive(len(values), rejections)
@@ -188,7 +216,8 @@ def _scale_shares(table, found, rejections, indicator, values, notes) -> np.ndar
         return values
     # Percent when most shares are above 1 (87,5); a few values above 1 among 0–1 shares are
     # errors to reject, not a sign that the whole file is in percent.
-    percent = np.nanmean(values[is_share] > 1.0) >= 0.5
+    if percent is None:
+        percent = bool(np.nanmean(values[is_share] > 1.0) >= 0.5)
     if percent:
         notes.append("Andele blev læst som procent (0–100) og gemt som 0–1.")
         values = np.where(is_share, values / 100.0, values)

@@ -210,6 +210,8 @@ _PERIOD_PATTERNS = (
     (re.compile(r"^(\d{4})\s*[-_ ]?\s*[qQkK]([1-4])$"), lambda m: (int(m[1]), int(m[2]), None)),
     (re.compile(r"^[qQkK]([1-4])\s*[-_ /]?\s*(\d{4})$"), lambda m: (int(m[2]), int(m[1]), None)),
     (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), lambda m: (int(m[1]), None, int(m[2]))),
+    # Danmarks Statistik's StatBank writes months as 2024M05 (and quarters as 2024K2, above).
+    (re.compile(r"^(\d{4})[mM](\d{2})$"), lambda m: (int(m[1]), None, int(m[2]))),
     (re.compile(r"^(\d{1,2})[-/.](\d{4})$"), lambda m: (int(m[2]), None, int(m[1]))),
 )
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .columns import normalise
-from .errors import UsageError
-from .initiatives import all_indicators
+from ..errors import UsageError
+from ..ingest.columns import normalise
+from .registry import all_indicators
 
 ALIASES_PATH: Path = Path(__file__).with_name("aliases.toml")
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..geo.denmark import EASTING_RANGE, LAT_RANGE, LON_RANGE, NORTHING_RANGE
 from .columns import find_columns, normalise
-from .denmark import EASTING_RANGE, LAT_RANGE, LON_RANGE, NORTHING_RANGE
 from .parse import parse_datetimes, parse_numbers, parse_periods
 
 #: Roles each kind can use, in the order the wizard shows them.
@@ -257,6 +258,13 @@ def missing_roles(kind: str, chosen: Mapping[str, str | None]) -> list[str]:
     return missing
 
 
+def missing_message(missing: Sequence[str]) -> str:
+    """The Data page's sentence for roles without a column: 'Vælg kolonnen for Id.'"""
+    labels = [ROLE_LABELS[role] for role in missing]
+    listing = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
+    return f"Vælg kolonnen for {listing} under 2. Kolonner; uden den kan filen ikke importeres."
+
+
 def _add_extra_aliases(
     found: dict[str, str | None], columns: list[str], extra: Mapping[str, Sequence[str]]
 ) -> None:
@@ -280,8 +288,8 @@ _RANGES = {"lat": LAT_RANGE, "lon": LON_RANGE, "x": EASTING_RANGE, "y": NORTHING
 _RANGE_WORDS = {
     "lat": "breddegrader i Danmark (54,3–58)",
     "lon": "længdegrader i Danmark (7,5–15,5)",
-    "x": "UTM-østkoordinater i Danmark (EPSG:25832, 420 000–900 000 m)",
-    "y": "UTM-nordkoordinater i Danmark (EPSG:25832, 6 020 000–6 430 000 m)",
+    "x": "østkoordinater i Danmark i EPSG:25832 (420 000–900 000 m)",
+    "y": "nordkoordinater i Danmark i EPSG:25832 (6 020 000–6 430 000 m)",
 }
 
 
@@ -320,7 +328,8 @@ def _settle_coordinates(proposals: dict[str, Proposal], profiles: dict[str, _Pro
                 role,
                 column,
                 "indhold",
-                f"'{column}' indeholder {_RANGE_WORDS[role]} (fx {profiles[column].example()}).",
+                f"'{column}' indeholder tal som {profiles[column].example()}: "
+                f"{_RANGE_WORDS[role]}.",
             )
     # Half a pair is no use: drop a lone lat without lon (or x without y).
     for pair in (("lat", "lon"), ("x", "y")):
@@ -493,3 +502,82 @@ class _Chooser:
         if len(prof.numbers) == 0 or prof.numbers.min() < 1:
             return None
         return 1.0, f"'{prof.column}' er hele tal ≥ 1 (fx {prof.example()}), som antal svar."
+
+
+# ---- reading a file for the wizard ----------------------------------------------------------
+#: Rows shown in the wizard's preview.
+PREVIEW_ROWS = 5
+
+
+@dataclass
+class Preview:
+    """A file's cells as the loader of its kind will see them, before any column is chosen.
+
+    Attributes
+    ----------
+    file : the file name.
+    frame : every row, one text column per file column (the geometry left out).
+    notes : what the reader found (delimiter, encoding, sheet, assumed CRS …).
+    """
+
+    file: str
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    def head(self, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
+        """The first ``rows`` rows, for the preview table."""
+        return self.frame.head(rows)
+
+
+def preview_file(
+    kind: str, path: str | Path, *, layer: str | None = None, crs: str | None = None
+) -> Preview:
+    """Read ``path`` the way the loader of ``kind`` will, for the preview and the proposals.
+
+    Raises
+    ------
+    UnusableFileError
+        The file cannot be read as data of ``kind`` (the loader would refuse it too).
+    UsageError
+        Unknown layer, sheet or CRS.
+    """
+    path = Path(path)
+    roles = KIND_ROLES[kind]
+    if kind == "measurements":
+        from .template import is_template, read_template
+
+        if layer is None and is_template(path):
+            table, _ = read_template(path, roles)
+            return Preview(path.name, text_frame(table.frame), list(table.notes))
+    if kind in ("incidents", "measurements"):
+        from .incidents import _read_incident_table
+        from .tables import read_table
+
+        table = (
+            _read_incident_table(path, None, crs, layer)
+            if kind == "incidents"
+            else read_table(path, roles, sheet=layer)
+        )
+        return Preview(path.name, text_frame(table.frame), list(table.notes))
+    from .vector_read import read_vector
+
+    frame, notes = read_vector(path, layer=layer, crs=crs)
+    attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return Preview(path.name, text_frame(attributes), notes)
+
+
+def extra_aliases(kind: str) -> dict[str, tuple[str, ...]]:
+    """The loader's own extra column names for ``kind`` (DAGI's KOMKODE and the like)."""
+    if kind == "districts":
+        from .districts import EXTRA_ALIASES
+
+        return dict(EXTRA_ALIASES)
+    if kind == "places":
+        from .places import EXTRA_ALIASES as PLACE_ALIASES
+
+        return dict(PLACE_ALIASES)
+    return {}

@@ -25,8 +25,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .errors import UsageError
-from .initiatives import Indicator, Initiative
+from ..compute.registry import Indicator, Initiative, get_initiative
+from ..errors import UnusableFileError, UsageError
+from ..store.folder import Store
 from .tables import Table, read_table
 
 #: Written into the workbook's keywords, so the loader knows a template when it sees one.
@@ -184,6 +185,28 @@ def build_template(
     return buffer.getvalue()
 
 
+def template_for(key: str, store: Store | None = None) -> tuple[str, bytes, list[str]]:
+    """The template of ``indsats/<slug>`` (or ``<slug>``) with the stored districts.
+
+    Returns
+    -------
+    tuple[str, bytes, list[str]]
+        A file name (``skabelon-<slug>.xlsx``), the XLSX bytes and the indicator sheets.
+
+    Raises
+    ------
+    UsageError
+        Unknown initiative (the message lists the allowed ones), or one without a template.
+    """
+    slug = key.removeprefix("indsats/")
+    initiative = get_initiative(slug)
+    store = store or Store()
+    districts = store.read("districts") if store.has("districts") else None
+    plans = plan_template(initiative, districts=districts)
+    data = build_template(initiative, districts=districts)
+    return f"skabelon-{slug}.xlsx", data, [plan.title for plan in plans]
+
+
 def _instructions(sheet, initiative: Initiative, plans: Sequence[SheetPlan]) -> None:
     sheet.title = INSTRUCTIONS_SHEET
     length = PERIOD_WORDS[period_length(initiative)]
@@ -325,6 +348,14 @@ def read_template(path: Path, roles: tuple[str, ...]) -> tuple[Table, list[str]]
         frames.append(table.frame[filled.to_numpy()])
         rows.append(table.rows[filled.to_numpy()] + number * ROW_BASE)
     frame = pd.concat(frames, ignore_index=True).fillna("")
+    if frame.empty:
+        raise UnusableFileError(
+            f"{Path(path).name}: skabelonen har endnu ingen udfyldte værdier (arkene "
+            f"{', '.join(repr(s) for s in sheets)}). Skriv tallene i kolonnen 'værdi'.",
+            file=Path(path).name,
+            column="værdi",
+            expected="mindst én udfyldt værdi",
+        )
     notes.append(
         f"Læst som skabelon med arkene {', '.join(repr(s) for s in sheets)}."
         + (
