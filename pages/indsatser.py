@@ -30,3 +30,4 @@ with st.expander("Tal bag figurerne"):
     ui.table(view)
 ui.notes(view)
 ui.downloads(view, filters)
+ui.template_button(slug)

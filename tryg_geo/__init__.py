@@ -5,7 +5,10 @@ move between subpackages without breaking them; ``tests/test_public_api.py`` pin
 Grouped by what a caller wants to do:
 
 - import and store data: :func:`import_file`, :func:`import_upload`, :class:`Store`,
-  :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`
+  :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`; the import
+  wizard: :func:`preview_upload`, :func:`column_proposals`, :data:`KIND_ROLES`,
+  :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`,
+  :func:`preview_png`; initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
@@ -26,9 +29,25 @@ from . import fmt, settings
 from .compute.filters import PRESETS, SCHEMES, Filters
 from .compute.registry import get_initiative, load_initiatives
 from .demo.make import make_demo
-from .errors import ExportError, StoreError, TrygGeoError, UnusableFileError, UsageError
-from .ingest.importer import import_file, import_upload
+from .errors import (
+    ColumnError,
+    ExportError,
+    StoreError,
+    TrygGeoError,
+    UnusableFileError,
+    UsageError,
+)
+from .ingest.detect import (
+    KIND_ROLES,
+    REQUIRED_ROLES,
+    ROLE_LABELS,
+    column_proposals,
+    missing_message,
+    missing_roles,
+)
+from .ingest.importer import import_file, import_upload, preview_upload
 from .ingest.result import LoadResult
+from .ingest.template import template_for
 from .render.charts import heatmap_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
 from .render.files import file_stem
@@ -40,6 +59,7 @@ from .render.maps import (
 )
 from .render.pack import make_pack
 from .render.png_page import view_png
+from .render.preview import preview_png
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
 from .store.schema import KIND_LABELS, KINDS
@@ -61,10 +81,14 @@ __all__ = [
     "DIALECTS",
     "KINDS",
     "KIND_LABELS",
+    "KIND_ROLES",
     "MAIN_VIEWS",
     "PAGES",
     "PRESETS",
+    "REQUIRED_ROLES",
+    "ROLE_LABELS",
     "SCHEMES",
+    "ColumnError",
     "Dataset",
     "ExportError",
     "Filters",
@@ -78,6 +102,7 @@ __all__ = [
     "View",
     "ViewInfo",
     "build_view",
+    "column_proposals",
     "configure_offline_folium",
     "csv_table",
     "data_status",
@@ -94,10 +119,15 @@ __all__ = [
     "load_initiatives",
     "make_demo",
     "make_pack",
+    "missing_message",
+    "missing_roles",
     "place_indicators",
+    "preview_png",
+    "preview_upload",
     "settings",
     "spec_map",
     "suppression_problems",
+    "template_for",
     "trend_chart",
     "tryg_bydel_indicators",
     "view_csv",

@@ -24,6 +24,7 @@ from .state import (
     scheme_widget,
     sidebar_filters,
 )
+from .wizard import import_wizard, template_button
 
 __all__ = [
     "ALL_DISTRICTS",
@@ -32,6 +33,7 @@ __all__ = [
     "dataset",
     "downloads",
     "header",
+    "import_wizard",
     "keep_in_url",
     "kpis",
     "map_",
@@ -42,5 +44,6 @@ __all__ = [
     "scheme_widget",
     "sidebar_filters",
     "table",
+    "template_button",
     "trends",
 ]

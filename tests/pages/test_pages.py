@@ -12,9 +12,10 @@ AppTest limits, and how they are handled:
   reached with ``switch_page`` after one run. A deep link is therefore set before that first
   run and must survive Overblik unchanged (asserted) before the page itself reads it. The real
   browser opens deep links directly in ``tests/browser/test_pages_browser.py``.
-* It cannot drive ``st.file_uploader``. The Data page's import is run here with
-  ``st.file_uploader`` replaced by a stand-in returning an uploaded file, which exercises the
-  page's own import code (form, messages, counts, status table) but not the upload widget.
+* It cannot drive ``st.file_uploader``. The Data page's import wizard is run in
+  ``test_data_wizard.py`` with ``st.file_uploader`` replaced by a stand-in returning an uploaded
+  file, which exercises the page's own import code but not the upload widget; the browser test
+  ``tests/browser/test_wizard_browser.py`` uploads a real file.
 """
 
 from __future__ import annotations
@@ -25,12 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit
 from streamlit.testing.v1 import AppTest
 
 from tryg_geo.compute.filters import Filters
 from tryg_geo.compute.registry import load_initiatives
-from tryg_geo.demo.make import make_demo
 from tryg_geo.store.dataset import Dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import REJECTED_COLUMNS
@@ -325,72 +324,8 @@ def test_data_page_lists_what_is_loaded(demo_env, ds):
     assert any(str(demo_env) in c.value for c in at.caption)
 
 
-def test_data_page_submit_without_file_asks_for_one(demo_env):
-    at = open_page("data")
-    at.button[0].click().run()
-    assert not at.exception
-    assert any("Vælg en fil først" in w.value for w in at.warning)
-
-
-class FakeUpload:
-    """What ``st.file_uploader`` returns for an uploaded file (name and bytes)."""
-
-    def __init__(self, name: str, data: bytes) -> None:
-        self.name = name
-        self._data = data
-
-    def getvalue(self) -> bytes:
-        return self._data
-
-
-INCIDENTS_CSV = (
-    "id;dato;kategori;x;y\n"
-    "1;01-06-2025 23:10;vold;556100;6319500\n"
-    "2;02-06-2025 01:20;tyveri;556300;6319700\n"
-    "3;03-06-2025 12:00;hærværk;556500;6319900\n"
-    "4;ikke en dato;vold;556500;6319900\n"
-)
-
-
-@pytest.fixture()
-def fake_uploader(monkeypatch: pytest.MonkeyPatch) -> None:
-    upload = FakeUpload("hændelser.csv", INCIDENTS_CSV.encode("cp1252"))
-    monkeypatch.setattr(streamlit, "file_uploader", lambda *a, **k: upload)
-
-
-def test_data_page_dry_run_stores_nothing(demo_env, ds, fake_uploader):
-    at = open_page("data")
-    at.selectbox[0].set_value("incidents")
-    at.checkbox[0].check()
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    assert [s.value for s in at.success] == ["3 af 4 rækker godkendt (kun kontrolleret)"]
-    counts = {m.label: m.value for m in at.metric}
-    assert counts == {"Læst": "4", "Godkendt": "3", "Afvist": "1", "Dubletter": "0"}
-    assert status_table(at).loc["hændelser", "Rækker"] == len(ds.incidents)  # nothing stored
-
-
-def test_data_page_import_replaces_and_lists_the_data(monkeypatch, tmp_path, fake_uploader):
-    """An import into a store of its own (the shared demo store stays as it is)."""
-    make_demo(Store(tmp_path), incidents=300, seed=1)
-    monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("TRYG_BASEMAP", "none")
-    at = open_page("data")
-    assert status_table(at).loc["hændelser", "Rækker"] == 300
-    at.selectbox[0].set_value("incidents")
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    assert [s.value for s in at.success] == ["3 af 4 rækker godkendt"]
-    (rejected,) = [df.value for df in at.dataframe if "Årsag (kode)" in df.value.columns]
-    assert rejected["Række"].tolist() == [5]  # the line in the file, header = line 1
-    table = status_table(at)
-    assert table.loc["hændelser", "Rækker"] == 3
-    assert table.loc["hændelser", "Afviste"] == 1
-    assert table.loc["hændelser", "Demodata"] == ""
-    assert table.loc["hændelser", "Fil"] == "hændelser.csv"
-    # The other pages now count the imported incidents.
-    at.switch_page(PAGES["natteliv"][0]).run()
-    assert not at.exception, at.exception
+# The import wizard (file → preview → columns → dry run → Importér) is tested in
+# test_data_wizard.py.
 
 
 # ---- no data at all -----------------------------------------------------------------------------

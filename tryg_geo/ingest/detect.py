@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ import pandas as pd
 from ..geo.denmark import EASTING_RANGE, LAT_RANGE, LON_RANGE, NORTHING_RANGE
 from .columns import find_columns, normalise
 from .parse import parse_datetimes, parse_numbers, parse_periods
+
+if TYPE_CHECKING:
+    from ..store.folder import Store
 
 #: Roles each kind can use, in the order the wizard shows them.
 KIND_ROLES: dict[str, tuple[str, ...]] = {
@@ -49,7 +53,7 @@ KIND_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 #: Roles a kind cannot do without (incidents also need lat/lon or x/y: see :func:`missing_roles`).
-REQUIRED: dict[str, tuple[str, ...]] = {
+REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     "districts": ("id",),
     "places": ("id",),
     "incidents": ("datetime", "category"),
@@ -249,7 +253,7 @@ def missing_roles(kind: str, chosen: Mapping[str, str | None]) -> list[str]:
     For incidents, lat/lon or x/y are needed as a pair: when neither pair is complete the
     missing members of the more complete pair are listed (lat and lon when both are empty).
     """
-    missing = [role for role in REQUIRED[kind] if not chosen.get(role)]
+    missing = [role for role in REQUIRED_ROLES[kind] if not chosen.get(role)]
     if kind == "incidents":
         latlon = [r for r in ("lat", "lon") if not chosen.get(r)]
         xy = [r for r in ("x", "y") if not chosen.get(r)]
@@ -568,6 +572,34 @@ def preview_file(
     frame, notes = read_vector(path, layer=layer, crs=crs)
     attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     return Preview(path.name, text_frame(attributes), notes)
+
+
+def column_proposals(
+    kind: str, preview: Preview, store: Store | None = None
+) -> dict[str, Proposal]:
+    """:func:`propose_columns` for a previewed file, knowing what the store and registry know.
+
+    The loader's extra aliases, the stored district and place ids (for the area of
+    measurements) and the registry's indicator names and their aliases are taken into account.
+    """
+    known_areas: list[str] = []
+    known_indicators: list[str] | None = None
+    if kind == "measurements":
+        from ..compute.aliases import known_indicator_names
+        from ..store.folder import Store as _Store
+
+        store = store or _Store()
+        for stored, column in (("districts", "district_id"), ("places", "place_id")):
+            if store.has(stored):
+                known_areas += store.read(stored)[column].astype(str).tolist()
+        known_indicators = known_indicator_names()
+    return propose_columns(
+        kind,
+        preview.frame,
+        extra_aliases=extra_aliases(kind),
+        known_areas=known_areas,
+        known_indicators=known_indicators,
+    )
 
 
 def extra_aliases(kind: str) -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,257 @@
+"""The import wizard of the Data page: kind and file → preview → columns → dry run → Importér.
+
+Every check is tryg_geo's: ``preview_upload`` reads the file as the loader will,
+``column_proposals`` pre-fills the select boxes, and the dry run and the import are
+``import_upload`` with the chosen columns, so the page and the command line accept and
+reject exactly the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import streamlit as st
+
+from tryg_geo import (
+    KIND_LABELS,
+    KIND_ROLES,
+    KINDS,
+    REQUIRED_ROLES,
+    ROLE_LABELS,
+    ColumnError,
+    LoadResult,
+    Store,
+    TrygGeoError,
+    column_proposals,
+    get_initiative,
+    import_upload,
+    missing_message,
+    missing_roles,
+    preview_png,
+    preview_upload,
+    template_for,
+)
+
+from .render import md_text
+
+NONE = "(ingen)"
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip", "parquet"]
+HELP = {
+    "districts": "GeoJSON, GeoPackage, zippet Shapefile eller GeoParquet med id, navn og evt. befolkning.",
+    "incidents": "CSV (fx dansk Excel: semikolon, decimalkomma), XLSX eller GeoJSON-punkter med tidspunkt, kategori og koordinater.",
+    "measurements": "CSV eller XLSX med område, periode (2024, 2024-Q3, 2024-05), indikator, værdi og evt. n — eller en udfyldt skabelon fra en indsats.",
+    "places": "GeoJSON eller GeoPackage med id, navn, art (torv, plads, havnefront, nattelivszone …).",
+}
+REJECTED_HEADERS = {
+    "sheet": "Ark",
+    "row": "Række",
+    "column": "Kolonne",
+    "value": "Værdi",
+    "reason": "Årsag (kode)",
+    "message": "Forklaring",
+}
+
+
+def import_wizard(*, can_import: bool) -> None:
+    """Draw the wizard; only ``can_import`` users get the "Importér" button."""
+    kind = st.selectbox(
+        "Datatype", KINDS, format_func=lambda k: KIND_LABELS[k].capitalize(), key="wizard_kind"
+    )
+    st.caption(md_text(HELP[kind]))
+    upload = st.file_uploader("Fil", type=FILE_TYPES, key="wizard_upload")
+    with st.expander("Avanceret: koordinatsystem og lag"):
+        crs = st.text_input("Koordinatsystem (fx EPSG:25832)", "", key="wizard_crs") or None
+        layer = st.text_input("Lag (GeoPackage) eller ark (XLSX)", "", key="wizard_layer") or None
+    if upload is None:
+        st.info("Vælg en fil. Du ser de første rækker og kolonnerne, før noget gemmes.")
+        return
+    name, data = upload.name, upload.getvalue()
+    digest = hashlib.sha1(data).hexdigest()
+    try:
+        preview = _preview(kind, name, digest, crs, layer, _data=data)
+    except TrygGeoError as exc:
+        st.error(md_text(str(exc)))
+        return
+    _show_preview(preview)
+    chosen = _column_boxes(kind, preview, digest)
+    missing = missing_roles(kind, chosen)
+    if missing:
+        st.warning(md_text(missing_message(missing)))
+        return
+    st.subheader("3. Kontrol — intet er gemt endnu")
+    result = _run(kind, name, digest, crs, layer, chosen, data, dry_run=True)
+    if result is None:
+        return
+    _show_report(result, dry_run=True)
+    source = st.text_input(
+        "Kilde",
+        "",
+        key="wizard_source",
+        placeholder="fx Nordjyllands Politi, udtræk 2025",
+        help="Hvor data kommer fra; gemmes med data og vises i kildelinjen på kort, PNG og CSV.",
+        disabled=not can_import,
+    )
+    if not can_import:
+        st.info("Kun en dataansvarlig kan importere. Kontrollen ovenfor gemmer intet.")
+    elif st.button("Importér", type="primary", disabled=result.accepted == 0, key="wizard_go"):
+        done = _run(kind, name, digest, crs, layer, chosen, data, dry_run=False, source=source)
+        if done is not None:
+            st.success(
+                f"{done.accepted} {KIND_LABELS[kind]} er gemt og bruges nu"
+                + (f" (kilde: {source})." if source else ".")
+            )
+
+
+@st.cache_data(max_entries=4, show_spinner="Læser filen …")
+def _preview(
+    kind: str, name: str, digest: str, crs: str | None, layer: str | None, *, _data: bytes
+):
+    return preview_upload(kind, name, _data, layer=layer, crs=crs)
+
+
+def _show_preview(preview) -> None:
+    st.subheader("1. Filens første rækker")
+    st.caption(
+        md_text(
+            f"{preview.file}: {len(preview.frame)} rækker, {len(preview.columns)} kolonner "
+            f"({', '.join(preview.columns)}). " + " ".join(preview.notes)
+        )
+    )
+    st.dataframe(preview.head(), hide_index=True, width="stretch")
+
+
+def _column_boxes(kind: str, preview, digest: str) -> dict[str, str | None]:
+    st.subheader("2. Kolonner")
+    st.caption(
+        "Forslagene er fundet ud fra kolonnernes navne og indhold. Ret dem, hvis de er forkerte."
+    )
+    proposals = column_proposals(kind, preview)
+    options = [NONE, *preview.columns]
+    chosen: dict[str, str | None] = {}
+    boxes = st.columns(3)
+    for number, role in enumerate(KIND_ROLES[kind]):
+        proposal = proposals[role]
+        star = " *" if role in REQUIRED_ROLES[kind] else ""
+        with boxes[number % 3]:
+            picked = st.selectbox(
+                f"{ROLE_LABELS[role]}{star}",
+                options,
+                index=options.index(proposal.column) if proposal.column in options else 0,
+                key=f"wizard_col_{kind}_{digest[:12]}_{role}",
+            )
+            if proposal.by == "indhold" and picked == proposal.column:
+                st.caption(md_text(f"Forslag: {proposal.reason}"))
+        chosen[role] = None if picked == NONE else picked
+    return chosen
+
+
+def _run(
+    kind: str,
+    name: str,
+    digest: str,
+    crs: str | None,
+    layer: str | None,
+    chosen: dict[str, str | None],
+    data: bytes,
+    *,
+    dry_run: bool,
+    source: str = "",
+) -> LoadResult | None:
+    try:
+        if dry_run:
+            return _dry_run(
+                kind, name, digest, crs, layer, tuple(chosen.items()), Store().version(), _data=data
+            )
+        return import_upload(
+            kind, name, data, crs=crs, layer=layer, columns=chosen, **_source(source)
+        )
+    except ColumnError as exc:
+        st.error(md_text(exc.with_advice(_advice(exc.roles))))
+    except TrygGeoError as exc:
+        st.error(md_text(str(exc)))
+    except Exception:  # a bug: say so plainly; the details go to the server log only
+        logging.getLogger("tryg_geo").exception("Importen af %s fejlede", name)
+        st.error(
+            "Filen kunne ikke kontrolleres på grund af en fejl i Tryg Geo (ikke i jeres data)."
+        )
+    return None
+
+
+def _source(source: str) -> dict[str, str]:
+    return {"source": source.strip()} if source.strip() else {}
+
+
+# One dry run per file, choice and data version, shared (not copied) between reruns: a report
+# of a million rows is not pickled on every click.
+@st.cache_resource(max_entries=2, show_spinner="Kontrollerer alle rækker …")
+def _dry_run(
+    kind: str,
+    name: str,
+    digest: str,
+    crs: str | None,
+    layer: str | None,
+    chosen: tuple[tuple[str, str | None], ...],
+    store_version: str,
+    *,
+    _data: bytes,
+) -> LoadResult:
+    return import_upload(
+        kind, name, _data, crs=crs, layer=layer, columns=dict(chosen), dry_run=True
+    )
+
+
+def _advice(roles: tuple[str, ...]) -> str:
+    return "vælg kolonnen for " + " og ".join(ROLE_LABELS[r] for r in roles) + " under 2. Kolonner"
+
+
+def _show_report(result: LoadResult, *, dry_run: bool) -> None:
+    report = result.report()
+    (st.success if result.accepted else st.error)(
+        f"{report['accepted']} af {report['rows_read']} rækker ville blive godkendt"
+        if dry_run
+        else f"{report['accepted']} af {report['rows_read']} rækker godkendt"
+    )
+    labels = [("Læst", "rows_read"), ("Godkendt", "accepted"), ("Afvist", "rejected")]
+    labels += [("Dubletter", "duplicates")]
+    if result.kind == "incidents":
+        labels += [("Uden for områderne", "outside_districts")]
+    for column, (label, key) in zip(st.columns(len(labels)), labels, strict=True):
+        column.metric(label, report[key])
+    if report["rejected_reasons"]:
+        st.caption(
+            "Afvist pr. årsag: "
+            + ", ".join(f"`{k}` {v}" for k, v in report["rejected_reasons"].items())
+        )
+    for note in report["warnings"]:
+        st.caption(md_text(note))
+    picture = preview_png(result.kind, result.frame)
+    if picture is not None:
+        st.image(picture, caption="Det, der ville blive gemt", width=500)
+    if len(result.rejected):
+        st.dataframe(
+            result.rejected.head(200).rename(columns=REJECTED_HEADERS),
+            hide_index=True,
+            width="stretch",
+        )
+        st.download_button(
+            "Hent afviste rækker (CSV)",
+            result.rejected.to_csv(index=False, sep=";").encode("utf-8-sig"),
+            file_name=f"afviste_{result.kind}.csv",
+            mime="text/csv",
+        )
+
+
+def template_button(slug: str) -> None:
+    """ "Hent skabelon (Excel)" for an initiative whose numbers coordinators report themselves."""
+    if all(i.source == "incidents" for i in get_initiative(slug).indicators):
+        return
+    st.download_button(
+        "Hent skabelon (Excel)",
+        lambda: template_for(f"indsats/{slug}")[1],
+        file_name=f"skabelon-{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"template_{slug}",
+        help="Et regneark med et ark pr. indikator, udfyldt med områder og kommende perioder. "
+        "Skriv tallene i kolonnen 'værdi' og importér filen på siden Data (Målinger).",
+    )

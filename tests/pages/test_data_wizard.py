@@ -1,0 +1,206 @@
+"""The Data page's import wizard in AppTest: file → preview → proposed columns → dry run → Importér.
+
+AppTest cannot drive ``st.file_uploader``; as in ``test_pages.py`` the widget is replaced by a
+stand-in returning the file, so everything after the upload is the page's own code. The real
+upload widget is driven in Chromium in ``tests/browser/test_wizard_browser.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit
+import tiny_data
+from openpyxl import load_workbook
+from pyproj import Transformer
+from streamlit.testing.v1 import AppTest
+
+from tryg_geo.compute.registry import get_initiative
+from tryg_geo.ingest.template import build_template
+from tryg_geo.store.folder import Store
+from tryg_geo.store.schema import REJECTED_COLUMNS
+
+REPO = Path(__file__).resolve().parents[2]
+DATA_PAGE = str(REPO / "pages" / "data.py")
+TO_LONLAT = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
+
+
+class FakeUpload:
+    """What ``st.file_uploader`` returns for an uploaded file (name and bytes)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        self._data = data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+@pytest.fixture()
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A data folder of its own with the three tiny districts."""
+    monkeypatch.setenv("TRYG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TRYG_BASEMAP", "none")
+    store = Store(tmp_path / "data")
+    rejected = pd.DataFrame(columns=list(REJECTED_COLUMNS))
+    store.write("districts", tiny_data.districts(), rejected=rejected, report={"file": "t"})
+    return store
+
+
+def upload(monkeypatch: pytest.MonkeyPatch, name: str, data: bytes) -> None:
+    monkeypatch.setattr(streamlit, "file_uploader", lambda *a, **k: FakeUpload(name, data))
+
+
+def open_data_page(kind: str | None = None) -> AppTest:
+    at = AppTest.from_file(DATA_PAGE, default_timeout=60).run()
+    assert not at.exception, at.exception
+    if kind:
+        at.selectbox(key="wizard_kind").set_value(kind).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def box(at: AppTest, label: str):
+    (found,) = [s for s in at.selectbox if s.label.rstrip(" *") == label]
+    return found
+
+
+def police_csv() -> bytes:
+    """A police export: Danish lat/lon in columns named Y and X, dd-mm-yyyy, one bad date."""
+    lines = ["Anmeldelsesdato;Gerningskode;Y;X"]
+    for i in range(12):
+        lon, lat = TO_LONLAT.transform(tiny_data.X0 + 100 + 200 * i, tiny_data.Y0 + 500)
+        day = f"{i + 1:02d}-03-2024"
+        lines.append(
+            f"{day};{'Vold' if i % 2 else 'Hærværk'};{lat:.6f};{lon:.6f}".replace(".", ",")
+        )
+    lines.append("31-02-2024;Vold;57,04;9,90")
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def test_without_a_file_the_page_asks_for_one(store: Store) -> None:
+    at = open_data_page()
+    assert any("Vælg en fil" in i.value for i in at.info)
+    assert not at.button
+
+
+def test_police_file_is_proposed_checked_and_imported_with_one_click(store, monkeypatch) -> None:
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page("incidents")
+    # 1. Preview of the first rows and the column names.
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == ["Anmeldelsesdato", "Gerningskode", "Y", "X"]
+    assert len(preview) == 5
+    # 2. Every role pre-filled; Y/X proposed by content as lat/lon, and the page says why.
+    assert box(at, "Dato/tidspunkt").value == "Anmeldelsesdato"
+    assert box(at, "Kategori").value == "Gerningskode"
+    assert (box(at, "Breddegrad (lat)").value, box(at, "Længdegrad (lon)").value) == ("Y", "X")
+    assert box(at, "X (øst, EPSG:25832)").value == "(ingen)"
+    reasons = " ".join(c.value for c in at.caption)
+    assert "breddegrader i Danmark" in reasons
+    # 3. The dry run appears by itself: counts, reasons, a map, and nothing stored yet.
+    counts = {m.label: m.value for m in at.metric}
+    assert counts == {
+        "Læst": "13",
+        "Godkendt": "12",
+        "Afvist": "1",
+        "Dubletter": "0",
+        "Uden for områderne": "0",
+    }
+    assert [s.value for s in at.success] == ["12 af 13 rækker ville blive godkendt"]
+    assert "impossible_date" in reasons
+    assert at.get("image")  # the small map of what would be stored
+    assert not store.has("incidents")
+    # 4. One click.
+    at.button(key="wizard_go").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("12 hændelser er gemt") for s in at.success)
+    stored = store.read("incidents")
+    assert len(stored) == 12
+    assert set(stored["district_id"].astype(str)) <= {"a", "b", "c"}
+
+
+def test_changing_a_column_reruns_the_check(store, monkeypatch) -> None:
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page("incidents")
+    box(at, "Kategori").set_value("Anmeldelsesdato").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Godkendt"] == "12"
+    box(at, "Breddegrad (lat)").set_value("(ingen)").run()
+    warnings = [w.value for w in at.warning]
+    assert any("Vælg kolonnen for Breddegrad (lat)" in w for w in warnings), warnings
+    assert not any("--" in w for w in warnings)
+    assert not at.metric  # no dry run without coordinates
+
+
+def test_missing_id_speaks_of_the_page_not_of_cli_flags(store, monkeypatch, tmp_path) -> None:
+    square = [[[9.90, 57.04], [9.91, 57.04], [9.91, 57.045], [9.90, 57.04]]]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"areal": 1.5 + i / 10},
+            "geometry": {"type": "Polygon", "coordinates": square},
+        }
+        for i in range(3)
+    ]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    upload(monkeypatch, "grænser.geojson", data)
+    at = open_data_page("districts")
+    assert box(at, "Id").value == "(ingen)"
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("Vælg kolonnen for Id")
+    assert "--id-col" not in warning
+
+
+def test_filled_template_imports_without_column_choice(store, monkeypatch, tmp_path) -> None:
+    path = tmp_path / "skabelon.xlsx"
+    path.write_bytes(build_template(get_initiative("fri-tid"), today=date(2026, 11, 30)))
+    book = load_workbook(path)
+    book["fritid_deltagere"]["E2"] = 40
+    book["fritid_aktiviteter"]["E2"] = -1
+    book.save(path)
+    upload(monkeypatch, path.name, path.read_bytes())
+    at = open_data_page("measurements")
+    assert [box(at, r).value for r in ("Område", "Periode", "Indikator", "Værdi")] == [
+        "område",
+        "periode",
+        "indikator",
+        "værdi",
+    ]
+    assert {m.label: m.value for m in at.metric}["Godkendt"] == "1"
+    rejected = [df.value for df in at.dataframe if "Ark" in df.value.columns]
+    (table,) = rejected
+    assert table[["Ark", "Række", "Kolonne", "Årsag (kode)"]].values.tolist() == [
+        ["fritid_aktiviteter", 2, "værdi", "negative_count"]
+    ]
+    at.button(key="wizard_go").click().run()
+    assert store.read("measurements")["indicator"].tolist() == ["fritid_deltagere"]
+
+
+def test_only_an_importer_gets_the_import_button(store, monkeypatch) -> None:
+    upload(monkeypatch, "politi.csv", police_csv())
+
+    def page() -> None:
+        from pages import ui
+
+        ui.import_wizard(can_import=False)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    at.selectbox(key="wizard_kind").set_value("incidents").run()
+    assert at.metric  # the check is shown
+    assert not [b for b in at.button if b.label == "Importér"]
+    assert any("Kun en dataansvarlig" in i.value for i in at.info)
+
+
+def test_initiative_page_offers_its_template(store: Store) -> None:
+    at = AppTest.from_file(str(REPO / "pages" / "indsatser.py"), default_timeout=60)
+    at.query_params["indsats"] = "fri-tid"
+    at.run()
+    assert not at.exception, at.exception
+    labels = [getattr(e, "proto", None) for e in at.get("download_button")]
+    assert any(p is not None and p.label == "Hent skabelon (Excel)" for p in labels)
