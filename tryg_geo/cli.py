@@ -76,8 +76,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+class ExactParser(argparse.ArgumentParser):
+    """An argument parser that reads only whole option names (``allow_abbrev=False``).
+
+    With abbreviations on, ``--source`` was read as ``--source-col`` and ``--dry`` as
+    ``--dry-run``: a mistyped or shortened flag must be a usage error (exit 2) instead. Every
+    subcommand's parser is made from this class too (argparse uses the parent's class).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ExactParser(
         prog="python -m tryg_geo", description="Tryg Geo: data til Tryg Aalborgs dashboard."
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--layer", help="Lag i en GeoPackage eller ark i en XLSX-fil.")
     imp.add_argument("--dry-run", action="store_true", help="Kontrollér kun; gem intet.")
     imp.add_argument("--json", action="store_true", help="Skriv rapporten som ét JSON-objekt.")
+    imp.add_argument(
+        "--source",
+        metavar="KILDE",
+        help="Hvor data kommer fra, fx 'Nordjyllands Politi, udtræk 2025'; gemmes med versionen "
+        "og står under alle visninger, i PNG og i CSV (kolonnen source).",
+    )
     for role in COLUMN_OPTIONS:
         option = OPTION[role]
         if role == "datetime":
@@ -146,11 +165,17 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .ingest.importer import import_file
+    from .ingest.importer import clean_source, import_file
 
     columns = {role: getattr(args, f"col_{role}") for role in COLUMN_OPTIONS}
     result = import_file(
-        args.kind, args.file, columns=columns, crs=args.crs, layer=args.layer, dry_run=args.dry_run
+        args.kind,
+        args.file,
+        columns=columns,
+        crs=args.crs,
+        layer=args.layer,
+        dry_run=args.dry_run,
+        source=args.source,
     )
     report = result.report()
     if args.json:
@@ -158,7 +183,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         print(
             _human_report(
-                report, result.rejected, dry_run=args.dry_run, where=_rejected_where(args, result)
+                report,
+                result.rejected,
+                dry_run=args.dry_run,
+                where=_rejected_where(args, result),
+                source=clean_source(args.source),
             )
         )
     return 0 if result.accepted else 1
@@ -174,10 +203,18 @@ def _rejected_where(args: argparse.Namespace, result) -> str:
     return str(Store().rejected_path(args.kind))
 
 
-def _human_report(report: dict[str, Any], rejected, *, dry_run: bool, where: str = "") -> str:
+def _human_report(
+    report: dict[str, Any],
+    rejected,
+    *,
+    dry_run: bool,
+    where: str = "",
+    source: str | None = None,
+) -> str:
     verb = "Kontrolleret (intet gemt)" if dry_run else "Importeret"
     lines = [
         f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
+        *([f"  Kilde: {source}"] if source else []),
         f"  Rækker læst:        {report['rows_read']}",
         f"  Godkendt:           {report['accepted']}",
         f"  Afvist:             {report['rejected']}",
@@ -217,7 +254,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     for info in status["kinds"].values():
         span = f", {info['from']} – {info['to']}" if "from" in info else ""
         print(
-            f"  {info['label']}: {info['rows']} rækker{span} (fra {info['file']}, {info['imported_at']})"
+            f"  {info['label']}: {info['rows']} rækker{span} (fra {info['file']}, {info['imported_at']}"
+            + (f"; kilde: {info['source']})" if info.get("source") else ")")
         )
         for name, ind in info.get("indicators", {}).items():
             print(f"    {name}: {ind['from']} – {ind['to']} ({ind['rows']} rækker)")

@@ -16,12 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from .. import settings
-from ..errors import UnusableFileError
+from ..errors import UnusableFileError, UsageError
 from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
 from .detect import Preview, preview_file
 from .result import LoadResult
+
+#: The longest source text accepted (it is printed under every view and in every CSV row).
+SOURCE_MAX = 200
 
 
 def import_file(
@@ -33,6 +36,7 @@ def import_file(
     layer: str | None = None,
     dry_run: bool = False,
     store: Store | None = None,
+    source: str | None = None,
 ) -> LoadResult:
     """Validate ``path`` as data of ``kind`` and, unless ``dry_run``, make it the current data.
 
@@ -45,6 +49,9 @@ def import_file(
     layer : GeoPackage layer or XLSX sheet.
     dry_run : validate and report only; nothing is written.
     store : the data folder (default: ``TRYG_DATA_DIR`` or ``data/``).
+    source : where the data comes from, e.g. 'Nordjyllands Politi, udtræk 2025' (``--source``,
+        the Data page's "Kilde"); stored with the version and named by every view, PNG and CSV.
+        Blank means not given: the views then name the file and the import date.
 
     Returns
     -------
@@ -54,11 +61,12 @@ def import_file(
     Raises
     ------
     UsageError
-        Unknown kind, column, layer or CRS.
+        Unknown kind, column, layer or CRS; a source longer than :data:`SOURCE_MAX` characters.
     UnusableFileError
         The file cannot be used at all (missing, too large, wrong format, no needed columns).
     """
     check_kind(kind)
+    source = clean_source(source)
     store = store or Store()
     path = _check_file(Path(path))
     result = _LOADERS[kind](path, store, columns=columns or {}, crs=crs, layer=layer)
@@ -67,7 +75,9 @@ def import_file(
     if result.accepted == 0:
         _keep_rejected_of_failed_import(store, result)
         return result
-    new = Version(kind, result.frame, result.rejected, result.report(), original=path)
+    new = Version(
+        kind, result.frame, result.rejected, result.report(), original=path, source=source
+    )
     with store.lock():
         if kind == "districts" and store.has("incidents"):
             # New districts make every stored district id stale: re-assign them now, under the
@@ -78,6 +88,23 @@ def import_file(
         else:
             store.write_many([new])
     return result
+
+
+def clean_source(text: str | None) -> str | None:
+    """The source as stored: whitespace (line breaks too) collapsed; None when blank.
+
+    Raises
+    ------
+    UsageError
+        When the source is longer than :data:`SOURCE_MAX` characters.
+    """
+    cleaned = " ".join(str(text or "").split())
+    if len(cleaned) > SOURCE_MAX:
+        raise UsageError(
+            f"Kilden er {len(cleaned)} tegn lang; højst {SOURCE_MAX} tegn. Skriv den kort, "
+            "fx 'Nordjyllands Politi, udtræk 2025'."
+        )
+    return cleaned or None
 
 
 def _check_file(path: Path) -> Path:
@@ -146,7 +173,12 @@ def _reassigned_incidents(store: Store, districts: pd.DataFrame) -> tuple[Versio
     report = dict(meta.get("report", {}))
     report["outside_districts"] = int(enriched["district_id"].isna().sum())
     version = Version(
-        "incidents", enriched, store.read_rejected("incidents"), report, demo=bool(meta.get("demo"))
+        "incidents",
+        enriched,
+        store.read_rejected("incidents"),
+        report,
+        demo=bool(meta.get("demo")),
+        source=meta.get("source"),
     )
     note = (
         f"De gemte {KIND_LABELS['incidents']} fik tildelt de nye områder "

@@ -5,7 +5,7 @@ Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
     <kind>/CURRENT                  name of the version in use (one line)
     <kind>/<version>/data.parquet   the data (GeoParquet for districts and places)
     <kind>/<version>/rejected.csv   rejected rows of the import that made this version
-    <kind>/<version>/meta.json      file, time, counts, demo flag
+    <kind>/<version>/meta.json      file, time, counts, demo flag, source
     originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
     import_log.jsonl                one line per import or rollback
     .lock                           held while an import or rollback writes
@@ -52,6 +52,8 @@ class Version:
     report: dict[str, Any]
     original: Path | None = None
     demo: bool = False
+    #: Where the data comes from, as the user named it (``import --source``); None when not given.
+    source: str | None = None
 
 
 def check_kind(kind: str) -> str:
@@ -136,12 +138,13 @@ class Store:
         report: dict[str, Any],
         original: Path | None = None,
         demo: bool = False,
+        source: str | None = None,
     ) -> dict[str, Any]:
         """Make ``frame`` the current data of ``kind``; the previous version is kept.
 
         Returns the metadata written beside the data.
         """
-        item = Version(kind, frame, rejected, report, original, demo)
+        item = Version(kind, frame, rejected, report, original, demo, source)
         return self.write_many([item])[0]
 
     def write_many(self, items: list[Version]) -> list[dict[str, Any]]:
@@ -177,6 +180,7 @@ class Store:
             "file": item.report.get("file"),
             "imported_at": datetime.now().isoformat(timespec="seconds"),
             "demo": item.demo,
+            "source": item.source,
             "version": name,
             "rows": int(len(item.frame)),
             "report": item.report,

@@ -28,6 +28,7 @@ def data_status(store: Store | None = None) -> dict[str, Any]:
             "file": meta.get("file"),
             "imported_at": meta.get("imported_at"),
             "demo": bool(meta.get("demo")),
+            "source": meta.get("source"),
             "rejected": int(meta.get("report", {}).get("rejected", 0)),
             "versions_kept": len(store.versions(kind)),
             **_coverage(kind, frame),
