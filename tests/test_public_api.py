@@ -56,6 +56,7 @@ EXPECTED = [
     "load_dataset",
     "load_initiatives",
     "make_demo",
+    "make_deck",
     "make_pack",
     "missing_message",
     "missing_roles",

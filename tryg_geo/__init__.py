@@ -14,7 +14,8 @@ Grouped by what a caller wants to do:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
   :func:`place_indicators`, :data:`PRESETS`, :data:`SCHEMES`
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
-  :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`
+  :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
+  steering-group deck as PowerPoint or PDF: :func:`make_deck`
 - maps and charts as objects: :func:`spec_map` (folium), :func:`trend_chart` and
   :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
   :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
@@ -50,6 +51,7 @@ from .ingest.result import LoadResult
 from .ingest.template import template_for
 from .render.charts import heatmap_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
+from .render.deck import make_deck
 from .render.files import file_stem
 from .render.maps import (
     configure_offline_folium,
@@ -118,6 +120,7 @@ __all__ = [
     "load_dataset",
     "load_initiatives",
     "make_demo",
+    "make_deck",
     "make_pack",
     "missing_message",
     "missing_roles",

@@ -1,4 +1,4 @@
-"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack|template``.
+"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack|deck|template``.
 
 Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
 be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
@@ -322,6 +322,27 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     _period_and_format_options(pack)
     pack.set_defaults(handler=_cmd_pack)
 
+    deck = commands.add_parser(
+        "deck",
+        help="Gem styregruppemødets præsentation som PowerPoint (.pptx) eller PDF (.pdf).",
+    )
+    deck.add_argument("--out", metavar="FIL", help="møde.pptx eller møde.pdf (endelsen vælger).")
+    deck.add_argument(
+        "--from", dest="start", metavar="DATO", help="Første dag (dd-mm-åååå eller åååå-mm-dd)."
+    )
+    deck.add_argument(
+        "--to", dest="end", metavar="DATO", help="Sidste dag (dd-mm-åååå eller åååå-mm-dd)."
+    )
+    deck.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="KATEGORI",
+        help="Kun denne hændelseskategori (kan gentages).",
+    )
+    deck.add_argument("--district", metavar="OMRÅDE-ID", help="Kun dette område (id).")
+    deck.set_defaults(handler=_cmd_deck)
+
 
 def _period_and_format_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -461,6 +482,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
         else f"CSV ({csv_export.DIALECTS[args.dialect]}, {len(view.table)} rækker)"
     )
     print(f"Gemt: {path} – {view.title}, {what}" + (" – Demodata" if view.demo else ""))
+    return 0
+
+
+def _cmd_deck(args: argparse.Namespace) -> int:
+    from .render.deck import FORMAT_NAMES, deck_format, views_text, write_deck
+
+    if not args.out:
+        raise UsageError("--out mangler; angiv filen, fx --out møde.pptx eller --out møde.pdf.")
+    deck_format(args.out)
+    ds = _dataset()
+    filters = cli_filters(ds, args)
+    deck = write_deck(ds, args.out, filters)
+    print(
+        f"Præsentation gemt: {args.out} ({FORMAT_NAMES[deck.fmt]}, {len(deck.slides)} sider: "
+        f"{views_text(deck.view_slides)}, {len(deck.left_out)} uden data)"
+        + (" – Demodata" if ds.demo else "")
+    )
     return 0
 
 

@@ -38,14 +38,40 @@ NO_DATA = "Ingen data i perioden."
 
 
 @dataclass
-class _Planned:
-    """One view of the pack: computed and checked, not yet written."""
+class Planned:
+    """One view of an export: computed and checked (``view``), or left out (``note`` says why)."""
 
     key: str
     title: str
     view: View | None
-    csv: bytes | None
     note: str = ""
+
+
+def plan_views(
+    ds: Dataset,
+    filters: Filters,
+    *,
+    refusal: str = "Pakken blev ikke skrevet: CSV for",
+) -> list[Planned]:
+    """The walk over views that ``pack`` and ``deck`` share: every view of
+    :func:`~tryg_geo.views.registry.view_keys` computed for ``filters`` and checked against the
+    discretion rule, before anything is drawn or written.
+
+    Initiatives without numbers in the period, and views the data cannot make (a Danish
+    :class:`~tryg_geo.errors.TrygGeoError`), are left out with a note.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    filters : the dashboard's filters.
+    refusal : how the refusal begins, e.g. 'Præsentationen blev ikke lavet: tallene for'.
+
+    Raises
+    ------
+    ExportError
+        When one view's numbers would show a count below the threshold: nothing is made then.
+    """
+    return [_plan(key, ds, filters, refusal) for key in view_keys()]
 
 
 def make_pack(
@@ -81,37 +107,39 @@ def make_pack(
     """
     csv_export.check_dialect(dialect)
     png_base.check_size(size)
-    planned = [_plan(key, ds, filters, dialect) for key in view_keys()]
+    planned = plan_views(ds, filters)
     folder = Path(out_dir)
     files.make_folder(folder)
-    rows = [_write(item, folder, filters, size) for item in planned]
+    rows = [_write(item, folder, filters, size, dialect) for item in planned]
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     files.save(folder / "index.csv", _index_csv(index, dialect))
     files.save(folder / "index.md", index_markdown(index, ds, filters, size, dialect).encode())
     return index
 
 
-def _plan(key: str, ds: Dataset, filters: Filters, dialect: str) -> _Planned:
-    """Compute one view and its CSV; skip initiatives without data; check discretion."""
+def _plan(key: str, ds: Dataset, filters: Filters, refusal: str) -> Planned:
+    """Compute one view; skip initiatives without data; check discretion."""
     try:
         view = build_view(key, ds, filters)
     except ExportError:
         raise
     except TrygGeoError as exc:
-        return _Planned(key, key, None, None, exc.message)
-    if key.startswith("indsats/") and not files.has_data(view):
-        return _Planned(key, view.title, None, None, NO_DATA)
-    if not csv_export.suppression_holds(csv_export.csv_table(view)):
-        problems = "; ".join(csv_export.suppression_problems(csv_export.csv_table(view)))
+        return Planned(key, key, None, exc.message)
+    if key.startswith(INITIATIVE_PREFIX) and not files.has_data(view):
+        return Planned(key, view.title, None, NO_DATA)
+    problems = csv_export.suppression_problems(csv_export.csv_table(view))
+    if problems:
         raise ExportError(
-            f"Pakken blev ikke skrevet: CSV for {key!r} ville vise tal under {threshold()} "
-            f"({problems}). Det er en fejl i Tryg Geo; kontakt udviklerne."
+            f"{refusal} {key!r} ville vise tal under {threshold()} "
+            f"({'; '.join(problems)}). Det er en fejl i Tryg Geo; kontakt udviklerne."
         )
-    return _Planned(key, view.title, view, csv_export.view_csv(view, dialect))
+    return Planned(key, view.title, view)
 
 
-def _write(item: _Planned, folder: Path, filters: Filters, size: str) -> dict[str, str]:
-    if item.view is None or item.csv is None:
+def _write(
+    item: Planned, folder: Path, filters: Filters, size: str, dialect: str
+) -> dict[str, str]:
+    if item.view is None:
         return {
             "view": item.key,
             "title": item.title,
@@ -122,7 +150,7 @@ def _write(item: _Planned, folder: Path, filters: Filters, size: str) -> dict[st
         }
     stem = files.file_stem(item.view, filters)
     files.save(folder / f"{stem}.png", png_page.view_png(item.view, size))
-    files.save(folder / f"{stem}.csv", item.csv)
+    files.save(folder / f"{stem}.csv", csv_export.view_csv(item.view, dialect))
     return {
         "view": item.key,
         "title": item.title,
