@@ -40,3 +40,4 @@ with left:
             ui.chart(trend_chart(sparks[label], height=40, compact=True), cols[0])
 ui.notes(view)
 ui.downloads(view, filters)
+ui.deck_downloads(ds, filters)

@@ -3,6 +3,7 @@
 Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a page.
 """
 
+from .deck import deck_downloads
 from .render import (
     chart,
     downloads,
@@ -31,6 +32,7 @@ __all__ = [
     "build",
     "chart",
     "dataset",
+    "deck_downloads",
     "downloads",
     "header",
     "import_wizard",
