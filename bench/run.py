@@ -74,6 +74,7 @@ REQUIRED_KEYS: tuple[str, ...] = (
     "hotspot_payload_bytes",
     "import_1m_seconds",
     "png_export_seconds_max",
+    "deck_seconds",
     "peak_rss_mb",
 )
 #: name -> (key in the results, comparison, limit, how the goal reads)
@@ -84,6 +85,7 @@ GOALS: dict[str, tuple[str, str, float, str]] = {
     "hotspot": ("hotspot_payload_bytes", "<=", 1_000_000, "≤ 1 MB"),
     "import": ("import_1m_seconds", "<=", 15.0, "≤ 15 s"),
     "png": ("png_export_seconds_max", "<=", 2.0, "≤ 2 s per view"),
+    "deck": ("deck_seconds", "<=", 30.0, "≤ 30 s (PPTX and PDF)"),
     "memory": ("peak_rss_mb", "<=", 2000.0, "≤ 2 GB (2000 MB)"),
 }
 
@@ -888,6 +890,7 @@ def step(results: dict, name: str, fn: Callable[[], Any]) -> Any:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.deck import deck_bench
     from bench.import_csv import run_import
     from tryg_geo.demo.make import make_demo
     from tryg_geo.store.dataset import load_dataset
@@ -956,6 +959,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         say("PNG export per view …")
         results["png"] = step(results, "png", lambda: png_exports(ds, args.png_views))
+        say("steering-group deck, PowerPoint and PDF (bench/deck.py) …")
+        results["deck"] = step(results, "deck", lambda: deck_bench(ds))
         if args.server:
             say("peak memory of streamlit run dashboard.py (headless Chromium, every page) …")
             results["server"] = step(
@@ -999,6 +1004,8 @@ def summarise(results: dict[str, Any]) -> None:
         results["import_rows"] = results["import"]["rows"]
     if results.get("png"):
         results["png_export_seconds_max"] = max(r["seconds"] for r in results["png"])
+    if results.get("deck"):
+        results["deck_seconds"] = results["deck"]["deck_seconds"]
     if results.get("server"):
         results["peak_rss_mb"] = results["server"]["peak_rss_mb"]
     goals = {}
@@ -1146,6 +1153,16 @@ def table(results: dict[str, Any]) -> str:
             "",
             goals["png"]["goal"],
             met("png"),
+        )
+    )
+    deck = results.get("deck") or {}
+    rows.append(
+        (
+            f"Meeting deck, {deck.get('runs', [{}])[0].get('slides', 0)} slides (slower of PPTX/PDF)",
+            f"{_num(results['deck_seconds'], 1)} s",
+            "",
+            goals["deck"]["goal"],
+            met("deck"),
         )
     )
     rows.append(
