@@ -27,7 +27,7 @@ from pyproj import Transformer
 from tiny_data import PLACE_POINTS, X0, Y0, incidents_at, measurement
 
 from tryg_geo.compute.filters import Filters
-from tryg_geo.compute.privacy import threshold
+from tryg_geo.compute.privacy import hidden_text, shown_count, threshold
 from tryg_geo.compute.registry import all_indicators
 from tryg_geo.compute.series import COUNT_UNITS
 from tryg_geo.errors import ExportError
@@ -531,3 +531,22 @@ def test_a_single_small_place_count_is_absent_from_every_output(tmp_path):
             texts["map"] = maps.spec_map(view.map, basemap="none").get_root().render()
         for where, text in texts.items():
             assert not leaked_positions(text, positions, decimal_comma=where == "excel"), key
+
+
+# ---- the one place that writes "<5" ---------------------------------------------------------------
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_hidden_text_follows_the_threshold(monkeypatch):
+    assert hidden_text() == "<5" and hidden_text(3) == "<3"
+    assert shown_count(4, True) == "<5" and shown_count(1234, False) == "1.234"
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    assert hidden_text() == "<10" == shown_count(7, True)
+
+
+def test_only_privacy_writes_the_hidden_text():
+    """Views, maps, charts and snapshots call privacy.hidden_text instead of building '<5'."""
+    pattern = re.compile(r"<\{(threshold\(\)|limit|min_count)[^}]*\}")
+    modules = sorted((REPO / "tryg_geo").rglob("*.py"))
+    writers = [m.relative_to(REPO).as_posix() for m in modules if pattern.search(m.read_text())]
+    assert writers == ["tryg_geo/compute/privacy.py"]

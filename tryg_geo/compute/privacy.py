@@ -1,5 +1,8 @@
 """Discretion: no count small enough to identify someone leaves the package.
 
+This module is the one place that decides which numbers are hidden and writes the text shown
+instead (:func:`hidden_text`, "<5"); views, maps, charts and snapshots call it.
+
 Counts from 1 to ``threshold - 1`` are suppressed (shown as "<5"); zero is not sensitive and is
 shown. When a table also shows a total, a single suppressed cell could be recovered as the
 total minus the rest, so a second cell (the next smallest) is suppressed too.
@@ -64,13 +67,22 @@ def hide_periods(counts: pd.Series, windows, *, length: str = "M") -> np.ndarray
     return hidden
 
 
+def hidden_text(limit: int | None = None) -> str:
+    """The text shown instead of a hidden count: '<5' (the one place that writes it).
+
+    Parameters
+    ----------
+    limit : the threshold; ``None`` means the ``min_count`` setting.
+    """
+    return f"<{threshold() if limit is None else limit}"
+
+
 def shown_count(value: float | int | None, hidden: bool, limit: int | None = None) -> str:
     """A count as shown on screen: '<5' when hidden, otherwise Danish thousands format."""
     from ..fmt import number
 
-    limit = threshold() if limit is None else limit
     if hidden:
-        return f"<{limit}"
+        return hidden_text(limit)
     return number(value)
 
 

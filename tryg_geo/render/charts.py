@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from .. import fmt
-from ..compute.privacy import threshold
+from ..compute.privacy import hidden_text
 from ..views.model import Trend
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
@@ -110,7 +110,7 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    long["vist"] = long["antal"].map(lambda v: f"<{threshold()}" if pd.isna(v) else fmt.number(v))
+    long["vist"] = long["antal"].map(lambda v: hidden_text() if pd.isna(v) else fmt.number(v))
     order = list(grid.index)
     base = alt.Chart(long).encode(
         x=alt.X("time:O", title="Time på døgnet"),

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..compute.filters import Filters
-from ..compute.privacy import threshold
+from ..compute.privacy import hidden_text, threshold
 from ..errors import ExportError, TrygGeoError
 from ..fmt import day
 from ..store.dataset import Dataset
@@ -199,7 +199,7 @@ def index_markdown(
         "",
         "## Om tallene",
         "",
-        f"Tal under {threshold()} er skjult i alle filer: de står som '<{threshold()}' eller grå "
+        f"Tal under {threshold()} er skjult i alle filer: de står som '{hidden_text()}' eller grå "
         "i billederne og som tomme felter (med `suppressed` = ja) i CSV-filerne. "
         "CSV-filerne indeholder præcis de tal, der vises i dashboardet med de samme filtre.",
         "",

@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..compute.privacy import threshold
+from ..compute.privacy import hidden_text, threshold
 from ..views.model import SUPPRESSED_COLOR, Trend, View
 from ..views.registry import png_layout, section_title
 from .csv_export import is_flagged
@@ -138,7 +138,7 @@ def _footer_notes(view: View) -> list[str]:
     if _shows_hidden(view):
         limit = threshold()
         notes.append(
-            f"Tal under {limit} vises ikke: de står som '<{limit}' eller er grå på kortet."
+            f"Tal under {limit} vises ikke: de står som '{hidden_text(limit)}' eller er grå på kortet."
         )
     if any(has_gaps(t) for t in _drawn_trends(view)):
         notes.append("Huller i en kurve: perioder uden tal eller med skjulte tal.")

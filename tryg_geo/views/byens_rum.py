@@ -16,11 +16,11 @@ from .. import fmt
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
-from ..compute.privacy import small, suppress_with_total
+from ..compute.privacy import hidden_text, small, suppress_with_total
 from ..compute.registry import Indicator, all_indicators, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
-from .mapspec import places_map, suppressed_text, unit_formatter, value_text
+from .mapspec import places_map, unit_formatter, value_text
 from .model import Kpi, Trend, View
 from .sources import POLICE, REGISTRATIONS, source_line
 
@@ -287,7 +287,7 @@ def _display(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
 
 def _count_text(value: float, hidden: bool) -> str:
     if hidden:
-        return suppressed_text()
+        return hidden_text()
     return "–" if not np.isfinite(value) else fmt.number(value)
 
 

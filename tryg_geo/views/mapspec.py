@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import fmt, settings
 from ..compute.breaks import classify, colours, legend_entries
-from ..compute.privacy import threshold
+from ..compute.privacy import hidden_text
 from ..store.dataset import WGS84, Dataset
 from .model import NO_DATA_COLOR, SUPPRESSED_COLOR, Legend, MapSpec
 
@@ -35,11 +35,6 @@ FEATURE_COLUMNS = ["feature_id", "name", "label", "color", "geometry"]
 
 
 # ---- value texts ------------------------------------------------------------------------------
-def suppressed_text() -> str:
-    """The text shown instead of a hidden count, e.g. '<5'."""
-    return f"<{threshold()}"
-
-
 def small_n(n: float | None) -> bool:
     """True when a survey share rests on fewer respondents than ``min_respondents``."""
     return n is not None and not _missing(n) and float(n) < int(settings.get("min_respondents"))
@@ -63,7 +58,7 @@ def value_text(
         e.g. '87,3 % (n=214)', '1.234', '4,2', '<5' or 'Ingen data'.
     """
     if suppressed:
-        return suppressed_text()
+        return hidden_text()
     if value is None or _missing(value):
         return NO_DATA_TEXT
     if unit == "andel":
@@ -290,7 +285,7 @@ def _classed_colours(
     entries = legend_entries(bins, palette, value_fmt, lowest) if bins else []
     if hidden is not None and hidden.any():
         fills = [SUPPRESSED_COLOR if h else f for f, h in zip(fills, hidden, strict=True)]
-        entries.append((SUPPRESSED_COLOR, f"Skjult ({suppressed_text()})"))
+        entries.append((SUPPRESSED_COLOR, f"Skjult ({hidden_text()})"))
     no_data = ~np.isfinite(numbers) & (~hidden if hidden is not None else True)
     if no_data.any():
         entries.append((NO_DATA_COLOR, NO_DATA_TEXT))

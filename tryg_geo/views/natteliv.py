@@ -21,6 +21,7 @@ from ..compute.counts import (
 from ..compute.filters import NIGHT_CATEGORIES, Filters
 from ..compute.privacy import (
     count_text,
+    hidden_text,
     hide_periods,
     safe_change,
     small,
@@ -75,7 +76,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         ),
     )
     view.notes.append(
-        f"Celler med færre end {threshold()} hændelser vises som '<{threshold()}' uden tal. "
+        f"Celler med færre end {threshold()} hændelser vises som '{hidden_text()}' uden tal. "
         "Tabellen over timer og ugedage viser alle døgnets timer."
     )
     return view
@@ -109,7 +110,7 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Celle (DDKN)": table["cell_id"],
             "Hændelser": [
-                f"<{limit}" if s else fmt.number(float(v))
+                hidden_text(limit) if s else fmt.number(float(v))
                 for v, s in zip(table["incidents"], table["suppressed"], strict=True)
             ],
         }
@@ -144,7 +145,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
             {
                 "feature_id": ["skjulte-celler"],
                 "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"<{limit} hændelser pr. celle"],
+                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
                 "color": [SUPPRESSED_COLOR],
             },
             geometry=[_hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])],
@@ -153,7 +154,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         features = pd.concat([merged, features], ignore_index=True)
     lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
     entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) + [
-        (SUPPRESSED_COLOR, f"Skjult (<{limit})")
+        (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")
     ]
     return MapSpec(
         kind="cells",

@@ -11,7 +11,14 @@ import pandas as pd
 from .. import fmt, settings
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import Filters
-from ..compute.privacy import count_text, hide_periods, safe_change, suppress_with_total, threshold
+from ..compute.privacy import (
+    count_text,
+    hidden_text,
+    hide_periods,
+    safe_change,
+    suppress_with_total,
+    threshold,
+)
 from ..compute.registry import all_indicators
 from ..compute.stats import wilson
 from ..store.dataset import Dataset
@@ -98,7 +105,7 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
         view.map.bounds = _bounds_with_data(ds, table, "incidents")
     view.trends = [_incident_trend(ds, filters)]
     if outside:
-        shown = f"<{threshold()}" if outside_hidden else count_text(outside)
+        shown = hidden_text() if outside_hidden else count_text(outside)
         view.notes.append(
             f"{shown} hændelser ligger uden for områderne og indgår kun i kommunens total."
         )
@@ -138,12 +145,12 @@ def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Område": table["district_name"],
             "Hændelser": [
-                f"<{limit}" if s else fmt.number(v)
+                hidden_text(limit) if s else fmt.number(v)
                 for v, s in zip(table["incidents"], table["suppressed"], strict=True)
             ],
             "Pr. 1.000 indb.": [fmt.number(_float(v), 1) for v in table["incidents_per_1000"]],
             "Samme periode sidste år": [
-                fmt.number(_float(v)) if pd.notna(v) else f"<{limit}"
+                fmt.number(_float(v)) if pd.notna(v) else hidden_text(limit)
                 for v in table["previous_incidents"]
             ],
             "Ændring": [fmt.signed_percent(_float(v) / 100) for v in table["change_pct"]],
@@ -155,7 +162,7 @@ def _district_kpi(row: pd.Series) -> Kpi:
     change = row["change_pct"]
     return Kpi(
         f"{row['district_name']}",
-        f"<{threshold()}" if row["suppressed"] else fmt.number(_float(row["incidents"])),
+        hidden_text() if row["suppressed"] else fmt.number(_float(row["incidents"])),
         fmt.signed_percent(_float(change) / 100) if pd.notna(change) else None,
         f"Samme periode sidste år: {fmt.number(_float(row['previous_incidents']))}",
     )
@@ -222,7 +229,7 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
                 for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
             ],
             "Svar (n)": [
-                f"<{threshold()}" if h else fmt.number(_float(v))
+                hidden_text() if h else fmt.number(_float(v))
                 for v, h in zip(table["n"], table["suppressed"], strict=True)
             ],
             "Sidste år": [fmt.percent(_float(v)) for v in table["previous_value"]],
@@ -421,7 +428,7 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
     indexed = table.set_index("district_id")
     if column == "value":
         texts = [
-            f"skjult (<{threshold()} svar)"
+            f"skjult ({hidden_text()} svar)"
             if h
             else "ingen måling"
             if pd.isna(v)
@@ -436,7 +443,7 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
         ]
     else:
         texts = [
-            f"<{threshold()} hændelser"
+            f"{hidden_text()} hændelser"
             if s
             else f"{fmt.number(_float(c))} hændelser"
             + ("" if pd.isna(r) else f", {fmt.number(_float(r), 1)} pr. 1.000")
