@@ -403,8 +403,7 @@ def _dataset():
 
 def cli_filters(ds, args: argparse.Namespace):
     """The filters the dashboard would use for these options (one code path with the UI)."""
-    from .render.files import filter_params
-    from .views.registry import default_filters
+    from .compute.filters import Filters
 
     start = parse_date("--from", args.start)
     end = parse_date("--to", args.end)
@@ -415,8 +414,14 @@ def cli_filters(ds, args: argparse.Namespace):
     categories = tuple(getattr(args, "category", None) or ())
     district = getattr(args, "district", None)
     _check_choices(ds, categories, district)
-    filters = default_filters(
-        ds, filter_params(start=start, end=end, categories=categories, district=district)
+    first, last = ds.incident_span
+    filters = Filters.for_choices(
+        data_start=first,
+        data_end=last,
+        start=start,
+        end=end,
+        categories=categories,
+        district=district,
     )
     _note_clamped(ds, start, end, filters)
     return filters

@@ -554,21 +554,23 @@ def test_cli_dates_in_both_forms_agree(data_env, tmp_path, capsys):
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
-def test_filter_params_match_the_sidebar(ds):
-    params = files.filter_params(
-        start=date(2025, 2, 1), end=date(2025, 3, 31), categories=["vold"], district="hals"
+def test_cli_choices_match_the_sidebar(ds):
+    first, last = ds.incident_span
+    chosen = Filters.for_choices(
+        data_start=first,
+        data_end=last,
+        start=date(2025, 2, 1),
+        end=date(2025, 3, 31),
+        categories=("vold",),
+        district="hals",
     )
-    assert params == {
-        "preset": "custom",
-        "fra": "2025-02-01",
-        "til": "2025-03-31",
-        "kat": "vold",
-        "omr": "hals",
-    }
-    assert default_filters(ds, params) == ui_filters(
-        ds, date(2025, 2, 1), date(2025, 3, 31), ("vold",), "hals"
-    )
-    assert files.filter_params() == {}
+    assert chosen == ui_filters(ds, date(2025, 2, 1), date(2025, 3, 31), ("vold",), "hals")
+    assert chosen == default_filters(ds, chosen.to_params())
+    assert Filters.for_choices(data_start=first, data_end=last) == default_filters(ds, {})
+    only_start = Filters.for_choices(data_start=first, data_end=last, start=date(2025, 6, 1))
+    assert only_start == default_filters(ds, {"preset": "custom", "fra": "2025-06-01"})
+    too_late = Filters.for_choices(data_start=first, data_end=last, end=date(2031, 1, 1))
+    assert too_late.end == last
 
 
 def test_every_main_view_has_a_section_and_overblik_alone_the_overview_layout():

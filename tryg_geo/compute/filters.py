@@ -104,10 +104,7 @@ class Filters:
         if preset == "custom":
             start = _date(params.get("fra"), start)
             end = _date(params.get("til"), end)
-        # Each date inside the data's span, then in order: a link from 2030 still shows data.
-        start = min(max(start, data_start), data_end)
-        end = min(max(end, data_start), data_end)
-        start, end = min(start, end), max(start, end)
+        start, end = _within(start, end, data_start, data_end)
         night_start, night_end = _hours(params.get("nat"), (22, 6))
         known = {
             "fra",
@@ -144,6 +141,34 @@ class Filters:
             extra={k: v for k, v in params.items() if k not in known},
         )
 
+    @classmethod
+    def for_choices(
+        cls,
+        *,
+        data_start: date,
+        data_end: date,
+        start: date | None = None,
+        end: date | None = None,
+        categories: tuple[str, ...] = (),
+        district: str | None = None,
+    ) -> Filters:
+        """The filters the sidebar holds for these choices (the command line's options).
+
+        Without dates the default preset holds; a date makes the preset 'custom' (the
+        sidebar's "Valgfri periode"), the other date taking the default. Dates are kept inside
+        the data's span, as :meth:`from_params` does.
+        """
+        preset = "custom" if start is not None or end is not None else "12m"
+        first, last = cls.preset_period(preset, data_end, data_start)
+        first, last = _within(start or first, end or last, data_start, data_end)
+        return cls(
+            start=first,
+            end=last,
+            preset=preset,
+            categories=tuple(categories),
+            district=district or None,
+        )
+
     def with_(self, **changes: object) -> Filters:
         return replace(self, **changes)
 
@@ -153,6 +178,13 @@ def _one_year_before(value: date) -> date:
         return value.replace(year=value.year - 1)
     except ValueError:  # 29 February
         return value.replace(year=value.year - 1, day=28)
+
+
+def _within(start: date, end: date, data_start: date, data_end: date) -> tuple[date, date]:
+    """Each date inside the data's span, then in order: a link from 2030 still shows data."""
+    start = min(max(start, data_start), data_end)
+    end = min(max(end, data_start), data_end)
+    return min(start, end), max(start, end)
 
 
 def _date(text: str | None, fallback: date) -> date:

@@ -1,12 +1,8 @@
-"""Where snapshots go: file names, writing files and folders with a Danish error, and the
-URL parameters the command line's choices stand for.
-"""
+"""Where snapshots go: file names, and writing files and folders with a Danish error."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from ..compute.filters import Filters
@@ -39,30 +35,3 @@ def file_stem(view: View, filters: Filters) -> str:
 def has_data(view: View) -> bool:
     """True when the view has at least one row of numbers (shown or hidden as '<5')."""
     return len(view.table) > 0
-
-
-def filter_params(
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    categories: Sequence[str] = (),
-    district: str | None = None,
-) -> dict[str, str]:
-    """The URL parameters the dashboard's sidebar would hold for these choices.
-
-    Feeding them to :func:`tryg_geo.views.registry.default_filters` gives the same :class:`Filters` as
-    the pages, so the command line exports the numbers a user sees on screen. Dates make the
-    preset 'custom' (the sidebar's "Valgfri periode"); without dates the default preset holds.
-    """
-    params: dict[str, str] = {}
-    if start is not None or end is not None:
-        params["preset"] = "custom"
-        if start is not None:
-            params["fra"] = start.isoformat()
-        if end is not None:
-            params["til"] = end.isoformat()
-    if categories:
-        params["kat"] = ",".join(categories)
-    if district:
-        params["omr"] = district
-    return params
