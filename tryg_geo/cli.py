@@ -199,7 +199,7 @@ def _rejected_where(args: argparse.Namespace, result) -> str:
     if args.dry_run:
         return "kør uden --dry-run for at gemme dem"
     if not result.accepted:
-        return str(Store().root / args.kind / "rejected_last_failed_import.csv")
+        return str(Store().failed_rejections_path(args.kind))
     return str(Store().rejected_path(args.kind))
 
 

@@ -7,8 +7,6 @@ the same validation and the same report wherever it is imported.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -188,12 +186,10 @@ def _reassigned_incidents(store: Store, districts: pd.DataFrame) -> tuple[Versio
 
 
 def _keep_rejected_of_failed_import(store: Store, result: LoadResult) -> None:
-    folder = store.root / result.kind
-    folder.mkdir(parents=True, exist_ok=True)
-    result.rejected.to_csv(folder / "rejected_last_failed_import.csv", index=False)
+    path = store.write_failed_rejections(result.kind, result.rejected)
     result.warnings.append(
         f"Ingen rækker blev godkendt, så de nuværende {KIND_LABELS[result.kind]} er uændrede. "
-        f"De afviste rækker står i {folder / 'rejected_last_failed_import.csv'}."
+        f"De afviste rækker står i {path}."
     )
 
 
@@ -207,8 +203,8 @@ def import_upload(
 ) -> LoadResult:
     """Import bytes uploaded in the dashboard, with the same checks as :func:`import_file`.
 
-    The bytes are written under ``<data>/uploads/`` with a cleaned file name (no folders, no
-    ``..``), so an upload can never write anywhere else.
+    The store writes the bytes under ``<data>/uploads/`` (:meth:`Store.upload`) with a cleaned
+    file name (no folders, no ``..``), so an upload can never write anywhere else.
     """
     check_kind(kind)
     store = store or Store()
@@ -234,7 +230,8 @@ def preview_upload(
 
 @contextmanager
 def staged_upload(name: str, data: bytes, store: Store) -> Iterator[Path]:
-    """Uploaded bytes as a file of their own under ``<data>/uploads/``, removed afterwards.
+    """Uploaded bytes as a file of their own under ``<data>/uploads/`` (written by
+    :meth:`Store.upload`), removed afterwards.
 
     Raises
     ------
@@ -248,16 +245,8 @@ def staged_upload(name: str, data: bytes, store: Store) -> Iterator[Path]:
             file=name,
             expected=f"højst {limit_mb} MB",
         )
-    folder = store.root / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    # A folder of its own per upload: two users uploading "hændelser.csv" at once never meet,
-    # and the loaders still see the user's file name.
-    target = Path(tempfile.mkdtemp(dir=folder)) / safe_file_name(name)
-    target.write_bytes(data)
-    try:
+    with store.upload(safe_file_name(name), data) as target:
         yield target
-    finally:
-        shutil.rmtree(target.parent, ignore_errors=True)  # the store keeps a copy in originals/
 
 
 def safe_file_name(name: str) -> str:

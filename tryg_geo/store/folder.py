@@ -6,7 +6,9 @@ Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
     <kind>/<version>/data.parquet   the data (GeoParquet for districts and places)
     <kind>/<version>/rejected.csv   rejected rows of the import that made this version
     <kind>/<version>/meta.json      file, time, counts, demo flag, source
+    <kind>/rejected_last_failed_import.csv  rejected rows of the last import that accepted none
     originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
+    uploads/<tmp>/<file>            a dashboard upload while it is imported (removed afterwards)
     import_log.jsonl                one line per import or rollback
     .lock                           held while an import or rollback writes
 
@@ -22,6 +24,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -39,6 +42,7 @@ from ..errors import StoreError, UsageError
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
+FAILED_REJECTIONS = "rejected_last_failed_import.csv"
 KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
 
 
@@ -269,6 +273,41 @@ class Store:
             finally:
                 self._lock_depth = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # ---- files around an import ---------------------------------------------------------
+    def failed_rejections_path(self, kind: str) -> Path:
+        """Where the rejected rows of the last import that accepted no row are kept."""
+        return self._dir(check_kind(kind)) / FAILED_REJECTIONS
+
+    def write_failed_rejections(self, kind: str, rejected: pd.DataFrame) -> Path:
+        """Keep the rejected rows of an import that accepted none (the data stays as it was).
+
+        Returns
+        -------
+        Path
+            :meth:`failed_rejections_path` of ``kind``.
+        """
+        path = self.failed_rejections_path(kind)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rejected.to_csv(path, index=False)
+        return path
+
+    @contextmanager
+    def upload(self, file_name: str, data: bytes) -> Iterator[Path]:
+        """Uploaded bytes as a file ``uploads/<folder of its own>/<file_name>``, removed after.
+
+        A folder of its own per upload: two users uploading "hændelser.csv" at once never meet,
+        and the loaders still see the user's file name. ``file_name`` must already be cleaned
+        (no folders, no ``..``); the store keeps a copy of an imported file in ``originals/``.
+        """
+        folder = self.root / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = Path(tempfile.mkdtemp(dir=folder)) / file_name
+        try:
+            target.write_bytes(data)
+            yield target
+        finally:
+            shutil.rmtree(target.parent, ignore_errors=True)
 
     # ---- helpers -------------------------------------------------------------------------
     def _dir(self, kind: str) -> Path:
