@@ -209,72 +209,10 @@ def _parse_indicator(table: dict[str, Any], number: int, slug: str, file: str) -
     name: str | None = None
     places: tuple[str, ...] = ()
     if source == "incidents":
-        if "categories" not in table:
-            raise _missing(
-                file,
-                where,
-                "categories",
-                f"en liste med værdier blandt {listing(CATEGORIES)} ([] betyder alle kategorier)",
-            )
-        cats = _text_list(table, "categories", file, where)
-        for cat in cats:
-            if cat not in CATEGORIES:
-                raise _not_allowed(file, where, "categories", cat, listing(CATEGORIES))
-        if len(set(cats)) != len(cats):
-            raise _not_allowed(file, where, "categories", cats, "hver kategori højst én gang")
-        categories = tuple(cats)
-        if "night_only" in table:
-            night_only = _bool(table, "night_only", file, where)
-        if "zone" in table:
-            zone = _place_id(table["zone"], "zone", file, where)
-        if unit not in INCIDENT_UNITS:
-            raise _not_allowed(file, where, "unit", unit, listing(INCIDENT_UNITS))
-        if zone is not None and area != "place":
-            raise _not_allowed(file, where, "area", area, "'place', når feltet 'zone' er sat")
-        if zone is None and area == "place":
-            raise _not_allowed(
-                file, where, "area", area, "'district' eller 'kommune', når feltet 'zone' mangler"
-            )
-        if unit == "pr_1000" and area == "place":
-            raise _not_allowed(
-                file, where, "unit", unit, "'antal' for et sted (et sted har intet befolkningstal)"
-            )
+        categories, night_only, zone = _incident_fields(table, unit, area, file, where)
     else:
-        if "indicator" not in table:
-            raise _missing(
-                file, where, "indicator", "navnet på målingen i målingstabellen (fx 'tryg_andel')"
-            )
-        name = _text(table, "indicator", file, where)
-        if not _ID_RE.match(name):
-            raise _not_allowed(
-                file, where, "indicator", name, "små bogstaver a-z, cifre og understreger"
-            )
-        if source == "place_observation":
-            if "places" not in table:
-                raise _missing(file, where, "places", "en liste med steders id (fx ['nytorv'])")
-            raw_places = _text_list(table, "places", file, where)
-            if not raw_places:
-                raise _not_allowed(file, where, "places", raw_places, "mindst ét steds id")
-            places = tuple(_place_id(p, "places", file, where) for p in raw_places)
-            if len(set(places)) != len(places):
-                raise _not_allowed(file, where, "places", raw_places, "hvert sted højst én gang")
-
-    target: float | None = None
-    if "target" in table:
-        raw_target = table["target"]
-        if isinstance(raw_target, bool) or not isinstance(raw_target, int | float):
-            raise _not_allowed(file, where, "target", raw_target, "et tal")
-        target = float(raw_target)
-        if unit == "andel" and not 0.0 <= target <= 1.0:
-            raise _not_allowed(
-                file,
-                where,
-                "target",
-                raw_target,
-                "et tal fra 0 til 1 for enheden 'andel' (0.9 = 90 %)",
-            )
-        if unit != "score" and target < 0:
-            raise _not_allowed(file, where, "target", raw_target, "et tal på 0 eller derover")
+        name, places = _measurement_fields(table, source, file, where)
+    target = _target(table, unit, file, where)
 
     return Indicator(
         id=ind_id,
@@ -291,6 +229,92 @@ def _parse_indicator(table: dict[str, Any], number: int, slug: str, file: str) -
         target=target,
         places=places,
     )
+
+
+def _incident_fields(
+    table: dict[str, Any], unit: str, area: str, file: str, where: str
+) -> tuple[tuple[str, ...], bool, str | None]:
+    """``categories``, ``night_only`` and ``zone`` of an indicator counted from incidents."""
+    night_only = False
+    zone: str | None = None
+    if "categories" not in table:
+        raise _missing(
+            file,
+            where,
+            "categories",
+            f"en liste med værdier blandt {listing(CATEGORIES)} ([] betyder alle kategorier)",
+        )
+    cats = _text_list(table, "categories", file, where)
+    for cat in cats:
+        if cat not in CATEGORIES:
+            raise _not_allowed(file, where, "categories", cat, listing(CATEGORIES))
+    if len(set(cats)) != len(cats):
+        raise _not_allowed(file, where, "categories", cats, "hver kategori højst én gang")
+    categories = tuple(cats)
+    if "night_only" in table:
+        night_only = _bool(table, "night_only", file, where)
+    if "zone" in table:
+        zone = _place_id(table["zone"], "zone", file, where)
+    if unit not in INCIDENT_UNITS:
+        raise _not_allowed(file, where, "unit", unit, listing(INCIDENT_UNITS))
+    if zone is not None and area != "place":
+        raise _not_allowed(file, where, "area", area, "'place', når feltet 'zone' er sat")
+    if zone is None and area == "place":
+        raise _not_allowed(
+            file, where, "area", area, "'district' eller 'kommune', når feltet 'zone' mangler"
+        )
+    if unit == "pr_1000" and area == "place":
+        raise _not_allowed(
+            file, where, "unit", unit, "'antal' for et sted (et sted har intet befolkningstal)"
+        )
+    return categories, night_only, zone
+
+
+def _measurement_fields(
+    table: dict[str, Any], source: str, file: str, where: str
+) -> tuple[str, tuple[str, ...]]:
+    """The measurement name and, for place observations, the place ids of an indicator."""
+    places: tuple[str, ...] = ()
+    if "indicator" not in table:
+        raise _missing(
+            file, where, "indicator", "navnet på målingen i målingstabellen (fx 'tryg_andel')"
+        )
+    name = _text(table, "indicator", file, where)
+    if not _ID_RE.match(name):
+        raise _not_allowed(
+            file, where, "indicator", name, "små bogstaver a-z, cifre og understreger"
+        )
+    if source == "place_observation":
+        if "places" not in table:
+            raise _missing(file, where, "places", "en liste med steders id (fx ['nytorv'])")
+        raw_places = _text_list(table, "places", file, where)
+        if not raw_places:
+            raise _not_allowed(file, where, "places", raw_places, "mindst ét steds id")
+        places = tuple(_place_id(p, "places", file, where) for p in raw_places)
+        if len(set(places)) != len(places):
+            raise _not_allowed(file, where, "places", raw_places, "hvert sted højst én gang")
+    return name, places
+
+
+def _target(table: dict[str, Any], unit: str, file: str, where: str) -> float | None:
+    """The indicator's target in the stored scale of its unit, or None."""
+    target: float | None = None
+    if "target" in table:
+        raw_target = table["target"]
+        if isinstance(raw_target, bool) or not isinstance(raw_target, int | float):
+            raise _not_allowed(file, where, "target", raw_target, "et tal")
+        target = float(raw_target)
+        if unit == "andel" and not 0.0 <= target <= 1.0:
+            raise _not_allowed(
+                file,
+                where,
+                "target",
+                raw_target,
+                "et tal fra 0 til 1 for enheden 'andel' (0.9 = 90 %)",
+            )
+        if unit != "score" and target < 0:
+            raise _not_allowed(file, where, "target", raw_target, "et tal på 0 eller derover")
+    return target
 
 
 # --- small checkers ---------------------------------------------------------------------------
