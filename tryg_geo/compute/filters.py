@@ -27,7 +27,22 @@ NIGHT_CATEGORIES = ("vold", "trusler", "ordensforstyrrelse", "hærværk", "narko
 
 @dataclass(frozen=True)
 class Filters:
-    """Period (inclusive dates), categories (empty = all), district, and per-view options."""
+    """Period (inclusive dates), categories (empty = all), district, and per-view options.
+
+    One Filters for every page: the sidebar sets the shared fields, each page adds its own
+    options with :meth:`with_` and all of them travel in the URL (:meth:`to_params`).
+
+    Attributes
+    ----------
+    start, end, preset : the period (every page; ``preset`` names the sidebar's choice).
+    categories, district : incident categories (empty = all) and one district (sidebar).
+    indicator : the district indicator on Tryg bydel's map (and Overblik's).
+    scheme : the map classes, 'quantiles' or 'natural_breaks' (Tryg bydel, the maps).
+    cell, nights, night_start, night_end : grid cell size and the night window (Natteliv).
+    place_indicator : the observation shown on Byens rum.
+    initiative : the indsats shown on Indsatser.
+    extra : URL parameters of other pages, kept so a link round-trips.
+    """
 
     start: date
     end: date
