@@ -40,7 +40,7 @@ from matplotlib.lines import Line2D
 
 from .. import settings
 from ..compute.filters import Filters
-from ..compute.privacy import threshold
+from ..compute.privacy import hidden_text, threshold
 from ..errors import UsageError
 from ..fmt import day
 from ..store.dataset import Dataset
@@ -258,7 +258,7 @@ def _closing(
     bullets = [
         "Kilder: " + (", ".join(sources) if sources else "ingen") + ".",
         f"Udtrukket {day(extracted)} af Tryg Geo. Filtre: {filters.describe(names)}.",
-        f"Diskretion: tal under {limit} vises ikke – de står som '<{limit}' eller er grå på "
+        f"Diskretion: tal under {limit} vises ikke – de står som '{hidden_text(limit)}' eller er grå på "
         "kortet – og hvor en total står ved siden af sine dele, er endnu et tal skjult, så det "
         "skjulte ikke kan regnes ud.",
         f"Andele med under {settings.get('min_respondents')} svar er markeret som usikre.",
