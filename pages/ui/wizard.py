@@ -238,7 +238,9 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
         )
     for note in report["warnings"]:
         st.caption(md_text(note))
-    picture = preview_png(result.kind, result.frame)
+    store = Store()
+    districts = store.read("districts") if store.has("districts") else None
+    picture = preview_png(result.kind, result.frame, districts)
     if picture is not None:
         st.image(picture, caption="Det, der ville blive gemt", width=500)
     if len(result.rejected):

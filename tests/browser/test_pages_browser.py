@@ -341,27 +341,4 @@ def test_html_district_name_is_text(page_and_log, app_url, ds, shots: Path):
     assert_local(rec)
 
 
-# ---- an upload on the Data page (AppTest cannot drive the uploader) -----------------------------
-def test_data_page_checks_an_uploaded_csv(page_and_log, app_url, shots: Path, tmp_path: Path):
-    page, rec = page_and_log
-    csv = tmp_path / "hændelser.csv"
-    csv.write_bytes(
-        (
-            "id;dato;kategori;x;y\n"
-            "1;01-06-2025 23:10;vold;556100;6319500\n"
-            "2;02-06-2025 01:20;tyveri;556300;6319700\n"
-            "3;ikke en dato;vold;556500;6319900\n"
-        ).encode("cp1252")
-    )
-    open_page(page, f"{app_url}/data-import", title="Data")
-    form = page.locator('[data-testid="stForm"]')
-    form.locator('[data-testid="stSelectbox"]').click()
-    page.get_by_role("option", name="Hændelser").click()
-    form.locator('input[type="file"]').set_input_files(csv)
-    page.get_by_text(csv.name).first.wait_for(timeout=TIMEOUT_MS)
-    form.get_by_text("Kontrollér kun (gem intet)").click()
-    form.get_by_role("button", name="Importér").click()
-    page.get_by_text("2 af 3 rækker godkendt (kun kontrolleret)").wait_for(timeout=TIMEOUT_MS)
-    wait_until_idle(page)
-    page.screenshot(path=shots / "data-import_kontrol.png", full_page=True)
-    assert_local(rec)
+# The Data page's import wizard, with a real upload, is in test_wizard_browser.py.

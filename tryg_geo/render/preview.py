@@ -24,19 +24,22 @@ CELL_M = 1000.0
 WIDTH_IN, HEIGHT_IN, DPI = 5.0, 4.0, 100
 
 
-def preview_png(kind: str, frame: pd.DataFrame) -> bytes | None:
+def preview_png(
+    kind: str, frame: pd.DataFrame, districts: pd.DataFrame | None = None
+) -> bytes | None:
     """A PNG (500 × 400 px) of the accepted rows of a dry run, or None when there is nothing to draw.
 
     Parameters
     ----------
     kind : the data kind; measurements have no map (None).
     frame : the accepted rows as a loader returns them (EPSG:25832).
+    districts : the stored districts, drawn as thin outlines under incidents for orientation.
     """
     if kind == "measurements" or frame is None or len(frame) == 0:
         return None
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.01, 0.08, 0.98, 0.9))
+    axes = figure.add_axes((0.01, 0.08, 0.98, 0.84))
     axes.set_axis_off()
     axes.set_aspect("equal")
     if kind in ("districts", "places"):
@@ -44,14 +47,16 @@ def preview_png(kind: str, frame: pd.DataFrame) -> bytes | None:
         shapes.plot(ax=axes, facecolor="#cfe0f0", edgecolor="#1f4e79", linewidth=0.6)
         caption = f"{len(frame)} {'områder' if kind == 'districts' else 'steder'}"
     else:
-        caption = _incident_cells(axes, frame, figure)
-    figure.text(0.01, 0.02, caption, fontsize=9, color="#333333")
+        caption = _incident_cells(axes, frame, figure, districts)
+    figure.text(0.01, 0.95, caption, fontsize=9, color="#333333")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def _incident_cells(axes, frame: pd.DataFrame, figure: Figure) -> str:
+def _incident_cells(
+    axes, frame: pd.DataFrame, figure: Figure, districts: pd.DataFrame | None
+) -> str:
     x = np.floor(frame["x"].to_numpy(dtype="float64") / CELL_M)
     y = np.floor(frame["y"].to_numpy(dtype="float64") / CELL_M)
     cells = pd.DataFrame({"x": x, "y": y}).value_counts().rename("n").reset_index()
@@ -63,16 +68,24 @@ def _incident_cells(axes, frame: pd.DataFrame, figure: Figure) -> str:
         Rectangle((cx * CELL_M, cy * CELL_M), CELL_M, CELL_M)
         for cx, cy in zip(cells["x"], cells["y"], strict=True)
     ]
-    axes.add_collection(PatchCollection(squares, facecolor=colours, edgecolor="none"))
-    axes.set_xlim(cells["x"].min() * CELL_M - CELL_M, (cells["x"].max() + 2) * CELL_M)
-    axes.set_ylim(cells["y"].min() * CELL_M - CELL_M, (cells["y"].max() + 2) * CELL_M)
+    axes.add_collection(
+        PatchCollection(squares, facecolor=colours, edgecolor="white", linewidth=0.5)
+    )
+    xlim = (cells["x"].min() * CELL_M - CELL_M, (cells["x"].max() + 2) * CELL_M)
+    ylim = (cells["y"].min() * CELL_M - CELL_M, (cells["y"].max() + 2) * CELL_M)
+    if districts is not None and len(districts):
+        outlines = gpd.GeoSeries(districts["geometry"], crs="EPSG:25832")
+        outlines.plot(ax=axes, facecolor="none", edgecolor="#1f4e79", linewidth=0.6, zorder=3)
+    axes.set_xlim(*xlim)
+    axes.set_ylim(*ylim)
     figure.legend(
         handles=[
             Patch(color=_red(1.0), label="Mange"),
             Patch(color=_red(0.2), label="Få"),
             Patch(color="#bbbbbb", label=f"Skjult (<{privacy.threshold()})"),
         ],
-        loc="upper right",
+        loc="lower right",
+        ncols=3,
         fontsize=8,
         frameon=False,
     )
