@@ -36,6 +36,7 @@ rows = [
         "Fra": danish_date(info.get("from")),
         "Til": danish_date(info.get("to")),
         "Fil": info["file"],
+        "Kilde": info.get("source") or "",
         "Importeret": danish_date(info["imported_at"], with_time=True),
         "Afviste": info["rejected"],
         "Demodata": "ja" if info["demo"] else "",

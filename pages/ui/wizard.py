@@ -84,17 +84,13 @@ def import_wizard(*, can_import: bool) -> None:
     if result is None:
         return
     _show_report(result, dry_run=True)
-    source = (
-        st.text_input(
-            "Kilde",
-            "",
-            key="wizard_source",
-            placeholder="fx Nordjyllands Politi, udtræk 2025",
-            help="Hvor data kommer fra; gemmes med data og vises i kildelinjen på kort, PNG og CSV.",
-            disabled=not can_import,
-        )
-        if _takes_source()
-        else ""
+    source = st.text_input(
+        "Kilde",
+        "",
+        key="wizard_source",
+        placeholder="fx Nordjyllands Politi, udtræk 2025",
+        help="Hvor data kommer fra; gemmes med data og vises i kildelinjen på kort, PNG og CSV.",
+        disabled=not can_import,
     )
     if not can_import:
         st.info("Kun en dataansvarlig kan importere. Kontrollen ovenfor gemmer intet.")
@@ -102,8 +98,10 @@ def import_wizard(*, can_import: bool) -> None:
         done = _run(kind, name, digest, crs, layer, chosen, data, dry_run=False, source=source)
         if done is not None:
             st.success(
-                f"{done.accepted} {KIND_LABELS[kind]} er gemt og bruges nu"
-                + (f" (kilde: {source})." if source else ".")
+                md_text(
+                    f"{done.accepted} {KIND_LABELS[kind]} er gemt og bruges nu"
+                    + (f" (kilde: {source.strip()})." if source.strip() else ".")
+                )
             )
 
 
@@ -168,7 +166,7 @@ def _run(
                 kind, name, digest, crs, layer, tuple(chosen.items()), Store().version(), _data=data
             )
         return import_upload(
-            kind, name, data, crs=crs, layer=layer, columns=chosen, **_source(source)
+            kind, name, data, crs=crs, layer=layer, columns=chosen, source=source or None
         )
     except ColumnError as exc:
         st.error(md_text(exc.with_advice(_advice(exc.roles))))
@@ -180,19 +178,6 @@ def _run(
             "Filen kunne ikke kontrolleres på grund af en fejl i Tryg Geo (ikke i jeres data)."
         )
     return None
-
-
-def _takes_source() -> bool:
-    # Until the provenance work is on main, import_file has no source to store.
-    import inspect
-
-    from tryg_geo import import_file
-
-    return "source" in inspect.signature(import_file).parameters
-
-
-def _source(source: str) -> dict[str, str]:
-    return {"source": source.strip()} if source.strip() else {}
 
 
 # One dry run per file, choice and data version, shared (not copied) between reruns: a report

@@ -96,7 +96,11 @@ def test_police_export_is_uploaded_checked_and_imported(
     shot(page, report, shots / "wizard-4-kontrol.png")
     assert page.locator('[data-testid="stImage"] img').count() == 1
     assert not Store(store_dir).meta("incidents").get("file", "").endswith("politi_udtraek.csv")
-    # 4. One click.
+    # 4. The source, and one click.
+    kilde = page.get_by_role("textbox", name="Kilde", exact=True)
+    kilde.fill("Nordjyllands Politi, udtræk 2024")
+    kilde.press("Enter")
+    wait_until_idle(page)
     page.get_by_role("button", name="Importér").click()
     done = page.get_by_text("40 hændelser er gemt og bruges nu")
     done.wait_for(timeout=TIMEOUT_MS)
@@ -104,6 +108,7 @@ def test_police_export_is_uploaded_checked_and_imported(
     shot(page, done, shots / "wizard-5-importeret.png")
     stored = Store(store_dir).read("incidents")
     assert len(stored) == 40
+    assert Store(store_dir).meta("incidents")["source"] == "Nordjyllands Politi, udtræk 2024"
     outside = [
         u
         for u in rec.requests + rec.websockets

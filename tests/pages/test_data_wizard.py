@@ -115,10 +115,15 @@ def test_police_file_is_proposed_checked_and_imported_with_one_click(store, monk
     assert "impossible_date" in reasons
     assert at.get("image")  # the small map of what would be stored
     assert not store.has("incidents")
-    # 4. One click.
+    # 4. One click, with the source typed in the Kilde field.
+    at.text_input(key="wizard_source").input("Nordjyllands Politi, udtræk 2024")
     at.button(key="wizard_go").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("12 hændelser er gemt") for s in at.success)
+    assert store.meta("incidents")["source"] == "Nordjyllands Politi, udtræk 2024"
+    (status,) = [df.value for df in at.dataframe if "Datatype" in df.value.columns]
+    row = status.set_index("Datatype").loc["hændelser"]
+    assert (row["Rækker"], row["Kilde"]) == (12, "Nordjyllands Politi, udtræk 2024")
     stored = store.read("incidents")
     assert len(stored) == 12
     assert set(stored["district_id"].astype(str)) <= {"a", "b", "c"}
