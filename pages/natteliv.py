@@ -54,7 +54,7 @@ ui.kpis(view)
 ui.map_(view, height=560)
 left, right = st.columns(2)
 with left:
-    ui.chart(heatmap_chart(view.heatmap))
+    ui.chart(heatmap_chart, view.heatmap)
 with right:
     ui.trends(view)
 with st.expander("Celler med flest hændelser"):

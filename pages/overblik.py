@@ -37,7 +37,7 @@ with left:
         cols[2].markdown(ui.md_text(shown.get("Ændring", "")))
         cols[3].markdown(ui.md_text(shown.get("Status", "")))
         if label in sparks and not sparks[label].data.empty:
-            ui.chart(trend_chart(sparks[label], height=40, compact=True), cols[0])
+            ui.chart(trend_chart, sparks[label], cols[0], height=40, compact=True)
 ui.notes(view)
 ui.downloads(view, filters)
 ui.deck_downloads(ds, filters)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from tryg_geo import (
     DIALECTS,
@@ -22,6 +24,9 @@ from tryg_geo import (
     view_csv,
     view_png,
 )
+
+from . import cache
+from .cache import pinned
 
 # ---- rendering -------------------------------------------------------------------------------
 
@@ -55,18 +60,16 @@ def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
     """Draw the view's map; return the feature id the user clicked last (new clicks only)."""
     if view.map is None:
         return None
+    basemap = settings.get("basemap")
     try:
-        folium_map = spec_map(view.map, basemap=settings.get("basemap"))
+        args = cache.MAPS.get_or_make(
+            pinned(view.map, basemap, key, height),
+            lambda: folium_args(spec_map(view.map, basemap=basemap), key=key, height=height),
+        )
     except TrygGeoError as exc:
         st.error(str(exc))
         return None
-    result = st_folium(
-        folium_map,
-        returned_objects=["last_active_drawing"],
-        key=key,
-        height=height,
-        width="stretch",
-    )
+    result = streamlit_folium._component_func(**args)
     feature = (result or {}).get("last_active_drawing") or {}
     clicked = feature.get("properties", {}).get("feature_id")
     if clicked is None:
@@ -90,14 +93,19 @@ def trends(view: View) -> None:
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
             st.caption(md_text(f"{trend.title}: for få tal til at vise en udvikling."))
             continue
-        chart(trend_chart(trend))
+        chart(trend_chart, trend)
 
 
-def chart(altair_chart, container=st) -> None:
-    """Draw an Altair chart from its Vega-Lite spec, built once without schema validation:
-    the charts are made by tryg_geo.render.charts (tested there), and validating on every rerun
-    costs tens of milliseconds."""
-    container.vega_lite_chart(altair_chart.to_dict(validate=False), width="stretch")
+def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) -> None:
+    """Draw ``builder(data, **options)`` (an Altair chart of tryg_geo.render.charts) from its
+    Vega-Lite spec. The spec is made once per data object (views are cached, see
+    :mod:`pages.ui.cache`) and without schema validation: the charts are tested in
+    tryg_geo, and building and validating them on every rerun costs tens of milliseconds."""
+    spec = cache.CHARTS.get_or_make(
+        pinned(data, builder.__qualname__, tuple(sorted(options.items()))),
+        lambda: builder(data, **options).to_dict(validate=False),
+    )
+    container.vega_lite_chart(spec, width="stretch")
 
 
 def table(view: View, limit: int = 300) -> None:
@@ -135,7 +143,9 @@ def downloads(view: View, filters: Filters) -> None:
         key=f"png_{view.key}",
         on_click="ignore",
     )
-    problems = suppression_problems(csv_table(view))
+    problems = cache.CHARTS.get_or_make(
+        pinned(view, "suppression_problems"), lambda: suppression_problems(csv_table(view))
+    )
     if problems:  # the CSV would refuse to be made: say why instead of failing on click
         middle.caption("CSV kan ikke hentes: " + "; ".join(problems))
         return
@@ -154,3 +164,48 @@ def md_text(value: object) -> str:
     LaTeX, emphasis or tables are backslash-escaped, so a name like '<img src=x onerror=…>',
     '![](http://…)' or '$x$' is shown as typed and never fetches or runs anything."""
     return re.sub(r"([\\`*_\[\]<>#!$|~{}])", r"\\\1", str(value))
+
+
+def folium_args(folium_map, *, key: str, height: int) -> dict[str, Any]:
+    """The arguments ``streamlit_folium.st_folium`` gives its component for ``folium_map``
+    (``returned_objects=["last_active_drawing"]``, full width), made the way it makes them
+    (streamlit-folium 0.27): the map rendered, its HTML, header and script, the component key
+    hashed from the script, except that the map is rendered once, not twice (the second
+    render changes nothing). Kept per view (:data:`cache.MAPS`), so a rerun that shows a map
+    seen before sends it without rendering folium again."""
+    sf = streamlit_folium
+    folium_map.get_root().render()
+    html_text = sf._get_html(folium_map)
+    header = sf._get_header(folium_map)
+    leaflet = sf._get_map_string(folium_map)
+    returned = ["last_active_drawing"]
+    js_links: list[str] = []
+    css_links: list[str] = []
+
+    def walk(element) -> None:  # every element's scripts and styles (only Leaflet's: render.maps)
+        css_links.extend(href for _, href in getattr(element, "default_css", []))
+        js_links.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(folium_map)
+    return {
+        "script": leaflet,
+        "header": header,
+        "html": html_text,
+        "id": sf.get_full_id(folium_map),
+        "key": sf.generate_js_hash(leaflet, key, False),
+        "height": height,
+        "width": "stretch",
+        "returned_objects": returned,
+        "default": {"last_active_drawing": None},
+        "zoom": None,
+        "center": None,
+        "feature_group": None,
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": list(dict.fromkeys(css_links)),
+        "js_links": list(dict.fromkeys(js_links)),
+        "wrap_longitude": False,
+    }

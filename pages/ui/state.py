@@ -23,6 +23,9 @@ from tryg_geo import (
 )
 from tryg_geo.fmt import day
 
+from . import cache
+from .cache import pinned
+
 ALL_DISTRICTS = "(hele kommunen)"
 
 
@@ -36,9 +39,14 @@ def dataset() -> Dataset:
 
 
 def build(key: str, ds: Dataset, filters: Filters) -> View:
-    """The view ``key`` — the one boundary where an error becomes a Danish sentence."""
+    """The view ``key`` — the one boundary where an error becomes a Danish sentence.
+
+    Views are shared between reruns and sessions per data version and filters (see
+    :mod:`pages.ui.cache`): a filter state seen before is drawn without counting again.
+    """
+    token = (key, id(ds), ds.version, filters, tuple(sorted(filters.extra.items())))
     try:
-        return build_view(key, ds, filters)
+        return cache.VIEWS.get_or_make(pinned(ds, token), lambda: build_view(key, ds, filters))
     except TrygGeoError as exc:
         st.error(str(exc))
     except Exception:  # a bug: say so plainly; the details go to the server log only

@@ -69,15 +69,29 @@ def by_cell(arrays: IncidentArrays, mask: np.ndarray, size: str = "100m") -> pd.
     """Counts per DDKN cell name of ``size``, only cells with at least one incident.
 
     100 m cells were named at import; other sizes are named from the coordinates (a 250 m cell
-    is not a union of 100 m cells).
+    is not a union of 100 m cells), once per data version (:func:`cell_codes`), so a rerun
+    only counts integer codes.
     """
-    if size != "100m":
-        names = pd.Series(cell_names(arrays.x[mask], arrays.y[mask], size))
-        counts = names.value_counts(sort=False)
-        return counts[counts > 0].astype("int64").sort_index()
-    counts = np.bincount(arrays.cell[mask & (arrays.cell >= 0)], minlength=len(arrays.cell_names))
+    codes, names = cell_codes(arrays, size)
+    counts = np.bincount(codes[mask & (codes >= 0)], minlength=len(names))
     nonzero = np.flatnonzero(counts)
-    return pd.Series(counts[nonzero], index=[arrays.cell_names[i] for i in nonzero], dtype="int64")
+    series = pd.Series(counts[nonzero], index=[names[i] for i in nonzero], dtype="int64")
+    return series if size == "100m" else series.sort_index()
+
+
+def cell_codes(arrays: IncidentArrays, size: str) -> tuple[np.ndarray, list[str]]:
+    """The cell of every incident as a code into a list of cell names (-1: no cell).
+
+    Computed once per size and kept with ``arrays`` (which live as long as their data
+    version), so counting per cell costs one ``bincount`` whatever the size.
+    """
+    if size == "100m":
+        return arrays.cell, arrays.cell_names
+    cache = arrays.__dict__.setdefault("_cell_codes", {})
+    if size not in cache:
+        named = cell_names(arrays.x, arrays.y, size)
+        cache[size] = (np.asarray(named.codes), [str(c) for c in named.categories])
+    return cache[size]
 
 
 def by_month(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:

@@ -171,6 +171,7 @@ def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
     )
     m.default_js, m.default_css = offline_assets(_url_prefix)
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
+    TimingMark("tryg-map-start").add_to(m)
     MetricScale().add_to(m)
     if choice == "osm":
         folium.TileLayer(
@@ -200,6 +201,36 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+class TimingMark(MacroElement):
+    """``performance.mark(name)`` in the map's own script, where it is placed among the layers.
+
+    The map script sets ``tryg-map-start`` before its layers and ``tryg-map-drawn`` right after
+    Leaflet has added them (``detail.features``: how many features the data layer holds), and
+    ``tryg-map-painted`` in the next animation frame. ``bench.browser_map`` times a filter
+    change to the map drawn with the new data from these marks; they cost nothing else.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.performance && performance.mark) {
+          performance.mark({{ this.mark_name|tojson }}, {detail: {features: {{ this.features }}}});
+          {% if this.paint %}requestAnimationFrame(function () {
+            performance.mark("tryg-map-painted");
+          });{% endif %}
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, mark_name: str, features: int = 0, paint: bool = False) -> None:
+        super().__init__()
+        self._name = "TimingMark"
+        self.mark_name = mark_name
+        self.features = int(features)
+        self.paint = paint
 
 
 # ---- geometry ----------------------------------------------------------------------------
@@ -383,6 +414,8 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
             name="Zoner",
         ).add_to(m)
     Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
+    shown_features = len(spec.features) if spec.features is not None else 0
+    TimingMark("tryg-map-drawn", shown_features, paint=True).add_to(m)
     return m
 
 

@@ -171,6 +171,19 @@ class Dataset:
         cache = self.__dict__.setdefault("_cell_shapes", {})
         missing = [n for n in dict.fromkeys(names) if n not in cache]
         if missing:
+            # The first time a size is drawn, every cell of that size with incidents is made
+            # at once (one reprojection), so later filters find their cells ready.
+            sizes = {n.split("_", 1)[0] for n in missing}
+            done = self.__dict__.setdefault("_cell_sizes_warm", set())
+            for size in sizes - done:
+                known = (
+                    self.arrays.cell_names
+                    if size == "100m"
+                    else self.arrays.__dict__.get("_cell_codes", {}).get(size, (None, []))[1]
+                )
+                missing.extend(n for n in known if n not in cache)
+                done.add(size)
+            missing = list(dict.fromkeys(missing))
             squares = gpd.GeoSeries([cell_polygon(n) for n in missing], crs=STORE_CRS)
             # 5 decimals (about 1 m) is plenty for 100 m squares and keeps the map light.
             lonlat = shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-5)
