@@ -105,7 +105,9 @@ def import_wizard(*, can_import: bool) -> None:
             )
 
 
-@st.cache_data(max_entries=4, show_spinner="Læser filen …")
+# Shared, not copied, between reruns (like the dry run below): a preview of a million rows is
+# not pickled on every click.
+@st.cache_resource(max_entries=2, show_spinner="Læser filen …")
 def _preview(
     kind: str, name: str, digest: str, crs: str | None, layer: str | None, *, _data: bytes
 ):

@@ -148,6 +148,10 @@ class _Profile:
 
 def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The cells of ``frame`` as stripped text ('' for missing; 12.0 read as '12')."""
+    if all(pd.api.types.is_string_dtype(frame[c]) for c in frame.columns) and not (
+        frame.isna().any().any()
+    ):
+        return frame.rename(columns=str)  # a table read as text already (CSV, XLSX)
     out = {}
     for column in frame.columns:
         values = frame[column].to_numpy(dtype=object, na_value=None)
@@ -220,7 +224,7 @@ def propose_columns(
         One proposal per role of :data:`KIND_ROLES`, in that order.
     """
     roles = KIND_ROLES[kind]
-    text = text_frame(frame)
+    text = text_frame(frame.head(SAMPLE_ROWS))
     columns = list(text.columns)
     by_name = find_columns(columns, roles)
     _add_extra_aliases(by_name, columns, extra_aliases or {})
