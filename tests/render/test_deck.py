@@ -130,6 +130,7 @@ def test_cover_says_period_extraction_date_and_demodata(prs, filters):
     assert deck.DECK_TITLE in text
     assert f"Periode {day(filters.start)}–{day(filters.end)}" in text
     assert "Data udtrukket 25.11.2026" in text
+    assert deck.PARTNERS in text
     assert "Demodata" in text and "DEMODATA" in text
 
 

@@ -59,6 +59,7 @@ MIME: dict[str, str] = {
 }
 FORMAT_NAMES: dict[str, str] = {"pptx": "PowerPoint", "pdf": "PDF"}
 REFUSAL = "Præsentationen blev ikke lavet: tallene for"
+PARTNERS = "Aalborg Kommune · Nordjyllands Politi · Psykiatrien i Region Nordjylland"
 
 #: A progress callback: (share done 0–1, what is being made, in Danish).
 Progress = Callable[[float, str], None]
@@ -162,7 +163,9 @@ def _cover(
     ]
     if ds.demo:
         notes.append("Demodata: alle tal er genererede eksempeldata, ikke rigtige tal.")
-    return Slide(DECK_TITLE, "\n".join(notes), lines=lines, cover=True, demo=ds.demo)
+    return Slide(
+        DECK_TITLE, "\n".join(notes), kicker=PARTNERS, lines=lines, cover=True, demo=ds.demo
+    )
 
 
 def views_text(count: int) -> str:
@@ -405,7 +408,7 @@ def _pptx_picture(page, prs, slide: Slide, png: bytes) -> None:
 
 
 def _pptx_text(page, prs, slide: Slide) -> None:
-    from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+    from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR
     from pptx.util import Inches, Pt
 
@@ -424,9 +427,12 @@ def _pptx_text(page, prs, slide: Slide) -> None:
     size = Pt(FONT_PT["cover" if slide.cover else "title"])
     _style(title.text_frame.paragraphs[0], size, TEXT, bold=True, left=True)
     y = top + title.height + Inches(0.1)
-    rule = page.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, m, y, m + width, y)
-    rule.line.color.rgb = _rgb(RULE)
-    rule.line.width = Pt(1.25)
+    inset = Inches(0.1)  # a text box's own margin: the rule starts where the text does
+    rule = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, m + inset, y, width - 2 * inset, Pt(1.25))
+    rule.fill.solid()
+    rule.fill.fore_color.rgb = _rgb(RULE)
+    rule.line.fill.background()
+    _plain(rule)
     y += Inches(0.3)
     body = page.shapes.add_textbox(m, y, width, prs.slide_height - y - Inches(0.5))
     frame = body.text_frame
@@ -473,10 +479,21 @@ def _pptx_text(page, prs, slide: Slide) -> None:
         badge.fill.solid()
         badge.fill.fore_color.rgb = _rgb(DEMO_RED)
         badge.line.color.rgb = _rgb(DEMO_RED)
+        _plain(badge)
         badge.text_frame.text = "DEMODATA"
         paragraph = badge.text_frame.paragraphs[0]
         _style(paragraph, Pt(FONT_PT["badge"]), "#ffffff", bold=True, left=False)
     _danish(frame)
+
+
+def _plain(shape) -> None:
+    """No theme style on a drawn shape: the default theme gives shapes a shadow (and
+    LibreOffice draws it even under an empty effect list); colours are set explicitly."""
+    from pptx.oxml.ns import qn
+
+    style = shape._element.find(qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
 
 
 def _pptx_bullets(frame, bullets: list[str], first: bool = False) -> None:
