@@ -60,6 +60,7 @@ EXPECTED = [
     "make_pack",
     "missing_message",
     "missing_roles",
+    "page_wording",
     "place_indicators",
     "preview_png",
     "preview_upload",

@@ -7,7 +7,7 @@ Grouped by what a caller wants to do:
 - import and store data: :func:`import_file`, :func:`import_upload`, :class:`Store`,
   :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`; the import
   wizard: :func:`preview_upload`, :func:`column_proposals`, :data:`KIND_ROLES`,
-  :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`,
+  :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`, :func:`page_wording`,
   :func:`preview_png`; initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
@@ -45,6 +45,7 @@ from .ingest.detect import (
     column_proposals,
     missing_message,
     missing_roles,
+    page_wording,
 )
 from .ingest.importer import import_file, import_upload, preview_upload
 from .ingest.result import LoadResult
@@ -124,6 +125,7 @@ __all__ = [
     "make_pack",
     "missing_message",
     "missing_roles",
+    "page_wording",
     "place_indicators",
     "preview_png",
     "preview_upload",

@@ -28,6 +28,7 @@ from tryg_geo import (
     import_upload,
     missing_message,
     missing_roles,
+    page_wording,
     preview_png,
     preview_upload,
     template_for,
@@ -71,7 +72,7 @@ def import_wizard(*, can_import: bool) -> None:
     try:
         preview = _preview(kind, name, digest, crs, layer, _data=data)
     except TrygGeoError as exc:
-        st.error(md_text(str(exc)))
+        st.error(md_text(page_wording(str(exc))))
         return
     _show_preview(preview)
     chosen = _column_boxes(kind, preview, digest)
@@ -119,7 +120,7 @@ def _show_preview(preview) -> None:
     st.caption(
         md_text(
             f"{preview.file}: {len(preview.frame)} rækker, {len(preview.columns)} kolonner "
-            f"({', '.join(preview.columns)}). " + " ".join(preview.notes)
+            f"({', '.join(preview.columns)}). " + page_wording(" ".join(preview.notes))
         )
     )
     st.dataframe(preview.head(), hide_index=True, width="stretch")
@@ -173,7 +174,7 @@ def _run(
     except ColumnError as exc:
         st.error(md_text(exc.with_advice(_advice(exc.roles))))
     except TrygGeoError as exc:
-        st.error(md_text(str(exc)))
+        st.error(md_text(page_wording(str(exc))))
     except Exception:  # a bug: say so plainly; the details go to the server log only
         logging.getLogger("tryg_geo").exception("Importen af %s fejlede", name)
         st.error(
@@ -224,7 +225,7 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
             + ", ".join(f"`{k}` {v}" for k, v in report["rejected_reasons"].items())
         )
     for note in report["warnings"]:
-        st.caption(md_text(note))
+        st.caption(md_text(page_wording(note)))
     store = Store()
     districts = store.read("districts") if store.has("districts") else None
     picture = preview_png(result.kind, result.frame, districts)

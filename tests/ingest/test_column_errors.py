@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tryg_geo.errors import ColumnError, UnusableFileError
-from tryg_geo.ingest.detect import ROLE_LABELS, missing_message, missing_roles
+from tryg_geo.ingest.detect import ROLE_LABELS, missing_message, missing_roles, page_wording
 from tryg_geo.ingest.incidents import load_incidents
 from tryg_geo.ingest.measurements import load_measurements
 
@@ -52,3 +52,16 @@ def test_page_sentence_for_missing_roles() -> None:
     assert missing_message(missing).startswith(
         "Vælg kolonnen for Kategori, Breddegrad (lat) og Længdegrad (lon)"
     )
+
+
+@pytest.mark.parametrize(
+    ("cli", "page"),
+    [
+        ("angiv den med --id-col.", "vælg kolonnen for Id."),
+        ("--layer 'ark2': arket findes ikke", "feltet Lag/ark = 'ark2': arket findes ikke"),
+        ("Prøv --crs EPSG:25832.", "Prøv feltet Koordinatsystem = EPSG:25832."),
+        ("angiv det med --crs, fx", "angiv det med feltet Koordinatsystem under Avanceret, fx"),
+    ],
+)
+def test_loader_messages_in_the_words_of_the_page(cli: str, page: str) -> None:
+    assert page_wording(cli) == page

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..geo.denmark import EASTING_RANGE, LAT_RANGE, LON_RANGE, NORTHING_RANGE
-from .columns import find_columns, normalise
+from .columns import OPTION, find_columns, normalise
 from .parse import parse_datetimes, parse_numbers, parse_periods
 
 if TYPE_CHECKING:
@@ -271,6 +271,29 @@ def missing_message(missing: Sequence[str]) -> str:
     labels = [ROLE_LABELS[role] for role in missing]
     listing = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
     return f"Vælg kolonnen for {listing} under 2. Kolonner; uden den kan filen ikke importeres."
+
+
+_PAGE_FIELDS = {"crs": "Koordinatsystem", "layer": "Lag/ark"}
+_OPTION_ROLES = {option: role for role, option in OPTION.items()}
+
+
+def page_wording(text: str) -> str:
+    """A message of the loaders with the Data page's controls instead of command-line options.
+
+    ``--id-col`` becomes "kolonnen for Id" (the select box under 2. Kolonner), ``--crs`` and
+    ``--layer`` the fields under "Avanceret": a browser user never reads about flags.
+    """
+
+    def column(match: re.Match[str]) -> str:
+        role = _OPTION_ROLES.get(match.group(1))
+        return f"kolonnen for {ROLE_LABELS[role]}" if role in ROLE_LABELS else match.group(0)
+
+    text = re.sub(r"--([a-z]+-col)\b", column, text)
+    text = re.sub(r"[Aa]ngiv (?:den|dem) med kolonnen for", "vælg kolonnen for", text)
+    for option, label in _PAGE_FIELDS.items():
+        text = re.sub(rf"--{option} (?=['\"A-Za-z0-9])", f"feltet {label} = ", text)
+        text = re.sub(rf"--{option}\b", f"feltet {label} under Avanceret", text)
+    return text
 
 
 def _add_extra_aliases(
