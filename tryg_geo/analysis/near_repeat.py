@@ -1,0 +1,411 @@
+"""Near repeat: do incidents come in waves close in space and time? (Knox test, as in Ratcliffe's
+Near Repeat Calculator.)
+
+Every pair of events is put in a distance band × time band cell. Distance is Euclidean in
+EPSG:25832 metres, time the difference of the events' local dates in whole days; both kinds of
+band are half-open, ``[from, to)``, the last one open (``800+ m``, ``56+ dage``).
+
+Observed
+    Pairs closer than the largest finite distance are found with a KD-tree (never all pairs: 10 000
+    events have 50 million); the open distance band is all pairs in a time band minus the finite
+    ones, and pairs per time band come from the sorted dates alone.
+Expected
+    The mean over Monte Carlo permutations of the dates among the events (space and time made
+    independent, everything else kept). The pairs within the largest distance do not change under
+    a permutation, only their time differences, so a permutation costs one pass over those pairs.
+p-value
+    ``(1 + #permutations with a count ≥ observed) / (1 + permutations)``, per cell.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from ..dataset import Dataset
+from ..errors import UsageError
+from ..fmt import number
+from .cache import cached
+
+DEFAULT_SPACE: tuple[float, ...] = (100.0, 200.0, 400.0, 800.0)
+DEFAULT_TIME: tuple[int, ...] = (7, 14, 28, 56)
+DEFAULT_PERMUTATIONS = 999
+DEFAULT_SEED = 1
+MAX_PERMUTATIONS = 99_999
+#: Significance level for "signifikant" in the table and the reading.
+ALPHA = 0.05
+
+
+# ---- arguments ----------------------------------------------------------------------------------
+def check_space(space: Sequence[float]) -> tuple[float, ...]:
+    """Finite distance band edges in metres: positive, increasing (``100,200,400,800``)."""
+    try:
+        edges = tuple(float(v) for v in space)
+    except (TypeError, ValueError):
+        edges = ()
+    ok = (
+        len(edges) >= 1
+        and all(math.isfinite(e) and e > 0 for e in edges)
+        and all(a < b for a, b in zip(edges, edges[1:], strict=False))
+    )
+    if not ok:
+        raise UsageError(
+            f"space={list(space)!r} kan ikke bruges som afstandsbånd; tilladt er voksende "
+            "positive tal i meter, fx 100,200,400,800."
+        )
+    return edges
+
+
+def check_time(time: Sequence[int]) -> tuple[int, ...]:
+    """Finite time band edges in whole days: positive, increasing integers (``7,14,28,56``)."""
+    try:
+        edges = tuple(int(v) for v in time)
+        whole = all(float(v) == int(v) for v in time)
+    except (TypeError, ValueError):
+        edges, whole = (), False
+    ok = (
+        whole
+        and len(edges) >= 1
+        and all(e > 0 for e in edges)
+        and all(a < b for a, b in zip(edges, edges[1:], strict=False))
+    )
+    if not ok:
+        raise UsageError(
+            f"time={list(time)!r} kan ikke bruges som tidsbånd; tilladt er voksende hele "
+            "positive antal dage, fx 7,14,28,56."
+        )
+    return edges
+
+
+def check_permutations(permutations: int) -> int:
+    """A number of permutations from 1 to :data:`MAX_PERMUTATIONS`."""
+    if (
+        isinstance(permutations, bool)
+        or not isinstance(permutations, (int, np.integer))
+        or not 1 <= permutations <= MAX_PERMUTATIONS
+    ):
+        raise UsageError(
+            f"permutations={permutations!r} er ikke tilladt; tilladt er et helt tal fra 1 til "
+            f"{MAX_PERMUTATIONS} (standard {DEFAULT_PERMUTATIONS})."
+        )
+    return int(permutations)
+
+
+# ---- the table ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KnoxTable:
+    """Observed and expected pairs per distance band (rows) × time band (columns).
+
+    The arrays have one row per distance band and one column per time band, the open bands
+    last: ``len(space) + 1`` rows, ``len(time) + 1`` columns.
+    """
+
+    space: tuple[float, ...]
+    time: tuple[int, ...]
+    observed: np.ndarray
+    expected: np.ndarray
+    p_value: np.ndarray
+    permutations: int
+    seed: int
+    events: int
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """Knox ratio observed / expected (NaN where nothing was expected)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.expected > 0, self.observed / self.expected, np.nan)
+
+    @property
+    def pairs(self) -> int:
+        """All pairs of events: n (n − 1) / 2."""
+        return self.events * (self.events - 1) // 2
+
+    def space_labels(self) -> list[str]:
+        edges = (0.0, *self.space)
+        labels = [f"{number(a)}–{number(b)} m" for a, b in zip(edges, edges[1:], strict=False)]
+        return [*labels, f"{number(self.space[-1])}+ m"]
+
+    def time_labels(self) -> list[str]:
+        edges = (0, *self.time)
+        labels = [f"{a}–{b} dage" for a, b in zip(edges, edges[1:], strict=False)]
+        return [*labels, f"{self.time[-1]}+ dage"]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per cell: ``space_from_m, space_to_m, time_from_days, time_to_days, observed,
+        expected, knox_ratio, p_value`` (open bands have an empty ``*_to_*``)."""
+        space_from = (0.0, *self.space)
+        space_to = (*self.space, np.nan)
+        time_from = (0, *self.time)
+        time_to = (*self.time, None)
+        rows = []
+        ratio = self.ratio
+        for s in range(len(space_from)):
+            for t in range(len(time_from)):
+                rows.append(
+                    {
+                        "space_from_m": space_from[s],
+                        "space_to_m": space_to[s],
+                        "time_from_days": time_from[t],
+                        "time_to_days": time_to[t],
+                        "observed": int(self.observed[s, t]),
+                        "expected": float(self.expected[s, t]),
+                        "knox_ratio": float(ratio[s, t]),
+                        "p_value": float(self.p_value[s, t]),
+                    }
+                )
+        out = pd.DataFrame(rows)
+        out["time_to_days"] = out["time_to_days"].astype("Int64")
+        return out
+
+    def reading(self, event: str = "en hændelse", new_event: str = "en ny hændelse") -> str:
+        """The table in plain Danish, computed from the first cell and the significant ones.
+
+        ``event``/``new_event``: how to name the incidents ("et indbrud", "et nyt indbrud"),
+        see :func:`event_words`.
+        """
+        if self.events < 2 or not self.expected[0, 0] > 0:
+            return (
+                "Der er for få hændelser (eller par tæt på hinanden) til at sige noget om "
+                "nær-gentagelse med disse filtre."
+            )
+        ratio = float(self.ratio[0, 0])
+        p = float(self.p_value[0, 0])
+        first = (
+            f"Efter {event} er risikoen for {new_event} inden for {number(self.space[0])} m de "
+            f"næste {self.time[0]} dage {number(ratio, 1)} gange det forventede"
+        )
+        if p < ALPHA:
+            first += f" ({p_text(p)}; næppe tilfældigt)."
+        else:
+            first += f", men det kan skyldes tilfældigheder ({p_text(p)})."
+        raised = (self.ratio[:-1, :-1] > 1) & (self.p_value[:-1, :-1] < ALPHA)
+        if raised.any():
+            rows, cols = np.nonzero(raised)
+            second = (
+                "Signifikant forhøjet risiko ses op til "
+                f"{number(self.space[rows.max()])} m og {self.time[cols.max()]} dage efter."
+            )
+        else:
+            second = "Ingen afstand og tid inden for de faste bånd har signifikant forhøjet risiko."
+        return f"{first} {second}"
+
+
+def p_text(p: float) -> str:
+    """'p = 0,012' or 'p < 0,001' (Danish decimal comma)."""
+    if not math.isfinite(p):
+        return "p = –"
+    return "p < 0,001" if p < 0.001 else f"p = {number(p, 3)}"
+
+
+def event_words(categories: Sequence[str]) -> tuple[str, str]:
+    """How the reading names the events: burglary when every category is one, else incidents."""
+    if categories and all("indbrud" in c.lower() for c in categories):
+        return "et indbrud", "et nyt indbrud"
+    return "en hændelse", "en ny hændelse"
+
+
+# ---- the computation ---------------------------------------------------------------------------
+def _lag_counts(sorted_days: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
+    """Pairs with a date difference below each threshold, from sorted dates alone (n log n)."""
+    n = len(sorted_days)
+    ahead = np.arange(n) + 1
+    return np.array(
+        [
+            int((np.searchsorted(sorted_days, sorted_days + t, side="left") - ahead).sum())
+            for t in thresholds
+        ],
+        dtype=np.int64,
+    )
+
+
+def _to_bands(below: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Counts per time band from cumulative counts below each edge and the totals (per row)."""
+    return np.diff(np.column_stack([np.zeros(len(totals), np.int64), below, totals]), axis=1)
+
+
+def knox_test(
+    x: np.ndarray,
+    y: np.ndarray,
+    days: np.ndarray,
+    *,
+    space: Sequence[float] = DEFAULT_SPACE,
+    time: Sequence[int] = DEFAULT_TIME,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = DEFAULT_SEED,
+) -> KnoxTable:
+    """Knox table of events at ``(x, y)`` (EPSG:25832 metres) on whole-day dates ``days``.
+
+    Parameters
+    ----------
+    x, y : coordinates in metres.
+    days : the local date of each event as a whole day number (any origin).
+    space : finite distance band edges in metres (the last band, ``space[-1]+``, is open).
+    time : finite time band edges in whole days (the last band is open).
+    permutations : Monte Carlo permutations of the dates among the events.
+    seed : seed of ``numpy.random.default_rng``; permutation k is the k-th
+        ``rng.permutation(n)``, so a computation can be repeated exactly.
+
+    Returns
+    -------
+    KnoxTable
+
+    Raises
+    ------
+    UsageError
+        For bands, permutations or inputs that are not allowed (the message names which).
+    """
+    space = check_space(space)
+    time = check_time(time)
+    permutations = check_permutations(permutations)
+    x = np.asarray(x, dtype="float64").ravel()
+    y = np.asarray(y, dtype="float64").ravel()
+    days = np.asarray(days).ravel()
+    if not (len(x) == len(y) == len(days)):
+        raise UsageError(
+            f"x, y og days har {len(x)}, {len(y)} og {len(days)} værdier; tilladt er lige mange."
+        )
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise UsageError(
+            "x og y indeholder manglende koordinater; tilladt er endelige tal (meter)."
+        )
+    if days.dtype.kind not in "iu":
+        raise UsageError(f"days har typen {days.dtype}; tilladt er hele dagnumre (heltal).")
+    n = len(x)
+    s_bands, t_bands = len(space) + 1, len(time) + 1
+    if n < 2:
+        zeros = np.zeros((s_bands, t_bands))
+        return KnoxTable(
+            space, time, zeros.astype(np.int64), zeros, np.ones_like(zeros), permutations, seed, n
+        )
+    days = days.astype(np.int64) - int(days.min())
+    dtype = np.int16 if days.max() < np.iinfo(np.int16).max else np.int32
+    days = days.astype(dtype)
+
+    # Pairs within the largest finite distance, sorted by (band, i) so that the i side of a
+    # band is np.repeat of the dates (sequential) and only the j side needs a gather.
+    largest = space[-1]
+    tree = cKDTree(np.column_stack([x, y]))
+    pairs = tree.query_pairs(r=largest * (1 + 1e-9), output_type="ndarray")
+    i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+    distance = np.hypot(x[i] - x[j], y[i] - y[j])
+    band = np.searchsorted(np.asarray(space), distance, side="right")
+    keep = band < len(space)
+    i, j, band = i[keep], j[keep], band[keep]
+    order = np.lexsort((j, i, band))
+    i, j, band = i[order], j[order], band[order]
+    bounds = np.searchsorted(band, np.arange(len(space) + 1))
+    degrees = [np.bincount(i[a:b], minlength=n) for a, b in zip(bounds, bounds[1:], strict=False)]
+    per_band = np.diff(bounds).astype(np.int64)
+    thresholds = np.asarray(time, dtype=dtype)
+
+    # Pairs per time band over all distances: invariant under a permutation of the dates.
+    all_below = _lag_counts(np.sort(days.astype(np.int64)), time)
+    all_bands = _to_bands(all_below[None, :], np.array([n * (n - 1) // 2]))[0]
+
+    lag = np.empty(len(j), dtype=dtype)
+    below = np.empty(len(j), dtype=bool)
+
+    def table(dates: np.ndarray) -> np.ndarray:
+        np.take(dates, j, out=lag)
+        np.subtract(lag, np.concatenate([np.repeat(dates, d) for d in degrees]), out=lag)
+        np.abs(lag, out=lag)
+        counts = np.empty((len(space), len(time)), dtype=np.int64)
+        for k, t in enumerate(thresholds):
+            np.less(lag, t, out=below)
+            for s, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+                counts[s, k] = np.count_nonzero(below[a:b])
+        finite = _to_bands(counts, per_band)
+        return np.vstack([finite, all_bands - finite.sum(axis=0)])
+
+    observed = table(days)
+    rng = np.random.default_rng(seed)
+    total = np.zeros(observed.shape, dtype=np.int64)
+    at_least = np.zeros(observed.shape, dtype=np.int64)
+    for _ in range(permutations):
+        simulated = table(days[rng.permutation(n)])
+        total += simulated
+        at_least += simulated >= observed
+    expected = total / permutations
+    p_value = (1 + at_least) / (1 + permutations)
+    return KnoxTable(space, time, observed, expected, p_value, permutations, seed, n)
+
+
+# ---- on the dataset ----------------------------------------------------------------------------
+def event_mask(
+    ds: Dataset,
+    *,
+    start: date | None,
+    end: date | None,
+    categories: tuple[str, ...],
+    district: str | None,
+) -> np.ndarray:
+    """The events of a near-repeat analysis: the filters, inside the districts (or one)."""
+    from .hotspots import _filter_mask  # one definition of "matching the filters"
+
+    arrays = ds.arrays
+    mask = _filter_mask(ds, start, end, categories)
+    if district is None:
+        return mask & (arrays.district >= 0)
+    if district not in ds.district_names and district not in arrays.district_ids:
+        raise UsageError(
+            f"district={district!r} er ikke et indlæst område; tilladt: "
+            f"{', '.join(sorted(ds.district_names)[:10])}."
+        )
+    if district not in arrays.district_ids:
+        return np.zeros(len(mask), dtype=bool)
+    return mask & (arrays.district == arrays.district_ids.index(district))
+
+
+def near_repeat(
+    ds: Dataset,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    categories: tuple[str, ...] = (),
+    district: str | None = None,
+    space: Sequence[float] = DEFAULT_SPACE,
+    time: Sequence[int] = DEFAULT_TIME,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = DEFAULT_SEED,
+) -> KnoxTable:
+    """Knox table of the incidents matching the filters inside the districts (cached).
+
+    Dates are the incidents' local dates (the store keeps local time), so two incidents on
+    either side of midnight are one day apart.
+    """
+    space = check_space(space)
+    time = check_time(time)
+    permutations = check_permutations(permutations)
+    key = (
+        "near-repeat",
+        start,
+        end,
+        tuple(categories),
+        district,
+        space,
+        time,
+        permutations,
+        int(seed),
+    )
+
+    def compute() -> KnoxTable:
+        mask = event_mask(ds, start=start, end=end, categories=tuple(categories), district=district)
+        arrays = ds.arrays
+        days = arrays.time[mask].astype("datetime64[D]").astype(np.int64)
+        return knox_test(
+            arrays.x[mask],
+            arrays.y[mask],
+            days,
+            space=space,
+            time=time,
+            permutations=permutations,
+            seed=seed,
+        )
+
+    return cached(ds, key, compute)
