@@ -222,3 +222,12 @@ def test_district_hotspots_on_counts_without_population_and_touching_with_a_gap(
     result = district_hotspots(ds)
     assert result.basis == "antal"
     assert result.table["incidents"].tolist() == [7, 0]
+
+
+def test_night_window_counts_only_night_incidents():
+    districts = square_districts(1, 1)
+    when = ["2024-03-01 23:30"] * 6 + ["2024-03-01 12:00"] * 9  # a Friday
+    ds = dataset(districts, raw_incidents([X0 + 50] * 15, [Y0 + 50] * 15, when))
+    night = cell_hotspots(ds, size="1km", night=((4, 5), 22, 6))
+    assert night.incidents == 6
+    assert cell_hotspots(ds, size="1km").incidents == 15

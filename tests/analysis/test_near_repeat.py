@@ -12,7 +12,7 @@ from tryg_geo.analysis.near_repeat import (
     KnoxTable,
     event_words,
     knox_test,
-    near_repeat,
+    near_repeat_table,
 )
 from tryg_geo.errors import UsageError
 
@@ -163,14 +163,18 @@ def test_near_repeat_on_a_dataset_uses_local_dates_filters_and_districts():
     ]
     cats = ["indbrud i beboelse"] * 5 + ["indbrud i beboelse"]
     ds = dataset(districts, raw_incidents(xs, ys, when, cats))
-    table = near_repeat(ds, start=date(2024, 1, 1), end=date(2024, 12, 31), permutations=19, seed=2)
+    table = near_repeat_table(
+        ds, start=date(2024, 1, 1), end=date(2024, 12, 31), permutations=19, seed=2
+    )
     assert table.events == 4
     assert table.observed[0, 0] == 1  # 30 m, 1 day
     assert table.observed[0, 2] == 1  # 30 m, 19 days
-    one = near_repeat(ds, start=date(2024, 1, 1), end=date(2024, 12, 31), district="d01")
+    one = near_repeat_table(ds, start=date(2024, 1, 1), end=date(2024, 12, 31), district="d01")
     assert one.events == 2 and one.observed[0, 2] == 1
-    assert near_repeat(ds, start=date(2024, 1, 1), end=date(2024, 12, 31), district="d01") is one
-    none = near_repeat(ds, categories=("vold",))
+    assert (
+        near_repeat_table(ds, start=date(2024, 1, 1), end=date(2024, 12, 31), district="d01") is one
+    )
+    none = near_repeat_table(ds, categories=("vold",))
     assert none.events == 0
     with pytest.raises(UsageError, match=r"district='x'"):
-        near_repeat(ds, district="x")
+        near_repeat_table(ds, district="x")

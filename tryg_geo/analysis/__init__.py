@@ -23,7 +23,7 @@ from .hotspots import (
     hotspot_classes,
     two_sided_p,
 )
-from .near_repeat import KnoxTable, knox_test, near_repeat
+from .near_repeat import KnoxTable, knox_test, near_repeat_table
 
 __all__ = [
     "CHANGE_CLASSES",
@@ -38,6 +38,6 @@ __all__ = [
     "gi_star",
     "hotspot_classes",
     "knox_test",
-    "near_repeat",
+    "near_repeat_table",
     "two_sided_p",
 ]

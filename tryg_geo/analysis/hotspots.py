@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 from scipy import sparse, stats
 
-from ..counts import by_district, category_mask, combine, period_mask
+from ..counts import by_district, category_mask, combine, night_mask, period_mask
 from ..dataset import Dataset
 from ..errors import UsageError
 from ..fmt import number
@@ -312,8 +312,16 @@ def _classify(values: np.ndarray, weights: sparse.csr_matrix, fdr: bool) -> dict
     }
 
 
+#: Nights as (evenings 0 = Monday, start hour, end hour), as in the Natteliv view.
+Night = tuple[tuple[int, ...], int, int]
+
+
 def _filter_mask(
-    ds: Dataset, start: date | None, end: date | None, categories: tuple[str, ...]
+    ds: Dataset,
+    start: date | None,
+    end: date | None,
+    categories: tuple[str, ...],
+    night: Night | None = None,
 ) -> np.ndarray:
     arrays = ds.arrays
     mask = np.ones(len(arrays.time), dtype=bool)
@@ -321,7 +329,8 @@ def _filter_mask(
         lo = start or date.min
         hi = end or date(9999, 12, 30)
         mask = period_mask(arrays, lo, hi)
-    return combine(mask, category_mask(arrays, categories))
+    nights = None if night is None else night_mask(arrays, night[0], night[1], night[2])
+    return combine(mask, category_mask(arrays, categories), nights)
 
 
 def _district_geometry(ds: Dataset, district: str | None) -> shapely.Geometry | None:
@@ -367,6 +376,7 @@ def cell_hotspots(
     district: str | None = None,
     size: str = "250m",
     fdr: bool = True,
+    night: Night | None = None,
 ) -> HotspotResult:
     """Gi* hotspots on DDKN cells for the incidents matching the filters (cached).
 
@@ -378,6 +388,8 @@ def cell_hotspots(
     district : a district id: the study area is that district alone (None: all districts).
     size : cell size, ``100m``, ``250m`` or ``1km``.
     fdr : classify on Benjamini–Hochberg adjusted p-values (default) instead of raw ones.
+    night : only incidents in these nights, ``(evenings, start hour, end hour)`` with evenings
+        0 = Monday (the Natteliv view's night window); None: all hours.
 
     Returns
     -------
@@ -390,9 +402,12 @@ def cell_hotspots(
         For an unknown size or district.
     """
     check_size(size)
-    key = ("cell-hotspots", start, end, tuple(categories), district, size, bool(fdr))
+    night = None if night is None else (tuple(night[0]), int(night[1]), int(night[2]))
+    key = ("cell-hotspots", start, end, tuple(categories), district, size, bool(fdr), night)
     return cached(
-        ds, key, lambda: _cell_hotspots(ds, start, end, tuple(categories), district, size, fdr)
+        ds,
+        key,
+        lambda: _cell_hotspots(ds, start, end, tuple(categories), district, size, fdr, night),
     )
 
 
@@ -404,9 +419,10 @@ def _cell_hotspots(
     district: str | None,
     size: str,
     fdr: bool,
+    night: Night | None = None,
 ) -> HotspotResult:
     grid, index = _incident_cells(ds, size, district)
-    mask = _filter_mask(ds, start, end, categories) & (index >= 0)
+    mask = _filter_mask(ds, start, end, categories, night) & (index >= 0)
     counts = np.bincount(index[mask], minlength=len(grid.rows)).astype(np.int64)
     table = pd.DataFrame(
         {

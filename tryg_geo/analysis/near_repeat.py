@@ -308,12 +308,13 @@ def knox_test(
     all_below = _lag_counts(np.sort(days.astype(np.int64)), time)
     all_bands = _to_bands(all_below[None, :], np.array([n * (n - 1) // 2]))[0]
 
-    lag = np.empty(len(j), dtype=dtype)
-    below = np.empty(len(j), dtype=bool)
+    # The i side of every pair, as one np.repeat of the dates tiled once per distance band.
+    i_counts = np.concatenate(degrees)
+    bands_n = len(degrees)
 
-    def table(dates: np.ndarray) -> np.ndarray:
+    def table(dates: np.ndarray, lag: np.ndarray, below: np.ndarray) -> np.ndarray:
         np.take(dates, j, out=lag)
-        np.subtract(lag, np.concatenate([np.repeat(dates, d) for d in degrees]), out=lag)
+        np.subtract(lag, np.repeat(np.tile(dates, bands_n), i_counts), out=lag)
         np.abs(lag, out=lag)
         counts = np.empty((len(space), len(time)), dtype=np.int64)
         for k, t in enumerate(thresholds):
@@ -323,12 +324,17 @@ def knox_test(
         finite = _to_bands(counts, per_band)
         return np.vstack([finite, all_bands - finite.sum(axis=0)])
 
-    observed = table(days)
+    def buffers() -> tuple[np.ndarray, np.ndarray]:
+        return np.empty(len(j), dtype=dtype), np.empty(len(j), dtype=bool)
+
+    observed = table(days, *buffers())
+
+    lag, below = buffers()
     rng = np.random.default_rng(seed)
     total = np.zeros(observed.shape, dtype=np.int64)
     at_least = np.zeros(observed.shape, dtype=np.int64)
     for _ in range(permutations):
-        simulated = table(days[rng.permutation(n)])
+        simulated = table(days[rng.permutation(n)], lag, below)
         total += simulated
         at_least += simulated >= observed
     expected = total / permutations
@@ -362,7 +368,7 @@ def event_mask(
     return mask & (arrays.district == arrays.district_ids.index(district))
 
 
-def near_repeat(
+def near_repeat_table(
     ds: Dataset,
     *,
     start: date | None = None,
