@@ -178,3 +178,12 @@ def test_near_repeat_on_a_dataset_uses_local_dates_filters_and_districts():
     assert none.events == 0
     with pytest.raises(UsageError, match=r"district='x'"):
         near_repeat_table(ds, district="x")
+
+
+def test_too_many_close_pairs_are_refused_before_they_are_listed():
+    x, y, days = _events(n=60)
+    table = knox_test(x, y, days, permutations=1)
+    close = int(table.observed[:-1].sum())
+    assert knox_test(x, y, days, permutations=1, max_pairs=close).observed.sum() > 0
+    with pytest.raises(UsageError, match=rf"{close} par af 60 hændelser.*højst {close - 1}"):
+        knox_test(x, y, days, permutations=1, max_pairs=close - 1)

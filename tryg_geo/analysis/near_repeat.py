@@ -38,6 +38,9 @@ DEFAULT_TIME: tuple[int, ...] = (7, 14, 28, 56)
 DEFAULT_PERMUTATIONS = 999
 DEFAULT_SEED = 1
 MAX_PERMUTATIONS = 99_999
+#: Most pairs within the largest finite distance that one table may hold (memory and time:
+#: each permutation passes over them once).
+MAX_PAIRS = 5_000_000
 #: Significance level for "signifikant" in the table and the reading.
 ALPHA = 0.05
 
@@ -238,6 +241,7 @@ def knox_test(
     time: Sequence[int] = DEFAULT_TIME,
     permutations: int = DEFAULT_PERMUTATIONS,
     seed: int = DEFAULT_SEED,
+    max_pairs: int = MAX_PAIRS,
 ) -> KnoxTable:
     """Knox table of events at ``(x, y)`` (EPSG:25832 metres) on whole-day dates ``days``.
 
@@ -250,6 +254,7 @@ def knox_test(
     permutations : Monte Carlo permutations of the dates among the events.
     seed : seed of ``numpy.random.default_rng``; permutation k is the k-th
         ``rng.permutation(n)``, so a computation can be repeated exactly.
+    max_pairs : most pairs within ``space[-1]`` allowed (see :data:`MAX_PAIRS`).
 
     Returns
     -------
@@ -291,7 +296,15 @@ def knox_test(
     # band is np.repeat of the dates (sequential) and only the j side needs a gather.
     largest = space[-1]
     tree = cKDTree(np.column_stack([x, y]))
-    pairs = tree.query_pairs(r=largest * (1 + 1e-9), output_type="ndarray")
+    radius = largest * (1 + 1e-9)
+    close = (int(tree.count_neighbors(tree, radius)) - n) // 2  # counted before they are listed
+    if close > max_pairs:
+        raise UsageError(
+            f"{number(close)} par af {number(n)} hændelser ligger inden for {number(largest)} m; "
+            f"tilladt er højst {number(max_pairs)}. Vælg færre kategorier, en kortere periode, "
+            "et område eller et mindre største afstandsbånd (space)."
+        )
+    pairs = tree.query_pairs(r=radius, output_type="ndarray")
     i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
     distance = np.hypot(x[i] - x[j], y[i] - y[j])
     band = np.searchsorted(np.asarray(space), distance, side="right")
