@@ -99,9 +99,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
 
-    from tryg_geo.dataset import load_dataset
-    from tryg_geo.demo import make_demo
-    from tryg_geo.store import Store
+    from tryg_geo.demo.make import make_demo
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
 
     with tempfile.TemporaryDirectory(prefix="tryg-analysis-") as folder:
         store = Store(Path(folder) / "data")

@@ -12,7 +12,8 @@ Grouped by what a caller wants to do:
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
-  :func:`place_indicators`, :data:`PRESETS`, :data:`SCHEMES`
+  :func:`place_indicators`, :data:`PRESETS`, :data:`SCHEMES`; the Analyse page's panels
+  beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
   :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
   steering-group deck as PowerPoint or PDF: :func:`make_deck`
@@ -67,6 +68,7 @@ from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
+from .views.analyse import PERMUTATION_CHOICES, analyse_panels
 from .views.byens_rum import place_indicators
 from .views.model import View
 from .views.registry import (
@@ -87,6 +89,7 @@ __all__ = [
     "KIND_ROLES",
     "MAIN_VIEWS",
     "PAGES",
+    "PERMUTATION_CHOICES",
     "PRESETS",
     "REQUIRED_ROLES",
     "ROLE_LABELS",
@@ -104,6 +107,7 @@ __all__ = [
     "UsageError",
     "View",
     "ViewInfo",
+    "analyse_panels",
     "build_view",
     "column_proposals",
     "configure_offline_folium",

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import X0, Y0, dataset, raw_incidents, square_districts
+from analysis_data import X0, Y0, dataset, raw_incidents, square_districts
 from scipy import stats
 
 from tryg_geo.analysis.change import (
@@ -15,11 +15,10 @@ from tryg_geo.analysis.change import (
     NO_CHANGE,
     NOT_TESTED,
     UP,
-    benjamini_hochberg,
-    count_change_p,
     district_count_changes,
     district_share_changes,
 )
+from tryg_geo.compute.stats import benjamini_hochberg, count_change_p
 from tryg_geo.errors import UsageError
 
 

@@ -10,7 +10,7 @@ import libpysal
 import numpy as np
 import pytest
 import shapely
-from helpers import X0, Y0, dataset, raw_incidents, square_districts
+from analysis_data import X0, Y0, dataset, raw_incidents, square_districts
 
 from tryg_geo.analysis.hotspots import (
     HOTSPOT_CLASSES,
@@ -25,7 +25,7 @@ from tryg_geo.analysis.hotspots import (
     two_sided_p,
 )
 from tryg_geo.errors import UsageError
-from tryg_geo.schema import STORE_CRS
+from tryg_geo.store.schema import STORE_CRS
 
 
 def _l_shape() -> shapely.Geometry:
@@ -231,3 +231,10 @@ def test_night_window_counts_only_night_incidents():
     night = cell_hotspots(ds, size="1km", night=((4, 5), 22, 6))
     assert night.incidents == 6
     assert cell_hotspots(ds, size="1km").incidents == 15
+
+
+def test_sparse_cells_carry_a_warning_dense_ones_do_not():
+    ds = _cluster_dataset()
+    sparse = cell_hotspots(ds, size="100m")
+    assert sparse.sparse_note and "1km" in sparse.sparse_note
+    assert cell_hotspots(ds, size="1km").sparse_note is None

@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from helpers import X0, Y0, dataset, raw_incidents, square_districts
+from analysis_data import X0, Y0, dataset, raw_incidents, square_districts
 
 from tryg_geo.analysis.near_repeat import (
     KnoxTable,

@@ -43,6 +43,7 @@ SECTIONS = {
     "tryg-bydel": "Tryg bydel",
     "natteliv": "Natteliv",
     "byens-rum": "Byens rum",
+    "analyse": "Analyse",
 }
 #: Filter sets the suppression tests run every view under (URL parameters, as the pages).
 FILTER_SETS = {

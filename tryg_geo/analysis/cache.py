@@ -1,6 +1,6 @@
 """Results cached per data version and filter, on the dataset they were computed from.
 
-A :class:`~tryg_geo.dataset.Dataset` lives exactly as long as its data version, so keeping an
+A :class:`~tryg_geo.store.dataset.Dataset` lives exactly as long as its data version, so keeping an
 analysis on it means a new import never serves an old result. Only the newest
 :data:`MAX_ENTRIES` results are kept, so many filter changes do not pin memory.
 """

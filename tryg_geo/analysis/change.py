@@ -1,8 +1,8 @@
 """Change from last year that is real, per district.
 
 Incident counts: the exact Poisson test, conditional on the total (a binomial test of this year's
-share of both years' incidents against the share of the days; :func:`tryg_geo.stats.count_change_p`).
-Survey shares: the two-proportion z-test (:func:`tryg_geo.stats.share_change_p`). The p-values of
+share of both years' incidents against the share of the days; :func:`tryg_geo.compute.stats.count_change_p`).
+Survey shares: the two-proportion z-test (:func:`tryg_geo.compute.stats.share_change_p`). The p-values of
 all districts are adjusted together with Benjamini–Hochberg, so "markant" on a map of 30 districts
 does not mean "one in twenty by chance".
 """
@@ -14,12 +14,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ..counts import by_district, category_mask, combine, period_mask
-from ..dataset import Dataset
+from ..compute.counts import by_district, category_mask, combine, period_mask
+from ..compute.filters import _one_year_before
+from ..compute.privacy import small
+from ..compute.stats import benjamini_hochberg, count_change_p, share_change_p
 from ..errors import UsageError
-from ..filters import _one_year_before
-from ..privacy import small
-from ..stats import share_change_p
+from ..store.dataset import Dataset
 from .cache import cached
 
 #: Significance level of the adjusted p-values.
@@ -38,47 +38,6 @@ CHANGE_COLOURS: dict[str, str] = {
     DOWN: "#2166ac",
     NOT_TESTED: "#bdbdbd",
 }
-
-
-def count_change_p(now: int, before: int, expected_share: float = 0.5) -> float:
-    """Exact two-sided p-value that two Poisson counts have the same rate (phase-1 copy; moves
-    into :func:`tryg_geo.stats.count_change_p`)."""
-    from scipy import stats
-
-    total = int(now) + int(before)
-    if total == 0:
-        return 1.0
-    return float(stats.binomtest(int(now), total, expected_share).pvalue)
-
-
-def benjamini_hochberg(p_values: np.ndarray | list[float]) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (false discovery rate), NaN kept as NaN.
-
-    ``p_adj(i) = min_{k ≥ rank(i)} (m p_(k) / k)``, capped at 1, where ``m`` counts the
-    p-values that are not NaN. A unit is a discovery at level q when ``p_adj ≤ q``.
-
-    Raises
-    ------
-    UsageError
-        When a p-value lies outside 0–1.
-    """
-    p = np.asarray(p_values, dtype="float64").ravel()
-    out = np.full(len(p), np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if not len(ok):
-        return out
-    values = p[ok]
-    if values.min() < 0 or values.max() > 1:
-        bad = values[(values < 0) | (values > 1)][0]
-        raise UsageError(
-            f"p_values indeholder {float(bad)!r}; tilladt er tal fra 0 til 1 (eller NaN)."
-        )
-    m = len(values)
-    order = np.argsort(values, kind="stable")
-    scaled = values[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    out[ok[order]] = adjusted
-    return out
 
 
 def change_classes(

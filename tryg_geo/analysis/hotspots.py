@@ -30,14 +30,14 @@ import pandas as pd
 import shapely
 from scipy import sparse, stats
 
-from ..counts import by_district, category_mask, combine, night_mask, period_mask
-from ..dataset import Dataset
+from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
+from ..compute.privacy import small
+from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
 from ..fmt import number
-from ..grid import CELL_SIZES
-from ..privacy import small
+from ..geo.grid import CELL_SIZES
+from ..store.dataset import Dataset
 from .cache import cached
-from .change import benjamini_hochberg
 
 #: Cell sizes a hotspot analysis may use.
 HOTSPOT_SIZES: tuple[str, ...] = ("100m", "250m", "1km")
@@ -58,6 +58,8 @@ HOTSPOT_COLOURS: dict[str, str] = dict(
         strict=True,
     )
 )
+#: Below this mean number of incidents per 3 × 3 block the cell map carries a warning.
+MIN_NEIGHBOURHOOD_MEAN = 5.0
 #: Keys of one cell in a study grid: northing index × KEY + easting index.
 KEY = 1_000_000
 #: Two districts closer than this (metres) are neighbours: DAGI outlines leave hairline gaps.
@@ -257,6 +259,22 @@ class HotspotResult:
     fdr: bool
     incidents: int
     basis: str  # "antal" or "pr_1000" (what Gi* was computed on)
+
+    @property
+    def sparse_note(self) -> str | None:
+        """A warning when the neighbourhoods hold too few incidents for Gi*'s normal
+        approximation (on average fewer than :data:`MIN_NEIGHBOURHOOD_MEAN` per 3 × 3 block):
+        then even single incidents come out as hot spots."""
+        if self.unit != "cell" or not len(self.table):
+            return None
+        per_block = 9 * self.incidents / len(self.table)
+        if per_block >= MIN_NEIGHBOURHOOD_MEAN:
+            return None
+        return (
+            f"Få hændelser pr. celle (i snit {number(per_block, 2)} pr. 3 × 3 celler): Gi* bygger "
+            "på en normalfordeling, der da overdriver signifikansen, så selv enkelte hændelser "
+            "kan blive hot spots. Vælg større celler (fx 1km) eller en længere periode."
+        )
 
     def class_counts(self) -> dict[str, int]:
         """How many study units fall in each class (every class, zeros included)."""

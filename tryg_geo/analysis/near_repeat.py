@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from ..dataset import Dataset
 from ..errors import UsageError
 from ..fmt import number
+from ..store.dataset import Dataset
 from .cache import cached
 
 DEFAULT_SPACE: tuple[float, ...] = (100.0, 200.0, 400.0, 800.0)

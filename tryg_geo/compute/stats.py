@@ -1,4 +1,5 @@
-"""Small statistics with honest uncertainty: Wilson intervals and exact tests for changes."""
+"""Small statistics with honest uncertainty: Wilson intervals, exact tests for changes and the
+Benjamini–Hochberg correction for many tests at once."""
 
 from __future__ import annotations
 
@@ -25,15 +26,17 @@ def wilson(
     return np.where(bad, np.nan, centre - half), np.where(bad, np.nan, centre + half)
 
 
-def count_change_p(now: int, before: int) -> float:
-    """Exact two-sided p-value that two Poisson counts over equal exposure have the same rate.
+def count_change_p(now: int, before: int, expected_share: float = 0.5) -> float:
+    """Exact two-sided p-value that two Poisson counts have the same rate.
 
-    Conditional on the total, ``now`` is Binomial(now + before, 1/2) under equal rates.
+    Conditional on the total, ``now`` is Binomial(now + before, ``expected_share``) under equal
+    rates, where ``expected_share`` is this period's share of the exposure (½ for equal
+    periods; 366/731 for a leap year against the year before).
     """
     total = int(now) + int(before)
     if total == 0:
         return 1.0
-    return float(stats.binomtest(int(now), total, 0.5).pvalue)
+    return float(stats.binomtest(int(now), total, expected_share).pvalue)
 
 
 def share_change_p(share_now: float, n_now: float, share_before: float, n_before: float) -> float:
@@ -46,3 +49,34 @@ def share_change_p(share_now: float, n_now: float, share_before: float, n_before
         return 1.0
     z = (share_now - share_before) / se
     return float(2 * stats.norm.sf(abs(z)))
+
+
+def benjamini_hochberg(p_values: np.ndarray | list[float]) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (false discovery rate), NaN kept as NaN.
+
+    ``p_adj(i) = min_{k ≥ rank(i)} (m p_(k) / k)``, capped at 1, where ``m`` counts the
+    p-values that are not NaN. A test is a discovery at level q when ``p_adj ≤ q``.
+
+    Raises
+    ------
+    UsageError
+        When a p-value lies outside 0–1.
+    """
+    from ..errors import UsageError
+
+    p = np.asarray(p_values, dtype="float64").ravel()
+    out = np.full(len(p), np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    if not len(ok):
+        return out
+    values = p[ok]
+    if values.min() < 0 or values.max() > 1:
+        bad = values[(values < 0) | (values > 1)][0]
+        raise UsageError(
+            f"p_values indeholder {float(bad)!r}; tilladt er tal fra 0 til 1 (eller NaN)."
+        )
+    m = len(values)
+    order = np.argsort(values, kind="stable")
+    scaled = values[order] * m / np.arange(1, m + 1)
+    out[ok[order]] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return out

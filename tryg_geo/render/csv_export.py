@@ -62,6 +62,19 @@ COLUMN_DOCS: dict[str, str] = {
     "previous_incidents": "Antal hændelser i samme periode året før (tom, når skjult).",
     "incidents_per_1000": "Hændelser pr. 1.000 indbyggere (tom, når antallet er skjult).",
     "incidents_change_pct": "Relativ ændring i hændelser mod året før (0,1 = +10 %).",
+    "change_class": "Ændringen testet: markant stigning, markant fald, ingen sikker ændring eller for få til en test.",
+    "gi_z": "Getis-Ord Gi* z-værdi for cellen og dens naboer (2 decimaler).",
+    "p_value": "Tosidet p-værdi (for Knox: andelen af permutationer med mindst så mange par).",
+    "p_fdr": "p-værdien korrigeret for mange test (Benjamini–Hochberg, False Discovery Rate).",
+    "hotspot_class": "Hot spot / cold spot 99 %, 95 %, 90 % eller ikke signifikant.",
+    "space_from_m": "Nær-gentagelse: afstandsbåndets start i meter (med).",
+    "space_to_m": "Nær-gentagelse: afstandsbåndets slut i meter (ikke med); tom for det åbne bånd.",
+    "time_from_days": "Nær-gentagelse: tidsbåndets start i dage (med).",
+    "time_to_days": "Nær-gentagelse: tidsbåndets slut i dage (ikke med); tom for det åbne bånd.",
+    "observed": "Observerede par af hændelser i båndet (tom, når under diskretionsgrænsen).",
+    "expected": "Forventede par, når datoerne blandes tilfældigt (gennemsnit over permutationer).",
+    "knox_ratio": "Knox-ratio: observeret / forventet (over 1 = flere par end tilfældigt).",
+    "source": "Kilden til tallene og udtrækkets dato (Demodata, når data er genererede).",
 }
 COUNTED_UNITS = ("antal", "personer")  # values that count people or events: discretion applies
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..compute.filters import Filters
 from ..errors import UsageError
 from ..store.dataset import Dataset
+from .analyse import analyse_view
 from .byens_rum import byens_rum_view
 from .indsatser import initiative_view
 from .model import View
@@ -101,6 +102,13 @@ MAIN_VIEWS: tuple[ViewInfo, ...] = (
         "Torve, pladser og havnefronten: observationer og klager.",
         byens_rum_view,
         PageInfo("pages/byens_rum.py", "Byens rum", "byens-rum"),
+    ),
+    ViewInfo(
+        "analyse",
+        "Analyse",
+        "Signifikante hotspots (Gi*) og nær-gentagelse (Knox-test), forklaret.",
+        analyse_view,
+        PageInfo("pages/analyse.py", "Analyse", "analyser"),
     ),
 )
 #: The page of the initiative views (``indsats/<slug>``, one per initiative of the registry).

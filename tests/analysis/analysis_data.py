@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from tryg_geo.dataset import Dataset
-from tryg_geo.enrich import enrich_incidents
-from tryg_geo.schema import STORE_CRS
+from tryg_geo.geo.enrich import enrich_incidents
+from tryg_geo.store.dataset import Dataset
+from tryg_geo.store.schema import STORE_CRS
 
 #: South-west corner of the first district, on a 1 km line of the grid (Aalborg midtby).
 X0, Y0 = 554_000.0, 6_322_000.0

@@ -1,0 +1,169 @@
+"""Maps of the analyses (issue 12): Gi* hotspot cells, Gi* districts, tested change per district.
+
+Every builder returns a :class:`~tryg_geo.views.model.MapSpec` like the other maps, so the page,
+the PNG and the CSV show the same thing. Popups show a class; a count only when it is shown
+anywhere else too (never from 1 to the discretion limit − 1).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import fmt
+from ..analysis.change import CHANGE_CLASSES, CHANGE_COLOURS
+from ..analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_COLOURS, NOT_SIGNIFICANT, HotspotResult
+from ..compute.privacy import small, threshold
+from ..store.dataset import WGS84, Dataset
+from .mapspec import FEATURE_COLUMNS, zones
+from .model import Legend, MapSpec
+
+#: Significant cells drawn one by one (a popup each); beyond, merged into one shape per class.
+MAX_CELL_FEATURES = 600
+FDR_NOTE = (
+    "Hotspots er beregnet med Getis-Ord Gi* (som ArcGIS' Hot Spot Analysis): en celle er en "
+    "hot spot, når den og dens naboceller tilsammen har flere hændelser, end tilfældigheder kan "
+    "forklare. Signifikansen er korrigeret for, at mange celler testes på én gang (False "
+    "Discovery Rate, Benjamini–Hochberg)."
+)
+
+
+def hotspot_legend(title: str) -> Legend:
+    """Every class from the coldest to the hottest (legends read from low to high)."""
+    return Legend(title, [(HOTSPOT_COLOURS[c], c) for c in reversed(HOTSPOT_CLASSES)])
+
+
+def _count_label(count: float) -> str:
+    if not np.isfinite(count) or count <= 0:
+        return "ingen hændelser"
+    if small([count])[0]:
+        return f"<{threshold()} hændelser"
+    return f"{fmt.number(count)} hændelser"
+
+
+def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapSpec:
+    """The significant cells of ``result`` coloured by class (not significant: not drawn).
+
+    The popup says the class and the count (``<5`` when small); the strongest
+    :data:`MAX_CELL_FEATURES` cells are features of their own, the rest one shape per class.
+    """
+    table = result.table
+    significant = table[table["hotspot_class"] != NOT_SIGNIFICANT]
+    order = np.argsort(-np.abs(significant["gi_z"].to_numpy()), kind="stable")
+    significant = significant.iloc[order]
+    names = significant["cell_id"].tolist()
+    shapes = ds.cell_shapes(names) if names else np.array([], dtype=object)
+    classes = significant["hotspot_class"].to_numpy()
+    counts = significant["incidents"].to_numpy(dtype="float64")
+    top = np.arange(len(names)) < MAX_CELL_FEATURES
+    features = gpd.GeoDataFrame(
+        {
+            "feature_id": np.asarray(names, dtype=object)[top],
+            "name": np.asarray(names, dtype=object)[top],
+            "label": [
+                f"{c} · {_count_label(n)}" for c, n in zip(classes[top], counts[top], strict=True)
+            ],
+            "color": [HOTSPOT_COLOURS[c] for c in classes[top]],
+        },
+        geometry=list(shapes[top]),
+        crs=WGS84,
+    )
+    merged = []
+    for cls in HOTSPOT_CLASSES:
+        part = ~top & (classes == cls)
+        if part.any():
+            merged.append(
+                {
+                    "feature_id": f"klasse-{HOTSPOT_CLASSES.index(cls) + 1}",
+                    "name": f"Øvrige celler: {cls}",
+                    "label": cls,
+                    "color": HOTSPOT_COLOURS[cls],
+                    "geometry": shapely.coverage_union_all(shapes[part]),
+                }
+            )
+    if merged:
+        features = pd.concat(
+            [gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84), features],
+            ignore_index=True,
+        )
+    bounds = None
+    if len(names):
+        minx, miny, maxx, maxy = gpd.GeoSeries(shapes, crs=WGS84).total_bounds
+        bounds = (minx - 0.01, miny - 0.005, maxx + 0.01, maxy + 0.005)
+    return MapSpec(
+        kind="cells",
+        features=gpd.GeoDataFrame(features[FEATURE_COLUMNS], geometry="geometry", crs=WGS84),
+        legend=hotspot_legend(title),
+        outline=ds.districts_wgs84,
+        water=ds.water_wgs84,
+        zones=zones(ds),
+        bounds=bounds,
+    )
+
+
+def _district_features(
+    ds: Dataset, colours: pd.Series, labels: pd.Series
+) -> gpd.GeoDataFrame | None:
+    shapes = ds.districts_wgs84
+    if shapes is None or not len(shapes):
+        return None
+    ids = shapes["district_id"].astype(str)
+    return gpd.GeoDataFrame(
+        {
+            "feature_id": ids.to_numpy(),
+            "name": shapes["name"].astype(str).to_numpy(),
+            "label": labels.reindex(ids).fillna("Ingen data").to_numpy(),
+            "color": colours.reindex(ids).fillna("#f0f0f0").to_numpy(),
+        },
+        geometry=shapes.geometry.to_numpy(),
+        crs=WGS84,
+    )[FEATURE_COLUMNS]
+
+
+def hotspot_districts_map(
+    ds: Dataset, result: HotspotResult, shown: pd.Series, *, selected: str | None = None
+) -> MapSpec | None:
+    """Districts coloured by their Gi* class; ``shown`` is each district's value as shown on the
+    ordinary map (already with '<5'), so the popup gives away nothing the map does not."""
+    table = result.table.set_index("district_id")
+    classes = table["hotspot_class"]
+    labels = pd.Series(
+        [f"{c} · {shown.get(i, 'Ingen data')}" for i, c in classes.items()], index=classes.index
+    )
+    features = _district_features(ds, classes.map(HOTSPOT_COLOURS), labels)
+    if features is None:
+        return None
+    basis = "hændelser pr. 1.000 indb." if result.basis == "pr_1000" else "antal hændelser"
+    return MapSpec(
+        kind="areas",
+        features=features,
+        legend=hotspot_legend(f"Hotspots (Gi*) af {basis}"),
+        water=ds.water_wgs84,
+        selected=selected,
+    )
+
+
+def change_districts_map(
+    ds: Dataset, changes: pd.DataFrame, shown: pd.Series, *, what: str, selected: str | None = None
+) -> MapSpec | None:
+    """Districts coloured by the tested change from last year (see
+    :mod:`tryg_geo.analysis.change`); ``shown`` is the change as shown in the table."""
+    table = changes.set_index("district_id")
+    classes = table["change_class"]
+    labels = pd.Series(
+        [f"{c} · {shown.get(i, '–')}" for i, c in classes.items()], index=classes.index
+    )
+    features = _district_features(ds, classes.map(CHANGE_COLOURS), labels)
+    if features is None:
+        return None
+    entries = [(CHANGE_COLOURS[c], c) for c in reversed(CHANGE_CLASSES[:3])]
+    entries.append((CHANGE_COLOURS[CHANGE_CLASSES[3]], CHANGE_CLASSES[3]))
+    return MapSpec(
+        kind="areas",
+        features=features,
+        legend=Legend(f"Ændring mod året før: {what}", entries),
+        water=ds.water_wgs84,
+        selected=selected,
+    )
