@@ -139,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     rollback.add_argument("kind", choices=KINDS)
     rollback.set_defaults(handler=_cmd_rollback)
     _add_export_parsers(commands)
+    _add_analyse_parsers(commands)
 
     template = commands.add_parser(
         "template",
@@ -523,4 +524,130 @@ def _cmd_pack(args: argparse.Namespace) -> int:
         f"Pakke gemt i {args.out}: {written} visninger som PNG og CSV, "
         f"{len(index) - written} uden data sprunget over; se index.md."
     )
+    return 0
+
+
+# ---- analyses (issue 12) ----------------------------------------------------------------------
+def _add_analyse_parsers(commands: argparse._SubParsersAction) -> None:
+    ana = commands.add_parser(
+        "analyse", help="Analyser: hotspots (Getis-Ord Gi*) og nær-gentagelse (Knox-test)."
+    )
+    kinds = ana.add_subparsers(dest="analysis", required=True)
+    hot = kinds.add_parser("hotspots", help="Signifikante hotspots i kvadratnettet (Gi*, FDR).")
+    hot.add_argument("--cell", default="250m", metavar="100m|250m|1km", help="Cellestørrelse.")
+    _analysis_options(hot)
+    hot.set_defaults(handler=_cmd_analyse)
+    near = kinds.add_parser(
+        "near-repeat", help="Nær-gentagelse: Knox-tabel over afstand × tid (standard: indbrud)."
+    )
+    near.add_argument(
+        "--space", default="100,200,400,800", metavar="M,M,…", help="Afstandsbånd i meter."
+    )
+    near.add_argument("--time", default="7,14,28,56", metavar="D,D,…", help="Tidsbånd i dage.")
+    near.add_argument("--permutations", default="999", metavar="N", help="Permutationer (999).")
+    near.add_argument("--seed", default="1", metavar="N", help="Frø for permutationerne (1).")
+    _analysis_options(near)
+    near.set_defaults(handler=_cmd_analyse)
+
+
+def _analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="KATEGORI",
+        help="Kun denne hændelseskategori (kan gentages).",
+    )
+    parser.add_argument("--district", metavar="OMRÅDE-ID", help="Kun dette område (id).")
+    parser.add_argument("--format", dest="fmt", metavar="png|csv", help="png eller csv.")
+    parser.add_argument("--out", metavar="STI", help="Filen der skal skrives.")
+    _period_and_format_options(parser)
+
+
+def parse_numbers(option: str, text: str, kind: type) -> tuple:
+    """'100,200,400,800' as numbers of ``kind``; a :class:`UsageError` naming the option."""
+    try:
+        values = tuple(kind(p) for p in str(text).replace(";", ",").split(",") if p.strip())
+    except ValueError:
+        values = ()
+    if not values:
+        what = "hele tal" if kind is int else "tal"
+        raise UsageError(
+            f"{option} {text!r} kan ikke læses; skriv {what} adskilt af komma, fx "
+            f"{'7,14,28,56' if option == '--time' else '100,200,400,800'}."
+        )
+    return values
+
+
+def parse_int(option: str, text: str, allowed: str) -> int:
+    """``text`` as a whole number; a :class:`UsageError` naming the option and what is allowed."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise UsageError(f"{option} {text!r} er ikke et helt tal; tilladt er {allowed}.") from None
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from .analysis.hotspots import check_size
+    from .analysis.near_repeat import check_permutations, check_space, check_time
+    from .render import csv_export, files, png_base, png_page
+    from .views.analyse import analyse_categories, hotspot_view, near_repeat_view
+
+    fmt = (args.fmt or "").lower() or Path(args.out or "").suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")
+    if not args.out:
+        raise UsageError("--out mangler; angiv filen der skal skrives, fx --out hotspots.csv.")
+    csv_export.check_dialect(args.dialect)
+    png_base.check_size(args.size)
+    if args.analysis == "hotspots":
+        try:
+            check_size(args.cell)
+        except UsageError:
+            raise UsageError(
+                f"--cell {args.cell!r} er ikke tilladt; vælg 100m, 250m eller 1km."
+            ) from None
+    else:
+        space = parse_numbers("--space", args.space, float)
+        time = parse_numbers("--time", args.time, int)
+        permutations = parse_int("--permutations", args.permutations, "1 til 99999 (standard 999)")
+        seed = parse_int("--seed", args.seed, "et helt tal, fx 1")
+        for option, check, value in (
+            ("--space", check_space, space),
+            ("--time", check_time, time),
+            ("--permutations", check_permutations, permutations),
+        ):
+            try:
+                check(value)
+            except UsageError as exc:
+                raise UsageError(f"{option}: {exc.message}") from None
+    ds = _dataset()
+    filters = cli_filters(ds, args)
+    if args.analysis == "hotspots":
+        view = hotspot_view(ds, filters.with_(cell=args.cell))
+        stem = f"hotspots-{args.cell}"
+    else:
+        filters = filters.with_(categories=analyse_categories(ds, filters))
+        view = near_repeat_view(
+            ds, filters, space=space, time=time, permutations=permutations, seed=seed
+        )
+        stem = "naer-gentagelse"
+    data = (
+        png_page.view_png(view, args.size)
+        if fmt == "png"
+        else csv_export.frame_csv(view.table, args.dialect)
+    )
+    path = Path(args.out)
+    if path.is_dir():
+        path = path / f"{stem}.{fmt}"
+    files.make_folder(path.parent)
+    files.save(path, data)
+    what = (
+        f"PNG {'×'.join(map(str, png_base.png_size(args.size)))}"
+        if fmt == "png"
+        else f"CSV ({csv_export.DIALECTS[args.dialect]}, {len(view.table)} rækker)"
+    )
+    print(f"Gemt: {path} – {view.title}, {what}" + (" – Demodata" if view.demo else ""))
+    for line in view.highlights:
+        print(line)
     return 0

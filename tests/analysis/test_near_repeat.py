@@ -115,7 +115,7 @@ def test_reading_is_computed_from_the_table():
         "3,8 gange det forventede"
     )
     assert "p = 0,001" in text
-    assert "op til 200 m og 14 dage" in text
+    assert "også ved: 100–200 m og 7–14 dage." in text
     p[0, 0] = 0.3
     quiet = KnoxTable(SPACE, TIME, observed, expected, p, 999, 1, 500).reading()
     assert "Efter en hændelse" in quiet and "kan skyldes tilfældigheder (p = 0,300)" in quiet

@@ -41,6 +41,8 @@ MAX_PERMUTATIONS = 99_999
 #: Most pairs within the largest finite distance that one table may hold (memory and time:
 #: each permutation passes over them once).
 MAX_PAIRS = 5_000_000
+#: Cells named in the reading's second sentence at most.
+MAX_LISTED = 4
 #: Significance level for "signifikant" in the table and the reading.
 ALPHA = 0.05
 
@@ -188,12 +190,14 @@ class KnoxTable:
         else:
             first += f", men det kan skyldes tilfældigheder ({p_text(p)})."
         raised = (self.ratio[:-1, :-1] > 1) & (self.p_value[:-1, :-1] < ALPHA)
+        raised[0, 0] = False  # the first cell has its own sentence
         if raised.any():
-            rows, cols = np.nonzero(raised)
-            second = (
-                "Signifikant forhøjet risiko ses op til "
-                f"{number(self.space[rows.max()])} m og {self.time[cols.max()]} dage efter."
-            )
+            space, time = self.space_labels(), self.time_labels()
+            cells = [f"{space[r]} og {time[c]}" for r, c in zip(*np.nonzero(raised), strict=True)]
+            shown = "; ".join(cells[:MAX_LISTED]) + (" …" if len(cells) > MAX_LISTED else "")
+            second = f"Signifikant forhøjet risiko også ved: {shown}."
+        elif p < ALPHA and ratio > 1:
+            second = "Ingen andre afstande og tider har signifikant forhøjet risiko."
         else:
             second = "Ingen afstand og tid inden for de faste bånd har signifikant forhøjet risiko."
         return f"{first} {second}"

@@ -99,11 +99,24 @@ def view_csv(view: View, dialect: str = "excel") -> bytes:
         When a count below the threshold would be written (see :func:`suppression_problems`).
     """
     check_dialect(dialect)
-    table = csv_table(view)
+    return frame_csv(csv_table(view), dialect, what=f"visningen {view.key!r}")
+
+
+def frame_csv(table: pd.DataFrame, dialect: str = "excel", *, what: str = "tabellen") -> bytes:
+    """A table as CSV bytes in ``dialect``, exactly its columns, after the discretion check.
+
+    Raises
+    ------
+    UsageError
+        When ``dialect`` is not one of :data:`DIALECTS`.
+    ExportError
+        When a count below the threshold would be written (see :func:`suppression_problems`).
+    """
+    check_dialect(dialect)
     problems = suppression_problems(table)
     if problems:
         raise ExportError(
-            f"CSV for visningen {view.key!r} blev ikke lavet, fordi den ville vise små tal: "
+            f"CSV for {what} blev ikke lavet, fordi den ville vise små tal: "
             + "; ".join(problems)
             + ". Det er en fejl i Tryg Geo; kontakt udviklerne."
         )

@@ -94,7 +94,7 @@ def hotspot_table(result: HotspotResult, source: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "cell_id": public["cell_id"],
-            "incidents": public["incidents"].astype("Float64"),
+            "incidents": public["incidents"].round().astype("Int64"),
             "gi_z": public["gi_z"].round(2),
             "p_value": public["p_value"],
             "p_fdr": public["p_fdr"],
@@ -152,7 +152,7 @@ def knox_csv_table(table: KnoxTable, source: str) -> pd.DataFrame:
     """The CSV of the Knox table: observed pair counts below the limit are empty."""
     frame = table.frame()
     hidden = small(frame["observed"].to_numpy())
-    frame["observed"] = frame["observed"].astype("Float64").where(~hidden)
+    frame["observed"] = frame["observed"].astype("Int64").mask(hidden)
     frame["source"] = source
     return frame
 
