@@ -515,8 +515,10 @@ def table(results: dict[str, Any]) -> str:
     for page, s in results["server_ms_by_page"].items():
         rows.append((f"  {page}: n, p50 / p95", f"{s['n']}, {s['p50']} / {s['p95']} ms"))
     rows += [
-        ("Page open (new session), p50 / p95", f"{results['open_ms']['p50']} / "
-         f"{results['open_ms']['p95']} ms"),  # fmt: skip
+        (
+            "Page open (new session), p50 / p95",
+            f"{results['open_ms']['p50']} / {results['open_ms']['p95']} ms",
+        ),
         ("Server peak RSS (VmHWM)", f"{results['server_peak_rss_mb']:.0f} MB"),
         (
             "CPU: server / client / whole machine",

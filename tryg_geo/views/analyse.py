@@ -29,7 +29,7 @@ from ..analysis.near_repeat import (
     p_text,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import small, threshold
+from ..compute.privacy import hidden_text, small
 from ..errors import UsageError
 from ..store.dataset import Dataset
 from .analysis_maps import FDR_NOTE, hotspot_cells_map
@@ -171,7 +171,7 @@ def knox_display(table: KnoxTable, *, detail: bool = False) -> pd.DataFrame:
                 text += " *"
             if detail:
                 obs = int(table.observed[s, t])
-                shown = f"<{threshold()}" if small([obs])[0] else fmt.number(obs)
+                shown = hidden_text() if small([obs])[0] else fmt.number(obs)
                 text += f" ({shown}/{fmt.number(table.expected[s, t], 1)})"
             row[time_label] = text
         rows.append(row)
@@ -323,7 +323,7 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
             {
                 "Celle (DDKN)": top["cell_id"],
                 "Hændelser": [
-                    f"<{threshold()}" if h else fmt.number(v)
+                    hidden_text() if h else fmt.number(v)
                     for v, h in zip(top["incidents"], top["incidents_suppressed"], strict=True)
                 ],
                 "Gi* z": [fmt.number(v, 2) for v in top["gi_z"]],
@@ -351,7 +351,7 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
                 "Afstand": np.repeat(knox.space_labels(), len(knox.time) + 1),
                 "Tid": knox.time_labels() * (len(knox.space) + 1),
                 "Observeret": [
-                    f"<{threshold()}" if pd.isna(v) else fmt.number(v) for v in frame["observed"]
+                    hidden_text() if pd.isna(v) else fmt.number(v) for v in frame["observed"]
                 ],
                 "Forventet": [fmt.number(v, 1) for v in frame["expected"]],
                 "Knox-ratio": [fmt.number(v, 2) for v in frame["knox_ratio"]],

@@ -15,7 +15,7 @@ import shapely
 from .. import fmt
 from ..analysis.change import CHANGE_CLASSES, CHANGE_COLOURS
 from ..analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_COLOURS, NOT_SIGNIFICANT, HotspotResult
-from ..compute.privacy import small, threshold
+from ..compute.privacy import hidden_text, small
 from ..store.dataset import WGS84, Dataset
 from .mapspec import FEATURE_COLUMNS, zones
 from .model import Legend, MapSpec
@@ -39,7 +39,7 @@ def _count_label(count: float) -> str:
     if not np.isfinite(count) or count <= 0:
         return "ingen hændelser"
     if small([count])[0]:
-        return f"<{threshold()} hændelser"
+        return f"{hidden_text()} hændelser"
     return f"{fmt.number(count)} hændelser"
 
 
