@@ -115,3 +115,19 @@ def test_police_export_is_uploaded_checked_and_imported(
         if urlsplit(u).hostname not in (None, "127.0.0.1", "localhost")
     ]
     assert outside == [] and rec.dialogs == []
+
+
+DAGI = REPO.parent / "shared" / "data" / "dagi" / "postnumre.geojson"
+
+
+@pytest.mark.skipif(not DAGI.exists(), reason="the DAGI files are not beside the project")
+def test_real_dagi_file_is_proposed_and_checked(page_and_log, app_url: str, shots: Path) -> None:
+    page, _ = page_and_log
+    page.goto(f"{app_url}/data-import")
+    page.get_by_text("Vælg en fil").first.wait_for(timeout=TIMEOUT_MS)
+    wait_until_idle(page)
+    page.locator('input[type="file"]').set_input_files(DAGI)
+    page.get_by_text("592 af 805 rækker ville blive godkendt").wait_for(timeout=TIMEOUT_MS)
+    wait_until_idle(page)
+    shot(page, page.get_by_text("2. Kolonner", exact=True), shots / "wizard-6-dagi.png")
+    assert page.locator('[data-testid="stImage"] img').count() == 1

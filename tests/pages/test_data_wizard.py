@@ -209,3 +209,17 @@ def test_initiative_page_offers_its_template(store: Store) -> None:
     assert not at.exception, at.exception
     labels = [getattr(e, "proto", None) for e in at.get("download_button")]
     assert any(p is not None and p.label == "Hent skabelon (Excel)" for p in labels)
+
+
+DAGI = REPO.parent / "shared" / "data" / "dagi" / "postnumre.geojson"
+
+
+@pytest.mark.skipif(not DAGI.exists(), reason="the DAGI files are not beside the project")
+def test_real_dagi_postal_areas_in_the_wizard(store, monkeypatch) -> None:
+    upload(monkeypatch, DAGI.name, DAGI.read_bytes())
+    at = open_data_page("districts")
+    assert list(at.dataframe[0].value.columns) == ["POSTNR_TXT", "POSTBYNAVN"]
+    assert (box(at, "Id").value, box(at, "Navn").value) == ("POSTNR_TXT", "POSTBYNAVN")
+    counts = {m.label: m.value for m in at.metric}
+    assert (counts["Læst"], counts["Godkendt"], counts["Dubletter"]) == ("805", "592", "213")
+    assert at.get("image")
