@@ -70,13 +70,19 @@ def notes(slide) -> str:
 
 
 def test_slides_in_order_with_titles(prs, pptx_deck, ds, filters):
-    shown = [p for p in pack.plan_views(ds, filters) if p.view is not None]
+    shown = [p for p in pack.plan_views(ds, filters, keep=deck.in_deck) if p.view is not None]
     expected = [deck.DECK_TITLE] + [p.view.title for p in shown]
     expected += [deck.NO_DATA_TITLE, deck.CLOSING_TITLE]
     assert [s.shapes.title.text for s in prs.slides] == expected
     assert [p.key for p in shown][:4] == ["overblik", "tryg-bydel", "natteliv", "byens-rum"]
+    assert all(p.key.startswith("indsats/") for p in shown[4:])
     assert any(p.key.startswith("indsats/") for p in shown)
     assert pptx_deck.view_slides == len(shown)
+
+
+def test_the_deck_takes_the_meeting_views_only():
+    keys = ["overblik", "analyse", "natteliv", "indsats/fri-tid", "noget-nyt"]
+    assert [k for k in keys if deck.in_deck(k)] == ["overblik", "natteliv", "indsats/fri-tid"]
 
 
 def test_sixteen_by_nine(prs, pdf_deck):

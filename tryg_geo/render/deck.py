@@ -45,6 +45,7 @@ from ..errors import UsageError
 from ..fmt import day
 from ..store.dataset import Dataset
 from ..views.model import View
+from ..views.registry import INITIATIVE_PREFIX
 from . import files, png_base, png_page
 from .pack import NO_DATA, Planned, plan_views
 
@@ -59,6 +60,9 @@ MIME: dict[str, str] = {
 }
 FORMAT_NAMES: dict[str, str] = {"pptx": "PowerPoint", "pdf": "PDF"}
 REFUSAL = "Præsentationen blev ikke lavet: tallene for"
+#: The main views of the meeting, in order; then every initiative with data. (Analyst views
+#: such as 'analyse' stay in the dashboard.)
+DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum")
 PARTNERS = "Aalborg Kommune · Nordjyllands Politi · Psykiatrien i Region Nordjylland"
 
 #: A progress callback: (share done 0–1, what is being made, in Danish).
@@ -128,7 +132,7 @@ def deck_slides(
     extracted : the extraction date shown (default today, as in every source line).
     """
     if planned is None:
-        planned = plan_views(ds, filters, refusal=REFUSAL)
+        planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL)
     extracted = extracted or date.today()
     names = ds.district_names
     shown = [p for p in planned if p.view is not None]
@@ -139,6 +143,11 @@ def deck_slides(
         slides.append(_no_data_slide(left_out, filters, ds.demo))
     slides.append(_closing(ds, filters, extracted, names, [p.view for p in shown if p.view]))
     return slides, left_out
+
+
+def in_deck(key: str) -> bool:
+    """True for the views the deck shows: :data:`DECK_VIEWS` and every ``indsats/<slug>``."""
+    return key in DECK_VIEWS or key.startswith(INITIATIVE_PREFIX)
 
 
 def _period(filters: Filters) -> str:
@@ -318,7 +327,7 @@ def make_deck(
         raise UsageError(f"Formatet {fmt!r} er ikke tilladt; vælg pptx eller pdf.")
     report = progress or (lambda share, text: None)
     report(0.0, "Beregner visningerne …")
-    planned = plan_views(ds, filters, refusal=REFUSAL)
+    planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL)
     slides, left_out = deck_slides(ds, filters, planned, extracted=extracted)
     data = _pptx(slides, report) if fmt == "pptx" else _pdf(slides, report)
     report(1.0, "Færdig.")

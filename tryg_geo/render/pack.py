@@ -18,6 +18,7 @@ written: if one CSV would show a count below the threshold, the whole pack is re
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def plan_views(
     ds: Dataset,
     filters: Filters,
     *,
+    keep: Callable[[str], bool] | None = None,
     refusal: str = "Pakken blev ikke skrevet: CSV for",
 ) -> list[Planned]:
     """The walk over views that ``pack`` and ``deck`` share: every view of
@@ -64,6 +66,7 @@ def plan_views(
     ----------
     ds : the loaded data.
     filters : the dashboard's filters.
+    keep : which view keys to take (default: all).
     refusal : how the refusal begins, e.g. 'Præsentationen blev ikke lavet: tallene for'.
 
     Raises
@@ -71,7 +74,8 @@ def plan_views(
     ExportError
         When one view's numbers would show a count below the threshold: nothing is made then.
     """
-    return [_plan(key, ds, filters, refusal) for key in view_keys()]
+    keys = [key for key in view_keys() if keep is None or keep(key)]
+    return [_plan(key, ds, filters, refusal) for key in keys]
 
 
 def make_pack(
