@@ -39,7 +39,16 @@ with st.sidebar:
         key="flt_night_end",
         index=list(range(1, 10)).index(filters.night_end) if 1 <= filters.night_end <= 9 else 5,
     )
+    hotspots = st.toggle(
+        "Hotspots (Gi*)",
+        value=filters.extra.get("lag") == "hotspots",
+        key="flt_hotspots",
+        help="Kortet viser signifikante klynger (Getis-Ord Gi*, FDR-korrigeret) i stedet for "
+        "antal pr. celle.",
+    )
+layer = {"lag": "hotspots"} if hotspots else {}
 filters = filters.with_(
+    extra={k: v for k, v in filters.extra.items() if k != "lag"} | layer,
     cell=cell,
     nights=tuple(nights) or filters.nights,
     night_end=night_end,

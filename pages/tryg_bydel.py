@@ -16,7 +16,20 @@ indicator = st.sidebar.selectbox(
     key="flt_indicator",
     index=list(indicators).index(filters.indicator) if filters.indicator in indicators else 0,
 )
-filters = filters.with_(indicator=indicator, scheme=ui.scheme_widget(filters))
+MODES = {"": "Indikator", "hotspots": "Hotspots (Gi*)", "aendring": "Ændring mod året før"}
+mode = st.sidebar.radio(
+    "Kort",
+    list(MODES),
+    format_func=MODES.get,
+    key="flt_map_mode",
+    index=list(MODES).index(filters.extra.get("kort", ""))
+    if filters.extra.get("kort", "") in MODES
+    else 0,
+    help="Hotspots: signifikante klynger af hændelser pr. 1.000 indbyggere (Getis-Ord Gi*). "
+    "Ændring: hvert områdes ændring mod samme periode året før, testet.",
+)
+extra = {k: v for k, v in filters.extra.items() if k != "kort"} | ({"kort": mode} if mode else {})
+filters = filters.with_(indicator=indicator, scheme=ui.scheme_widget(filters), extra=extra)
 ui.keep_in_url(filters)
 
 view = ui.build("tryg-bydel", ds, filters)

@@ -31,7 +31,7 @@ import shapely
 from scipy import sparse, stats
 
 from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
-from ..compute.privacy import small
+from ..compute.privacy import suppress_with_total
 from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
 from ..fmt import number
@@ -298,15 +298,20 @@ class HotspotResult:
             f"{number(len(self.table))} {what} ({number(self.incidents)} hændelser); {fdr}."
         )
 
+    def hidden(self) -> np.ndarray:
+        """Which units' counts are hidden: 1 to the limit − 1, and beside the total (which
+        :meth:`summary` shows) the complementary ones too."""
+        return suppress_with_total(self.table["incidents"].to_numpy())
+
     def public_table(self, *, detail: bool) -> pd.DataFrame:
         """The table as a person may see it.
 
-        Counts from 1 to the discretion limit − 1 become empty (``incidents_suppressed`` = True,
-        and a rate beside them too); ``gi_z``, ``p_value`` and ``p_fdr`` stay only with ``detail``
+        Hidden counts (:meth:`hidden`) become empty (``incidents_suppressed`` = True, and a rate
+        beside them too); ``gi_z``, ``p_value`` and ``p_fdr`` stay only with ``detail``
         (analysts), leaders see the classes.
         """
         out = self.table.drop(columns=["row", "col"], errors="ignore").copy()
-        hidden = small(out["incidents"].to_numpy())
+        hidden = self.hidden()
         out["incidents"] = out["incidents"].astype("float64").where(~hidden)
         if "incidents_per_1000" in out:
             out["incidents_per_1000"] = out["incidents_per_1000"].where(~hidden)

@@ -14,18 +14,26 @@ import shapely
 
 from .. import fmt
 from ..analysis.change import CHANGE_CLASSES, CHANGE_COLOURS
-from ..analysis.hotspots import HOTSPOT_CLASSES, HOTSPOT_COLOURS, NOT_SIGNIFICANT, HotspotResult
-from ..compute.privacy import hidden_text, small
+from ..analysis.hotspots import (
+    HOTSPOT_CLASSES,
+    HOTSPOT_COLOURS,
+    NOT_SIGNIFICANT,
+    HotspotResult,
+    cell_hotspots,
+    district_hotspots,
+)
+from ..compute.filters import Filters
+from ..compute.privacy import hidden_text
 from ..store.dataset import WGS84, Dataset
 from .mapspec import FEATURE_COLUMNS, zones
-from .model import Legend, MapSpec
+from .model import Legend, MapSpec, View
 
 #: Significant cells drawn one by one (a popup each); beyond, merged into one shape per class.
 MAX_CELL_FEATURES = 600
 FDR_NOTE = (
-    "Hotspots er beregnet med Getis-Ord Gi* (som ArcGIS' Hot Spot Analysis): en celle er en "
-    "hot spot, når den og dens naboceller tilsammen har flere hændelser, end tilfældigheder kan "
-    "forklare. Signifikansen er korrigeret for, at mange celler testes på én gang (False "
+    "Hotspots er beregnet med Getis-Ord Gi* (som ArcGIS' Hot Spot Analysis): en celle (eller et "
+    "område) er en hot spot, når den og dens naboer tilsammen har flere hændelser, end "
+    "tilfældigheder kan forklare. Signifikansen er korrigeret for, at mange celler testes på én gang (False "
     "Discovery Rate, Benjamini–Hochberg)."
 )
 
@@ -35,11 +43,11 @@ def hotspot_legend(title: str) -> Legend:
     return Legend(title, [(HOTSPOT_COLOURS[c], c) for c in reversed(HOTSPOT_CLASSES)])
 
 
-def _count_label(count: float) -> str:
+def _count_label(count: float, hidden: bool) -> str:
+    if hidden:
+        return f"{hidden_text()} hændelser"
     if not np.isfinite(count) or count <= 0:
         return "ingen hændelser"
-    if small([count])[0]:
-        return f"{hidden_text()} hændelser"
     return f"{fmt.number(count)} hændelser"
 
 
@@ -49,7 +57,7 @@ def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapS
     The popup says the class and the count (``<5`` when small); the strongest
     :data:`MAX_CELL_FEATURES` cells are features of their own, the rest one shape per class.
     """
-    table = result.table
+    table = result.table.assign(hidden=result.hidden())
     significant = table[table["hotspot_class"] != NOT_SIGNIFICANT]
     order = np.argsort(-np.abs(significant["gi_z"].to_numpy()), kind="stable")
     significant = significant.iloc[order]
@@ -57,13 +65,15 @@ def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapS
     shapes = ds.cell_shapes(names) if names else np.array([], dtype=object)
     classes = significant["hotspot_class"].to_numpy()
     counts = significant["incidents"].to_numpy(dtype="float64")
+    hidden = significant["hidden"].to_numpy(dtype=bool)
     top = np.arange(len(names)) < MAX_CELL_FEATURES
     features = gpd.GeoDataFrame(
         {
             "feature_id": np.asarray(names, dtype=object)[top],
             "name": np.asarray(names, dtype=object)[top],
             "label": [
-                f"{c} · {_count_label(n)}" for c, n in zip(classes[top], counts[top], strict=True)
+                f"{c} · {_count_label(n, h)}"
+                for c, n, h in zip(classes[top], counts[top], hidden[top], strict=True)
             ],
             "color": [HOTSPOT_COLOURS[c] for c in classes[top]],
         },
@@ -167,3 +177,82 @@ def change_districts_map(
         water=ds.water_wgs84,
         selected=selected,
     )
+
+
+# ---- the Hotspots layer of Natteliv -------------------------------------------------------------
+#: URL parameter and value of the Natteliv map layer.
+LAYER_PARAM, HOTSPOT_LAYER = "lag", "hotspots"
+
+
+def night_hotspot_map(ds: Dataset, filters: Filters) -> tuple[MapSpec, list[str]]:
+    """Gi* hotspots of the night incidents of the Natteliv view (its period, categories, nights
+    and cell size), and the notes that explain them."""
+    result = cell_hotspots(
+        ds,
+        start=filters.start,
+        end=filters.end,
+        categories=tuple(filters.categories),
+        size=filters.cell,
+        night=(tuple(filters.nights), filters.night_start, filters.night_end),
+    )
+    notes = [n for n in (result.sparse_note, result.summary(), FDR_NOTE) if n]
+    return hotspot_cells_map(ds, result, title=f"Hotspots om natten, {filters.cell} (Gi*)"), notes
+
+
+# ---- the map modes of Tryg bydel --------------------------------------------------------------
+#: URL parameter of the district map mode and its values (empty: the indicator itself).
+MAP_MODE_PARAM, HOTSPOT_MODE, CHANGE_MODE = "kort", "hotspots", "aendring"
+CHANGE_NOTE = (
+    "Ændring mod året før er testet for hvert område: antal hændelser med en eksakt "
+    "Poisson-test (betinget binomialtest), andele fra Tryghedsundersøgelsen med en test af to "
+    "andele. p-værdierne er korrigeret for, at alle områder testes på én gang "
+    "(Benjamini–Hochberg); 'markant' betyder justeret p < 0,05. Områder med færre end "
+    "diskretionsgrænsen testes ikke."
+)
+
+
+def _shown_labels(view: View) -> pd.Series:
+    """Each district's label on the ordinary map (already with '<5' where hidden)."""
+    if view.map is None or not len(view.map.features):
+        return pd.Series(dtype=object)
+    features = view.map.features
+    return pd.Series(features["label"].to_numpy(), index=features["feature_id"].astype(str))
+
+
+def apply_hotspot_mode(ds: Dataset, filters: Filters, view: View) -> None:
+    """Tryg bydel's "Hotspots" map: Gi* between districts (queen contiguity) of incidents per
+    1 000 inhabitants (counts without population); the table gets ``hotspot_class``."""
+    if ds.districts is None or not len(ds.districts):
+        return
+    result = district_hotspots(
+        ds, start=filters.start, end=filters.end, categories=tuple(filters.categories)
+    )
+    spec = hotspot_districts_map(ds, result, _shown_labels(view), selected=filters.district)
+    if spec is not None and view.map is not None:
+        spec.bounds = view.map.bounds
+    view.map = spec
+    classes = result.table.set_index("district_id")["hotspot_class"]
+    view.table = view.table.assign(hotspot_class=view.table["district_id"].map(classes))
+    view.notes += [result.summary(), FDR_NOTE]
+
+
+def apply_change_mode(
+    ds: Dataset, filters: Filters, view: View, changes: pd.DataFrame, shown: pd.Series, what: str
+) -> None:
+    """Tryg bydel's "Ændring mod året før" map from tested ``changes`` (see
+    :mod:`tryg_geo.analysis.change`); the table gets ``change_class`` and ``significant``."""
+    spec = change_districts_map(ds, changes, shown, what=what, selected=filters.district)
+    if spec is not None and view.map is not None:
+        spec.bounds = view.map.bounds
+    view.map = spec
+    table = changes.set_index("district_id")
+    view.table = view.table.assign(
+        change_class=view.table["district_id"].map(table["change_class"]),
+        significant=view.table["district_id"].map(table["significant"]).astype("boolean"),
+    )
+    counts = changes["change_class"].value_counts()
+    view.notes += [
+        f"{counts.get(CHANGE_CLASSES[0], 0)} områder med markant stigning og "
+        f"{counts.get(CHANGE_CLASSES[2], 0)} med markant fald mod samme periode året før.",
+        CHANGE_NOTE,
+    ]

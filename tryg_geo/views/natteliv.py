@@ -30,6 +30,7 @@ from ..compute.privacy import (
 )
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
+from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
 from .model import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, source_line
 
@@ -79,6 +80,9 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         f"Celler med færre end {threshold()} hændelser vises som '{hidden_text()}' uden tal. "
         "Tabellen over timer og ugedage viser alle døgnets timer."
     )
+    if filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER:  # the "Hotspots" toggle: Gi* classes
+        view.map, notes = night_hotspot_map(ds, filters)
+        view.notes += notes
     return view
 
 

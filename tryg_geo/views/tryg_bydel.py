@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, settings
+from ..analysis.change import district_count_changes, district_share_changes
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import (
@@ -22,6 +23,13 @@ from ..compute.privacy import (
 from ..compute.registry import all_indicators
 from ..compute.stats import wilson
 from ..store.dataset import Dataset
+from .analysis_maps import (
+    CHANGE_MODE,
+    HOTSPOT_MODE,
+    MAP_MODE_PARAM,
+    apply_change_mode,
+    apply_hotspot_mode,
+)
 from .model import Kpi, Trend, View
 from .sources import POLICE, SURVEY, source_line
 
@@ -53,9 +61,55 @@ def tryg_bydel_view(ds: Dataset, filters: Filters) -> View:
     """
     indicators = tryg_bydel_indicators()
     indicator = filters.indicator if filters.indicator in indicators else next(iter(indicators))
+    mode = filters.extra.get(MAP_MODE_PARAM, "")
+    if mode == HOTSPOT_MODE:  # hotspots are of incidents per 1 000, whatever the indicator
+        indicator = INCIDENT_RATE
     if indicator == INCIDENT_RATE:
-        return _incident_view(ds, filters)
-    return _survey_view(ds, filters, indicator, indicators[indicator])
+        view = _incident_view(ds, filters)
+    else:
+        view = _survey_view(ds, filters, indicator, indicators[indicator])
+    if mode == HOTSPOT_MODE:
+        apply_hotspot_mode(ds, filters, view)
+    elif mode == CHANGE_MODE:
+        _change_mode(ds, filters, view, indicator, indicators[indicator])
+    return view
+
+
+def _change_mode(ds: Dataset, filters: Filters, view: View, indicator: str, label: str) -> None:
+    """The map "Ændring mod året før": each district's change, tested (Poisson or two shares)."""
+    if indicator == INCIDENT_RATE:
+        changes = district_count_changes(
+            ds, start=filters.start, end=filters.end, categories=tuple(filters.categories)
+        )
+        shown = view.table.set_index("district_id")["change_pct"].map(
+            lambda v: fmt.signed_percent(float(v) / 100) if pd.notna(v) else "–"
+        )
+        apply_change_mode(ds, filters, view, changes, shown, "anmeldte hændelser")
+        return
+    rows = _survey_rows(ds, indicator)
+    period = _chosen_period(rows, filters)
+    table = view.table.set_index("district_id")
+    before = (
+        rows[rows["period"] == (_previous_period(period) if period else None)]
+        .set_index("area_id")
+        .reindex(table.index)
+    )
+    shares = pd.DataFrame(
+        {
+            "district_id": table.index,
+            "value": table["value"].astype("float64").to_numpy(),
+            "n": table["n"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+            "previous_value": table["previous_value"].astype("float64").to_numpy(),
+            "previous_n": before["n"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+        }
+    )
+    changes = district_share_changes(shares, min_respondents=threshold())
+    shown = table["change_pp"].map(
+        lambda v: (
+            f"{'+' if v > 0 else ''}{fmt.number(float(v), 1)} procentpoint" if pd.notna(v) else "–"
+        )
+    )
+    apply_change_mode(ds, filters, view, changes, shown, label)
 
 
 # ---- incidents per 1 000 ----------------------------------------------------------------------

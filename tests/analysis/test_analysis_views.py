@@ -1,0 +1,77 @@
+"""The analyses inside the views: Tryg bydel's map modes, Natteliv's Hotspots layer, Analyse."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from analysis_data import X0, Y0, dataset, raw_incidents, square_districts
+
+from tryg_geo.analysis.change import DOWN, NOT_TESTED, UP
+from tryg_geo.analysis.hotspots import HOTSPOT_CLASSES
+from tryg_geo.compute.filters import Filters
+from tryg_geo.render import csv_export
+from tryg_geo.views.registry import build_view, default_filters
+
+YEAR = dict(start=date(2024, 1, 1), end=date(2024, 12, 31), indicator="haendelser_pr_1000")
+SMALL_COUNT = re.compile(r"(?<![\d.,])[1-4] hændelser")
+
+
+def _changes_dataset():
+    districts = square_districts(4, 1)
+    counts = {"d00": (60, 120), "d01": (50, 52), "d02": (80, 30), "d03": (10, 3)}
+    xs, ys, when = [], [], []
+    for k, (before, now) in enumerate(counts.values()):
+        for n, year in ((before, 2023), (now, 2024)):
+            xs += [X0 + 1_000 * k + 500] * n
+            ys += [Y0 + 500] * n
+            when += [f"{year}-06-15 12:00"] * n
+    return dataset(districts, raw_incidents(xs, ys, when, "vold"))
+
+
+def test_tryg_bydel_change_mode_colours_tested_changes():
+    ds = _changes_dataset()
+    view = build_view("tryg-bydel", ds, Filters(**YEAR, extra={"kort": "aendring"}))
+    assert view.map.legend.title.startswith("Ændring mod året før")
+    labels = dict(zip(view.map.features["feature_id"], view.map.features["label"], strict=True))
+    assert labels["d00"].startswith(UP) and "+100 %" in labels["d00"]
+    assert labels["d02"].startswith(DOWN)
+    assert labels["d03"].startswith(NOT_TESTED) and not SMALL_COUNT.search(labels["d03"])
+    table = view.table.set_index("district_id")
+    assert table.loc["d00", "change_class"] == UP and bool(table.loc["d00", "significant"])
+    assert csv_export.suppression_holds(csv_export.csv_table(view))
+    assert any("Benjamini–Hochberg" in n for n in view.notes)
+
+
+def test_tryg_bydel_hotspot_mode_names_every_class_in_the_legend():
+    ds = _changes_dataset()
+    view = build_view("tryg-bydel", ds, Filters(**YEAR, extra={"kort": "hotspots"}))
+    assert [label for _, label in view.map.legend.entries] == list(reversed(HOTSPOT_CLASSES))
+    assert set(view.table["hotspot_class"]) <= set(HOTSPOT_CLASSES)
+    assert all(label.split(" · ")[0] in HOTSPOT_CLASSES for label in view.map.features["label"])
+
+
+def test_natteliv_hotspot_layer_shows_classes_never_small_counts(demo_ds):
+    plain = build_view("natteliv", demo_ds, default_filters(demo_ds, {"preset": "all"}))
+    params = {"preset": "all", "celle": "1km", "lag": "hotspots"}
+    view = build_view("natteliv", demo_ds, default_filters(demo_ds, params))
+    assert [label for _, label in view.map.legend.entries] == list(reversed(HOTSPOT_CLASSES))
+    assert len(view.map.features)  # the demo's nightlife clusters are significant
+    for label in view.map.features["label"]:
+        assert label.split(" · ")[0] in HOTSPOT_CLASSES
+        assert not SMALL_COUNT.search(label), label
+    assert any("Gi*" in n for n in view.notes)
+    assert list(view.table.columns) == list(plain.table.columns)  # the CSV stays the counts
+
+
+def test_analyse_view_csv_and_map(demo_ds):
+    view = build_view(
+        "analyse", demo_ds, default_filters(demo_ds, {"preset": "all", "celle": "1km"})
+    )
+    table = csv_export.csv_table(view)
+    assert csv_export.suppression_holds(table)
+    assert {"space_from_m", "knox_ratio", "p_value", "source"} <= set(table.columns)
+    observed = table["observed"].dropna()
+    assert ((observed == 0) | (observed >= 5)).all()
+    assert view.highlights[0].startswith("Efter et indbrud")
+    assert view.map.legend.entries[-1][1] == "Hot spot 99 %"
