@@ -82,7 +82,7 @@ def _incident_cells(
         handles=[
             Patch(color=_red(1.0), label="Mange"),
             Patch(color=_red(0.2), label="Få"),
-            Patch(color="#bbbbbb", label=f"Skjult (<{privacy.threshold()})"),
+            Patch(color="#bbbbbb", label=f"Skjult ({privacy.hidden_text()})"),
         ],
         loc="lower right",
         ncols=3,
