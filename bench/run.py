@@ -890,6 +890,7 @@ def step(results: dict, name: str, fn: Callable[[], Any]) -> Any:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.analysis import run_analysis
     from bench.deck import deck_bench
     from bench.import_csv import run_import
     from tryg_geo.demo.make import make_demo
@@ -961,6 +962,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["png"] = step(results, "png", lambda: png_exports(ds, args.png_views))
         say("steering-group deck, PowerPoint and PDF (bench/deck.py) …")
         results["deck"] = step(results, "deck", lambda: deck_bench(ds))
+        say("analyses: Gi* and near repeat (bench/analysis.py) …")
+        results.update(step(results, "analysis", lambda: run_analysis(ds)) or {})
         if args.server:
             say("peak memory of streamlit run dashboard.py (headless Chromium, every page) …")
             results["server"] = step(
