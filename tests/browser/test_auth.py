@@ -1,0 +1,392 @@
+"""Sign-in and roles in a real browser: the dashboard behind ``oidc-provider-mock``.
+
+One identity provider (``oidc_provider_mock`` on a free 127.0.0.1 port, in this process) and
+one dashboard (``serve.py`` with a secrets file whose ``[auth]`` points at it) serve the whole
+module; every test opens its own browser context (own cookies) and signs in through the
+provider's form. ``roles.toml`` in the data folder gives each test user a role:
+
+=====================  ==============  =============================================
+user (e-mail or sub)   role            what the test asserts
+=====================  ==============  =============================================
+(not signed in)        –               only "Log ind"; no data in page or websocket
+fremmed@example.com    none            "Ingen adgang", own e-mail, "Log ud", no data
+leder@aalborg.dk       leder           views and downloads; no Data page, no Importér
+sub-analytiker-7 (sub) analytiker      Data page: status, rejected rows, import log
+data@aalborg.dk        dataansvarlig   Importér works and is logged with the e-mail
+=====================  ==============  =============================================
+
+The attacks tried: a deep link to the Data page and forged query parameters before sign-in
+and as ``leder``, a forged (unsigned) login cookie, and reading every websocket frame the
+browser received for data strings (district names, "Demodata", the rejected value).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tryg_geo.demo.make import make_demo
+from tryg_geo.store.folder import Store
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+
+TIMEOUT_MS = 30_000
+LEDER = "leder@aalborg.dk"
+DATA = "data@aalborg.dk"
+STRANGER = "fremmed@example.com"
+ANALYST_SUB = "sub-analytiker-7"  # no e-mail claim: the role comes from the sub
+ROLES_TOML = f"""
+[users]
+"{LEDER}" = "leder"
+"{ANALYST_SUB}" = "analytiker"
+"{DATA}" = "dataansvarlig"
+"""
+BAD_VALUE = "mange-hemmelige"  # the rejected raw value: only analytiker+ may see it
+MEASUREMENTS = (
+    "område;periode;indikator;værdi;n\n"
+    "kommune;2024;tryg_andel;87,5;214\n"
+    f"kommune;2023;tryg_andel;{BAD_VALUE};200\n"
+)
+UPLOAD = "område;periode;indikator;værdi;n\nkommune;2025;tryg_andel;88,0;230\n"
+
+
+# ---- fixtures ----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def auth_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Small demo data, ``roles.toml``, and one CLI import with a rejected row."""
+    root = tmp_path_factory.mktemp("auth-store")
+    make_demo(Store(root), incidents=2_000, seed=7)
+    (root / "roles.toml").write_text(ROLES_TOML, encoding="utf-8")
+    csv = root.parent / "maalinger.csv"
+    csv.write_text(MEASUREMENTS, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "tryg_geo", "import", "measurements", str(csv)],
+        cwd=REPO,
+        env={**os.environ, "TRYG_DATA_DIR": str(root)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def data_strings(auth_store: Path) -> list[str]:
+    """Strings that only data can put on a page: district names, the demo mark, a raw value."""
+    names = Store(auth_store).read("districts")["name"].astype(str).tolist()
+    return [*names, "Demodata", BAD_VALUE]
+
+
+@pytest.fixture(scope="module")
+def idp() -> Iterator[str]:
+    from oidc_provider_mock import User, run_server_in_thread
+
+    users = [
+        User(sub=LEDER, claims={"email": LEDER, "email_verified": True}),
+        User(sub=DATA, claims={"email": DATA, "email_verified": True}),
+        User(sub=STRANGER, claims={"email": STRANGER, "email_verified": True}),
+        User(sub=ANALYST_SUB, claims={"name": "Analytiker uden e-mail"}),
+    ]
+    with run_server_in_thread(user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def write_secrets(path: Path, idp: str, port: int) -> Path:
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{"k" * 48}"\n'
+        'client_id = "tryg-geo"\n'
+        'client_secret = "test-secret"\n'
+        f'server_metadata_url = "{idp}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def auth_url(
+    idp: str, auth_store: Path, tmp_path_factory: pytest.TempPathFactory, serve_dashboard
+) -> Iterator[str]:
+    """The real dashboard with sign-in on (log: ``test-artifacts/streamlit-auth.log``)."""
+    port = free_port()
+    secrets = write_secrets(tmp_path_factory.mktemp("secrets") / "secrets.toml", idp, port)
+    with serve_dashboard(auth_store, "auth", port=port, secrets=secrets) as url:
+        yield url
+
+
+class Session:
+    """One browser context: its page and every websocket frame the browser received."""
+
+    def __init__(self, browser, url: str) -> None:
+        self.url = url
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        self.page = self.context.new_page()
+        self.frames: list[bytes] = []
+        self.page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:
+        def keep(payload: bytes | str) -> None:
+            self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
+
+        ws.on("framereceived", keep)
+
+    def received(self, text: str) -> bool:
+        needle = text.encode("utf-8")
+        return any(needle in frame for frame in self.frames)
+
+    def body(self) -> str:
+        return self.page.inner_text("body")
+
+    def sign_in(self, button: str) -> None:
+        """Press "Log ind", choose ``button`` (the user's sub) on the provider's form."""
+        self.page.goto(self.url)
+        self.page.get_by_role("button", name="Log ind", exact=True).click(timeout=TIMEOUT_MS)
+        self.page.wait_for_url(re.compile(r".*/oauth2/authorize.*"), timeout=TIMEOUT_MS)
+        self.page.get_by_role("button", name=button, exact=True).click()
+        self.page.wait_for_url(f"{self.url}/**", timeout=TIMEOUT_MS)
+        self.page.get_by_text(re.compile("Logget ind som|Ingen adgang")).first.wait_for(
+            timeout=TIMEOUT_MS
+        )
+
+    def open(self, path: str, wait_for: str) -> None:
+        self.page.goto(f"{self.url}/{path}")
+        self.page.get_by_text(wait_for).first.wait_for(timeout=TIMEOUT_MS)
+        self.page.wait_for_timeout(500)  # let the last deltas of the run arrive
+
+    def nav_links(self) -> list[str]:
+        links = self.page.locator('[data-testid="stSidebarNav"] a')
+        return [t.strip() for t in links.all_inner_texts()]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def session(browser, auth_url: str) -> Iterator[Session]:
+    s = Session(browser, auth_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def assert_no_data(s: Session, data_strings: list[str], *, digits: bool = True) -> None:
+    """No data string on screen or in any websocket frame; no digit on screen."""
+    body = s.body()
+    shown = [t for t in data_strings if t in body]
+    sent = [t for t in data_strings if s.received(t)]
+    assert not shown and not sent, f"data on screen {shown}, data sent over websocket {sent}"
+    if digits:  # the roles-file messages name the data folder and a line number
+        assert not re.search(r"\d", body), f"a number on a page without access: {body!r}"
+
+
+def import_log(root: Path) -> list[dict]:
+    lines = (root / "import_log.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+# ---- before sign-in ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "path",
+    ["", "data-import", "tryg-bydel?omr=vejgaard&preset=custom", "data-import?rolle=dataansvarlig"],
+)
+def test_anonymous_gets_the_login_page_only(
+    session: Session, path: str, data_strings: list[str], artifacts: Path
+) -> None:
+    session.open(path, "Log ind")
+    buttons = session.page.get_by_role("button").all_inner_texts()
+    assert [b.strip() for b in buttons if b.strip()] == ["Log ind"]
+    assert session.nav_links() == []
+    assert "Importér" not in session.body()
+    assert_no_data(session, data_strings)
+    if path == "":
+        session.page.screenshot(path=str(artifacts / "auth-login.png"))
+
+
+def test_forged_login_cookie_is_ignored(
+    session: Session, auth_url: str, data_strings: list[str]
+) -> None:
+    forged = json.dumps({"email": DATA, "is_logged_in": True, "origin": auth_url})
+    session.context.add_cookies([{"name": "_streamlit_user", "value": forged, "url": auth_url}])
+    session.open("data-import", "Log ind")
+    assert "Importér" not in session.body()
+    assert_no_data(session, data_strings)
+
+
+# ---- signed in ---------------------------------------------------------------------------------
+def test_no_role_sees_ingen_adgang_and_nothing_else(
+    session: Session, data_strings: list[str], artifacts: Path
+) -> None:
+    session.sign_in(STRANGER)
+    session.page.get_by_text("Ingen adgang").first.wait_for(timeout=TIMEOUT_MS)
+    session.page.wait_for_timeout(500)
+    assert STRANGER in session.body()
+    assert session.page.get_by_role("button", name="Log ud").count() == 1
+    assert session.nav_links() == []
+    assert_no_data(session, data_strings)
+    session.page.screenshot(path=str(artifacts / "auth-ingen-adgang.png"))
+    session.open("data-import", "Ingen adgang")
+    assert_no_data(session, data_strings)
+
+
+def test_leder_sees_views_but_no_data_page(session: Session, data_strings: list[str]) -> None:
+    session.sign_in(LEDER)
+    session.open("tryg-bydel", "Logget ind som")
+    session.page.get_by_role("button", name="Hent CSV").first.wait_for(timeout=TIMEOUT_MS)
+    assert f"Logget ind som {LEDER}" in session.body()
+    assert "Data" not in session.nav_links()
+    assert {"Overblik", "Tryg bydel", "Natteliv"} <= set(session.nav_links())
+    # Positive control for the leak checks: a signed-in leder does receive data.
+    assert any(session.received(t) for t in data_strings[:-2])
+    # The Data page opened directly is not built for a leder, whatever the URL says.
+    for path in ("data-import", "data-import?rolle=dataansvarlig&embed=true"):
+        session.open(path, "Logget ind som")
+        body = session.body()
+        assert "Importér" not in body and "Indlæst nu" not in body
+        assert not session.received(BAD_VALUE)
+        assert session.page.get_by_text("Hent afviste rækker").count() == 0
+
+
+def test_analytiker_by_sub_sees_status_rejected_rows_and_log(session: Session) -> None:
+    session.sign_in(ANALYST_SUB)
+    assert f"Logget ind som {ANALYST_SUB} · Analytiker" in session.body()
+    assert "Data" in session.nav_links()
+    session.open("data-import", "Indlæst nu")
+    session.page.get_by_role("button", name=re.compile("Hent afviste rækker")).first.wait_for(
+        timeout=TIMEOUT_MS
+    )
+    body = session.body()
+    assert "Importlog" in body
+    assert "Importér" not in body
+    assert session.page.get_by_role("button", name=re.compile("Rul tilbage")).count() == 0
+
+
+def test_dataansvarlig_imports_and_is_in_the_log(
+    session: Session, auth_store: Path, tmp_path: Path
+) -> None:
+    session.sign_in(DATA)
+    session.open("data-import", "Indlæst nu")
+    upload = tmp_path / "tryghed_2025.csv"
+    upload.write_text(UPLOAD, encoding="utf-8")
+    session.page.locator('input[type="file"]').first.set_input_files(str(upload))
+    session.page.get_by_role("button", name="Importér").click()
+    session.page.get_by_text("rækker godkendt").first.wait_for(timeout=TIMEOUT_MS)
+    last = import_log(auth_store)[-1]
+    assert last["who"] == DATA and last["via"] == "dashboard"
+    assert last["file"] == "tryghed_2025.csv" and last["accepted"] == 1
+    session.open("data-import", "Importlog")
+    assert DATA in session.body()
+
+
+def test_cli_import_is_logged_with_the_os_user(auth_store: Path) -> None:
+    first = import_log(auth_store)[0]
+    assert first["via"] == "kommandolinje" and first["who"]
+    assert first["rejected"] == 1 and first["accepted"] == 1
+
+
+def test_sign_out_returns_to_the_login_page(session: Session, data_strings: list[str]) -> None:
+    session.sign_in(LEDER)
+    session.page.get_by_role("button", name="Log ud").click()
+    # The provider's end-session form, then back to the dashboard.
+    session.page.get_by_role("button", name="End session").click(timeout=TIMEOUT_MS)
+    session.page.get_by_role("button", name="Log ind", exact=True).wait_for(timeout=TIMEOUT_MS)
+    session.frames.clear()
+    session.open("tryg-bydel", "Log ind")
+    assert_no_data(session, data_strings)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "Rollefilen roles.toml findes ikke i datamappen"),
+        ('[users]\n"leder@aalborg.dk" = leder\n', "kan ikke læses"),
+        ('[users]\n"leder@aalborg.dk" = "chef"\n', "som ikke findes"),
+    ],
+)
+def test_missing_or_broken_roles_file_gives_no_one_access(
+    session: Session, auth_store: Path, data_strings: list[str], content: str | None, message: str
+) -> None:
+    path = auth_store / "roles.toml"
+    try:
+        if content is None:
+            path.unlink()
+        else:
+            path.write_text(content, encoding="utf-8")
+        session.sign_in(LEDER)
+        session.page.get_by_text("Ingen adgang").first.wait_for(timeout=TIMEOUT_MS)
+        session.page.get_by_text(message).first.wait_for(timeout=TIMEOUT_MS)
+        assert session.nav_links() == []
+        assert_no_data(session, data_strings, digits=False)
+    finally:
+        path.write_text(ROLES_TOML, encoding="utf-8")
+
+
+# ---- start-up refusals (no browser) -----------------------------------------------------------
+def _start(
+    args: list[str], data: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "serve.py"), "--server.headless", "true", *args],
+        cwd=REPO,
+        env={**os.environ, "TRYG_DATA_DIR": str(data), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_open_address_without_auth_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "secrets.toml"
+    empty.write_text("", encoding="utf-8")
+    done = _start(
+        [
+            "--server.address",
+            "0.0.0.0",
+            "--server.port",
+            str(free_port()),
+            "--secrets.files",
+            str(empty),
+        ],
+        tmp_path,
+        {"TRYG_ALLOW_OPEN": ""},
+    )
+    assert done.returncode == 2
+    assert "Tryg Geo starter ikke uden login på adressen 0.0.0.0" in done.stderr
+    assert "TRYG_ALLOW_OPEN=1" in done.stderr
+
+
+def test_short_cookie_secret_is_refused(tmp_path: Path) -> None:
+    port = free_port()
+    secrets = write_secrets(tmp_path / "secrets.toml", "http://localhost:1", port)
+    secrets.write_text(
+        secrets.read_text(encoding="utf-8").replace("k" * 48, "kort"), encoding="utf-8"
+    )
+    done = _start(
+        [
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--secrets.files",
+            str(secrets),
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 2
+    assert "cookie_secret i [auth] i .streamlit/secrets.toml er for kort (4 tegn)" in done.stderr
