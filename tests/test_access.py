@@ -189,7 +189,8 @@ def test_no_auth_on_loopback_is_local(address: str) -> None:
 @pytest.mark.parametrize("address", ["0.0.0.0", "10.1.2.3", "", None, "tryggeo.aalborg.dk"])
 def test_no_auth_elsewhere_is_refused(address: str | None) -> None:
     with pytest.raises(
-        AccessError, match=r"Tryg Geo starter ikke uden login på adressen .*TRYG_ALLOW_OPEN=1"
+        AccessError,
+        match=r"Tryg Geo starter ikke uden login, når serveren lytter på .*TRYG_ALLOW_OPEN=1",
     ):
         access.decide_mode(None, address, open_ok=False)
 
@@ -204,6 +205,13 @@ def test_allow_open_is_explicit() -> None:
 def test_auth_wins_everywhere() -> None:
     assert access.decide_mode(GOOD_AUTH, "0.0.0.0", open_ok=False) == "auth"
     assert access.decide_mode(GOOD_AUTH, "127.0.0.1", open_ok=True) == "auth"
+
+
+def test_auth_that_is_not_a_table_refuses_start() -> None:
+    with pytest.raises(
+        AccessError, match=r"\[auth\] i .streamlit/secrets.toml skal være et afsnit"
+    ):
+        access.decide_mode("on", "127.0.0.1", open_ok=False)  # type: ignore[arg-type]
 
 
 def test_missing_cookie_secret_refuses_start() -> None:

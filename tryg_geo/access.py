@@ -390,6 +390,11 @@ def decide_mode(auth: Mapping[str, Any] | None, address: str | None, open_ok: bo
         For a broken ``[auth]`` section (:func:`check_auth_section`) or a start without
         ``[auth]`` on a non-loopback address without ``TRYG_ALLOW_OPEN=1``.
     """
+    if auth is not None and not isinstance(auth, Mapping):
+        raise AccessError(
+            "[auth] i .streamlit/secrets.toml skal være et afsnit ([auth] på sin egen linje "
+            "med nøglerne under), ikke en enkelt værdi. Tryg Geo starter ikke uden."
+        )
     if auth:
         check_auth_section(auth)
         return "auth"
@@ -397,11 +402,11 @@ def decide_mode(auth: Mapping[str, Any] | None, address: str | None, open_ok: bo
         return "local"
     if open_ok:
         return "open"
-    shown = address or "alle netværkskort (server.address er ikke sat)"
+    where = f"adressen {address}" if address else "alle netværkskort (server.address er ikke sat)"
     raise AccessError(
-        f"Tryg Geo starter ikke uden login på adressen {shown}: så kunne alle på netværket se "
-        "politiets og psykiatriens data og ændre dem. Slå login til med et [auth]-afsnit i "
-        ".streamlit/secrets.toml (se README, afsnittet om login), eller start på "
+        f"Tryg Geo starter ikke uden login, når serveren lytter på {where}: så kunne alle på "
+        "netværket se politiets og psykiatriens data og ændre dem. Slå login til med et "
+        "[auth]-afsnit i .streamlit/secrets.toml (se README, afsnittet om login), eller start på "
         "127.0.0.1 (Lokal tilstand). Vil I bevidst køre åbent, så sæt TRYG_ALLOW_OPEN=1."
     )
 

@@ -56,9 +56,9 @@ def current() -> Access:
         return Access(None, None, None, False, str(exc))
     if mode != "auth":
         return Access(mode, "dataansvarlig", None, False)
-    if not st.user.is_logged_in:
-        return Access(mode, None, None, False)
     claims = st.user.to_dict()
+    if claims.get("is_logged_in") is not True:  # missing counts as not signed in
+        return Access(mode, None, None, False)
     who = access.identity(claims)
     try:
         roles = access.load_roles(settings.data_dir())

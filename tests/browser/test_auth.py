@@ -367,7 +367,9 @@ def test_open_address_without_auth_is_refused(tmp_path: Path) -> None:
         {"TRYG_ALLOW_OPEN": ""},
     )
     assert done.returncode == 2
-    assert "Tryg Geo starter ikke uden login på adressen 0.0.0.0" in done.stderr
+    assert (
+        "Tryg Geo starter ikke uden login, når serveren lytter på adressen 0.0.0.0" in done.stderr
+    )
     assert "TRYG_ALLOW_OPEN=1" in done.stderr
 
 
