@@ -2,12 +2,17 @@
 
 Leaflet is served from ``static/leaflet`` by Streamlit itself (no CDN), usage statistics are
 off (.streamlit/config.toml), and with ``TRYG_BASEMAP=none`` the browser talks to this server only.
+
+Sign-in comes first (``ui.gate``): before it, without a role or with a refused configuration,
+the run stops on one Danish page and no page is built. After it, the navigation holds only the
+pages the role may see, so a URL of another page opens nothing of it.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
+from pages import ui
 from tryg_geo import PAGES, configure_offline_folium, install_static_assets, leaflet_url_prefix
 
 APP_DIR = Path(__file__).resolve().parent
@@ -15,6 +20,7 @@ APP_DIR = Path(__file__).resolve().parent
 st.set_page_config(
     page_title="Tryg Geo – Tryg Aalborg", layout="wide"
 )  # default icon: served locally
+access = ui.gate()
 install_static_assets(APP_DIR)
 configure_offline_folium(leaflet_url_prefix(st.get_option("server.baseUrlPath")))
 
@@ -25,5 +31,6 @@ configure_offline_folium(leaflet_url_prefix(st.get_option("server.baseUrlPath"))
 pages = [
     st.Page(page.file, title=page.title, url_path=page.url_path, default=page.default)
     for page in PAGES
+    if ui.can(page.requires, access)
 ]
 st.navigation(pages).run()

@@ -1,4 +1,8 @@
-"""Data: import files with the same validation as the command line, and see what is loaded."""
+"""Data: import files with the same validation as the command line, and see what is loaded.
+
+Built per role (decided on the server, ``ui.can``): status, rejected rows and the import log
+for analytiker and dataansvarlig; the import form and rollback for dataansvarlig only.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +21,9 @@ def danish_date(text: str | None, *, with_time: bool = False) -> str:
     return stamp.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
 
 
-st.subheader("Importér en fil")
-ui.import_wizard(can_import=ui.can("import") if hasattr(ui, "can") else True)
+if ui.can("import"):  # not built at all for other roles
+    st.subheader("Importér en fil")
+    ui.import_wizard(can_import=True)
 
 st.subheader("Indlæst nu")
 status = data_status()
@@ -46,7 +51,7 @@ rows = [
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 store = Store()
 for kind, info in status["kinds"].items():
-    if info["rejected"]:
+    if info["rejected"] and ui.can("rejected_rows"):
         st.download_button(
             f"Hent afviste rækker for {info['label']} ({info['rejected']})",
             lambda kind=kind: (
@@ -61,3 +66,7 @@ for info in status["kinds"].values():
         with st.expander(f"Perioder pr. indikator ({info['label']})"):
             st.dataframe(pd.DataFrame(info["indicators"]).T, width="stretch")
 st.caption(f"Data-mappe: {status['data_dir']}")
+if ui.can("rollback"):
+    ui.rollback_form(store)
+if ui.can("audit_log"):
+    ui.import_log(store)

@@ -17,6 +17,17 @@ from tryg_geo.demo.make import make_demo
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _served_on_loopback() -> None:
+    """AppTest reads no ``.streamlit/config.toml``: give it the address the dashboard is
+    served on by default (127.0.0.1), so pages run in Lokal tilstand as with ``make dashboard``
+    (without it, the sign-in gate rightly refuses an unset address)."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+
+
 #: Incidents in the shared demo dataset: enough for every view, small enough to be quick.
 DEMO_INCIDENTS = 5_000
 

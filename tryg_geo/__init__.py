@@ -23,15 +23,18 @@ Grouped by what a caller wants to do:
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
 - the exception tree: :class:`TrygGeoError` and its subclasses
 - settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
+- roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
+  start-up mode) and :class:`AccessError`
 
 ``tryg_geo`` never imports Streamlit: every function here works in a plain Python session.
 """
 
-from . import fmt, settings
+from . import access, fmt, settings
 from .compute.filters import PRESETS, SCHEMES, Filters
 from .compute.registry import get_initiative, load_initiatives
 from .demo.make import make_demo
 from .errors import (
+    AccessError,
     ColumnError,
     ExportError,
     StoreError,
@@ -94,6 +97,7 @@ __all__ = [
     "REQUIRED_ROLES",
     "ROLE_LABELS",
     "SCHEMES",
+    "AccessError",
     "ColumnError",
     "Dataset",
     "ExportError",
@@ -107,6 +111,7 @@ __all__ = [
     "UsageError",
     "View",
     "ViewInfo",
+    "access",
     "analyse_panels",
     "build_view",
     "column_proposals",

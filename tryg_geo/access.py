@@ -27,12 +27,14 @@ import getpass
 import ipaddress
 import os
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import TrygGeoError
+from .errors import AccessError
 
 __all__ = [
     "ALLOW_OPEN_ENV",
@@ -45,10 +47,12 @@ __all__ = [
     "Capability",
     "Mode",
     "RoleMap",
+    "acting_as",
     "allow_open",
     "can",
     "capabilities_of",
     "check_auth_section",
+    "current_actor",
     "decide_mode",
     "identity",
     "is_loopback",
@@ -74,12 +78,6 @@ MIN_COOKIE_SECRET = 32
 ALLOW_OPEN_ENV = "TRYG_ALLOW_OPEN"
 #: Keys Streamlit's default OIDC provider needs in ``[auth]`` (besides the cookie secret).
 AUTH_KEYS: tuple[str, ...] = ("redirect_uri", "client_id", "client_secret", "server_metadata_url")
-
-
-class AccessError(TrygGeoError):
-    """Sign-in or roles are configured so that the dashboard must not open (exit code 2)."""
-
-    exit_code = 2
 
 
 # ---- capabilities ------------------------------------------------------------------------------
@@ -444,3 +442,25 @@ def os_actor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return str(os.getuid()) if hasattr(os, "getuid") else "ukendt"
+
+
+# ---- who acts (the audit trail) ----------------------------------------------------------------
+
+#: Who is importing or rolling back, for ``import_log.jsonl``: ``(who, via)``.
+_ACTOR: ContextVar[tuple[str, str] | None] = ContextVar("tryg_geo_actor", default=None)
+
+
+@contextmanager
+def acting_as(who: str, via: str) -> Iterator[None]:
+    """Name ``who`` (an e-mail, a sub or an OS user) and ``via`` (``dashboard``,
+    ``kommandolinje``) in the import log for every import and rollback inside the block."""
+    token = _ACTOR.set((who, via))
+    try:
+        yield
+    finally:
+        _ACTOR.reset(token)
+
+
+def current_actor() -> tuple[str, str]:
+    """``(who, via)`` for the import log; outside :func:`acting_as` the OS user and ``python``."""
+    return _ACTOR.get() or (os_actor(), "python")

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .access import acting_as, os_actor
 from .errors import TrygGeoError, UsageError
 from .ingest.columns import OPTION
 from .store.schema import KIND_LABELS, KINDS
@@ -51,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed the usage message
         return int(exc.code or 0) and 2
     try:
-        return args.handler(args)
+        # Every import and rollback from here is logged with the OS user (import_log.jsonl).
+        with acting_as(os_actor(), "kommandolinje"):
+            return args.handler(args)
     except TrygGeoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -9,7 +9,8 @@ turn these into a sentence and an exit code; anything else is a bug.
     ├── UnusableFileError   a file that cannot be used at all (exit code 1)
     │   └── ColumnError     a column the file needs is missing; knows the role(s)
     ├── StoreError          the data folder is busy, missing or damaged (exit code 1)
-    └── ExportError         a view or export that cannot be produced (exit code 1)
+    ├── ExportError         a view or export that cannot be produced (exit code 1)
+    └── AccessError         sign-in or roles configured so the dashboard must not open (exit code 2)
 """
 
 from __future__ import annotations
@@ -90,3 +91,9 @@ class StoreError(TrygGeoError):
 
 class ExportError(TrygGeoError):
     """A snapshot (PNG or CSV) cannot be produced for the chosen view."""
+
+
+class AccessError(TrygGeoError):
+    """Sign-in or roles are configured so that the dashboard must not open (``access``)."""
+
+    exit_code = 2

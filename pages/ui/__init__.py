@@ -1,8 +1,11 @@
-"""What every page shares: page state and filters (``state``) and rendering a View (``render``).
+"""What every page shares: sign-in and roles (``auth``: ``gate``, ``role``, ``can``, ``actor``),
+page state and filters (``state``) and rendering a View (``render``).
 
 Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a page.
 """
 
+from .admin import import_log, rollback_form
+from .auth import actor, can, gate, role
 from .deck import deck_downloads
 from .render import (
     chart,
@@ -29,12 +32,16 @@ from .wizard import import_wizard, template_button
 
 __all__ = [
     "ALL_DISTRICTS",
+    "actor",
     "build",
+    "can",
     "chart",
     "dataset",
     "deck_downloads",
     "downloads",
+    "gate",
     "header",
+    "import_log",
     "import_wizard",
     "keep_in_url",
     "kpis",
@@ -43,6 +50,8 @@ __all__ = [
     "notes",
     "open_district",
     "require_data",
+    "role",
+    "rollback_form",
     "scheme_widget",
     "sidebar_filters",
     "table",

@@ -16,8 +16,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from tryg_geo import access, settings
-from tryg_geo.access import AccessError, Mode
+from tryg_geo import AccessError, access, settings
 
 _LOG = logging.getLogger("tryg_geo.access")
 LOCAL_BANNER = "Lokal tilstand – ingen login"
@@ -31,7 +30,7 @@ OPEN_WARNING = (
 class Access:
     """Who is at the browser and what they may do, decided on the server for this run."""
 
-    mode: Mode | None  # None: the configuration is refused
+    mode: access.Mode | None  # None: the configuration is refused
     role: str | None
     who: str | None  # e-mail or sub (signed in); None in local/open mode
     signed_in: bool
@@ -73,9 +72,12 @@ def role() -> str | None:
     return current().role
 
 
-def can(capability: str) -> bool:
-    """Whether the person at the browser has ``capability`` (see ``tryg_geo.access``)."""
-    return access.can(current().role, capability)
+def can(capability: str, now: Access | None = None) -> bool:
+    """Whether the person at the browser has ``capability`` (``tryg_geo.access.CAPABILITIES``).
+
+    ``now`` is an :class:`Access` already worked out in this run (saves reading it again).
+    """
+    return access.can((now or current()).role, capability)
 
 
 def actor() -> str:

@@ -23,6 +23,7 @@ from tryg_geo import (
     LoadResult,
     Store,
     TrygGeoError,
+    access,
     column_proposals,
     get_initiative,
     import_upload,
@@ -34,6 +35,7 @@ from tryg_geo import (
     template_for,
 )
 
+from .auth import actor
 from .render import md_text
 
 NONE = "(ingen)"
@@ -96,7 +98,8 @@ def import_wizard(*, can_import: bool) -> None:
     if not can_import:
         st.info("Kun en dataansvarlig kan importere. Kontrollen ovenfor gemmer intet.")
     elif st.button("Importér", type="primary", disabled=result.accepted == 0, key="wizard_go"):
-        done = _run(kind, name, digest, crs, layer, chosen, data, dry_run=False, source=source)
+        with access.acting_as(actor(), "dashboard"):  # the import log names the person
+            done = _run(kind, name, digest, crs, layer, chosen, data, dry_run=False, source=source)
         if done is not None:
             st.success(
                 md_text(

@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,12 +49,23 @@ def artifacts() -> Path:
 
 
 @contextmanager
-def serve(script: Path, data: Path, log_path: Path) -> Iterator[str]:
-    """``streamlit run script`` on a free port over the store ``data``, without tiles.
+def serve(
+    script: Path,
+    data: Path,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    secrets: Path | None = None,
+) -> Iterator[str]:
+    """``streamlit run script`` on ``port`` (default: a free one) over the store ``data``,
+    without tiles.
 
-    The working directory is the repository, so ``.streamlit/config.toml`` applies.
+    The working directory is the repository, so ``.streamlit/config.toml`` applies. Secrets
+    come from ``secrets`` only (a developer's own ``.streamlit/secrets.toml`` never switches
+    sign-in on for a test); without it the dashboard runs in Lokal tilstand.
     """
-    port = _free_port()
+    port = port or _free_port()
+    secrets = secrets or data.parent / f"{data.name}-no-secrets.toml"
     env = {**os.environ, "TRYG_DATA_DIR": str(data), "TRYG_BASEMAP": "none"}
     # The dashboard starts the way `make dashboard` starts it (serve.py); other apps plainly.
     launcher = (
@@ -75,6 +87,8 @@ def serve(script: Path, data: Path, log_path: Path) -> Iterator[str]:
         # Watching the repo (with .venv) costs seconds and thousands of inotify watches.
         "--server.fileWatcherType",
         "none",
+        "--secrets.files",
+        str(secrets),
     ]
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "w") as log:
@@ -111,10 +125,11 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> 
 @pytest.fixture(scope="session")
 def serve_dashboard(artifacts: Path):
     """Start the real ``dashboard.py`` over a store of a test module's own making:
-    ``with serve_dashboard(data, "name") as url`` (log: ``streamlit-name.log``)."""
+    ``with serve_dashboard(data, "name") as url`` (log: ``streamlit-name.log``); ``port`` and
+    ``secrets`` (a secrets file with ``[auth]``) as in :func:`serve`."""
 
-    def start(data: Path, name: str):
-        return serve(REPO / "dashboard.py", data, artifacts / f"streamlit-{name}.log")
+    def start(data: Path, name: str, **options: Any):
+        return serve(REPO / "dashboard.py", data, artifacts / f"streamlit-{name}.log", **options)
 
     return start
 

@@ -22,6 +22,7 @@ browser received for data strings (district names, "Demodata", the rejected valu
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tryg_geo.demo.make import make_demo
 from tryg_geo.store.folder import Store
 
@@ -278,15 +280,21 @@ def test_analytiker_by_sub_sees_status_rejected_rows_and_log(session: Session) -
 
 
 def test_dataansvarlig_imports_and_is_in_the_log(
-    session: Session, auth_store: Path, tmp_path: Path
+    session: Session, auth_store: Path, tmp_path: Path, artifacts: Path
 ) -> None:
     session.sign_in(DATA)
     session.open("data-import", "Indlæst nu")
     upload = tmp_path / "tryghed_2025.csv"
     upload.write_text(UPLOAD, encoding="utf-8")
+    session.page.locator('[data-testid="stSelectbox"]').first.click()
+    session.page.get_by_role("option", name="Målinger").click()
     session.page.locator('input[type="file"]').first.set_input_files(str(upload))
+    session.page.get_by_text(upload.name).first.wait_for(timeout=TIMEOUT_MS)  # uploaded
     session.page.get_by_role("button", name="Importér").click()
-    session.page.get_by_text("rækker godkendt").first.wait_for(timeout=TIMEOUT_MS)
+    try:
+        session.page.get_by_text("rækker godkendt").first.wait_for(timeout=TIMEOUT_MS)
+    finally:
+        session.page.screenshot(path=str(artifacts / "auth-import.png"), full_page=True)
     last = import_log(auth_store)[-1]
     assert last["who"] == DATA and last["via"] == "dashboard"
     assert last["file"] == "tryghed_2025.csv" and last["accepted"] == 1
@@ -295,9 +303,9 @@ def test_dataansvarlig_imports_and_is_in_the_log(
 
 
 def test_cli_import_is_logged_with_the_os_user(auth_store: Path) -> None:
-    first = import_log(auth_store)[0]
-    assert first["via"] == "kommandolinje" and first["who"]
-    assert first["rejected"] == 1 and first["accepted"] == 1
+    (cli,) = [e for e in import_log(auth_store) if e["file"] == "maalinger.csv"]
+    assert cli["via"] == "kommandolinje" and cli["who"] == getpass.getuser()
+    assert cli["rejected"] == 1 and cli["accepted"] == 1 and cli["action"] == "import"
 
 
 def test_sign_out_returns_to_the_login_page(session: Session, data_strings: list[str]) -> None:

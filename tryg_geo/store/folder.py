@@ -9,7 +9,7 @@ Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
     <kind>/rejected_last_failed_import.csv  rejected rows of the last import that accepted none
     originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
     uploads/<tmp>/<file>            a dashboard upload while it is imported (removed afterwards)
-    import_log.jsonl                one line per import or rollback
+    import_log.jsonl                one line per import or rollback: who, via, when, file, counts
     .lock                           held while an import or rollback writes
 
 A new version is written completely into a temporary folder, renamed into place, and only then
@@ -38,12 +38,15 @@ import geopandas as gpd
 import pandas as pd
 
 from .. import settings
+from ..access import current_actor
 from ..errors import StoreError, UsageError
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
 FAILED_REJECTIONS = "rejected_last_failed_import.csv"
 KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
+#: The counts of an import's report copied to the top of its log line.
+LOG_COUNTS = ("rows_read", "accepted", "rejected", "duplicates", "outside_districts")
 
 
 @dataclass
@@ -170,7 +173,15 @@ class Store:
                 self._undo(staged, switched)
                 raise
             for item, _, meta, copy in staged:
-                self._log({**meta, "original_copy": str(copy) if copy else None})
+                counts = {k: meta["report"][k] for k in LOG_COUNTS if k in meta["report"]}
+                self._log(
+                    {
+                        "action": "import",
+                        **meta,
+                        **counts,
+                        "original_copy": str(copy) if copy else None,
+                    }
+                )
                 self._prune(item.kind)
         return [meta for _, _, meta, _ in staged]
 
@@ -229,12 +240,15 @@ class Store:
                 )
             replaced = self._current_name(kind)
             self._point_current(folder, earlier[-1].name)
+            back = self.meta(kind)
             self._log(
                 {
+                    "action": "rollback",
                     "kind": kind,
+                    "file": back.get("file"),
+                    "rows": back.get("rows"),
                     "rollback_to": earlier[-1].name,
                     "replaced": replaced,
-                    "at": datetime.now().isoformat(timespec="seconds"),
                 }
             )
         return self.meta(kind)
@@ -360,8 +374,27 @@ class Store:
             shutil.rmtree(old, ignore_errors=True)
 
     def _log(self, entry: dict[str, Any]) -> None:
+        who, via = current_actor()
+        entry = {"who": who, "via": via, "at": datetime.now().isoformat(timespec="seconds")} | entry
         with open(self.root / "import_log.jsonl", "a", encoding="utf-8") as log:
             log.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+    def log_entries(self, last: int = 20) -> list[dict[str, Any]]:
+        """The newest ``last`` lines of the import log, newest first (a damaged line is skipped)."""
+        path = self.root / "import_log.jsonl"
+        if not path.exists():
+            return []
+        entries: list[dict[str, Any]] = []
+        for line in reversed(path.read_text(encoding="utf-8").splitlines()):
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+            if len(entries) >= last:
+                break
+        return entries
 
 
 def _stamp() -> str:

@@ -43,12 +43,15 @@ class PageInfo:
     title : the Danish title in the navigation.
     url_path : the page's URL path; ``None`` for the default page (served at ``/``).
     default : whether this is the page the dashboard opens on.
+    requires : the capability a role needs for the page to exist in its session
+        (``tryg_geo.access.CAPABILITIES``; checked on the server by ``dashboard.py``).
     """
 
     file: str
     title: str
     url_path: str | None
     default: bool = False
+    requires: str = "view"
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,8 @@ MAIN_VIEWS: tuple[ViewInfo, ...] = (
 )
 #: The page of the initiative views (``indsats/<slug>``, one per initiative of the registry).
 INITIATIVES_PAGE = PageInfo("pages/indsatser.py", "Indsatser", "indsats")
-#: The page that imports data (no view).
-DATA_PAGE = PageInfo("pages/data.py", "Data", "data-import")
+#: The page that shows and imports data (no view): analytiker and dataansvarlig only.
+DATA_PAGE = PageInfo("pages/data.py", "Data", "data-import", requires="data_status")
 #: Every page of the dashboard, in the order of its navigation.
 PAGES: tuple[PageInfo, ...] = (*(v.page for v in MAIN_VIEWS), INITIATIVES_PAGE, DATA_PAGE)
 
