@@ -290,9 +290,11 @@ def test_dataansvarlig_imports_and_is_in_the_log(
     session.page.get_by_role("option", name="Målinger").click()
     session.page.locator('input[type="file"]').first.set_input_files(str(upload))
     session.page.get_by_text(upload.name).first.wait_for(timeout=TIMEOUT_MS)  # uploaded
-    session.page.get_by_role("button", name="Importér").click()
+    go = session.page.get_by_role("button", name="Importér", exact=True)
+    go.wait_for(timeout=TIMEOUT_MS)  # after the preview, the columns and the dry run
+    go.click()
     try:
-        session.page.get_by_text("rækker godkendt").first.wait_for(timeout=TIMEOUT_MS)
+        session.page.get_by_text("er gemt og bruges nu").first.wait_for(timeout=TIMEOUT_MS)
     finally:
         session.page.screenshot(path=str(artifacts / "auth-import.png"), full_page=True)
     last = import_log(auth_store)[-1]
