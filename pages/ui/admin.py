@@ -62,7 +62,7 @@ def import_log(store: Store) -> None:
             "Hvem": e.get("who") or "(ikke registreret)",
             "Hvordan": VIA.get(e.get("via") or "", e.get("via") or ""),
             "Handling": ACTIONS.get(e.get("action") or "", "Import"),
-            "Datatype": KIND_LABELS.get(e.get("kind") or "", e.get("kind") or ""),
+            "Data": KIND_LABELS.get(e.get("kind") or "", e.get("kind") or ""),
             "Fil": e.get("file") or "",
             "Læst": e.get("rows_read"),
             "Godkendt": e.get("accepted"),
