@@ -5,7 +5,7 @@ SYSPY     ?= python3
 CHROMIUM  ?= /usr/bin/chromium
 PORT      ?= 8501
 
-.PHONY: dashboard test venv demo-data chromium lint format bench load clean
+.PHONY: dashboard test venv demo-data chromium lint format bench load load-browser clean
 
 $(VENV)/.installed: requirements.txt
 	$(SYSPY) -m venv $(VENV)
@@ -43,8 +43,13 @@ test: venv chromium lint
 bench: venv
 	$(PY) -m bench.run
 
-load: venv chromium
-	$(PY) -m bench.load
+# 20 simulated users speaking Streamlit's websocket protocol (no browsers) for 120 s.
+load: venv
+	$(PY) -m bench.ws_load
+
+# A small smoke load with real browsers: 3 Chromium contexts for 60 s.
+load-browser: venv chromium
+	$(PY) -m bench.load --users 3 --seconds 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

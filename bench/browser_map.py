@@ -191,8 +191,8 @@ def act(page, step: Step) -> None:
         options.nth(real[step.option % len(real)]).click(timeout=TIMEOUT_MS)
     else:
         options.filter(has_text=step.option).first.click(timeout=TIMEOUT_MS)
-    if step.kind == "multi":  # close the list again without touching the value
-        page.locator('[data-testid="stMain"] h1').first.click(timeout=TIMEOUT_MS)
+    if step.kind == "multi":  # close the list again (a key: the click time stays the option's)
+        page.keyboard.press("Escape")
 
 
 def map_frames(page) -> list:
@@ -209,15 +209,40 @@ def frame_states(page) -> list[dict[str, Any]]:
     return states
 
 
-def wait_for_map(page, after: float, timeout_s: float) -> tuple[dict[str, Any], str, float]:
-    """The map frame whose drawn mark is later than ``after`` (epoch ms)."""
+class MapUnchanged(Exception):
+    """The rerun finished and no map frame started or drew anything new: same map."""
+
+
+def wait_for_map(
+    page, after: float, timeout_s: float, grace_s: float | None = None
+) -> tuple[dict[str, Any], str, float]:
+    """The map frame whose drawn mark is later than ``after`` (epoch ms).
+
+    With ``grace_s``: when the page's script run has finished for that long and no map frame
+    was created after ``after`` nor drew anything, the map did not change (:class:`MapUnchanged`).
+    """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for state in frame_states(page):
+        states = frame_states(page)
+        for state in states:
             for name in DRAWN_MARKS:
                 times = [t for n, t, _ in state["marks"] if n == name and t > after]
                 if times:
                     return state, name, min(times)
+        if grace_s is not None and not any(s["origin"] > after for s in states):
+            finished = page.evaluate(
+                """(after) => {
+                    const app = document.querySelector('[data-test-script-state]');
+                    const done = window.__tryg.states.filter(
+                        ([s, t]) => s === 'notRunning' && t > after);
+                    return app.getAttribute('data-test-script-state') === 'notRunning'
+                        && done.length ? done[done.length - 1][1] : null;
+                }""",
+                after,
+            )
+            now = page.evaluate("() => performance.timeOrigin + performance.now()")
+            if finished is not None and now - finished > grace_s * 1000:
+                raise MapUnchanged("the rerun left the map as it was")
         page.wait_for_timeout(25)
     raise TimeoutError(f"no map drawn with new data within {timeout_s:.0f} s")
 
@@ -229,7 +254,7 @@ def measure_change(page, step: Step, timeout_s: float) -> dict[str, Any]:
     click = page.evaluate("() => window.__tryg.click")
     if click is None:
         raise RuntimeError("the click was not seen by the page")
-    state, mark, drawn = wait_for_map(page, click, timeout_s)
+    state, mark, drawn = wait_for_map(page, click, timeout_s, grace_s=3.0)
     marks = {n: t for n, t, _ in state["marks"] if t > click}
     details = [d for n, t, d in state["marks"] if n == mark and t == drawn]
     states = page.evaluate("() => window.__tryg.states")
@@ -300,6 +325,8 @@ def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
                     try:
                         row = measure_change(page, step, timeout_s)
                         row["error"] = None
+                    except MapUnchanged:
+                        row = {"change": step.label, "ms": None, "error": None, "unchanged": True}
                     except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
                         row = {"change": step.label, "ms": None, "error": f"{exc}"[:300]}
                         page.goto(f"{base_url}/{path}", timeout=timeout_s * 1000)
@@ -308,7 +335,7 @@ def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
                     rows.append(row)
         finally:
             browser.close()
-    ok = [r for r in rows if r["error"] is None]
+    ok = [r for r in rows if r["error"] is None and not r.get("unchanged")]
 
     def part(key: str, subset: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return stats([r[key] for r in (subset or ok) if r.get(key) is not None])
@@ -332,7 +359,8 @@ def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
         "parts": {k: part(k) for k in ("server_ms", "frame_ms", "boot_ms", "map_script_ms")},
         "pages": pages,
         "changes": len(rows),
-        "errors": len(rows) - len(ok),
+        "errors": sum(r["error"] is not None for r in rows),
+        "unchanged": sum(bool(r.get("unchanged")) for r in rows),
         "marks": sorted({r["mark"] for r in ok}),
         "blocked_requests": blocked[:20],
         "rows": rows,

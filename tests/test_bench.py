@@ -41,6 +41,8 @@ def test_bench_runs_on_tiny_data(tmp_path):
             str(tmp_path / "profiles"),
             "--png-views",
             "main",
+            "--more",
+            "6000",
         ],
         cwd=REPO,
         check=True,
@@ -53,13 +55,47 @@ def test_bench_runs_on_tiny_data(tmp_path):
         assert isinstance(value, int | float) and value > 0, (key, value)
     machine = results["machine"]
     assert machine["nproc"] >= 1 and machine["cpu_model"]
-    for page in ("tryg-bydel", "natteliv"):
-        changes = results["pages"][page]["changes"]
+    assert set(results["pages"]) == set(bench_run.PAGES)
+    for page, measured in results["pages"].items():
+        changes = measured["changes"]
         assert len(changes) == 3
-        assert all(c["rerun_ms"] > 0 and c["naive_ms"] > 0 and not c["errors"] for c in changes)
+        assert all(c["rerun_ms"] > 0 and not c["errors"] for c in changes)
+        assert set(measured["by_size"]) == {"3000", "6000"}, page
+    for page in bench_run.NAIVE_PAGES:
+        changes = results["pages"][page]["changes"]
+        assert all(c["naive_ms"] > 0 for c in changes)
         assert results["profile"][page]["page_seconds"] > 0
         assert (tmp_path / "profiles" / f"profile_{page}.txt").exists()
+    assert results["larger_incidents"] == 6000
+    browser = results["browser"]
+    assert browser["errors"] == 0 and not browser["blocked_requests"]
+    assert {r["page"] for r in browser["rows"]} == {"Tryg bydel", "Natteliv"}
+    assert browser["marks"] == ["tryg-map-drawn"]  # marked from inside the map
     assert results["import"]["accepted"] == results["import"]["rows"] > 0
     assert results["server"]["errors"] == 0 and not results["server"]["blocked_requests"]
+    assert results["sizes"]["6000"]["server"]["errors"] == 0
     assert set(results["goals"]) == set(bench_run.GOALS)
     assert "Measure" in results["table"]
+
+
+def test_protocol_load_runs_on_tiny_data(tmp_path):
+    """``make load`` on tiny data: users speak Streamlit's websocket protocol and every key is
+    written (the real run has 20 users for 120 s on 1 000 000 incidents)."""
+    out = tmp_path / "load.json"
+    subprocess.run(
+        [sys.executable, "-m", "bench.ws_load", "--users", "3", "--seconds", "10"]
+        + ["--ramp", "1", "--incidents", "3000", "--out", str(out)],
+        cwd=REPO,
+        check=True,
+        timeout=600,
+    )
+    results = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("users", "seconds", "changes", "errors", "server_ms_p50", "server_ms_p95"):
+        assert results[key] is not None, key
+    assert results["errors"] == 0, results["error_examples"]
+    assert results["changes"] >= 3
+    assert results["server_peak_rss_mb"] > 0
+    assert results["server_cpu_seconds"] > 0 and results["client_cpu_seconds"] > 0
+    pages = {c["page"] for c in results["per_change"]}
+    assert pages == {"Tryg bydel", "Natteliv", "Overblik"}
+    assert all(c["what"].startswith("flt_") for c in results["per_change"])

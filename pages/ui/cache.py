@@ -12,10 +12,14 @@ bounded; a new data version gets new keys and the old entries fall out.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
+
+import pandas as pd
 
 T = TypeVar("T")
 
@@ -83,3 +87,20 @@ class _Pin:
 
     def __hash__(self) -> int:
         return 0
+
+
+def content_key(obj: Any) -> Hashable:
+    """A key for what ``obj`` holds: DataFrames by a digest of their values, index and columns,
+    dataclasses (a Trend) field by field, anything else as itself or its ``repr``."""
+    if isinstance(obj, pd.DataFrame):
+        digest = hashlib.sha1(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
+        columns = tuple((str(c), str(t)) for c, t in obj.dtypes.items())
+        return ("frame", obj.shape, columns, digest.hexdigest())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = dataclasses.fields(obj)
+        return (type(obj).__qualname__, *(content_key(getattr(obj, f.name)) for f in fields))
+    try:
+        hash(obj)
+    except TypeError:
+        return ("repr", type(obj).__qualname__, repr(obj))
+    return obj

@@ -44,7 +44,10 @@ def build(key: str, ds: Dataset, filters: Filters) -> View:
     Views are shared between reruns and sessions per data version and filters (see
     :mod:`pages.ui.cache`): a filter state seen before is drawn without counting again.
     """
-    token = (key, id(ds), ds.version, filters, tuple(sorted(filters.extra.items())))
+    # The preset only names the period; the view depends on the dates (on data that end on
+    # 31 December, "seneste 12 måneder", "år til dato" and "seneste hele år" are one view).
+    same = filters.with_(preset="")
+    token = (key, id(ds), ds.version, same, tuple(sorted(filters.extra.items())))
     try:
         return cache.VIEWS.get_or_make(pinned(ds, token), lambda: build_view(key, ds, filters))
     except TrygGeoError as exc:

@@ -79,3 +79,17 @@ def test_folium_args_are_what_st_folium_sends(demo_ds):
     captured.pop("on_change")
     assert ours == captured
     assert 'performance.mark("tryg-map-drawn"' in ours["script"]
+
+
+def test_content_key_follows_the_values_not_the_object():
+    import pandas as pd
+
+    from tryg_geo.views.model import Trend
+
+    frame = pd.DataFrame({"period": pd.to_datetime(["2025-01-01"]), "value": [1.5]})
+    same = Trend("T", frame.copy(), "antal")
+    assert cache.content_key(Trend("T", frame, "antal")) == cache.content_key(same)
+    other = Trend("T", frame.assign(value=[2.5]), "antal")
+    assert cache.content_key(other) != cache.content_key(same)
+    assert cache.content_key(Trend("U", frame, "antal")) != cache.content_key(same)
+    assert cache.content_key(frame.rename(columns={"value": "v"})) != cache.content_key(frame)

@@ -47,7 +47,21 @@ def window_label(start: date, end: date) -> str:
 
 # ---- incidents ----------------------------------------------------------------------------------
 def incident_mask(ds: Dataset, indicator: Indicator) -> np.ndarray:
-    """Incidents the indicator counts (categories, weekend nights, zone), any time."""
+    """Incidents the indicator counts (categories, weekend nights, zone), any time.
+
+    Kept per data version and (categories, nights, zone): a view asks for the same mask for
+    this period, last year's and the trend (read only: callers combine it into new arrays).
+    """
+    key = (tuple(indicator.categories), bool(indicator.night_only), indicator.zone)
+    cache = ds.__dict__.setdefault("_incident_masks", {})
+    if key not in cache:
+        if len(cache) >= 32:  # a few dozen indicators at most; never grow without bound
+            cache.clear()
+        cache[key] = _incident_mask(ds, indicator)
+    return cache[key]
+
+
+def _incident_mask(ds: Dataset, indicator: Indicator) -> np.ndarray:
     arrays = ds.arrays
     masks: list[np.ndarray | None] = [category_mask(arrays, indicator.categories)]
     if indicator.night_only:
