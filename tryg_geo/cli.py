@@ -169,18 +169,26 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .errors import ColumnError
+    from .ingest.detect import cli_suggestion
     from .ingest.importer import clean_source, import_file
 
     columns = {role: getattr(args, f"col_{role}") for role in COLUMN_OPTIONS}
-    result = import_file(
-        args.kind,
-        args.file,
-        columns=columns,
-        crs=args.crs,
-        layer=args.layer,
-        dry_run=args.dry_run,
-        source=args.source,
-    )
+    try:
+        result = import_file(
+            args.kind,
+            args.file,
+            columns=columns,
+            crs=args.crs,
+            layer=args.layer,
+            dry_run=args.dry_run,
+            source=args.source,
+        )
+    except ColumnError as exc:  # say what the Data page's wizard would propose
+        exc.message += cli_suggestion(
+            args.kind, args.file, exc.roles, explicit=columns, layer=args.layer, crs=args.crs
+        )
+        raise
     report = result.report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

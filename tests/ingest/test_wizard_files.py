@@ -113,3 +113,26 @@ def test_template_of_an_unknown_initiative_is_a_usage_error(tmp_path: Path, caps
     code = main(["template", "indsats/findes-ikke", "--out", str(tmp_path / "x.xlsx")])
     assert code == 2
     assert "tryg-bydel" in capsys.readouterr().err
+
+
+def test_cli_error_proposes_the_columns_the_wizard_would(capsys) -> None:
+    """CLI = UI: the command line names the columns the page pre-fills, as options."""
+    code = main(["import", "incidents", str(POLICE), "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Forslag ud fra indholdet: --x-col X_koordinat --y-col Y_koordinat. 'X_koordinat'" in err
+    assert err.rstrip().endswith("m).")
+    code = main(
+        [
+            "import",
+            "incidents",
+            str(POLICE),
+            "--dry-run",
+            "--x-col",
+            "X_koordinat",
+            "--y-col",
+            "Y_koordinat",
+        ]
+    )
+    assert code == 0
+    assert "40" in capsys.readouterr().out

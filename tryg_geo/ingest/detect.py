@@ -273,6 +273,50 @@ def missing_message(missing: Sequence[str]) -> str:
     return f"Vælg kolonnen for {listing} under 2. Kolonner; uden den kan filen ikke importeres."
 
 
+def cli_suggestion(
+    kind: str,
+    path: str | Path,
+    roles: Sequence[str],
+    *,
+    explicit: Mapping[str, str | None] | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> str:
+    """The command line's version of the wizard's proposals, for a file missing ``roles``.
+
+    Returns
+    -------
+    str
+        E.g. " Forslag ud fra indholdet: --x-col X_koordinat --y-col Y_koordinat. 'X_koordinat'
+        indeholder …" or "" when the content suggests nothing (or the file cannot be read).
+    """
+    from ..errors import TrygGeoError
+
+    try:
+        preview = preview_file(kind, path, layer=layer, crs=crs)
+    except TrygGeoError:
+        return ""
+    proposals = propose_columns(kind, preview.frame, extra_aliases=extra_aliases(kind))
+    wanted = list(roles)
+    if set(wanted) & {"lat", "lon", "x", "y"}:
+        pairs = [p for p in (("lat", "lon"), ("x", "y")) if all(proposals[r].column for r in p)]
+        wanted = [r for r in wanted if r not in ("lat", "lon", "x", "y")] + list(
+            pairs[0] if pairs else ()
+        )
+    given = {k for k, v in (explicit or {}).items() if v}
+    found = [proposals[r] for r in wanted if proposals[r].column and r not in given]
+    if not found:
+        return ""
+    options = " ".join(f"--{OPTION[p.role]} {_quoted(p.column)}" for p in found)
+    reasons = " ".join(p.reason for p in found if p.reason)
+    return f" Forslag ud fra indholdet: {options}." + (f" {reasons}" if reasons else "")
+
+
+def _quoted(column: str | None) -> str:
+    text = str(column)
+    return text if re.fullmatch(r"[\wæøåÆØÅ.-]+", text) else f"'{text}'"
+
+
 _PAGE_FIELDS = {"crs": "Koordinatsystem", "layer": "Lag/ark"}
 _OPTION_ROLES = {option: role for role, option in OPTION.items()}
 
