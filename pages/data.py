@@ -10,6 +10,7 @@ import streamlit as st
 from pages import ui
 from tryg_geo import Store, data_status
 
+ui.require("data_status")  # also when this script runs without dashboard.py's gate
 st.title("Data")
 
 

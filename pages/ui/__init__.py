@@ -5,7 +5,7 @@ Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a p
 """
 
 from .admin import import_log, rollback_form
-from .auth import actor, can, gate, role
+from .auth import actor, can, gate, require, role
 from .deck import deck_downloads
 from .render import (
     chart,
@@ -49,6 +49,7 @@ __all__ = [
     "md_text",
     "notes",
     "open_district",
+    "require",
     "require_data",
     "role",
     "rollback_form",

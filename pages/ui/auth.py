@@ -80,6 +80,30 @@ def can(capability: str, now: Access | None = None) -> bool:
     return access.can((now or current()).role, capability)
 
 
+def require(capability: str) -> Access:
+    """Stop the run unless the person has ``capability``; the second lock behind ``gate``.
+
+    ``dashboard.py`` builds only the pages a role may see, but a page script can also run
+    without it (``streamlit run dashboard.py`` without ``serve.py`` serves ``pages/*.py`` by
+    file name until ``st.navigation`` has run once): every page's data goes through here.
+    """
+    now = current()
+    if access.can(now.role, capability):
+        return now
+    if now.mode is None:
+        st.title("Tryg Geo kan ikke åbne")
+        st.error(now.problem or "")
+    elif now.mode == "auth" and not now.signed_in:
+        _login_page()
+    elif now.role is None:
+        _no_access_page(now)
+    else:
+        st.title("Ingen adgang")
+        st.write("Din rolle giver ikke adgang til denne side.")
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop raises
+
+
 def actor() -> str:
     """Who acts, for the audit log: the e-mail (or sub), or the OS user in local mode."""
     now = current()
@@ -110,7 +134,7 @@ def gate() -> Access:
     if now.mode == "local":
         st.sidebar.caption(LOCAL_BANNER)
     elif now.mode == "open":
-        st.warning(OPEN_WARNING)
+        st.sidebar.warning(OPEN_WARNING)
     else:
         st.sidebar.caption(
             f"Logget ind som {now.who} · {access.ROLE_LABELS.get(now.role or '', now.role)}"

@@ -24,13 +24,20 @@ from tryg_geo import (
 from tryg_geo.fmt import day
 
 from . import cache
+from .auth import require
 from .cache import pinned
 
 ALL_DISTRICTS = "(hele kommunen)"
 
 
 def dataset() -> Dataset:
-    """The current data; loaded once per data version (cached inside tryg_geo)."""
+    """The current data; loaded once per data version (cached inside tryg_geo).
+
+    Only for a role that may see the views (``require("view")``): a page script run without
+    ``dashboard.py``'s gate (``streamlit run`` without ``serve.py`` treats ``pages/`` as pages
+    of their own) still gets no data.
+    """
+    require("view")
     try:
         return load_dataset(Store())
     except TrygGeoError as exc:
