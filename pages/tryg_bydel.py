@@ -3,18 +3,20 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import tryg_bydel_indicators
+from tryg_geo import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
 
 ds = ui.dataset()
 ui.require_data(ds)
 filters = ui.sidebar_filters(ds)
 indicators = tryg_bydel_indicators()
+hints = tryg_bydel_hints(ds, filters)  # None: has numbers for the period
 indicator = st.sidebar.selectbox(
     "Indikator",
     list(indicators),
-    format_func=indicators.get,
+    format_func=lambda i: indicators[i] + ("" if hints[i] is None else " (ingen data)"),
     key="flt_indicator",
-    index=list(indicators).index(filters.indicator) if filters.indicator in indicators else 0,
+    index=list(indicators).index(tryg_bydel_indicator(ds, filters)),
+    help="Indikatorer uden tal i perioden er markeret; vælg en for at se, hvilken fil der mangler.",
 )
 MODES = {"": "Indikator", "hotspots": "Hotspots (Gi*)", "aendring": "Ændring mod året før"}
 mode = st.sidebar.radio(

@@ -73,6 +73,8 @@ EXPECTED = [
     "suppression_problems",
     "template_for",
     "trend_chart",
+    "tryg_bydel_hints",
+    "tryg_bydel_indicator",
     "tryg_bydel_indicators",
     "view_csv",
     "view_keys",

@@ -1,6 +1,6 @@
 """Small hand-made user files, written the way a kommune and a police district deliver them.
 
-Three square districts near Aalborg as GeoJSON (with or without a population column) and a
+Four square districts near Aalborg as GeoJSON (with or without a population column) and a
 police export as Danish Excel writes it (cp1252, ';', decimal comma, dd-mm-yyyy). Every count
 is chosen here, so a test knows the true count per district.
 """
@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-#: (id, name, population, (min lon, min lat)) of three 0.01° × 0.01° squares side by side.
+#: (id, name, population, (min lon, min lat)) of four 0.01° × 0.01° squares side by side.
 DISTRICTS = (
     ("9000", "Aalborg C", 26_000, (9.90, 57.03)),
     ("9200", "Aalborg SV", 14_000, (9.91, 57.03)),
     ("9220", "Aalborg Øst", 31_000, (9.92, 57.03)),
+    ("9400", "Nørresundby", 22_000, (9.93, 57.03)),
 )
 SIDE = 0.01
-#: incidents per district id in 2025 (a count below 5 in 9200 is hidden as '<5').
-COUNTS = {"9000": 40, "9200": 3, "9220": 17}
+#: incidents per district id in 2025: 3 in 9200 is hidden as '<5', and 9400, the smallest
+#: other count, is hidden beside it (the kommune total is shown); 9000 and 9220 are shown.
+COUNTS = {"9000": 40, "9200": 3, "9220": 17, "9400": 9}
 SOURCE = "Sydøstjyllands Politi, udtræk 2025"
 
 

@@ -83,7 +83,7 @@ from .views.registry import (
     default_filters,
     view_keys,
 )
-from .views.tryg_bydel import tryg_bydel_indicators
+from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
 
 __all__ = [
     "DIALECTS",
@@ -143,6 +143,8 @@ __all__ = [
     "suppression_problems",
     "template_for",
     "trend_chart",
+    "tryg_bydel_hints",
+    "tryg_bydel_indicator",
     "tryg_bydel_indicators",
     "view_csv",
     "view_keys",

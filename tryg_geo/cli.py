@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .access import acting_as, os_actor
-from .errors import TrygGeoError, UsageError
+from .errors import ExportError, TrygGeoError, UsageError
 from .ingest.columns import OPTION
 from .store.schema import KIND_LABELS, KINDS
 from .views.registry import view_choices
@@ -325,6 +325,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--district", metavar="OMRÅDE-ID", help="Kun dette område (id).")
     exp.add_argument("--out", metavar="STI", help="Filen (eller mappen) der skal skrives.")
     _period_and_format_options(exp)
+    _page_options(exp)
     exp.set_defaults(handler=_cmd_export)
 
     pack = commands.add_parser(
@@ -332,6 +333,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     )
     pack.add_argument("--out", metavar="MAPPE", help="Mappen der skal skrives til.")
     _period_and_format_options(pack)
+    _page_options(pack)
     pack.set_defaults(handler=_cmd_pack)
 
     deck = commands.add_parser(
@@ -353,6 +355,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
         help="Kun denne hændelseskategori (kan gentages).",
     )
     deck.add_argument("--district", metavar="OMRÅDE-ID", help="Kun dette område (id).")
+    _page_options(deck)
     deck.set_defaults(handler=_cmd_deck)
 
 
@@ -374,6 +377,44 @@ def _period_and_format_options(parser: argparse.ArgumentParser) -> None:
         default="slide",
         metavar="slide|a4",
         help="PNG: slide (1920 × 1080, standard) eller a4 (A4 liggende).",
+    )
+
+
+def _page_options(parser: argparse.ArgumentParser) -> None:
+    """The choices the pages offer (see :mod:`tryg_geo.views.choices`); checked after parsing,
+    so a wrong value gets a Danish message that lists what is allowed."""
+    parser.add_argument(
+        "--preset",
+        metavar="PERIODE",
+        help="Periode som på siderne: 12m (seneste 12 måneder, standard), ytd (år til dato), "
+        "last_year (seneste hele år) eller all (hele perioden); ellers --from/--to.",
+    )
+    parser.add_argument(
+        "--indicator",
+        metavar="ID",
+        help="Tryg bydel: indikatoren, fx tryg_andel eller haendelser_pr_1000 (standard: den "
+        "første med tal i perioden).",
+    )
+    parser.add_argument(
+        "--scheme",
+        metavar="quantiles|natural_breaks",
+        help="Kortenes klasseinddeling: quantiles (kvantiler, standard) eller natural_breaks.",
+    )
+    parser.add_argument(
+        "--cell", metavar="100m|250m|1km", help="Natteliv: cellestørrelse (standard 100m)."
+    )
+    parser.add_argument(
+        "--nights",
+        metavar="UGEDAGE",
+        help="Natteliv: nætterne efter disse aftener, fx fredag,lørdag (standard).",
+    )
+    parser.add_argument(
+        "--hours", metavar="FRA-TIL", help="Natteliv: nattens timer, fx 22-06 (standard)."
+    )
+    parser.add_argument(
+        "--observation",
+        metavar="ID",
+        help="Byens rum: observationen, fx klager (standard), personer_til_stede.",
     )
 
 
@@ -399,7 +440,6 @@ def parse_date(option: str, text: str | None) -> date | None:
 
 
 def _dataset():
-    from .errors import ExportError
     from .store.dataset import load_dataset
     from .store.folder import Store
 
@@ -436,7 +476,27 @@ def cli_filters(ds, args: argparse.Namespace):
         district=district,
     )
     _note_clamped(ds, start, end, filters)
-    return filters
+    return _with_page_choices(ds, args, filters)
+
+
+def _with_page_choices(ds, args: argparse.Namespace, filters):
+    """The page choices (``--indicator``, ``--scheme``, ``--cell``, …) applied to ``filters``."""
+    from .views.choices import with_choices
+
+    preset = getattr(args, "preset", None)
+    if preset is not None and (args.start or args.end):
+        raise UsageError(
+            f"--preset {preset} og --from/--to kan ikke bruges sammen; vælg den ene måde at "
+            "angive perioden på."
+        )
+    return with_choices(
+        ds,
+        filters,
+        **{
+            name: getattr(args, name, None)
+            for name in ("indicator", "scheme", "cell", "nights", "hours", "observation", "preset")
+        },
+    )
 
 
 def _check_choices(ds, categories: tuple[str, ...], district: str | None) -> None:
@@ -483,6 +543,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     ds = _dataset()
     filters = cli_filters(ds, args)
     view = build_view(args.view, ds, filters)
+    if not files.has_data(view):
+        raise ExportError(_no_numbers(view, ds, filters))
     data = (
         png_page.view_png(view, args.size)
         if fmt == "png"
@@ -517,6 +579,25 @@ def _cmd_deck(args: argparse.Namespace) -> int:
         + (" – Demodata" if ds.demo else "")
     )
     return 0
+
+
+def _no_numbers(view, ds, filters) -> str:
+    """Why an export of a view without numbers writes no file, and what would fill it."""
+    from .fmt import day
+
+    text = (
+        f"«{view.title}» har ingen tal i perioden {day(filters.start)}–{day(filters.end)}, så "
+        "der blev ikke skrevet nogen fil."
+    )
+    if view.missing:
+        text += f" {view.missing}"
+    if view.key == "tryg-bydel":
+        from .views.tryg_bydel import tryg_bydel_hints
+
+        with_data = [i for i, hint in tryg_bydel_hints(ds, filters).items() if hint is None]
+        if with_data:
+            text += f" Vælg fx --indicator {with_data[0]}."
+    return text
 
 
 def _cmd_pack(args: argparse.Namespace) -> int:

@@ -36,6 +36,8 @@ def header(view: View) -> None:
     if view.demo:
         st.warning("**Demodata** – genererede eksempeldata, ikke rigtige tal.", icon="⚠️")
     st.caption(md_text(view.subtitle))
+    if view.missing:
+        st.info(md_text(view.missing))
 
 
 def kpis(view: View) -> None:
@@ -126,6 +128,9 @@ def notes(view: View) -> None:
 
 def downloads(view: View, filters: Filters) -> None:
     """'Hent PNG' and 'Hent CSV': made only when clicked, from the same View as the screen."""
+    if view.table.empty:  # never a file of empty values (the command line refuses it too)
+        st.caption("Ingen tal at hente for de valgte filtre.")
+        return
     left, middle, right = st.columns([1, 1, 2])
     dialect = right.radio(
         "CSV-format",

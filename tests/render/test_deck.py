@@ -157,7 +157,7 @@ def test_no_data_slide_lists_the_initiatives_without_data(prs, pptx_deck, ds, fi
 def test_closing_slide_names_sources_and_discretion(prs):
     slide = prs.slides[len(prs.slides) - 1]
     text = slide_text(slide)
-    assert "Kilder: Nordjyllands Politi (anmeldelser), Tryghedsundersøgelsen" in text
+    assert "Kilder: Nordjyllands Politi (anmeldelser); Tryghedsundersøgelsen" in text
     assert "Diskretion: tal under 5 vises ikke" in text and "'<5'" in text
     assert "Demodata" in text
 

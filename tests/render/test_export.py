@@ -289,9 +289,9 @@ def test_dialects_differ_as_documented(views):
     excel, standard = csv_export.view_csv(view, "excel"), csv_export.view_csv(view, "standard")
     assert excel.startswith(b"\xef\xbb\xbf") and not standard.startswith(b"\xef\xbb\xbf")
     head = excel.decode("utf-8-sig").split("\r\n")[0]
-    assert head.startswith("view;data;district_id;district_name;period;indicator;value")
+    assert head.startswith("view;data;source;district_id;district_name;period;indicator;value")
     assert re.search(r";0,\d+;", excel.decode("utf-8-sig"))
-    assert standard.decode().split("\n")[0].startswith("view,data,district_id,district_name")
+    assert standard.decode().split("\n")[0].startswith("view,data,source,district_id,district_name")
     assert "\r\n" not in standard.decode()
     with pytest.raises(UsageError, match="--dialect 'tsv' er ikke tilladt"):
         csv_export.view_csv(view, "tsv")

@@ -49,7 +49,8 @@ class Filters:
     preset: str = "12m"
     categories: tuple[str, ...] = ()
     district: str | None = None
-    indicator: str = "tryg_andel"
+    #: Tryg bydel's indicator; None lets the view open on one with data for the period.
+    indicator: str | None = None
     scheme: str = "quantiles"
     cell: str = "100m"
     nights: tuple[int, ...] = (4, 5)  # evenings that start a night: Friday, Saturday
@@ -99,7 +100,7 @@ class Filters:
             "preset": self.preset,
             "kat": ",".join(self.categories),
             "omr": self.district or "",
-            "ind": self.indicator,
+            "ind": self.indicator or "",
             "klasser": self.scheme,
             "celle": self.cell,
             "naetter": ",".join(map(str, self.nights)),
@@ -141,7 +142,7 @@ class Filters:
             preset=preset,
             categories=tuple(c for c in params.get("kat", "").split(",") if c),
             district=params.get("omr") or None,
-            indicator=params.get("ind", "tryg_andel"),
+            indicator=params.get("ind") or None,
             scheme=params.get("klasser", "quantiles")
             if params.get("klasser") in SCHEMES
             else "quantiles",

@@ -178,7 +178,11 @@ def summarise(
 
 
 def headline(ds: Dataset, initiative: Initiative, filters: Filters) -> HeadlineSummary:
-    """The summary of the indsats' headline indicator for the whole kommune.
+    """The summary of the indsats' headline indicator for the whole kommune — or, when the
+    headline has no numbers for the period, of its first other indicator that has.
+
+    A user with police data but no survey sees Tryg bydel's burglaries, not an empty
+    "Trygge i nabolaget"; with no numbers at all, the headline indicator is summarised.
 
     Parameters
     ----------
@@ -190,8 +194,17 @@ def headline(ds: Dataset, initiative: Initiative, filters: Filters) -> HeadlineS
     Returns
     -------
     HeadlineSummary
+        Its ``indicator`` says which indicator leads.
     """
-    return summarise(ds, initiative.headline_indicator, filters, initiative=initiative)
+    lead = summarise(ds, initiative.headline_indicator, filters, initiative=initiative)
+    if lead.has_data:
+        return lead
+    for indicator in initiative.indicators:
+        if indicator.id != initiative.headline:
+            summary = summarise(ds, indicator, filters, initiative=initiative)
+            if summary.has_data:
+                return summary
+    return lead
 
 
 def status_of(value: float, target: float | None, higher_is_better: bool) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from ..compute.privacy import threshold
 from ..errors import ExportError, UsageError
 from ..views.model import View
+from ..views.sources import SEPARATOR as SOURCE_SEPARATOR
 
 DIALECTS: dict[str, str] = {"excel": "Excel (dansk)", "standard": "Standard"}
 
@@ -21,6 +22,8 @@ DIALECTS: dict[str, str] = {"excel": "Excel (dansk)", "standard": "Standard"}
 COLUMN_DOCS: dict[str, str] = {
     "view": "Visningen, som tallene kommer fra (fx natteliv eller indsats/tryg-bydel).",
     "data": "'Demodata', når tallene er genererede eksempeldata.",
+    "source": "Datakilden, som den blev angivet ved import (fx 'Nordjyllands Politi, udtræk "
+    "2025'); uden angivelse filens navn og importdato.",
     "slug": "Indsatsens korte navn (som i indsats/<slug>).",
     "title": "Indsatsens navn.",
     "part": "Del af indsatsens visning: nøgletal, udvikling eller kort.",
@@ -134,15 +137,25 @@ def check_dialect(dialect: str) -> str:
 
 
 def csv_table(view: View) -> pd.DataFrame:
-    """The exported columns: ``view``, ``data`` ('Demodata' on demo data), then the view's
-    table with yes/no columns written as 'ja'/'nej'."""
+    """The exported columns: ``view``, ``data`` ('Demodata' on demo data), ``source``, then the
+    view's table with yes/no columns written as 'ja'/'nej'.
+
+    ``source`` is the table's own per-row column when it has one (Overblik and the indsatser,
+    whose rows come from different data), else the view's sources (:attr:`View.sources`).
+    """
     table = view.table.copy()
     for column in table.columns:
         if isinstance(table[column].dtype, pd.BooleanDtype) or table[column].dtype == bool:
             table[column] = table[column].map({True: "ja", False: "nej"})
+    source = (
+        table.pop("source").astype(object)
+        if "source" in table.columns
+        else pd.Series(SOURCE_SEPARATOR.join(view.sources), index=table.index, dtype=object)
+    )
     table.insert(0, "view", view.key)
     if view.demo:
         table.insert(1, "data", "Demodata")
+    table.insert(2 if view.demo else 1, "source", source)
     return table
 
 

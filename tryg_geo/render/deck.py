@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +45,7 @@ from ..fmt import day
 from ..store.dataset import Dataset
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX
+from ..views.sources import SEPARATOR
 from . import files, png_base, png_page
 from .pack import NO_DATA, Planned, plan_views
 
@@ -248,15 +248,11 @@ def _no_data_slide(left_out: list[Planned], filters: Filters, demo: bool) -> Sli
     return Slide(NO_DATA_TITLE, "\n".join(notes), lines=[lead], bullets=bullets, demo=demo)
 
 
-_SOURCE = re.compile(r"Kilde: (?P<parts>.*?); udtrukket")
-
-
 def _sources(views: list[View]) -> list[str]:
-    """Every source named in the views' source lines, in order of first appearance."""
+    """Every source the views name (:attr:`View.sources`), in order of first appearance."""
     seen: list[str] = []
     for view in views:
-        match = _SOURCE.search(view.source)
-        for part in match.group("parts").split(", ") if match else []:
+        for part in view.sources:
             if part and part not in seen:
                 seen.append(part)
     return seen
@@ -268,7 +264,7 @@ def _closing(
     limit = threshold()
     sources = _sources(views)
     bullets = [
-        "Kilder: " + (", ".join(sources) if sources else "ingen") + ".",
+        "Kilder: " + (SEPARATOR.join(sources) if sources else "ingen") + ".",
         f"Udtrukket {day(extracted)} af Tryg Geo. Filtre: {filters.describe(names)}.",
         f"Diskretion: tal under {limit} vises ikke – de står som '{hidden_text(limit)}' eller er grå på "
         "kortet – og hvor en total står ved siden af sine dele, er endnu et tal skjult, så det "

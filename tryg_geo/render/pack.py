@@ -59,7 +59,8 @@ def plan_views(
     :func:`~tryg_geo.views.registry.view_keys` computed for ``filters`` and checked against the
     discretion rule, before anything is drawn or written.
 
-    Initiatives without numbers in the period, and views the data cannot make (a Danish
+    Views without numbers in the period (never a CSV of empty values; the note says which
+    file would fill them), and views the data cannot make (a Danish
     :class:`~tryg_geo.errors.TrygGeoError`), are left out with a note.
 
     Parameters
@@ -122,15 +123,15 @@ def make_pack(
 
 
 def _plan(key: str, ds: Dataset, filters: Filters, refusal: str) -> Planned:
-    """Compute one view; skip initiatives without data; check discretion."""
+    """Compute one view; skip views without numbers; check discretion."""
     try:
         view = build_view(key, ds, filters)
     except ExportError:
         raise
     except TrygGeoError as exc:
         return Planned(key, key, None, exc.message)
-    if key.startswith(INITIATIVE_PREFIX) and not files.has_data(view):
-        return Planned(key, view.title, None, NO_DATA)
+    if not files.has_data(view):  # never a CSV of empty values; say what would fill it
+        return Planned(key, view.title, None, view.missing or NO_DATA)
     problems = csv_export.suppression_problems(csv_export.csv_table(view))
     if problems:
         raise ExportError(

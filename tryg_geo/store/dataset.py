@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -19,11 +20,18 @@ import shapely
 
 from ..geo.grid import cell_polygon
 from .folder import Store
-from .schema import STORE_CRS
+from .schema import KINDS, STORE_CRS
 
 WGS84 = "EPSG:4326"
 SIMPLIFY_METRES = 1.0
-PLACE_BUFFER_METRES = 50.0  # a point or a quay line counts incidents within this distance
+PLACE_BUFFER_METRES = 50.0
+#: The keys of a version's meta.json kept per kind in :attr:`Dataset.provenance`.
+PROVENANCE_KEYS = (
+    "source",
+    "file",
+    "imported_at",
+    "demo",
+)  # a point or a quay line counts incidents within this distance
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,10 @@ class Dataset:
     incidents: pd.DataFrame | None
     measurements: pd.DataFrame | None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Per loaded kind, where its data came from: ``source`` (as given at import, or None),
+    #: ``file``, ``imported_at`` and ``demo`` from the version's meta.json. Empty when the
+    #: dataset was built in code rather than read from a data folder.
+    provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # ---- what is there ---------------------------------------------------------------------
     @property
@@ -245,6 +257,11 @@ def _read(store: Store, version: str) -> Dataset:
     def maybe(kind: str):
         return store.read(kind) if store.has(kind) else None
 
+    provenance = {}
+    for kind in KINDS:
+        if store.has(kind):
+            meta = store.meta(kind)
+            provenance[kind] = {key: meta.get(key) for key in PROVENANCE_KEYS}
     return Dataset(
         version=version,
         demo=store.is_demo(),
@@ -252,4 +269,5 @@ def _read(store: Store, version: str) -> Dataset:
         places=maybe("places"),
         incidents=maybe("incidents"),
         measurements=maybe("measurements"),
+        provenance=provenance,
     )

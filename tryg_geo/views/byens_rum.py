@@ -22,7 +22,7 @@ from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
 from .mapspec import places_map, unit_formatter, value_text
 from .model import Kpi, Trend, View
-from .sources import POLICE, REGISTRATIONS, source_line
+from .sources import POLICE, REGISTRATIONS, data_sources, source_line
 
 KEY = "byens-rum"
 #: Place kinds shown as places; water is orientation only and the nattelivszone a zone outline.
@@ -107,6 +107,7 @@ def byens_rum_view(ds: Dataset, filters: Filters) -> View:
     ind = observation_indicator(ds, filters.place_indicator)
     places = _places(ds)
     label = OBSERVATION_LABELS.get(ind.measurement_name, ind.label)
+    sources = data_sources(ds, [("measurements", REGISTRATIONS), ("incidents", POLICE)])
     view = View(
         key=KEY,
         title=f"Byens rum – {label}",
@@ -115,7 +116,8 @@ def byens_rum_view(ds: Dataset, filters: Filters) -> View:
             f"året før · hændelser: {_categories_text(filters)}"
         ),
         demo=ds.demo,
-        source=source_line([POLICE, REGISTRATIONS], demo=ds.demo),
+        source=source_line(sources, demo=ds.demo),
+        sources=sources,
         table=pd.DataFrame(columns=TABLE_COLUMNS),
         links=[(get_initiative(s).title, f"indsats/{s}") for s in RELATED],
     )

@@ -29,7 +29,15 @@ from ..compute.series import COUNT_UNITS, TOTAL_ID, period_label, window_label
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, places_map, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
-from .sources import POLICE, REGISTRATIONS, SURVEY, source_line
+from .sources import (
+    POLICE,
+    REGISTRATIONS,
+    SURVEY,
+    data_sources,
+    indicator_part,
+    indicator_source,
+    source_line,
+)
 from .texts import change_text, summary_text, target_text
 
 PARTNER_NAMES: dict[str, str] = {
@@ -37,8 +45,6 @@ PARTNER_NAMES: dict[str, str] = {
     "Politi": "Nordjyllands Politi",
     "Psykiatri": "Psykiatrien i Region Nordjylland",
 }
-#: Measurements that come from Tryghedsundersøgelsen (the rest are Tryg Aalborg's own).
-SURVEY_MEASUREMENTS = frozenset({"tryg_andel", "tillid_politi_andel"})
 #: Views that show more of an indsats' data.
 RELATED_VIEWS: dict[str, list[tuple[str, str]]] = {
     "tryg-bydel": [("Tryg bydel", "tryg-bydel")],
@@ -57,6 +63,7 @@ TABLE_COLUMNS = [
     "n",
     "target",
     "suppressed",
+    "source",
 ]
 PART_KPI, PART_TREND, PART_MAP = "nøgletal", "udvikling", "kort"
 
@@ -93,15 +100,19 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
         When no indsats has that slug.
     """
     ini = get_initiative(slug)
-    summaries = [summarise(ds, ind, filters, initiative=ini) for ind in ini.indicators]
-    trend_rows = [_trend_rows(ds, ind, filters) for ind in ini.indicators]
-    trends = [_trend(ind, rows, ds) for ind, rows in zip(ini.indicators, trend_rows, strict=True)]
+    summaries = _leading_with_data(
+        [summarise(ds, ind, filters, initiative=ini) for ind in ini.indicators]
+    )
+    indicators = [s.indicator for s in summaries]
+    trend_rows = [_trend_rows(ds, ind, filters) for ind in indicators]
+    trends = [_trend(ind, rows, ds) for ind, rows in zip(indicators, trend_rows, strict=True)]
     map_rows = _map_rows(ds, ini, filters)
     parts = [_Rows(PART_KPI, s.indicator, _kpi_rows(s)) for s in summaries]
-    parts += [_Rows(PART_TREND, ind, r) for ind, r in zip(ini.indicators, trend_rows, strict=True)]
+    parts += [_Rows(PART_TREND, ind, r) for ind, r in zip(indicators, trend_rows, strict=True)]
     if map_rows is not None:
         parts.append(map_rows)
     table = _table(ds, parts)
+    sources = _sources(ds, ini)
     return View(
         key=f"indsats/{slug}",
         title=ini.title,
@@ -110,7 +121,8 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
             f"{window_label(filters.start, filters.end)} sammenlignet med samme periode året før"
         ),
         demo=ds.demo,
-        source=source_line(_sources(ini), demo=ds.demo),
+        source=source_line(sources, demo=ds.demo),
+        sources=sources,
         table=table,
         display=_display(table, ds),
         map=_map(ds, map_rows, filters),
@@ -122,6 +134,17 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
 
 
 # ---- key figures ------------------------------------------------------------------------------
+def _leading_with_data(summaries: list[HeadlineSummary]) -> list[HeadlineSummary]:
+    """The summaries in the registry's order, except that the view never leads with an
+    indicator without numbers while another has: the first with numbers then comes first."""
+    if not summaries or summaries[0].has_data:
+        return summaries
+    first = next((i for i, s in enumerate(summaries) if s.has_data), None)
+    if first is None:
+        return summaries
+    return [summaries[first], *summaries[:first], *summaries[first + 1 :]]
+
+
 def _kpi(s: HeadlineSummary) -> Kpi:
     ind = s.indicator
     change = change_text(s)
@@ -290,6 +313,7 @@ def _table(ds: Dataset, parts: list[_Rows]) -> pd.DataFrame:
                     "n": rows["n"].astype("float64").to_numpy(),
                     "target": ind.target if ind.target is not None else np.nan,
                     "suppressed": rows["suppressed"].astype(bool).to_numpy(),
+                    "source": indicator_source(ds, ind),
                 }
             )
         )
@@ -359,17 +383,8 @@ def _notes(
     return notes
 
 
-def _sources(ini: Initiative) -> list[str]:
-    parts = []
-    if any(i.source == "incidents" for i in ini.indicators):
-        parts.append(POLICE)
-    if any(
-        i.measurement_name in SURVEY_MEASUREMENTS for i in ini.indicators if i.source != "incidents"
-    ):
-        parts.append(SURVEY)
-    if any(
-        i.source != "incidents" and i.measurement_name not in SURVEY_MEASUREMENTS
-        for i in ini.indicators
-    ):
-        parts.append(REGISTRATIONS)
-    return parts
+def _sources(ds: Dataset, ini: Initiative) -> list[str]:
+    """The sources of the indsats' loaded data: police first, then the survey, then the rest."""
+    order = [("incidents", POLICE), ("measurements", SURVEY), ("measurements", REGISTRATIONS)]
+    parts = {indicator_part(ind) for ind in ini.indicators}
+    return data_sources(ds, [part for part in order if part in parts])

@@ -86,3 +86,8 @@ class View:
         None  # rows: weekday names, columns: hours, values: counts or NaN
     )
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, view key) e.g. initiatives
+    #: Where the numbers come from (the source line's parts, see :mod:`tryg_geo.views.sources`);
+    #: the CSV's ``source`` column where the table has no per-row column of its own.
+    sources: list[str] = field(default_factory=list)
+    #: When the view has no numbers: what is missing and which file would fill it (Danish).
+    missing: str | None = None

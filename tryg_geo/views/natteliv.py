@@ -32,7 +32,7 @@ from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
 from .model import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
-from .sources import POLICE, source_line
+from .sources import POLICE, data_sources, source_line
 
 ZONE_KIND = "nattelivszone"
 PALETTE = "oranges"
@@ -61,12 +61,14 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
     before = combine(period_mask(arrays, *filters.previous_year()), kinds, nights)
     cells = _cells(arrays, now, filters.cell)
     table = _cell_table(cells, filters)
+    sources = data_sources(ds, [("incidents", POLICE)])
     view = View(
         key="natteliv",
         title="Et trygt natteliv – hændelser om natten",
         subtitle=f"{filters.describe()}; {filters.describe_nights()}",
         demo=ds.demo,
-        source=source_line([POLICE], demo=ds.demo),
+        source=source_line(sources, demo=ds.demo),
+        sources=sources,
         table=table,
         display=_display(table),
         map=_hotspot_map(ds, table, filters),

@@ -29,7 +29,7 @@ from ..compute.series import period_label, window_label
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
-from .sources import POLICE, REGISTRATIONS, SURVEY, source_line
+from .sources import POLICE, REGISTRATIONS, SURVEY, data_sources, indicator_source, source_line
 from .texts import change_sentence, change_text, summary_text, target_text
 
 KEY = "overblik"
@@ -54,6 +54,7 @@ TABLE_COLUMNS = [
     "significant",
     "suppressed",
     "previous_suppressed",
+    "source",
 ]
 
 
@@ -79,6 +80,9 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
     notes = _notes(summaries)
     if map_note:
         notes.insert(0, map_note)
+    sources = data_sources(
+        ds, [("incidents", POLICE), ("measurements", SURVEY), ("measurements", REGISTRATIONS)]
+    )
     return View(
         key=KEY,
         title="Overblik over Tryg Aalborgs indsatser",
@@ -87,8 +91,9 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
             "periode året før · hele Aalborg Kommune"
         ),
         demo=ds.demo,
-        source=source_line([POLICE, SURVEY, REGISTRATIONS], demo=ds.demo),
-        table=_table(summaries),
+        source=source_line(sources, demo=ds.demo),
+        sources=sources,
+        table=_table(ds, summaries),
         display=_display(summaries),
         map=view_map,
         trends=[_sparkline(s) for s in summaries],
@@ -100,7 +105,7 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
 
 
 # ---- table --------------------------------------------------------------------------------------
-def _table(summaries: list[HeadlineSummary]) -> pd.DataFrame:
+def _table(ds: Dataset, summaries: list[HeadlineSummary]) -> pd.DataFrame:
     rows = []
     for s in summaries:
         ini, ind = s.initiative, s.indicator
@@ -122,6 +127,7 @@ def _table(summaries: list[HeadlineSummary]) -> pd.DataFrame:
                 "significant": s.significant,
                 "suppressed": s.suppressed,
                 "previous_suppressed": s.previous_suppressed,
+                "source": indicator_source(ds, ind),
             }
         )
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -260,30 +266,50 @@ def _sparkline(s: HeadlineSummary) -> Trend:
 
 # ---- the tryghed map ----------------------------------------------------------------------------
 def map_indicator(filters: Filters) -> Indicator:
-    """The district indicator the map shows: ``filters.indicator`` if it is one, else tryg_andel."""
+    """The district indicator asked for: ``filters.indicator`` if it is one, else tryg_andel."""
     district = {ind.id: ind for _, ind in all_indicators() if ind.area == "district"}
-    return district.get(filters.indicator) or district[MAP_INDICATOR]
+    return district.get(filters.indicator or "") or district[MAP_INDICATOR]
+
+
+def _map_rows(ds: Dataset, ind: Indicator, filters: Filters) -> pd.DataFrame:
+    if ind.source == "incidents":
+        return indicator_series(ds, ind, start=filters.start, end=filters.end, freq="window")
+    return latest_period(indicator_series(ds, ind, end=filters.end))
+
+
+def _has_values(rows: pd.DataFrame) -> bool:
+    return bool(len(rows)) and bool(rows["value"].notna().any() or rows["suppressed"].any())
 
 
 def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | None]:
     """District choropleth of the latest year (surveys) or the period (incidents).
+
+    The map follows the data: when the indicator asked for (:func:`map_indicator`) has no
+    numbers, the first district indicator of the registry that has is shown instead (e.g.
+    burglaries per 1 000 for a user with police data and no survey), with a note.
 
     Returns
     -------
     (MapSpec or None, note or None)
         No map, and a note saying so, when there are no districts or no values.
     """
-    ind = map_indicator(filters)
-    if ind.source == "incidents":
-        rows = indicator_series(ds, ind, start=filters.start, end=filters.end, freq="window")
-    else:
-        rows = latest_period(indicator_series(ds, ind, end=filters.end))
-    if (
-        ds.districts_wgs84 is None
-        or not len(rows)
-        or not (rows["value"].notna().any() or rows["suppressed"].any())
-    ):
-        return None, f"Kortet mangler: der er ingen tal for «{ind.label}» pr. område i perioden."
+    asked = map_indicator(filters)
+    ind, rows = asked, _map_rows(ds, asked, filters)
+    if not _has_values(rows):
+        for _, other in all_indicators():
+            if other.area == "district" and other.id != asked.id:
+                other_rows = _map_rows(ds, other, filters)
+                if _has_values(other_rows):
+                    ind, rows = other, other_rows
+                    break
+    if ds.districts_wgs84 is None or not _has_values(rows):
+        return None, f"Kortet mangler: der er ingen tal for «{asked.label}» pr. område i perioden."
+    note = (
+        None
+        if ind is asked
+        else f"Kortet viser «{ind.label}», fordi der ikke er tal for «{asked.label}» pr. område "
+        "i perioden."
+    )
     rows = rows.set_index("area_id")
     labels = pd.Series(
         [
@@ -298,10 +324,10 @@ def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | No
         rows["value"],
         labels,
         scheme=filters.scheme,
-        palette=MAP_PALETTE,
+        palette=MAP_PALETTE if ind.higher_is_better else "oranges",
         legend_title=f"{ind.label}, {period_label(period)}",
         value_fmt=unit_formatter(ind.unit),
         selected=filters.district,
         suppressed=rows["suppressed"],
     )
-    return spec, None
+    return spec, note

@@ -31,19 +31,52 @@ from .analysis_maps import (
     apply_hotspot_mode,
 )
 from .model import Kpi, Trend, View
-from .sources import POLICE, SURVEY, source_line
+from .sources import POLICE, SURVEY, data_sources, source_line
 
 INCIDENT_RATE = "haendelser_pr_1000"
+INCIDENT_COUNT = "haendelser"
+INCIDENT_LABELS: dict[str, str] = {
+    INCIDENT_RATE: "Anmeldte hændelser pr. 1.000 indbyggere",
+    INCIDENT_COUNT: "Anmeldte hændelser",
+}
+#: How the Data page and the command line import each kind (for "which file fills it").
+_IMPORT = {
+    "districts": "som datatype Områder på siden Data eller med python -m tryg_geo import "
+    "districts FIL",
+    "incidents": "som datatype Hændelser på siden Data eller med python -m tryg_geo import "
+    "incidents FIL",
+    "measurements": "som datatype Målinger på siden Data eller med python -m tryg_geo import "
+    "measurements FIL",
+}
 
 
 def tryg_bydel_indicators() -> dict[str, str]:
-    """Indicators the page offers: district survey shares from the registry, and incident rates."""
+    """Indicators the page offers, id → Danish label: the registry's district survey shares,
+    incidents per 1 000 inhabitants and incident counts (for districts without population)."""
     shares = {
         ind.measurement_name: ind.label
         for _, ind in all_indicators()
         if ind.source == "measurement" and ind.area == "district" and ind.unit == "andel"
     }
-    return {**shares, INCIDENT_RATE: "Anmeldte hændelser pr. 1.000 indbyggere"}
+    return {**shares, **INCIDENT_LABELS}
+
+
+def tryg_bydel_hints(ds: Dataset, filters: Filters) -> dict[str, str | None]:
+    """Per indicator: None when it has numbers for the period, else (Danish) what is missing
+    and which file would fill it. The page marks those indicators; the view shows the hint."""
+    return {i: _missing(ds, filters, i, label) for i, label in tryg_bydel_indicators().items()}
+
+
+def tryg_bydel_indicator(ds: Dataset, filters: Filters) -> str:
+    """The indicator the view shows: ``filters.indicator`` when it is one of
+    :func:`tryg_bydel_indicators`; otherwise the first with numbers for the period (a survey
+    share, else incidents per 1 000 when the districts have a population, else counts), and the
+    first of all when none has."""
+    indicators = tryg_bydel_indicators()
+    if filters.indicator in indicators:
+        return filters.indicator
+    hints = tryg_bydel_hints(ds, filters)
+    return next((i for i in indicators if hints[i] is None), next(iter(indicators)))
 
 
 def tryg_bydel_view(ds: Dataset, filters: Filters) -> View:
@@ -52,23 +85,31 @@ def tryg_bydel_view(ds: Dataset, filters: Filters) -> View:
     Parameters
     ----------
     ds : the loaded data.
-    filters : period, categories, district (the profile shown), indicator and class scheme.
+    filters : period, categories, district (the profile shown), indicator (None: one with
+        data, see :func:`tryg_bydel_indicator`) and class scheme.
 
     Returns
     -------
     View
-        ``table`` has one row per district with the numbers on the map.
+        ``table`` has one row per district with the numbers on the map (none when the
+        indicator has no numbers: ``missing`` then says which file would fill it).
     """
     indicators = tryg_bydel_indicators()
-    indicator = filters.indicator if filters.indicator in indicators else next(iter(indicators))
+    indicator = tryg_bydel_indicator(ds, filters)
     mode = filters.extra.get(MAP_MODE_PARAM, "")
     if mode == HOTSPOT_MODE:  # hotspots are of incidents per 1 000, whatever the indicator
         indicator = INCIDENT_RATE
-    if indicator == INCIDENT_RATE:
-        view = _incident_view(ds, filters)
+    if indicator in INCIDENT_LABELS:
+        view = _incident_view(ds, filters, indicator)
     else:
         view = _survey_view(ds, filters, indicator, indicators[indicator])
-    if mode == HOTSPOT_MODE:
+    missing = _missing(ds, filters, indicator, indicators[indicator])
+    if missing and not (indicator == INCIDENT_RATE and _has_incidents(ds, filters)):
+        view.missing = missing
+        view.table = view.table.iloc[0:0]
+        if view.display is not None:
+            view.display = view.display.iloc[0:0]
+    elif mode == HOTSPOT_MODE:
         apply_hotspot_mode(ds, filters, view)
     elif mode == CHANGE_MODE:
         _change_mode(ds, filters, view, indicator, indicators[indicator])
@@ -77,7 +118,7 @@ def tryg_bydel_view(ds: Dataset, filters: Filters) -> View:
 
 def _change_mode(ds: Dataset, filters: Filters, view: View, indicator: str, label: str) -> None:
     """The map "Ændring mod året før": each district's change, tested (Poisson or two shares)."""
-    if indicator == INCIDENT_RATE:
+    if indicator in INCIDENT_LABELS:
         changes = district_count_changes(
             ds, start=filters.start, end=filters.end, categories=tuple(filters.categories)
         )
@@ -112,6 +153,65 @@ def _change_mode(ds: Dataset, filters: Filters, view: View, indicator: str, labe
     apply_change_mode(ds, filters, view, changes, shown, label)
 
 
+def _missing(ds: Dataset, filters: Filters, indicator: str, label: str) -> str | None:
+    if ds.districts is None or not len(ds.districts):
+        return (
+            "Der er ingen områder indlæst, og Tryg bydel viser tal pr. område. Importér "
+            "områderne (GeoJSON, GeoPackage eller Shapefile med id, navn og gerne befolkning) "
+            f"{_IMPORT['districts']}."
+        )
+    if indicator in INCIDENT_LABELS:
+        if not ds.has_incidents:
+            return (
+                f"Der er ingen hændelser indlæst. «{label}» fyldes af politiets anmeldelser: "
+                "importér dem (CSV, XLSX eller GeoJSON med tidspunkt, kategori og koordinater) "
+                f"{_IMPORT['incidents']}."
+            )
+        if not _has_incidents(ds, filters):
+            chosen = (
+                f" i kategorierne {', '.join(filters.categories)}" if filters.categories else ""
+            )
+            return (
+                f"Der er ingen hændelser{chosen} i områderne i perioden "
+                f"{fmt.day(filters.start)}–{fmt.day(filters.end)}. Vælg en anden periode, eller "
+                f"importér politiets anmeldelser for perioden {_IMPORT['incidents']}."
+            )
+        if indicator == INCIDENT_RATE and not ds.population.gt(0).any():
+            return _NO_POPULATION
+        return None
+    rows = _survey_rows(ds, indicator)
+    measured = rows[
+        rows["area_id"].astype(str).isin(list(ds.district_names))
+        & (rows["period_start"] <= pd.Timestamp(filters.end))
+    ]
+    if len(measured):
+        return None
+    return (
+        f"Der er ingen målinger af «{label}» pr. område til og med {fmt.day(filters.end)}. "
+        "Den fyldes af Tryghedsundersøgelsens andele pr. område: importér dem som målinger "
+        f"(CSV eller XLSX med kolonnerne område, periode, indikator = {indicator}, værdi og n) "
+        f"{_IMPORT['measurements'].removeprefix('som datatype Målinger ')}."
+    )
+
+
+_NO_POPULATION = (
+    "Områderne har ingen befolkningstal, så der kan ikke regnes pr. 1.000 indbyggere. Importér "
+    "områderne igen med en kolonne med befolkning (fx befolkning eller indbyggere) "
+    f"{_IMPORT['districts']}."
+)
+
+
+def _has_incidents(ds: Dataset, filters: Filters) -> bool:
+    """True when incidents of the chosen categories lie in the districts in the period."""
+    if not ds.has_incidents:
+        return False
+    arrays = ds.arrays
+    mask = combine(
+        period_mask(arrays, filters.start, filters.end), category_mask(arrays, filters.categories)
+    )
+    return bool((arrays.district[mask] >= 0).any())
+
+
 # ---- incidents per 1 000 ----------------------------------------------------------------------
 def _incident_counts(ds: Dataset, filters: Filters, start, end) -> tuple[pd.Series, int]:
     arrays = ds.arrays
@@ -119,7 +219,9 @@ def _incident_counts(ds: Dataset, filters: Filters, start, end) -> tuple[pd.Seri
     return by_district(ds, mask)
 
 
-def _incident_view(ds: Dataset, filters: Filters) -> View:
+def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
+    """Incidents per district: per 1 000 inhabitants (``INCIDENT_RATE``; counts with a note
+    when the districts have no population) or counts (``INCIDENT_COUNT``)."""
     now, outside = _incident_counts(ds, filters, filters.start, filters.end)
     before, outside_before = _incident_counts(ds, filters, *filters.previous_year())
     # The kommune totals (this year and last) are shown, with the count outside the districts
@@ -129,7 +231,7 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
     hidden_before = suppress_with_total(
         pd.concat([before, pd.Series({"_uden_for": outside_before})])
     )[:-1]
-    table = _incident_table(ds, filters, now, before, hidden, hidden_before)
+    table = _incident_table(ds, filters, now, before, hidden, hidden_before, indicator)
     total_now, total_before = int(now.sum() + outside), int(before.sum() + outside_before)
     kpis = [
         Kpi(
@@ -141,23 +243,24 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
     ]
     if filters.district in table["district_id"].values:
         kpis.append(_district_kpi(table.set_index("district_id").loc[filters.district]))
-    view = _base_view(ds, filters, "Anmeldte hændelser pr. 1.000 indbyggere", [POLICE], table, kpis)
+    per_1000 = indicator == INCIDENT_RATE and bool(table["population"].notna().any())
+    label = INCIDENT_LABELS[INCIDENT_RATE if per_1000 else INCIDENT_COUNT]
+    view = _base_view(ds, filters, label, ("incidents", POLICE), table, kpis)
     view.display = _incident_display(table)
-    if table["population"].notna().any():
+    if per_1000:
         view.map = _choropleth(
             ds, table, "incidents_per_1000", "oranges", "Hændelser pr. 1.000 indb.", filters
         )
     else:
-        # Without population there is no rate: show the counts, and say why.
-        view.title = "Tryg bydel – Anmeldte hændelser"
         view.map = _choropleth(ds, table, "incidents", "oranges", "Hændelser", filters)
-        view.notes.append(
-            "Områderne har ingen befolkningstal, så kortet viser antal hændelser, "
-            "ikke hændelser pr. 1.000 indbyggere."
-        )
+        if indicator == INCIDENT_RATE:  # without population there is no rate: say why
+            view.notes.append(
+                "Områderne har ingen befolkningstal, så kortet viser antal hændelser, ikke "
+                "hændelser pr. 1.000 indbyggere. " + _NO_POPULATION.split(". ", 1)[1]
+            )
     if view.map is not None:
         view.map.bounds = _bounds_with_data(ds, table, "incidents")
-    view.trends = [_incident_trend(ds, filters)]
+    view.trends = [_incident_trend(ds, filters, per_1000=per_1000)]
     if outside:
         shown = hidden_text() if outside_hidden else count_text(outside)
         view.notes.append(
@@ -166,7 +269,7 @@ def _incident_view(ds: Dataset, filters: Filters) -> View:
     return view
 
 
-def _incident_table(ds, filters, now, before, hidden, hidden_before) -> pd.DataFrame:
+def _incident_table(ds, filters, now, before, hidden, hidden_before, indicator) -> pd.DataFrame:
     population = ds.population.reindex(now.index)
     shown = now.where(~hidden).astype("Float64")
     before_shown = before.where(~hidden_before).astype("Float64")
@@ -178,7 +281,7 @@ def _incident_table(ds, filters, now, before, hidden, hidden_before) -> pd.DataF
             "district_id": now.index,
             "district_name": [ds.district_names.get(i, i) for i in now.index],
             "period": f"{filters.start.isoformat()}/{filters.end.isoformat()}",
-            "indicator": INCIDENT_RATE,
+            "indicator": indicator,
             "categories": ", ".join(filters.categories) or "alle",
             "population": population.astype("Int64").to_numpy(),
             "incidents": shown.to_numpy(),
@@ -222,8 +325,8 @@ def _district_kpi(row: pd.Series) -> Kpi:
     )
 
 
-def _incident_trend(ds: Dataset, filters: Filters) -> Trend:
-    """Quarterly incidents per 1 000 for the chosen district against the whole kommune."""
+def _incident_trend(ds: Dataset, filters: Filters, *, per_1000: bool) -> Trend:
+    """Quarterly incidents (per 1 000, or counts) for the chosen district against the kommune."""
     arrays = ds.arrays
     # Whole quarters only: a quarter cut by the window's start would look like a sudden drop.
     start = (pd.Timestamp(filters.end) - pd.DateOffset(years=3)).to_period(
@@ -255,9 +358,14 @@ def _incident_trend(ds: Dataset, filters: Filters) -> Trend:
         # Quarters add up to the totals shown beside the chart: hide beyond the small ones.
         hidden = hide_periods(counts, windows, length="Q")
         for (quarter, count), hide in zip(counts.items(), hidden, strict=True):
-            value = np.nan if hide or not pop else count / pop * 1000
+            if hide or (per_1000 and not pop):
+                value = np.nan
+            else:
+                value = count / pop * 1000 if per_1000 else float(count)
             rows.append({"period": quarter, "series": name, "value": value})
     data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    if not per_1000:
+        return Trend("Hændelser pr. kvartal", data, "antal", higher_is_better=False)
     return Trend(
         "Hændelser pr. 1.000 indbyggere pr. kvartal", data, "pr_1000", higher_is_better=False
     )
@@ -270,7 +378,7 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
     table = _survey_table(ds, rows, period, indicator)
     min_n = int(settings.get("min_respondents"))
     kpis = _survey_kpis(rows, period, table, filters)
-    view = _base_view(ds, filters, label, [SURVEY], table, kpis)
+    view = _base_view(ds, filters, label, ("measurements", SURVEY), table, kpis)
     view.subtitle = (
         f"{label}, {period or 'ingen måling i perioden'} · {filters.describe(ds.district_names)}"
     )
@@ -361,6 +469,9 @@ def _survey_table(
             "suppressed": hidden.to_numpy(),
         }
     )
+    # Districts without a measurement this round or last are not rows of empty values (a file
+    # of all Denmark's postal areas with a survey of Aalborg's lists Aalborg's areas only).
+    table = table[(now["value"].notna() | before["value"].notna()).to_numpy()]
     # Uncertain shares (few answers) rank after the certain ones, so they do not top the list.
     return table.sort_values(
         ["small_n", "value"], ascending=[True, False], na_position="last"
@@ -427,16 +538,18 @@ def _base_view(
     ds: Dataset,
     filters: Filters,
     label: str,
-    sources: list[str],
+    part: tuple[str, str],
     table: pd.DataFrame,
     kpis: list[Kpi],
 ) -> View:
+    sources = data_sources(ds, [part])
     return View(
         key="tryg-bydel",
         title=f"Tryg bydel – {label}",
         subtitle=filters.describe(ds.district_names),
         demo=ds.demo,
         source=source_line(sources, demo=ds.demo),
+        sources=sources,
         table=table,
         kpis=kpis,
     )
