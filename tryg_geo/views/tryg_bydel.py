@@ -613,7 +613,7 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
             f"{hidden_text()} hændelser"
             if s
             else f"{fmt.number(_float(c))} hændelser"
-            + ("" if pd.isna(r) else f", {fmt.number(_float(r), 1)} pr. 1.000")
+            + ("" if pd.isna(r) else f" ({fmt.number(_float(r), 1)} pr. 1.000)")
             for c, r, s in zip(
                 indexed["incidents"],
                 indexed["incidents_per_1000"],
