@@ -34,7 +34,7 @@ from ..errors import UsageError
 from ..store.dataset import Dataset
 from .analysis_maps import FDR_NOTE, hotspot_cells_map
 from .model import Kpi, View
-from .sources import POLICE, source_line
+from .sources import POLICE, data_sources, source_line
 
 BURGLARY = "indbrud i beboelse"
 #: Permutation counts the page offers (URL parameter ``perm``).
@@ -107,7 +107,7 @@ def hotspot_table(result: HotspotResult, source: str) -> pd.DataFrame:
 def hotspot_view(ds: Dataset, filters: Filters) -> View:
     """Hotspots alone: the map, class counts and the explanation (``analyse hotspots``)."""
     result = hotspot_result(ds, filters)
-    source = source_line([POLICE], demo=ds.demo)
+    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=ds.demo)
     view = View(
         key="analyse",
         title=f"Hotspots (Getis-Ord Gi*) på {filters.cell}-celler",
@@ -222,7 +222,7 @@ def near_repeat_view(
 ) -> View:
     """Near repeat alone: the heat table and its reading (``analyse near-repeat``)."""
     table = knox_result(ds, filters, space=space, time=time, permutations=permutations, seed=seed)
-    source = source_line([POLICE], demo=ds.demo)
+    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=ds.demo)
     words = event_words(filters.categories)
     return View(
         key="analyse",
