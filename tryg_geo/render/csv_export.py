@@ -23,7 +23,8 @@ COLUMN_DOCS: dict[str, str] = {
     "view": "Visningen, som tallene kommer fra (fx natteliv eller indsats/tryg-bydel).",
     "data": "'Demodata', når tallene er genererede eksempeldata.",
     "source": "Datakilden, som den blev angivet ved import (fx 'Nordjyllands Politi, udtræk "
-    "2025'); uden angivelse filens navn og importdato.",
+    "2025'); uden angivelse filens navn og importdato. I analysernes CSV hele kildelinjen med "
+    "udtrækkets dato (Demodata, når data er genererede).",
     "slug": "Indsatsens korte navn (som i indsats/<slug>).",
     "title": "Indsatsens navn.",
     "part": "Del af indsatsens visning: nøgletal, udvikling eller kort.",
@@ -77,7 +78,6 @@ COLUMN_DOCS: dict[str, str] = {
     "observed": "Observerede par af hændelser i båndet (tom, når under diskretionsgrænsen).",
     "expected": "Forventede par, når datoerne blandes tilfældigt (gennemsnit over permutationer).",
     "knox_ratio": "Knox-ratio: observeret / forventet (over 1 = flere par end tilfældigt).",
-    "source": "Kilden til tallene og udtrækkets dato (Demodata, når data er genererede).",
 }
 COUNTED_UNITS = ("antal", "personer")  # values that count people or events: discretion applies
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
