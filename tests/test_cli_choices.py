@@ -120,6 +120,7 @@ def test_a_wrong_observation_lists_the_allowed(demo_dir: Path) -> None:
         (["--view", "natteliv", "--hours", "20-12"], "--hours '20-12'"),
         (["--view", "byens-rum", "--observation", "x"], "--observation 'x' findes ikke"),
         (["--view", "overblik", "--scheme", "x"], "--scheme 'x' er ikke tilladt"),
+        (["--view", "tryg-bydel", "--map", "heat"], "--map 'heat' er ikke tilladt; vælg indikator"),
     ],
 )
 def test_wrong_choices_exit_2(capsys, tmp_path: Path, argv: list[str], message: str) -> None:
@@ -229,3 +230,14 @@ def test_byens_rum_page_and_cli_give_the_same_csv(capsys, tmp_path: Path, demo_d
     page = view_csv(build_view("byens-rum", ds, filters))
     cli = cli_csv(capsys, tmp_path, "byens-rum", "--observation", "personer_til_stede")
     assert page == cli
+
+
+def test_map_modes_reach_the_filters(capsys, tmp_path: Path, demo_dir: Path) -> None:
+    """Tryg bydel's "Kort" radio (--map) and Natteliv's "Hotspots" toggle (--hotspots)."""
+    ds = load_dataset(Store(demo_dir))
+    change = cli_csv(capsys, tmp_path, "tryg-bydel", "--map", "aendring")
+    filters = default_filters(ds).with_(extra={"kort": "aendring"})
+    assert change == view_csv(build_view("tryg-bydel", ds, filters))
+    assert b"change_class" in change.splitlines()[0]
+    plain = cli_csv(capsys, tmp_path, "tryg-bydel", "--map", "indikator")
+    assert plain == view_csv(build_view("tryg-bydel", ds, default_filters(ds)))

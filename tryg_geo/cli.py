@@ -416,6 +416,18 @@ def _page_options(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="Byens rum: observationen, fx klager (standard), personer_til_stede.",
     )
+    parser.add_argument(
+        "--map",
+        dest="map_mode",
+        metavar="indikator|hotspots|aendring",
+        help="Tryg bydel: kortet viser indikatoren (standard), hotspots (Gi*) eller ændringen "
+        "mod året før.",
+    )
+    parser.add_argument(
+        "--hotspots",
+        action="store_true",
+        help="Natteliv: vis hotspots (Gi*) på kortet i stedet for antal pr. celle.",
+    )
 
 
 def parse_date(option: str, text: str | None) -> date | None:
@@ -494,8 +506,18 @@ def _with_page_choices(ds, args: argparse.Namespace, filters):
         filters,
         **{
             name: getattr(args, name, None)
-            for name in ("indicator", "scheme", "cell", "nights", "hours", "observation", "preset")
+            for name in (
+                "indicator",
+                "scheme",
+                "cell",
+                "nights",
+                "hours",
+                "observation",
+                "preset",
+                "map_mode",
+            )
         },
+        hotspots=bool(getattr(args, "hotspots", False)),
     )
 
 

@@ -12,6 +12,8 @@ option                    page                   Filters field
 ``--nights DAYS``         Natteliv               ``nights`` (Danish weekday names)
 ``--hours FRA-TIL``       Natteliv               ``night_start``, ``night_end``
 ``--observation ID``      Byens rum              ``place_indicator``
+``--map MODE``            Tryg bydel (Kort)      ``extra['kort']`` (indikator, hotspots, aendring)
+``--hotspots``            Natteliv (Hotspots)    ``extra['lag'] = 'hotspots'``
 ``--preset ID``           every page (Periode)   ``preset``, ``start``, ``end``
 ========================  =====================  ===========================================
 
@@ -26,6 +28,13 @@ from ..compute.filters import PRESETS, SCHEMES, Filters
 from ..errors import UsageError
 from ..fmt import WEEKDAYS_DA
 from ..store.dataset import Dataset
+from .analysis_maps import (
+    CHANGE_MODE,
+    HOTSPOT_LAYER,
+    HOTSPOT_MODE,
+    LAYER_PARAM,
+    MAP_MODE_PARAM,
+)
 from .byens_rum import place_indicators
 from .registry import default_filters
 from .tryg_bydel import tryg_bydel_indicators
@@ -35,6 +44,8 @@ CELLS: tuple[str, ...] = ("100m", "250m", "1km")
 #: The hours a night may start and end at, as the Natteliv page's select boxes offer them.
 NIGHT_STARTS = range(18, 24)
 NIGHT_ENDS = range(1, 10)
+#: Tryg bydel's map modes (the page's "Kort" radio): option value → URL value.
+MAP_MODES: dict[str, str] = {"indikator": "", "hotspots": HOTSPOT_MODE, "aendring": CHANGE_MODE}
 
 
 def _either(values: list[str]) -> str:
@@ -121,6 +132,13 @@ def check_preset(value: str) -> str:
     return value
 
 
+def check_map_mode(value: str) -> str:
+    """Tryg bydel's map mode (``--map``): 'indikator', 'hotspots' or 'aendring'."""
+    if value not in MAP_MODES:
+        raise UsageError(f"--map {value!r} er ikke tilladt; vælg {_either(list(MAP_MODES))}.")
+    return MAP_MODES[value]
+
+
 def with_choices(
     ds: Dataset,
     filters: Filters,
@@ -132,6 +150,8 @@ def with_choices(
     hours: str | None = None,
     observation: str | None = None,
     preset: str | None = None,
+    map_mode: str | None = None,
+    hotspots: bool = False,
 ) -> Filters:
     """``filters`` with the page choices given as option texts (None: not given, unchanged).
 
@@ -156,4 +176,14 @@ def with_choices(
     if preset is not None:
         period = default_filters(ds, {"preset": check_preset(preset)})
         changes.update(preset=period.preset, start=period.start, end=period.end)
+    extra = dict(filters.extra)
+    if map_mode is not None:
+        mode = check_map_mode(map_mode)
+        extra.pop(MAP_MODE_PARAM, None)
+        if mode:
+            extra[MAP_MODE_PARAM] = mode
+    if hotspots:
+        extra[LAYER_PARAM] = HOTSPOT_LAYER
+    if extra != filters.extra:
+        changes["extra"] = extra
     return filters.with_(**changes)
