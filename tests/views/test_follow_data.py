@@ -144,3 +144,17 @@ def test_demo_tryg_bydel_still_opens_on_the_survey(tmp_path: Path) -> None:
     view = build_view("tryg-bydel", ds, default_filters(ds))
     assert set(view.table["indicator"]) == {"tryg_andel"}
     assert view_csv(view)
+
+
+# ---- Byens rum ----------------------------------------------------------------------------------
+def test_byens_rum_opens_on_the_observation_with_data(tmp_path: Path) -> None:
+    """Only people counted at the quay: the view (and so the CLI) opens on them, not on
+    complaints, as the page's select box does (measured observations first)."""
+    import tiny_data
+
+    rows = [tiny_data.measurement("personer_til_stede", "havnefronten", "2025-06", 40.5)]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    view = build_view("byens-rum", ds, default_filters(ds))
+    assert set(view.table["indicator"]) == {"personer_til_stede"}
+    chosen = build_view("byens-rum", ds, default_filters(ds).with_(place_indicator="klager"))
+    assert set(chosen.table["indicator"]) == {"klager"}

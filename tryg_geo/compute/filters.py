@@ -39,7 +39,8 @@ class Filters:
     indicator : the district indicator on Tryg bydel's map (and Overblik's).
     scheme : the map classes, 'quantiles' or 'natural_breaks' (Tryg bydel, the maps).
     cell, nights, night_start, night_end : grid cell size and the night window (Natteliv).
-    place_indicator : the observation shown on Byens rum.
+    place_indicator : the observation shown on Byens rum; None lets the view open on the
+        first with data (see ``place_indicators``).
     initiative : the indsats shown on Indsatser.
     extra : URL parameters of other pages, kept so a link round-trips.
     """
@@ -56,7 +57,7 @@ class Filters:
     nights: tuple[int, ...] = (4, 5)  # evenings that start a night: Friday, Saturday
     night_start: int = 22
     night_end: int = 6
-    place_indicator: str = "klager"
+    place_indicator: str | None = None
     initiative: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -105,7 +106,7 @@ class Filters:
             "celle": self.cell,
             "naetter": ",".join(map(str, self.nights)),
             "nat": f"{self.night_start}-{self.night_end}",
-            "sted_ind": self.place_indicator,
+            "sted_ind": self.place_indicator or "",
             "indsats": self.initiative or "",
             **self.extra,
         }
@@ -152,7 +153,7 @@ class Filters:
             nights=_weekdays(params.get("naetter"), (4, 5)),
             night_start=night_start,
             night_end=night_end,
-            place_indicator=params.get("sted_ind", "klager"),
+            place_indicator=params.get("sted_ind") or None,
             initiative=params.get("indsats") or None,
             extra={k: v for k, v in params.items() if k not in known},
         )

@@ -104,7 +104,10 @@ def byens_rum_view(ds: Dataset, filters: Filters) -> View:
         ``table`` one row per place plus an 'alle' row for the totals shown as key figures;
         ``trends`` one per place with monthly observations.
     """
-    ind = observation_indicator(ds, filters.place_indicator)
+    # No observation chosen: the first with numbers (place_indicators puts measured ones first),
+    # as the page's select box opens on it.
+    chosen = filters.place_indicator or next(iter(place_indicators(ds)), "klager")
+    ind = observation_indicator(ds, chosen)
     places = _places(ds)
     label = OBSERVATION_LABELS.get(ind.measurement_name, ind.label)
     sources = data_sources(ds, [("measurements", REGISTRATIONS), ("incidents", POLICE)])
