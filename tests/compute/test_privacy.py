@@ -207,6 +207,9 @@ def read_csv(data: bytes, dialect: str) -> pd.DataFrame:
 
 
 def all_problems(view: View, filters: Filters) -> list[str]:
+    if view.key == "byens-rum" and not filters.place_indicator and len(view.table):
+        # No observation chosen: the view chose one (the first with data); check its unit.
+        filters = filters.with_(place_indicator=str(view.table["indicator"].iloc[0]))
     problems = table_problems(view.table, view.key, filters)
     problems += display_problems(view, filters)
     problems += label_problems(view, filters)
