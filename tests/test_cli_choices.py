@@ -241,3 +241,20 @@ def test_map_modes_reach_the_filters(capsys, tmp_path: Path, demo_dir: Path) -> 
     assert b"change_class" in change.splitlines()[0]
     plain = cli_csv(capsys, tmp_path, "tryg-bydel", "--map", "indikator")
     assert plain == view_csv(build_view("tryg-bydel", ds, default_filters(ds)))
+
+
+def test_page_and_cli_clamp_the_period_to_the_data_alike(capsys, tmp_path, monkeypatch):
+    """Data from 1 January: 'Seneste 12 måneder' starts there on the page and in the CLI."""
+    from user_files import SOURCE, districts_geojson, police_csv
+
+    data = tmp_path / "user"
+    monkeypatch.setenv("TRYG_DATA_DIR", str(data))
+    assert main(["import", "districts", str(districts_geojson(tmp_path / "o.geojson"))]) == 0
+    police = police_csv(tmp_path / "p.csv")
+    assert main(["import", "incidents", str(police), "--source", SOURCE]) == 0
+    capsys.readouterr()
+    ds = load_dataset(Store(data))
+    cli = build_view("tryg-bydel", ds, default_filters(ds))
+    assert cli.subtitle.startswith("Periode 01.01.2025–")
+    at = open_page("pages/tryg_bydel.py")
+    assert cli.subtitle in [c.value.replace("\\", "") for c in at.caption]

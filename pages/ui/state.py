@@ -124,10 +124,14 @@ def sidebar_filters(ds: Dataset, *, categories: bool = True, district: bool = Tr
         chosen_district = current.district
         if district and ds.district_names:
             chosen_district = _district_widget(ds, current.district)
+    # Each date inside the data's span, as Filters.from_params does for the command line: a
+    # preset reaching before the first day with data starts on that day in both.
+    start = min(max(_as_date(start), data_start), data_end)
+    end = min(max(_as_date(end), data_start), data_end)
     filters = current.with_(
         preset=preset,
-        start=_as_date(start),
-        end=_as_date(end),
+        start=min(start, end),
+        end=max(start, end),
         categories=chosen_categories,
         district=chosen_district,
     )
