@@ -416,8 +416,12 @@ class ScriptClock:
 
 def open_page(page_path: str, timeout: float):
     """An AppTest of ``dashboard.py`` showing ``page_path`` (first runs are not timed)."""
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
 
+    # AppTest reads no .streamlit/config.toml: serve on loopback as `make dashboard` does, so
+    # the sign-in gate runs the pages in Lokal tilstand (an unset address is refused).
+    config.set_option("server.address", "127.0.0.1")
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=timeout)
     at.run()
     _raise_on_exception(at, "Overblik")
