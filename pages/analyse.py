@@ -34,7 +34,7 @@ with st.sidebar:
 filters = filters.with_(cell=cell, extra={**filters.extra, "perm": str(permutations)})
 ui.keep_in_url(filters)
 # z-scores, p-values and pair counts are analyst detail (the access rules decide who sees them).
-detail = bool(ui.can("analyst_detail")) if hasattr(ui, "can") else False
+detail = ui.can("analyst_detail")
 
 view = ui.build("analyse", ds, filters)
 panels = analyse_panels(ds, filters, detail=detail)
