@@ -75,3 +75,27 @@ def test_analyse_view_csv_and_map(demo_ds):
     assert ((observed == 0) | (observed >= 5)).all()
     assert view.highlights[0].startswith("Efter et indbrud")
     assert view.map.legend.entries[-1][1] == "Hot spot 99 %"
+
+
+def test_overblik_highlights_adjust_p_values_across_initiatives():
+    """p = 0,04 alone is markant; beside 19 unremarkable headline numbers it is not (BH)."""
+    from types import SimpleNamespace
+
+    from tryg_geo.views.overblik import highlights
+
+    def summary(title: str, p: float, significant: bool) -> SimpleNamespace:
+        return SimpleNamespace(
+            significant=significant,
+            p_value=p,
+            change=0.2,
+            change_unit="relativ",
+            initiative=SimpleNamespace(title=title),
+            indicator=SimpleNamespace(label="Hændelser", higher_is_better=False),
+        )
+
+    one = [summary("Alfa", 0.04, True)]
+    assert highlights(one)[0].startswith("Alfa – Hændelser: 20 % flere")
+    crowd = one + [summary(f"Indsats {i}", 0.5, False) for i in range(19)]
+    assert not any(h.startswith("Alfa") for h in highlights(crowd))
+    strong = [summary("Alfa", 0.0001, True)] + crowd[1:]
+    assert highlights(strong)[0].startswith("Alfa")

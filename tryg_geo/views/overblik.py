@@ -26,6 +26,7 @@ from ..compute.indicators import (
 )
 from ..compute.registry import Indicator, all_indicators, load_initiatives
 from ..compute.series import period_label, window_label
+from ..compute.stats import benjamini_hochberg
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
@@ -163,14 +164,27 @@ def _yes_no(s: HeadlineSummary) -> str:
 
 
 # ---- highlights ---------------------------------------------------------------------------------
+#: Level of the Benjamini–Hochberg adjusted p-values behind a highlight.
+HIGHLIGHT_ALPHA = 0.05
+
+
 def highlights(summaries: list[HeadlineSummary]) -> list[str]:
     """3–5 plain Danish sentences naming only the statistically meaningful changes.
 
-    The most certain changes (smallest p) come first. With fewer than three, the sentences
-    say that the rest are within normal variation, so a quiet year reads as quiet, not empty.
+    The tests are those of the district changes (exact Poisson for counts, two proportions for
+    shares, :mod:`tryg_geo.compute.stats`), and, as there, their p-values are adjusted with
+    Benjamini–Hochberg across all the headline numbers before a change is called markant. The
+    most certain changes (smallest p) come first. With fewer than three, the sentences say that
+    the rest are within normal variation, so a quiet year reads as quiet, not empty.
     """
+    adjusted = benjamini_hochberg([np.nan if s.p_value is None else s.p_value for s in summaries])
     significant = sorted(
-        (s for s in summaries if s.significant), key=lambda s: (s.p_value, s.initiative.title)
+        (
+            s
+            for s, p in zip(summaries, adjusted, strict=True)
+            if s.significant and np.nan_to_num(p, nan=1.0) < HIGHLIGHT_ALPHA
+        ),
+        key=lambda s: (s.p_value, s.initiative.title),
     )
     sentences = [change_sentence(s, _name(s)) for s in significant[:MAX_HIGHLIGHTS]]
     if len(significant) > MAX_HIGHLIGHTS:
