@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 import tiny_data
 from tiny_data import incidents_at, measurement
@@ -159,3 +160,39 @@ def test_demo_data(demo_ds):
         counts = counts[np.isfinite(counts)]
         assert not ((counts >= 1) & (counts < 5)).any()
         assert view.trends
+
+
+def test_hidden_months_are_gaps_not_a_zero_line(tmp_path):
+    # 18 complaints a year in months of 0–4: the small months are hidden (<5), the zero
+    # months are real. Hidden months must stay in the trend as gaps (NaN), never be dropped
+    # (which leaves the zeros joined into a flat 0 line) nor be drawn as 0.
+    months = [0, 3, 2, 0, 4, 1, 2, 0, 3, 1, 2, 0]
+    rows = [measurement("klager", "nytorv", f"2025-{m:02d}", v) for m, v in enumerate(months, 1)]
+    rows += [measurement("klager", "nytorv", f"2024-{m:02d}", v) for m, v in enumerate(months, 1)]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    view = byens_rum_view(ds, YEAR)
+    (trend,) = view.trends
+    data = trend.data.set_index("period")["value"]
+    assert len(data) == 24
+    shown = data.dropna()
+    assert not ((shown >= 1) & (shown < 5)).any()
+    assert data.isna().sum() >= 16  # every month of 1–4 is a gap
+    assert data.loc[pd.Timestamp("2025-02-01")] != 0 and np.isnan(
+        data.loc[pd.Timestamp("2025-02-01")]
+    )
+
+
+def test_hidden_months_break_the_chart_line(tmp_path):
+    from tryg_geo.render import png_trends
+    from tryg_geo.render.charts import trend_chart
+
+    months = [0, 3, 2, 0, 4, 1, 2, 0, 3, 1, 2, 0]
+    rows = [measurement("klager", "nytorv", f"2025-{m:02d}", v) for m, v in enumerate(months, 1)]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    (trend,) = byens_rum_view(ds, YEAR).trends
+    spec = trend_chart(trend).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == len(trend.data)
+    assert sum(v["value"] is None for v in values) == int(trend.data["value"].isna().sum())
+    wide, gaps = png_trends._series_frame(trend)
+    assert gaps and wide.iloc[:, 0].isna().sum() == int(trend.data["value"].isna().sum())

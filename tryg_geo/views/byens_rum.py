@@ -335,7 +335,10 @@ def _map(ds: Dataset, table: pd.DataFrame, ind: Indicator, label: str, filters: 
 
 
 def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame) -> list[Trend]:
-    """One trend per place: the monthly observations of last year's period and this one."""
+    """One trend per place: the monthly observations of last year's period and this one.
+
+    Months hidden for discretion are NaN (a gap in the line), never 0 and never left out.
+    """
     before_start, _ = filters.previous_year()
     rows = indicator_series(ds, ind, start=before_start, end=filters.end)
     if ind.unit in COUNT_UNITS:
@@ -344,8 +347,10 @@ def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame)
     names = dict(zip(places["place_id"], places["name"], strict=True))
     trends = []
     for place_id in places["place_id"]:
-        shown = rows[(rows["area_id"] == place_id) & rows["value"].notna()]
-        if not len(shown):
+        # Hidden months (<5) stay as NaN so the line breaks there; dropping them would join
+        # the real zero months left into a flat 0 line.
+        shown = rows[rows["area_id"] == place_id].sort_values("period_start")
+        if not shown["value"].notna().any() and not shown["suppressed"].any():
             continue
         data = pd.DataFrame(
             {
