@@ -622,6 +622,20 @@ def _no_numbers(view, ds, filters) -> str:
     return text
 
 
+def _no_incidents(ds, filters) -> str:
+    """Why an analysis without incidents writes no file: none loaded, or none match the filters."""
+    if not ds.has_incidents:
+        return (
+            "Der er ingen hændelser i datamappen at analysere, så der blev ikke skrevet nogen "
+            "fil. Indlæs politiets hændelser først (python -m tryg_geo import incidents FIL)."
+        )
+    return (
+        f"Der er ingen hændelser, der passer til filtrene ({filters.describe(ds.district_names)}), "
+        "så der blev ikke skrevet nogen fil. Vælg en længere periode, en anden kategori eller et "
+        "andet område."
+    )
+
+
 def _cmd_pack(args: argparse.Namespace) -> int:
     from .render import csv_export, png_base
     from .render.pack import WRITTEN, make_pack
@@ -705,7 +719,13 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     from .analysis.hotspots import check_size
     from .analysis.near_repeat import check_permutations, check_space, check_time
     from .render import csv_export, files, png_base, png_page
-    from .views.analyse import analyse_categories, hotspot_view, near_repeat_view
+    from .views.analyse import (
+        analyse_categories,
+        hotspot_result,
+        hotspot_view,
+        knox_result,
+        near_repeat_view,
+    )
 
     fmt = (args.fmt or "").lower() or Path(args.out or "").suffix.lstrip(".").lower()
     if fmt not in FORMATS:
@@ -737,14 +757,20 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
                 raise UsageError(f"{option}: {exc.message}") from None
     ds = _dataset()
     filters = cli_filters(ds, args)
+    if not ds.has_incidents:
+        raise ExportError(_no_incidents(ds, filters))
     if args.analysis == "hotspots":
-        view = hotspot_view(ds, filters.with_(cell=args.cell))
+        filters = filters.with_(cell=args.cell)
+        if hotspot_result(ds, filters).incidents == 0:  # cached: the view reuses it
+            raise ExportError(_no_incidents(ds, filters))
+        view = hotspot_view(ds, filters)
         stem = f"hotspots-{args.cell}"
     else:
         filters = filters.with_(categories=analyse_categories(ds, filters))
-        view = near_repeat_view(
-            ds, filters, space=space, time=time, permutations=permutations, seed=seed
-        )
+        options = {"space": space, "time": time, "permutations": permutations, "seed": seed}
+        if knox_result(ds, filters, **options).events == 0:  # cached: the view reuses it
+            raise ExportError(_no_incidents(ds, filters))
+        view = near_repeat_view(ds, filters, **options)
         stem = "naer-gentagelse"
     data = (
         png_page.view_png(view, args.size)

@@ -126,3 +126,40 @@ def test_usage_errors_exit_2_and_name_the_option(capsys, demo_data, tmp_path, ar
     code, _, err = run(capsys, *argv, "--out", str(tmp_path / "x.csv"))
     assert code == 2
     assert message in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["analyse", "hotspots", "--cell", "250m"],
+        ["analyse", "near-repeat", "--permutations", "9"],
+    ],
+)
+def test_no_incidents_exits_1_and_writes_no_file(capsys, tmp_path, monkeypatch, argv):
+    import tiny_data
+
+    root = tmp_path / "data"
+    tiny_data.build(root)  # districts and places, no incidents
+    monkeypatch.setenv("TRYG_DATA_DIR", str(root))
+    out = tmp_path / "ud.csv"
+    code, text, err = run(capsys, *argv, "--format", "csv", "--out", str(out))
+    assert code == 1 and not out.exists() and "Gemt" not in text
+    assert "ingen hændelser" in err.lower() and "ikke skrevet nogen fil" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_no_incidents_matching_the_filters_exits_1(capsys, demo_data, tmp_path):
+    out = tmp_path / "hot.csv"
+    argv = [
+        "analyse",
+        "hotspots",
+        "--category",
+        "vold",
+        "--from",
+        "01-01-2000",
+        "--to",
+        "31-01-2000",
+    ]
+    code, _, err = run(capsys, *argv, "--format", "csv", "--out", str(out))
+    assert code == 1 and not out.exists()
+    assert "ingen hændelser, der passer til filtrene" in err
