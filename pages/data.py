@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from tryg_geo import Store, data_status
+from tryg_geo import Store, data_status, fmt
 
 ui.require("data_status")  # also when this script runs without dashboard.py's gate
 st.title("Data")
@@ -38,13 +38,13 @@ if status["demo"]:
 rows = [
     {
         "Datatype": info["label"],
-        "Rækker": info["rows"],
+        "Rækker": fmt.number(info["rows"]),
         "Fra": danish_date(info.get("from")),
         "Til": danish_date(info.get("to")),
         "Fil": info["file"],
         "Kilde": info.get("source") or "",
         "Importeret": danish_date(info["imported_at"], with_time=True),
-        "Afviste": info["rejected"],
+        "Afviste": fmt.number(info["rejected"]),
         "Demodata": "ja" if info["demo"] else "",
     }
     for info in status["kinds"].values()
@@ -54,7 +54,7 @@ store = Store()
 for kind, info in status["kinds"].items():
     if info["rejected"] and ui.can("rejected_rows"):
         st.download_button(
-            f"Hent afviste rækker for {info['label']} ({info['rejected']})",
+            f"Hent afviste rækker for {info['label']} ({fmt.number(info['rejected'])})",
             lambda kind=kind: (
                 store.read_rejected(kind).to_csv(index=False, sep=";").encode("utf-8-sig")
             ),

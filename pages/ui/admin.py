@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tryg_geo import KIND_LABELS, KINDS, Store, TrygGeoError, access
+from tryg_geo import KIND_LABELS, KINDS, Store, TrygGeoError, access, fmt
 
 from .auth import actor, can
 
@@ -64,9 +64,9 @@ def import_log(store: Store) -> None:
             "Handling": ACTIONS.get(e.get("action") or "", "Import"),
             "Data": KIND_LABELS.get(e.get("kind") or "", e.get("kind") or ""),
             "Fil": e.get("file") or "",
-            "Læst": e.get("rows_read"),
-            "Godkendt": e.get("accepted"),
-            "Afvist": e.get("rejected"),
+            "Læst": fmt.number(e.get("rows_read")),
+            "Godkendt": fmt.number(e.get("accepted")),
+            "Afvist": fmt.number(e.get("rejected")),
         }
         for e in entries
     ]

@@ -25,6 +25,7 @@ from tryg_geo import (
     TrygGeoError,
     access,
     column_proposals,
+    fmt,
     get_initiative,
     import_upload,
     missing_message,
@@ -103,7 +104,7 @@ def import_wizard(*, can_import: bool) -> None:
         if done is not None:
             st.success(
                 md_text(
-                    f"{done.accepted} {KIND_LABELS[kind]} er gemt og bruges nu"
+                    f"{fmt.number(done.accepted)} {KIND_LABELS[kind]} er gemt og bruges nu"
                     + (f" (kilde: {source.strip()})." if source.strip() else ".")
                 )
             )
@@ -122,7 +123,7 @@ def _show_preview(preview) -> None:
     st.subheader("1. Filens første rækker")
     st.caption(
         md_text(
-            f"{preview.file}: {len(preview.frame)} rækker, {len(preview.columns)} kolonner "
+            f"{preview.file}: {fmt.number(len(preview.frame))} rækker, {len(preview.columns)} kolonner "
             f"({', '.join(preview.columns)}). " + page_wording(" ".join(preview.notes))
         )
     )
@@ -212,20 +213,21 @@ def _advice(roles: tuple[str, ...]) -> str:
 def _show_report(result: LoadResult, *, dry_run: bool) -> None:
     report = result.report()
     (st.success if result.accepted else st.error)(
-        f"{report['accepted']} af {report['rows_read']} rækker ville blive godkendt"
+        f"{fmt.number(report['accepted'])} af {fmt.number(report['rows_read'])} rækker ville blive "
+        "godkendt"
         if dry_run
-        else f"{report['accepted']} af {report['rows_read']} rækker godkendt"
+        else f"{fmt.number(report['accepted'])} af {fmt.number(report['rows_read'])} rækker godkendt"
     )
     labels = [("Læst", "rows_read"), ("Godkendt", "accepted"), ("Afvist", "rejected")]
     labels += [("Dubletter", "duplicates")]
     if result.kind == "incidents":
         labels += [("Uden for områderne", "outside_districts")]
     for column, (label, key) in zip(st.columns(len(labels)), labels, strict=True):
-        column.metric(label, report[key])
+        column.metric(label, fmt.number(report[key]))
     if report["rejected_reasons"]:
         st.caption(
             "Afvist pr. årsag: "
-            + ", ".join(f"`{k}` {v}" for k, v in report["rejected_reasons"].items())
+            + ", ".join(f"`{k}` {fmt.number(v)}" for k, v in report["rejected_reasons"].items())
         )
     for note in report["warnings"]:
         st.caption(md_text(page_wording(note)))

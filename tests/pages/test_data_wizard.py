@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
+from tryg_geo import fmt
 from tryg_geo.compute.registry import get_initiative
 from tryg_geo.ingest.template import build_template
 from tryg_geo.store.folder import Store
@@ -123,7 +124,7 @@ def test_police_file_is_proposed_checked_and_imported_with_one_click(store, monk
     assert store.meta("incidents")["source"] == "Nordjyllands Politi, udtræk 2024"
     (status,) = [df.value for df in at.dataframe if "Datatype" in df.value.columns]
     row = status.set_index("Datatype").loc["hændelser"]
-    assert (row["Rækker"], row["Kilde"]) == (12, "Nordjyllands Politi, udtræk 2024")
+    assert (row["Rækker"], row["Kilde"]) == ("12", "Nordjyllands Politi, udtræk 2024")
     stored = store.read("incidents")
     assert len(stored) == 12
     assert set(stored["district_id"].astype(str)) <= {"a", "b", "c"}
@@ -223,3 +224,22 @@ def test_real_dagi_postal_areas_in_the_wizard(store, monkeypatch) -> None:
     counts = {m.label: m.value for m in at.metric}
     assert (counts["Læst"], counts["Godkendt"], counts["Dubletter"]) == ("805", "592", "213")
     assert at.get("image")
+
+
+def test_counts_have_the_danish_thousands_dot(store, monkeypatch) -> None:
+    # 1.203 rows read: the dry run's metrics and sentence, and after the import the status table.
+    lines = ["Anmeldelsesdato;Gerningskode;Y;X"]
+    lon, lat = TO_LONLAT.transform(tiny_data.X0 + 100, tiny_data.Y0 + 500)
+    point = f"{lat:.6f};{lon:.6f}".replace(".", ",")
+    lines += [f"{1 + i % 28:02d}-{1 + i % 12:02d}-2024;Vold;{point}" for i in range(1202)]
+    lines.append("31-02-2024;Vold;57,04;9,90")
+    upload(monkeypatch, "politi.csv", ("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    at = open_data_page("incidents")
+    counts = {m.label: m.value for m in at.metric}
+    assert counts["Læst"] == "1.203" and counts["Afvist"] == "1"
+    assert at.success[0].value.endswith("af 1.203 rækker ville blive godkendt")
+    at.button(key="wizard_go").click().run()
+    assert not at.exception, at.exception
+    (status,) = [df.value for df in at.dataframe if "Datatype" in df.value.columns]
+    rows = status.set_index("Datatype").loc["hændelser", "Rækker"]
+    assert rows == fmt.number(store.meta("incidents")["rows"]) and "." in rows

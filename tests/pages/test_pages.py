@@ -28,6 +28,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tryg_geo import fmt
 from tryg_geo.compute.filters import Filters
 from tryg_geo.compute.registry import load_initiatives
 from tryg_geo.store.dataset import Dataset
@@ -317,9 +318,11 @@ def status_table(at: AppTest) -> pd.DataFrame:
 def test_data_page_lists_what_is_loaded(demo_env, ds):
     at = open_page("data")
     table = status_table(at)
-    assert table.loc["hændelser", "Rækker"] == len(ds.incidents) > 0
-    assert table.loc["områder", "Rækker"] == len(ds.districts)
-    assert table.loc["steder", "Rækker"] == len(ds.places)
+    assert len(ds.incidents) >= 1000  # shown with the Danish thousands dot, e.g. "200.000"
+    assert table.loc["hændelser", "Rækker"] == fmt.number(len(ds.incidents))
+    assert "." in table.loc["hændelser", "Rækker"]
+    assert table.loc["områder", "Rækker"] == fmt.number(len(ds.districts))
+    assert table.loc["steder", "Rækker"] == fmt.number(len(ds.places))
     assert set(table["Demodata"]) == {"ja"}
     assert any(str(demo_env) in c.value for c in at.caption)
 
