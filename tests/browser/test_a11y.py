@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -176,3 +176,57 @@ def test_every_page_passes_axe_and_is_danish(
                     )
     (a11y_dir / "axe.json").write_text(json.dumps(everything, indent=1, ensure_ascii=False))
     assert not problems, "axe / language problems:\n" + "\n".join(problems)
+
+
+# ---- keyboard only ----------------------------------------------------------------------------
+FOCUSED = """() => {
+    let el = document.activeElement;
+    while (el && el.tagName === 'IFRAME' && el.contentDocument) el = el.contentDocument.activeElement;
+    if (!el) return {};
+    return {tag: el.tagName, role: el.getAttribute('role') || '', label: el.getAttribute('aria-label') || '',
+            text: (el.innerText || '').trim().slice(0, 60), value: el.value || ''};
+}"""
+
+
+def tab_to(page, wanted, limit: int = 150) -> dict:
+    """Press Tab until ``wanted(focused)`` holds for the focused element (inside frames too)."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if wanted(focused):
+            return focused
+        seen.append(focused.get("label") or focused.get("text") or focused.get("tag"))
+    pytest.fail(f"not reached with {limit} Tab presses; focus went through {seen}")
+
+
+def test_keyboard_only_changes_the_period_and_downloads_a_csv(
+    a11y_page, dashboard_url: str, a11y_dir: Path, tmp_path: Path
+) -> None:
+    """Tab to the period, choose another with the arrow keys and Enter, Tab to 'Hent CSV' and
+    press Enter: the file arrives and holds the newly chosen period. No mouse is used."""
+    page = a11y_page
+    open_page(page, f"{dashboard_url}/tryg-bydel")
+    page.mouse.move(0, 0)
+    before = dict(parse_qsl(urlsplit(page.url).query))
+    period = tab_to(page, lambda f: f.get("role") == "combobox" and f.get("label") == "Periode")
+    page.keyboard.press("ArrowDown")  # opens the list
+    page.get_by_role("listbox").wait_for(timeout=TIMEOUT_MS)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "preset=" in url and f"preset={before['preset']}" not in url)
+    wait_until_idle(page)
+    after = dict(parse_qsl(urlsplit(page.url).query))
+    assert after["preset"] != before["preset"]
+    combobox = page.get_by_role("combobox", name="Periode", exact=True)
+    assert combobox.input_value() != period["value"]
+    # Focus stays on the period after the rerun; walk on to the download.
+    tab_to(page, lambda f: f.get("tag") == "BUTTON" and f.get("text") == "Hent CSV")
+    page.screenshot(path=a11y_dir / "keyboard_hent_csv_focus.png")
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.keyboard.press("Enter")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    text = target.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("view;")
+    assert f"{after['fra']}" in info.value.suggested_filename or after["fra"][:4] in text
