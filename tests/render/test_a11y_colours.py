@@ -1,23 +1,18 @@
-"""Contrast, colour-vision simulation, colour difference and the text alternatives (pure)."""
+"""Contrast (WCAG 2.1), colour-vision simulation (Machado 2009) and CIEDE2000 (pure)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import pandas as pd
 import pytest
 
-from tryg_geo import a11y
-from tryg_geo.a11y import (
+from tryg_geo.render import a11y
+from tryg_geo.render.a11y import (
     composite,
     contrast_ratio,
     delta_e_lab,
-    map_sentence,
     ramp_problems,
     relative_luminance,
     simulate,
-    trend_sentence,
 )
 
 
@@ -109,75 +104,3 @@ def test_ramp_problems_flags_a_ramp_that_collapses() -> None:
     assert ramp_problems(("#d62728", "#2ca02c"), background="#ffffff", min_delta_e=15)
     assert ramp_problems(("#08519c", "#eff3ff"), background="#ffffff")  # gets lighter
     assert not ramp_problems(("#eff3ff", "#6baed6", "#08519c"), background="#ffffff")
-
-
-# ---- text alternatives ------------------------------------------------------------------------
-def test_map_sentence_names_highest_and_lowest_and_counts_hidden() -> None:
-    text = map_sentence(
-        ["Vestbyen", "Hals", "Nibe", "Vodskov", "Klarup"],
-        [5.1, 0.8, math.nan, 2.0, math.nan],
-        ["5,1", "0,8", "<5", "2,0", "Ingen data"],
-        what="anmeldte hændelser pr. 1.000 indbyggere",
-        hidden=[False, False, True, False, False],
-    )
-    assert text == (
-        "Kortet viser anmeldte hændelser pr. 1.000 indbyggere for 5 områder. "
-        "Højest: Vestbyen 5,1; lavest: Hals 0,8. 1 område vises som <5. 1 område uden data."
-    )
-
-
-def test_map_sentence_never_names_a_hidden_value() -> None:
-    """A hidden value is not used, even when the caller passes its real number."""
-    text = map_sentence(
-        ["Skjultby", "B", "C"],
-        [3.25, 7.0, 9.0],
-        ["<5", "7", "9"],
-        what="hændelser",
-        noun_plural="celler",
-        hidden=[True, False, False],
-    )
-    assert "Højest: C 9; lavest: B 7." in text
-    assert "Skjultby" not in text and "3,25" not in text and "3.25" not in text
-    assert "1 celle vises som <5." in text
-
-
-def test_map_sentence_ties_all_equal_and_nothing_shown() -> None:
-    tie = map_sentence(["B", "A", "C"], [4, 4, 1], ["4", "4", "1"], what="x")
-    assert "Højest: A og B 4; lavest: C 1." in tie
-    same = map_sentence(["A", "B"], [2, 2], ["2", "2"], what="x", noun_plural="steder")
-    assert "Alle 2 steder med tal har 2." in same
-    none = map_sentence(["A"], [math.nan], ["<5"], what="x", hidden=[True])
-    assert "Ingen områder har et tal, der kan vises. 1 område vises som <5." in none
-
-
-def test_trend_sentence_years_shares_and_gaps() -> None:
-    data = pd.DataFrame(
-        {
-            "period": pd.to_datetime(["2022-01-01", "2023-01-01", "2024-01-01", "2025-01-01"]),
-            "series": "Hele kommunen",
-            "value": [0.9, 0.95, math.nan, 0.912],
-        }
-    )
-    text = trend_sentence("Trygge over tid", data, "andel")
-    assert text == (
-        "Trygge over tid. Hele kommunen: fra 90,0 % i 2022 til 91,2 % i 2025; "
-        "højest 95,0 % i 2023, lavest 90,0 % i 2022; 1 periode uden vist tal."
-    )
-
-
-def test_trend_sentence_quarters_months_and_empty() -> None:
-    quarters = pd.DataFrame(
-        {
-            "period": pd.to_datetime(["2024-01-01", "2024-04-01", "2024-07-01"]),
-            "series": "Vold",
-            "value": [12.0, 7.0, 20.0],
-        }
-    )
-    text = trend_sentence("Hændelser", quarters, "antal")
-    assert "fra 12 i 1. kvt. 2024 til 20 i 3. kvt. 2024" in text
-    months = quarters.assign(period=pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
-    assert "til 20 i marts 2024" in trend_sentence("Hændelser", months, "antal")
-    empty = quarters.assign(value=math.nan)
-    assert trend_sentence("Hændelser", empty, "antal") == (
-        "Hændelser: der er for få tal til at vise en udvikling."
-    )

@@ -1,13 +1,10 @@
-"""Accessibility as pure functions: contrast (WCAG 2.1), colour-vision deficiency simulation,
-colour differences, and the Danish text alternatives of maps and charts.
+"""Colours for everyone, as pure functions: contrast (WCAG 2.1), colour-vision deficiency
+simulation and colour differences.
 
 Contrast follows WCAG 2.1 (relative luminance of sRGB, ratio ``(L1 + 0.05) / (L2 + 0.05)``).
 Colour-vision deficiencies are simulated with the matrices of Machado, Oliveira & Fernandes
 (2009, "A physiologically-based model for simulation of color vision deficiency", severity 1.0)
 applied to linear RGB. Colour differences are CIEDE2000 in CIELAB (D65).
-
-The text alternatives never name a hidden value: a value below the discretion limit is
-missing (NaN) here and is only counted ("3 områder vises som <5").
 """
 
 from __future__ import annotations
@@ -16,9 +13,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
-
-from . import fmt
 
 #: Machado et al. (2009), severity 1.0, for linear RGB (rows: output R, G, B).
 MACHADO_2009: dict[str, np.ndarray] = {
@@ -214,144 +208,3 @@ def ramp_problems(
     if any(b >= a for a, b in zip(lum, lum[1:], strict=False)):
         problems.append(f"klasserne bliver ikke mørkere fra første til sidste: {list(colours)}")
     return problems
-
-
-# ---- text alternatives ------------------------------------------------------------------------
-def _names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    shown = names[:3]
-    rest = len(names) - len(shown)
-    text = ", ".join(shown[:-1]) + (" og " if not rest else ", ") + shown[-1]
-    return text + (f" og {rest} til" if rest else "")
-
-
-def map_sentence(
-    names: Sequence[str],
-    values: Sequence[float],
-    labels: Sequence[str],
-    *,
-    what: str,
-    noun_plural: str = "områder",
-    hidden: Sequence[bool] | None = None,
-    hidden_text: str = "<5",
-) -> str:
-    """A short Danish description of a map for screen readers: what it shows, the highest and
-    the lowest shown value and how many are hidden.
-
-    Parameters
-    ----------
-    names, values, labels
-        Per feature: its name, its number (NaN when hidden or without data) and the text shown
-        for it on the map (e.g. '5,1' or '87,3 %'); the sentence uses the shown text.
-    what
-        What the map shows, e.g. 'Anmeldte hændelser pr. 1.000 indbyggere'.
-    noun_plural
-        'områder', 'celler' or 'steder'.
-    hidden
-        True per feature whose value is hidden under the discretion limit.
-    hidden_text
-        The text shown for a hidden value, e.g. '<5'.
-
-    Returns
-    -------
-    str
-        E.g. 'Kortet viser Anmeldte hændelser pr. 1.000 indbyggere for 25 områder. Højest:
-        Vestbyen 5,1; lavest: Hals 0,8. 2 områder vises som <5.'
-    """
-    numbers = pd.to_numeric(pd.Series(list(values), dtype="float64"), errors="coerce")
-    hide = np.zeros(len(numbers), bool) if hidden is None else np.asarray(hidden, bool)
-    numbers[hide] = np.nan
-    frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
-    shown = frame.dropna(subset=["value"])
-    parts = [f"Kortet viser {what} for {len(frame)} {noun_plural}."]
-    if shown.empty:
-        parts.append(f"Ingen {noun_plural} har et tal, der kan vises.")
-    else:
-        top, low = shown["value"].max(), shown["value"].min()
-        highest = shown[shown["value"] == top].sort_values("name")
-        lowest = shown[shown["value"] == low].sort_values("name")
-        high_text = f"{_names(list(highest['name']))} {highest['label'].iloc[0]}"
-        if top == low:
-            parts.append(f"Alle {len(shown)} {noun_plural} med tal har {highest['label'].iloc[0]}.")
-        else:
-            low_text = f"{_names(list(lowest['name']))} {lowest['label'].iloc[0]}"
-            parts.append(f"Højest: {high_text}; lavest: {low_text}.")
-    n_hidden = int(hide.sum())
-    if n_hidden:
-        word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(f"{n_hidden} {word} vises som {hidden_text}.")
-    missing = int((frame["value"].isna() & ~hide).sum())
-    if missing:
-        word = noun_plural if missing > 1 else _singular(noun_plural)
-        parts.append(f"{missing} {word} uden data.")
-    return " ".join(parts)
-
-
-def _singular(noun_plural: str) -> str:
-    return {"områder": "område", "celler": "celle", "steder": "sted"}.get(noun_plural, noun_plural)
-
-
-def period_text(stamp: pd.Timestamp, periods: Sequence[pd.Timestamp]) -> str:
-    """A period in words, as fine as the series needs: '2024', '3. kvt. 2024' or 'maj 2024'."""
-    stamps = pd.DatetimeIndex(periods)
-    if (stamps.month == 1).all() and (stamps.day == 1).all():
-        return str(stamp.year)
-    if stamps.month.isin([1, 4, 7, 10]).all() and len(stamps) > 1:
-        gaps = np.diff(np.sort(stamps.year * 12 + stamps.month))
-        if len(gaps) and (gaps % 3 == 0).all():
-            return f"{(stamp.month - 1) // 3 + 1}. kvt. {stamp.year}"
-    return fmt.month_name(stamp)
-
-
-def value_text(value: float, unit: str) -> str:
-    """A number as the charts show it: shares in percent, rates with one decimal."""
-    if unit == "andel":
-        return fmt.percent(value)
-    if unit in ("pr_1000", "score"):
-        return fmt.number(value, 1)
-    return fmt.number(value)
-
-
-def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
-    """A short Danish description of a line chart: per series first and last value, highest
-    and lowest, and how many periods have no shown number (hidden or without data).
-
-    Parameters
-    ----------
-    title
-        The chart's title.
-    data
-        Columns ``period`` (datetime), ``series`` (str), ``value`` (float; NaN = hidden or
-        no data).
-    unit
-        'andel', 'antal', 'pr_1000', 'personer', 'timer' or 'score'.
-    """
-    if data.empty or data["value"].notna().sum() == 0:
-        return f"{title}: der er for få tal til at vise en udvikling."
-    data = data.assign(period=pd.to_datetime(data["period"])).sort_values("period")
-    periods = list(data["period"].drop_duplicates())
-    parts = [f"{title}."]
-    for series, rows in data.groupby("series", sort=False):
-        shown = rows.dropna(subset=["value"])
-        if shown.empty:
-            parts.append(f"{series}: ingen viste tal.")
-            continue
-        first, last = shown.iloc[0], shown.iloc[-1]
-        top = shown.loc[shown["value"].idxmax()]
-        low = shown.loc[shown["value"].idxmin()]
-        text = (
-            f"{series}: fra {value_text(first['value'], unit)} i "
-            f"{period_text(first['period'], periods)} til {value_text(last['value'], unit)} i "
-            f"{period_text(last['period'], periods)}"
-        )
-        if len(shown) > 2:
-            text += (
-                f"; højest {value_text(top['value'], unit)} i {period_text(top['period'], periods)},"
-                f" lavest {value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
-            )
-        gaps = int(rows["value"].isna().sum())
-        if gaps:
-            text += f"; {gaps} {'periode' if gaps == 1 else 'perioder'} uden vist tal"
-        parts.append(text + ".")
-    return " ".join(parts)
