@@ -12,17 +12,36 @@ Before the server listens, sign-in is checked once Streamlit has read its config
 ``TRYG_ALLOW_OPEN=1``; a broken ``[auth]`` (no or a short ``cookie_secret``, missing keys, a
 ``redirect_uri`` not ending in ``/oauth2callback``) or an unreadable secrets file stops the
 start with a Danish sentence and exit code 2. ``dashboard.py`` repeats the check on every run.
+
+Every word of the dashboard is Danish, but Streamlit's ``index.html`` (and the map component's)
+says ``<html lang="en">``, so screen readers would read Danish with English rules. The server is
+therefore started as an ``st.App`` (Streamlit's ASGI entry point, run by ``streamlit run`` on
+this file) with one middleware, :class:`DanishHtml`, that serves every HTML page with
+``lang="da"``: from the first byte, before any script runs, for the page and the map frame alike.
+The sign-in check runs before either way of starting (``bootstrap.run`` and
+``bootstrap.run_asgi_app``).
 """
 
+from __future__ import annotations
+
+import gzip
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import streamlit as st
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
 from tryg_geo import AccessError, access
+
+HERE = Path(__file__).resolve().parent
+ENGLISH = b'<html lang="en"'
+DANISH = b'<html lang="da"'
 
 PagesManager.uses_pages_directory = False
 MODE_NOTES = {
@@ -30,7 +49,6 @@ MODE_NOTES = {
     "local": "Tryg Geo: Lokal tilstand – ingen login, kun på denne maskine.",
     "open": "Tryg Geo: ADVARSEL – åben tilstand uden login (TRYG_ALLOW_OPEN=1).",
 }
-_run = bootstrap.run
 
 
 def check_access() -> access.Mode:
@@ -47,20 +65,86 @@ def check_access() -> access.Mode:
     )
 
 
-def _run_checked(*args: Any, **kwargs: Any) -> None:
-    try:
-        mode = check_access()
-    except AccessError as exc:
-        print(exc, file=sys.stderr)
-        sys.exit(exc.exit_code)
-    print(MODE_NOTES[mode], file=sys.stderr)
-    _run(*args, **kwargs)
+def _checked(run: Callable[..., None]) -> Callable[..., None]:
+    def run_checked(*args: Any, **kwargs: Any) -> None:
+        try:
+            mode = check_access()
+        except AccessError as exc:
+            print(exc, file=sys.stderr)
+            sys.exit(exc.exit_code)
+        print(MODE_NOTES[mode], file=sys.stderr)
+        run(*args, **kwargs)
+
+    return run_checked
 
 
-# Streamlit's CLI reads the configuration, then calls bootstrap.run: check in between.
-bootstrap.run = _run_checked
+# Streamlit's CLI reads the configuration, then calls bootstrap.run (a plain script) or
+# bootstrap.run_asgi_app (an st.App such as this file's): check in between.
+if not getattr(bootstrap.run_asgi_app, "_tryg_checked", False):
+    bootstrap.run = _checked(bootstrap.run)
+    bootstrap.run_asgi_app = _checked(bootstrap.run_asgi_app)
+    bootstrap.run_asgi_app._tryg_checked = True  # type: ignore[attr-defined]
+
+
+class DanishHtml:
+    """ASGI middleware: ``<html lang="en"`` → ``<html lang="da"`` in every HTML response.
+
+    Only ``text/html`` responses are touched (Streamlit's own index and component pages, a
+    few kB). A gzipped one (Streamlit compresses the page it serves for a deep link) is
+    unpacked and sent uncompressed. The length header is recomputed and the validators
+    (``etag``, ``last-modified``) are dropped, so a browser never keeps an English copy it
+    cached before.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def send_danish(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower(): v for k, v in message.get("headers") or []}
+                if not names.get(b"content-type", b"").startswith(b"text/html"):
+                    await send(message)
+                    return
+                start.update(message)  # held back until the whole body is here
+                return
+            if message["type"] != "http.response.body" or not start:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            await send_html(start, b"".join(chunks), send)
+
+        await self.app(scope, receive, send_danish)
+
+
+async def send_html(start: Message, body: bytes, send: Send) -> None:
+    """Send an HTML response whole, uncompressed and in Danish."""
+    headers = list(start.get("headers") or [])
+    encoding = {k.lower(): v for k, v in headers}.get(b"content-encoding", b"").lower()
+    if encoding == b"gzip":
+        body = gzip.decompress(body)
+    elif encoding not in (b"", b"identity"):  # an encoding we cannot undo: leave it as it is
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        return
+    body = body.replace(ENGLISH, DANISH, 1)
+    dropped = (b"content-length", b"content-encoding", b"etag", b"last-modified")
+    headers = [(k, v) for k, v in headers if k.lower() not in dropped]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({**start, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+app = st.App(HERE / "dashboard.py", middleware=[Middleware(DanishHtml)])
 
 if __name__ == "__main__":
-    entry = str(Path(__file__).resolve().parent / "dashboard.py")
-    sys.argv = ["streamlit", "run", entry, *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(HERE / "serve.py"), *sys.argv[1:]]
     sys.exit(cli.main())
