@@ -11,7 +11,7 @@ ds = ui.dataset()
 ui.require_data(ds, incidents=True)
 filters = ui.sidebar_filters(ds)
 with st.sidebar:
-    st.subheader("Analyse")
+    st.header("Analyse")
     cell = st.radio(
         "Cellestørrelse (hotspots)",
         CELLS,
@@ -43,7 +43,7 @@ if not filters.categories:
     st.caption("Ingen kategori valgt: analysen bruger indbrud i beboelse.")
 ui.kpis(view)
 
-st.subheader("Nær-gentagelse: kommer hændelserne i bølger?")
+st.header("Nær-gentagelse: kommer hændelserne i bølger?")
 st.info(ui.md_text(panels.reading))
 if panels.heat is not None:
     styles = panels.heat_styles
@@ -58,7 +58,7 @@ if panels.knox_detail is not None:
     with st.expander("Observerede og forventede par (analytiker)"):
         st.dataframe(panels.knox_detail, hide_index=True, width="stretch")
 
-st.subheader("Hotspots: hvor er der flere hændelser, end tilfældigheder kan forklare?")
+st.header("Hotspots: hvor er der flere hændelser, end tilfældigheder kan forklare?")
 ui.map_(view, height=560)
 st.caption(ui.md_text(panels.hotspot_summary))
 if panels.hotspot_detail is not None:

@@ -29,7 +29,7 @@ with left:
     ui.map_(view, height=520)
 with right:
     ui.trends(view)
-st.subheader("Steder")
+st.header("Steder")
 ui.table(view)
 ui.notes(view)
 ui.downloads(view, filters)

@@ -23,10 +23,10 @@ def danish_date(text: str | None, *, with_time: bool = False) -> str:
 
 
 if ui.can("import"):  # not built at all for other roles
-    st.subheader("Importér en fil")
+    st.header("Importér en fil")
     ui.import_wizard(can_import=True)
 
-st.subheader("Indlæst nu")
+st.header("Indlæst nu")
 status = data_status()
 if not status["kinds"]:
     st.info(

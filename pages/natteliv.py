@@ -9,7 +9,7 @@ ds = ui.dataset()
 ui.require_data(ds, incidents=True)
 filters = ui.sidebar_filters(ds, district=False)
 with st.sidebar:
-    st.subheader("Nat")
+    st.header("Nat")
     cell = st.radio(
         "Cellestørrelse",
         ["100m", "250m", "1km"],

@@ -14,16 +14,16 @@ view = ui.build("overblik", ds, filters)
 ui.header(view)
 ui.kpis(view)
 if view.highlights:
-    st.subheader("Det vigtigste")
+    st.header("Det vigtigste")
     for sentence in view.highlights:
         st.markdown(f"- {ui.md_text(sentence)}")
 
 left, right = st.columns([3, 2])
 with right:
-    st.subheader("Tryghed pr. område")
+    st.header("Tryghed pr. område")
     ui.map_(view, height=460)
 with left:
-    st.subheader("Indsatserne")
+    st.header("Indsatserne")
     display = (view.display if view.display is not None else view.table).to_dict("records")
     sparks = {t.title: t for t in view.trends}
     for (label, key), shown in zip(view.links, display, strict=False):

@@ -43,7 +43,7 @@ with left:
     st.caption("Klik på et område for at se dets profil og udvikling.")
 with right:
     ui.trends(view)
-st.subheader("Rangering")
+st.header("Rangering")
 ui.table(view)
 ui.notes(view)
 ui.downloads(view, filters)

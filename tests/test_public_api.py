@@ -78,7 +78,9 @@ EXPECTED = [
     "tryg_bydel_indicators",
     "view_csv",
     "view_keys",
+    "view_map_text",
     "view_png",
+    "view_trend_texts",
 ]
 
 

@@ -71,6 +71,7 @@ from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
+from .views.alt_text import view_map_text, view_trend_texts
 from .views.analyse import PERMUTATION_CHOICES, analyse_panels
 from .views.byens_rum import place_indicators
 from .views.model import View
@@ -148,5 +149,7 @@ __all__ = [
     "tryg_bydel_indicators",
     "view_csv",
     "view_keys",
+    "view_map_text",
     "view_png",
+    "view_trend_texts",
 ]

@@ -21,7 +21,7 @@ STATE_KEY = "_deck"
 
 def deck_downloads(ds: Dataset, filters: Filters) -> None:
     """The two buttons, the progress while a deck is made, and the button that saves it."""
-    st.subheader("Præsentation til styregruppemødet")
+    st.header("Præsentation til styregruppemødet")
     st.caption(
         "Forside, Overblik, Tryg bydel, Natteliv, Byens rum og hver indsats med data – "
         "ét billede pr. side med talenoter, for perioden ovenfor. Det tager nogle sekunder."

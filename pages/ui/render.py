@@ -22,7 +22,9 @@ from tryg_geo import (
     suppression_problems,
     trend_chart,
     view_csv,
+    view_map_text,
     view_png,
+    view_trend_texts,
 )
 
 from . import cache
@@ -59,19 +61,22 @@ def kpis(view: View) -> None:
 
 
 def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
-    """Draw the view's map; return the feature id the user clicked last (new clicks only)."""
+    """Draw the view's map with its text alternative below it; return the feature id the user
+    clicked last (new clicks only; Enter on a district focused with Tab counts as a click)."""
     if view.map is None:
         return None
     basemap = settings.get("basemap")
     try:
-        args = cache.MAPS.get_or_make(
+        args, description = cache.MAPS.get_or_make(
             pinned(view.map, basemap, key, height),
-            lambda: folium_args(spec_map(view.map, basemap=basemap), key=key, height=height),
+            lambda: _map_args(view, basemap, key=key, height=height),
         )
     except TrygGeoError as exc:
         st.error(str(exc))
         return None
     result = streamlit_folium._component_func(**args)
+    if description:
+        st.caption(md_text(description))
     feature = (result or {}).get("last_active_drawing") or {}
     clicked = feature.get("properties", {}).get("feature_id")
     if clicked is None:
@@ -83,6 +88,13 @@ def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
     return clicked
 
 
+def _map_args(view: View, basemap: str, *, key: str, height: int) -> tuple[dict, str | None]:
+    """The map component's arguments and the map's text alternative (made once per map)."""
+    description = view_map_text(view)
+    folium_map = spec_map(view.map, basemap=basemap, description=description)
+    return folium_args(folium_map, key=key, height=height), description
+
+
 def open_district(clicked: str | None, filters: Filters) -> None:
     """A click on a district opens its profile: remember it and rerun."""
     if clicked and clicked != filters.district:
@@ -91,11 +103,13 @@ def open_district(clicked: str | None, filters: Filters) -> None:
 
 
 def trends(view: View) -> None:
-    for trend in view.trends:
+    """Each trend chart with its text alternative (a sentence below it)."""
+    for trend, text in zip(view.trends, view_trend_texts(view), strict=True):
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
-            st.caption(md_text(f"{trend.title}: for få tal til at vise en udvikling."))
+            st.caption(md_text(text))
             continue
         chart(trend_chart, trend)
+        st.caption(md_text(text))
 
 
 def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) -> None:

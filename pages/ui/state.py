@@ -89,7 +89,7 @@ def sidebar_filters(ds: Dataset, *, categories: bool = True, district: bool = Tr
     _apply_pending_click()
     data_start, data_end = ds.incident_span
     with st.sidebar:
-        st.subheader("Filtre")
+        st.header("Filtre")
         preset = st.selectbox(
             "Periode",
             list(PRESETS),

@@ -230,3 +230,21 @@ def test_keyboard_only_changes_the_period_and_downloads_a_csv(
     text = target.read_bytes().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("view;")
     assert f"{after['fra']}" in info.value.suggested_filename or after["fra"][:4] in text
+
+
+def test_keyboard_opens_a_district_profile_from_the_map(
+    a11y_page, dashboard_url: str, a11y_dir: Path
+) -> None:
+    """Tab into the map: each district is a button named by its tooltip text; Enter opens
+    its profile (the same as a click), with a visible focus border."""
+    page = a11y_page
+    open_page(page, f"{dashboard_url}/tryg-bydel")
+    page.mouse.move(0, 0)
+    district = tab_to(page, lambda f: f.get("tag") == "path" and f.get("role") == "button")
+    name = district["label"].split(":")[0]
+    assert name and ":" in district["label"]
+    page.screenshot(path=a11y_dir / "keyboard_district_focus.png")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "omr=" in url, timeout=TIMEOUT_MS)
+    wait_until_idle(page)
+    assert page.get_by_role("combobox", name="Område", exact=True).input_value() == name

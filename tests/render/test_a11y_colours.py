@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from tryg_geo.render import a11y
+from tryg_geo.compute.breaks import PALETTES
+from tryg_geo.render import a11y, png_base
 from tryg_geo.render.a11y import (
     composite,
     contrast_ratio,
@@ -14,6 +18,9 @@ from tryg_geo.render.a11y import (
     relative_luminance,
     simulate,
 )
+from tryg_geo.render.charts import SERIES_COLOURS, TARGET_COLOUR, TEXT_COLOUR
+from tryg_geo.render.maps import BACKGROUND_COLOR, entries_html
+from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 
 # ---- contrast (WCAG 2.1) ----------------------------------------------------------------------
@@ -104,3 +111,71 @@ def test_ramp_problems_flags_a_ramp_that_collapses() -> None:
     assert ramp_problems(("#d62728", "#2ca02c"), background="#ffffff", min_delta_e=15)
     assert ramp_problems(("#08519c", "#eff3ff"), background="#ffffff")  # gets lighter
     assert not ramp_problems(("#eff3ff", "#6baed6", "#08519c"), background="#ffffff")
+
+
+# ---- the project's colours ----------------------------------------------------------------------
+MIN_CLASS_DELTA_E = 5.0  # CIEDE2000; about 2.3 is just noticeable
+
+
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+def test_map_classes_stay_apart_with_every_colour_vision(palette: str) -> None:
+    """Neighbouring classes, as drawn (75 % opacity over the map background), differ by at
+    least MIN_CLASS_DELTA_E with normal vision and simulated protanopia, deuteranopia and
+    tritanopia, and get darker from low to high (the order reads without hue)."""
+    problems = ramp_problems(
+        PALETTES[palette], background=BACKGROUND_COLOR, alpha=0.75, min_delta_e=MIN_CLASS_DELTA_E
+    )
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+def test_hidden_is_told_apart_from_every_class(palette: str) -> None:
+    for colour in PALETTES[palette]:
+        for vision in ("normal", *a11y.DEFICIENCIES):
+            a, b = (composite(c, BACKGROUND_COLOR, 0.75) for c in (SUPPRESSED_COLOR, colour))
+            if vision != "normal":
+                a, b = simulate(a, vision), simulate(b, vision)
+            assert a11y.delta_e(a, b) >= MIN_CLASS_DELTA_E, (colour, vision)
+
+
+def test_no_data_is_dashed_on_the_map_and_in_the_legend() -> None:
+    """'Ingen data' is nearly as light as the lowest class: a dashed border tells it apart."""
+    html = entries_html("x", [(PALETTES["blues"][0], "lav"), (NO_DATA_COLOR, "Ingen data")])
+    assert html.count("dashed") == 1
+    assert html.index("dashed") > html.index("lav")
+
+
+def test_map_borders_and_legend_text_contrast() -> None:
+    """Every district has a border of at least 3:1 against the map background (WCAG 1.4.11);
+    the legend's text is 4.5:1 or more on its box (1.4.3)."""
+    assert contrast_ratio("#4d4d4d", BACKGROUND_COLOR) >= 3.0
+    legend_box = composite("#ffffff", BACKGROUND_COLOR, 0.92)
+    assert contrast_ratio("#222222", legend_box) >= 4.5
+
+
+def test_chart_lines_and_text_contrast_and_stay_apart() -> None:
+    for colour in SERIES_COLOURS:
+        assert contrast_ratio(colour, "#ffffff") >= 3.0, colour
+    assert contrast_ratio(TEXT_COLOUR, "#ffffff") >= 4.5
+    assert contrast_ratio(TARGET_COLOUR, "#ffffff") >= 3.0
+    for vision in ("normal", *a11y.DEFICIENCIES):
+        for i, first in enumerate(SERIES_COLOURS):
+            for second in SERIES_COLOURS[i + 1 :]:
+                a, b = (simulate(c, vision) if vision != "normal" else c for c in (first, second))
+                assert a11y.delta_e(a, b) >= 7.0, (first, second, vision)
+
+
+def test_png_text_colours() -> None:
+    """Text in the PNG exports: 4.5:1 on white; the DEMODATA mark is white on red."""
+    for colour in (png_base.TEXT, png_base.MUTED, png_base.LIGHT, png_base.DEMO_RED):
+        assert contrast_ratio(colour, "#ffffff") >= 4.5, colour
+    assert contrast_ratio("#ffffff", png_base.DEMO_RED) >= 4.5
+
+
+def test_streamlit_caption_colour_from_the_theme() -> None:
+    """Captions are the theme's text colour at 60 % opacity (Streamlit): 4.5:1 on the page
+    and on the sidebar's background."""
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())
+    text = config["theme"]["textColor"]
+    for background in ("#ffffff", "#f8f8f7"):
+        assert contrast_ratio(composite(text, background, 0.6), background) >= 4.5

@@ -250,3 +250,30 @@ def test_spec_map_places(districts, water):
     assert geojsons[3].options["interactive"] is False
     (south, west), (north, east) = children_of_type(m, folium.FitBounds)[0].bounds
     assert north - south < 0.05  # fitted to the places, not to the whole outline
+
+
+# ---- accessibility of the map's page ------------------------------------------------------------
+def test_map_page_is_danish_zoomable_and_keyboard_ready(districts, water):
+    """No zoom-blocking viewport tag (WCAG 1.4.4); the MapAccess script sets lang="da", a main
+    landmark with a heading and the description, Danish zoom titles and keyboard buttons;
+    every text reaches the script as escaped JSON, never as HTML."""
+    m = maps.spec_map(
+        _spec("areas", districts, water), basemap="none", description=f"Højest: {XSS}"
+    )
+    page = m.get_root().render()
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+    assert 'doc.documentElement.lang = "da"' in page
+    assert 'region.setAttribute("role", "main")' in page
+    assert "heading.textContent = title" in page and "text.textContent = description" in page
+    assert '"Zoom ind"' in page and '"Zoom ud"' in page
+    assert 'var title = "Kort: H\\u00e6ndelser \\u003cb\\u003e"' in page
+    assert 'description = "H\\u00f8jest: \\u003cimg src=x onerror=alert(1)\\u003e"' in page
+    assert XSS not in page
+    assert "if (!true)" in page  # districts are keyboard buttons
+
+
+def test_grid_cells_stay_out_of_the_tab_order(districts, water):
+    spec = _spec("areas", districts, water)
+    spec.kind = "cells"
+    page = maps.spec_map(spec, basemap="none").get_root().render()
+    assert "if (!false)" in page

@@ -5,8 +5,15 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
-from tryg_geo.views.alt_text import map_sentence, trend_sentence
+from tryg_geo.views.alt_text import (
+    map_sentence,
+    trend_sentence,
+    view_map_text,
+    view_trend_texts,
+)
+from tryg_geo.views.registry import build_view, default_filters
 
 
 # ---- text alternatives ------------------------------------------------------------------------
@@ -79,3 +86,44 @@ def test_trend_sentence_quarters_months_and_empty() -> None:
     assert trend_sentence("Hændelser", empty, "antal") == (
         "Hændelser: der er for få tal til at vise en udvikling."
     )
+
+
+# ---- from a view, on the demo data ------------------------------------------------------------
+VIEW_KEYS = ["overblik", "tryg-bydel", "natteliv", "byens-rum", "indsats/tryg-bydel"]
+
+
+@pytest.mark.parametrize("key", VIEW_KEYS)
+def test_every_map_and_chart_has_a_text_alternative(demo_ds, key: str) -> None:
+    view = build_view(key, demo_ds, default_filters(demo_ds, {"preset": "all"}))
+    assert view.map is not None
+    text = view_map_text(view)
+    assert text.startswith("Kortet viser ")
+    texts = view_trend_texts(view)
+    assert len(texts) == len(view.trends)
+    for trend, sentence in zip(view.trends, texts, strict=True):
+        assert sentence.startswith(trend.title)
+
+
+@pytest.mark.parametrize("key", VIEW_KEYS)
+def test_map_text_names_the_extremes_shown_and_no_hidden_place(demo_ds, key: str) -> None:
+    view = build_view(key, demo_ds, default_filters(demo_ds, {"preset": "all"}))
+    text = view_map_text(view)
+    if view.map.kind == "cells":  # from the table, the numbers of the CSV
+        table = view.table
+        shown = table[~table["suppressed"].astype(bool)]
+        top = shown.loc[pd.to_numeric(shown["incidents"]).idxmax()]
+        assert f"Højest: celle {top['cell_id']}" in text or "Alle " in text
+        hidden = table[table["suppressed"].astype(bool)]
+        assert all(f"celle {c} " not in text for c in hidden["cell_id"])
+        if len(hidden):
+            assert f"{len(hidden)} celle" in text
+        return
+    features = view.map.features
+    hidden = features["label"].astype(str).str.startswith("<")
+    for name in features.loc[hidden, "name"]:
+        assert f"Højest: {name} " not in text and f"lavest: {name} " not in text
+    shown = features[~hidden].dropna(subset=["value"])
+    if len(shown) > 1 and shown["value"].nunique() > 1:
+        top = shown.loc[shown["value"].idxmax()]
+        assert f"Højest: {top['name']}" in text or f"og {top['name']}" in text
+        assert top["label"] in text

@@ -105,6 +105,7 @@ def test_map_coloured_and_sized_by_observation(ds):
         "name",
         "label",
         "color",
+        "value",
         "radius",
         "geometry",
     }

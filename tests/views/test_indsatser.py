@@ -39,9 +39,12 @@ def assert_no_small_counts(view: View) -> None:
             "name",
             "label",
             "color",
+            "value",
             "radius",
             "geometry",
         }
+        hidden = view.map.features["label"].astype(str).str.startswith("<")
+        assert view.map.features.loc[hidden, "value"].isna().all()
         assert not tiny_data.small_counts_in_text(
             label.split("(")[0] for label in view.map.features["label"]
         )

@@ -49,7 +49,14 @@ def test_district_choropleth_features_and_legend(ds):
         selected="a",
     )
     assert spec.kind == "areas"
-    assert list(spec.features.columns) == ["feature_id", "name", "label", "color", "geometry"]
+    assert list(spec.features.columns) == [
+        "feature_id",
+        "name",
+        "label",
+        "color",
+        "value",
+        "geometry",
+    ]
     assert spec.features.crs.to_epsg() == 4326
     feats = spec.features.set_index("feature_id")
     assert feats.loc["c", "label"] == NO_DATA_TEXT
@@ -99,6 +106,7 @@ def test_places_map_points_radius_and_no_water(ds):
         "name",
         "label",
         "color",
+        "value",
         "radius",
         "geometry",
     ]

@@ -14,7 +14,6 @@ from ..views.model import NO_DATA_COLOR
 PALETTES: dict[str, tuple[str, ...]] = {
     "blues": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
     "oranges": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),
-    "purples": ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),
 }
 SCHEMES = ("quantiles", "natural_breaks")
 

@@ -44,6 +44,7 @@ from pyproj import Transformer
 
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
+from ..views.model import NO_DATA_COLOR
 
 #: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).
 LEAFLET_URL_PREFIX = "/app/static/leaflet"
@@ -65,11 +66,18 @@ SIMPLIFY_TOLERANCE_M = 1.0
 COORD_DECIMALS = 6
 
 # A light background for maps without tiles (``div.`` outranks leaflet.css, whichever loads
-# last); no focus box around a clicked district (Chrome draws one around the bounding box of
-# a focused SVG path, which looks like a wrong border).
+# last). Focus: no box around a clicked district (Chrome draws one around the bounding box of a
+# focused SVG path, which looks like a wrong border), but a thick black border around a district
+# reached with the keyboard, and a visible ring around the map itself (WCAG 2.4.7).
+# ``tryg-sr-only``: text for screen readers only (the heading and description in the frame).
 _MAP_CSS = (
     f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
-    " path.leaflet-interactive:focus { outline: none; }</style>"
+    " path.leaflet-interactive:focus { outline: none; }"
+    " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 4px;"
+    " stroke-opacity: 1; }"
+    " div.leaflet-container:focus-visible { outline: 3px solid #1a5fb4; outline-offset: -3px; }"
+    " .tryg-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;"
+    " overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }</style>"
 )
 _XYZ_URL = re.compile(r"^https?://[^\s/]+/\S*$")
 _TO_WGS84 = Transformer.from_crs(STORE_CRS, "EPSG:4326", always_xy=True)
@@ -161,13 +169,36 @@ def check_basemap(basemap: str) -> str:
     )
 
 
+class ZoomableMap(folium.Map):
+    """``folium.Map`` without its zoom-blocking viewport tag.
+
+    folium writes ``<meta name="viewport" … maximum-scale=1.0, user-scalable=no>`` into the
+    head of the map's page (the component frame), which stops people from zooming in with
+    their fingers or the browser (WCAG 2.1 1.4.4). The frame's own page already has a
+    viewport tag that allows zooming, so the map's is removed.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        super().render(**kwargs)
+        header = self.get_root().header
+        name = self.get_name()
+        element = header._children.get(name)
+        if element is not None:
+            text = _VIEWPORT_META.sub("", element.render())
+            header.add_child(Element(text), name=name)
+
+
+_VIEWPORT_META = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
+
+
 def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
     (south, west), (north, east) = bounds_latlon
-    m = folium.Map(
+    m = ZoomableMap(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=11,
         tiles=None,
         zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fit_bounds
+        zoom_control=False,  # MapAccess adds one with Danish titles
     )
     m.default_js, m.default_css = offline_assets(_url_prefix)
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
@@ -356,6 +387,10 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
         f'<div class="tryg-legend-row">{swatch.format(c=html.escape(c))}{html.escape(t)}</div>'
         for c, t in entries
     )
+    dashed = swatch.format(c=html.escape(NO_DATA_COLOR)).replace(
+        "1px solid #888", "2px dashed #4d4d4d"
+    )
+    body = body.replace(swatch.format(c=html.escape(NO_DATA_COLOR)), dashed)
     box = (
         "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;max-width:220px;"
         "box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.6 sans-serif;color:#222"
@@ -367,7 +402,7 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
 
 
 # ---- maps from a MapSpec (tryg_geo.views.model) ------------------------------------------------------
-def spec_map(spec: Any, *, basemap: str) -> folium.Map:
+def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> folium.Map:
     """Render a :class:`tryg_geo.views.model.MapSpec` (features already in EPSG:4326) with folium.
 
     Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
@@ -375,6 +410,11 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
     own borders) and zones are drawn for orientation and are not clickable. Every feature
     carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
     ``html.unescape(properties['feature_id'])`` gives the id back after a click.
+
+    The map's page is made accessible by :class:`MapAccess`: Danish language, a main landmark
+    with a heading (the legend's title) and ``description`` (the text alternative, see
+    :func:`tryg_geo.views.alt_text.view_map_text`), Danish zoom buttons, and districts and
+    places that are reached with Tab and opened with Enter like a click.
 
     Raises
     ------
@@ -414,9 +454,89 @@ def spec_map(spec: Any, *, basemap: str) -> folium.Map:
             name="Zoner",
         ).add_to(m)
     Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
+    MapAccess(
+        f"Kort: {spec.legend.title}", description or "", keyboard=spec.kind != "cells"
+    ).add_to(m)
     shown_features = len(spec.features) if spec.features is not None else 0
     TimingMark("tryg-map-drawn", shown_features, paint=True).add_to(m)
     return m
+
+
+class MapAccess(MacroElement):
+    """What the map's page needs for screen readers and keyboards (runs inside the frame).
+
+    - ``lang="da"`` on the frame's document (the server already serves it so; this keeps a
+      page opened without ``serve.py`` Danish too);
+    - a main landmark around the map with a heading and the text alternative, both for
+      screen readers only, and the frame named after the map;
+    - zoom buttons with Danish titles (Leaflet's keyboard: arrows pan, + and − zoom);
+    - ``keyboard``: each feature is a button in the Tab order, named by its tooltip text, and
+      Enter or Space acts as a click (opening a district's profile). Grid cells are not put in
+      the Tab order (hundreds of stops); their numbers are in the table below the map.
+
+    All text is passed as JSON and set with ``textContent``: nothing is parsed as HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var doc = document;
+            var title = {{ this.title|tojson }}, description = {{ this.description|tojson }};
+            doc.documentElement.lang = "da";
+            L.control.zoom({zoomInTitle: "Zoom ind", zoomOutTitle: "Zoom ud"}).addTo(map);
+            var box = map.getContainer();
+            var region = box.parentElement || box;
+            region.setAttribute("role", "main");
+            region.setAttribute("aria-label", title);
+            var heading = doc.createElement("h1");
+            heading.className = "tryg-sr-only";
+            heading.textContent = title;
+            var text = doc.createElement("p");
+            text.className = "tryg-sr-only";
+            text.id = "tryg-map-description";
+            text.textContent = description;
+            region.insertBefore(text, region.firstChild);
+            region.insertBefore(heading, region.firstChild);
+            box.setAttribute("aria-label", title + ". Piletaster flytter kortet, + og − zoomer.");
+            if (description) box.setAttribute("aria-describedby", "tryg-map-description");
+            try {
+                if (window.frameElement) window.frameElement.setAttribute("aria-label", title);
+            } catch (e) {}
+            var plain = function (escaped) {
+                var area = doc.createElement("textarea");
+                area.innerHTML = escaped;  // RCDATA: entities decoded, no element is made
+                return area.value;
+            };
+            map.eachLayer(function (layer) {
+                if (!layer.feature || !layer.getElement || !layer.getElement()) return;
+                var el = layer.getElement(), p = layer.feature.properties || {};
+                if (!{{ this.keyboard|tojson }}) {
+                    el.setAttribute("tabindex", "-1");
+                    return;
+                }
+                el.setAttribute("tabindex", "0");
+                el.setAttribute("role", "button");
+                el.setAttribute("aria-label", plain(String(p.name || "")) + ": " +
+                                plain(String(p.label || "")));
+                el.addEventListener("keydown", function (event) {
+                    if (event.key !== "Enter" && event.key !== " ") return;
+                    event.preventDefault();
+                    var at = layer.getBounds ? layer.getBounds().getCenter() : layer.getLatLng();
+                    layer.fire("click", {latlng: at, layer: layer}, true);
+                });
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, description: str, *, keyboard: bool = True) -> None:
+        super().__init__()
+        self._name = "MapAccess"
+        self.title = title
+        self.description = description
+        self.keyboard = keyboard
 
 
 def _padded_latlon_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[list[float]]:
@@ -478,6 +598,8 @@ def spec_layer(spec: Any) -> folium.GeoJson:
             "color": "#111111" if chosen else edge,
             "weight": 3 if chosen else 1.5 if cells else 0.8,
         }
+        if p["fill"] == NO_DATA_COLOR:  # told apart from the lightest class by more than colour
+            out |= {"dashArray": "4 3", "color": "#4d4d4d", "weight": max(out["weight"], 1.2)}
         return out | ({"radius": p["radius"]} if "radius" in p else {})
 
     return folium.GeoJson(

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
+from ..compute.privacy import threshold
+from .model import View
 
 
 # ---- text alternatives ------------------------------------------------------------------------
@@ -154,3 +156,53 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
             text += f"; {gaps} {'periode' if gaps == 1 else 'perioder'} uden vist tal"
         parts.append(text + ".")
     return " ".join(parts)
+
+
+NOUNS = {"areas": "områder", "cells": "celler", "places": "steder"}
+
+
+def view_map_text(view: View) -> str | None:
+    """The text alternative of a view's map (None when it has none).
+
+    Areas and places are described from the map's own features (their shown value and text);
+    grid cells from the view's table, the numbers of the CSV, since the map merges hidden and
+    quiet cells into shared shapes.
+    """
+    spec = view.map
+    if spec is None:
+        return None
+    what = spec.legend.title[:1].lower() + spec.legend.title[1:]
+    hidden_text = f"<{threshold()}"
+    table = view.table
+    if spec.kind == "cells" and {"cell_id", "incidents", "suppressed"} <= set(table.columns):
+        counts = pd.to_numeric(table["incidents"], errors="coerce").astype("float64")
+        return map_sentence(
+            [f"celle {c}" for c in table["cell_id"]],
+            counts,
+            [f"{fmt.number(v)} hændelser" if np.isfinite(v) else hidden_text for v in counts],
+            what=what,
+            noun_plural="celler",
+            hidden=table["suppressed"].astype(bool).to_numpy(),
+            hidden_text=hidden_text,
+        )
+    features = spec.features
+    labels = features["label"].astype(str)
+    values = (
+        features["value"].astype("float64")
+        if "value" in features
+        else pd.Series(np.nan, index=features.index)
+    )
+    return map_sentence(
+        features["name"].astype(str).tolist(),
+        values,
+        labels.tolist(),
+        what=what,
+        noun_plural=NOUNS.get(spec.kind, "områder"),
+        hidden=labels.str.startswith(hidden_text).to_numpy(),
+        hidden_text=hidden_text,
+    )
+
+
+def view_trend_texts(view: View) -> list[str]:
+    """One text alternative per trend chart of the view, in the order they are drawn."""
+    return [trend_sentence(t.title, t.data, t.unit) for t in view.trends]

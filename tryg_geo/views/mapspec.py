@@ -151,13 +151,14 @@ def district_choropleth(
             "name": shapes["name"].astype(str).to_numpy(),
             "label": texts,
             "color": fills,
+            "value": _shown_values(numbers, hidden),
         },
         geometry=shapes.geometry.to_numpy(),
         crs=WGS84,
     )
     return MapSpec(
         kind="areas",
-        features=features[FEATURE_COLUMNS],
+        features=features[[*FEATURE_COLUMNS[:-1], "value", "geometry"]],
         legend=Legend(legend_title, entries),
         outline=None,
         water=ds.water_wgs84,
@@ -221,6 +222,7 @@ def places_map(
             "name": shapes["name"].astype(str).to_numpy(),
             "label": [NO_DATA_TEXT if _missing(t) else str(t) for t in texts],
             "color": fills,
+            "value": _shown_values(numbers, hidden),
             "radius": radii(numbers),
         },
         geometry=shapes.geometry.representative_point().to_numpy(),
@@ -228,7 +230,7 @@ def places_map(
     )
     return MapSpec(
         kind="places",
-        features=features[[*FEATURE_COLUMNS[:-1], "radius", "geometry"]],
+        features=features[[*FEATURE_COLUMNS[:-1], "value", "radius", "geometry"]],
         legend=Legend(legend_title, entries),
         outline=_outline(ds),
         water=ds.water_wgs84,
@@ -290,6 +292,14 @@ def _classed_colours(
     if no_data.any():
         entries.append((NO_DATA_COLOR, NO_DATA_TEXT))
     return fills, entries
+
+
+def _shown_values(numbers: np.ndarray, hidden: np.ndarray | None) -> np.ndarray:
+    """The numbers as shown (for the map's text alternative): NaN where a value is hidden."""
+    numbers = np.array(numbers, dtype="float64")
+    if hidden is not None:
+        numbers[hidden] = np.nan
+    return numbers
 
 
 def _aligned(series: pd.Series | None, ids: pd.Series, fill: object) -> np.ndarray:

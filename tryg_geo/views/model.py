@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-SUPPRESSED_COLOR = "#d9d9d9"
+#: Hidden values ("<5"): a grey that stays apart from every map class with every common
+#: colour-vision deficiency (tests/render/test_a11y_colours.py).
+SUPPRESSED_COLOR = "#bdbdbd"
+#: No data: nearly white, told apart from the lightest class by its dashed border on the map
+#: and in the legend, not by colour alone (WCAG 1.4.1).
 NO_DATA_COLOR = "#f0f0f0"
 
 
@@ -27,8 +31,9 @@ class MapSpec:
     """A map as data: features in EPSG:4326 with their colour and the text shown for them.
 
     ``features`` columns: ``feature_id``, ``name``, ``label`` (value as shown, e.g. '12,5 %' or
-    '<5'), ``color``; places may add ``radius`` (pixels). Nothing finer than an area, a grid
-    cell or a place is ever put here.
+    '<5'), ``color``; areas and places add ``value`` (the number as shown, NaN when hidden or
+    missing: the map's text alternative ranks by it), places ``radius`` (pixels). Nothing finer
+    than an area, a grid cell or a place is ever put here.
     """
 
     kind: str  # "areas" | "cells" | "places"
