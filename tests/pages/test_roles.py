@@ -71,7 +71,9 @@ def pages_of(at: AppTest) -> set[str]:
 
 def texts(at: AppTest) -> str:
     parts = [
-        e.value for kind in ("title", "markdown", "caption", "subheader") for e in at.get(kind)
+        e.value
+        for kind in ("title", "markdown", "caption", "header", "subheader")
+        for e in at.get(kind)
     ]
     return " ".join(str(p) for p in parts)
 
@@ -119,7 +121,7 @@ def test_analytiker_data_page_has_status_and_log_but_no_import(env: Path) -> Non
     at = run("analytiker")
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in [*at.header, *at.subheader]]
     assert "Indlæst nu" in headings and "Importlog" in headings
     assert "Importér en fil" not in headings and "Rul tilbage" not in headings
     assert not at.get("file_uploader")
@@ -128,7 +130,7 @@ def test_analytiker_data_page_has_status_and_log_but_no_import(env: Path) -> Non
 def test_dataansvarlig_data_page_has_import_and_rollback(env: Path) -> None:
     at = run("dataansvarlig")
     at.switch_page("pages/data.py").run()
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in [*at.header, *at.subheader]]
     assert {"Importér en fil", "Indlæst nu", "Rul tilbage", "Importlog"} <= set(headings)
     assert at.get("file_uploader")
 
