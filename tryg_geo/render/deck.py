@@ -19,23 +19,17 @@ uses as well, so a deck
 is refused, as a whole, when one view would break the discretion rule.
 
 The PDF has the same pages as the PowerPoint; it has no speaker notes (PDF has no such thing).
-No office suite is needed: python-pptx writes the PowerPoint, matplotlib the PDF.
+No office suite is needed: python-pptx writes the PowerPoint (:mod:`.deck_pptx`), matplotlib the
+PDF (:mod:`.deck_pdf`); the slide as data and its geometry are in :mod:`.deck_layout`. This
+module plans the slides, writes their texts and makes the file.
 """
 
 from __future__ import annotations
 
-import io
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from .. import settings
 from ..compute.filters import Filters
@@ -46,7 +40,10 @@ from ..store.dataset import Dataset
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX
 from ..views.sources import SEPARATOR
-from . import files, png_base, png_page
+from . import files
+from .deck_layout import Progress, Slide
+from .deck_pdf import pdf_bytes
+from .deck_pptx import pptx_bytes
 from .pack import NO_DATA, Planned, plan_views
 
 DECK_TITLE = "Tryg Aalborg – styregruppemøde"
@@ -64,35 +61,6 @@ REFUSAL = "Præsentationen blev ikke lavet: tallene for"
 #: such as 'analyse' stay in the dashboard.)
 DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum")
 PARTNERS = "Aalborg Kommune · Nordjyllands Politi · Psykiatrien i Region Nordjylland"
-
-#: A progress callback: (share done 0–1, what is being made, in Danish).
-Progress = Callable[[float, str], None]
-
-# The slide: 16:9, 13,333 × 7,5 in (PowerPoint's widescreen). The PDF pages have the PNG
-# export's size, 19,2 × 10,8 in, so a view page is the export's figure itself; text pages are
-# scaled from the same layout.
-SLIDE_W_EMU, SLIDE_H_EMU = 12_192_000, 6_858_000  # exactly 16:9
-SLIDE_W_IN, SLIDE_H_IN = SLIDE_W_EMU / 914_400, SLIDE_H_EMU / 914_400
-PDF_W_IN, PDF_H_IN = png_base.SIZES["slide"][0], png_base.SIZES["slide"][1]
-TEXT, MUTED, RULE, DEMO_RED = png_base.TEXT, png_base.MUTED, png_base.RULE, png_base.DEMO_RED
-#: Font sizes in points on the 7,5 in high slide.
-FONT_PT = {"kicker": 16, "cover": 40, "title": 32, "lead": 20, "body": 18, "small": 14, "badge": 14}
-MARGIN_IN = 0.6
-
-
-# ---- slides as data --------------------------------------------------------------------------
-@dataclass
-class Slide:
-    """One slide: a view's picture (``view``) or text (``lines``), with speaker notes."""
-
-    title: str
-    notes: str
-    view: View | None = None
-    kicker: str = "Tryg Aalborg"
-    lines: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
-    cover: bool = False
-    demo: bool = False
 
 
 @dataclass
@@ -325,7 +293,8 @@ def make_deck(
     report(0.0, "Beregner visningerne …")
     planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL)
     slides, left_out = deck_slides(ds, filters, planned, extracted=extracted)
-    data = _pptx(slides, report) if fmt == "pptx" else _pdf(slides, report)
+    write = pptx_bytes if fmt == "pptx" else pdf_bytes
+    data = write(slides, report, DECK_TITLE)
     report(1.0, "Færdig.")
     return Deck(data, fmt, slides, left_out, file_name(filters, fmt))
 
@@ -357,342 +326,3 @@ def write_deck(
 def file_name(filters: Filters, fmt: str) -> str:
     """'tryg-geo_styregruppe_2025-01-01_2025-12-31.pptx'."""
     return f"tryg-geo_styregruppe_{filters.start.isoformat()}_{filters.end.isoformat()}.{fmt}"
-
-
-def _step(report: Progress, done: int, total: int, title: str) -> None:
-    report(0.1 + 0.85 * done / max(total, 1), f"{title} ({done} af {total})")
-
-
-# ---- PowerPoint ------------------------------------------------------------------------------
-def _pngs(views: list[View], report: Progress) -> list[bytes]:
-    """The PNG export of every view. Drawn one after another: two processes gave no gain on
-    the 2-core test machine (bench/deck.py), and the dashboard should not fork."""
-    out = []
-    for i, view in enumerate(views, 1):
-        out.append(png_page.view_png(view))
-        _step(report, i, len(views), view.title)
-    return out
-
-
-def _pptx(slides: list[Slide], report: Progress) -> bytes:
-    from pptx import Presentation
-    from pptx.util import Emu
-
-    views = [s.view for s in slides if s.view is not None]
-    pictures = iter(_pngs(views, report))
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(SLIDE_W_EMU), Emu(SLIDE_H_EMU)
-    prs.core_properties.title = DECK_TITLE
-    prs.core_properties.author = "Tryg Geo"
-    prs.core_properties.language = "da-DK"
-    layout = prs.slide_layouts[5]  # "Title Only": every slide has a real title
-    for slide in slides:
-        page = prs.slides.add_slide(layout)
-        if slide.view is not None:
-            _pptx_picture(page, prs, slide, next(pictures))
-        else:
-            _pptx_text(page, prs, slide)
-        page.notes_slide.notes_text_frame.text = slide.notes
-        _danish(page.notes_slide.notes_text_frame)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return buffer.getvalue()
-
-
-def _pptx_picture(page, prs, slide: Slide, png: bytes) -> None:
-    """The picture fills the slide; the title placeholder holds the view's title (outline,
-    navigation and screen readers) right where the picture shows the same title, under it."""
-    from pptx.util import Inches, Pt
-
-    title = page.shapes.title
-    title.left, title.top = Inches(0.4), Inches(0.35)
-    title.width, title.height = Inches(SLIDE_W_IN - 0.8), Inches(0.7)
-    title.text = slide.title
-    _style(title.text_frame.paragraphs[0], Pt(FONT_PT["title"]), TEXT, bold=True, left=True)
-    page.shapes.add_picture(io.BytesIO(png), 0, 0, prs.slide_width, prs.slide_height)
-
-
-def _pptx_text(page, prs, slide: Slide) -> None:
-    from pptx.enum.shapes import MSO_SHAPE
-    from pptx.enum.text import MSO_ANCHOR
-    from pptx.util import Inches, Pt
-
-    m = Inches(MARGIN_IN)
-    width = prs.slide_width - 2 * m
-    top = Inches(_top(slide))
-    kicker = page.shapes.add_textbox(m, top - Inches(0.5), width, Inches(0.45))
-    kicker.text_frame.word_wrap = True
-    kicker.text_frame.text = slide.kicker
-    _style(kicker.text_frame.paragraphs[0], Pt(FONT_PT["kicker"]), MUTED, left=True)
-    title = page.shapes.title
-    title.left, title.top, title.width = m, top, width
-    title.height = Inches(_title_height(slide))
-    title.text = slide.title
-    title.text_frame.vertical_anchor = MSO_ANCHOR.TOP
-    size = Pt(FONT_PT["cover" if slide.cover else "title"])
-    _style(title.text_frame.paragraphs[0], size, TEXT, bold=True, left=True)
-    y = top + title.height + Inches(0.1)
-    inset = Inches(0.1)  # a text box's own margin: the rule starts where the text does
-    rule = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, m + inset, y, width - 2 * inset, Pt(1.25))
-    rule.fill.solid()
-    rule.fill.fore_color.rgb = _rgb(RULE)
-    rule.line.fill.background()
-    _plain(rule)
-    y += Inches(0.3)
-    body = page.shapes.add_textbox(m, y, width, prs.slide_height - y - Inches(0.5))
-    frame = body.text_frame
-    frame.word_wrap = True
-    first = True
-    for line in slide.lines:
-        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
-        first = False
-        paragraph.text = line
-        demo = line.startswith("Demodata")
-        lead = slide.cover and line == slide.lines[0]
-        font = "lead" if lead or not slide.cover else "body"
-        _style(
-            paragraph,
-            Pt(FONT_PT[font]),
-            DEMO_RED if demo else TEXT if lead else MUTED,
-            bold=lead or demo,
-            left=True,
-        )
-        paragraph.space_after = Pt(10)
-    columns = _columns(slide.bullets)
-    if columns and len(columns) > 1:
-        # Long lists (many initiatives without data) in two columns under the lead text.
-        frame.paragraphs[-1].space_after = Pt(10)
-        half = (width - Inches(0.4)) // 2
-        y += sum(
-            Inches(_lines(line, "lead", width) * 1.2 * FONT_PT["lead"] / 72) for line in slide.lines
-        ) + Inches(0.25)
-        for i, column in enumerate(columns):
-            box = page.shapes.add_textbox(
-                m + i * (half + Inches(0.4)), y, half, prs.slide_height - y - Inches(0.5)
-            )
-            _pptx_bullets(box.text_frame, column)
-    elif columns:
-        _pptx_bullets(frame, columns[0], first=first)
-    if slide.demo:
-        badge = page.shapes.add_shape(
-            MSO_SHAPE.ROUNDED_RECTANGLE,
-            prs.slide_width - m - Inches(1.9),
-            Inches(0.35),
-            Inches(1.9),
-            Inches(0.5),
-        )
-        badge.fill.solid()
-        badge.fill.fore_color.rgb = _rgb(DEMO_RED)
-        badge.line.color.rgb = _rgb(DEMO_RED)
-        _plain(badge)
-        badge.text_frame.text = "DEMODATA"
-        paragraph = badge.text_frame.paragraphs[0]
-        _style(paragraph, Pt(FONT_PT["badge"]), "#ffffff", bold=True, left=False)
-    _danish(frame)
-
-
-def _plain(shape) -> None:
-    """No theme style on a drawn shape: the default theme gives shapes a shadow (and
-    LibreOffice draws it even under an empty effect list); colours are set explicitly."""
-    from pptx.oxml.ns import qn
-
-    style = shape._element.find(qn("p:style"))
-    if style is not None:
-        shape._element.remove(style)
-
-
-def _pptx_bullets(frame, bullets: list[str], first: bool = False) -> None:
-    """Bullets with a hanging indent, so a wrapped line starts under the text, not the dot."""
-    from pptx.oxml.ns import qn
-    from pptx.util import Inches, Pt
-
-    frame.word_wrap = True
-    for text in bullets:
-        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
-        first = False
-        paragraph.text = text
-        _style(paragraph, Pt(FONT_PT["body"]), TEXT, left=True)
-        paragraph.space_after = Pt(8)
-        properties = paragraph._p.get_or_add_pPr()
-        properties.set("marL", str(Inches(BULLET_IN)))
-        properties.set("indent", str(-Inches(BULLET_IN)))
-        bullet = properties.makeelement(qn("a:buChar"), {"char": "•"})
-        properties.append(bullet)
-    _danish(frame)
-
-
-def _lines(text: str, font: str, width) -> int:
-    """About how many lines ``text`` takes in a box ``width`` (EMU) wide."""
-    chars = max(int(width / 914_400 * 72 / (FONT_PT[font] * 0.5)), 10)
-    return -(-len(text) // chars)
-
-
-def _columns(bullets: list[str]) -> list[list[str]]:
-    """Up to 8 bullets in one column, more in two."""
-    if not bullets:
-        return []
-    if len(bullets) <= 8:
-        return [bullets]
-    half = (len(bullets) + 1) // 2
-    return [bullets[:half], bullets[half:]]
-
-
-def _rgb(colour: str):
-    from pptx.dml.color import RGBColor
-
-    return RGBColor.from_string(colour.lstrip("#").upper())
-
-
-def _style(paragraph, size, colour: str, *, bold: bool = False, left: bool = True) -> None:
-    from pptx.enum.text import PP_ALIGN
-
-    paragraph.alignment = PP_ALIGN.LEFT if left else PP_ALIGN.CENTER
-    for run in paragraph.runs:
-        run.font.size = size
-        run.font.bold = bold
-        run.font.color.rgb = _rgb(colour)
-
-
-def _danish(frame) -> None:
-    """Mark every run as Danish, so PowerPoint's spelling and read-aloud use Danish."""
-    for paragraph in frame.paragraphs:
-        for run in paragraph.runs:
-            run.font._rPr.set("lang", "da-DK")
-
-
-# ---- PDF -------------------------------------------------------------------------------------
-def _pdf(slides: list[Slide], report: Progress) -> bytes:
-    """The same pages as the PowerPoint: a view page is the PNG export's own figure, drawn as
-    vector graphics; cover and text pages are drawn in the same layout as the slides."""
-    buffer = io.BytesIO()
-    metadata = {"Title": DECK_TITLE, "Author": "Tryg Geo", "Subject": "Styregruppemøde"}
-    total = sum(s.view is not None for s in slides)
-    done = 0
-    rc = {"pdf.fonttype": 42, "text.parse_math": False}
-    with rc_context(rc), PdfPages(buffer, metadata=metadata) as pdf:
-        for slide in slides:
-            if slide.view is not None:
-                figure = png_page.view_figure(slide.view, "slide")
-                done += 1
-            else:
-                figure = text_figure(slide)
-            pdf.savefig(figure, facecolor="white")
-            if slide.view is not None:
-                _step(report, done, total, slide.title)
-    return buffer.getvalue()
-
-
-def text_figure(slide: Slide) -> Figure:
-    """A cover or text slide as a matplotlib figure of the PDF page's size, in the layout of
-    the PowerPoint slide (positions in slide inches, fonts in slide points, scaled)."""
-    figure = Figure(figsize=(PDF_W_IN, PDF_H_IN), dpi=100, facecolor="white")
-    FigureCanvasAgg(figure)
-    page = _TextPage(figure)
-    top = _top(slide)
-    page.text(MARGIN_IN, top - 0.5, slide.kicker, "kicker", color=MUTED)
-    page.text(
-        MARGIN_IN, top, slide.title, "cover" if slide.cover else "title", bold=True, gid="title"
-    )
-    y = top + _title_height(slide) + 0.1
-    figure.add_artist(
-        Line2D(
-            [page.x(MARGIN_IN), page.x(SLIDE_W_IN - MARGIN_IN)],
-            [page.y(y)] * 2,
-            color=RULE,
-            lw=1.5,
-            transform=figure.transFigure,
-        )
-    )
-    y += 0.3
-    width = SLIDE_W_IN - 2 * MARGIN_IN
-    for i, line in enumerate(slide.lines):
-        lead = slide.cover and i == 0
-        demo = line.startswith("Demodata")
-        font = "lead" if lead or not slide.cover else "body"
-        colour = DEMO_RED if demo else TEXT if lead else MUTED
-        y = page.paragraph(MARGIN_IN, y, line, font, width, color=colour, bold=lead or demo)
-        y += 10 / 72
-    columns = _columns(slide.bullets)
-    gap = 0.4
-    column_width = (width - gap * (len(columns) - 1)) / max(len(columns), 1)
-    for c, column in enumerate(columns):
-        x, yc = MARGIN_IN + c * (column_width + gap), y
-        for text in column:
-            page.text(x, yc, "•", "body", color=TEXT)
-            yc = page.paragraph(x + BULLET_IN, yc, text, "body", column_width - BULLET_IN)
-            yc += 8 / 72
-    if slide.demo:
-        page.badge()
-    return figure
-
-
-BULLET_IN = 0.3
-
-
-def _top(slide: Slide) -> float:
-    """Where the title starts, in inches from the slide's top."""
-    return 1.9 if slide.cover else 0.95
-
-
-def _title_height(slide: Slide) -> float:
-    return 1.0 if slide.cover else 0.75
-
-
-class _TextPage:
-    """Slide inches and points on a PDF page figure; text wrapped by its measured width."""
-
-    def __init__(self, figure: Figure) -> None:
-        self.figure = figure
-        self.scale = PDF_H_IN / SLIDE_H_IN
-        self.renderer = figure.canvas.get_renderer()
-
-    def x(self, inches: float) -> float:
-        return inches / SLIDE_W_IN
-
-    def y(self, inches: float) -> float:
-        return 1 - inches / SLIDE_H_IN
-
-    def text(self, x: float, y: float, text: str, font: str, *, bold: bool = False, **kwargs):
-        kwargs.setdefault("color", TEXT)
-        return self.figure.text(
-            self.x(x),
-            self.y(y),
-            text,
-            fontsize=FONT_PT[font] * self.scale,
-            va="top",
-            weight="bold" if bold else "normal",
-            linespacing=1.3,
-            **kwargs,
-        )
-
-    def paragraph(self, x: float, y: float, text: str, font: str, width: float, **kwargs) -> float:
-        """Draw ``text`` wrapped to ``width`` inches; return the y below it."""
-        artist = self.text(x, y, text, font, **kwargs)
-        limit = width / SLIDE_W_IN * self.figure.bbox.width
-        lines: list[str] = []
-        current = ""
-        for word in text.split():
-            trial = f"{current} {word}".strip()
-            artist.set_text(trial)
-            if current and artist.get_window_extent(self.renderer).width > limit:
-                lines.append(current)
-                current = word
-            else:
-                current = trial
-        lines.append(current)
-        artist.set_text("\n".join(lines))
-        height = artist.get_window_extent(self.renderer).height / self.figure.dpi
-        return y + height / self.scale
-
-    def badge(self) -> None:
-        self.text(
-            SLIDE_W_IN - MARGIN_IN,
-            0.4,
-            "DEMODATA",
-            "badge",
-            bold=True,
-            color="white",
-            ha="right",
-            gid="demo",
-            bbox={"boxstyle": "round,pad=0.45", "facecolor": DEMO_RED, "edgecolor": DEMO_RED},
-        )

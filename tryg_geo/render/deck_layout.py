@@ -1,0 +1,65 @@
+"""A deck's slide as data and the slide's geometry, shared by the PowerPoint and PDF writers.
+
+The slide is 16:9, 13,333 × 7,5 in (PowerPoint's widescreen). The PDF pages have the PNG
+export's size, 19,2 × 10,8 in, so a view page is the export's figure itself; text pages are
+scaled from the same layout (:mod:`tryg_geo.render.deck_pdf`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..views.model import View
+from . import png_base
+
+#: A progress callback: (share done 0–1, what is being made, in Danish).
+Progress = Callable[[float, str], None]
+
+SLIDE_W_EMU, SLIDE_H_EMU = 12_192_000, 6_858_000  # exactly 16:9
+SLIDE_W_IN, SLIDE_H_IN = SLIDE_W_EMU / 914_400, SLIDE_H_EMU / 914_400
+PDF_W_IN, PDF_H_IN = png_base.SIZES["slide"][0], png_base.SIZES["slide"][1]
+TEXT, MUTED, RULE, DEMO_RED = png_base.TEXT, png_base.MUTED, png_base.RULE, png_base.DEMO_RED
+#: Font sizes in points on the 7,5 in high slide.
+FONT_PT = {"kicker": 16, "cover": 40, "title": 32, "lead": 20, "body": 18, "small": 14, "badge": 14}
+MARGIN_IN = 0.6
+BULLET_IN = 0.3
+
+
+@dataclass
+class Slide:
+    """One slide: a view's picture (``view``) or text (``lines``), with speaker notes."""
+
+    title: str
+    notes: str
+    view: View | None = None
+    kicker: str = "Tryg Aalborg"
+    lines: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    cover: bool = False
+    demo: bool = False
+
+
+def step(report: Progress, done: int, total: int, title: str) -> None:
+    """Report view ``done`` of ``total`` (drawing the views is 10–95 % of the work)."""
+    report(0.1 + 0.85 * done / max(total, 1), f"{title} ({done} af {total})")
+
+
+def title_top(slide: Slide) -> float:
+    """Where the title starts, in inches from the slide's top."""
+    return 1.9 if slide.cover else 0.95
+
+
+def title_height(slide: Slide) -> float:
+    """The title's height in inches (a cover's title is larger)."""
+    return 1.0 if slide.cover else 0.75
+
+
+def bullet_columns(bullets: list[str]) -> list[list[str]]:
+    """Up to 8 bullets in one column, more in two."""
+    if not bullets:
+        return []
+    if len(bullets) <= 8:
+        return [bullets]
+    half = (len(bullets) + 1) // 2
+    return [bullets[:half], bullets[half:]]
