@@ -272,6 +272,25 @@ def knox_test(
     space = check_space(space)
     time = check_time(time)
     permutations = check_permutations(permutations)
+    x, y, days = _check_events(x, y, days)
+    n = len(x)
+    if n < 2:
+        zeros = np.zeros((len(space) + 1, len(time) + 1))
+        return KnoxTable(
+            space, time, zeros.astype(np.int64), zeros, np.ones_like(zeros), permutations, seed, n
+        )
+    days = _compact_days(days)
+    pairs = _ClosePairs.find(x, y, space, max_pairs)
+    counter = _PairCounter(pairs, days, time)
+    observed = counter.table(days)
+    expected, p_value = _permutation_test(counter, days, observed, permutations, seed)
+    return KnoxTable(space, time, observed, expected, p_value, permutations, seed, n)
+
+
+def _check_events(
+    x: np.ndarray, y: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The events as flat arrays: as many x, y and days, finite coordinates, whole-day dates."""
     x = np.asarray(x, dtype="float64").ravel()
     y = np.asarray(y, dtype="float64").ravel()
     days = np.asarray(days).ravel()
@@ -285,78 +304,114 @@ def knox_test(
         )
     if days.dtype.kind not in "iu":
         raise UsageError(f"days har typen {days.dtype}; tilladt er hele dagnumre (heltal).")
-    n = len(x)
-    s_bands, t_bands = len(space) + 1, len(time) + 1
-    if n < 2:
-        zeros = np.zeros((s_bands, t_bands))
-        return KnoxTable(
-            space, time, zeros.astype(np.int64), zeros, np.ones_like(zeros), permutations, seed, n
-        )
+    return x, y, days
+
+
+def _compact_days(days: np.ndarray) -> np.ndarray:
+    """Days counted from the first, in the smallest integer type that holds them (int16 when it
+    can: a permutation's pass over the pairs moves half the bytes)."""
     days = days.astype(np.int64) - int(days.min())
     dtype = np.int16 if days.max() < np.iinfo(np.int16).max else np.int32
-    days = days.astype(dtype)
+    return days.astype(dtype)
 
-    # Pairs within the largest finite distance, sorted by (band, i) so that the i side of a
-    # band is np.repeat of the dates (sequential) and only the j side needs a gather.
-    largest = space[-1]
-    tree = cKDTree(np.column_stack([x, y]))
-    radius = largest * (1 + 1e-9)
-    close = (int(tree.count_neighbors(tree, radius)) - n) // 2  # counted before they are listed
-    if close > max_pairs:
-        raise UsageError(
-            f"{number(close)} par af {number(n)} hændelser ligger inden for {number(largest)} m; "
-            f"tilladt er højst {number(max_pairs)}. Vælg færre kategorier, en kortere periode, "
-            "et område eller et mindre største afstandsbånd (space)."
-        )
-    pairs = tree.query_pairs(r=radius, output_type="ndarray")
-    i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
-    distance = np.hypot(x[i] - x[j], y[i] - y[j])
-    band = np.searchsorted(np.asarray(space), distance, side="right")
-    keep = band < len(space)
-    i, j, band = i[keep], j[keep], band[keep]
-    order = np.lexsort((j, i, band))
-    i, j, band = i[order], j[order], band[order]
-    bounds = np.searchsorted(band, np.arange(len(space) + 1))
-    degrees = [np.bincount(i[a:b], minlength=n) for a, b in zip(bounds, bounds[1:], strict=False)]
-    per_band = np.diff(bounds).astype(np.int64)
-    thresholds = np.asarray(time, dtype=dtype)
 
-    # Pairs per time band over all distances: invariant under a permutation of the dates.
-    all_below = _lag_counts(np.sort(days.astype(np.int64)), time)
-    all_bands = _to_bands(all_below[None, :], np.array([n * (n - 1) // 2]))[0]
+@dataclass(frozen=True)
+class _ClosePairs:
+    """The pairs within the largest finite distance, sorted by (band, i, j): pairs ``bounds[s]``
+    to ``bounds[s+1]`` are in distance band ``s``; the i side of band ``s`` is
+    ``np.repeat(dates, degrees[s])`` (sequential), so only the j side needs a gather."""
 
-    # The i side of every pair, as one np.repeat of the dates tiled once per distance band.
-    i_counts = np.concatenate(degrees)
-    bands_n = len(degrees)
+    j: np.ndarray
+    bounds: np.ndarray
+    degrees: list[np.ndarray]
+    per_band: np.ndarray
 
-    def table(dates: np.ndarray, lag: np.ndarray, below: np.ndarray) -> np.ndarray:
-        np.take(dates, j, out=lag)
-        np.subtract(lag, np.repeat(np.tile(dates, bands_n), i_counts), out=lag)
+    @classmethod
+    def find(
+        cls, x: np.ndarray, y: np.ndarray, space: tuple[float, ...], max_pairs: int
+    ) -> _ClosePairs:
+        """The close pairs of the events, with a KD-tree (never all pairs).
+
+        Raises
+        ------
+        UsageError
+            When more than ``max_pairs`` pairs are close (counted before they are listed).
+        """
+        n = len(x)
+        largest = space[-1]
+        tree = cKDTree(np.column_stack([x, y]))
+        radius = largest * (1 + 1e-9)
+        close = (int(tree.count_neighbors(tree, radius)) - n) // 2
+        if close > max_pairs:
+            raise UsageError(
+                f"{number(close)} par af {number(n)} hændelser ligger inden for "
+                f"{number(largest)} m; tilladt er højst {number(max_pairs)}. Vælg færre "
+                "kategorier, en kortere periode, et område eller et mindre største "
+                "afstandsbånd (space)."
+            )
+        pairs = tree.query_pairs(r=radius, output_type="ndarray")
+        i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+        distance = np.hypot(x[i] - x[j], y[i] - y[j])
+        band = np.searchsorted(np.asarray(space), distance, side="right")
+        keep = band < len(space)
+        i, j, band = i[keep], j[keep], band[keep]
+        order = np.lexsort((j, i, band))
+        i, j, band = i[order], j[order], band[order]
+        bounds = np.searchsorted(band, np.arange(len(space) + 1))
+        degrees = [
+            np.bincount(i[a:b], minlength=n) for a, b in zip(bounds, bounds[1:], strict=False)
+        ]
+        return cls(j, bounds, degrees, np.diff(bounds).astype(np.int64))
+
+
+class _PairCounter:
+    """Counts the pairs per distance band × time band for one assignment of dates to events.
+
+    The open distance band is all pairs in a time band (invariant under a permutation of the
+    dates, from the sorted dates alone) minus the finite bands. ``lag`` and ``below`` are
+    buffers of one value per close pair, reused across permutations.
+    """
+
+    def __init__(self, pairs: _ClosePairs, days: np.ndarray, time: tuple[int, ...]) -> None:
+        n = len(days)
+        self.pairs = pairs
+        self.time = time
+        self.thresholds = np.asarray(time, dtype=days.dtype)
+        all_below = _lag_counts(np.sort(days.astype(np.int64)), time)
+        self.all_bands = _to_bands(all_below[None, :], np.array([n * (n - 1) // 2]))[0]
+        self.i_counts = np.concatenate(pairs.degrees)
+        self.lag = np.empty(len(pairs.j), dtype=days.dtype)
+        self.below = np.empty(len(pairs.j), dtype=bool)
+
+    def table(self, dates: np.ndarray) -> np.ndarray:
+        """Pairs per (distance band incl. the open one) × (time band incl. the open one)."""
+        pairs, lag, below = self.pairs, self.lag, self.below
+        np.take(dates, pairs.j, out=lag)
+        np.subtract(lag, np.repeat(np.tile(dates, len(pairs.degrees)), self.i_counts), out=lag)
         np.abs(lag, out=lag)
-        counts = np.empty((len(space), len(time)), dtype=np.int64)
-        for k, t in enumerate(thresholds):
+        counts = np.empty((len(pairs.degrees), len(self.time)), dtype=np.int64)
+        for k, t in enumerate(self.thresholds):
             np.less(lag, t, out=below)
-            for s, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            for s, (a, b) in enumerate(zip(pairs.bounds, pairs.bounds[1:], strict=False)):
                 counts[s, k] = np.count_nonzero(below[a:b])
-        finite = _to_bands(counts, per_band)
-        return np.vstack([finite, all_bands - finite.sum(axis=0)])
+        finite = _to_bands(counts, pairs.per_band)
+        return np.vstack([finite, self.all_bands - finite.sum(axis=0)])
 
-    def buffers() -> tuple[np.ndarray, np.ndarray]:
-        return np.empty(len(j), dtype=dtype), np.empty(len(j), dtype=bool)
 
-    observed = table(days, *buffers())
-
-    lag, below = buffers()
+def _permutation_test(
+    counter: _PairCounter, days: np.ndarray, observed: np.ndarray, permutations: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected counts (mean over the permutations of the dates) and p-values per cell:
+    ``(1 + #permutations with a count ≥ observed) / (1 + permutations)``."""
+    n = len(days)
     rng = np.random.default_rng(seed)
     total = np.zeros(observed.shape, dtype=np.int64)
     at_least = np.zeros(observed.shape, dtype=np.int64)
     for _ in range(permutations):
-        simulated = table(days[rng.permutation(n)], lag, below)
+        simulated = counter.table(days[rng.permutation(n)])
         total += simulated
         at_least += simulated >= observed
-    expected = total / permutations
-    p_value = (1 + at_least) / (1 + permutations)
-    return KnoxTable(space, time, observed, expected, p_value, permutations, seed, n)
+    return total / permutations, (1 + at_least) / (1 + permutations)
 
 
 # ---- on the dataset ----------------------------------------------------------------------------
