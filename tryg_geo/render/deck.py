@@ -207,13 +207,26 @@ def _no_data_slide(left_out: list[Planned], filters: Filters, demo: bool) -> Sli
         f"Disse visninger har ingen tal i perioden {_period(filters)} "
         "og er ikke med i præsentationen:"
     )
-    bullets = [p.title if p.note == NO_DATA else f"{p.title} – {p.note}" for p in left_out]
-    notes = [lead] + [f"• {b}" for b in bullets]
+    # Short names in the list; why a view is empty (often a long import instruction) is a
+    # paragraph under it, so the list fits the page.
+    bullets = [_left_out_name(p) for p in left_out]
+    after = [f"{_left_out_name(p)}: {p.note}" for p in left_out if p.note != NO_DATA]
+    notes = [lead] + [f"• {b}" for b in bullets] + after
     notes.append(
         "Se den enkelte indsats i dashboardet for, hvilke data der skal til. "
         f"Periode: {_period(filters)}."
     )
-    return Slide(NO_DATA_TITLE, "\n".join(notes), lines=[lead], bullets=bullets, demo=demo)
+    return Slide(
+        NO_DATA_TITLE, "\n".join(notes), lines=[lead], bullets=bullets, after=after, demo=demo
+    )
+
+
+def _left_out_name(planned: Planned) -> str:
+    """The entry of a view left out; an initiative says so ('Indsats: Tryg bydel'), as a view
+    may have the same name ('Tryg bydel – …')."""
+    if planned.key.startswith(INITIATIVE_PREFIX):
+        return f"Indsats: {planned.title}"
+    return planned.title
 
 
 def _sources(views: list[View]) -> list[str]:

@@ -36,6 +36,8 @@ class Slide:
     kicker: str = "Tryg Aalborg"
     lines: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
+    #: Paragraphs under the bullets (the "Uden data" page: why a view has no numbers).
+    after: list[str] = field(default_factory=list)
     cover: bool = False
     demo: bool = False
 
@@ -56,10 +58,15 @@ def title_height(slide: Slide) -> float:
 
 
 def bullet_columns(bullets: list[str]) -> list[list[str]]:
-    """Up to 8 bullets in one column, more in two."""
+    """Up to 8 bullets in one column, up to 16 in two, more in three (every initiative of the
+    registry without data fits one page)."""
     if not bullets:
         return []
-    if len(bullets) <= 8:
-        return [bullets]
-    half = (len(bullets) + 1) // 2
-    return [bullets[:half], bullets[half:]]
+    count = 1 if len(bullets) <= 8 else 2 if len(bullets) <= 16 else 3
+    size = -(-len(bullets) // count)
+    return [bullets[i : i + size] for i in range(0, len(bullets), size)]
+
+
+def bullet_font(bullets: list[str]) -> str:
+    """The bullets' font: 'body', or 'small' for a list in columns."""
+    return "body" if len(bullets) <= 8 else "small"

@@ -31,6 +31,7 @@ from .deck_layout import (
     Progress,
     Slide,
     bullet_columns,
+    bullet_font,
     step,
     title_height,
     title_top,
@@ -90,14 +91,20 @@ def text_figure(slide: Slide) -> Figure:
         y = page.paragraph(MARGIN_IN, y, line, font, width, color=colour, bold=lead or demo)
         y += 10 / 72
     columns = bullet_columns(slide.bullets)
+    font = bullet_font(slide.bullets)
     gap = 0.4
     column_width = (width - gap * (len(columns) - 1)) / max(len(columns), 1)
+    bottom = y
     for c, column in enumerate(columns):
         x, yc = MARGIN_IN + c * (column_width + gap), y
         for text in column:
-            page.text(x, yc, "•", "body", color=TEXT)
-            yc = page.paragraph(x + BULLET_IN, yc, text, "body", column_width - BULLET_IN)
+            page.text(x, yc, "•", font, color=TEXT)
+            yc = page.paragraph(x + BULLET_IN, yc, text, font, column_width - BULLET_IN)
             yc += 8 / 72
+        bottom = max(bottom, yc)
+    y = bottom + 6 / 72
+    for text in slide.after:
+        y = page.paragraph(MARGIN_IN, y, text, "small", width, color=MUTED) + 6 / 72
     if slide.demo:
         page.badge()
     return figure

@@ -26,6 +26,7 @@ from .deck_layout import (
     Progress,
     Slide,
     bullet_columns,
+    bullet_font,
     step,
     title_height,
     title_top,
@@ -95,10 +96,18 @@ def _pptx_text(page, prs, slide: Slide) -> None:
     frame.word_wrap = True
     first = _pptx_lines(frame, slide)
     columns = bullet_columns(slide.bullets)
+    font = bullet_font(slide.bullets)
     if columns and len(columns) > 1:
-        _pptx_two_columns(page, prs, frame, slide, columns, m, y)
-    elif columns:
-        _pptx_bullets(frame, columns[0], first=first)
+        below = _pptx_columns(page, prs, frame, slide, columns, m, y)
+        if slide.after:
+            height = max(prs.slide_height - below - Inches(0.3), Inches(0.5))
+            box = page.shapes.add_textbox(m, below, width, height)
+            _pptx_after(box.text_frame, slide.after, first=True)
+    else:
+        if columns:
+            _pptx_bullets(frame, columns[0], first=first, font=font)
+            first = False
+        _pptx_after(frame, slide.after, first=first)
     if slide.demo:
         _pptx_badge(page, prs, m)
     _danish(frame)
@@ -156,21 +165,46 @@ def _pptx_lines(frame, slide: Slide) -> bool:
     return first
 
 
-def _pptx_two_columns(page, prs, frame, slide: Slide, columns: list[list[str]], m, y) -> None:
-    """Long lists (many initiatives without data) in two columns under the lead text."""
+def _pptx_columns(page, prs, frame, slide: Slide, columns: list[list[str]], m, y) -> int:
+    """Long lists (many initiatives without data) in two or three columns under the lead text;
+    returns about where the longest column ends (EMU)."""
     from pptx.util import Inches, Pt
 
     width = prs.slide_width - 2 * m
     frame.paragraphs[-1].space_after = Pt(10)
-    half = (width - Inches(0.4)) // 2
+    gap = Inches(0.4)
+    column_width = (width - gap * (len(columns) - 1)) // len(columns)
+    font = bullet_font(slide.bullets)
     y += sum(
         Inches(_lines(line, "lead", width) * 1.2 * FONT_PT["lead"] / 72) for line in slide.lines
     ) + Inches(0.25)
+    tallest = 0
     for i, column in enumerate(columns):
         box = page.shapes.add_textbox(
-            m + i * (half + Inches(0.4)), y, half, prs.slide_height - y - Inches(0.5)
+            m + i * (column_width + gap), y, column_width, prs.slide_height - y - Inches(0.5)
         )
-        _pptx_bullets(box.text_frame, column)
+        _pptx_bullets(box.text_frame, column, font=font)
+        text_width = column_width - Inches(BULLET_IN)
+        height = sum(
+            Inches(_lines(text, font, text_width) * 1.2 * FONT_PT[font] / 72 + 8 / 72)
+            for text in column
+        )
+        tallest = max(tallest, height)
+    return y + tallest + Inches(0.2)
+
+
+def _pptx_after(frame, texts: list[str], first: bool = False) -> None:
+    """Paragraphs under the bullets, in the small muted font."""
+    from pptx.util import Pt
+
+    frame.word_wrap = True
+    for text in texts:
+        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+        first = False
+        paragraph.text = text
+        _style(paragraph, Pt(FONT_PT["small"]), MUTED, left=True)
+        paragraph.space_before = Pt(6)
+    _danish(frame)
 
 
 def _pptx_badge(page, prs, m) -> None:
@@ -204,7 +238,7 @@ def _plain(shape) -> None:
         shape._element.remove(style)
 
 
-def _pptx_bullets(frame, bullets: list[str], first: bool = False) -> None:
+def _pptx_bullets(frame, bullets: list[str], first: bool = False, font: str = "body") -> None:
     """Bullets with a hanging indent, so a wrapped line starts under the text, not the dot."""
     from pptx.oxml.ns import qn
     from pptx.util import Inches, Pt
@@ -214,7 +248,7 @@ def _pptx_bullets(frame, bullets: list[str], first: bool = False) -> None:
         paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
         first = False
         paragraph.text = text
-        _style(paragraph, Pt(FONT_PT["body"]), TEXT, left=True)
+        _style(paragraph, Pt(FONT_PT[font]), TEXT, left=True)
         paragraph.space_after = Pt(8)
         properties = paragraph._p.get_or_add_pPr()
         properties.set("marL", str(Inches(BULLET_IN)))
