@@ -42,14 +42,13 @@ from .errors import (
     UnusableFileError,
     UsageError,
 )
-from .ingest.detect import (
+from .ingest.detect import column_proposals, page_wording
+from .ingest.detect_roles import (
     KIND_ROLES,
     REQUIRED_ROLES,
     ROLE_LABELS,
-    column_proposals,
     missing_message,
     missing_roles,
-    page_wording,
 )
 from .ingest.importer import import_file, import_upload, preview_upload
 from .ingest.result import LoadResult

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tryg_geo.errors import ColumnError, UnusableFileError
-from tryg_geo.ingest.detect import ROLE_LABELS, missing_message, missing_roles, page_wording
+from tryg_geo.ingest.detect import page_wording
+from tryg_geo.ingest.detect_roles import ROLE_LABELS, missing_message, missing_roles
 from tryg_geo.ingest.incidents import load_incidents
 from tryg_geo.ingest.measurements import load_measurements
 

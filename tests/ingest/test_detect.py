@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tryg_geo.ingest.detect import KIND_ROLES, missing_roles, propose_columns
+from tryg_geo.ingest.detect import propose_columns
+from tryg_geo.ingest.detect_roles import KIND_ROLES, missing_roles
 
 
 def _chosen(proposals):

@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 
 from tryg_geo.cli import main
 from tryg_geo.errors import ColumnError
-from tryg_geo.ingest.detect import extra_aliases, missing_roles, preview_file, propose_columns
+from tryg_geo.ingest.detect import extra_aliases, propose_columns
+from tryg_geo.ingest.detect_preview import preview_file
+from tryg_geo.ingest.detect_roles import missing_roles
 from tryg_geo.ingest.importer import import_file, import_upload, preview_upload
 from tryg_geo.store.folder import Store
 

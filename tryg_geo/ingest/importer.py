@@ -18,7 +18,7 @@ from ..errors import UnusableFileError, UsageError
 from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
-from .detect import Preview, preview_file
+from .detect_preview import Preview, preview_file
 from .result import LoadResult
 
 #: The longest source text accepted (it is printed under every view and in every CSV row).

@@ -1,0 +1,167 @@
+"""The commands on the data folder: ``import``, ``status``, ``demo`` and ``rollback``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..errors import UsageError
+from ..store.schema import KIND_LABELS, KINDS
+
+COLUMN_OPTIONS = (
+    "id",
+    "name",
+    "population",
+    "time",
+    "datetime",
+    "category",
+    "lat",
+    "lon",
+    "x",
+    "y",
+    "area",
+    "period",
+    "indicator",
+    "value",
+    "n",
+    "kind",
+    "source",
+    "initiative",
+)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``import KIND FILE``: check the file, store it (or only check with ``--dry-run``), report."""
+    from ..errors import ColumnError
+    from ..ingest.detect import cli_suggestion
+    from ..ingest.importer import clean_source, import_file
+
+    columns = {role: getattr(args, f"col_{role}") for role in COLUMN_OPTIONS}
+    try:
+        result = import_file(
+            args.kind,
+            args.file,
+            columns=columns,
+            crs=args.crs,
+            layer=args.layer,
+            dry_run=args.dry_run,
+            source=args.source,
+        )
+    except ColumnError as exc:  # say what the Data page's wizard would propose
+        exc.message += cli_suggestion(
+            args.kind, args.file, exc.roles, explicit=columns, layer=args.layer, crs=args.crs
+        )
+        raise
+    report = result.report()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(
+            _human_report(
+                report,
+                result.rejected,
+                dry_run=args.dry_run,
+                where=_rejected_where(args, result),
+                source=clean_source(args.source),
+            )
+        )
+    return 0 if result.accepted else 1
+
+
+def _rejected_where(args: argparse.Namespace, result) -> str:
+    from ..store.folder import Store
+
+    if args.dry_run:
+        return "kør uden --dry-run for at gemme dem"
+    if not result.accepted:
+        return str(Store().failed_rejections_path(args.kind))
+    return str(Store().rejected_path(args.kind))
+
+
+def _human_report(
+    report: dict[str, Any],
+    rejected,
+    *,
+    dry_run: bool,
+    where: str = "",
+    source: str | None = None,
+) -> str:
+    verb = "Kontrolleret (intet gemt)" if dry_run else "Importeret"
+    lines = [
+        f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
+        *([f"  Kilde: {source}"] if source else []),
+        f"  Rækker læst:        {report['rows_read']}",
+        f"  Godkendt:           {report['accepted']}",
+        f"  Afvist:             {report['rejected']}",
+        (
+            f"  Rækker slået sammen: {report['duplicates']}"
+            if report["kind"] in ("districts", "places")
+            else f"  Dubletter fjernet:  {report['duplicates']}"
+        ),
+    ]
+    if report["kind"] == "incidents":
+        lines.append(f"  Uden for områder:   {report['outside_districts']} (beholdt)")
+    for reason, count in report["rejected_reasons"].items():
+        lines.append(f"    {reason}: {count}")
+    for note in report["warnings"]:
+        lines.append(f"  Bemærk: {note}")
+    for _, row in rejected.head(5).iterrows():
+        lines.append(
+            f"  Række {row['row']}, kolonne '{row['column']}', værdi '{row['value']}': {row['message']}"
+        )
+    if len(rejected) > 5:
+        lines.append(f"  … og {len(rejected) - 5} afviste rækker mere (alle står i {where}).")
+    return "\n".join(lines)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """``status``: what is loaded (``--json``: as one object)."""
+    from ..store.status import data_status
+
+    status = data_status()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"Data-mappe: {status['data_dir']}" + ("  (Demodata)" if status["demo"] else ""))
+    if not status["kinds"]:
+        print(
+            "  Intet indlæst endnu. Kør 'python -m tryg_geo demo' eller importér dine egne filer."
+        )
+    for info in status["kinds"].values():
+        span = f", {info['from']} – {info['to']}" if "from" in info else ""
+        print(
+            f"  {info['label']}: {info['rows']} rækker{span} (fra {info['file']}, {info['imported_at']}"
+            + (f"; kilde: {info['source']})" if info.get("source") else ")")
+        )
+        for name, ind in info.get("indicators", {}).items():
+            print(f"    {name}: {ind['from']} – {ind['to']} ({ind['rows']} rækker)")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``demo``: write demodata (``--if-empty``: only into an empty data folder)."""
+    from ..demo.make import make_demo
+    from ..store.folder import Store
+
+    store = Store()
+    if args.if_empty and any(store.has(k) for k in KINDS):
+        print(f"Data-mappen {store.root} har allerede data; demodata blev ikke lavet.")
+        return 0
+    if args.incidents < 1:
+        raise UsageError(f"--incidents {args.incidents}: skal være mindst 1.")
+    reports = make_demo(store, incidents=args.incidents, seed=args.seed)
+    for kind, report in reports.items():
+        print(f"Demodata: {report['accepted']} {KIND_LABELS[kind]} gemt i {store.root / kind}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """``rollback KIND``: back to the previous version of a kind."""
+    from ..store.folder import Store
+
+    meta = Store().rollback(args.kind)
+    print(
+        f"{KIND_LABELS[args.kind].capitalize()} er nu igen versionen fra {meta.get('imported_at')} ({meta.get('file')})."
+    )
+    return 0
