@@ -31,7 +31,8 @@ from .analysis_maps import (
     apply_hotspot_mode,
 )
 from .model import Kpi, Trend, View
-from .sources import POLICE, SURVEY, data_sources, source_line
+from .sources import POLICE, SURVEY
+from .tryg_bydel_shared import _base_view, _bounds_with_data, _choropleth, _float, _points
 
 INCIDENT_RATE = "haendelser_pr_1000"
 INCIDENT_COUNT = "haendelser"
@@ -531,104 +532,3 @@ def _survey_trend(ds: Dataset, rows: pd.DataFrame, filters: Filters, label: str)
         else None
     )
     return Trend(f"{label} over tid", data, "andel", target=target, higher_is_better=True)
-
-
-# ---- shared -----------------------------------------------------------------------------------
-def _base_view(
-    ds: Dataset,
-    filters: Filters,
-    label: str,
-    part: tuple[str, str],
-    table: pd.DataFrame,
-    kpis: list[Kpi],
-) -> View:
-    sources = data_sources(ds, [part])
-    return View(
-        key="tryg-bydel",
-        title=f"Tryg bydel – {label}",
-        subtitle=filters.describe(ds.district_names),
-        demo=ds.demo,
-        source=source_line(sources, demo=ds.demo),
-        sources=sources,
-        table=table,
-        kpis=kpis,
-    )
-
-
-def _choropleth(
-    ds: Dataset, table: pd.DataFrame, column: str, palette: str, title: str, filters: Filters
-):
-    from .mapspec import district_choropleth
-
-    indexed = table.set_index("district_id")
-    values = indexed[column].astype("Float64").astype("float64")
-    labels = _map_labels(table, column)
-    hidden = indexed["suppressed"].astype(bool) if "suppressed" in indexed else None
-    return district_choropleth(
-        ds,
-        values,
-        labels,
-        scheme=filters.scheme,
-        palette=palette,
-        legend_title=title,
-        value_fmt=(lambda v: fmt.percent(v, 0))
-        if column == "value"
-        else (lambda v: fmt.number(v, 0 if column == "incidents" else 1)),
-        selected=filters.district,
-        suppressed=hidden,
-    )
-
-
-def _bounds_with_data(ds: Dataset, table: pd.DataFrame, column: str) -> tuple | None:
-    """Open the map on the districts that have something to show (e.g. Aalborg's postal
-    areas when a file of all Denmark's postal areas was imported), not on every district."""
-    values = table[column].astype("Float64").fillna(0).to_numpy(dtype="float64")
-    hidden = table["suppressed"].to_numpy(dtype=bool) if "suppressed" in table else False
-    with_data = set(table.loc[(values > 0) | hidden, "district_id"].astype(str))
-    shapes = ds.districts_wgs84
-    if shapes is None or not with_data or len(with_data) == len(shapes):
-        return None
-    return tuple(shapes[shapes["district_id"].astype(str).isin(with_data)].total_bounds)
-
-
-def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
-    indexed = table.set_index("district_id")
-    if column == "value":
-        texts = [
-            f"skjult ({hidden_text()} svar)"
-            if h
-            else "ingen måling"
-            if pd.isna(v)
-            else f"{fmt.percent(float(v))} (n={fmt.number(_float(n))}){' – usikker' if s else ''}"
-            for v, n, s, h in zip(
-                indexed["value"],
-                indexed["n"],
-                indexed["small_n"],
-                indexed["suppressed"],
-                strict=True,
-            )
-        ]
-    else:
-        texts = [
-            f"{hidden_text()} hændelser"
-            if s
-            else f"{fmt.number(_float(c))} hændelser"
-            + ("" if pd.isna(r) else f" ({fmt.number(_float(r), 1)} pr. 1.000)")
-            for c, r, s in zip(
-                indexed["incidents"],
-                indexed["incidents_per_1000"],
-                indexed["suppressed"],
-                strict=True,
-            )
-        ]
-    return pd.Series(texts, index=indexed.index)
-
-
-def _points(change: float) -> str:
-    """A change of a share in signed percentage points: +0,5 procentpoint."""
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
-    return f"{sign}{fmt.number(abs(change) * 100, 1)} procentpoint"
-
-
-def _float(value) -> float:
-    return float("nan") if value is None or pd.isna(value) else float(value)

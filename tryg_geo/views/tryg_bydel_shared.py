@@ -1,0 +1,113 @@
+"""Tryg bydel: the parts both modes share — the view's frame, the choropleth and its labels,
+and the number helpers (see :mod:`tryg_geo.views.tryg_bydel`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import fmt
+from ..compute.filters import Filters
+from ..compute.privacy import hidden_text
+from ..store.dataset import Dataset
+from .model import Kpi, View
+from .sources import data_sources, source_line
+
+
+def _base_view(
+    ds: Dataset,
+    filters: Filters,
+    label: str,
+    part: tuple[str, str],
+    table: pd.DataFrame,
+    kpis: list[Kpi],
+) -> View:
+    sources = data_sources(ds, [part])
+    return View(
+        key="tryg-bydel",
+        title=f"Tryg bydel – {label}",
+        subtitle=filters.describe(ds.district_names),
+        demo=ds.demo,
+        source=source_line(sources, demo=ds.demo),
+        sources=sources,
+        table=table,
+        kpis=kpis,
+    )
+
+
+def _choropleth(
+    ds: Dataset, table: pd.DataFrame, column: str, palette: str, title: str, filters: Filters
+):
+    from .mapspec import district_choropleth
+
+    indexed = table.set_index("district_id")
+    values = indexed[column].astype("Float64").astype("float64")
+    labels = _map_labels(table, column)
+    hidden = indexed["suppressed"].astype(bool) if "suppressed" in indexed else None
+    return district_choropleth(
+        ds,
+        values,
+        labels,
+        scheme=filters.scheme,
+        palette=palette,
+        legend_title=title,
+        value_fmt=(lambda v: fmt.percent(v, 0))
+        if column == "value"
+        else (lambda v: fmt.number(v, 0 if column == "incidents" else 1)),
+        selected=filters.district,
+        suppressed=hidden,
+    )
+
+
+def _bounds_with_data(ds: Dataset, table: pd.DataFrame, column: str) -> tuple | None:
+    """Open the map on the districts that have something to show (e.g. Aalborg's postal
+    areas when a file of all Denmark's postal areas was imported), not on every district."""
+    values = table[column].astype("Float64").fillna(0).to_numpy(dtype="float64")
+    hidden = table["suppressed"].to_numpy(dtype=bool) if "suppressed" in table else False
+    with_data = set(table.loc[(values > 0) | hidden, "district_id"].astype(str))
+    shapes = ds.districts_wgs84
+    if shapes is None or not with_data or len(with_data) == len(shapes):
+        return None
+    return tuple(shapes[shapes["district_id"].astype(str).isin(with_data)].total_bounds)
+
+
+def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
+    indexed = table.set_index("district_id")
+    if column == "value":
+        texts = [
+            f"skjult ({hidden_text()} svar)"
+            if h
+            else "ingen måling"
+            if pd.isna(v)
+            else f"{fmt.percent(float(v))} (n={fmt.number(_float(n))}){' – usikker' if s else ''}"
+            for v, n, s, h in zip(
+                indexed["value"],
+                indexed["n"],
+                indexed["small_n"],
+                indexed["suppressed"],
+                strict=True,
+            )
+        ]
+    else:
+        texts = [
+            f"{hidden_text()} hændelser"
+            if s
+            else f"{fmt.number(_float(c))} hændelser"
+            + ("" if pd.isna(r) else f" ({fmt.number(_float(r), 1)} pr. 1.000)")
+            for c, r, s in zip(
+                indexed["incidents"],
+                indexed["incidents_per_1000"],
+                indexed["suppressed"],
+                strict=True,
+            )
+        ]
+    return pd.Series(texts, index=indexed.index)
+
+
+def _points(change: float) -> str:
+    """A change of a share in signed percentage points: +0,5 procentpoint."""
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{fmt.number(abs(change) * 100, 1)} procentpoint"
+
+
+def _float(value) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
