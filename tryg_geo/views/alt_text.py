@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
-from ..compute.privacy import threshold
+from ..compute import privacy
 from .model import View
 
 
@@ -35,7 +35,7 @@ def map_sentence(
     what: str,
     noun_plural: str = "områder",
     hidden: Sequence[bool] | None = None,
-    hidden_text: str = "<5",
+    hidden_text: str | None = None,
 ) -> str:
     """A short Danish description of a map for screen readers: what it shows, the highest and
     the lowest shown value and how many are hidden.
@@ -52,7 +52,7 @@ def map_sentence(
     hidden
         True per feature whose value is hidden under the discretion limit.
     hidden_text
-        The text shown for a hidden value, e.g. '<5'.
+        The text shown for a hidden value; ``None`` means privacy's '<5'.
 
     Returns
     -------
@@ -81,7 +81,7 @@ def map_sentence(
     n_hidden = int(hide.sum())
     if n_hidden:
         word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(f"{n_hidden} {word} vises som {hidden_text}.")
+        parts.append(f"{n_hidden} {word} vises som {hidden_text or privacy.hidden_text()}.")
     missing = int((frame["value"].isna() & ~hide).sum())
     if missing:
         word = noun_plural if missing > 1 else _singular(noun_plural)
@@ -172,7 +172,7 @@ def view_map_text(view: View) -> str | None:
     if spec is None:
         return None
     what = spec.legend.title[:1].lower() + spec.legend.title[1:]
-    hidden_text = f"<{threshold()}"
+    hidden_text = privacy.hidden_text()
     table = view.table
     if spec.kind == "cells" and {"cell_id", "incidents", "suppressed"} <= set(table.columns):
         counts = pd.to_numeric(table["incidents"], errors="coerce").astype("float64")
