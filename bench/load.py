@@ -46,8 +46,8 @@ from bench.run import (
     machine_info,
     proc_status,
     stats,
-    streamlit_server,
 )
+from bench.server import dashboard_server
 
 DEFAULT_OUT = REPO / "bench" / "load_results.json"
 ACTION_TIMEOUT_S = 60.0
@@ -266,7 +266,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ds = load_dataset(Store(store_dir))
         links = deep_links(ds)
         incidents = len(ds.incidents) if ds.incidents is not None else 0
-        with streamlit_server(store_dir, work / "streamlit-load.log") as (url, proc):
+        with dashboard_server(store_dir, work / "streamlit-load.log") as server:
+            url, proc = server.url, server.proc
             print(f"{args.users} users for {args.seconds:.0f} s against {url} …", flush=True)
             started = time.perf_counter()
             driven = asyncio.run(drive(url, links, args.users, args.seconds, args.ramp, proc))

@@ -32,10 +32,8 @@ import platform
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -44,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from bench.server import dashboard_server
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results.json"
@@ -840,12 +840,6 @@ def png_exports(ds, which: str) -> list[dict[str, Any]]:
 
 
 # ---- the real server ----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def proc_status(pid: int) -> dict[str, int]:
     """VmHWM, VmRSS (kB) of ``pid`` from /proc."""
     values = {}
@@ -854,57 +848,6 @@ def proc_status(pid: int) -> dict[str, int]:
         if name in ("VmHWM", "VmRSS"):
             values[name] = int(rest.split()[0])
     return values
-
-
-@contextmanager
-def streamlit_server(store_dir: Path, log_path: Path, timeout: float = 90) -> Iterator[tuple]:
-    """``streamlit run dashboard.py`` on 127.0.0.1 over ``store_dir``; yields (url, process)."""
-    port = _free_port()
-    env = {**os.environ, "TRYG_DATA_DIR": str(store_dir), "TRYG_BASEMAP": "none"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO / "dashboard.py"),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "w") as log_file:
-        proc = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit stopped: {log_path.read_text()[-2000:]}")
-                with (
-                    suppress(OSError),
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp,
-                ):
-                    if resp.status == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start within {timeout:.0f} s")
-                time.sleep(0.3)
-            yield url, proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def is_loopback(url: str) -> bool:
@@ -939,7 +882,8 @@ def server_peak_memory(store_dir: Path, work: Path, page_timeout: float) -> dict
     log_path = work / "streamlit-bench.log"
     pages = []
     blocked: list[str] = []
-    with streamlit_server(store_dir, log_path) as (url, proc):
+    with dashboard_server(store_dir, log_path) as server:
+        url, proc = server.url, server.proc
         idle = proc_status(proc.pid)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
