@@ -3,8 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import PERMUTATION_CHOICES, analyse_panels
-from tryg_geo.role_files import may_see
+from tryg_geo import PERMUTATION_CHOICES, analyse_panels, role_files
 
 CELLS = ["100m", "250m", "1km"]
 
@@ -35,7 +34,7 @@ with st.sidebar:
 filters = filters.with_(cell=cell, extra={**filters.extra, "perm": str(permutations)})
 ui.keep_in_url(filters)
 # z-scores, p-values and pair counts are analyst detail (tryg_geo.role_files decides who sees them).
-detail = may_see(ui.role(), "analyse", "hotspot_detail")
+detail = role_files.may_see(ui.role(), "analyse", "hotspot_detail")
 
 view = ui.build("analyse", ds, filters)
 panels = analyse_panels(ds, filters, detail=detail)

@@ -8,8 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from tryg_geo import Store, data_status, fmt
-from tryg_geo.csv_safe import csv_bytes
+from tryg_geo import Store, csv_bytes, data_status, fmt
 
 ui.require("data_status")  # also when this script runs without dashboard.py's gate
 st.title("Data")

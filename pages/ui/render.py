@@ -17,6 +17,7 @@ from tryg_geo import (
     View,
     csv_table,
     file_stem,
+    role_files,
     settings,
     spec_map,
     suppression_problems,
@@ -26,7 +27,6 @@ from tryg_geo import (
     view_png,
     view_trend_texts,
 )
-from tryg_geo.role_files import for_role
 
 from . import cache
 from .auth import role
@@ -130,7 +130,7 @@ def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) 
 def table(view: View, limit: int = 300) -> None:
     """The view's table as the role may see it; long tables show their first ``limit`` rows
     (the CSV has them all)."""
-    view = for_role(view, role())
+    view = role_files.for_role(view, role())
     shown = view.display if view.display is not None else view.table
     if len(shown) > limit:
         st.caption(f"Viser de første {limit} af {len(shown)} rækker; Hent CSV giver dem alle.")

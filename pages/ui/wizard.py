@@ -25,6 +25,7 @@ from tryg_geo import (
     TrygGeoError,
     access,
     column_proposals,
+    csv_bytes,
     fmt,
     get_initiative,
     import_upload,
@@ -35,7 +36,6 @@ from tryg_geo import (
     preview_upload,
     template_for,
 )
-from tryg_geo.csv_safe import csv_bytes
 
 from .auth import actor
 from .render import md_text
