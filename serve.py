@@ -37,7 +37,7 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
-from tryg_geo import AccessError, access
+from tryg_geo import AccessError, access, settings
 
 HERE = Path(__file__).resolve().parent
 ENGLISH = b'<html lang="en"'
@@ -60,9 +60,12 @@ def check_access() -> access.Mode:
         When the dashboard must not start (see :func:`tryg_geo.access.decide_mode`).
     """
     secrets = access.read_secret_files(config.get_option("secrets.files"))
-    return access.decide_mode(
+    mode = access.decide_mode(
         secrets.get("auth"), config.get_option("server.address"), access.allow_open()
     )
+    if mode == "auth":  # a broken roles.toml (e.g. keys differing only in case) stops the start
+        access.check_roles_file(settings.data_dir())
+    return mode
 
 
 def _checked(run: Callable[..., None]) -> Callable[..., None]:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import PERMUTATION_CHOICES, analyse_panels
+from tryg_geo import PERMUTATION_CHOICES, analyse_panels, role_files
 
 CELLS = ["100m", "250m", "1km"]
 
@@ -33,8 +33,8 @@ with st.sidebar:
     )
 filters = filters.with_(cell=cell, extra={**filters.extra, "perm": str(permutations)})
 ui.keep_in_url(filters)
-# z-scores, p-values and pair counts are analyst detail (the access rules decide who sees them).
-detail = ui.can("analyst_detail")
+# z-scores, p-values and pair counts are analyst detail (tryg_geo.role_files decides who sees them).
+detail = role_files.may_see(ui.role(), "analyse", "hotspot_detail")
 
 view = ui.build("analyse", ds, filters)
 panels = analyse_panels(ds, filters, detail=detail)

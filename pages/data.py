@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from tryg_geo import Store, data_status, fmt
+from tryg_geo import Store, csv_bytes, data_status, fmt
 
 ui.require("data_status")  # also when this script runs without dashboard.py's gate
 st.title("Data")
@@ -55,9 +55,7 @@ for kind, info in status["kinds"].items():
     if info["rejected"] and ui.can("rejected_rows"):
         st.download_button(
             f"Hent afviste rækker for {info['label']} ({fmt.number(info['rejected'])})",
-            lambda kind=kind: (
-                store.read_rejected(kind).to_csv(index=False, sep=";").encode("utf-8-sig")
-            ),
+            lambda kind=kind: csv_bytes(store.read_rejected(kind), sep=";", bom=True),
             file_name=f"afviste_{kind}.csv",
             mime="text/csv",
             key=f"rejected_{kind}",

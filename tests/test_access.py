@@ -22,7 +22,7 @@ ROLES_TOML = """
 """
 GOOD_AUTH = {
     "redirect_uri": "https://tryggeo.aalborg.dk/oauth2callback",
-    "cookie_secret": "x" * access.MIN_COOKIE_SECRET,
+    "cookie_secret": "q5Xv0-Rz8Lm2Tb7Wc4Ny9Hd1Kf6Jp3Gs_Ae0Uo5Vi8Ew",  # a fixed token_urlsafe
     "client_id": "tryg-geo",
     "client_secret": "hemmelig",
     "server_metadata_url": "https://login.aalborg.dk/.well-known/openid-configuration",
@@ -75,19 +75,35 @@ def test_every_capability_has_danish_help() -> None:
 
 
 def test_email_lookup_ignores_case(roles: RoleMap) -> None:
-    assert access.resolve_role({"email": "leder@AALBORG.dk", "sub": "1"}, roles) == "leder"
-    assert access.resolve_role({"email": "DATA@politi.dk", "sub": "2"}, roles) == "dataansvarlig"
+    assert (
+        access.resolve_role(
+            {"email_verified": True, "email": "leder@AALBORG.dk", "sub": "1"}, roles
+        )
+        == "leder"
+    )
+    assert (
+        access.resolve_role({"email_verified": True, "email": "DATA@politi.dk", "sub": "2"}, roles)
+        == "dataansvarlig"
+    )
 
 
 def test_user_line_beats_domain_default(roles: RoleMap) -> None:
-    assert access.resolve_role({"email": "ana@aalborg.dk"}, roles) == "analytiker"
-    assert access.resolve_role({"email": "someone@aalborg.dk"}, roles) == "leder"
+    assert (
+        access.resolve_role({"email_verified": True, "email": "ana@aalborg.dk"}, roles)
+        == "analytiker"
+    )
+    assert (
+        access.resolve_role({"email_verified": True, "email": "someone@aalborg.dk"}, roles)
+        == "leder"
+    )
 
 
 def test_domain_is_exact_not_a_suffix(roles: RoleMap) -> None:
-    assert access.resolve_role({"email": "x@sub.aalborg.dk"}, roles) is None
-    assert access.resolve_role({"email": "x@evilaalborg.dk"}, roles) is None
-    assert access.resolve_role({"email": "aalborg.dk@evil.dk"}, roles) is None
+    assert access.resolve_role({"email_verified": True, "email": "x@sub.aalborg.dk"}, roles) is None
+    assert access.resolve_role({"email_verified": True, "email": "x@evilaalborg.dk"}, roles) is None
+    assert (
+        access.resolve_role({"email_verified": True, "email": "aalborg.dk@evil.dk"}, roles) is None
+    )
 
 
 def test_sub_is_the_fallback_without_email(roles: RoleMap) -> None:
@@ -105,13 +121,23 @@ def test_unverified_email_is_not_trusted(roles: RoleMap) -> None:
 
 
 def test_unknown_person_has_no_role(roles: RoleMap) -> None:
-    assert access.resolve_role({"email": "stranger@gmail.com", "sub": "s"}, roles) is None
+    assert (
+        access.resolve_role(
+            {"email_verified": True, "email": "stranger@gmail.com", "sub": "s"}, roles
+        )
+        is None
+    )
     assert access.resolve_role({}, roles) is None
     assert access.identity({}) is None
 
 
 def test_empty_file_gives_no_one_a_role() -> None:
-    assert access.resolve_role({"email": "a@aalborg.dk"}, access.parse_roles("")) is None
+    assert (
+        access.resolve_role(
+            {"email_verified": True, "email": "a@aalborg.dk"}, access.parse_roles("")
+        )
+        is None
+    )
 
 
 def test_garbled_toml_names_file_and_line() -> None:
@@ -167,11 +193,21 @@ def test_roles_file_not_utf8_is_refused(tmp_path: Path) -> None:
 def test_roles_file_is_reread_when_it_changes(tmp_path: Path) -> None:
     path = tmp_path / "roles.toml"
     path.write_text('[users]\n"a@b.dk" = "leder"\n', encoding="utf-8")
-    assert access.resolve_role({"email": "a@b.dk"}, access.load_roles(tmp_path)) == "leder"
+    assert (
+        access.resolve_role(
+            {"email_verified": True, "email": "a@b.dk"}, access.load_roles(tmp_path)
+        )
+        == "leder"
+    )
     path.write_text('[users]\n"a@b.dk" = "dataansvarlig"\n', encoding="utf-8")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert access.resolve_role({"email": "a@b.dk"}, access.load_roles(tmp_path)) == "dataansvarlig"
+    assert (
+        access.resolve_role(
+            {"email_verified": True, "email": "a@b.dk"}, access.load_roles(tmp_path)
+        )
+        == "dataansvarlig"
+    )
     path.write_text("[users\n", encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
     with pytest.raises(AccessError, match=r"kan ikke læses"):

@@ -24,14 +24,16 @@ Grouped by what a caller wants to do:
 - the exception tree: :class:`TrygGeoError` and its subclasses
 - settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
 - roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
-  start-up mode) and :class:`AccessError`
+  start-up mode) and :class:`AccessError`; what each role may have in each file: the module
+  :mod:`tryg_geo.role_files`; every CSV written without formulas: :func:`csv_bytes`
 
 ``tryg_geo`` never imports Streamlit: every function here works in a plain Python session.
 """
 
-from . import access, fmt, settings
+from . import access, fmt, role_files, settings
 from .compute.filters import PRESETS, SCHEMES, Filters
 from .compute.registry import get_initiative, load_initiatives
+from .csv_safe import csv_bytes
 from .demo.make import make_demo
 from .errors import (
     AccessError,
@@ -116,6 +118,7 @@ __all__ = [
     "build_view",
     "column_proposals",
     "configure_offline_folium",
+    "csv_bytes",
     "csv_table",
     "data_status",
     "default_filters",
@@ -138,6 +141,7 @@ __all__ = [
     "place_indicators",
     "preview_png",
     "preview_upload",
+    "role_files",
     "settings",
     "spec_map",
     "suppression_problems",

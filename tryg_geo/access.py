@@ -4,12 +4,16 @@ The dashboard signs users in with Streamlit's own OpenID Connect (``st.login``);
 knows nothing of Streamlit or sessions. It answers three questions with plain values:
 
 * **Which role has this person?** :func:`resolve_role` maps the identity provider's claims
-  (``email``, falling back to ``sub``) to a role through ``roles.toml`` in the data folder::
+  (a verified ``email``; ``sub`` only for keys without ``@``) to a role through
+  ``roles.toml`` in the data folder (keys compared without regard to case; two keys that
+  differ only in case are refused)::
 
       [users]            # e-mail (or sub) -> role
       "leder@aalborg.dk" = "leder"
       [domains]          # optional default for a whole e-mail domain
       "aalborg.dk" = "leder"
+      [os_users]         # optional: operating-system accounts -> role on the command line
+      "tryggeo" = "dataansvarlig"
 
 * **What may a role do?** :data:`CAPABILITIES` declares every capability once, with the roles
   that have it and a Danish help text; pages ask :func:`can`.
@@ -23,9 +27,9 @@ A missing or broken ``roles.toml`` never opens a door: :func:`load_roles` raises
 
 from __future__ import annotations
 
-import getpass
 import ipaddress
 import os
+import pwd
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,12 +38,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from . import settings
+from .cookie_secret import MIN_SECRET_BITS, new_secret, secret_bits
 from .errors import AccessError
 
 __all__ = [
     "ALLOW_OPEN_ENV",
     "CAPABILITIES",
+    "EMAIL_VERIFIED_MODES",
     "MIN_COOKIE_SECRET",
+    "MIN_SECRET_BITS",
     "ROLES",
     "ROLES_FILE",
     "ROLE_LABELS",
@@ -52,15 +60,20 @@ __all__ = [
     "can",
     "capabilities_of",
     "check_auth_section",
+    "check_roles_file",
     "current_actor",
     "decide_mode",
+    "email_claim_not_sent",
     "identity",
     "is_loopback",
     "load_roles",
+    "new_secret",
     "os_actor",
+    "os_user_role",
     "parse_roles",
     "read_secret_files",
     "resolve_role",
+    "secret_bits",
 ]
 
 #: The roles, from least to most trusted.
@@ -72,8 +85,12 @@ ROLE_LABELS: dict[str, str] = {
 }
 #: The name of the role file inside the data folder.
 ROLES_FILE = "roles.toml"
-#: Shortest accepted ``cookie_secret`` (characters); ``secrets.token_hex(32)`` gives 64.
+#: Its sections: e-mails (or subs), e-mail domains, operating-system accounts (command line).
+ROLE_SECTIONS: tuple[str, ...] = ("users", "domains", "os_users")
+#: Shortest accepted ``cookie_secret`` (characters); ``python -m tryg_geo secret`` gives 43.
 MIN_COOKIE_SECRET = 32
+#: How to make a good secret, for the refusals.
+MAKE_SECRET = "Lav en ny med `python -m tryg_geo secret`."
 #: The environment variable that allows a start without sign-in on a non-loopback address.
 ALLOW_OPEN_ENV = "TRYG_ALLOW_OPEN"
 #: Keys Streamlit's default OIDC provider needs in ``[auth]`` (besides the cookie secret).
@@ -158,6 +175,8 @@ class RoleMap:
     users: Mapping[str, str] = field(default_factory=dict)
     domains: Mapping[str, str] = field(default_factory=dict)
     source: str = ROLES_FILE
+    #: Operating-system accounts to roles: the command line's role (``role_files.cli_role``).
+    os_users: Mapping[str, str] = field(default_factory=dict)
 
 
 def parse_roles(text: str, *, source: str = ROLES_FILE) -> RoleMap:
@@ -179,14 +198,17 @@ def parse_roles(text: str, *, source: str = ROLES_FILE) -> RoleMap:
         raise AccessError(
             f"Rollefilen {source} kan ikke læses: {exc}. Ingen har adgang, før filen er rettet."
         ) from None
-    unknown = [key for key in data if key not in ("users", "domains")]
+    unknown = [key for key in data if key not in ROLE_SECTIONS]
     if unknown:
         raise AccessError(
             f"Rollefilen {source} har et ukendt afsnit [{unknown[0]}]; tilladte afsnit er "
-            "[users] og [domains]. Ingen har adgang, før filen er rettet."
+            "[users], [domains] og [os_users]. Ingen har adgang, før filen er rettet."
         )
     users = _section(data, "users", source)
     domains = _section(data, "domains", source)
+    os_users = _section(data, "os_users", source)
+    for name, section in (("users", users), ("domains", domains), ("os_users", os_users)):
+        _refuse_case_duplicates(text, name, section, source)
     for domain in domains:
         if "@" in domain or not domain:
             raise AccessError(
@@ -194,10 +216,48 @@ def parse_roles(text: str, *, source: str = ROLES_FILE) -> RoleMap:
                 'domæne uden @, fx "aalborg.dk". Ingen har adgang, før filen er rettet.'
             )
     return RoleMap(
-        users={(k.lower() if "@" in k else k): v for k, v in users.items()},
-        domains={k.lower().lstrip("."): v for k, v in domains.items()},
+        users={(k.casefold() if "@" in k else k): v for k, v in users.items()},
+        domains={k.casefold().lstrip("."): v for k, v in domains.items()},
         source=source,
+        os_users=dict(os_users),
     )
+
+
+def _refuse_case_duplicates(
+    text: str, section: str, entries: Mapping[str, str], source: str
+) -> None:
+    """Two keys of one section that differ only in case (``"Leder@X.dk"`` and
+    ``"leder@x.dk"``) would silently give one of two roles: refuse, naming both lines."""
+    seen: dict[str, str] = {}
+    for key in entries:
+        folded = key.casefold().lstrip(".") if section == "domains" else key.casefold()
+        if folded in seen:
+            first, second = _key_line(text, section, seen[folded]), _key_line(text, section, key)
+            raise AccessError(
+                f"Rollefilen {source}, afsnit [{section}]: {first} og {second} er den samme "
+                "nøgle, når der ses bort fra store og små bogstaver, så det er uklart, hvilken "
+                "rolle der gælder. Slet den ene linje. Ingen har adgang, før filen er rettet."
+            )
+        seen[folded] = key
+
+
+def _key_line(text: str, section: str, key: str) -> str:
+    """'linje 3 ("Leder@X.dk" = "leder")': where ``key`` of ``[section]`` stands in ``text``."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            current = stripped.strip("[]").strip()
+            continue
+        if current != section or "=" not in stripped or stripped.startswith("#"):
+            continue
+        try:
+            parsed = tomllib.loads(stripped)
+        except tomllib.TOMLDecodeError:
+            continue
+        if any(k.strip() == key for k in parsed):
+            return f"linje {number} ({stripped})"
+    return f"nøglen {key!r}"
 
 
 def _section(data: Mapping[str, Any], name: str, source: str) -> dict[str, str]:
@@ -254,40 +314,96 @@ def load_roles(data_dir: Path) -> RoleMap:
     return roles
 
 
-def identity(claims: Mapping[str, Any]) -> str | None:
-    """The person's name for roles and the audit log: the e-mail claim, else ``sub``.
+#: Values of the setting ``email_verified`` (``TRYG_EMAIL_VERIFIED``).
+EMAIL_VERIFIED_MODES: tuple[str, ...] = ("required", "not-sent")
 
-    An e-mail the provider marks as unverified (``email_verified`` false) is not used: a
-    user who could type any address would otherwise choose their own role.
+
+def check_roles_file(data_dir: Path) -> None:
+    """At start-up: refuse a ``roles.toml`` that exists but is broken (see
+    :func:`parse_roles`: syntax, unknown roles, keys that differ only in case). A missing file
+    does not stop the start: no one has a role then, and the page says so.
+
+    Raises
+    ------
+    AccessError
+        Naming the file, the section and the lines.
     """
-    email = _email(claims)
+    if (Path(data_dir) / ROLES_FILE).exists():
+        load_roles(data_dir)
+
+
+def os_user_role(who: str, data_dir: Path) -> str | None:
+    """The role of the operating-system account ``who`` in ``[os_users]`` of ``roles.toml``;
+    ``None`` without a line (or without the file)."""
+    if not (Path(data_dir) / ROLES_FILE).exists():
+        return None
+    return load_roles(data_dir).os_users.get(who)
+
+
+def identity(claims: Mapping[str, Any], *, claim_not_sent: bool | None = None) -> str | None:
+    """The person's name for roles and the audit log: the verified e-mail, else ``sub``.
+
+    ``claim_not_sent`` as for :func:`resolve_role`.
+    """
+    email = _email(claims, claim_not_sent)
     if email:
         return email
     sub = claims.get("sub")
     return str(sub) if sub not in (None, "") else None
 
 
-def _email(claims: Mapping[str, Any]) -> str | None:
+def email_claim_not_sent() -> bool:
+    """The setting ``email_verified``: ``"not-sent"`` (the provider never sends the claim).
+
+    Raises
+    ------
+    AccessError
+        For any other value than :data:`EMAIL_VERIFIED_MODES`.
+    """
+    value = str(settings.get("email_verified")).strip().lower()
+    if value not in EMAIL_VERIFIED_MODES:
+        raise AccessError(
+            f"Indstillingen TRYG_EMAIL_VERIFIED={value!r} er ikke tilladt; vælg "
+            f"{' eller '.join(EMAIL_VERIFIED_MODES)} (se README, afsnittet Sikkerhed)."
+        )
+    return value == "not-sent"
+
+
+def _email(claims: Mapping[str, Any], claim_not_sent: bool | None) -> str | None:
+    """The e-mail claim when it is verified: ``email_verified`` exactly ``True`` (a JSON
+    ``true``; ``"true"``, ``1``, ``null`` are not), or — only when the setting says the
+    provider never sends it — the claim missing altogether."""
     email = claims.get("email")
-    verified = claims.get("email_verified", True)
-    if isinstance(verified, str):
-        verified = verified.strip().lower() not in ("false", "0", "no")
-    if not isinstance(email, str) or "@" not in email or verified is False:
+    if not isinstance(email, str) or "@" not in email.strip():
         return None
-    return email.strip().lower()
+    if "email_verified" in claims:
+        verified = claims["email_verified"] is True
+    else:
+        verified = email_claim_not_sent() if claim_not_sent is None else claim_not_sent
+    return email.strip().casefold() if verified else None
 
 
-def resolve_role(claims: Mapping[str, Any], roles: RoleMap) -> str | None:
+def resolve_role(
+    claims: Mapping[str, Any], roles: RoleMap, *, claim_not_sent: bool | None = None
+) -> str | None:
     """The role of the signed-in person, or ``None`` (no access).
 
-    Order: ``[users]`` by e-mail, ``[users]`` by ``sub``, then ``[domains]`` by the e-mail's
-    domain (exact match; a sub-domain needs its own line).
+    Order: ``[users]`` by verified e-mail, ``[users]`` by ``sub`` (only keys without ``@``:
+    a ``sub`` that looks like a listed address gets nothing), then ``[domains]`` by the
+    verified e-mail's domain (exact match; a sub-domain needs its own line).
+
+    Parameters
+    ----------
+    claims : the identity provider's claims (``st.user``).
+    roles : the parsed ``roles.toml``.
+    claim_not_sent : whether an e-mail without ``email_verified`` counts; ``None`` reads the
+        setting ``email_verified`` (:func:`email_claim_not_sent`).
     """
-    email = _email(claims)
+    email = _email(claims, claim_not_sent)
     if email and email in roles.users:
         return roles.users[email]
     sub = claims.get("sub")
-    if isinstance(sub, str) and sub in roles.users:
+    if isinstance(sub, str) and "@" not in sub and sub in roles.users:
         return roles.users[sub]
     if email:
         return roles.domains.get(email.rsplit("@", 1)[1])
@@ -333,23 +449,28 @@ def check_auth_section(auth: Mapping[str, Any]) -> None:
     secret = auth.get("cookie_secret")
     if not isinstance(secret, str) or not secret.strip():
         raise AccessError(
-            f"{where} mangler cookie_secret. Lav en med "
-            '`python -c "import secrets; print(secrets.token_hex(32))"` '
-            "(se secrets.example.toml). Tryg Geo starter ikke uden."
+            f"{where} mangler cookie_secret. {MAKE_SECRET} (se secrets.example.toml). "
+            "Tryg Geo starter ikke uden."
         )
     if "ERSTAT" in secret.upper():
         raise AccessError(
-            f"cookie_secret i {where} er stadig pladsholderen fra secrets.example.toml. Lav en "
-            'med `python -c "import secrets; print(secrets.token_hex(32))"`. '
-            "Tryg Geo starter ikke uden."
+            f"cookie_secret i {where} er stadig pladsholderen fra secrets.example.toml. "
+            f"{MAKE_SECRET} Tryg Geo starter ikke uden."
         )
     if len(secret.strip()) < MIN_COOKIE_SECRET:
         raise AccessError(
             f"cookie_secret i {where} er for kort ({len(secret.strip())} tegn); den skal være "
-            f"mindst {MIN_COOKIE_SECRET} tilfældige tegn. Lav en med "
-            '`python -c "import secrets; print(secrets.token_hex(32))"`. '
+            f"mindst {MIN_COOKIE_SECRET} tilfældige tegn. {MAKE_SECRET} "
             "Tryg Geo starter ikke uden."
         )
+    bits = secret_bits(secret.strip())
+    if bits < MIN_SECRET_BITS:
+        raise AccessError(
+            f"cookie_secret i {where} er ikke tilfældig nok (omkring {bits:.0f} bit; der kræves "
+            f"mindst {MIN_SECRET_BITS}): gentagne tegn, mønstre og rækkefølger som 'aaaa…', "
+            f"'abcabc…' eller '0123…' kan gættes. {MAKE_SECRET} Tryg Geo starter ikke uden."
+        )
+    email_claim_not_sent()  # an unknown TRYG_EMAIL_VERIFIED stops the start, not a sign-in
     missing = [key for key in AUTH_KEYS if not str(auth.get(key) or "").strip()]
     if missing:
         raise AccessError(
@@ -437,11 +558,18 @@ def read_secret_files(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Any]
 
 
 def os_actor() -> str:
-    """Who runs the command line (or a local dashboard), for the audit log: the OS user."""
+    """Who runs the command line (or a local dashboard), for the audit log: the account that
+    owns the process (``pwd.getpwuid(os.geteuid())``).
+
+    Never ``LOGNAME``/``USER`` (what :func:`getpass.getuser` reads first): anyone can set
+    those, and ``LOGNAME=x python -m tryg_geo rollback`` must not be logged as ``x``. An
+    account without a name in the password database is logged as ``uid <n>``.
+    """
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid()) if hasattr(os, "getuid") else "ukendt"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
 
 
 # ---- who acts (the audit trail) ----------------------------------------------------------------

@@ -52,6 +52,15 @@ SETTINGS: dict[str, Setting] = {
             int,
         ),
         Setting(
+            "email_verified",
+            "TRYG_EMAIL_VERIFIED",
+            "required",
+            "Sign-in: 'required' (default) gives a role by e-mail only when the provider sends "
+            "email_verified = true; 'not-sent' for a provider that never sends the claim (ADFS, "
+            "Entra ID without the optional claim): an e-mail without it then counts. A claim "
+            "that is sent must be true either way.",
+        ),
+        Setting(
             "upload_limit_mb",
             "TRYG_UPLOAD_LIMIT_MB",
             200,

@@ -15,7 +15,7 @@ from .auth import actor, can
 
 #: Lines of the import log shown on the Data page.
 LOG_LINES = 15
-ACTIONS = {"import": "Import", "rollback": "Tilbagerulning"}
+ACTIONS = {"import": "Import", "import_failed": "Import afvist", "rollback": "Tilbagerulning"}
 VIA = {"dashboard": "dashboard", "kommandolinje": "kommandolinje", "python": "Python"}
 
 
@@ -67,6 +67,7 @@ def import_log(store: Store) -> None:
             "Læst": fmt.number(e.get("rows_read")),
             "Godkendt": fmt.number(e.get("accepted")),
             "Afvist": fmt.number(e.get("rejected")),
+            "Årsag": e.get("reason") or "",
         }
         for e in entries
     ]

@@ -13,6 +13,7 @@ import streamlit as st
 
 from tryg_geo import Dataset, Filters, TrygGeoError, make_deck
 
+from .auth import role
 from .render import md_text
 
 FORMATS = (("pptx", "PowerPoint"), ("pdf", "PDF"))
@@ -56,7 +57,7 @@ def _make(ds: Dataset, filters: Filters, fmt: str, name: str, made_for: tuple) -
             bar.progress(min(max(share, 0.0), 1.0), text=md_text(text))
 
         try:
-            deck = make_deck(ds, filters, fmt, progress=progress)
+            deck = make_deck(ds, filters, fmt, progress=progress, role=role())
         except TrygGeoError as exc:
             status.update(label="Præsentationen blev ikke lavet.", state="error")
             st.error(md_text(exc))

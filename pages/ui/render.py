@@ -17,6 +17,7 @@ from tryg_geo import (
     View,
     csv_table,
     file_stem,
+    role_files,
     settings,
     spec_map,
     suppression_problems,
@@ -28,6 +29,7 @@ from tryg_geo import (
 )
 
 from . import cache
+from .auth import role
 from .cache import pinned
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -126,7 +128,9 @@ def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) 
 
 
 def table(view: View, limit: int = 300) -> None:
-    """The view's table; long tables show their first ``limit`` rows (the CSV has them all)."""
+    """The view's table as the role may see it; long tables show their first ``limit`` rows
+    (the CSV has them all)."""
+    view = role_files.for_role(view, role())
     shown = view.display if view.display is not None else view.table
     if len(shown) > limit:
         st.caption(f"Viser de første {limit} af {len(shown)} rækker; Hent CSV giver dem alle.")
@@ -141,7 +145,8 @@ def notes(view: View) -> None:
 
 
 def downloads(view: View, filters: Filters) -> None:
-    """'Hent PNG' and 'Hent CSV': made only when clicked, from the same View as the screen."""
+    """'Hent PNG' and 'Hent CSV': made only when clicked, from the same View as the screen,
+    holding only what the person's role may see (``tryg_geo.role_files``)."""
     if view.table.empty:  # never a file of empty values (the command line refuses it too)
         st.caption("Ingen tal at hente for de valgte filtre.")
         return
@@ -155,9 +160,10 @@ def downloads(view: View, filters: Filters) -> None:
         label_visibility="collapsed",
     )
     stem = file_stem(view, filters)
+    who = role()  # decided on the server for this run; the files are made for this role
     left.download_button(
         "Hent PNG",
-        data=lambda: view_png(view),
+        data=lambda: view_png(view, role=who),
         file_name=f"{stem}.png",
         mime="image/png",
         key=f"png_{view.key}",
@@ -171,7 +177,7 @@ def downloads(view: View, filters: Filters) -> None:
         return
     middle.download_button(
         "Hent CSV",
-        data=lambda: view_csv(view, dialect),
+        data=lambda: view_csv(view, dialect, role=who),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"csv_{view.key}",

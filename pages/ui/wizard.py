@@ -25,6 +25,7 @@ from tryg_geo import (
     TrygGeoError,
     access,
     column_proposals,
+    csv_bytes,
     fmt,
     get_initiative,
     import_upload,
@@ -244,7 +245,7 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
         )
         st.download_button(
             "Hent afviste rækker (CSV)",
-            result.rejected.to_csv(index=False, sep=";").encode("utf-8-sig"),
+            csv_bytes(result.rejected, sep=";", bom=True),  # no cell runs as a formula
             file_name=f"afviste_{result.kind}.csv",
             mime="text/csv",
         )

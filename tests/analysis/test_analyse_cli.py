@@ -20,6 +20,7 @@ KNOX_COLUMNS = [
     "observed",
     "expected",
     "knox_ratio",
+    "significant",
     "p_value",
     "source",
 ]

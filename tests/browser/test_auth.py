@@ -112,7 +112,7 @@ def write_secrets(path: Path, idp: str, port: int) -> Path:
     path.write_text(
         "[auth]\n"
         f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{"k" * 48}"\n'
+        'cookie_secret = "q5Xv0-Rz8Lm2Tb7Wc4Ny9Hd1Kf6Jp3Gs_Ae0Uo5Vi8Ew"\n'
         'client_id = "tryg-geo"\n'
         'client_secret = "test-secret"\n'
         f'server_metadata_url = "{idp}/.well-known/openid-configuration"\n',

@@ -369,7 +369,7 @@ def _check_rows(*rows: int) -> Callable:
 
 
 def _check_nothing_stored(result, store):
-    assert (store.root / "incidents" / "rejected_last_failed_import.csv").exists()
+    assert store.failed_rejections_path("incidents").exists()
 
 
 def _check_duplicates(result, store):

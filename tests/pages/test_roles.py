@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = str(REPO / "dashboard.py")
 AUTH = {
     "redirect_uri": "https://tryggeo.aalborg.dk/oauth2callback",
-    "cookie_secret": "k" * 48,
+    "cookie_secret": "q5Xv0-Rz8Lm2Tb7Wc4Ny9Hd1Kf6Jp3Gs_Ae0Uo5Vi8Ew",  # a fixed token_urlsafe
     "client_id": "tryg-geo",
     "client_secret": "hemmelig",
     "server_metadata_url": "https://login.aalborg.dk/.well-known/openid-configuration",
@@ -51,7 +51,11 @@ def run(role: str | None = None, *, signed_in: bool = True, auth: bool = True) -
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     if auth:
         at.secrets["auth"] = AUTH
-        at.user = {"email": EMAIL.get(role or "", "x@example.com"), "is_logged_in": signed_in}
+        at.user = {
+            "email": EMAIL.get(role or "", "x@example.com"),
+            "email_verified": True,
+            "is_logged_in": signed_in,
+        }
     at.run()
     assert not at.exception, at.exception
     return at

@@ -20,6 +20,7 @@ from PIL import Image
 
 from tryg_geo.cli import main
 from tryg_geo.compute.filters import Filters
+from tryg_geo.csv_safe import safe_cell
 from tryg_geo.errors import ExportError, UsageError
 from tryg_geo.render import csv_export, files, png_base, png_page, png_trends
 from tryg_geo.store.dataset import Dataset
@@ -247,8 +248,7 @@ def assert_same_numbers(parsed: pd.DataFrame, view: View, dialect: str) -> None:
             np.testing.assert_allclose(got, want, rtol=1e-12, equal_nan=True, err_msg=column)
         else:
             want = original.astype(object).where(original.notna(), "").astype(str)
-            if dialect == "excel":
-                want = want.map(lambda v: f"'{v}" if v.startswith(csv_export.FORMULA_START) else v)
+            want = want.map(safe_cell)  # formula-like text is neutralised in both dialects
             got = parsed[column].astype(object).where(parsed[column].notna(), "").astype(str)
             assert got.tolist() == want.tolist(), column
 
@@ -257,7 +257,7 @@ def assert_same_numbers(parsed: pd.DataFrame, view: View, dialect: str) -> None:
 @pytest.mark.parametrize("key", KEYS)
 def test_csv_reads_back_to_the_numbers_of_the_view(views, key, dialect):
     view = views[key]
-    data = csv_export.view_csv(view, dialect)
+    data = csv_export.view_csv(view, dialect, role="dataansvarlig")  # every column
     if dialect == "excel":
         parsed = pd.read_csv(
             io.BytesIO(data),

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError, UsageError
-from .export import FORMATS, cli_dataset, cli_filters
+from ..role_files import for_role
+from .export import FORMATS, cli_dataset, cli_filters, cli_role
 
 
 def no_incidents(ds, filters) -> str:
@@ -59,13 +60,15 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     csv_export.check_dialect(args.dialect)
     png_base.check_size(args.size)
     options = _checked_options(args)
+    role = cli_role(args)
     ds = cli_dataset()
     filters = cli_filters(ds, args)
     if not ds.has_incidents:
         raise ExportError(no_incidents(ds, filters))
     view, stem = _analysis_view(args, ds, filters, options)
+    view = for_role(view, role)  # a leader's file holds no z, p or pair counts
     data = (
-        png_page.view_png(view, args.size)
+        png_page.view_png(view, args.size, role=role)
         if fmt == "png"
         else csv_export.frame_csv(view.table, args.dialect)
     )

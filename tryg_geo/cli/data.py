@@ -165,3 +165,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         f"{KIND_LABELS[args.kind].capitalize()} er nu igen versionen fra {meta.get('imported_at')} ({meta.get('file')})."
     )
     return 0
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    """``secret``: a fresh ``cookie_secret`` (32 random bytes, URL-safe) on stdout."""
+    from ..access import new_secret
+
+    print(new_secret())
+    return 0

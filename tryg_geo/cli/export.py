@@ -52,6 +52,15 @@ def parse_date(option: str, text: str | None) -> date | None:
     )
 
 
+def cli_role(args: argparse.Namespace) -> str:
+    """The role the files are made for: ``--role`` checked against the OS user's role
+    (:func:`tryg_geo.role_files.cli_role`)."""
+    from .. import settings
+    from ..role_files import cli_role as role_of
+
+    return role_of(getattr(args, "role", None), settings.data_dir())
+
+
 def cli_dataset():
     from ..store.dataset import load_dataset
     from ..store.folder import Store
@@ -164,15 +173,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--out mangler; angiv filen der skal skrives, fx --out natteliv.png.")
     csv_export.check_dialect(args.dialect)
     png_base.check_size(args.size)
+    role = cli_role(args)
     ds = cli_dataset()
     filters = cli_filters(ds, args)
     view = build_view(args.view, ds, filters)
     if not files.has_data(view):
         raise ExportError(_no_numbers(view, ds, filters))
     data = (
-        png_page.view_png(view, args.size)
+        png_page.view_png(view, args.size, role=role)
         if fmt == "png"
-        else csv_export.view_csv(view, args.dialect)
+        else csv_export.view_csv(view, args.dialect, role=role)
     )
     path = Path(args.out)
     if path.is_dir():
@@ -195,9 +205,10 @@ def cmd_deck(args: argparse.Namespace) -> int:
     if not args.out:
         raise UsageError("--out mangler; angiv filen, fx --out møde.pptx eller --out møde.pdf.")
     deck_format(args.out)
+    role = cli_role(args)
     ds = cli_dataset()
     filters = cli_filters(ds, args)
-    deck = write_deck(ds, args.out, filters)
+    deck = write_deck(ds, args.out, filters, role=role)
     print(
         f"Præsentation gemt: {args.out} ({FORMAT_NAMES[deck.fmt]}, {len(deck.slides)} sider: "
         f"{views_text(deck.view_slides)}, {len(deck.left_out)} uden data)"
@@ -234,9 +245,10 @@ def cmd_pack(args: argparse.Namespace) -> int:
         raise UsageError("--out mangler; angiv mappen der skal skrives til, fx --out pakke/.")
     csv_export.check_dialect(args.dialect)
     png_base.check_size(args.size)
+    role = cli_role(args)
     ds = cli_dataset()
     filters = cli_filters(ds, args)
-    index = make_pack(ds, args.out, filters, size=args.size, dialect=args.dialect)
+    index = make_pack(ds, args.out, filters, size=args.size, dialect=args.dialect, role=role)
     written = int((index["status"] == WRITTEN).sum())
     print(
         f"Pakke gemt i {args.out}: {written} visninger som PNG og CSV, "

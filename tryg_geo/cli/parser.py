@@ -9,7 +9,7 @@ from ..ingest.columns import OPTION
 from ..store.schema import KINDS
 from ..views.registry import view_choices
 from .analyse import cmd_analyse
-from .data import COLUMN_OPTIONS, cmd_demo, cmd_import, cmd_rollback, cmd_status
+from .data import COLUMN_OPTIONS, cmd_demo, cmd_import, cmd_rollback, cmd_secret, cmd_status
 from .export import cmd_deck, cmd_export, cmd_pack, cmd_template
 
 
@@ -86,7 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("initiative", metavar="indsats/SLUG")
     template.add_argument("--out", required=True, help="XLSX-filen der skal skrives.")
     template.set_defaults(handler=cmd_template)
+
+    secret = commands.add_parser(
+        "secret", help="Skriv en ny tilfældig cookie_secret til .streamlit/secrets.toml."
+    )
+    secret.set_defaults(handler=cmd_secret)
     return parser
+
+
+def role_option(parser: argparse.ArgumentParser) -> None:
+    """``--role``: whose files to make (see :func:`tryg_geo.role_files.cli_role`)."""
+    parser.add_argument(
+        "--role",
+        metavar="leder|analytiker|dataansvarlig",
+        help="Lav filerne, som denne rolle må få dem (standard: din OS-brugers rolle: "
+        "dataansvarlig for den konto, der ejer datamappen, ellers leder, eller linjen i "
+        "[os_users] i roles.toml). Kun samme eller lavere rolle.",
+    )
 
 
 def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
@@ -110,6 +126,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", metavar="STI", help="Filen (eller mappen) der skal skrives.")
     period_and_format_options(exp)
     _page_options(exp)
+    role_option(exp)
     exp.set_defaults(handler=cmd_export)
 
     pack = commands.add_parser(
@@ -118,6 +135,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     pack.add_argument("--out", metavar="MAPPE", help="Mappen der skal skrives til.")
     period_and_format_options(pack)
     _page_options(pack)
+    role_option(pack)
     pack.set_defaults(handler=cmd_pack)
 
     deck = commands.add_parser(
@@ -140,6 +158,7 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     )
     deck.add_argument("--district", metavar="OMRÅDE-ID", help="Kun dette område (id).")
     _page_options(deck)
+    role_option(deck)
     deck.set_defaults(handler=cmd_deck)
 
 
@@ -248,3 +267,4 @@ def _analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", dest="fmt", metavar="png|csv", help="png eller csv.")
     parser.add_argument("--out", metavar="STI", help="Filen der skal skrives.")
     period_and_format_options(parser)
+    role_option(parser)

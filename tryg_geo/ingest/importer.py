@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import settings
-from ..errors import UnusableFileError, UsageError
+from ..errors import TrygGeoError, UnusableFileError, UsageError
 from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
@@ -66,8 +66,13 @@ def import_file(
     check_kind(kind)
     source = clean_source(source)
     store = store or Store()
-    path = _check_file(Path(path))
-    result = _LOADERS[kind](path, store, columns=columns or {}, crs=crs, layer=layer)
+    try:
+        path = _check_file(Path(path))
+        result = _LOADERS[kind](path, store, columns=columns or {}, crs=crs, layer=layer)
+    except TrygGeoError as exc:  # a file that cannot be used is a failed import: log it
+        if not dry_run:
+            store.log_failed_import(kind, Path(path).name, exc.message)
+        raise
     if dry_run:
         return result
     if result.accepted == 0:
@@ -186,7 +191,10 @@ def _reassigned_incidents(store: Store, districts: pd.DataFrame) -> tuple[Versio
 
 
 def _keep_rejected_of_failed_import(store: Store, result: LoadResult) -> None:
-    path = store.write_failed_rejections(result.kind, result.rejected)
+    report = result.report()
+    reasons = ", ".join(f"{k} {v}" for k, v in report.get("rejected_reasons", {}).items())
+    reason = "Ingen rækker blev godkendt" + (f" (afvist: {reasons})" if reasons else "") + "."
+    path = store.record_failed_import(result.kind, result.rejected, report, reason)
     result.warnings.append(
         f"Ingen rækker blev godkendt, så de nuværende {KIND_LABELS[result.kind]} er uændrede. "
         f"De afviste rækker står i {path}."

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ..compute.privacy import threshold
+from ..csv_safe import csv_bytes
 from ..errors import ExportError, UsageError
+from ..role_files import LEAST_ROLE, for_role
 from ..views.model import View
 from ..views.sources import SEPARATOR as SOURCE_SEPARATOR
 
@@ -44,7 +46,7 @@ COLUMN_DOCS: dict[str, str] = {
     "change_pct": "Relativ ændring mod året før (0,1 = +10 %); tom, når et tal er skjult.",
     "target": "Målet for indikatoren (samme enhed som value).",
     "status": "Status mod målet: på sporet, ikke på sporet, intet mål eller ingen data.",
-    "significant": "ja, når ændringen næppe skyldes tilfældigheder (p < 0,05).",
+    "significant": "ja, når ændringen (for Knox: ratioen) næppe skyldes tilfældigheder (p < 0,05).",
     "suppressed": "ja, når et tal i rækken er skjult, fordi det er under diskretionsgrænsen.",
     "previous_suppressed": "ja, når tallet for året før er skjult.",
     "value_suppressed": "ja, når value er skjult.",
@@ -80,19 +82,20 @@ COLUMN_DOCS: dict[str, str] = {
     "knox_ratio": "Knox-ratio: observeret / forventet (over 1 = flere par end tilfældigt).",
 }
 COUNTED_UNITS = ("antal", "personer")  # values that count people or events: discretion applies
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---- CSV --------------------------------------------------------------------------------------
-def view_csv(view: View, dialect: str = "excel") -> bytes:
-    """The view's table as CSV bytes, after checking the discretion rule.
+def view_csv(view: View, dialect: str = "excel", *, role: str = LEAST_ROLE) -> bytes:
+    """The view's table as ``role`` may have it, as CSV bytes, after the discretion check.
 
     Parameters
     ----------
     view : the view shown on screen.
     dialect : 'excel' — ';', decimal comma, UTF-8 with BOM, CRLF (Danish Excel opens it on a
-        double-click; text that Excel would run as a formula gets a leading apostrophe) — or
-        'standard' — ',', decimal point, UTF-8, LF.
+        double-click) — or 'standard' — ',', decimal point, UTF-8, LF. In both, text that a
+        spreadsheet would run as a formula gets a leading apostrophe (:mod:`tryg_geo.csv_safe`).
+    role : whose file it is: columns the role may not see are left out
+        (:func:`tryg_geo.role_files.for_role`); default the most restrictive role.
 
     Raises
     ------
@@ -102,7 +105,8 @@ def view_csv(view: View, dialect: str = "excel") -> bytes:
         When a count below the threshold would be written (see :func:`suppression_problems`).
     """
     check_dialect(dialect)
-    return frame_csv(csv_table(view), dialect, what=f"visningen {view.key!r}")
+    table = csv_table(for_role(view, role))
+    return frame_csv(table, dialect, what=f"visningen {view.key!r}")
 
 
 def frame_csv(table: pd.DataFrame, dialect: str = "excel", *, what: str = "tabellen") -> bytes:
@@ -123,10 +127,16 @@ def frame_csv(table: pd.DataFrame, dialect: str = "excel", *, what: str = "tabel
             + "; ".join(problems)
             + ". Det er en fejl i Tryg Geo; kontakt udviklerne."
         )
+    return dialect_bytes(table, dialect)
+
+
+def dialect_bytes(table: pd.DataFrame, dialect: str) -> bytes:
+    """``table`` as CSV bytes in ``dialect``, formula-like text neutralised
+    (:func:`tryg_geo.csv_safe.neutralise`); no discretion check (for indexes and listings)."""
+    check_dialect(dialect)
     if dialect == "excel":
-        text = _excel_safe(table).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
-        return "\ufeff".encode() + text.encode("utf-8")
-    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return csv_bytes(table, sep=";", decimal=",", bom=True, lineterminator="\r\n")
+    return csv_bytes(table)
 
 
 def check_dialect(dialect: str) -> str:
@@ -165,18 +175,6 @@ def read_csv(data: bytes, dialect: str = "excel") -> pd.DataFrame:
     if dialect == "excel":
         return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     return pd.read_csv(io.BytesIO(data), encoding="utf-8")
-
-
-def _excel_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Text cells Excel would evaluate as a formula ('=…', '+…', '-…', '@…') get a leading
-    apostrophe, so a name in the data can never run as a formula."""
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
-            out[column] = out[column].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            )
-    return out
 
 
 def _count_columns(table: pd.DataFrame) -> list[str]:

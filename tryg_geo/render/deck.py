@@ -36,6 +36,7 @@ from ..compute.filters import Filters
 from ..compute.privacy import hidden_text, threshold
 from ..errors import UsageError
 from ..fmt import day
+from ..role_files import LEAST_ROLE
 from ..store.dataset import Dataset
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX
@@ -282,6 +283,7 @@ def make_deck(
     *,
     progress: Progress | None = None,
     extracted: date | None = None,
+    role: str = LEAST_ROLE,
 ) -> Deck:
     """The deck for ``filters`` as ``fmt`` ('pptx' or 'pdf') bytes.
 
@@ -292,6 +294,8 @@ def make_deck(
     fmt : 'pptx' or 'pdf'.
     progress : called with (share done, Danish text) while the deck is made.
     extracted : the extraction date shown (default today).
+    role : whose deck it is (:func:`tryg_geo.role_files.for_role`); default the most
+        restrictive role.
 
     Raises
     ------
@@ -304,7 +308,7 @@ def make_deck(
         raise UsageError(f"Formatet {fmt!r} er ikke tilladt; vælg pptx eller pdf.")
     report = progress or (lambda share, text: None)
     report(0.0, "Beregner visningerne …")
-    planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL)
+    planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL, role=role)
     slides, left_out = deck_slides(ds, filters, planned, extracted=extracted)
     write = pptx_bytes if fmt == "pptx" else pdf_bytes
     data = write(slides, report, DECK_TITLE)
@@ -318,8 +322,9 @@ def write_deck(
     filters: Filters,
     *,
     progress: Progress | None = None,
+    role: str = LEAST_ROLE,
 ) -> Deck:
-    """Make the deck and write it to ``out`` (format from the suffix: .pptx or .pdf).
+    """Make the deck (as ``role`` may have it) and write it to ``out`` (format from the suffix: .pptx or .pdf).
 
     Raises
     ------
@@ -330,7 +335,7 @@ def write_deck(
     """
     path = Path(out)
     fmt = deck_format(path)
-    deck = make_deck(ds, filters, fmt, progress=progress)
+    deck = make_deck(ds, filters, fmt, progress=progress, role=role)
     files.make_folder(path.parent)
     files.save(path, deck.data)
     return deck

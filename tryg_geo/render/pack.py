@@ -28,6 +28,7 @@ from ..compute.filters import Filters
 from ..compute.privacy import hidden_text, threshold
 from ..errors import ExportError, TrygGeoError
 from ..fmt import day
+from ..role_files import LEAST_ROLE, for_role
 from ..store.dataset import Dataset
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX, build_view, view_info, view_keys
@@ -54,6 +55,7 @@ def plan_views(
     *,
     keep: Callable[[str], bool] | None = None,
     refusal: str = "Pakken blev ikke skrevet: CSV for",
+    role: str = LEAST_ROLE,
 ) -> list[Planned]:
     """The walk over views that ``pack`` and ``deck`` share: every view of
     :func:`~tryg_geo.views.registry.view_keys` computed for ``filters`` and checked against the
@@ -69,6 +71,8 @@ def plan_views(
     filters : the dashboard's filters.
     keep : which view keys to take (default: all).
     refusal : how the refusal begins, e.g. 'Præsentationen blev ikke lavet: tallene for'.
+    role : whose files they are: each view is handed on as the role may have it
+        (:func:`tryg_geo.role_files.for_role`); default the most restrictive role.
 
     Raises
     ------
@@ -76,7 +80,7 @@ def plan_views(
         When one view's numbers would show a count below the threshold: nothing is made then.
     """
     keys = [key for key in view_keys() if keep is None or keep(key)]
-    return [_plan(key, ds, filters, refusal) for key in keys]
+    return [_plan(key, ds, filters, refusal, role) for key in keys]
 
 
 def make_pack(
@@ -86,6 +90,7 @@ def make_pack(
     *,
     size: str = "slide",
     dialect: str = "excel",
+    role: str = LEAST_ROLE,
 ) -> pd.DataFrame:
     """Write the pack for ``filters`` to ``out_dir`` and return its index.
 
@@ -96,6 +101,8 @@ def make_pack(
     filters : the dashboard's filters (see :func:`tryg_geo.views.registry.default_filters`).
     size : PNG size, 'slide' or 'a4'.
     dialect : CSV dialect, 'excel' or 'standard' (also used for ``index.csv``).
+    role : whose pack it is (:func:`tryg_geo.role_files.for_role`); default the most
+        restrictive role.
 
     Returns
     -------
@@ -112,20 +119,20 @@ def make_pack(
     """
     csv_export.check_dialect(dialect)
     png_base.check_size(size)
-    planned = plan_views(ds, filters)
+    planned = plan_views(ds, filters, role=role)
     folder = Path(out_dir)
     files.make_folder(folder)
-    rows = [_write(item, folder, filters, size, dialect) for item in planned]
+    rows = [_write(item, folder, filters, size, dialect, role) for item in planned]
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
     files.save(folder / "index.csv", _index_csv(index, dialect))
     files.save(folder / "index.md", index_markdown(index, ds, filters, size, dialect).encode())
     return index
 
 
-def _plan(key: str, ds: Dataset, filters: Filters, refusal: str) -> Planned:
-    """Compute one view; skip views without numbers; check discretion."""
+def _plan(key: str, ds: Dataset, filters: Filters, refusal: str, role: str) -> Planned:
+    """Compute one view as ``role`` may have it; skip views without numbers; check discretion."""
     try:
-        view = build_view(key, ds, filters)
+        view = for_role(build_view(key, ds, filters), role)
     except ExportError:
         raise
     except TrygGeoError as exc:
@@ -142,7 +149,7 @@ def _plan(key: str, ds: Dataset, filters: Filters, refusal: str) -> Planned:
 
 
 def _write(
-    item: Planned, folder: Path, filters: Filters, size: str, dialect: str
+    item: Planned, folder: Path, filters: Filters, size: str, dialect: str, role: str
 ) -> dict[str, str]:
     if item.view is None:
         return {
@@ -154,8 +161,8 @@ def _write(
             "note": item.note,
         }
     stem = files.file_stem(item.view, filters)
-    files.save(folder / f"{stem}.png", png_page.view_png(item.view, size))
-    files.save(folder / f"{stem}.csv", csv_export.view_csv(item.view, dialect))
+    files.save(folder / f"{stem}.png", png_page.view_png(item.view, size, role=role))
+    files.save(folder / f"{stem}.csv", csv_export.view_csv(item.view, dialect, role=role))
     return {
         "view": item.key,
         "title": item.title,
@@ -167,11 +174,7 @@ def _write(
 
 
 def _index_csv(index: pd.DataFrame, dialect: str) -> bytes:
-    if dialect == "excel":
-        return (
-            "\ufeff".encode() + index.to_csv(index=False, sep=";", lineterminator="\r\n").encode()
-        )
-    return index.to_csv(index=False, lineterminator="\n").encode()
+    return csv_export.dialect_bytes(index, dialect)  # notes and titles are text: neutralised
 
 
 def index_markdown(

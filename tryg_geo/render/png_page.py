@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..compute.privacy import hidden_text, threshold
+from ..role_files import LEAST_ROLE, for_role
 from ..views.model import SUPPRESSED_COLOR, Trend, View
 from ..views.registry import png_layout, section_title
 from .csv_export import is_flagged
@@ -43,15 +44,17 @@ from .png_trends import draw_trend_grid, has_gaps
 
 
 # ---- PNG: entry points --------------------------------------------------------------------------
-def view_png(view: View, size: str = "slide") -> bytes:
+def view_png(view: View, size: str = "slide", *, role: str = LEAST_ROLE) -> bytes:
     """A finished picture of the view as PNG bytes.
 
     Parameters
     ----------
     view : the view shown on screen.
     size : 'slide' (1920 × 1080) or 'a4' (A4 landscape, 2338 × 1654 at 200 dpi).
+    role : whose picture it is: what the role may not see is left out
+        (:func:`tryg_geo.role_files.for_role`); default the most restrictive role.
     """
-    figure = view_figure(view, size)
+    figure = view_figure(for_role(view, role), size)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=SIZES[size][2], facecolor="white")
     return buffer.getvalue()

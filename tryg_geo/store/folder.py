@@ -6,10 +6,11 @@ Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
     <kind>/<version>/data.parquet   the data (GeoParquet for districts and places)
     <kind>/<version>/rejected.csv   rejected rows of the import that made this version
     <kind>/<version>/meta.json      file, time, counts, demo flag, source
-    <kind>/rejected_last_failed_import.csv  rejected rows of the last import that accepted none
+    <kind>/failed/<version>/rejected.csv  rejected rows of an import that accepted none
     originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
     uploads/<tmp>/<file>            a dashboard upload while it is imported (removed afterwards)
-    import_log.jsonl                one line per import or rollback: who, via, when, file, counts
+    import_log.jsonl                one line per import (also a failed one) or rollback: who,
+                                    via, when, file, counts
     .lock                           held while an import or rollback writes
 
 A new version is written completely into a temporary folder, renamed into place, and only then
@@ -39,11 +40,13 @@ import pandas as pd
 
 from .. import settings
 from ..access import current_actor
+from ..csv_safe import csv_bytes
 from ..errors import StoreError, UsageError
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
-FAILED_REJECTIONS = "rejected_last_failed_import.csv"
+#: The folder (under each kind) of the imports that accepted no row: their rejected rows.
+FAILED_DIR = "failed"
 KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
 #: The counts of an import's report copied to the top of its log line.
 LOG_COUNTS = ("rows_read", "accepted", "rejected", "duplicates", "outside_districts")
@@ -205,7 +208,7 @@ class Store:
         try:
             staging.mkdir()
             _to_parquet(item.frame, staging / "data.parquet", item.kind)
-            item.rejected.to_csv(staging / "rejected.csv", index=False)
+            (staging / "rejected.csv").write_bytes(csv_bytes(item.rejected))
             _write_json(staging / "meta.json", meta)
             copy = self._keep_original(item.original, item.kind, name)
             os.rename(staging, folder / name)
@@ -290,21 +293,67 @@ class Store:
 
     # ---- files around an import ---------------------------------------------------------
     def failed_rejections_path(self, kind: str) -> Path:
-        """Where the rejected rows of the last import that accepted no row are kept."""
-        return self._dir(check_kind(kind)) / FAILED_REJECTIONS
+        """Where the rejected rows of the newest import of ``kind`` that accepted no row are."""
+        failed = self._failed_imports(check_kind(kind))
+        return (failed[-1] if failed else self._dir(kind) / FAILED_DIR / "-") / "rejected.csv"
 
-    def write_failed_rejections(self, kind: str, rejected: pd.DataFrame) -> Path:
-        """Keep the rejected rows of an import that accepted none (the data stays as it was).
+    def record_failed_import(
+        self, kind: str, rejected: pd.DataFrame, report: dict[str, Any], reason: str
+    ) -> Path:
+        """Keep the rejected rows of an import that accepted none, and log it.
+
+        The rows go where a successful import keeps its rejected rows, in a folder of their
+        own under the kind (``<kind>/failed/<version>/rejected.csv``, written completely before
+        it appears, neutralised like every CSV, pruned like the versions); the data in use is
+        not touched. ``import_log.jsonl`` gets a line ``action = "import_failed"`` with who,
+        the file, the counts and ``reason``.
 
         Returns
         -------
         Path
-            :meth:`failed_rejections_path` of ``kind``.
+            The kept ``rejected.csv``.
         """
-        path = self.failed_rejections_path(kind)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rejected.to_csv(path, index=False)
+        folder = self._dir(check_kind(kind)) / FAILED_DIR
+        with self.lock():
+            folder.mkdir(parents=True, exist_ok=True)
+            name = _stamp()
+            staging = folder / f".tmp-{uuid.uuid4().hex}"
+            try:
+                staging.mkdir()
+                (staging / "rejected.csv").write_bytes(csv_bytes(rejected))
+                os.rename(staging, folder / name)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            path = folder / name / "rejected.csv"
+            self.log_failed_import(kind, report.get("file"), reason, report, rejected_file=path)
+            for old in self._failed_imports(kind)[:-KEEP_VERSIONS]:
+                shutil.rmtree(old, ignore_errors=True)
         return path
+
+    def log_failed_import(
+        self,
+        kind: str,
+        file: str | None,
+        reason: str,
+        report: dict[str, Any] | None = None,
+        *,
+        rejected_file: Path | None = None,
+    ) -> None:
+        """Add an ``import_failed`` line to ``import_log.jsonl``: who, via, when, the kind, the
+        file, the counts found in ``report`` and the reason (a Danish sentence)."""
+        counts = {k: report[k] for k in LOG_COUNTS if report and k in report}
+        entry = {"action": "import_failed", "kind": kind, "file": file, **counts, "reason": reason}
+        if rejected_file is not None:
+            entry["rejected_file"] = str(rejected_file)
+        with self.lock():  # creates the folder too: the reason must not be lost to a missing one
+            self._log(entry)
+
+    def _failed_imports(self, kind: str) -> list[Path]:
+        folder = self._dir(kind) / FAILED_DIR
+        if not folder.exists():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_dir() and p.name[:1].isdigit())
 
     @contextmanager
     def upload(self, file_name: str, data: bytes) -> Iterator[Path]:

@@ -149,10 +149,15 @@ def knox_result(
 
 
 def knox_csv_table(table: KnoxTable, source: str) -> pd.DataFrame:
-    """The CSV of the Knox table: observed pair counts below the limit are empty."""
+    """The CSV of the Knox table: observed pair counts below the limit are empty;
+    ``significant`` is the screen's * (p < 0,05), so a leader's CSV, which holds no p-values
+    (:mod:`tryg_geo.role_files`), still says which ratios are significant."""
     frame = table.frame()
     hidden = small(frame["observed"].to_numpy())
     frame["observed"] = frame["observed"].astype("Int64").mask(hidden)
+    significant = (frame["p_value"] < ALPHA) & np.isfinite(frame["knox_ratio"])
+    where = frame.columns.get_loc("knox_ratio") + 1
+    frame.insert(where, "significant", significant.map({True: "ja", False: "nej"}))
     frame["source"] = source
     return frame
 
