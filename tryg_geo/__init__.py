@@ -21,7 +21,8 @@ Grouped by what a caller wants to do:
   :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
   :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
-- the exception tree: :class:`TrygGeoError` and its subclasses
+- the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
+  every role but the data steward is told when the data cannot be read
 - settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
 - roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
   start-up mode) and :class:`AccessError`
@@ -34,8 +35,10 @@ from .compute.filters import PRESETS, SCHEMES, Filters
 from .compute.registry import get_initiative, load_initiatives
 from .demo.make import make_demo
 from .errors import (
+    DATA_UNAVAILABLE,
     AccessError,
     ColumnError,
+    DataDamagedError,
     ExportError,
     StoreError,
     TrygGeoError,
@@ -86,6 +89,7 @@ from .views.registry import (
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
 
 __all__ = [
+    "DATA_UNAVAILABLE",
     "DIALECTS",
     "KINDS",
     "KIND_LABELS",
@@ -99,6 +103,7 @@ __all__ = [
     "SCHEMES",
     "AccessError",
     "ColumnError",
+    "DataDamagedError",
     "Dataset",
     "ExportError",
     "Filters",

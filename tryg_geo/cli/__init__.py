@@ -1,4 +1,5 @@
-"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack|deck|template``.
+"""The command line: ``python -m tryg_geo import|status|demo|rollback|backup|restore|verify|export|
+pack|deck|template``.
 
 Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
 be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
@@ -6,7 +7,7 @@ be used, 2 for a usage error. Errors are one sentence on stderr, never a traceba
 
 The package: :func:`main` here (the one boundary where an error becomes a sentence), the
 argument parser in :mod:`.parser`, the commands on the data folder (import, status, demo,
-rollback) in :mod:`.data`, the outputs (export, pack, deck, template) in :mod:`.export` and
+rollback) in :mod:`.data`, backup, restore and verify in :mod:`.backup`, the outputs (export, pack, deck, template) in :mod:`.export` and
 the analyses in :mod:`.analyse`.
 """
 
