@@ -258,3 +258,46 @@ def test_import_while_the_folder_stays_busy_fails_with_the_lock_sentence(store):
     assert "er optaget af en anden import; prøv igen om lidt." in err
     assert tree(store.root) == before
     assert_consistent(store, "incidents")
+
+
+# ---- one data folder, many readers (replicas are processes) -----------------------------------
+def test_an_import_by_another_process_is_seen_on_the_next_load(store):
+    from tryg_geo.store.dataset import load_dataset
+
+    first = load_dataset(Store(store.root))
+    assert len(first.incidents) == 2
+    assert load_dataset(Store(store.root)) is first  # a rerun reuses what is loaded
+    process = _import_process(store.root, SECOND)  # another replica imports
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    after = load_dataset(Store(store.root))  # this replica's next rerun, no restart
+    assert after is not first and len(after.incidents) == 3
+    assert after.version == Store(store.root).version()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
+def test_second_writer_is_told_in_danish_what_holds_the_folder(store):
+    code = (
+        "import sys, time; from tryg_geo.store.folder import Store; "
+        "l = Store(sys.argv[1]).lock(purpose='backup'); l.__enter__(); "
+        "print('låst', flush=True); time.sleep(30)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(store.root)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "låst"
+        process = _import_process(store.root, SECOND, lock_timeout=0.3)
+        out, err = process.communicate(timeout=120)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert process.returncode == 1 and "Traceback" not in out + err
+    assert "er optaget af en sikkerhedskopiering (backup); prøv igen om lidt." in err
+    assert f"proces {holder.pid}" in err
+    assert len(store.read("incidents")) == 2  # nothing changed
