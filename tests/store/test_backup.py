@@ -317,3 +317,20 @@ def test_restore_into_an_empty_folder_refuses_a_different_existing_file(full, tm
     assert {p.name for p in target.iterdir()} <= {"roles.toml", ".lock"}
     shutil.copy(full.root / "roles.toml", target / "roles.toml")  # the same file is fine
     assert restore_backup(Store(target), archive)["kept"] == ["roles.toml"]
+
+
+def test_a_damaged_earlier_version_is_backed_up_as_it_is_and_listed(
+    full, tmp_path, capsys, monkeypatch
+):
+    old = full.versions("incidents")[0] / "data.parquet"
+    flip(old)
+    archive = tmp_path / "b.zip"
+    code, out, err = run(capsys, full.root, monkeypatch, "backup", str(archive))
+    relative = old.relative_to(full.root).as_posix()
+    assert code == 0 and relative in err and "verify" in err
+    assert check_archive(archive)["damaged"] == [relative]
+    empty = tmp_path / "ny"
+    assert restore_backup(Store(empty), archive)["mode"] == "empty"
+    problems, _ = verify(Store(empty))
+    assert [(p.path, p.current) for p in problems] == [(str(empty / relative), False)]
+    assert "rm -r" in problems[0].repair

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..store.schema import KIND_LABELS
 
@@ -39,8 +40,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     size = sum(entry["size"] for entry in manifest["files"].values())
     print(
         f"Sikkerhedskopi gemt i {args.file}: {len(manifest['files'])} filer "
-        f"({size / 1e6:.1f} MB) fra {store.root}, hver med SHA-256 i {'MANIFEST.json'}."
+        f"({size / 1e6:.1f} MB) fra {store.root}, hver med SHA-256 i MANIFEST.json."
     )
+    for path in manifest["damaged"]:
+        print(
+            f"  Bemærk: {path} passer ikke med sin SHA-256 (en tidligere version eller en kopi "
+            "af en importeret fil); den er kopieret, som den er. Kør 'python -m tryg_geo verify'.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -67,11 +67,13 @@ def make_backup(store: Store, target: str | os.PathLike[str]) -> dict[str, Any]:
                     expected, current = recorded.get(relative, (entry["sha256"], False))
                     if expected == entry["sha256"]:
                         continue
-                    if current:  # the data in use is damaged: repair it first
+                    if current and not relative.startswith("originals/"):
+                        # The data in use are damaged: repair them first (a damaged copy of an
+                        # imported file is copied as it is and listed, like an old version).
                         error = damaged_error(current_problems(store, cached=False))
                         error.message = "Sikkerhedskopien er ikke lavet. " + error.message
                         raise error
-                    damaged.append(relative)  # an earlier version: copied as it is, and said
+                    damaged.append(relative)
                 manifest = _manifest(store, files) | {"damaged": damaged}
                 archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
             os.replace(tmp, target)
