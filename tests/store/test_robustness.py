@@ -228,7 +228,10 @@ def test_two_imports_at_the_same_moment_wait_for_each_other(store):
     results = [p.communicate(timeout=60) for p in processes]
     for process, (out, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
-        assert "Traceback" not in out + err and err == ""
+        assert "Traceback" not in out + err
+        # Each was told once, in Danish, why it waited (the test's lock, then the other one).
+        assert err.startswith("Venter: Data-mappen ") and err.count("\n") == 1, err
+        assert "er optaget af en anden import." in err
     assert len(store.versions("incidents")) == before + 2
     assert len(store.read("incidents")) in (2, 3)
     assert_consistent(store, "incidents")
@@ -254,8 +257,10 @@ def test_import_while_the_folder_stays_busy_fails_with_the_lock_sentence(store):
         out, err = process.communicate(timeout=60)
     assert process.returncode == 1, err
     assert "Traceback" not in out + err
-    assert err.startswith("Fejl: Data-mappen ") and err.count("\n") == 1
-    assert "er optaget af en anden import; prøv igen om lidt." in err
+    waited, failed = err.splitlines()  # told it waits, then that it gives up
+    assert waited.startswith("Venter: Data-mappen ") and "er optaget af en anden import." in waited
+    assert failed.startswith("Fejl: Data-mappen ")
+    assert "er optaget af en anden import; prøv igen om lidt." in failed
     assert tree(store.root) == before
     assert_consistent(store, "incidents")
 

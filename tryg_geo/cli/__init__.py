@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from ..access import acting_as, os_actor
 from ..errors import TrygGeoError
+from ..store.folder import telling_waits
 from .parser import build_parser
 
 
@@ -32,7 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) and 2
     try:
         # Every import and rollback from here is logged with the OS user (import_log.jsonl).
-        with acting_as(os_actor(), "kommandolinje"):
+        # A second import waits for the lock (up to a minute): say so, naming what holds it.
+        with acting_as(os_actor(), "kommandolinje"), telling_waits(_to_stderr):
             return args.handler(args)
     except TrygGeoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
@@ -56,3 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _to_stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

@@ -28,8 +28,9 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -296,8 +297,13 @@ class Store:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    busy = _busy_message(self.root, handle.fileno())
                     if time.monotonic() > deadline:
-                        raise StoreError(_busy_message(self.root, handle.fileno())) from None
+                        raise StoreError(busy) from None
+                    notice = _ON_WAIT.get()
+                    if notice is not None:  # once per wait: say why nothing happens yet
+                        notice(f"Venter: {busy.replace('; prøv igen om lidt.', '.')}")
+                        _ON_WAIT.set(None)
                     time.sleep(0.05)
             _write_holder(handle.fileno(), purpose)
             self._lock_depth = 1
@@ -431,6 +437,20 @@ def _to_parquet(frame: pd.DataFrame, path: Path, kind: str) -> None:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+_ON_WAIT: ContextVar[Callable[[str], None] | None] = ContextVar("tryg_geo_on_wait", default=None)
+
+
+@contextmanager
+def telling_waits(notice: Callable[[str], None]) -> Iterator[None]:
+    """Within this block, a writer that has to wait for the lock calls ``notice`` once with a
+    Danish sentence naming what holds the folder (the command line prints it on stderr)."""
+    token = _ON_WAIT.set(notice)
+    try:
+        yield
+    finally:
+        _ON_WAIT.reset(token)
 
 
 def _write_holder(fd: int, purpose: str) -> None:
