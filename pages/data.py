@@ -28,6 +28,7 @@ if ui.can("import"):  # not built at all for other roles
 
 st.header("Indlæst nu")
 status = data_status()
+ui.data_problems(status)
 if not status["kinds"]:
     st.info(
         "Der er ingen data endnu. Importér jeres filer ovenfor, eller kør `make dashboard`, "

@@ -208,7 +208,14 @@ def test_status_of_an_empty_folder(capsys, data_dir):
     assert "Intet indlæst endnu." in out
     code, out, _ = run(capsys, "status", "--json")
     assert code == 0
-    assert json.loads(out) == {"data_dir": str(data_dir), "demo": False, "kinds": {}}
+    assert json.loads(out) == {
+        "data_dir": str(data_dir),
+        "demo": False,
+        "kinds": {},
+        "ok": True,
+        "problems": [],
+        "error": None,
+    }
 
 
 def test_status_after_an_import(capsys, mixed_file, tmp_path):

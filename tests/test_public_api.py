@@ -16,6 +16,7 @@ import tryg_geo
 REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
+    "DATA_UNAVAILABLE",
     "DIALECTS",
     "KINDS",
     "KIND_LABELS",
@@ -29,6 +30,7 @@ EXPECTED = [
     "SCHEMES",
     "AccessError",
     "ColumnError",
+    "DataDamagedError",
     "Dataset",
     "ExportError",
     "Filters",

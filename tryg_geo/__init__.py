@@ -21,7 +21,8 @@ Grouped by what a caller wants to do:
   :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
   :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
-- the exception tree: :class:`TrygGeoError` and its subclasses
+- the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
+  every role but the data steward is told when the data cannot be read
 - settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
 - roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
   start-up mode) and :class:`AccessError`; what each role may have in each file: the module
@@ -36,8 +37,10 @@ from .compute.registry import get_initiative, load_initiatives
 from .csv_safe import csv_bytes
 from .demo.make import make_demo
 from .errors import (
+    DATA_UNAVAILABLE,
     AccessError,
     ColumnError,
+    DataDamagedError,
     ExportError,
     StoreError,
     TrygGeoError,
@@ -88,6 +91,7 @@ from .views.registry import (
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
 
 __all__ = [
+    "DATA_UNAVAILABLE",
     "DIALECTS",
     "KINDS",
     "KIND_LABELS",
@@ -101,6 +105,7 @@ __all__ = [
     "SCHEMES",
     "AccessError",
     "ColumnError",
+    "DataDamagedError",
     "Dataset",
     "ExportError",
     "Filters",

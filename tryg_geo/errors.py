@@ -9,11 +9,18 @@ turn these into a sentence and an exit code; anything else is a bug.
     ├── UnusableFileError   a file that cannot be used at all (exit code 1)
     │   └── ColumnError     a column the file needs is missing; knows the role(s)
     ├── StoreError          the data folder is busy, missing or damaged (exit code 1)
+    │   └── DataDamagedError  stored files fail their checks; knows each file, cause and repair
     ├── ExportError         a view or export that cannot be produced (exit code 1)
     └── AccessError         sign-in or roles configured so the dashboard must not open (exit code 2)
 """
 
 from __future__ import annotations
+
+#: What a role other than the data steward is told when the data folder cannot be read:
+#: no paths, no causes (those may say more than the role may see).
+DATA_UNAVAILABLE = (
+    "Data er midlertidigt utilgængelige. Prøv igen senere, eller kontakt den dataansvarlige."
+)
 
 
 class TrygGeoError(Exception):
@@ -87,6 +94,19 @@ class ColumnError(UnusableFileError):
 
 class StoreError(TrygGeoError):
     """The data folder cannot be read or written (locked, missing or damaged)."""
+
+
+class DataDamagedError(StoreError):
+    """Stored files are missing, unreadable or differ from their recorded SHA-256.
+
+    ``problems`` holds one :class:`tryg_geo.store.integrity.Problem` per file (file, cause,
+    the command that repairs it); the message lists them. Only the data steward may see it:
+    everyone else is told :data:`DATA_UNAVAILABLE` (no paths).
+    """
+
+    def __init__(self, message: str, problems: list) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class ExportError(TrygGeoError):

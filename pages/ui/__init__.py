@@ -4,7 +4,7 @@ page state and filters (``state``) and rendering a View (``render``).
 Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a page.
 """
 
-from .admin import import_log, rollback_form
+from .admin import data_problems, import_log, rollback_form
 from .auth import actor, can, gate, require, role
 from .deck import deck_downloads
 from .render import (
@@ -36,6 +36,7 @@ __all__ = [
     "build",
     "can",
     "chart",
+    "data_problems",
     "dataset",
     "deck_downloads",
     "downloads",

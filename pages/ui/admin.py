@@ -1,4 +1,5 @@
-"""The Data page's role-bound parts: rollback (dataansvarlig) and the import log (analytiker+).
+"""The Data page's role-bound parts: rollback (dataansvarlig), the import log (analytiker+) and
+damaged stored files (in full for dataansvarlig, "Data er midlertidigt utilgængelige" for others).
 
 The page calls these only when ``ui.can("rollback")`` / ``ui.can("audit_log")`` holds, so for
 any other role they are never built and nothing of them reaches the browser.
@@ -9,13 +10,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tryg_geo import KIND_LABELS, KINDS, Store, TrygGeoError, access, fmt
+from tryg_geo import DATA_UNAVAILABLE, KIND_LABELS, KINDS, Store, TrygGeoError, access, fmt
 
 from .auth import actor, can
+from .state import plain_markdown
 
 #: Lines of the import log shown on the Data page.
 LOG_LINES = 15
-ACTIONS = {"import": "Import", "import_failed": "Import afvist", "rollback": "Tilbagerulning"}
+ACTIONS = {
+    "import": "Import",
+    "import_failed": "Import afvist",
+    "rollback": "Tilbagerulning",
+    "restore": "Gendannelse",
+}
 VIA = {"dashboard": "dashboard", "kommandolinje": "kommandolinje", "python": "Python"}
 
 
@@ -45,6 +52,24 @@ def rollback_form(store: Store) -> None:
                 f"{KIND_LABELS[kind].capitalize()} er nu igen versionen fra "
                 f"{_when(meta.get('imported_at'))} ({meta.get('file')})."
             )
+
+
+def data_problems(status: dict) -> None:
+    """Damaged stored files (from ``data_status``): each file, its cause and the command that
+    repairs it for the data steward; :data:`DATA_UNAVAILABLE` without paths for anyone else."""
+    if status["ok"]:
+        return
+    if not can("rollback"):
+        st.error(DATA_UNAVAILABLE)
+        return
+    lines = [f"- {p['sentence']}" for p in status["problems"]]
+    if status["error"]:
+        lines.append(f"- {status['error']}")
+    st.error(
+        plain_markdown(
+            "De gemte data er beskadiget; tallene nedenfor er fra meta.json.\n" + "\n".join(lines)
+        )
+    )
 
 
 def import_log(store: Store) -> None:

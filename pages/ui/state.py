@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from tryg_geo import (
+    DATA_UNAVAILABLE,
     PRESETS,
     SCHEMES,
     Dataset,
@@ -24,7 +25,7 @@ from tryg_geo import (
 from tryg_geo.fmt import day
 
 from . import cache
-from .auth import require
+from .auth import can, require
 from .cache import pinned
 
 ALL_DISTRICTS = "(hele kommunen)"
@@ -41,8 +42,18 @@ def dataset() -> Dataset:
     try:
         return load_dataset(Store())
     except TrygGeoError as exc:
-        st.error(str(exc))
+        data_error(exc)
         st.stop()
+
+
+def data_error(exc: TrygGeoError) -> None:
+    """Why the data cannot be read: in full (files, cause, repair command) for the data
+    steward, who can repair it; every other role gets :data:`DATA_UNAVAILABLE` and no paths."""
+    logging.getLogger("tryg_geo").error("Data kunne ikke indlæses: %s", exc.message)
+    if can("rollback"):
+        st.error(plain_markdown(exc.message))
+    else:
+        st.error(DATA_UNAVAILABLE)
 
 
 def build(key: str, ds: Dataset, filters: Filters) -> View:
@@ -174,6 +185,13 @@ def scheme_widget(filters: Filters) -> str:
         key="flt_scheme",
         horizontal=True,
     )
+
+
+def plain_markdown(text: str) -> str:
+    """``text`` shown as written: paths and version names hold ``_`` and ``*``."""
+    for mark in ("\\", "_", "*", "`", "[", "]", "<"):
+        text = text.replace(mark, "\\" + mark)
+    return text.replace("\n", "  \n")
 
 
 def _as_date(value: object) -> date:

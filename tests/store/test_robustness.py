@@ -228,7 +228,10 @@ def test_two_imports_at_the_same_moment_wait_for_each_other(store):
     results = [p.communicate(timeout=60) for p in processes]
     for process, (out, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
-        assert "Traceback" not in out + err and err == ""
+        assert "Traceback" not in out + err
+        # Each was told once, in Danish, why it waited (the test's lock, then the other one).
+        assert err.startswith("Venter: Data-mappen ") and err.count("\n") == 1, err
+        assert "er optaget af en anden import." in err
     assert len(store.versions("incidents")) == before + 2
     assert len(store.read("incidents")) in (2, 3)
     assert_consistent(store, "incidents")
@@ -254,7 +257,52 @@ def test_import_while_the_folder_stays_busy_fails_with_the_lock_sentence(store):
         out, err = process.communicate(timeout=60)
     assert process.returncode == 1, err
     assert "Traceback" not in out + err
-    assert err.startswith("Fejl: Data-mappen ") and err.count("\n") == 1
-    assert "er optaget af en anden import; prøv igen om lidt." in err
+    waited, failed = err.splitlines()  # told it waits, then that it gives up
+    assert waited.startswith("Venter: Data-mappen ") and "er optaget af en anden import." in waited
+    assert failed.startswith("Fejl: Data-mappen ")
+    assert "er optaget af en anden import; prøv igen om lidt." in failed
     assert tree(store.root) == before
     assert_consistent(store, "incidents")
+
+
+# ---- one data folder, many readers (replicas are processes) -----------------------------------
+def test_an_import_by_another_process_is_seen_on_the_next_load(store):
+    from tryg_geo.store.dataset import load_dataset
+
+    first = load_dataset(Store(store.root))
+    assert len(first.incidents) == 2
+    assert load_dataset(Store(store.root)) is first  # a rerun reuses what is loaded
+    process = _import_process(store.root, SECOND)  # another replica imports
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    after = load_dataset(Store(store.root))  # this replica's next rerun, no restart
+    assert after is not first and len(after.incidents) == 3
+    assert after.version == Store(store.root).version()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
+def test_second_writer_is_told_in_danish_what_holds_the_folder(store):
+    code = (
+        "import sys, time; from tryg_geo.store.folder import Store; "
+        "l = Store(sys.argv[1]).lock(purpose='backup'); l.__enter__(); "
+        "print('låst', flush=True); time.sleep(30)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(store.root)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "låst"
+        process = _import_process(store.root, SECOND, lock_timeout=0.3)
+        out, err = process.communicate(timeout=120)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert process.returncode == 1 and "Traceback" not in out + err
+    assert "er optaget af en sikkerhedskopiering (backup); prøv igen om lidt." in err
+    assert f"proces {holder.pid}" in err
+    assert len(store.read("incidents")) == 2  # nothing changed

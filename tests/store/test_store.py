@@ -315,7 +315,9 @@ def test_write_while_locked_fails_and_changes_nothing(store, monkeypatch):
     write(store, 1)
     before = snapshot(store.root)
     real_lock = Store.lock
-    monkeypatch.setattr(Store, "lock", lambda self, timeout=0.2: real_lock(self, timeout))
+    monkeypatch.setattr(
+        Store, "lock", lambda self, timeout=0.2, purpose="import": real_lock(self, timeout, purpose)
+    )
     with Store(store.root).lock(timeout=0.2):
         with pytest.raises(StoreError, match="optaget"):
             write(Store(store.root), 2)

@@ -1,4 +1,5 @@
-"""The command line: ``python -m tryg_geo import|status|demo|rollback|export|pack|deck|template``.
+"""The command line: ``python -m tryg_geo import|status|demo|rollback|backup|restore|verify|export|
+pack|deck|template``.
 
 Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
 be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
@@ -6,7 +7,7 @@ be used, 2 for a usage error. Errors are one sentence on stderr, never a traceba
 
 The package: :func:`main` here (the one boundary where an error becomes a sentence), the
 argument parser in :mod:`.parser`, the commands on the data folder (import, status, demo,
-rollback) in :mod:`.data`, the outputs (export, pack, deck, template) in :mod:`.export` and
+rollback) in :mod:`.data`, backup, restore and verify in :mod:`.backup`, the outputs (export, pack, deck, template) in :mod:`.export` and
 the analyses in :mod:`.analyse`.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 from ..access import acting_as, os_actor
 from ..errors import TrygGeoError
+from ..store.folder import telling_waits
 from .parser import build_parser
 
 
@@ -31,7 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) and 2
     try:
         # Every import and rollback from here is logged with the OS user (import_log.jsonl).
-        with acting_as(os_actor(), "kommandolinje"):
+        # A second import waits for the lock (up to a minute): say so, naming what holds it.
+        with acting_as(os_actor(), "kommandolinje"), telling_waits(_to_stderr):
             return args.handler(args)
     except TrygGeoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
@@ -55,3 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _to_stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

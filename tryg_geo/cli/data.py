@@ -116,13 +116,14 @@ def _human_report(
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """``status``: what is loaded (``--json``: as one object)."""
+    """``status``: what is loaded (``--json``: as one object); exit 1 when a stored file of the
+    current data fails its check (the file, the cause and the repair command are printed)."""
     from ..store.status import data_status
 
     status = data_status()
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
-        return 0
+        return 0 if status["ok"] else 1
     print(f"Data-mappe: {status['data_dir']}" + ("  (Demodata)" if status["demo"] else ""))
     if not status["kinds"]:
         print(
@@ -136,7 +137,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         for name, ind in info.get("indicators", {}).items():
             print(f"    {name}: {ind['from']} – {ind['to']} ({ind['rows']} rækker)")
-    return 0
+    if status["problems"]:
+        print("FEJL: de gemte data er beskadiget (tallene ovenfor er fra meta.json):")
+        for problem in status["problems"]:
+            print(f"  - {problem['sentence']}")
+    if status["error"]:
+        print(f"FEJL: {status['error']}")
+    return 0 if status["ok"] else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from ..ingest.columns import OPTION
 from ..store.schema import KINDS
 from ..views.registry import view_choices
 from .analyse import cmd_analyse
+from .backup import add_backup_parsers
 from .data import COLUMN_OPTIONS, cmd_demo, cmd_import, cmd_rollback, cmd_secret, cmd_status
 from .export import cmd_deck, cmd_export, cmd_pack, cmd_template
 
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rollback.add_argument("kind", choices=KINDS)
     rollback.set_defaults(handler=cmd_rollback)
+    add_backup_parsers(commands)
     _add_export_parsers(commands)
     _add_analyse_parsers(commands)
 

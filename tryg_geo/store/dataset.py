@@ -20,6 +20,7 @@ import shapely
 
 from ..geo.grid import cell_polygon
 from .folder import Store
+from .integrity import check_current
 from .schema import KINDS, STORE_CRS
 
 WGS84 = "EPSG:4326"
@@ -241,16 +242,37 @@ _CACHE_LOCK = threading.Lock()
 
 
 def load_dataset(store: Store | None = None) -> Dataset:
-    """The data of the store's current version, loaded once and shared by every rerun."""
+    """The data of the store's current version, loaded once and shared by every rerun.
+
+    The key is the version on disk (:meth:`Store.version`: the ``CURRENT`` pointers, a few
+    small reads), asked on every call: an import by another process (another replica) is seen
+    on this process's next rerun, without a restart. Before a version is loaded its files are
+    checked against their recorded SHA-256 (:func:`check_current`), so damaged data is never
+    shown as if it were in order.
+
+    Raises
+    ------
+    DataDamagedError
+        A file of the current data is missing, unreadable or changed since its import.
+    """
     store = store or Store()
-    key = (str(store.root.resolve()), store.version())
+    root = str(store.root.resolve())
     with _CACHE_LOCK:
-        if key not in _CACHE:
-            # Keep only the newest version per folder: old versions would pin memory.
-            for old in [k for k in _CACHE if k[0] == key[0]]:
-                del _CACHE[old]
-            _CACHE[key] = _read(store, key[1])
-        return _CACHE[key]
+        for _ in range(3):
+            key = (root, store.version())
+            if key in _CACHE:
+                return _CACHE[key]
+            check_current(store)
+            dataset = _read(store, key[1])
+            # An import that switched versions while this one was read: read again, so the
+            # data never carry a version key they do not match.
+            if store.version() == key[1]:
+                break
+        # Keep only the newest version per folder: old versions would pin memory.
+        for old in [k for k in _CACHE if k[0] == root]:
+            del _CACHE[old]
+        _CACHE[key] = dataset
+        return dataset
 
 
 def _read(store: Store, version: str) -> Dataset:

@@ -5,13 +5,14 @@ Layout (root is ``TRYG_DATA_DIR`` or ``data/``)::
     <kind>/CURRENT                  name of the version in use (one line)
     <kind>/<version>/data.parquet   the data (GeoParquet for districts and places)
     <kind>/<version>/rejected.csv   rejected rows of the import that made this version
-    <kind>/<version>/meta.json      file, time, counts, demo flag, source
+    <kind>/<version>/meta.json      file, time, counts, demo flag, source, SHA-256 of each file
     <kind>/failed/<version>/rejected.csv  rejected rows of an import that accepted none
     originals/<version>_<kind>_<file>  byte-for-byte copy of every imported file (provenance)
     uploads/<tmp>/<file>            a dashboard upload while it is imported (removed afterwards)
-    import_log.jsonl                one line per import (also a failed one) or rollback: who,
-                                    via, when, file, counts
-    .lock                           held while an import or rollback writes
+    import_log.jsonl                one line per import (also a failed one), rollback or restore:
+                                    who, via, when, file, counts
+    .lock                           held while an import, rollback, backup or restore runs;
+                                    names who holds it (for the second writer's message)
 
 A new version is written completely into a temporary folder, renamed into place, and only then
 made current by replacing ``CURRENT`` (an atomic rename). Whatever fails before that last step
@@ -28,8 +29,9 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,11 +44,19 @@ from .. import settings
 from ..access import current_actor
 from ..csv_safe import csv_bytes
 from ..errors import StoreError, UsageError
+from .checksum import sha256_file
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
 #: The folder (under each kind) of the imports that accepted no row: their rejected rows.
 FAILED_DIR = "failed"
+#: What may hold the lock, as the waiting writer is told ("optaget af …").
+LOCK_PURPOSES = {
+    "import": "en anden import",
+    "rollback": "en tilbagerulning",
+    "backup": "en sikkerhedskopiering (backup)",
+    "restore": "en gendannelse (restore)",
+}
 KEEP_VERSIONS = 20  # earlier versions kept per kind; older ones are removed after an import
 #: The counts of an import's report copied to the top of its log line.
 LOG_COUNTS = ("rows_read", "accepted", "rejected", "duplicates", "outside_districts")
@@ -113,9 +123,12 @@ class Store:
 
     def meta(self, kind: str) -> dict[str, Any]:
         current = self._current(check_kind(kind))
-        if current is None or not (current / "meta.json").exists():
+        if current is None:
             return {}
-        return json.loads((current / "meta.json").read_text(encoding="utf-8"))
+        try:
+            return json.loads((current / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # missing or damaged: `verify` and `status` name it
+            return {}
 
     def version(self) -> str:
         """A string that changes whenever any kind is written or rolled back: the cache key."""
@@ -209,8 +222,14 @@ class Store:
             staging.mkdir()
             _to_parquet(item.frame, staging / "data.parquet", item.kind)
             (staging / "rejected.csv").write_bytes(csv_bytes(item.rejected))
-            _write_json(staging / "meta.json", meta)
             copy = self._keep_original(item.original, item.kind, name)
+            # SHA-256 of every file the version consists of, by path below the data folder:
+            # `verify`, `status` and every load check them (tryg_geo.store.integrity).
+            meta["checksums"] = {
+                f"{item.kind}/{name}/{file}": sha256_file(staging / file)
+                for file in ("data.parquet", "rejected.csv")
+            } | ({f"originals/{copy.name}": sha256_file(copy)} if copy else {})
+            _write_json(staging / "meta.json", meta)
             os.rename(staging, folder / name)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -235,12 +254,13 @@ class Store:
     def rollback(self, kind: str) -> dict[str, Any]:
         """Make the newest earlier version of ``kind`` current again; nothing is deleted."""
         folder = self._dir(check_kind(kind))
-        with self.lock():
+        with self.lock(purpose="rollback"):
             earlier = self.versions(kind)
             if not earlier:
                 raise StoreError(
                     f"Der er ingen tidligere version af {KIND_LABELS[kind]} at gå tilbage til."
                 )
+            _refuse_damaged(self, kind, earlier[-1])
             replaced = self._current_name(kind)
             self._point_current(folder, earlier[-1].name)
             back = self.meta(kind)
@@ -257,11 +277,12 @@ class Store:
         return self.meta(kind)
 
     @contextmanager
-    def lock(self, timeout: float | None = None) -> Iterator[None]:
+    def lock(self, timeout: float | None = None, purpose: str = "import") -> Iterator[None]:
         """Hold the folder's write lock; a second writer waits, then gets a :class:`StoreError`.
 
         Re-entrant for the same Store object, so an import can read, compute and write under
-        one lock.
+        one lock. ``purpose`` (a key of :data:`LOCK_PURPOSES`) is written into the lock file
+        with who and when, so the writer that has to wait is told what holds the folder.
         """
         if self._lock_depth:
             self._lock_depth += 1
@@ -272,23 +293,28 @@ class Store:
             return
         timeout = LOCK_TIMEOUT_S if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+") as handle:
+        with open(self.root / ".lock", "a+b") as handle:
             deadline = time.monotonic() + timeout
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    busy = _busy_message(self.root, handle.fileno())
                     if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"Data-mappen {self.root} er optaget af en anden import; prøv igen om lidt."
-                        ) from None
+                        raise StoreError(busy) from None
+                    notice = _ON_WAIT.get()
+                    if notice is not None:  # once per wait: say why nothing happens yet
+                        notice(f"Venter: {busy.replace('; prøv igen om lidt.', '.')}")
+                        _ON_WAIT.set(None)
                     time.sleep(0.05)
+            _write_holder(handle.fileno(), purpose)
             self._lock_depth = 1
             try:
                 yield
             finally:
                 self._lock_depth = 0
+                os.ftruncate(handle.fileno(), 0)
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     # ---- files around an import ---------------------------------------------------------
@@ -460,3 +486,57 @@ def _to_parquet(frame: pd.DataFrame, path: Path, kind: str) -> None:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+_ON_WAIT: ContextVar[Callable[[str], None] | None] = ContextVar("tryg_geo_on_wait", default=None)
+
+
+@contextmanager
+def telling_waits(notice: Callable[[str], None]) -> Iterator[None]:
+    """Within this block, a writer that has to wait for the lock calls ``notice`` once with a
+    Danish sentence naming what holds the folder (the command line prints it on stderr)."""
+    token = _ON_WAIT.set(notice)
+    try:
+        yield
+    finally:
+        _ON_WAIT.reset(token)
+
+
+def _write_holder(fd: int, purpose: str) -> None:
+    """Say in the lock file what holds it: purpose, who, since when, which process."""
+    who, _ = current_actor()
+    holder = {
+        "purpose": purpose,
+        "who": who,
+        "since": datetime.now().isoformat(timespec="seconds"),
+        "pid": os.getpid(),
+        "host": os.uname().nodename,
+    }
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps(holder, ensure_ascii=False).encode("utf-8"), 0)
+
+
+def _busy_message(root: Path, fd: int) -> str:
+    """The Danish sentence for a writer that waited too long, naming what holds the lock."""
+    try:
+        holder = json.loads(os.pread(fd, 4096, 0).decode("utf-8"))
+    except (OSError, ValueError):
+        holder = {}
+    what = LOCK_PURPOSES.get(holder.get("purpose"), LOCK_PURPOSES["import"])
+    message = f"Data-mappen {root} er optaget af {what}; prøv igen om lidt."
+    if holder.get("since"):
+        since = str(holder["since"]).replace("T", " kl. ")
+        who = f" af {holder['who']}" if holder.get("who") else ""
+        message += f" (Startet {since}{who}, proces {holder.get('pid')} på {holder.get('host')}.)"
+    return message
+
+
+def _refuse_damaged(store: Store, kind: str, folder: Path) -> None:
+    """A rollback must not make a damaged version current (see ``verify``)."""
+    from .integrity import damaged_error, version_problems  # integrity builds on this module
+
+    problems = [p for p in version_problems(store, kind, folder) if p.data]
+    if problems:
+        error = damaged_error(problems)
+        error.message = "Tilbagerulningen er stoppet; intet er ændret. " + error.message
+        raise error

@@ -4,36 +4,58 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import StoreError
 from .folder import Store
+from .integrity import current_problems
 from .schema import KIND_LABELS, KINDS
 
 
 def data_status(store: Store | None = None) -> dict[str, Any]:
-    """A summary of the data folder, for ``status`` and the dashboard's Data page."""
-    store = store or Store()
-    # The dataset is loaded once per data version and shared with the views, so a rerun of
-    # the Data page does not read every parquet file again.
-    from .dataset import load_dataset
+    """A summary of the data folder, for ``status`` and the dashboard's Data page.
 
-    ds = load_dataset(store)
+    ``problems`` lists every file of the current data that fails its check (file, cause,
+    repair command; see :mod:`.integrity`); then the kinds are described from their meta.json
+    alone and ``ok`` is False. Never raises for damaged data: this is where it is reported.
+    """
+    store = store or Store()
+    problems = current_problems(store)
+    frames: dict[str, Any] = {}
+    error = None
+    if not problems:
+        # The dataset is loaded once per data version and shared with the views, so a rerun
+        # of the Data page does not read every parquet file again.
+        from .dataset import load_dataset
+
+        try:
+            ds = load_dataset(store)
+            frames = {kind: getattr(ds, kind) for kind in KINDS}
+        except StoreError as exc:  # e.g. an old version without checksums that will not read
+            error = exc.message
     kinds: dict[str, Any] = {}
     for kind in KINDS:
-        frame = getattr(ds, kind)
-        if frame is None:
+        frame = frames.get(kind)
+        meta = store.meta(kind) if store.has(kind) else {}
+        if frame is None and not meta:
             continue
-        meta = store.meta(kind)
         kinds[kind] = {
             "label": KIND_LABELS[kind],
-            "rows": int(len(frame)),
+            "rows": int(len(frame)) if frame is not None else int(meta.get("rows") or 0),
             "file": meta.get("file"),
             "imported_at": meta.get("imported_at"),
             "demo": bool(meta.get("demo")),
             "source": meta.get("source"),
             "rejected": int(meta.get("report", {}).get("rejected", 0)),
             "versions_kept": len(store.versions(kind)),
-            **_coverage(kind, frame),
+            **(_coverage(kind, frame) if frame is not None else {}),
         }
-    return {"data_dir": str(store.root), "demo": store.is_demo(), "kinds": kinds}
+    return {
+        "data_dir": str(store.root),
+        "demo": store.is_demo(),
+        "kinds": kinds,
+        "ok": not problems and error is None,
+        "problems": [p.as_dict() | {"sentence": p.sentence()} for p in problems],
+        "error": error,
+    }
 
 
 def _coverage(kind: str, frame) -> dict[str, Any]:
