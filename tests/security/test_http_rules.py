@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from http_guard import HttpGuard
+from http_guard import HttpGuard, _upload_size_refusal
 from tryg_geo.http_rules import (
     MediaGrants,
     cookie_pairs,
@@ -123,7 +124,9 @@ def _call(app, path: str, client: str = "127.0.0.1", headers=()) -> list[dict]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: Playwright's sync API may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent
 
 
@@ -149,3 +152,10 @@ def test_forwarded_proto_is_believed_from_the_trusted_proxy_only(
         assert "Max-Age=43200" in cookie
     anonymous = _call(HttpGuard(_ok_app, mode=lambda: "auth"), "/media/abc.csv")
     assert anonymous[0]["status"] == 401 and anonymous[1]["body"] == b""
+
+
+def test_upload_size_is_judged_on_the_declared_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRYG_UPLOAD_LIMIT_MB", "50")
+    assert _upload_size_refusal("") == 411  # no length: Streamlit would read until the end
+    assert _upload_size_refusal(str(3 * 60 * 1024 * 1024)) == 413  # the 3 x 60 MB of the finding
+    assert _upload_size_refusal(str(50 * 1024 * 1024)) == 0
