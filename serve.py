@@ -37,6 +37,7 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
+from http_guard import HttpGuard, configure_proxy_trust
 from tryg_geo import AccessError, access, settings
 
 HERE = Path(__file__).resolve().parent
@@ -76,6 +77,7 @@ def _checked(run: Callable[..., None]) -> Callable[..., None]:
             print(exc, file=sys.stderr)
             sys.exit(exc.exit_code)
         print(MODE_NOTES[mode], file=sys.stderr)
+        configure_proxy_trust()
         run(*args, **kwargs)
 
     return run_checked
@@ -146,7 +148,11 @@ async def send_html(start: Message, body: bytes, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-app = st.App(HERE / "dashboard.py", middleware=[Middleware(DanishHtml)])
+# HttpGuard first: it decides who may reach anything (http_guard.py, README "Sikkerhed").
+app = st.App(
+    HERE / "dashboard.py",
+    middleware=[Middleware(HttpGuard, mode=check_access), Middleware(DanishHtml)],
+)
 
 if __name__ == "__main__":
     sys.argv = ["streamlit", "run", str(HERE / "serve.py"), *sys.argv[1:]]

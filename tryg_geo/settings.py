@@ -67,6 +67,29 @@ SETTINGS: dict[str, Setting] = {
             "Largest file (MB) accepted for import; zip archives may unpack to 4x this.",
             int,
         ),
+        Setting(
+            "session_max_hours",
+            "TRYG_SESSION_MAX_HOURS",
+            12,
+            "A sign-in ends this many hours after it began, however active (then log in again).",
+            int,
+            1,
+        ),
+        Setting(
+            "session_idle_minutes",
+            "TRYG_SESSION_IDLE_MINUTES",
+            60,
+            "A sign-in ends after this many minutes without any click or page load.",
+            int,
+            5,
+        ),
+        Setting(
+            "trusted_proxy",
+            "TRYG_TRUSTED_PROXY",
+            "",
+            "Address(es) of the HTTPS proxy (comma-separated IPs or networks, e.g. 127.0.0.1) "
+            "whose X-Forwarded-Proto/-For headers are believed; empty: none.",
+        ),
     )
 }
 

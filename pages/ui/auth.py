@@ -20,6 +20,16 @@ from tryg_geo import AccessError, access, settings
 
 _LOG = logging.getLogger("tryg_geo.access")
 LOCAL_BANNER = "Lokal tilstand – ingen login"
+#: What anyone without a role is told about a refused configuration or a broken roles.toml:
+#: the details (file paths, other people's e-mails) go to the server's log only.
+CONFIG_PROBLEM = (
+    "Tryg Geo er ikke sat rigtigt op lige nu, så siden kan ikke åbne. Den dataansvarlige kan "
+    "se årsagen i serverens log."
+)
+ROLES_PROBLEM = (
+    "Ingen har adgang lige nu, fordi rollefilen ikke kan bruges. Den dataansvarlige kan se "
+    "årsagen i serverens log."
+)
 OPEN_WARNING = (
     "**Åben tilstand uden login** (TRYG_ALLOW_OPEN=1): alle, der kan nå denne server, kan se "
     "og ændre alle data. Slå login til (README, afsnittet om login)."
@@ -52,7 +62,8 @@ def current() -> Access:
             _auth_section(), st.get_option("server.address"), access.allow_open()
         )
     except AccessError as exc:
-        return Access(None, None, None, False, str(exc))
+        _LOG.error("%s", exc)
+        return Access(None, None, None, False, CONFIG_PROBLEM)
     if mode != "auth":
         return Access(mode, "dataansvarlig", None, False)
     claims = st.user.to_dict()
@@ -63,7 +74,7 @@ def current() -> Access:
         roles = access.load_roles(settings.data_dir())
     except AccessError as exc:
         _LOG.error("%s", exc)
-        return Access(mode, None, who, True, str(exc))
+        return Access(mode, None, who, True, ROLES_PROBLEM)
     return Access(mode, access.resolve_role(claims, roles), who, True)
 
 

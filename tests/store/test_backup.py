@@ -22,6 +22,7 @@ from tryg_geo.store.dataset import load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.integrity import verify
 from tryg_geo.store.restore import restore_backup
+from tryg_geo.store.sessions import SessionStore
 from tryg_geo.views.registry import build_view, default_filters, view_keys
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
@@ -120,6 +121,16 @@ def test_backup_manifest_lists_every_file_but_the_lock_and_uploads(full, tmp_pat
     assert manifest["current"] == {k: full._current_name(k) for k in manifest["current"]}
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
         assert set(archive.namelist()) == expected | {MANIFEST}
+
+
+def test_sign_ins_stay_out_of_a_backup(full, tmp_path):
+    # A backup is handed to other people; the session store (hashes of login cookies) is
+    # per-installation state that must neither travel nor be restored over a live one.
+    SessionStore(full.root, max_age=3600, idle=600).start("a" * 64)
+    assert (full.root / ".sessions.sqlite").is_file()
+    make_backup(full, tmp_path / "b.zip")
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        assert not [n for n in archive.namelist() if "sessions" in n]
 
 
 def test_backup_never_overwrites_and_never_lands_in_the_data_folder(full, tmp_path):
