@@ -16,7 +16,9 @@ import tryg_geo
 REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
+    "APPENDABLE_KINDS",
     "DIALECTS",
+    "IMPORT_MODE_LABELS",
     "KINDS",
     "KIND_LABELS",
     "KIND_ROLES",
@@ -32,6 +34,7 @@ EXPECTED = [
     "Dataset",
     "ExportError",
     "Filters",
+    "ImportPlan",
     "LoadResult",
     "PageInfo",
     "Store",
@@ -66,8 +69,10 @@ EXPECTED = [
     "missing_roles",
     "page_wording",
     "place_indicators",
+    "plan_import",
     "preview_png",
     "preview_upload",
+    "reason_text",
     "settings",
     "spec_map",
     "suppression_problems",
