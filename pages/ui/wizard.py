@@ -41,6 +41,7 @@ from tryg_geo import (
 )
 
 from .auth import actor
+from .chrome import danish_chrome
 from .render import md_text
 
 NONE = "(ingen)"
@@ -73,6 +74,7 @@ def import_wizard(*, can_import: bool) -> None:
     st.caption(md_text(HELP[kind]))
     # A new key per round: "Start en ny import" gives an empty uploader.
     round_ = st.session_state.get(ROUND, 0)
+    danish_chrome(FILE_TYPES)  # "Vælg fil" and "Højst 200 MB pr. fil · CSV, …"
     upload = st.file_uploader(
         "Fil", type=FILE_TYPES, key=f"wizard_upload_{round_}" if round_ else "wizard_upload"
     )
