@@ -91,7 +91,7 @@ def test_import_human_report_mentions_counts(capsys, mixed_file):
     assert "Afvist:             1" in out
     assert "Dubletter fjernet:  1" in out
     assert "Uden for områder:   2 (beholdt)" in out
-    assert "impossible_date: 1" in out
+    assert "impossible_date: 1 (Datoen findes ikke)" in out
     assert "Række 4, kolonne 'dato', værdi '31-02-2024 10:00': Datoen findes ikke" in out
 
 

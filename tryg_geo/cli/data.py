@@ -88,6 +88,8 @@ def _human_report(
     where: str = "",
     source: str | None = None,
 ) -> str:
+    from ..ingest.reasons import reason_text
+
     verb = "Kontrolleret (intet gemt)" if dry_run else "Importeret"
     lines = [
         f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
@@ -106,7 +108,7 @@ def _human_report(
     if report.get("mode"):
         lines.append(_mode_line(report["kind"], report["mode"], dry_run=dry_run))
     for reason, count in report["rejected_reasons"].items():
-        lines.append(f"    {reason}: {count}")
+        lines.append(f"    {reason}: {count} ({reason_text(reason)})")
     for note in report["warnings"]:
         lines.append(f"  Bemærk: {note}")
     for _, row in rejected.head(5).iterrows():
