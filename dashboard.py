@@ -20,6 +20,7 @@ APP_DIR = Path(__file__).resolve().parent
 st.set_page_config(
     page_title="Tryg Geo – Tryg Aalborg", layout="wide"
 )  # default icon: served locally
+ui.danish_chrome()  # Streamlit's "Running… Stop" in Danish on every page
 access = ui.gate()
 install_static_assets(APP_DIR)
 configure_offline_folium(leaflet_url_prefix(st.get_option("server.baseUrlPath")))

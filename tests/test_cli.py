@@ -23,6 +23,7 @@ REPORT_KEYS = {
     "outside_districts",
     "warnings",
     "rejected_reasons",
+    "mode",
 }
 
 
@@ -90,8 +91,44 @@ def test_import_human_report_mentions_counts(capsys, mixed_file):
     assert "Afvist:             1" in out
     assert "Dubletter fjernet:  1" in out
     assert "Uden for områder:   2 (beholdt)" in out
-    assert "impossible_date: 1" in out
+    assert "impossible_date: 1 (Datoen findes ikke)" in out
     assert "Række 4, kolonne 'dato', værdi '31-02-2024 10:00': Datoen findes ikke" in out
+
+
+def test_import_mode_replace_is_the_default_and_the_report_says_so(capsys, tmp_path, data_dir):
+    first = write(tmp_path, HEADER + "".join(GOOD.format(i=i) for i in range(1, 4)), "marts.csv")
+    second = write(tmp_path, HEADER + "".join(GOOD.format(i=i) for i in range(3, 5)), "april.csv")
+    assert run(capsys, "import", "incidents", str(first))[0] == 0
+    code, out, _ = run(capsys, "import", "incidents", str(second))
+    assert code == 0
+    assert "Tilstand: replace (standard) – 3 hændelser erstattes af 2" in out
+    assert len(Store(data_dir).read("incidents")) == 2
+
+
+def test_import_mode_append_adds_and_reports_duplicates(capsys, tmp_path, data_dir):
+    first = write(tmp_path, HEADER + "".join(GOOD.format(i=i) for i in range(1, 4)), "marts.csv")
+    second = write(tmp_path, HEADER + "".join(GOOD.format(i=i) for i in range(3, 5)), "april.csv")
+    run(capsys, "import", "incidents", str(first))
+    code, out, _ = run(capsys, "import", "incidents", str(second), "--mode", "append", "--json")
+    assert code == 0
+    assert json.loads(out)["mode"] == {
+        "mode": "append",
+        "before": 3,
+        "new": 2,
+        "already_stored": 1,
+        "after": 4,
+    }
+    assert sorted(Store(data_dir).read("incidents")["incident_id"]) == ["1", "2", "3", "4"]
+    code, out, _ = run(capsys, "import", "incidents", str(second), "--mode", "append")
+    assert "Tilstand: append – 4 + 2 hændelser, heraf 2 dubletter" in out
+
+
+def test_import_mode_append_is_refused_for_other_kinds(capsys, tmp_path, data_dir):
+    path = write(tmp_path, "område;periode;indikator;værdi\nD1;2024;tryg_andel;87,5\n", "m.csv")
+    code, _, err = run(capsys, "import", "measurements", str(path), "--mode", "append")
+    assert code == 2
+    assert "kun bruges til hændelser" in err
+    assert not Store(data_dir).has("measurements")
 
 
 def test_human_report_lists_five_rejections_and_counts_the_rest(capsys, tmp_path):

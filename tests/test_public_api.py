@@ -16,8 +16,10 @@ import tryg_geo
 REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
+    "APPENDABLE_KINDS",
     "DATA_UNAVAILABLE",
     "DIALECTS",
+    "IMPORT_MODE_LABELS",
     "KINDS",
     "KIND_LABELS",
     "KIND_ROLES",
@@ -34,6 +36,7 @@ EXPECTED = [
     "Dataset",
     "ExportError",
     "Filters",
+    "ImportPlan",
     "LoadResult",
     "PageInfo",
     "Store",
@@ -69,8 +72,10 @@ EXPECTED = [
     "missing_roles",
     "page_wording",
     "place_indicators",
+    "plan_import",
     "preview_png",
     "preview_upload",
+    "reason_text",
     "role_files",
     "settings",
     "spec_map",

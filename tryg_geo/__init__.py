@@ -56,6 +56,10 @@ from .ingest.detect_roles import (
     missing_roles,
 )
 from .ingest.importer import import_file, import_upload, preview_upload
+from .ingest.modes import APPENDABLE as APPENDABLE_KINDS
+from .ingest.modes import MODE_LABELS as IMPORT_MODE_LABELS
+from .ingest.modes import ImportPlan, plan_import
+from .ingest.reasons import reason_text
 from .ingest.result import LoadResult
 from .ingest.template import template_for
 from .render.charts import heatmap_chart, trend_chart
@@ -91,8 +95,10 @@ from .views.registry import (
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
 
 __all__ = [
+    "APPENDABLE_KINDS",
     "DATA_UNAVAILABLE",
     "DIALECTS",
+    "IMPORT_MODE_LABELS",
     "KINDS",
     "KIND_LABELS",
     "KIND_ROLES",
@@ -109,6 +115,7 @@ __all__ = [
     "Dataset",
     "ExportError",
     "Filters",
+    "ImportPlan",
     "LoadResult",
     "PageInfo",
     "Store",
@@ -144,8 +151,10 @@ __all__ = [
     "missing_roles",
     "page_wording",
     "place_indicators",
+    "plan_import",
     "preview_png",
     "preview_upload",
+    "reason_text",
     "role_files",
     "settings",
     "spec_map",

@@ -6,6 +6,7 @@ Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a p
 
 from .admin import data_problems, import_log, rollback_form
 from .auth import actor, can, gate, require, role
+from .chrome import danish_chrome
 from .deck import deck_downloads
 from .render import (
     chart,
@@ -36,6 +37,7 @@ __all__ = [
     "build",
     "can",
     "chart",
+    "danish_chrome",
     "data_problems",
     "dataset",
     "deck_downloads",

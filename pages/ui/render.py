@@ -37,7 +37,13 @@ from .cache import pinned
 
 def header(view: View) -> None:
     st.title(md_text(view.title))
-    if view.demo:
+    if view.demo and view.demo_label not in (None, "Demodata"):
+        st.warning(
+            "**Demodata** i en del af visningen – kun de dele, der står som demodata, er "
+            f"genererede eksempeldata: {md_text(view.demo_label)}.",
+            icon="⚠️",
+        )
+    elif view.demo:
         st.warning("**Demodata** – genererede eksempeldata, ikke rigtige tal.", icon="⚠️")
     st.caption(md_text(view.subtitle))
     if view.missing:

@@ -14,6 +14,8 @@ import logging
 import streamlit as st
 
 from tryg_geo import (
+    APPENDABLE_KINDS,
+    IMPORT_MODE_LABELS,
     KIND_LABELS,
     KIND_ROLES,
     KINDS,
@@ -32,15 +34,22 @@ from tryg_geo import (
     missing_message,
     missing_roles,
     page_wording,
+    plan_import,
     preview_png,
     preview_upload,
+    reason_text,
     template_for,
 )
 
 from .auth import actor
+from .chrome import danish_chrome
 from .render import md_text
 
 NONE = "(ingen)"
+#: Session keys: the import just done (kind, file digest, text) and the uploader's round.
+DONE = "wizard_done"
+ROUND = "wizard_round"
+REPLACE, APPEND = "replace", "append"
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip", "parquet"]
 HELP = {
     "districts": "GeoJSON, GeoPackage, zippet Shapefile eller GeoParquet med id, navn og evt. befolkning.",
@@ -53,7 +62,7 @@ REJECTED_HEADERS = {
     "row": "Række",
     "column": "Kolonne",
     "value": "Værdi",
-    "reason": "Årsag (kode)",
+    "reason": "Årsag",
     "message": "Forklaring",
 }
 
@@ -64,7 +73,12 @@ def import_wizard(*, can_import: bool) -> None:
         "Datatype", KINDS, format_func=lambda k: KIND_LABELS[k].capitalize(), key="wizard_kind"
     )
     st.caption(md_text(HELP[kind]))
-    upload = st.file_uploader("Fil", type=FILE_TYPES, key="wizard_upload")
+    # A new key per round: "Start en ny import" gives an empty uploader.
+    round_ = st.session_state.get(ROUND, 0)
+    danish_chrome(FILE_TYPES)  # "Vælg fil" and "Højst 200 MB pr. fil · CSV, …"
+    upload = st.file_uploader(
+        "Fil", type=FILE_TYPES, key=f"wizard_upload_{round_}" if round_ else "wizard_upload"
+    )
     with st.expander("Avanceret: koordinatsystem og lag"):
         crs = st.text_input("Koordinatsystem (fx EPSG:25832)", "", key="wizard_crs") or None
         layer = st.text_input("Lag (GeoPackage) eller ark (XLSX)", "", key="wizard_layer") or None
@@ -73,6 +87,10 @@ def import_wizard(*, can_import: bool) -> None:
         return
     name, data = upload.name, upload.getvalue()
     digest = hashlib.sha1(data).hexdigest()
+    done = st.session_state.get(DONE)
+    if done and (done["kind"], done["digest"]) == (kind, digest):
+        _show_done(done)
+        return
     try:
         preview = _preview(kind, name, digest, crs, layer, _data=data)
     except TrygGeoError as exc:
@@ -89,6 +107,7 @@ def import_wizard(*, can_import: bool) -> None:
     if result is None:
         return
     _show_report(result, dry_run=True)
+    mode = _mode_choice(result, digest, chosen, can_import=can_import)
     source = st.text_input(
         "Kilde",
         "",
@@ -101,14 +120,94 @@ def import_wizard(*, can_import: bool) -> None:
         st.info("Kun en dataansvarlig kan importere. Kontrollen ovenfor gemmer intet.")
     elif st.button("Importér", type="primary", disabled=result.accepted == 0, key="wizard_go"):
         with access.acting_as(actor(), "dashboard"):  # the import log names the person
-            done = _run(kind, name, digest, crs, layer, chosen, data, dry_run=False, source=source)
-        if done is not None:
-            st.success(
-                md_text(
-                    f"{fmt.number(done.accepted)} {KIND_LABELS[kind]} er gemt og bruges nu"
-                    + (f" (kilde: {source.strip()})." if source.strip() else ".")
-                )
+            stored = _run(
+                kind,
+                name,
+                digest,
+                crs,
+                layer,
+                chosen,
+                data,
+                dry_run=False,
+                source=source,
+                mode=mode,
             )
+        if stored is not None:
+            st.session_state[DONE] = _done_record(stored, digest, source)
+            st.rerun()  # redraw as done: no "intet er gemt endnu", no second "Importér"
+
+
+def _mode_choice(
+    result: LoadResult, digest: str, chosen: dict[str, str | None], *, can_import: bool
+) -> str:
+    """Ask "Tilføj til de nuværende" or "Erstat alle" (incidents) and show the counts of both."""
+    kind, store = result.kind, Store()
+    if not store.has(kind) or result.accepted == 0:
+        return REPLACE
+    label = KIND_LABELS[kind]
+    demo = bool(store.meta(kind).get("demo"))
+    if kind in APPENDABLE_KINDS:
+        mode = st.radio(
+            f"De nuværende {label}",
+            list(IMPORT_MODE_LABELS),
+            format_func=IMPORT_MODE_LABELS.get,
+            index=list(IMPORT_MODE_LABELS).index(REPLACE if demo else APPEND),
+            horizontal=True,
+            key=f"wizard_mode_{digest[:12]}",
+            disabled=not can_import,
+            help="Tilføj: filens hændelser lægges til de gemte; en hændelse, hvis id allerede "
+            "er gemt, springes over og tælles som dublet. Erstat: kun filens hændelser bruges. "
+            "Begge kan fortrydes under 'Gå tilbage til en tidligere version'.",
+        )
+    else:
+        mode = REPLACE
+        st.caption(
+            f"{label.capitalize()} erstattes altid som en helhed (kun hændelser kan tilføjes); "
+            "den tidligere version kan gendannes."
+        )
+    plan = _plan(tuple(chosen.items()), store.version(), mode, digest, _result=result)
+    note = f" De nuværende {label} er demodata." if demo else ""
+    st.info(md_text(f"Ved import: {plan.sentence()}.{note}"))
+    return mode
+
+
+@st.cache_resource(max_entries=4, show_spinner="Tæller de gemte rækker …")
+def _plan(chosen, store_version: str, mode: str, digest: str, *, _result: LoadResult):
+    return plan_import(Store(), _result, mode)
+
+
+def _done_record(result: LoadResult, digest: str, source: str) -> dict[str, str]:
+    """What the wizard shows after an import of this file (kept in the session)."""
+    label = KIND_LABELS[result.kind]
+    plan = result.report().get("mode") or {}
+    if plan.get("mode") == APPEND:
+        added = plan["new"] - plan["already_stored"]
+        text = (
+            f"Importeret: {fmt.number(added)} nye {label} er gemt og bruges nu "
+            f"({fmt.number(plan['already_stored'])} fandtes allerede; "
+            f"{fmt.number(plan['after'])} {label} i alt)"
+        )
+    else:
+        text = f"Importeret: {fmt.number(result.accepted)} {label} er gemt og bruges nu"
+        if plan.get("before"):
+            text += f" (erstatter {fmt.number(plan['before'])})"
+    text += f" – fil: {result.file}" + (f", kilde: {source.strip()}." if source.strip() else ".")
+    return {"kind": result.kind, "digest": digest, "text": text}
+
+
+def _show_done(done: dict[str, str]) -> None:
+    st.subheader("Importeret")
+    st.success(md_text(done["text"]))
+    st.caption(
+        "Filen er gemt; se den under 'Indlæst nu' nedenfor. En fejl kan fortrydes med "
+        "'Gå tilbage til en tidligere version'."
+    )
+    st.button("Start en ny import", on_click=_new_round, key="wizard_again", type="primary")
+
+
+def _new_round() -> None:
+    st.session_state.pop(DONE, None)
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
 
 
 # Shared, not copied, between reruns (like the dry run below): a preview of a million rows is
@@ -167,6 +266,7 @@ def _run(
     *,
     dry_run: bool,
     source: str = "",
+    mode: str = REPLACE,
 ) -> LoadResult | None:
     try:
         if dry_run:
@@ -174,7 +274,14 @@ def _run(
                 kind, name, digest, crs, layer, tuple(chosen.items()), Store().version(), _data=data
             )
         return import_upload(
-            kind, name, data, crs=crs, layer=layer, columns=chosen, source=source or None
+            kind,
+            name,
+            data,
+            crs=crs,
+            layer=layer,
+            columns=chosen,
+            source=source or None,
+            mode=mode,
         )
     except ColumnError as exc:
         st.error(md_text(exc.with_advice(_advice(exc.roles))))
@@ -228,7 +335,9 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
     if report["rejected_reasons"]:
         st.caption(
             "Afvist pr. årsag: "
-            + ", ".join(f"`{k}` {fmt.number(v)}" for k, v in report["rejected_reasons"].items())
+            + ", ".join(
+                f"{reason_text(k)} ({fmt.number(v)})" for k, v in report["rejected_reasons"].items()
+            )
         )
     for note in report["warnings"]:
         st.caption(md_text(page_wording(note)))
@@ -239,9 +348,14 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
         st.image(picture, caption="Det, der ville blive gemt", width=500)
     if len(result.rejected):
         st.dataframe(
-            result.rejected.head(200).rename(columns=REJECTED_HEADERS),
+            rejected_table(result.rejected.head(200)),
             hide_index=True,
             width="stretch",
+            # The explanation is the longest text: give it the room, and the whole text on hover.
+            column_config={
+                "Forklaring": st.column_config.TextColumn(width="large"),
+                "Årsag": st.column_config.TextColumn(width="medium"),
+            },
         )
         st.download_button(
             "Hent afviste rækker (CSV)",
@@ -249,6 +363,14 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
             file_name=f"afviste_{result.kind}.csv",
             mime="text/csv",
         )
+
+
+def rejected_table(rejected):
+    """Rejected rows for the page: Danish headers and reasons in words (the codes stay in the
+    downloaded CSV, where scripts read them)."""
+    table = rejected.copy()
+    table["reason"] = table["reason"].map(reason_text)
+    return table.rename(columns=REJECTED_HEADERS)
 
 
 def template_button(slug: str) -> None:

@@ -76,6 +76,16 @@ def test_police_export_is_uploaded_checked_and_imported(
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Hændelser").click()
     wait_until_idle(page)
+    # Streamlit's English uploader words are covered by Danish ones (pages/ui/chrome.py).
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    assert "per file" not in zone.inner_text() and "upload" not in zone.inner_text().lower()
+    assert zone.get_by_role("button", name="Vælg fil").count() == 1
+    after = zone.locator('[data-testid="stFileUploaderDropzoneInstructions"] > div').evaluate(
+        "el => getComputedStyle(el, '::after').content"
+    )
+    assert after.startswith('"Højst 200 MB pr. fil · CSV, TXT'), after
+    button = zone.locator("button").evaluate("el => getComputedStyle(el, '::after').content")
+    assert button == '"Vælg fil"', button
     page.locator('input[type="file"]').set_input_files(POLICE)
     # 1. Right after the upload: the first rows and the column names.
     preview = page.get_by_text("1. Filens første rækker")
@@ -106,6 +116,10 @@ def test_police_export_is_uploaded_checked_and_imported(
     done.wait_for(timeout=TIMEOUT_MS)
     wait_until_idle(page)
     shot(page, done, shots / "wizard-5-importeret.png")
+    # Done: the check and its "Importér" are gone; a new import can be started.
+    assert page.get_by_text("3. Kontrol — intet er gemt endnu").count() == 0
+    assert page.get_by_role("button", name="Importér", exact=True).count() == 0
+    assert page.get_by_role("button", name="Start en ny import").count() == 1
     stored = Store(store_dir).read("incidents")
     assert len(stored) == 40
     assert Store(store_dir).meta("incidents")["source"] == "Nordjyllands Politi, udtræk 2024"

@@ -113,14 +113,14 @@ def test_police_file_is_proposed_checked_and_imported_with_one_click(store, monk
         "Uden for områderne": "0",
     }
     assert [s.value for s in at.success] == ["12 af 13 rækker ville blive godkendt"]
-    assert "impossible_date" in reasons
+    assert "Afvist pr. årsag: Datoen findes ikke (1)" in reasons
     assert at.get("image")  # the small map of what would be stored
     assert not store.has("incidents")
     # 4. One click, with the source typed in the Kilde field.
     at.text_input(key="wizard_source").input("Nordjyllands Politi, udtræk 2024")
     at.button(key="wizard_go").click().run()
     assert not at.exception, at.exception
-    assert any(s.value.startswith("12 hændelser er gemt") for s in at.success)
+    assert any(s.value.startswith("Importeret: 12 hændelser er gemt") for s in at.success)
     assert store.meta("incidents")["source"] == "Nordjyllands Politi, udtræk 2024"
     (status,) = [df.value for df in at.dataframe if "Datatype" in df.value.columns]
     row = status.set_index("Datatype").loc["hændelser"]
@@ -180,8 +180,8 @@ def test_filled_template_imports_without_column_choice(store, monkeypatch, tmp_p
     assert {m.label: m.value for m in at.metric}["Godkendt"] == "1"
     rejected = [df.value for df in at.dataframe if "Ark" in df.value.columns]
     (table,) = rejected
-    assert table[["Ark", "Række", "Kolonne", "Årsag (kode)"]].values.tolist() == [
-        ["fritid_aktiviteter", 2, "værdi", "negative_count"]
+    assert table[["Ark", "Række", "Kolonne", "Årsag"]].values.tolist() == [
+        ["fritid_aktiviteter", 2, "værdi", "Negativt antal"]
     ]
     at.button(key="wizard_go").click().run()
     assert store.read("measurements")["indicator"].tolist() == ["fritid_deltagere"]
@@ -243,3 +243,107 @@ def test_counts_have_the_danish_thousands_dot(store, monkeypatch) -> None:
     (status,) = [df.value for df in at.dataframe if "Datatype" in df.value.columns]
     rows = status.set_index("Datatype").loc["hændelser", "Rækker"]
     assert rows == fmt.number(store.meta("incidents")["rows"]) and "." in rows
+
+
+# ---- import modes, the done state, Danish reasons (issue 20, findings 1 and 11) ----------------
+def store_demo_incidents(store: Store, count: int) -> None:
+    """``count`` demo incidents in district "a", as ``make_demo`` would mark them."""
+    frame = tiny_data.incidents_at(count, when="2024-02-10 22:00")
+    frame["incident_id"] = [f"demo-{i}" for i in range(count)]
+    frame["source"] = None
+    frame["initiative"] = None
+    frame = tryg_geo_enrich(frame, tiny_data.districts())
+    rejected = pd.DataFrame(columns=list(REJECTED_COLUMNS))
+    store.write("incidents", frame, rejected=rejected, report={"file": "demo"}, demo=True)
+
+
+def tryg_geo_enrich(frame: pd.DataFrame, districts) -> pd.DataFrame:
+    from tryg_geo.geo.enrich import enrich_incidents
+
+    return enrich_incidents(frame, districts)
+
+
+def text_of(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "success", "warning")
+        for e in at.get(kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_import_asks_append_or_replace_and_shows_the_counts_before(store, monkeypatch) -> None:
+    store_demo_incidents(store, 30)
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page("incidents")
+    (mode,) = at.radio
+    assert mode.options == ["Tilføj til de nuværende", "Erstat alle"]
+    assert mode.value == "replace"  # the stored incidents are demo data: replacing is proposed
+    infos = [i.value for i in at.info]
+    assert "Ved import: 30 hændelser erstattes af 12. De nuværende hændelser er demodata." in infos
+    mode.set_value("append").run()
+    infos = [i.value for i in at.info]
+    assert any(
+        i.startswith("Ved import: 30 + 12 hændelser, heraf 0 dubletter (id findes allerede)")
+        for i in infos
+    ), infos
+    at.button(key="wizard_go").click().run()
+    assert not at.exception, at.exception
+    assert len(store.read("incidents")) == 42
+    assert store.meta("incidents")["demo"] is True  # the 30 demo incidents are still in it
+    (done,) = at.success
+    assert done.value.startswith("Importeret: 12 nye hændelser er gemt og bruges nu")
+    assert "42 hændelser i alt" in done.value
+
+
+def test_appending_the_same_file_again_counts_it_as_duplicates(store, monkeypatch) -> None:
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page("incidents")
+    at.button(key="wizard_go").click().run()
+    at.button(key="wizard_again").click().run()
+    assert not at.exception, at.exception
+    (mode,) = at.radio
+    assert mode.value == "append"  # real data stored: adding is proposed
+    assert any(
+        i.value.startswith("Ved import: 12 + 12 hændelser, heraf 12 dubletter") for i in at.info
+    )
+    at.button(key="wizard_go").click().run()
+    assert len(store.read("incidents")) == 12
+
+
+def test_other_kinds_say_they_are_replaced(store, monkeypatch) -> None:
+    upload(monkeypatch, "m.csv", "område;periode;indikator;værdi\na;2024;tryg_andel;80\n".encode())
+    at = open_data_page("measurements")
+    at.button(key="wizard_go").click().run()
+    at.button(key="wizard_again").click().run()
+    assert not at.radio
+    assert "Målinger erstattes altid som en helhed" in text_of(at)
+    assert "Ved import: 1 målinger erstattes af 1." in [i.value for i in at.info]
+
+
+def test_after_the_import_the_wizard_is_done_not_still_checking(store, monkeypatch) -> None:
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page("incidents")
+    at.button(key="wizard_go").click().run()
+    assert not at.exception, at.exception
+    headers = [h.value for h in at.subheader]
+    assert "3. Kontrol — intet er gemt endnu" not in headers
+    assert "Importeret" in headers
+    assert not [b for b in at.button if b.label == "Importér"]
+    assert [s.value for s in at.success] == [
+        "Importeret: 12 hændelser er gemt og bruges nu – fil: politi.csv."
+    ]
+    # A new import starts over with the check.
+    at.button(key="wizard_again").click().run()
+    assert "3. Kontrol — intet er gemt endnu" in [h.value for h in at.subheader]
+    assert [b for b in at.button if b.label == "Importér"]
+
+
+def test_rejected_rows_are_explained_in_danish(store, monkeypatch) -> None:
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page("incidents")
+    (table,) = [df for df in at.dataframe if "Forklaring" in df.value.columns]
+    assert table.value["Årsag"].tolist() == ["Datoen findes ikke"]
+    assert "impossible_date" not in text_of(at) + table.value.to_string()
+    config = json.loads(table.proto.columns)
+    assert config["Forklaring"]["width"] == "large"

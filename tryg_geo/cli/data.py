@@ -47,6 +47,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             layer=args.layer,
             dry_run=args.dry_run,
             source=args.source,
+            mode=args.mode,
         )
     except ColumnError as exc:  # say what the Data page's wizard would propose
         exc.message += cli_suggestion(
@@ -87,6 +88,8 @@ def _human_report(
     where: str = "",
     source: str | None = None,
 ) -> str:
+    from ..ingest.reasons import reason_text
+
     verb = "Kontrolleret (intet gemt)" if dry_run else "Importeret"
     lines = [
         f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
@@ -102,8 +105,10 @@ def _human_report(
     ]
     if report["kind"] == "incidents":
         lines.append(f"  Uden for områder:   {report['outside_districts']} (beholdt)")
+    if report.get("mode"):
+        lines.append(_mode_line(report["kind"], report["mode"], dry_run=dry_run))
     for reason, count in report["rejected_reasons"].items():
-        lines.append(f"    {reason}: {count}")
+        lines.append(f"    {reason}: {count} ({reason_text(reason)})")
     for note in report["warnings"]:
         lines.append(f"  Bemærk: {note}")
     for _, row in rejected.head(5).iterrows():
@@ -113,6 +118,15 @@ def _human_report(
     if len(rejected) > 5:
         lines.append(f"  … og {len(rejected) - 5} afviste rækker mere (alle står i {where}).")
     return "\n".join(lines)
+
+
+def _mode_line(kind: str, mode: dict[str, Any], *, dry_run: bool) -> str:
+    """'  Tilstand: replace (standard) – 200.000 hændelser erstattes af 40' and the like."""
+    from ..ingest.modes import ImportPlan
+
+    plan = ImportPlan(kind, mode["mode"], mode["before"], mode["new"], mode["already_stored"])
+    name = "replace (standard)" if plan.mode == "replace" else "append"
+    return f"  Tilstand: {name} – {plan.sentence()}" + (" (ville ske)" if dry_run else "")
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--crs", help="Koordinatsystem, når filen ikke angiver det (fx EPSG:25832).")
     imp.add_argument("--layer", help="Lag i en GeoPackage eller ark i en XLSX-fil.")
     imp.add_argument("--dry-run", action="store_true", help="Kontrollér kun; gem intet.")
+    imp.add_argument(
+        "--mode",
+        choices=("replace", "append"),
+        default="replace",
+        help="replace (standard): filen erstatter de gemte data af sin type; append (kun "
+        "hændelser): filens hændelser føjes til de gemte, og id'er, der allerede er gemt, "
+        "springes over og tælles som dubletter.",
+    )
     imp.add_argument("--json", action="store_true", help="Skriv rapporten som ét JSON-objekt.")
     imp.add_argument(
         "--source",

@@ -19,6 +19,7 @@ from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
 from .detect_preview import Preview, preview_file
+from .modes import APPEND, REPLACE, appended, check_mode, plan_import
 from .result import LoadResult
 
 #: The longest source text accepted (it is printed under every view and in every CSV row).
@@ -35,6 +36,7 @@ def import_file(
     dry_run: bool = False,
     store: Store | None = None,
     source: str | None = None,
+    mode: str = REPLACE,
 ) -> LoadResult:
     """Validate ``path`` as data of ``kind`` and, unless ``dry_run``, make it the current data.
 
@@ -50,6 +52,10 @@ def import_file(
     source : where the data comes from, e.g. 'Nordjyllands Politi, udtræk 2025' (``--source``,
         the Data page's "Kilde"); stored with the version and named by every view, PNG and CSV.
         Blank means not given: the views then name the file and the import date.
+    mode : 'replace' (default): the file's rows become the data of ``kind``; 'append'
+        (incidents only): they are added to the stored incidents, leaving out ids already
+        stored (see :mod:`tryg_geo.ingest.modes`). Counted in the report's ``mode`` block, a
+        dry run included.
 
     Returns
     -------
@@ -59,11 +65,12 @@ def import_file(
     Raises
     ------
     UsageError
-        Unknown kind, column, layer or CRS; a source longer than :data:`SOURCE_MAX` characters.
+        Unknown kind, column, layer or CRS; a source longer than :data:`SOURCE_MAX` characters;
+        an unknown mode, or 'append' for a kind other than incidents.
     UnusableFileError
         The file cannot be used at all (missing, too large, wrong format, no needed columns).
     """
-    check_kind(kind)
+    check_mode(check_kind(kind), mode)
     source = clean_source(source)
     store = store or Store()
     try:
@@ -74,14 +81,19 @@ def import_file(
             store.log_failed_import(kind, Path(path).name, exc.message)
         raise
     if dry_run:
+        result.mode = plan_import(store, result, mode).report()
         return result
     if result.accepted == 0:
         _keep_rejected_of_failed_import(store, result)
         return result
-    new = Version(
-        kind, result.frame, result.rejected, result.report(), original=path, source=source
-    )
-    with store.lock():
+    with store.lock():  # the plan counts the data the write replaces or extends
+        result.mode = plan_import(store, result, mode).report()
+        if mode == APPEND and store.has(kind):
+            store.write_many([_appended_version(store, result, path, source)])
+            return result
+        new = Version(
+            kind, result.frame, result.rejected, result.report(), original=path, source=source
+        )
         if kind == "districts" and store.has("incidents"):
             # New districts make every stored district id stale: re-assign them now, under the
             # same lock, and switch both kinds together.
@@ -91,6 +103,32 @@ def import_file(
         else:
             store.write_many([new])
     return result
+
+
+def _appended_version(store: Store, result: LoadResult, path: Path, source: str | None) -> Version:
+    """The stored incidents plus the file's new ones, as one new version.
+
+    The version stays demo data when the stored incidents were (they are still in it), and its
+    source names both parts: what was stored (its source, 'demodata' or its file) and the file.
+    """
+    meta = store.meta(result.kind)
+    frame, _ = appended(store.read(result.kind), result)
+    before = meta.get("source") or ("demodata" if meta.get("demo") else imported_name(meta))
+    parts = [p for p in dict.fromkeys([*before.split("; "), source or result.file]) if p]
+    return Version(
+        result.kind,
+        frame,
+        result.rejected,
+        result.report(),
+        original=path,
+        demo=bool(meta.get("demo")),
+        source=clean_source("; ".join(parts)[:SOURCE_MAX]),
+    )
+
+
+def imported_name(meta: dict) -> str:
+    """The file a stored version was imported from ('' when unknown)."""
+    return str(meta.get("file") or "")
 
 
 def clean_source(text: str | None) -> str | None:

@@ -92,6 +92,7 @@ def load_incidents(
         duplicates=int(duplicates.sum()),
         outside_districts=outside_count(enriched),
         warnings=warnings,
+        id_column=found.get("id"),
     )
     result.check_counts()
     return result

@@ -92,6 +92,11 @@ class LoadResult:
     duplicates: int = 0
     outside_districts: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: The file's id column (incidents); None when ids were made from row numbers.
+    id_column: str | None = None
+    #: What the import did to the stored data (:meth:`tryg_geo.ingest.modes.ImportPlan.report`);
+    #: None for a dry run without a plan.
+    mode: dict[str, Any] | None = None
 
     @property
     def accepted(self) -> int:
@@ -118,6 +123,7 @@ class LoadResult:
             "outside_districts": int(self.outside_districts),
             "warnings": list(self.warnings),
             "rejected_reasons": {str(k): int(v) for k, v in dict(reasons).items()},
+            **({"mode": dict(self.mode)} if self.mode else {}),
         }
 
 

@@ -23,7 +23,8 @@ DIALECTS: dict[str, str] = {"excel": "Excel (dansk)", "standard": "Standard"}
 #: Every column a CSV export can have, with its meaning (README and index.md show this list).
 COLUMN_DOCS: dict[str, str] = {
     "view": "Visningen, som tallene kommer fra (fx natteliv eller indsats/tryg-bydel).",
-    "data": "'Demodata', når tallene er genererede eksempeldata.",
+    "data": "'Demodata', når tallene er genererede eksempeldata; er kun en del af data "
+    "demodata, nævnes hver del (fx 'Områder: demodata · Hændelser: Nordjyllands Politi').",
     "source": "Datakilden, som den blev angivet ved import (fx 'Nordjyllands Politi, udtræk "
     "2025'); uden angivelse filens navn og importdato. I analysernes CSV hele kildelinjen med "
     "udtrækkets dato (Demodata, når data er genererede).",
@@ -147,7 +148,8 @@ def check_dialect(dialect: str) -> str:
 
 
 def csv_table(view: View) -> pd.DataFrame:
-    """The exported columns: ``view``, ``data`` ('Demodata' on demo data), ``source``, then the
+    """The exported columns: ``view``, ``data`` (on demo data: 'Demodata', or when only some
+    parts are demo each part named, :attr:`View.demo_label`), ``source``, then the
     view's table with yes/no columns written as 'ja'/'nej'.
 
     ``source`` is the table's own per-row column when it has one (Overblik and the indsatser,
@@ -163,8 +165,8 @@ def csv_table(view: View) -> pd.DataFrame:
         else pd.Series(SOURCE_SEPARATOR.join(view.sources), index=table.index, dtype=object)
     )
     table.insert(0, "view", view.key)
-    if view.demo:
-        table.insert(1, "data", "Demodata")
+    if view.demo:  # 'Demodata', or each part named when only some are demo
+        table.insert(1, "data", view.demo_label or "Demodata")
     table.insert(2 if view.demo else 1, "source", source)
     return table
 

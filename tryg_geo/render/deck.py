@@ -38,9 +38,10 @@ from ..errors import UsageError
 from ..fmt import day
 from ..role_files import LEAST_ROLE
 from ..store.dataset import Dataset
+from ..store.schema import KINDS
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX
-from ..views.sources import SEPARATOR
+from ..views.sources import SEPARATOR, demo_mark
 from . import files
 from .deck_layout import Progress, Slide
 from .deck_pdf import pdf_bytes
@@ -131,7 +132,10 @@ def _cover(
         _filter_words(filters, names),
         f"Data udtrukket {day(extracted)} fra Tryg Geo · {views_text(views)}",
     ]
-    if ds.demo:
+    mark = demo_mark(ds, KINDS)
+    if mark.partial:  # name the demo parts; the rest is real
+        lines.append(f"Demodata i en del af data – {mark.label}.")
+    elif mark.demo:
         lines.append("Demodata – genererede eksempeldata, ikke rigtige tal.")
     notes = [
         DECK_TITLE,
@@ -139,7 +143,9 @@ def _cover(
         f"Tallene er udtrukket {day(extracted)} og er de samme som i dashboardet med de samme "
         "filtre.",
     ]
-    if ds.demo:
+    if mark.partial:
+        notes.append(f"Demodata: kun disse dele er genererede eksempeldata – {mark.label}.")
+    elif mark.demo:
         notes.append("Demodata: alle tal er genererede eksempeldata, ikke rigtige tal.")
     return Slide(
         DECK_TITLE, "\n".join(notes), kicker=PARTNERS, lines=lines, cover=True, demo=ds.demo
@@ -254,7 +260,10 @@ def _closing(
         f"Andele med under {settings.get('min_respondents')} svar er markeret som usikre.",
         "Tallene er de samme som i dashboardet og i CSV-eksporten med de samme filtre.",
     ]
-    if ds.demo:
+    mark = demo_mark(ds, KINDS)
+    if mark.partial:
+        bullets.append(f"Demodata: kun disse dele er genererede eksempeldata – {mark.label}.")
+    elif mark.demo:
         bullets.append("Demodata: alle tal i præsentationen er genererede eksempeldata.")
     return Slide(CLOSING_TITLE, "\n".join(bullets), bullets=bullets, demo=ds.demo)
 

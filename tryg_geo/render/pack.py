@@ -30,8 +30,10 @@ from ..errors import ExportError, TrygGeoError
 from ..fmt import day
 from ..role_files import LEAST_ROLE, for_role
 from ..store.dataset import Dataset
+from ..store.schema import KINDS
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX, build_view, view_info, view_keys
+from ..views.sources import demo_mark
 from . import csv_export, files, png_base, png_page
 
 INDEX_COLUMNS = ["view", "title", "png", "csv", "status", "note"]
@@ -190,7 +192,10 @@ def index_markdown(
         f"**Billeder:** PNG {png_base.SIZE_NAMES[size]}.  ",
         f"**CSV:** {csv_export.DIALECTS[dialect]} ({_dialect_words(dialect)}).",
     ]
-    if ds.demo:
+    mark = demo_mark(ds, KINDS)
+    if mark.partial:
+        lines += ["", f"> **Demodata** i en del af data – {_md(mark.label)}."]
+    elif mark.demo:
         lines += ["", "> **Demodata** – genererede eksempeldata, ikke rigtige tal."]
     lines += ["", "| Visning | Titel | Billede | Tal |", "|---|---|---|---|"]
     for row in written.itertuples():

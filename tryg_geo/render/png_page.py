@@ -92,7 +92,7 @@ def _draw_header(page: Page, view: View) -> float:
         badge = page.text(
             right,
             y,
-            "DEMODATA",
+            "DEMODATA" if view.demo_label in (None, "Demodata") else "DELVIS DEMODATA",
             "badge",
             weight="bold",
             color="white",

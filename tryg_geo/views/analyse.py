@@ -34,9 +34,11 @@ from ..errors import UsageError
 from ..store.dataset import Dataset
 from .analysis_maps import FDR_NOTE, hotspot_cells_map
 from .model import Kpi, View
-from .sources import POLICE, data_sources, source_line
+from .sources import POLICE, data_sources, demo_mark, source_line
 
 BURGLARY = "indbrud i beboelse"
+#: The data of the hotspot map: incidents in cells over the districts and the water.
+MAP_PARTS = ("incidents", "districts", "places")
 #: Permutation counts the page offers (URL parameter ``perm``).
 PERMUTATION_CHOICES: tuple[int, ...] = (99, 999)
 KNOX_NOTE = (
@@ -107,12 +109,14 @@ def hotspot_table(result: HotspotResult, source: str) -> pd.DataFrame:
 def hotspot_view(ds: Dataset, filters: Filters) -> View:
     """Hotspots alone: the map, class counts and the explanation (``analyse hotspots``)."""
     result = hotspot_result(ds, filters)
-    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=ds.demo)
+    mark = demo_mark(ds, MAP_PARTS)
+    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=mark)
     view = View(
         key="analyse",
         title=f"Hotspots (Getis-Ord Gi*) på {filters.cell}-celler",
         subtitle=filters.describe(ds.district_names),
-        demo=ds.demo,
+        demo=mark.demo,
+        demo_label=mark.label,
         source=source,
         table=hotspot_table(result, source),
         map=hotspot_cells_map(ds, result, title=f"Hotspots, {filters.cell}-celler (Gi*)"),
@@ -227,13 +231,15 @@ def near_repeat_view(
 ) -> View:
     """Near repeat alone: the heat table and its reading (``analyse near-repeat``)."""
     table = knox_result(ds, filters, space=space, time=time, permutations=permutations, seed=seed)
-    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=ds.demo)
+    mark = demo_mark(ds, ["incidents"])  # a table of incident pairs: no map
+    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=mark)
     words = event_words(filters.categories)
     return View(
         key="analyse",
         title="Nær-gentagelse (Knox-test)",
         subtitle=f"{filters.describe(ds.district_names)}; {fmt.number(table.events)} hændelser",
-        demo=ds.demo,
+        demo=mark.demo,
+        demo_label=mark.label,
         source=source,
         table=knox_csv_table(table, source),
         display=knox_display(table),
@@ -256,7 +262,8 @@ def analyse_view(ds: Dataset, filters: Filters) -> View:
         key="analyse",
         title="Analyse – hotspots og nær-gentagelse",
         subtitle=f"{filters.describe(ds.district_names)}; {filters.cell}-celler",
-        demo=ds.demo,
+        demo=hot.demo,
+        demo_label=hot.demo_label,
         source=hot.source,
         table=pd.DataFrame(),
         map=hot.map,

@@ -22,9 +22,11 @@ from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
 from .mapspec import places_map, unit_formatter, value_text
 from .model import Kpi, Trend, View
-from .sources import POLICE, REGISTRATIONS, data_sources, source_line
+from .sources import POLICE, REGISTRATIONS, data_sources, demo_mark, source_line
 
 KEY = "byens-rum"
+#: The data the view counts and draws: observations and incidents at the places.
+USED = ("measurements", "incidents", "places")
 #: Place kinds shown as places; water is orientation only and the nattelivszone a zone outline.
 PLACE_KINDS: dict[str, str] = {
     "torv": "Torv",
@@ -111,6 +113,7 @@ def byens_rum_view(ds: Dataset, filters: Filters) -> View:
     places = _places(ds)
     label = OBSERVATION_LABELS.get(ind.measurement_name, ind.label)
     sources = data_sources(ds, [("measurements", REGISTRATIONS), ("incidents", POLICE)])
+    mark = demo_mark(ds, USED)
     view = View(
         key=KEY,
         title=f"Byens rum – {label}",
@@ -118,8 +121,9 @@ def byens_rum_view(ds: Dataset, filters: Filters) -> View:
             f"Periode {window_label(filters.start, filters.end)} sammenlignet med samme periode "
             f"året før · hændelser: {_categories_text(filters)}"
         ),
-        demo=ds.demo,
-        source=source_line(sources, demo=ds.demo),
+        demo=mark.demo,
+        demo_label=mark.label,
+        source=source_line(sources, demo=mark),
         sources=sources,
         table=pd.DataFrame(columns=TABLE_COLUMNS),
         links=[(get_initiative(s).title, f"indsats/{s}") for s in RELATED],

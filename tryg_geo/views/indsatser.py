@@ -34,6 +34,7 @@ from .sources import (
     REGISTRATIONS,
     SURVEY,
     data_sources,
+    demo_mark,
     indicator_part,
     indicator_source,
     source_line,
@@ -113,6 +114,8 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
         parts.append(map_rows)
     table = _table(ds, parts)
     sources = _sources(ds, ini)
+    used = [indicator_part(ind)[0] for ind in ini.indicators]
+    mark = demo_mark(ds, used + (["districts", "places"] if map_rows is not None else []))
     return View(
         key=f"indsats/{slug}",
         title=ini.title,
@@ -120,8 +123,9 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
             f"{' · '.join(PARTNER_NAMES[p] for p in ini.partners)} · Periode "
             f"{window_label(filters.start, filters.end)} sammenlignet med samme periode året før"
         ),
-        demo=ds.demo,
-        source=source_line(sources, demo=ds.demo),
+        demo=mark.demo,
+        demo_label=mark.label,
+        source=source_line(sources, demo=mark),
         sources=sources,
         table=table,
         display=_display(table, ds),

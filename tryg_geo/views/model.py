@@ -96,3 +96,8 @@ class View:
     sources: list[str] = field(default_factory=list)
     #: When the view has no numbers: what is missing and which file would fill it (Danish).
     missing: str | None = None
+    #: What the view says about demo data (``demo`` is True when any part is): None, "Demodata"
+    #: when every part is, or each part named — 'Områder: demodata · Hændelser: Nordjyllands
+    #: Politi, udtræk 2025' (:func:`tryg_geo.views.sources.demo_mark`). The page's warning, the
+    #: PNG's badge, the CSV's ``data`` column and the slides show it.
+    demo_label: str | None = None

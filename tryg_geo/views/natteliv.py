@@ -32,10 +32,12 @@ from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
 from .model import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
-from .sources import POLICE, data_sources, source_line
+from .sources import POLICE, data_sources, demo_mark, source_line
 
 ZONE_KIND = "nattelivszone"
 PALETTE = "oranges"
+#: The data the view counts and draws: incidents in cells over districts, zones and water.
+USED = ("incidents", "districts", "places")
 
 
 def natteliv_view(ds: Dataset, filters: Filters) -> View:
@@ -62,12 +64,14 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
     cells = _cells(arrays, now, filters.cell)
     table = _cell_table(cells, filters)
     sources = data_sources(ds, [("incidents", POLICE)])
+    mark = demo_mark(ds, USED)
     view = View(
         key="natteliv",
         title="Et trygt natteliv – hændelser om natten",
         subtitle=f"{filters.describe()}; {filters.describe_nights()}",
-        demo=ds.demo,
-        source=source_line(sources, demo=ds.demo),
+        demo=mark.demo,
+        demo_label=mark.label,
+        source=source_line(sources, demo=mark),
         sources=sources,
         table=table,
         display=_display(table),

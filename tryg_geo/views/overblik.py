@@ -30,12 +30,22 @@ from ..compute.stats import benjamini_hochberg
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
-from .sources import POLICE, REGISTRATIONS, SURVEY, data_sources, indicator_source, source_line
+from .sources import (
+    POLICE,
+    REGISTRATIONS,
+    SURVEY,
+    data_sources,
+    demo_mark,
+    indicator_source,
+    source_line,
+)
 from .texts import change_sentence, change_text, summary_text, target_text
 
 KEY = "overblik"
 MAP_INDICATOR = "tryg_andel"
 MAP_PALETTE = "blues"
+#: The data the view counts and draws: the indicators and the districts' map.
+USED = ("incidents", "measurements", "districts")
 MAX_HIGHLIGHTS, MIN_HIGHLIGHTS = 5, 3
 
 TABLE_COLUMNS = [
@@ -84,6 +94,7 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
     sources = data_sources(
         ds, [("incidents", POLICE), ("measurements", SURVEY), ("measurements", REGISTRATIONS)]
     )
+    mark = demo_mark(ds, USED)
     return View(
         key=KEY,
         title="Overblik over Tryg Aalborgs indsatser",
@@ -91,8 +102,9 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
             f"Periode {window_label(filters.start, filters.end)} sammenlignet med samme "
             "periode året før · hele Aalborg Kommune"
         ),
-        demo=ds.demo,
-        source=source_line(sources, demo=ds.demo),
+        demo=mark.demo,
+        demo_label=mark.label,
+        source=source_line(sources, demo=mark),
         sources=sources,
         table=_table(ds, summaries),
         display=_display(summaries),

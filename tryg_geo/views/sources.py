@@ -9,6 +9,7 @@ a dataset built in code, which has no import record) keeps the registry's wordin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from ..compute.registry import Indicator
@@ -25,10 +26,102 @@ SURVEY_MEASUREMENTS = frozenset({"tryg_andel", "tillid_politi_andel"})
 SEPARATOR = "; "
 
 
-def source_line(parts: list[str], *, demo: bool, extracted: date | None = None) -> str:
-    """'Kilde: A; B · udtrukket 25.11.2026' — and 'Demodata' first when the data is generated."""
+#: Each kind's name in a data label ("Områder: demodata · Hændelser: …").
+PART_NAMES = {
+    "districts": "Områder",
+    "places": "Steder",
+    "incidents": "Hændelser",
+    "measurements": "Målinger",
+}
+#: The registry's wording per kind, for a part built in code (no import record).
+PART_WORDING = {
+    "districts": "områder",
+    "places": "steder",
+    "incidents": POLICE,
+    "measurements": REGISTRATIONS,
+}
+#: The label of a view whose every part is demo data.
+ALL_DEMO = "Demodata"
+DEMO_WORD = "demodata"
+
+
+@dataclass(frozen=True)
+class DemoMark:
+    """Which parts of a view are demo data, and how the view says so.
+
+    ``kinds``: the loaded kinds the view uses that are demo data (empty: none is).
+    ``label``: None when no part is demo; :data:`ALL_DEMO` when every part is; otherwise each
+    part named ('Områder: demodata · Hændelser: Nordjyllands Politi, udtræk 2025'), so real
+    numbers are never called demo and demo boundaries are never called real.
+    """
+
+    kinds: tuple[str, ...] = ()
+    label: str | None = None
+
+    @property
+    def demo(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def partial(self) -> bool:
+        return self.label not in (None, ALL_DEMO)
+
+
+def part_is_demo(ds: Dataset, kind: str) -> bool:
+    """True when the loaded data of ``kind`` is (or contains) demo data."""
+    if getattr(ds, kind, None) is None:
+        return False
+    meta = ds.provenance.get(kind)
+    return ds.demo if meta is None else bool(meta.get("demo"))
+
+
+def data_label(ds: Dataset, kinds: Iterable[str]) -> str:
+    """Each loaded part of ``kinds`` with where it comes from, demo parts as 'demodata':
+    'Områder: demodata · Hændelser: Nordjyllands Politi, udtræk 2025'."""
+    named = []
+    for kind in _in_order(kinds):
+        if getattr(ds, kind, None) is None:
+            continue
+        meta = ds.provenance.get(kind) or {}
+        if part_is_demo(ds, kind):
+            text = str(meta.get("source") or DEMO_WORD)  # an append onto demo names both
+        else:
+            text = kind_source(ds, kind, PART_WORDING[kind]) or ""
+        named.append(f"{PART_NAMES[kind]}: {text}")
+    return " · ".join(named)
+
+
+def demo_mark(ds: Dataset, kinds: Iterable[str]) -> DemoMark:
+    """What a view built from ``kinds`` (the data kinds it reads or draws) says about demo data."""
+    wanted = _in_order(kinds)
+    used = [k for k in wanted if getattr(ds, k, None) is not None]
+    if not used:  # a view without data in a demo folder: it still says where it is
+        return DemoMark(tuple(wanted), ALL_DEMO) if ds.demo else DemoMark()
+    demo = tuple(k for k in used if part_is_demo(ds, k))
+    if not demo:
+        return DemoMark()
+    if len(demo) == len(used):
+        return DemoMark(demo, ALL_DEMO)
+    return DemoMark(demo, data_label(ds, used))
+
+
+def _in_order(kinds: Iterable[str]) -> list[str]:
+    """``kinds`` once each, in the order of :data:`PART_NAMES` (areas first, then numbers)."""
+    wanted = set(kinds)
+    return [k for k in PART_NAMES if k in wanted]
+
+
+def source_line(parts: list[str], *, demo: bool | DemoMark, extracted: date | None = None) -> str:
+    """'Kilde: A; B · udtrukket 25.11.2026' — and 'Demodata' first when the data is generated;
+    when only some parts are ('Demodata: områder (genereret, ikke rigtige tal) · Kilde: …')."""
     extracted = extracted or date.today()
-    prefix = "Demodata (genereret, ikke rigtige tal) · " if demo else ""
+    mark = demo if isinstance(demo, DemoMark) else DemoMark(("all",) if demo else (), ALL_DEMO)
+    prefix = ""
+    if mark.partial:
+        which = ", ".join(PART_NAMES[k].lower() for k in mark.kinds)
+        prefix = f"Demodata: {which} (genereret, ikke rigtige tal) · "
+    elif mark.demo:
+        prefix = "Demodata (genereret, ikke rigtige tal) · "
     named = SEPARATOR.join(parts) if parts else "ingen data indlæst"
     return f"{prefix}Kilde: {named} · udtrukket {day(extracted)}"
 

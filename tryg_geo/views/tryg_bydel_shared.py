@@ -10,7 +10,7 @@ from ..compute.filters import Filters
 from ..compute.privacy import hidden_text
 from ..store.dataset import Dataset
 from .model import Kpi, View
-from .sources import data_sources, source_line
+from .sources import data_sources, demo_mark, source_line
 
 
 def _base_view(
@@ -22,12 +22,14 @@ def _base_view(
     kpis: list[Kpi],
 ) -> View:
     sources = data_sources(ds, [part])
+    mark = demo_mark(ds, [part[0], "districts"])  # the part's numbers on the districts' map
     return View(
         key="tryg-bydel",
         title=f"Tryg bydel – {label}",
         subtitle=filters.describe(ds.district_names),
-        demo=ds.demo,
-        source=source_line(sources, demo=ds.demo),
+        demo=mark.demo,
+        demo_label=mark.label,
+        source=source_line(sources, demo=mark),
         sources=sources,
         table=table,
         kpis=kpis,
