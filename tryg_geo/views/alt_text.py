@@ -65,7 +65,7 @@ def map_sentence(
     numbers[hide] = np.nan
     frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
     shown = frame.dropna(subset=["value"])
-    parts = [f"Kortet viser {what} for {len(frame)} {noun_plural}."]
+    parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {noun_plural}."]
     if shown.empty:
         parts.append(f"Ingen {noun_plural} har et tal, der kan vises.")
     else:
@@ -74,18 +74,19 @@ def map_sentence(
         lowest = shown[shown["value"] == low].sort_values("name")
         high_text = f"{_names(list(highest['name']))} {highest['label'].iloc[0]}"
         if top == low:
-            parts.append(f"Alle {len(shown)} {noun_plural} med tal har {highest['label'].iloc[0]}.")
+            every = f"Alle {fmt.number(len(shown))} {noun_plural} med tal"
+            parts.append(f"{every} har {highest['label'].iloc[0]}.")
         else:
             low_text = f"{_names(list(lowest['name']))} {lowest['label'].iloc[0]}"
             parts.append(f"Højest: {high_text}; lavest: {low_text}.")
     n_hidden = int(hide.sum())
     if n_hidden:
         word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(f"{n_hidden} {word} vises som {hidden_text or privacy.hidden_text()}.")
+        parts.append(f"{fmt.number(n_hidden)} {word} vises som {hidden_text or privacy.hidden_text()}.")
     missing = int((frame["value"].isna() & ~hide).sum())
     if missing:
         word = noun_plural if missing > 1 else _singular(noun_plural)
-        parts.append(f"{missing} {word} uden data.")
+        parts.append(f"{fmt.number(missing)} {word} uden data.")
     return " ".join(parts)
 
 
