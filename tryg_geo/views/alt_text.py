@@ -115,6 +115,48 @@ def value_text(value: float, unit: str) -> str:
     return fmt.number(value)
 
 
+def _series_text(
+    series: str, rows: pd.DataFrame, shown: pd.DataFrame, unit: str, periods: list
+) -> str:
+    """First, last, highest and lowest shown value of one series, and what is not shown.
+
+    Hidden periods (a ``suppressed`` column, counts from 1 to the limit − 1) are named as
+    hidden: beside them a shown 0 is not the highest value, and a shown 12 not the lowest.
+    """
+    first, last = shown.iloc[0], shown.iloc[-1]
+    top = shown.loc[shown["value"].idxmax()]
+    low = shown.loc[shown["value"].idxmin()]
+    hidden = (
+        rows["suppressed"].fillna(False).astype(bool)
+        if "suppressed" in rows
+        else pd.Series(False, index=rows.index)
+    )
+    n_hidden = int(hidden.sum())
+    limit, secret = privacy.threshold(), privacy.hidden_text()
+    text = (
+        f"{series}: fra {value_text(first['value'], unit)} i "
+        f"{period_text(first['period'], periods)} til {value_text(last['value'], unit)} i "
+        f"{period_text(last['period'], periods)}"
+    )
+    if len(shown) > 2 or n_hidden:
+        high_text = f"{value_text(top['value'], unit)} i {period_text(top['period'], periods)}"
+        low_text = f"{value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
+        if n_hidden and top["value"] < limit:
+            high_text = f"{secret} i de skjulte perioder"
+        if n_hidden and low["value"] >= limit:
+            low_text = f"{secret} i de skjulte perioder"
+        text += f"; højest {high_text}, lavest {low_text}"
+    if n_hidden:
+        text += f"; {fmt.number(n_hidden)} {'periode' if n_hidden == 1 else 'perioder'} vises "
+        text += f"som {secret}"
+    gaps = int((rows["value"].isna() & ~hidden).sum())
+    if gaps:
+        # Without a suppressed column a gap may be hidden or empty: say only that it is not shown.
+        why = "uden data" if "suppressed" in rows else "uden vist tal"
+        text += f"; {fmt.number(gaps)} {'periode' if gaps == 1 else 'perioder'} {why}"
+    return text
+
+
 def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
     """A short Danish description of a line chart: per series first and last value, highest
     and lowest, and how many periods have no shown number (hidden or without data).
@@ -125,7 +167,7 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
         The chart's title.
     data
         Columns ``period`` (datetime), ``series`` (str), ``value`` (float; NaN = hidden or
-        no data).
+        no data) and optionally ``suppressed`` (bool: the period is hidden, named as such).
     unit
         'andel', 'antal', 'pr_1000', 'personer', 'timer' or 'score'.
     """
@@ -139,22 +181,7 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
         if shown.empty:
             parts.append(f"{series}: ingen viste tal.")
             continue
-        first, last = shown.iloc[0], shown.iloc[-1]
-        top = shown.loc[shown["value"].idxmax()]
-        low = shown.loc[shown["value"].idxmin()]
-        text = (
-            f"{series}: fra {value_text(first['value'], unit)} i "
-            f"{period_text(first['period'], periods)} til {value_text(last['value'], unit)} i "
-            f"{period_text(last['period'], periods)}"
-        )
-        if len(shown) > 2:
-            text += (
-                f"; højest {value_text(top['value'], unit)} i {period_text(top['period'], periods)},"
-                f" lavest {value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
-            )
-        gaps = int(rows["value"].isna().sum())
-        if gaps:
-            text += f"; {gaps} {'periode' if gaps == 1 else 'perioder'} uden vist tal"
+        text = _series_text(series, rows, shown, unit, periods)
         parts.append(text + ".")
     return " ".join(parts)
 

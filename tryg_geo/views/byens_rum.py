@@ -357,6 +357,8 @@ def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame)
                 "period": pd.to_datetime(shown["period_start"]).to_numpy(),
                 "series": ind.label,
                 "value": shown["value"].astype("float64").to_numpy(),
+                # Hidden months are told apart from months without data in the text.
+                "suppressed": shown["suppressed"].fillna(False).astype(bool).to_numpy(),
             }
         )
         trends.append(

@@ -294,13 +294,18 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
         series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
     windows = [(filters.start, filters.end), filters.previous_year()]
     rows = [
-        {"period": month, "series": name, "value": np.nan if hide else float(count)}
+        {
+            "period": month,
+            "series": name,
+            "value": np.nan if hide else float(count),
+            "suppressed": bool(hide),
+        }
         for name, counts in series
         for month, count, hide in zip(
             counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
         )
     ]
-    data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
 
