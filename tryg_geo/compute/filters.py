@@ -22,7 +22,6 @@ PRESETS: dict[str, str] = {
     "custom": "Valgfri periode",
 }
 SCHEMES: dict[str, str] = {"quantiles": "Kvantiler", "natural_breaks": "Naturlige brud"}
-NIGHT_CATEGORIES = ("vold", "trusler", "ordensforstyrrelse", "hærværk", "narkotika")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..compute.counts import (
     night_mask,
     period_mask,
 )
-from ..compute.filters import NIGHT_CATEGORIES, Filters
+from ..compute.filters import Filters
 from ..compute.privacy import (
     count_text,
     hidden_text,
@@ -28,6 +28,8 @@ from ..compute.privacy import (
     suppress_with_total,
     threshold,
 )
+from ..compute.registry import Indicator, all_indicators
+from ..compute.series import NIGHT_END, NIGHT_START, NIGHTS
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
@@ -36,6 +38,28 @@ from .sources import POLICE, data_sources, source_line
 
 ZONE_KIND = "nattelivszone"
 PALETTE = "oranges"
+#: The registry's indicator of night incidents in the zone: its categories are the page's
+#: default, so "Et trygt natteliv" on Overblik and this page's zone figure are one number.
+ZONE_INDICATOR = "natteliv_vold_antal"
+
+
+def zone_indicator() -> Indicator:
+    """The registry indicator that defines the nightlife figure (one definition, one home)."""
+    return next(ind for _, ind in all_indicators() if ind.id == ZONE_INDICATOR)
+
+
+def zone_label(filters: Filters) -> str:
+    """The zone figure's name: the indicator's own when the choices are its definition,
+    otherwise a name that says what is counted instead."""
+    ind = zone_indicator()
+    same = (
+        set(filters.categories) == set(ind.categories)
+        and tuple(filters.nights) == NIGHTS
+        and (filters.night_start, filters.night_end) == (NIGHT_START, NIGHT_END)
+    )
+    if same:
+        return ind.label
+    return f"Heraf i nattelivszonen ({', '.join(filters.categories)}; valgte nætter og timer)"
 
 
 def natteliv_view(ds: Dataset, filters: Filters) -> View:
@@ -52,7 +76,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         ``table`` has one row per grid cell with incidents; cells below the threshold carry no
         count.
     """
-    categories = filters.categories or tuple(c for c in NIGHT_CATEGORIES if c in ds.categories)
+    categories = filters.categories or tuple(zone_indicator().categories)
     filters = filters.with_(categories=categories)
     arrays = ds.arrays
     nights = night_mask(arrays, filters.nights, filters.night_start, filters.night_end)
@@ -73,7 +97,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         display=_display(table),
         map=_hotspot_map(ds, table, filters),
         trends=[_night_trend(ds, filters, kinds, nights)],
-        kpis=_kpis(ds, now, before),
+        kpis=_kpis(ds, now, before, zone_label(filters)),
         heatmap=_heatmap(
             arrays, combine(period_mask(arrays, filters.start, filters.end), kinds), filters
         ),
@@ -309,7 +333,7 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
 
-def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:
+def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray, zone_name: str) -> list[Kpi]:
     total_now, total_before = int(now.sum()), int(before.sum())
     kpis = [
         Kpi(
@@ -324,7 +348,7 @@ def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:
         zone_now, zone_before = int((now & inside).sum()), int((before & inside).sum())
         kpis.append(
             Kpi(
-                "Heraf i nattelivszonen",
+                zone_name,
                 count_text(zone_now),
                 fmt.signed_percent(safe_change(zone_now, zone_before)),
                 f"Samme periode sidste år: {count_text(zone_before)}",
