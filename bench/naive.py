@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from tryg_geo.compute.filters import Filters
-from tryg_geo.views.natteliv import zone_indicator
 from tryg_geo.store.schema import STORE_CRS
+from tryg_geo.views.natteliv import zone_indicator
 from tryg_geo.views.tryg_bydel import INCIDENT_RATE
 
 WGS84 = "EPSG:4326"

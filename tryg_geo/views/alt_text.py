@@ -82,7 +82,9 @@ def map_sentence(
     n_hidden = int(hide.sum())
     if n_hidden:
         word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(f"{fmt.number(n_hidden)} {word} vises som {hidden_text or privacy.hidden_text()}.")
+        parts.append(
+            f"{fmt.number(n_hidden)} {word} vises som {hidden_text or privacy.hidden_text()}."
+        )
     missing = int((frame["value"].isna() & ~hide).sum())
     if missing:
         word = noun_plural if missing > 1 else _singular(noun_plural)
