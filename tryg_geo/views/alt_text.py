@@ -215,6 +215,8 @@ def view_map_text(view: View) -> str | None:
             hidden=table["suppressed"].astype(bool).to_numpy(),
             hidden_text=hidden_text,
         )
+    if spec.kind == "cells" and "value" not in spec.features:
+        return class_map_sentence(spec, what)
     features = spec.features
     labels = features["label"].astype(str)
     values = (
@@ -231,6 +233,19 @@ def view_map_text(view: View) -> str | None:
         hidden=labels.str.startswith(hidden_text).to_numpy(),
         hidden_text=hidden_text,
     )
+
+
+def class_map_sentence(spec, what: str) -> str:
+    """A map of classes (Gi* hot and cold spots): how many drawn shapes fall in each class,
+    so the text and the drawing say the same."""
+    classes = [label for _, label in spec.legend.entries]
+    labels = spec.features["label"].astype(str)
+    counts = {c: int(labels.str.startswith(c).sum()) for c in classes}
+    drawn = {c: n for c, n in counts.items() if n}
+    if not drawn:
+        return f"Kortet viser {what}: ingen celler er tegnet (ingen hot eller cold spots)."
+    listed = ", ".join(f"{c}: {fmt.number(n)}" for c, n in drawn.items())
+    return f"Kortet viser {what}: {fmt.number(sum(drawn.values()))} celler er tegnet ({listed})."
 
 
 def view_trend_texts(view: View) -> list[str]:
