@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -288,6 +290,30 @@ def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     hidden[night] = suppress_with_total(grid[night], hidden=hidden[night])
     grid[hidden] = np.nan
     return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
+
+
+def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
+    """The hour × weekday table's colour classes: the class label of every cell and the legend.
+
+    Counts get whole-number classes that never overlap (quantiles, like the maps); hidden
+    cells (NaN) get the grey of "Skjult (<5)". A table with one value only (e.g. all zero
+    after a small import) is one light class, never one solid dark colour.
+    """
+    values = grid.to_numpy(dtype="float64").ravel()
+    with warnings.catch_warnings():  # many equal counts merge quantile classes: expected
+        warnings.simplefilter("ignore", UserWarning)
+        classes, bins = classify(values, "quantiles", whole=True)
+    finite = values[np.isfinite(values)]
+    lowest = float(finite.min()) if len(finite) else None
+    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) if bins else []
+    names = [label for _, label in entries]
+    hidden = f"Skjult ({hidden_text()})"
+    cells = [names[c] if c >= 0 else hidden for c in classes]
+    if not np.isfinite(values).all():
+        entries.append((SUPPRESSED_COLOR, hidden))
+    frame = pd.DataFrame(np.array(cells, dtype=object).reshape(grid.shape), index=grid.index)
+    frame.columns = grid.columns
+    return frame, Legend("Hændelser", entries)
 
 
 def _night_cells(filters: Filters) -> np.ndarray:
