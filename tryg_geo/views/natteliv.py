@@ -20,7 +20,7 @@ from ..compute.counts import (
     night_mask,
     period_mask,
 )
-from ..compute.filters import Filters
+from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.privacy import (
     count_text,
     hidden_text,
@@ -61,7 +61,8 @@ def zone_label(filters: Filters) -> str:
     )
     if same:
         return ind.label
-    return f"Heraf i nattelivszonen ({', '.join(filters.categories)}; valgte nætter og timer)"
+    chosen = ", ".join(filters.categories) or "alle kategorier"
+    return f"Heraf i nattelivszonen ({chosen}; valgte nætter og timer)"
 
 
 def natteliv_view(ds: Dataset, filters: Filters) -> View:
@@ -78,7 +79,11 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         ``table`` has one row per grid cell with incidents; cells below the threshold carry no
         count.
     """
-    categories = filters.categories or tuple(zone_indicator().categories)
+    # The indicator's categories found in the data; none of them (another police export's
+    # names): every category, and the zone figure's name says so.
+    categories = filters.categories or tuple(
+        c for c in zone_indicator().categories if c in ds.categories
+    )
     filters = filters.with_(categories=categories)
     arrays = ds.arrays
     nights = night_mask(arrays, filters.nights, filters.night_start, filters.night_end)
@@ -99,7 +104,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         display=_display(table),
         map=_hotspot_map(ds, table, filters),
         trends=[_night_trend(ds, filters, kinds, nights)],
-        kpis=_kpis(ds, now, before, zone_label(filters)),
+        kpis=_kpis(ds, filters, now, before, zone_label(filters)),
         heatmap=_heatmap(
             arrays, combine(period_mask(arrays, filters.start, filters.end), kinds), filters
         ),
@@ -359,25 +364,24 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
 
-def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray, zone_name: str) -> list[Kpi]:
-    total_now, total_before = int(now.sum()), int(before.sum())
-    kpis = [
-        Kpi(
-            "Hændelser om natten",
-            count_text(total_now),
-            fmt.signed_percent(safe_change(total_now, total_before)),
-            f"Samme periode sidste år: {count_text(total_before)}",
+def _kpis(
+    ds: Dataset, filters: Filters, now: np.ndarray, before: np.ndarray, zone_name: str
+) -> list[Kpi]:
+    covered = ds.has_incidents and previous_year_covered(filters, ds.incident_span[0])
+
+    def kpi(label: str, count_now: int, count_before: int) -> Kpi:
+        if not covered:  # nothing to compare with: no change, and the help says why
+            help_text = no_previous_text(filters, ds.incident_span[0]) if ds.has_incidents else None
+            return Kpi(label, count_text(count_now), None, help_text)
+        return Kpi(
+            label,
+            count_text(count_now),
+            fmt.signed_percent(safe_change(count_now, count_before)),
+            f"Samme periode sidste år: {count_text(count_before)}",
         )
-    ]
+
+    kpis = [kpi("Hændelser om natten", int(now.sum()), int(before.sum()))]
     inside = _zone_mask(ds)
     if inside is not None:
-        zone_now, zone_before = int((now & inside).sum()), int((before & inside).sum())
-        kpis.append(
-            Kpi(
-                zone_name,
-                count_text(zone_now),
-                fmt.signed_percent(safe_change(zone_now, zone_before)),
-                f"Samme periode sidste år: {count_text(zone_before)}",
-            )
-        )
+        kpis.append(kpi(zone_name, int((now & inside).sum()), int((before & inside).sum())))
     return kpis

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..compute.filters import Filters
+from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import (
     ALPHA,
     NO_DATA,
@@ -82,6 +82,8 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
     marked = marked_changes(summaries)
     if map_note:
         notes.insert(0, map_note)
+    if ds.has_incidents and not previous_year_covered(filters, ds.incident_span[0]):
+        notes.insert(0, no_previous_text(filters, ds.incident_span[0]))
     sources = data_sources(
         ds, [("incidents", POLICE), ("measurements", SURVEY), ("measurements", REGISTRATIONS)]
     )
