@@ -50,12 +50,15 @@ def zone_indicator() -> Indicator:
     return next(ind for _, ind in all_indicators() if ind.id == ZONE_INDICATOR)
 
 
-def zone_label(filters: Filters) -> str:
-    """The zone figure's name: the indicator's own when the choices are its definition,
-    otherwise a name that says what is counted instead."""
+def zone_label(filters: Filters, present: list[str]) -> str:
+    """The zone figure's name: the indicator's own when the choices are its definition (its
+    categories among those ``present`` in the data), otherwise a name that says what is
+    counted instead."""
     ind = zone_indicator()
+    defined = {c for c in ind.categories if c in present}
     same = (
-        set(filters.categories) == set(ind.categories)
+        bool(defined)
+        and set(filters.categories) == defined
         and tuple(filters.nights) == NIGHTS
         and (filters.night_start, filters.night_end) == (NIGHT_START, NIGHT_END)
     )
@@ -104,7 +107,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         display=_display(table),
         map=_hotspot_map(ds, table, filters),
         trends=[_night_trend(ds, filters, kinds, nights)],
-        kpis=_kpis(ds, filters, now, before, zone_label(filters)),
+        kpis=_kpis(ds, filters, now, before, zone_label(filters, ds.categories)),
         heatmap=_heatmap(
             arrays, combine(period_mask(arrays, filters.start, filters.end), kinds), filters
         ),
