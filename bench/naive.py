@@ -23,8 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from tryg_geo.compute.filters import NIGHT_CATEGORIES, Filters
+from tryg_geo.compute.filters import Filters
 from tryg_geo.store.schema import STORE_CRS
+from tryg_geo.views.natteliv import zone_indicator
 from tryg_geo.views.tryg_bydel import INCIDENT_RATE
 
 WGS84 = "EPSG:4326"
@@ -105,7 +106,7 @@ def natteliv_rerun(
     page); hour and weekday are taken from the timestamps on every rerun; cells come from
     flooring the coordinates and counting with ``groupby``.
     """
-    categories = filters.categories or NIGHT_CATEGORIES
+    categories = filters.categories or tuple(zone_indicator().categories)
     points = all_points(incidents)
     if zones is not None and len(zones):
         joined = _join(points, zones.assign(zone=1), "zone")
@@ -147,7 +148,7 @@ def natteliv_rerun(
 
 def night_points(incidents: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The raw x/y of the incidents the natteliv map shows for ``filters`` (for the heat map)."""
-    categories = filters.categories or NIGHT_CATEGORIES
+    categories = filters.categories or tuple(zone_indicator().categories)
     time = incidents["time"]
     hour, weekday = time.dt.hour, time.dt.dayofweek
     evening, morning = hour >= filters.night_start, hour < filters.night_end

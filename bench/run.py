@@ -250,9 +250,9 @@ def tryg_bydel_changes(ds, k: int) -> list[Change]:
 def natteliv_changes(ds, k: int) -> list[Change]:
     """``k`` distinct filter changes on Natteliv: period, categories, cell size, nights,
     night hours, class scheme."""
-    from tryg_geo.compute.filters import NIGHT_CATEGORIES
+    from tryg_geo.views.natteliv import zone_indicator
 
-    night = [c for c in NIGHT_CATEGORIES if c in ds.categories] or list(ds.categories)
+    night = [c for c in zone_indicator().categories if c in ds.categories] or list(ds.categories)
     first, last = ds.incident_span
     custom = (max(first, date(last.year - 1, 5, 1)), date(last.year, 4, 30))
 

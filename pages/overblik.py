@@ -26,6 +26,13 @@ with left:
     st.header("Indsatserne")
     display = (view.display if view.display is not None else view.table).to_dict("records")
     sparks = {t.title: t for t in view.trends}
+    # Column headers, so "212" reads as the number of something (named under it).
+    for col, heading in zip(
+        st.columns([3, 2, 2, 2]),
+        ("Indsats", "Seneste", "Ændring mod året før", "Status"),
+        strict=True,
+    ):
+        col.markdown(f"**{heading}**")
     for (label, key), shown in zip(view.links, display, strict=False):
         cols = st.columns([3, 2, 2, 2])
         cols[0].page_link(
@@ -34,6 +41,8 @@ with left:
             query_params={**filters.to_params(), "indsats": key.removeprefix("indsats/")},
         )
         cols[1].markdown(ui.md_text(shown.get("Seneste", shown.get("value", ""))))
+        if shown.get("Indikator"):
+            cols[1].caption(ui.md_text(shown["Indikator"]))
         cols[2].markdown(ui.md_text(shown.get("Ændring", "")))
         cols[3].markdown(ui.md_text(shown.get("Status", "")))
         if label in sparks and not sparks[label].data.empty:

@@ -27,6 +27,7 @@ EXPECTED = [
     "PAGES",
     "PERMUTATION_CHOICES",
     "PRESETS",
+    "period_caption",
     "REQUIRED_ROLES",
     "ROLE_LABELS",
     "SCHEMES",

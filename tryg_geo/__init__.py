@@ -12,7 +12,7 @@ Grouped by what a caller wants to do:
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
-  :func:`place_indicators`, :data:`PRESETS`, :data:`SCHEMES`; the Analyse page's panels
+  :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
   :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
@@ -32,7 +32,7 @@ Grouped by what a caller wants to do:
 """
 
 from . import access, fmt, role_files, settings
-from .compute.filters import PRESETS, SCHEMES, Filters
+from .compute.filters import PRESETS, SCHEMES, Filters, period_caption
 from .compute.registry import get_initiative, load_initiatives
 from .csv_safe import csv_bytes
 from .demo.make import make_demo
@@ -106,6 +106,7 @@ __all__ = [
     "PAGES",
     "PERMUTATION_CHOICES",
     "PRESETS",
+    "period_caption",
     "REQUIRED_ROLES",
     "ROLE_LABELS",
     "SCHEMES",

@@ -22,12 +22,36 @@ MONTHS_DA = (
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
+#: The minus sign of every number in text: the typographic one, as in print (never '-').
+MINUS = "−"
+
+
 def number(value: float | int | None, decimals: int = 0) -> str:
-    """1234.5 → '1.234,5' (Danish thousands dot, decimal comma); missing → '–'."""
+    """1234.5 → '1.234,5', -3 → '−3' (Danish thousands dot, decimal comma, a real minus);
+    missing → '–'."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-"):
+        text = text[1:] if float(text.replace(",", "")) == 0 else MINUS + text[1:]
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def signed_number(value: float | None, decimals: int = 0) -> str:
+    """3.7 → '+3,7', -0.2 → '−0,2', 0 → '±0' (a change in its own unit)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    shown = number(abs(value), decimals)
+    zero = round(abs(value), decimals) == 0
+    return f"{'±' if zero else '+' if value > 0 else MINUS}{shown}"
+
+
+def metric_delta(delta: str | None) -> tuple[str | None, str]:
+    """A key figure's change as the page's metric shows it: the text as written (with '−')
+    and the arrow ('up', 'down', or 'off' when there is no change to show)."""
+    if not delta or delta[0] not in "+" + MINUS:
+        return None, "off"
+    return delta, "up" if delta[0] == "+" else "down"
 
 
 def percent(share: float | None, decimals: int = 1) -> str:

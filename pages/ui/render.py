@@ -17,6 +17,7 @@ from tryg_geo import (
     View,
     csv_table,
     file_stem,
+    fmt,
     role_files,
     settings,
     spec_map,
@@ -54,17 +55,15 @@ def kpis(view: View) -> None:
     if not view.kpis:
         return
     for column, kpi in zip(st.columns(len(view.kpis)), view.kpis, strict=True):
-        delta = (
-            kpi.delta if kpi.delta not in (None, "–") and not kpi.delta.startswith("±") else None
-        )
-        # st.metric reads the direction from a leading ASCII minus, not the typographic one.
-        delta = delta.replace("−", "-") if delta else None
+        # The arrow is given, so the text keeps its typographic minus ('−18 %').
+        delta, arrow = fmt.metric_delta(kpi.delta)
         column.metric(
             md_text(kpi.label),
             kpi.value,
             delta,
             help=kpi.help and md_text(kpi.help),
             delta_color="off",
+            delta_arrow=arrow,
         )
 
 

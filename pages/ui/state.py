@@ -21,6 +21,7 @@ from tryg_geo import (
     build_view,
     default_filters,
     load_dataset,
+    period_caption,
 )
 from tryg_geo.fmt import day
 
@@ -146,6 +147,10 @@ def sidebar_filters(ds: Dataset, *, categories: bool = True, district: bool = Tr
         categories=chosen_categories,
         district=chosen_district,
     )
+    # The period's name says what the data cover when the preset reaches before them.
+    caption = period_caption(filters, ds)
+    if caption != PRESETS.get(preset):
+        st.sidebar.caption(caption)
     return filters
 
 

@@ -60,6 +60,10 @@ HOTSPOT_COLOURS: dict[str, str] = dict(
 )
 #: Below this mean number of incidents per 3 × 3 block the cell map carries a warning.
 MIN_NEIGHBOURHOOD_MEAN = 5.0
+#: Fewest incidents Gi* is run with: below, no unit gets a hot or cold class and the views say
+#: why. ArcGIS's Hot Spot Analysis warns below 30 features (its documented minimum), and with
+#: fewer a handful of incidents in one cell comes out as a "99 %" hot spot.
+MIN_EVENTS = 30
 #: Keys of one cell in a study grid: northing index × KEY + easting index.
 KEY = 1_000_000
 #: Two districts closer than this (metres) are neighbours: DAGI outlines leave hairline gaps.
@@ -260,11 +264,34 @@ class HotspotResult:
     incidents: int
     basis: str  # "antal" or "pr_1000" (what Gi* was computed on)
 
+    def __post_init__(self) -> None:
+        # Too few incidents: no classes at all (the map, CSV, key figures and slide agree).
+        if self.too_few and "hotspot_class" in self.table:
+            self.table["hotspot_class"] = NOT_SIGNIFICANT
+
+    @property
+    def too_few(self) -> bool:
+        """True when there are fewer than :data:`MIN_EVENTS` incidents."""
+        return self.incidents < MIN_EVENTS
+
+    @property
+    def too_few_note(self) -> str | None:
+        """Why no hot or cold spots are shown, in Danish; None when there are enough."""
+        if not self.too_few:
+            return None
+        return (
+            f"Kun {number(self.incidents)} hændelser med disse filtre: Gi* kræver mindst "
+            f"{MIN_EVENTS} hændelser (som ArcGIS' Hot Spot Analysis), så der vises ingen hot "
+            "eller cold spots. Vælg en længere periode, flere kategorier eller et større område."
+        )
+
     @property
     def sparse_note(self) -> str | None:
         """A warning when the neighbourhoods hold too few incidents for Gi*'s normal
         approximation (on average fewer than :data:`MIN_NEIGHBOURHOOD_MEAN` per 3 × 3 block):
         then even single incidents come out as hot spots."""
+        if self.too_few:
+            return self.too_few_note
         if self.unit != "cell" or not len(self.table):
             return None
         per_block = 9 * self.incidents / len(self.table)
@@ -287,6 +314,12 @@ class HotspotResult:
         hot = sum(v for k, v in counts.items() if k.startswith("Hot"))
         cold = sum(v for k, v in counts.items() if k.startswith("Cold"))
         what = "celler" if self.unit == "cell" else "områder"
+        if self.too_few:
+            return (
+                f"Ingen hot eller cold spots vist blandt {number(len(self.table))} {what} "
+                f"({number(self.incidents)} hændelser): Gi* kræver mindst {MIN_EVENTS} "
+                "hændelser."
+            )
         fdr = (
             "p-værdierne er korrigeret for mange samtidige test (False Discovery Rate, "
             "Benjamini–Hochberg)"

@@ -22,7 +22,6 @@ PRESETS: dict[str, str] = {
     "custom": "Valgfri periode",
 }
 SCHEMES: dict[str, str] = {"quantiles": "Kvantiler", "natural_breaks": "Naturlige brud"}
-NIGHT_CATEGORIES = ("vold", "trusler", "ordensforstyrrelse", "hærværk", "narkotika")
 
 
 @dataclass(frozen=True)
@@ -188,6 +187,41 @@ class Filters:
 
     def with_(self, **changes: object) -> Filters:
         return replace(self, **changes)
+
+
+def period_caption(filters: Filters, ds) -> str:
+    """The period's name as the sidebar shows it, saying what the data cover when the preset
+    reaches before the first day with data ('Seneste 12 måneder – data findes kun for
+    02.09.2025–25.11.2025'), so a name never promises twelve months of three.
+
+    Parameters
+    ----------
+    filters : the chosen period (``preset``, ``start``, ``end``).
+    ds : the loaded data (:class:`~tryg_geo.store.dataset.Dataset`); its incident span.
+    """
+    name = PRESETS.get(filters.preset, PRESETS["custom"])
+    data_start, data_end = ds.incident_span
+    if filters.preset in ("custom", "all"):
+        return name
+    nominal_start, _ = Filters.preset_period(filters.preset, data_end, data_start)
+    if nominal_start >= data_start:
+        return name
+    return f"{name} – data findes kun for {day(data_start)}–{day(data_end)}"
+
+
+def previous_year_covered(filters: Filters, data_start: date) -> bool:
+    """True when the data reach into the same period one year earlier (they begin on or
+    before its last day): otherwise a change against it would compare with nothing."""
+    return filters.previous_year()[1] >= data_start
+
+
+def no_previous_text(filters: Filters, data_start: date) -> str:
+    """Why last year's figure is empty: the data begin after its start (Danish)."""
+    first, last = filters.previous_year()
+    return (
+        f"Ingen hændelser at sammenligne med i samme periode året før ({day(first)}–{day(last)}): "
+        f"hændelserne i data begynder {day(data_start)}."
+    )
 
 
 def _one_year_before(value: date) -> date:

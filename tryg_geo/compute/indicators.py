@@ -26,7 +26,7 @@ from ..errors import UsageError
 from ..store.dataset import Dataset
 from ..views.mapspec import unit_decimals
 from .counts import period_mask
-from .filters import Filters
+from .filters import Filters, previous_year_covered
 from .privacy import suppress_with_total
 from .registry import Indicator, Initiative
 from .series import (
@@ -263,6 +263,8 @@ def _incident_summary(
     if not ds.has_incidents or not len(now):
         return _no_data(indicator, area_id, trend, initiative)
     cur, prev = now.iloc[0], before.iloc[0] if len(before) else None
+    if not previous_year_covered(filters, ds.incident_span[0]):
+        prev = None  # no data a year earlier: no figure, no change, never a comparison with 0
     count_now, count_before = _raw_count(ds, indicator, filters, area_id)
     change, p = np.nan, None
     if prev is not None and not cur["suppressed"] and not prev["suppressed"]:
@@ -279,7 +281,7 @@ def _incident_summary(
         p,
         trend,
         period=window_label(filters.start, filters.end),
-        previous_period=window_label(before_start, before_end),
+        previous_period=window_label(before_start, before_end) if prev is not None else None,
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from .. import fmt
 from ..compute.privacy import hidden_text
 from ..views.model import Trend
+from ..views.natteliv import heat_classes
 
 # Okabe–Ito hues, darkened where needed: each line has at least 3:1 against white (WCAG 2.1
 # 1.4.11) and the lines stay apart with protanopia, deuteranopia and tritanopia
@@ -136,13 +137,27 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
         id_vars="ugedag", var_name="time", value_name="antal"
     )
     long["vist"] = long["antal"].map(lambda v: hidden_text() if pd.isna(v) else fmt.number(v))
+    classes, legend = heat_classes(grid)
+    long["klasse"] = classes.reset_index(names="ugedag").melt(
+        id_vars="ugedag", var_name="time", value_name="klasse"
+    )["klasse"]
     order = list(grid.index)
     base = alt.Chart(long).encode(
         x=alt.X("time:O", title="Time på døgnet"),
         y=alt.Y("ugedag:O", title=None, sort=order),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("antal:Q", title="Hændelser", scale=alt.Scale(scheme="oranges")),
+        # Whole-number classes (views.natteliv.heat_classes), never a continuous ramp that a
+        # table of zeros turns into one solid colour with a legend of '0,000000'.
+        color=alt.Color(
+            "klasse:N",
+            title=legend.title,
+            sort=[label for _, label in legend.entries],
+            scale=alt.Scale(
+                domain=[label for _, label in legend.entries],
+                range=[colour for colour, _ in legend.entries],
+            ),
+        ),
         tooltip=[
             alt.Tooltip("ugedag:O", title="Ugedag"),
             alt.Tooltip("time:O", title="Time"),

@@ -47,7 +47,7 @@ COLUMN_DOCS: dict[str, str] = {
     "change_pct": "Relativ ændring mod året før (0,1 = +10 %); tom, når et tal er skjult.",
     "target": "Målet for indikatoren (samme enhed som value).",
     "status": "Status mod målet: på sporet, ikke på sporet, intet mål eller ingen data.",
-    "significant": "ja, når ændringen (for Knox: ratioen) næppe skyldes tilfældigheder (p < 0,05).",
+    "significant": "ja, når ændringen (for Knox: ratioen) næppe skyldes tilfældigheder (p < 0,05, Benjamini–Hochberg-korrigeret på Overblik).",
     "suppressed": "ja, når et tal i rækken er skjult, fordi det er under diskretionsgrænsen.",
     "previous_suppressed": "ja, når tallet for året før er skjult.",
     "value_suppressed": "ja, når value er skjult.",

@@ -65,7 +65,7 @@ def map_sentence(
     numbers[hide] = np.nan
     frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
     shown = frame.dropna(subset=["value"])
-    parts = [f"Kortet viser {what} for {len(frame)} {noun_plural}."]
+    parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {noun_plural}."]
     if shown.empty:
         parts.append(f"Ingen {noun_plural} har et tal, der kan vises.")
     else:
@@ -74,18 +74,21 @@ def map_sentence(
         lowest = shown[shown["value"] == low].sort_values("name")
         high_text = f"{_names(list(highest['name']))} {highest['label'].iloc[0]}"
         if top == low:
-            parts.append(f"Alle {len(shown)} {noun_plural} med tal har {highest['label'].iloc[0]}.")
+            every = f"Alle {fmt.number(len(shown))} {noun_plural} med tal"
+            parts.append(f"{every} har {highest['label'].iloc[0]}.")
         else:
             low_text = f"{_names(list(lowest['name']))} {lowest['label'].iloc[0]}"
             parts.append(f"Højest: {high_text}; lavest: {low_text}.")
     n_hidden = int(hide.sum())
     if n_hidden:
         word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(f"{n_hidden} {word} vises som {hidden_text or privacy.hidden_text()}.")
+        parts.append(
+            f"{fmt.number(n_hidden)} {word} vises som {hidden_text or privacy.hidden_text()}."
+        )
     missing = int((frame["value"].isna() & ~hide).sum())
     if missing:
         word = noun_plural if missing > 1 else _singular(noun_plural)
-        parts.append(f"{missing} {word} uden data.")
+        parts.append(f"{fmt.number(missing)} {word} uden data.")
     return " ".join(parts)
 
 
@@ -114,6 +117,48 @@ def value_text(value: float, unit: str) -> str:
     return fmt.number(value)
 
 
+def _series_text(
+    series: str, rows: pd.DataFrame, shown: pd.DataFrame, unit: str, periods: list
+) -> str:
+    """First, last, highest and lowest shown value of one series, and what is not shown.
+
+    Hidden periods (a ``suppressed`` column, counts from 1 to the limit − 1) are named as
+    hidden: beside them a shown 0 is not the highest value, and a shown 12 not the lowest.
+    """
+    first, last = shown.iloc[0], shown.iloc[-1]
+    top = shown.loc[shown["value"].idxmax()]
+    low = shown.loc[shown["value"].idxmin()]
+    hidden = (
+        rows["suppressed"].fillna(False).astype(bool)
+        if "suppressed" in rows
+        else pd.Series(False, index=rows.index)
+    )
+    n_hidden = int(hidden.sum())
+    limit, secret = privacy.threshold(), privacy.hidden_text()
+    text = (
+        f"{series}: fra {value_text(first['value'], unit)} i "
+        f"{period_text(first['period'], periods)} til {value_text(last['value'], unit)} i "
+        f"{period_text(last['period'], periods)}"
+    )
+    if len(shown) > 2 or n_hidden:
+        high_text = f"{value_text(top['value'], unit)} i {period_text(top['period'], periods)}"
+        low_text = f"{value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
+        if n_hidden and top["value"] < limit:
+            high_text = f"{secret} i de skjulte perioder"
+        if n_hidden and low["value"] >= limit:
+            low_text = f"{secret} i de skjulte perioder"
+        text += f"; højest {high_text}, lavest {low_text}"
+    if n_hidden:
+        text += f"; {fmt.number(n_hidden)} {'periode' if n_hidden == 1 else 'perioder'} vises "
+        text += f"som {secret}"
+    gaps = int((rows["value"].isna() & ~hidden).sum())
+    if gaps:
+        # Without a suppressed column a gap may be hidden or empty: say only that it is not shown.
+        why = "uden data" if "suppressed" in rows else "uden vist tal"
+        text += f"; {fmt.number(gaps)} {'periode' if gaps == 1 else 'perioder'} {why}"
+    return text
+
+
 def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
     """A short Danish description of a line chart: per series first and last value, highest
     and lowest, and how many periods have no shown number (hidden or without data).
@@ -124,7 +169,7 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
         The chart's title.
     data
         Columns ``period`` (datetime), ``series`` (str), ``value`` (float; NaN = hidden or
-        no data).
+        no data) and optionally ``suppressed`` (bool: the period is hidden, named as such).
     unit
         'andel', 'antal', 'pr_1000', 'personer', 'timer' or 'score'.
     """
@@ -138,22 +183,7 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
         if shown.empty:
             parts.append(f"{series}: ingen viste tal.")
             continue
-        first, last = shown.iloc[0], shown.iloc[-1]
-        top = shown.loc[shown["value"].idxmax()]
-        low = shown.loc[shown["value"].idxmin()]
-        text = (
-            f"{series}: fra {value_text(first['value'], unit)} i "
-            f"{period_text(first['period'], periods)} til {value_text(last['value'], unit)} i "
-            f"{period_text(last['period'], periods)}"
-        )
-        if len(shown) > 2:
-            text += (
-                f"; højest {value_text(top['value'], unit)} i {period_text(top['period'], periods)},"
-                f" lavest {value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
-            )
-        gaps = int(rows["value"].isna().sum())
-        if gaps:
-            text += f"; {gaps} {'periode' if gaps == 1 else 'perioder'} uden vist tal"
+        text = _series_text(series, rows, shown, unit, periods)
         parts.append(text + ".")
     return " ".join(parts)
 
@@ -185,6 +215,8 @@ def view_map_text(view: View) -> str | None:
             hidden=table["suppressed"].astype(bool).to_numpy(),
             hidden_text=hidden_text,
         )
+    if spec.kind == "cells" and "value" not in spec.features:
+        return class_map_sentence(spec, what)
     features = spec.features
     labels = features["label"].astype(str)
     values = (
@@ -201,6 +233,19 @@ def view_map_text(view: View) -> str | None:
         hidden=labels.str.startswith(hidden_text).to_numpy(),
         hidden_text=hidden_text,
     )
+
+
+def class_map_sentence(spec, what: str) -> str:
+    """A map of classes (Gi* hot and cold spots): how many drawn shapes fall in each class,
+    so the text and the drawing say the same."""
+    classes = [label for _, label in spec.legend.entries]
+    labels = spec.features["label"].astype(str)
+    counts = {c: int(labels.str.startswith(c).sum()) for c in classes}
+    drawn = {c: n for c, n in counts.items() if n}
+    if not drawn:
+        return f"Kortet viser {what}: ingen celler er tegnet (ingen hot eller cold spots)."
+    listed = ", ".join(f"{c}: {fmt.number(n)}" for c, n in drawn.items())
+    return f"Kortet viser {what}: {fmt.number(sum(drawn.values()))} celler er tegnet ({listed})."
 
 
 def view_trend_texts(view: View) -> list[str]:

@@ -83,6 +83,8 @@ def hotspot_kpis(result: HotspotResult) -> list[Kpi]:
     counts = result.class_counts()
     hot = sum(v for k, v in counts.items() if k.startswith("Hot"))
     cold = sum(v for k, v in counts.items() if k.startswith("Cold"))
+    if result.too_few:  # no analysis: no number, and the note says why
+        hot = cold = None
     return [
         Kpi("Hot spots (celler)", fmt.number(hot), None, "Signifikante klynger, FDR-korrigeret"),
         Kpi("Cold spots (celler)", fmt.number(cold), None, "Signifikant færre end ventet"),

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import fmt
 from ..compute.counts import category_mask, combine, period_mask
-from ..compute.filters import Filters
+from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
 from ..compute.privacy import hidden_text, small, suppress_with_total
 from ..compute.registry import Indicator, all_indicators, get_initiative
@@ -246,6 +246,10 @@ def _table(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame) 
     before, before_hidden, _ = _observations(ds, ind, before_start, before_end, places)
     count, count_hidden = _incidents(ds, filters, filters.start, filters.end, places)
     count_before, count_before_hidden = _incidents(ds, filters, before_start, before_end, places)
+    if ds.has_incidents and not previous_year_covered(filters, ds.incident_span[0]):
+        # No incidents in the data a year earlier: empty ('–'), never a comparison with 0.
+        count_before = count_before * np.nan
+        count_before_hidden = count_before_hidden & False
     index = [*places["place_id"], ALL_ID]
     table = pd.DataFrame(
         {
@@ -361,6 +365,8 @@ def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame)
                 "period": pd.to_datetime(shown["period_start"]).to_numpy(),
                 "series": ind.label,
                 "value": shown["value"].astype("float64").to_numpy(),
+                # Hidden months are told apart from months without data in the text.
+                "suppressed": shown["suppressed"].fillna(False).astype(bool).to_numpy(),
             }
         )
         trends.append(
@@ -410,6 +416,8 @@ def _notes(
         notes.append(f"Der er ingen registreringer af «{label}» på stederne i perioden. {needed}")
     if not ds.has_incidents:
         notes.append("Der er ingen hændelser indlæst; kolonnen med hændelser er derfor tom.")
+    elif not previous_year_covered(filters, ds.incident_span[0]):
+        notes.append(no_previous_text(filters, ds.incident_span[0]))
     if ind.unit == "personer":
         notes.append(
             "Personer til stede er gennemsnittet pr. optælling over periodens måneder; for alle "

@@ -280,11 +280,13 @@ def _classed_colours(
         # A handful of places often has fewer distinct values than classes; mapclassify then
         # merges classes and says so, which is expected here.
         warnings.simplefilter("ignore", UserWarning)
-        classes, bins = classify(numbers, scheme)
+        finite = numbers[np.isfinite(numbers)]
+        # Whole numbers (counts) get whole-number classes that never overlap ('0', '1 – 12').
+        whole = bool(len(finite)) and bool((finite == np.round(finite)).all()) and finite.max() > 1
+        classes, bins = classify(numbers, scheme, whole=whole)
     fills = colours(classes, palette, len(bins))
-    finite = numbers[np.isfinite(numbers)]
     lowest = float(finite.min()) if len(finite) else None
-    entries = legend_entries(bins, palette, value_fmt, lowest) if bins else []
+    entries = legend_entries(bins, palette, value_fmt, lowest, whole=whole) if bins else []
     if hidden is not None and hidden.any():
         fills = [SUPPRESSED_COLOR if h else f for f, h in zip(fills, hidden, strict=True)]
         entries.append((SUPPRESSED_COLOR, f"Skjult ({hidden_text()})"))

@@ -49,7 +49,8 @@ class MapSpec:
 
 @dataclass
 class Trend:
-    """A line chart: ``data`` has columns period (datetime64), series (str), value (float)."""
+    """A line chart: ``data`` has columns period (datetime64), series (str), value (float) and
+    optionally suppressed (bool: the value is hidden for discretion, NaN in ``value``)."""
 
     title: str
     data: pd.DataFrame

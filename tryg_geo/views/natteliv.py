@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -18,7 +20,7 @@ from ..compute.counts import (
     night_mask,
     period_mask,
 )
-from ..compute.filters import NIGHT_CATEGORIES, Filters
+from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.privacy import (
     count_text,
     hidden_text,
@@ -28,6 +30,8 @@ from ..compute.privacy import (
     suppress_with_total,
     threshold,
 )
+from ..compute.registry import Indicator, all_indicators
+from ..compute.series import NIGHT_END, NIGHT_START, NIGHTS
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
@@ -38,6 +42,32 @@ ZONE_KIND = "nattelivszone"
 PALETTE = "oranges"
 #: The data the view counts and draws: incidents in cells over districts, zones and water.
 USED = ("incidents", "districts", "places")
+#: The registry's indicator of night incidents in the zone: its categories are the page's
+#: default, so "Et trygt natteliv" on Overblik and this page's zone figure are one number.
+ZONE_INDICATOR = "natteliv_vold_antal"
+
+
+def zone_indicator() -> Indicator:
+    """The registry indicator that defines the nightlife figure (one definition, one home)."""
+    return next(ind for _, ind in all_indicators() if ind.id == ZONE_INDICATOR)
+
+
+def zone_label(filters: Filters, present: list[str]) -> str:
+    """The zone figure's name: the indicator's own when the choices are its definition (its
+    categories among those ``present`` in the data), otherwise a name that says what is
+    counted instead."""
+    ind = zone_indicator()
+    defined = {c for c in ind.categories if c in present}
+    same = (
+        bool(defined)
+        and set(filters.categories) == defined
+        and tuple(filters.nights) == NIGHTS
+        and (filters.night_start, filters.night_end) == (NIGHT_START, NIGHT_END)
+    )
+    if same:
+        return ind.label
+    chosen = ", ".join(filters.categories) or "alle kategorier"
+    return f"Heraf i nattelivszonen ({chosen}; valgte nætter og timer)"
 
 
 def natteliv_view(ds: Dataset, filters: Filters) -> View:
@@ -54,7 +84,11 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         ``table`` has one row per grid cell with incidents; cells below the threshold carry no
         count.
     """
-    categories = filters.categories or tuple(c for c in NIGHT_CATEGORIES if c in ds.categories)
+    # The indicator's categories found in the data; none of them (another police export's
+    # names): every category, and the zone figure's name says so.
+    categories = filters.categories or tuple(
+        c for c in zone_indicator().categories if c in ds.categories
+    )
     filters = filters.with_(categories=categories)
     arrays = ds.arrays
     nights = night_mask(arrays, filters.nights, filters.night_start, filters.night_end)
@@ -77,7 +111,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         display=_display(table),
         map=_hotspot_map(ds, table, filters),
         trends=[_night_trend(ds, filters, kinds, nights)],
-        kpis=_kpis(ds, now, before),
+        kpis=_kpis(ds, filters, now, before, zone_label(filters, ds.categories)),
         heatmap=_heatmap(
             arrays, combine(period_mask(arrays, filters.start, filters.end), kinds), filters
         ),
@@ -270,6 +304,30 @@ def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
 
 
+def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
+    """The hour × weekday table's colour classes: the class label of every cell and the legend.
+
+    Counts get whole-number classes that never overlap (quantiles, like the maps); hidden
+    cells (NaN) get the grey of "Skjult (<5)". A table with one value only (e.g. all zero
+    after a small import) is one light class, never one solid dark colour.
+    """
+    values = grid.to_numpy(dtype="float64").ravel()
+    with warnings.catch_warnings():  # many equal counts merge quantile classes: expected
+        warnings.simplefilter("ignore", UserWarning)
+        classes, bins = classify(values, "quantiles", whole=True)
+    finite = values[np.isfinite(values)]
+    lowest = float(finite.min()) if len(finite) else None
+    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) if bins else []
+    names = [label for _, label in entries]
+    hidden = f"Skjult ({hidden_text()})"
+    cells = [names[c] if c >= 0 else hidden for c in classes]
+    if not np.isfinite(values).all():
+        entries.append((SUPPRESSED_COLOR, hidden))
+    frame = pd.DataFrame(np.array(cells, dtype=object).reshape(grid.shape), index=grid.index)
+    frame.columns = grid.columns
+    return frame, Legend("Hændelser", entries)
+
+
 def _night_cells(filters: Filters) -> np.ndarray:
     """The (weekday, hour) cells of the chosen nights, as a 7 × 24 mask."""
     cells = np.zeros((7, 24), dtype=bool)
@@ -298,35 +356,39 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
         series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
     windows = [(filters.start, filters.end), filters.previous_year()]
     rows = [
-        {"period": month, "series": name, "value": np.nan if hide else float(count)}
+        {
+            "period": month,
+            "series": name,
+            "value": np.nan if hide else float(count),
+            "suppressed": bool(hide),
+        }
         for name, counts in series
         for month, count, hide in zip(
             counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
         )
     ]
-    data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
 
-def _kpis(ds: Dataset, now: np.ndarray, before: np.ndarray) -> list[Kpi]:
-    total_now, total_before = int(now.sum()), int(before.sum())
-    kpis = [
-        Kpi(
-            "Hændelser om natten",
-            count_text(total_now),
-            fmt.signed_percent(safe_change(total_now, total_before)),
-            f"Samme periode sidste år: {count_text(total_before)}",
+def _kpis(
+    ds: Dataset, filters: Filters, now: np.ndarray, before: np.ndarray, zone_name: str
+) -> list[Kpi]:
+    covered = ds.has_incidents and previous_year_covered(filters, ds.incident_span[0])
+
+    def kpi(label: str, count_now: int, count_before: int) -> Kpi:
+        if not covered:  # nothing to compare with: no change, and the help says why
+            help_text = no_previous_text(filters, ds.incident_span[0]) if ds.has_incidents else None
+            return Kpi(label, count_text(count_now), None, help_text)
+        return Kpi(
+            label,
+            count_text(count_now),
+            fmt.signed_percent(safe_change(count_now, count_before)),
+            f"Samme periode sidste år: {count_text(count_before)}",
         )
-    ]
+
+    kpis = [kpi("Hændelser om natten", int(now.sum()), int(before.sum()))]
     inside = _zone_mask(ds)
     if inside is not None:
-        zone_now, zone_before = int((now & inside).sum()), int((before & inside).sum())
-        kpis.append(
-            Kpi(
-                "Heraf i nattelivszonen",
-                count_text(zone_now),
-                fmt.signed_percent(safe_change(zone_now, zone_before)),
-                f"Samme periode sidste år: {count_text(zone_before)}",
-            )
-        )
+        kpis.append(kpi(zone_name, int((now & inside).sum()), int((before & inside).sum())))
     return kpis

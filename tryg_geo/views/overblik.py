@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..compute.filters import Filters
+from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import (
     ALPHA,
     NO_DATA,
@@ -89,8 +89,11 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
     summaries = [headline(ds, ini, filters) for ini in initiatives]
     view_map, map_note = tryghed_map(ds, filters)
     notes = _notes(summaries)
+    marked = marked_changes(summaries)
     if map_note:
         notes.insert(0, map_note)
+    if ds.has_incidents and not previous_year_covered(filters, ds.incident_span[0]):
+        notes.insert(0, no_previous_text(filters, ds.incident_span[0]))
     sources = data_sources(
         ds, [("incidents", POLICE), ("measurements", SURVEY), ("measurements", REGISTRATIONS)]
     )
@@ -106,19 +109,21 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
         demo_label=mark.label,
         source=source_line(sources, demo=mark),
         sources=sources,
-        table=_table(ds, summaries),
-        display=_display(summaries),
+        table=_table(ds, summaries, marked),
+        display=_display(summaries, marked),
         map=view_map,
         trends=[_sparkline(s) for s in summaries],
-        kpis=_kpis(summaries),
+        kpis=_kpis(summaries, marked),
         notes=notes,
-        highlights=highlights(summaries),
+        highlights=highlights(summaries, marked),
         links=[(ini.title, f"indsats/{ini.slug}") for ini in initiatives],
     )
 
 
 # ---- table --------------------------------------------------------------------------------------
-def _table(ds: Dataset, summaries: list[HeadlineSummary]) -> pd.DataFrame:
+def _table(
+    ds: Dataset, summaries: list[HeadlineSummary], marked: list[HeadlineSummary]
+) -> pd.DataFrame:
     rows = []
     for s in summaries:
         ini, ind = s.initiative, s.indicator
@@ -137,7 +142,7 @@ def _table(ds: Dataset, summaries: list[HeadlineSummary]) -> pd.DataFrame:
                 "change_unit": s.change_unit,
                 "target": s.target,
                 "status": s.status,
-                "significant": s.significant,
+                "significant": any(s is m for m in marked),
                 "suppressed": s.suppressed,
                 "previous_suppressed": s.previous_suppressed,
                 "source": indicator_source(ds, ind),
@@ -149,7 +154,7 @@ def _table(ds: Dataset, summaries: list[HeadlineSummary]) -> pd.DataFrame:
     return table
 
 
-def _display(summaries: list[HeadlineSummary]) -> pd.DataFrame:
+def _display(summaries: list[HeadlineSummary], marked: list[HeadlineSummary]) -> pd.DataFrame:
     rows = []
     for s in summaries:
         ind = s.indicator
@@ -161,7 +166,7 @@ def _display(summaries: list[HeadlineSummary]) -> pd.DataFrame:
                 "Seneste": summary_text(s),
                 "Samme periode sidste år": summary_text(s, previous=True),
                 "Ændring": change_text(s),
-                "Markant ændring": _yes_no(s),
+                "Markant ændring": _yes_no(s, any(s is m for m in marked)),
                 "Mål": target_text(s.target, ind.unit, ind.higher_is_better),
                 "Status": s.status.capitalize(),
             }
@@ -169,10 +174,10 @@ def _display(summaries: list[HeadlineSummary]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _yes_no(s: HeadlineSummary) -> str:
+def _yes_no(s: HeadlineSummary, marked: bool) -> str:
     if not np.isfinite(s.change) or s.p_value is None:
         return "–"
-    return "Ja" if s.significant else "Nej"
+    return "Ja" if marked else "Nej"
 
 
 # ---- highlights ---------------------------------------------------------------------------------
@@ -180,7 +185,24 @@ def _yes_no(s: HeadlineSummary) -> str:
 HIGHLIGHT_ALPHA = 0.05
 
 
-def highlights(summaries: list[HeadlineSummary]) -> list[str]:
+def marked_changes(summaries: list[HeadlineSummary]) -> list[HeadlineSummary]:
+    """The headline changes called markant: significant after Benjamini–Hochberg across all
+    the headline numbers, most certain first. The one test behind the KPI "Markante
+    ændringer", the table's ``significant`` column and the highlights."""
+    adjusted = benjamini_hochberg([np.nan if s.p_value is None else s.p_value for s in summaries])
+    return sorted(
+        (
+            s
+            for s, p in zip(summaries, adjusted, strict=True)
+            if s.significant and np.nan_to_num(p, nan=1.0) < HIGHLIGHT_ALPHA
+        ),
+        key=lambda s: (s.p_value, s.initiative.title),
+    )
+
+
+def highlights(
+    summaries: list[HeadlineSummary], marked: list[HeadlineSummary] | None = None
+) -> list[str]:
     """3–5 plain Danish sentences naming only the statistically meaningful changes.
 
     The tests are those of the district changes (exact Poisson for counts, two proportions for
@@ -189,15 +211,7 @@ def highlights(summaries: list[HeadlineSummary]) -> list[str]:
     most certain changes (smallest p) come first. With fewer than three, the sentences say that
     the rest are within normal variation, so a quiet year reads as quiet, not empty.
     """
-    adjusted = benjamini_hochberg([np.nan if s.p_value is None else s.p_value for s in summaries])
-    significant = sorted(
-        (
-            s
-            for s, p in zip(summaries, adjusted, strict=True)
-            if s.significant and np.nan_to_num(p, nan=1.0) < HIGHLIGHT_ALPHA
-        ),
-        key=lambda s: (s.p_value, s.initiative.title),
-    )
+    significant = marked_changes(summaries) if marked is None else marked
     sentences = [change_sentence(s, _name(s)) for s in significant[:MAX_HIGHLIGHTS]]
     if len(significant) > MAX_HIGHLIGHTS:
         sentences[-1] = sentences[-1].rstrip(".") + (
@@ -228,13 +242,13 @@ def _name(s: HeadlineSummary) -> str:
 
 
 # ---- KPIs and notes -----------------------------------------------------------------------------
-def _kpis(summaries: list[HeadlineSummary]) -> list[Kpi]:
+def _kpis(summaries: list[HeadlineSummary], marked: list[HeadlineSummary]) -> list[Kpi]:
     total = len(summaries)
     with_data = sum(1 for s in summaries if s.has_data)
     with_target = [s for s in summaries if s.target is not None and s.status != NO_DATA]
     on_track = sum(1 for s in with_target if s.status == ON_TRACK)
     off_track = sum(1 for s in with_target if s.status == OFF_TRACK)
-    significant = sum(1 for s in summaries if s.significant)
+    significant = len(marked)
     return [
         Kpi(
             "Indsatser med data",
@@ -251,7 +265,8 @@ def _kpis(summaries: list[HeadlineSummary]) -> list[Kpi]:
             str(significant),
             help=(
                 "Ændringer mod samme periode sidste år, som næppe skyldes tilfældigheder "
-                f"(p < {str(ALPHA).replace('.', ',')})."
+                f"(p < {str(ALPHA).replace('.', ',')} efter Benjamini–Hochberg-korrektion for "
+                f"de {total} samtidige test) – de samme som i «Det vigtigste»."
             ),
         ),
     ]
@@ -263,7 +278,8 @@ def _notes(summaries: list[HeadlineSummary]) -> list[str]:
         "sammenlignes med samme periode året før; målinger vises for den seneste periode (år) "
         "eller lægges sammen over periodens hele måneder og kvartaler (antal og timer) – "
         "personer, andele og scorer vises da som gennemsnit pr. måned eller kvartal.",
-        "En ændring kaldes markant, når den næppe skyldes tilfældigheder (p < 0,05): antal "
+        "En ændring kaldes markant, når den næppe skyldes tilfældigheder (p < 0,05, korrigeret "
+        "med Benjamini–Hochberg for, at alle indsatsernes hovedtal testes på én gang): antal "
         "testes med en eksakt Poisson-test, andele med en test for to andele.",
         "Tal under 5 vises som '<5' og indgår ikke i ændringer; andele med under 30 svar er "
         "markeret som usikre.",

@@ -396,7 +396,7 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
                 for v, h in zip(table["n"], table["suppressed"], strict=True)
             ],
             "Sidste år": [fmt.percent(_float(v)) for v in table["previous_value"]],
-            "Ændring (procentpoint)": [fmt.number(_float(v), 1) for v in table["change_pp"]],
+            "Ændring (procentpoint)": [fmt.signed_number(_float(v), 1) for v in table["change_pp"]],
             "Usikker": [f"ja (n<{min_n})" if s else "" for s in table["small_n"]],
         }
     )
