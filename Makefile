@@ -5,7 +5,7 @@ SYSPY     ?= python3
 CHROMIUM  ?= /usr/bin/chromium
 PORT      ?= 8501
 
-.PHONY: dashboard test venv demo-data chromium lint format bench load load-browser clean
+.PHONY: dashboard test venv demo-data chromium poppler lint format bench load load-browser screens clean
 
 $(VENV)/.installed: requirements.txt
 	$(SYSPY) -m venv $(VENV)
@@ -29,6 +29,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
+# pdftoppm (Debian's poppler-utils) turns the deck's PDF pages into PNGs for `make screens`.
+poppler:
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; fi; }
+
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -50,6 +56,11 @@ load: venv
 # A small smoke load with real browsers: 3 Chromium contexts for 60 s.
 load-browser: venv chromium
 	$(PY) -m bench.load --users 3 --seconds 60
+
+# Every page (demo data, then after a police CSV import) and every slide as PNGs in
+# test-artifacts/screens/, for a reviewer to look at; not part of `make test`.
+screens: venv chromium poppler
+	$(PY) -m bench.screens
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,7 +1,9 @@
 """The steering-group deck on Overblik: 'Hent præsentation (PowerPoint)' and '(PDF)'.
 
 A click makes the deck with the page's filters (every view computed, checked and drawn: some
-seconds) inside a status box with a progress bar; then a button saves the file. Streamlit
+seconds) inside a status box with a progress bar; then a button saves the file. One file per
+format is kept, each with the filters it was made for; a file made for other filters is
+dropped, and every save button is removed while a new file is made. Streamlit
 cannot show progress while a download button's data is made lazily, hence the two steps.
 """
 
@@ -21,35 +23,51 @@ STATE_KEY = "_deck"
 
 
 def deck_downloads(ds: Dataset, filters: Filters) -> None:
-    """The two buttons, the progress while a deck is made, and the button that saves it."""
+    """The two buttons, the progress while a deck is made, and a button per format that saves
+    the file made last for the page's current filters.
+
+    The save buttons sit in fixed slots above the progress box and are emptied the moment a new
+    deck is started: Streamlit would otherwise keep showing (and let the user click) the buttons
+    of the run before until the new run reaches them, saving a file that is being replaced.
+    """
     st.header("Præsentation til styregruppemødet")
     st.caption(
         "Forside, Overblik, Tryg bydel, Natteliv, Byens rum og hver indsats med data – "
-        "ét billede pr. side med talenoter, for perioden ovenfor. Det tager nogle sekunder."
+        "titler, nøgletal, tabeller og grafer som tekst og diagrammer, der kan redigeres, og "
+        "kortet som billede, med talenoter, for perioden ovenfor. Det tager nogle sekunder."
     )
     wanted = None
     for column, (fmt, name) in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         if column.button(f"Hent præsentation ({name})", key=f"deck_{fmt}"):
             wanted = (fmt, name)
     made_for = tuple(sorted(filters.to_params().items()))
+    slots = {fmt: st.empty() for fmt, _ in FORMATS}
+    stored: dict = st.session_state.setdefault(STATE_KEY, {})
+    for fmt in [f for f, (choices, _) in stored.items() if choices != made_for]:
+        del stored[fmt]  # made for other choices: never offered again
     if wanted is not None:
+        stored.pop(wanted[0], None)
+        for slot in slots.values():
+            slot.empty()
         _make(ds, filters, *wanted, made_for)
-    stored = st.session_state.get(STATE_KEY)
-    if stored is not None and stored[0] == made_for:
-        deck = stored[1]
-        st.download_button(
-            f"Gem {deck.file_name}",
-            data=deck.data,
-            file_name=deck.file_name,
-            mime=deck.mime,
-            key="deck_save",
-            type="primary",
-            on_click="ignore",
-        )
+    for fmt, slot in slots.items():
+        if fmt in stored:
+            _save_button(slot, stored[fmt][1])
+
+
+def _save_button(slot, deck) -> None:
+    slot.download_button(
+        f"Gem {deck.file_name}",
+        data=deck.data,
+        file_name=deck.file_name,
+        mime=deck.mime,
+        key=f"deck_save_{deck.fmt}",
+        type="primary",
+        on_click="ignore",
+    )
 
 
 def _make(ds: Dataset, filters: Filters, fmt: str, name: str, made_for: tuple) -> None:
-    st.session_state.pop(STATE_KEY, None)
     with st.status(f"Laver præsentationen ({name}) …", expanded=True) as status:
         bar = st.progress(0.0, text="Beregner visningerne …")
 
@@ -75,4 +93,4 @@ def _make(ds: Dataset, filters: Filters, fmt: str, name: str, made_for: tuple) -
         status.update(
             label=f"Præsentationen er klar: {pages}{left_out}.", state="complete", expanded=False
         )
-    st.session_state[STATE_KEY] = (made_for, deck)
+    st.session_state[STATE_KEY][fmt] = (made_for, deck)

@@ -205,7 +205,7 @@ def test_missing_periods_break_the_line():
             "value": [8.0, 9.0, 7.0, 6.0],
         }
     )
-    wide, gaps = png_trends._series_frame(Trend("Nytorv", data, "antal"))
+    wide, gaps = png_trends.series_frame(Trend("Nytorv", data, "antal"))
     assert gaps and len(wide) == 6 and wide["Nytorv"].isna().sum() == 2
 
 

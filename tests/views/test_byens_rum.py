@@ -195,5 +195,5 @@ def test_hidden_months_break_the_chart_line(tmp_path):
     values = next(iter(spec["datasets"].values()))
     assert len(values) == len(trend.data)
     assert sum(v["value"] is None for v in values) == int(trend.data["value"].isna().sum())
-    wide, gaps = png_trends._series_frame(trend)
+    wide, gaps = png_trends.series_frame(trend)
     assert gaps and wide.iloc[:, 0].isna().sum() == int(trend.data["value"].isna().sum())

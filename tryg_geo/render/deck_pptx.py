@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 
-from ..views.model import View
-from . import png_page
 from .deck_layout import (
     BULLET_IN,
     DEMO_RED,
@@ -21,7 +19,6 @@ from .deck_layout import (
     RULE,
     SLIDE_H_EMU,
     SLIDE_W_EMU,
-    SLIDE_W_IN,
     TEXT,
     Progress,
     Slide,
@@ -31,26 +28,19 @@ from .deck_layout import (
     title_height,
     title_top,
 )
-
-
-def _pngs(views: list[View], report: Progress) -> list[bytes]:
-    """The PNG export of every view. Drawn one after another: two processes gave no gain on
-    the 2-core test machine (bench/deck.py), and the dashboard should not fork."""
-    out = []
-    for i, view in enumerate(views, 1):
-        out.append(png_page.view_png(view))
-        step(report, i, len(views), view.title)
-    return out
+from .deck_pptx_view import write_view
+from .deck_view import MARGIN as VIEW_MARGIN
+from .deck_view import view_layout
 
 
 def pptx_bytes(slides: list[Slide], report: Progress, title: str) -> bytes:
     """The slides as a PowerPoint file (bytes), titled ``title``; ``report`` hears of every
     view drawn."""
     from pptx import Presentation
-    from pptx.util import Emu
+    from pptx.util import Emu, Inches
 
-    views = [s.view for s in slides if s.view is not None]
-    pictures = iter(_pngs(views, report))
+    total = sum(s.view is not None for s in slides)
+    done = 0
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(SLIDE_W_EMU), Emu(SLIDE_H_EMU)
     prs.core_properties.title = title
@@ -60,7 +50,11 @@ def pptx_bytes(slides: list[Slide], report: Progress, title: str) -> bytes:
     for slide in slides:
         page = prs.slides.add_slide(layout)
         if slide.view is not None:
-            _pptx_picture(page, prs, slide, next(pictures))
+            write_view(page, slide.view, view_layout(slide.view))
+            if slide.view.demo:
+                _pptx_badge(page, prs, Inches(VIEW_MARGIN))
+            done += 1
+            step(report, done, total, slide.title)
         else:
             _pptx_text(page, prs, slide)
         page.notes_slide.notes_text_frame.text = slide.notes
@@ -68,19 +62,6 @@ def pptx_bytes(slides: list[Slide], report: Progress, title: str) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
-
-
-def _pptx_picture(page, prs, slide: Slide, png: bytes) -> None:
-    """The picture fills the slide; the title placeholder holds the view's title (outline,
-    navigation and screen readers) right where the picture shows the same title, under it."""
-    from pptx.util import Inches, Pt
-
-    title = page.shapes.title
-    title.left, title.top = Inches(0.4), Inches(0.35)
-    title.width, title.height = Inches(SLIDE_W_IN - 0.8), Inches(0.7)
-    title.text = slide.title
-    _style(title.text_frame.paragraphs[0], Pt(FONT_PT["title"]), TEXT, bold=True, left=True)
-    page.shapes.add_picture(io.BytesIO(png), 0, 0, prs.slide_width, prs.slide_height)
 
 
 def _pptx_text(page, prs, slide: Slide) -> None:

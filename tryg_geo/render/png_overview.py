@@ -20,11 +20,11 @@ ON_TRACK, OFF_TRACK = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion
 # ---- PNG: the overview (Overblik) -------------------------------------------------------------
 OVERVIEW_COLUMNS: tuple[tuple[str, str, float], ...] = (
     # (display column, heading, share of the table width)
-    ("Indsats", "Indsats", 0.245),
-    ("Indikator", "Indikator", 0.20),
-    ("Seneste", "Seneste", 0.205),
-    ("Ændring", "Ændring", 0.135),
-    ("Status", "Status", 0.145),
+    ("Indsats", "Indsats", 0.225),
+    ("Indikator", "Indikator", 0.25),
+    ("Seneste", "Seneste", 0.19),
+    ("Ændring", "Ændring", 0.13),
+    ("Status", "Status", 0.135),
 )
 SPARK_SHARE = 0.07
 
@@ -113,8 +113,13 @@ def _overview_row(page: Page, ax: Axes, row: dict, y: float, size: float, width:
 
 
 def _fit_width(page: Page, text: Text, width: float) -> None:
-    """Shorten ``text`` with '…' until it is at most ``width`` (figure fraction) wide."""
+    """Make ``text`` at most ``width`` (figure fraction) wide: a smaller font first (down to
+    55 %, so the whole text is read: '+0,5 procentpoint', not 'procentpo…'), and only a text
+    that still does not fit is shortened with '…'."""
     full = text.get_text()
+    size = text.get_fontsize()
+    while page.extent(text).width > width and text.get_fontsize() > size * 0.55:
+        text.set_fontsize(text.get_fontsize() * 0.95)
     if page.extent(text).width <= width:
         return
     keep = max(1, int(len(full) * width / page.extent(text).width))

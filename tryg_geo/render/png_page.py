@@ -77,7 +77,7 @@ def _view_figure(view: View, size: str) -> Figure:
     FigureCanvasAgg(figure)
     page = Page(figure, scale=font_scale(width, height))
     top = _draw_header(page, view)
-    bottom = _draw_footer(page, view, _footer_notes(view))
+    bottom = _draw_footer(page, view, footer_notes(view))
     _draw_body(page, view, Box(MARGIN_X, bottom, 1 - MARGIN_X, top))
     return figure
 
@@ -136,14 +136,14 @@ def _draw_header(page: Page, view: View) -> float:
     return page.extent(subtitle).bottom - page.gap_y(26)
 
 
-def _footer_notes(view: View) -> list[str]:
+def footer_notes(view: View) -> list[str]:
     notes = []
     if _shows_hidden(view):
         limit = threshold()
         notes.append(
             f"Tal under {limit} vises ikke: de står som '{hidden_text(limit)}' eller er grå på kortet."
         )
-    if any(has_gaps(t) for t in _drawn_trends(view)):
+    if any(has_gaps(t) for t in drawn_trends(view)):
         notes.append("Huller i en kurve: perioder uden tal eller med skjulte tal.")
     return notes
 
@@ -194,7 +194,7 @@ def _draw_footer(page: Page, view: View, notes: list[str]) -> float:
 
 
 # ---- PNG: body layouts ------------------------------------------------------------------------
-def _drawn_trends(view: View) -> list[Trend]:
+def drawn_trends(view: View) -> list[Trend]:
     """The trends with data; the overview draws its own sparklines instead."""
     if png_layout(view.key) == "overview":
         return []
@@ -208,7 +208,7 @@ def _draw_body(page: Page, view: View, box: Box) -> None:
     if png_layout(view.key) == "overview" and view.display is not None and len(view.display):
         draw_overview(page, view, box)
         return
-    trends = _drawn_trends(view)
+    trends = drawn_trends(view)
     if view.map is not None and trends:
         map_box, side = box.split_x(0.56, gap_x)
         draw_map_panel(page, view.map, map_box)

@@ -35,7 +35,7 @@ def draw_trend_grid(page: Page, trends: list[Trend], box: Box, columns: int) -> 
     gap_y = page.gap_y(26)
     grid = [row.columns(columns, 0.035) for row in box.rows(rows, gap_y)]
     cells = [cell for row in grid for cell in row]
-    colours = _series_colours(trends)
+    colours = series_colours(trends)
     headers = [
         _trend_header(page, trend, cell, colours)
         for trend, cell in zip(trends, cells, strict=False)
@@ -53,13 +53,13 @@ def draw_trend_grid(page: Page, trends: list[Trend], box: Box, columns: int) -> 
         _trend_axes(page, trend, wide, plot, colours)
 
 
-def _series_colours(trends: list[Trend]) -> dict[str, str]:
+def series_colours(trends: list[Trend]) -> dict[str, str]:
     """One colour per series name across all panels of a view (Nytorv is orange everywhere)."""
     names = dict.fromkeys(str(s) for t in trends for s in t.data["series"])
     return {name: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, name in enumerate(names)}
 
 
-def _series_frame(trend: Trend) -> tuple[pd.DataFrame, bool]:
+def series_frame(trend: Trend) -> tuple[pd.DataFrame, bool]:
     """Values per period and series, missing periods as NaN (so lines break there)."""
     data = trend.data.copy()
     data["period"] = pd.to_datetime(data["period"])
@@ -69,7 +69,7 @@ def _series_frame(trend: Trend) -> tuple[pd.DataFrame, bool]:
     )
     order = list(dict.fromkeys(data["series"]))
     wide = wide.reindex(columns=order).sort_index()
-    step = _step(wide.index)
+    step = period_step(wide.index)
     if step is not None and len(wide) > 1:
         full = pd.date_range(wide.index.min(), wide.index.max(), freq=step)
         wide = wide.reindex(wide.index.union(full))
@@ -77,7 +77,7 @@ def _series_frame(trend: Trend) -> tuple[pd.DataFrame, bool]:
     return wide, gaps
 
 
-def _step(index: pd.DatetimeIndex) -> str | None:
+def period_step(index: pd.DatetimeIndex) -> str | None:
     if len(index) < 2:
         return None
     days = float(np.median(np.diff(index.values).astype("timedelta64[D]").astype(float)))
@@ -91,14 +91,14 @@ def _step(index: pd.DatetimeIndex) -> str | None:
 
 
 def has_gaps(trend: Trend) -> bool:
-    return _series_frame(trend)[1]
+    return series_frame(trend)[1]
 
 
 def _trend_header(
     page: Page, trend: Trend, cell: Box, colours: dict[str, str]
 ) -> tuple[pd.DataFrame, float]:
     """Title and legend of a trend panel; returns the values and the bottom of the header."""
-    wide, _ = _series_frame(trend)
+    wide, _ = series_frame(trend)
     series = [str(s) for s in wide.columns]
     alone = len(series) == 1 and trend.target is None
     text = trend.title
@@ -138,7 +138,7 @@ def _trend_handles(
         for name in series
     ]
     if trend.target is not None:
-        label = f"Mål: {_value_text(trend.target, trend.unit)}"
+        label = f"Mål: {value_text(trend.target, trend.unit)}"
         handles.append(Line2D([], [], color=TARGET_COLOUR, linestyle="--", lw=1.6, label=label))
     return handles
 
@@ -272,7 +272,7 @@ class _YFormatter(ticker.Formatter):
         return self.format_ticks([x])[0]
 
 
-def _value_text(value: float, unit: str) -> str:
+def value_text(value: float, unit: str) -> str:
     if unit == "andel":
         return fmt.percent(value, 0 if round(value * 100, 1) == round(value * 100) else 1)
     return fmt.number(value, 0 if float(value) == round(float(value)) else 1)

@@ -212,13 +212,14 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
 
 
 MAX_CELL_FEATURES = 600
-MAX_HIDDEN_CELLS = 500  # beyond this, hidden cells are drawn as the 1 km squares holding them
+#: Up to this many hidden cells are drawn as their own 100 m squares (a year of nights in the
+#: demo data: about 1 600 cells, 6 000 corners); beyond it, as the 1 km squares holding them,
+#: so the map stays quick to send. 1 km squares paint whole districts grey: the last resort.
+MAX_HIDDEN_CELLS = 5_000
 
 
 def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
-    """One grey shape where cells hold fewer than five incidents. Thousands of scattered
-    100 m squares would make the map too heavy to send, so many are shown as their 1 km
-    squares (drawn under the cells with counts)."""
+    """One grey shape where cells hold fewer than five incidents (see :data:`MAX_HIDDEN_CELLS`)."""
     if len(cell_ids) <= MAX_HIDDEN_CELLS:
         return shapely.coverage_union_all(shapes)
     return shapely.coverage_union_all(ds.cell_shapes(sorted({_km_square(c) for c in cell_ids})))
