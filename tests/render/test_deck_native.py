@@ -158,7 +158,7 @@ def night(tmp_path_factory):
 def test_natteliv_hidden_grey_covers_the_hidden_cells_only(night):
     view, ds = night
     hidden = view.table["suppressed"].astype(bool)
-    assert hidden.sum() > 500
+    assert hidden.sum() > 100  # enough hidden cells for the area comparison to mean something
     features = view.map.features
     grey = features[features["color"] == SUPPRESSED_COLOR]
     cells = ds.cell_shapes(view.table.loc[hidden, "cell_id"].tolist())

@@ -4,6 +4,7 @@ places and measurements that are still demo data are named as such."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,25 @@ def test_the_deck_names_the_demo_parts(ds) -> None:
     assert "Demodata i en del af data – Områder: demodata · Steder: demodata · " in cover
     assert POLICE in cover and "alle tal er genererede" not in slides[0].notes
     assert any(POLICE in b and b.startswith("Demodata: kun") for b in slides[-1].bullets)
+    # The badge on the deck's own slides and on each view slide says "partly", as the PNG does.
+    assert slides[0].badge == slides[-1].badge == "DELVIS DEMODATA"
+
+
+def test_the_powerpoint_badge_says_partly_demo(ds) -> None:
+    from pptx import Presentation
+
+    from tryg_geo.render.deck import make_deck
+
+    deck = make_deck(ds, default_filters(ds), "pptx")
+    slides = Presentation(io.BytesIO(deck.data)).slides
+
+    def texts(slide) -> list[str]:
+        return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+
+    # Cover and closing: partly demo. A view slide of demo parts only (Tryghedsvandringer's
+    # demo measurements) is rightly plain DEMODATA.
+    for slide in (slides[0], slides[-1]):
+        assert "DELVIS DEMODATA" in texts(slide) and "DEMODATA" not in texts(slide)
 
 
 def test_all_demo_is_still_plain_demodata(tmp_path: Path) -> None:

@@ -10,9 +10,11 @@ the same 16:9 slides, in Danish, for the dashboard's filters:
 4. "Uden data": the initiatives (and any view) left out, and why — only when there are any;
 5. a closing slide with the sources and the discretion rule.
 
-Every view slide is the view's finished picture — the PNG export (1920 × 1080) in the
-PowerPoint, the very same matplotlib figure as vector graphics in the PDF — with the view's
-title as the slide title and speaker notes made of the view's own texts (key figures,
+A view slide shows the view's title, key figures, table, trend charts and map: in the
+PowerPoint as editable parts (title placeholder, text boxes, PowerPoint tables and line charts
+with the view's numbers, the map as a picture in its box), in the PDF as the PNG export's
+matplotlib figure drawn as vector graphics — the same titles, figures, tables and charts —
+with speaker notes made of the view's own texts (key figures,
 highlights, notes: the sentences the dashboard shows), the period and the source. The views
 are computed and checked by the walk :func:`tryg_geo.render.pack.plan_views` that ``pack``
 uses as well, so a deck
@@ -41,7 +43,7 @@ from ..store.dataset import Dataset
 from ..store.schema import KINDS
 from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX
-from ..views.sources import SEPARATOR, demo_mark
+from ..views.sources import SEPARATOR, badge_text, demo_mark
 from . import files
 from .deck_layout import Progress, Slide
 from .deck_pdf import pdf_bytes
@@ -110,7 +112,7 @@ def deck_slides(
     slides = [_cover(ds, filters, extracted, names, len(shown))]
     slides += [_view_slide(p.view, filters) for p in shown if p.view is not None]
     if left_out:
-        slides.append(_no_data_slide(left_out, filters, ds.demo))
+        slides.append(_no_data_slide(left_out, filters, deck_badge(ds)))
     slides.append(_closing(ds, filters, extracted, names, [p.view for p in shown if p.view]))
     return slides, left_out
 
@@ -148,7 +150,7 @@ def _cover(
     elif mark.demo:
         notes.append("Demodata: alle tal er genererede eksempeldata, ikke rigtige tal.")
     return Slide(
-        DECK_TITLE, "\n".join(notes), kicker=PARTNERS, lines=lines, cover=True, demo=ds.demo
+        DECK_TITLE, "\n".join(notes), kicker=PARTNERS, lines=lines, cover=True, badge=deck_badge(ds)
     )
 
 
@@ -209,7 +211,13 @@ def _view_slide(view: View, filters: Filters) -> Slide:
     return Slide(view.title, speaker_notes(view, filters), view=view)
 
 
-def _no_data_slide(left_out: list[Planned], filters: Filters, demo: bool) -> Slide:
+def deck_badge(ds: Dataset) -> str | None:
+    """The demo badge of the deck's own slides (cover, "Uden data", closing)."""
+    mark = demo_mark(ds, KINDS)
+    return badge_text(mark.demo, mark.label)
+
+
+def _no_data_slide(left_out: list[Planned], filters: Filters, badge: str | None) -> Slide:
     lead = (
         f"Disse visninger har ingen tal i perioden {_period(filters)} "
         "og er ikke med i præsentationen:"
@@ -224,7 +232,7 @@ def _no_data_slide(left_out: list[Planned], filters: Filters, demo: bool) -> Sli
         f"Periode: {_period(filters)}."
     )
     return Slide(
-        NO_DATA_TITLE, "\n".join(notes), lines=[lead], bullets=bullets, after=after, demo=demo
+        NO_DATA_TITLE, "\n".join(notes), lines=[lead], bullets=bullets, after=after, badge=badge
     )
 
 
@@ -265,7 +273,7 @@ def _closing(
         bullets.append(f"Demodata: kun disse dele er genererede eksempeldata – {mark.label}.")
     elif mark.demo:
         bullets.append("Demodata: alle tal i præsentationen er genererede eksempeldata.")
-    return Slide(CLOSING_TITLE, "\n".join(bullets), bullets=bullets, demo=ds.demo)
+    return Slide(CLOSING_TITLE, "\n".join(bullets), bullets=bullets, badge=deck_badge(ds))
 
 
 # ---- making the deck -------------------------------------------------------------------------

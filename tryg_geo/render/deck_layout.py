@@ -39,7 +39,8 @@ class Slide:
     #: Paragraphs under the bullets (the "Uden data" page: why a view has no numbers).
     after: list[str] = field(default_factory=list)
     cover: bool = False
-    demo: bool = False
+    #: The demo badge's text ("DEMODATA", "DELVIS DEMODATA"); None on real data.
+    badge: str | None = None
 
 
 def step(report: Progress, done: int, total: int, title: str) -> None:

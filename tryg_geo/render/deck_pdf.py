@@ -105,8 +105,8 @@ def text_figure(slide: Slide) -> Figure:
     y = bottom + 6 / 72
     for text in slide.after:
         y = page.paragraph(MARGIN_IN, y, text, "small", width, color=MUTED) + 6 / 72
-    if slide.demo:
-        page.badge()
+    if slide.badge:
+        page.badge(slide.badge)
     return figure
 
 
@@ -156,11 +156,11 @@ class _TextPage:
         height = artist.get_window_extent(self.renderer).height / self.figure.dpi
         return y + height / self.scale
 
-    def badge(self) -> None:
+    def badge(self, text: str) -> None:
         self.text(
             SLIDE_W_IN - MARGIN_IN,
             0.4,
-            "DEMODATA",
+            text,
             "badge",
             bold=True,
             color="white",

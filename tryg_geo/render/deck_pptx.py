@@ -1,8 +1,9 @@
 """The deck as a PowerPoint (``.pptx``), written by python-pptx (no office suite needed).
 
-Every view slide is the view's PNG export (1920 × 1080) filling the slide, under a real title
-(outline, navigation, screen readers); cover and text slides are drawn as text boxes in the
-layout of :mod:`tryg_geo.render.deck_layout`. Every slide has the speaker notes of its
+A view slide is editable PowerPoint (:mod:`.deck_view` plans it, :mod:`.deck_pptx_view` writes
+it): the title in the title placeholder, key figures and texts in text boxes, tables as tables,
+trends as PowerPoint charts, the map as the one picture; cover and text slides are drawn as text
+boxes in the layout of :mod:`tryg_geo.render.deck_layout`. Every slide has the speaker notes of its
 :class:`~tryg_geo.render.deck_layout.Slide`, and every run is marked Danish.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+from ..views.sources import badge_text
 from .deck_layout import (
     BULLET_IN,
     DEMO_RED,
@@ -51,8 +53,9 @@ def pptx_bytes(slides: list[Slide], report: Progress, title: str) -> bytes:
         page = prs.slides.add_slide(layout)
         if slide.view is not None:
             write_view(page, slide.view, view_layout(slide.view))
-            if slide.view.demo:
-                _pptx_badge(page, prs, Inches(VIEW_MARGIN))
+            badge = badge_text(slide.view.demo, slide.view.demo_label)
+            if badge:
+                _pptx_badge(page, prs, Inches(VIEW_MARGIN), badge)
             done += 1
             step(report, done, total, slide.title)
         else:
@@ -89,8 +92,8 @@ def _pptx_text(page, prs, slide: Slide) -> None:
             _pptx_bullets(frame, columns[0], first=first, font=font)
             first = False
         _pptx_after(frame, slide.after, first=first)
-    if slide.demo:
-        _pptx_badge(page, prs, m)
+    if slide.badge:
+        _pptx_badge(page, prs, m, slide.badge)
     _danish(frame)
 
 
@@ -188,8 +191,8 @@ def _pptx_after(frame, texts: list[str], first: bool = False) -> None:
     _danish(frame)
 
 
-def _pptx_badge(page, prs, m) -> None:
-    """The red DEMODATA badge at the top right."""
+def _pptx_badge(page, prs, m, text: str) -> None:
+    """The red demo badge ("DEMODATA", "DELVIS DEMODATA") at the top right."""
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.util import Inches, Pt
 
@@ -204,7 +207,7 @@ def _pptx_badge(page, prs, m) -> None:
     badge.fill.fore_color.rgb = _rgb(DEMO_RED)
     badge.line.color.rgb = _rgb(DEMO_RED)
     _plain(badge)
-    badge.text_frame.text = "DEMODATA"
+    badge.text_frame.text = text
     paragraph = badge.text_frame.paragraphs[0]
     _style(paragraph, Pt(FONT_PT["badge"]), "#ffffff", bold=True, left=False)
 

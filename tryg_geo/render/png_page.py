@@ -25,6 +25,7 @@ from ..compute.privacy import hidden_text, threshold
 from ..role_files import LEAST_ROLE, for_role
 from ..views.model import SUPPRESSED_COLOR, Trend, View
 from ..views.registry import png_layout, section_title
+from ..views.sources import badge_text
 from .csv_export import is_flagged
 from .png_base import (
     DEMO_RED,
@@ -92,7 +93,7 @@ def _draw_header(page: Page, view: View) -> float:
         badge = page.text(
             right,
             y,
-            "DEMODATA" if view.demo_label in (None, "Demodata") else "DELVIS DEMODATA",
+            badge_text(view.demo, view.demo_label),
             "badge",
             weight="bold",
             color="white",

@@ -43,6 +43,9 @@ PART_WORDING = {
 #: The label of a view whose every part is demo data.
 ALL_DEMO = "Demodata"
 DEMO_WORD = "demodata"
+#: The red badge on a picture or slide of demo data, and of data only partly demo.
+BADGE = "DEMODATA"
+PARTIAL_BADGE = "DELVIS DEMODATA"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ class DemoMark:
     @property
     def partial(self) -> bool:
         return self.label not in (None, ALL_DEMO)
+
+
+def badge_text(demo: bool, label: str | None) -> str | None:
+    """The badge for a view or deck (``demo`` and its demo label): None on real data."""
+    if not demo:
+        return None
+    return BADGE if label in (None, ALL_DEMO) else PARTIAL_BADGE
 
 
 def part_is_demo(ds: Dataset, kind: str) -> bool:
