@@ -37,6 +37,7 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
+from readiness import Readiness
 from tryg_geo import AccessError, access
 
 HERE = Path(__file__).resolve().parent
@@ -143,7 +144,13 @@ async def send_html(start: Message, body: bytes, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-app = st.App(HERE / "dashboard.py", middleware=[Middleware(DanishHtml)])
+app = st.App(
+    HERE / "dashboard.py",
+    middleware=[
+        Middleware(DanishHtml),
+        Middleware(Readiness),  # health 503 until warmed up (readiness.py)
+    ],
+)
 
 if __name__ == "__main__":
     sys.argv = ["streamlit", "run", str(HERE / "serve.py"), *sys.argv[1:]]
