@@ -80,7 +80,9 @@ def make_certs(folder: Path) -> Certs:
 def _replace(text: str, pattern: str, new: str, what: str, count: int = 0) -> str:
     result, n = re.subn(pattern, new, text, count=count, flags=re.MULTILINE)
     if n == 0:
-        raise RuntimeError(f"deploy/nginx: {what} not found (pattern {pattern!r}); update {__name__}")
+        raise RuntimeError(
+            f"deploy/nginx: {what} not found (pattern {pattern!r}); update {__name__}"
+        )
     return result
 
 

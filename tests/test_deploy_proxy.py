@@ -27,7 +27,10 @@ from bench import deploy_stack
 class Echo(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         body = json.dumps(
-            {"replica": self.server.name, "headers": {k.lower(): v for k, v in self.headers.items()}}
+            {
+                "replica": self.server.name,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+            }
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
