@@ -42,7 +42,8 @@ def start_warm_up() -> None:
 def _warm_up() -> None:
     started = time.perf_counter()
     try:
-        import pages.ui  # noqa: F401 - the pages' own imports (folium, altair, …) happen once here
+        # Not ``pages.ui``: importing streamlit_folium outside a script run registers its
+        # component so that the map frame stays blank (seen in Chromium).
         from tryg_geo.views.warm import warm_up
 
         took = warm_up()
