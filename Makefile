@@ -5,7 +5,7 @@ SYSPY     ?= python3
 CHROMIUM  ?= /usr/bin/chromium
 PORT      ?= 8501
 
-.PHONY: dashboard test venv demo-data chromium poppler lint format bench load load-browser screens clean
+.PHONY: dashboard test venv demo-data chromium poppler nginx lint format bench load load-browser screens deploy-test clean
 
 $(VENV)/.installed: requirements.txt
 	$(SYSPY) -m venv $(VENV)
@@ -35,6 +35,14 @@ poppler:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; fi; }
 
+# The reverse proxy of deploy/nginx: Debian's nginx, installed the way Chromium is (the tests run
+# it on 127.0.0.1 with their own configuration; the package's own service is not needed).
+NGINX ?= /usr/sbin/nginx
+nginx:
+	@test -x $(NGINX) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; fi; }
+
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -43,7 +51,7 @@ format: venv
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: venv chromium lint
+test: venv chromium nginx lint
 	$(PY) -m pytest
 
 bench: venv
@@ -61,6 +69,12 @@ load-browser: venv chromium
 # test-artifacts/screens/, for a reviewer to look at; not part of `make test`.
 screens: venv chromium poppler
 	$(PY) -m bench.screens
+
+# README "Drift" on this machine: nginx + TLS (trustme) + 2 replicas with sign-in
+# (oidc-provider-mock), Chromium signs in, 40 protocol users for 120 s, one replica stopped
+# half-way, an import seen by the other replica. All on 127.0.0.1; about 5 minutes.
+deploy-test: venv chromium nginx
+	$(PY) -m bench.deploy_test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

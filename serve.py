@@ -38,6 +38,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
 from http_guard import HttpGuard, configure_proxy_trust
+from readiness import Readiness
 from tryg_geo import AccessError, access, settings
 
 HERE = Path(__file__).resolve().parent
@@ -151,7 +152,11 @@ async def send_html(start: Message, body: bytes, send: Send) -> None:
 # HttpGuard first: it decides who may reach anything (http_guard.py, README "Sikkerhed").
 app = st.App(
     HERE / "dashboard.py",
-    middleware=[Middleware(HttpGuard, mode=check_access), Middleware(DanishHtml)],
+    middleware=[
+        Middleware(HttpGuard, mode=check_access),
+        Middleware(DanishHtml),
+        Middleware(Readiness),  # health 503 until warmed up (readiness.py)
+    ],
 )
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ SKIP_KEYS = frozenset({"flt_dates"})
 FINISHED_OK = 0  # ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 ALERT_ERROR = 1  # Alert.Format.ERROR
 WIDGET_KINDS = ("selectbox", "radio", "multiselect", "date_input")
+XSRF_COOKIE = "_streamlit_xsrf"
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -148,6 +149,10 @@ class Session:
 
     base_url: str
     timeout: float
+    ssl: Any = None  # an ssl.SSLContext for https:// (through the proxy)
+    cookies: dict[str, str] = field(default_factory=dict)  # sent back, as a browser does
+    origin: str = ""  # the page's origin (default: base_url); a replica behind the proxy
+    # compares it with the redirect_uri's
     ws: Any = None
     query_string: str = ""
     page_script_hash: str = ""
@@ -158,13 +163,19 @@ class Session:
     async def connect(self) -> None:
         import websockets
 
-        host = self.base_url.split("://", 1)[1]
-        health = await asyncio.to_thread(_get_cookie, f"{self.base_url}/_stcore/health")
-        name, _, token = health.partition("=")
+        scheme, host = self.base_url.split("://", 1)
+        self.cookies.update(
+            await asyncio.to_thread(
+                _get_cookies, f"{self.base_url}/_stcore/health", self.cookies, self.ssl
+            )
+        )
+        token = self.cookies.get(XSRF_COOKIE, "")
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.ws = await websockets.connect(
-            f"ws://{host}/_stcore/stream",
+            f"{'wss' if scheme == 'https' else 'ws'}://{host}/_stcore/stream",
             subprotocols=["streamlit", token] if token else ["streamlit"],
-            additional_headers={"Cookie": health, "Origin": self.base_url},
+            additional_headers={"Cookie": cookie, "Origin": self.origin or self.base_url},
+            ssl=self.ssl,
             max_size=None,
             ping_interval=None,  # browsers do not ping; the server pings and we answer
             open_timeout=self.timeout,
@@ -290,11 +301,16 @@ class Session:
         return f"{widget.key}={widget.value}"
 
 
-def _get_cookie(url: str) -> str:
-    """``name=value`` of the cookie the health endpoint sets (the XSRF cookie), or ''."""
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        header = resp.headers.get("set-cookie") or ""
-    return header.split(";", 1)[0]
+def _get_cookies(url: str, cookies: dict[str, str], context: Any = None) -> dict[str, str]:
+    """The cookies the health endpoint sets: Streamlit's XSRF cookie, and behind the proxy its
+    ``tryg_route`` (which replica); ``cookies`` are sent along, as a browser would."""
+    request = urllib.request.Request(url)
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    with urllib.request.urlopen(request, timeout=30, context=context) as resp:
+        headers = resp.headers.get_all("set-cookie") or []
+    pairs = (h.split(";", 1)[0].partition("=") for h in headers)
+    return {name.strip(): value for name, _, value in pairs if name.strip()}
 
 
 async def user(

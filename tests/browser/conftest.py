@@ -134,7 +134,8 @@ def serve_dashboard(artifacts: Path):
     return start
 
 
-def _wait_healthy(proc: subprocess.Popen, health: str, log: Path, timeout: float = 60) -> None:
+def _wait_healthy(proc: subprocess.Popen, health: str, log: Path, timeout: float = 180) -> None:
+    # Health says 200 only after the warm-up (readiness.py): data loaded, every page built once.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

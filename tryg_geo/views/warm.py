@@ -1,0 +1,81 @@
+"""Warm-up at start: load the data and build the first view of every page before anyone asks.
+
+A replica behind the proxy reports itself healthy only after :func:`warm_up` has run
+(``readiness.py``), so the first visitor after a start or an update waits no longer than the
+thousandth. Everything built here lands in the caches the pages use themselves: the dataset
+(:func:`tryg_geo.store.dataset.load_dataset`, one per data folder and version), the masks and
+cell codes kept on the dataset, and the analysis results (Gi*, Knox) kept per dataset. The
+filters are each page's own defaults (no URL parameters): what a visitor who opens the page
+from the navigation sees first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from ..compute.registry import load_initiatives
+from ..store.dataset import Dataset, load_dataset
+from ..store.folder import Store
+from .analyse import PERMUTATION_CHOICES, analyse_panels
+from .registry import INITIATIVE_PREFIX, MAIN_VIEWS, build_view, default_filters
+from .tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator
+
+#: The Analyse page opens on 1 km cells (100 m cells are mostly empty over a kommune).
+ANALYSE_DEFAULT_CELL = "1km"
+T = TypeVar("T")
+
+
+def warm_up(store: Store | None = None) -> dict[str, float]:
+    """Load the data of ``store`` and build every page's first view; seconds per step.
+
+    Parameters
+    ----------
+    store : the data folder (default: ``TRYG_DATA_DIR`` or the project's ``data/``).
+
+    Returns
+    -------
+    dict[str, float]
+        ``"data"`` (loading) and one entry per view key, in seconds. An empty folder gives
+        ``{"data": ...}`` only: there is nothing to build.
+
+    Raises
+    ------
+    TrygGeoError
+        When the data cannot be read (the pages then say so in Danish).
+    """
+    took: dict[str, float] = {}
+    ds = _timed(took, "data", lambda: load_dataset(store or Store()))
+    if ds.districts is None and ds.incidents is None and ds.measurements is None:
+        return took
+    for info in MAIN_VIEWS:
+        if info.key == "analyse" and ds.incidents is None:
+            continue  # the page says "no incidents" and builds nothing
+        _timed(took, info.key, lambda key=info.key: _first_view(key, ds))
+    initiatives = load_initiatives()
+    if initiatives:
+        key = f"{INITIATIVE_PREFIX}{initiatives[0].slug}"  # the page opens on the first one
+        _timed(took, key, lambda: build_view(key, ds, default_filters(ds)))
+    return took
+
+
+def _first_view(key: str, ds: Dataset) -> object:
+    """The view ``key`` as its page first builds it, with what the page computes beside it."""
+    filters = default_filters(ds)
+    if key == "tryg-bydel":
+        tryg_bydel_hints(ds, filters)  # the page's indicator menu marks those without data
+        filters = filters.with_(indicator=tryg_bydel_indicator(ds, filters))
+    elif key == "analyse":
+        extra = {**filters.extra, "perm": str(PERMUTATION_CHOICES[-1])}
+        filters = filters.with_(cell=ANALYSE_DEFAULT_CELL, extra=extra)
+        for detail in (False, True):
+            analyse_panels(ds, filters, detail=detail)
+    return build_view(key, ds, filters)
+
+
+def _timed(took: dict[str, float], name: str, step: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    result = step()
+    took[name] = round(time.perf_counter() - started, 3)
+    return result
