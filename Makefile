@@ -5,7 +5,7 @@ SYSPY     ?= python3
 CHROMIUM  ?= /usr/bin/chromium
 PORT      ?= 8501
 
-.PHONY: dashboard test venv demo-data chromium poppler nginx lint format bench load load-browser screens deploy-test clean
+.PHONY: dashboard test venv demo-data chromium poppler nginx system-packages lint format bench load load-browser screens deploy-test clean
 
 $(VENV)/.installed: requirements.txt
 	$(SYSPY) -m venv $(VENV)
@@ -23,25 +23,31 @@ demo-data: venv
 dashboard: venv demo-data
 	$(PY) serve.py --server.port $(PORT)
 
-# Browser tests use Debian's Chromium; Playwright never downloads a browser of its own.
-chromium:
-	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
-
-# pdftoppm (Debian's poppler-utils) turns the deck's PDF pages into PNGs for `make screens`.
-poppler:
-	@command -v pdftoppm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; fi; }
-
-# The reverse proxy of deploy/nginx: Debian's nginx, installed the way Chromium is (the tests run
-# it on 127.0.0.1 with their own configuration; the package's own service is not needed).
+# Debian packages the tests and tools use, installed with one `apt-get update` for whatever is
+# missing: Chromium (browser tests; Playwright never downloads a browser of its own), nginx (the
+# reverse proxy of deploy/nginx, run by the tests on 127.0.0.1 with their own configuration) and
+# poppler-utils (`pdftoppm`, the deck's PDF pages as PNGs for `make screens`).
+CHROMIUM_PKG := $(if $(wildcard $(CHROMIUM)),,chromium)
 NGINX ?= /usr/sbin/nginx
+NGINX_PKG    := $(if $(wildcard $(NGINX)),,nginx)
+POPPLER_PKG  := $(if $(shell command -v pdftoppm),,poppler-utils)
+APT = $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+define apt_install
+	@if [ -n "$(strip $(1))" ]; then $(APT) update -qq && $(APT) install -y -qq $(1); fi
+endef
+
+chromium:
+	$(call apt_install,$(CHROMIUM_PKG))
+
 nginx:
-	@test -x $(NGINX) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; fi; }
+	$(call apt_install,$(NGINX_PKG))
+
+poppler:
+	$(call apt_install,$(POPPLER_PKG))
+
+# What `make test` needs from Debian, in one go.
+system-packages:
+	$(call apt_install,$(CHROMIUM_PKG) $(NGINX_PKG))
 
 lint: venv
 	$(PY) -m ruff check .
@@ -51,7 +57,7 @@ format: venv
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: venv chromium nginx lint
+test: venv system-packages lint
 	$(PY) -m pytest
 
 bench: venv

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from signin import auth_store, idp  # noqa: F401  (fixtures shared by the sign-in tests)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

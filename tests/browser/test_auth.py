@@ -26,99 +26,39 @@ import getpass
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from signin import (  # the shared sign-in harness (auth_store and idp via conftest.py)
+    ANALYST_SUB,
+    BAD_VALUE,
+    DATA,
+    LEDER,
+    ROLES_TOML,
+    STRANGER,
+    TIMEOUT_MS,
+    UPLOAD,
+    Session,
+    free_port,
+    write_secrets,
+)
 
-from tryg_geo.demo.make import make_demo
 from tryg_geo.store.folder import Store
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 
-TIMEOUT_MS = 30_000
-LEDER = "leder@aalborg.dk"
-DATA = "data@aalborg.dk"
-STRANGER = "fremmed@example.com"
-ANALYST_SUB = "sub-analytiker-7"  # no e-mail claim: the role comes from the sub
-ROLES_TOML = f"""
-[users]
-"{LEDER}" = "leder"
-"{ANALYST_SUB}" = "analytiker"
-"{DATA}" = "dataansvarlig"
-"""
-BAD_VALUE = "mange-hemmelige"  # the rejected raw value: only analytiker+ may see it
-MEASUREMENTS = (
-    "område;periode;indikator;værdi;n\n"
-    "kommune;2024;tryg_andel;87,5;214\n"
-    f"kommune;2023;tryg_andel;{BAD_VALUE};200\n"
-)
-UPLOAD = "område;periode;indikator;værdi;n\nkommune;2025;tryg_andel;88,0;230\n"
-
 
 # ---- fixtures ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def auth_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Small demo data, ``roles.toml``, and one CLI import with a rejected row."""
-    root = tmp_path_factory.mktemp("auth-store")
-    make_demo(Store(root), incidents=2_000, seed=7)
-    (root / "roles.toml").write_text(ROLES_TOML, encoding="utf-8")
-    csv = root.parent / "maalinger.csv"
-    csv.write_text(MEASUREMENTS, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "tryg_geo", "import", "measurements", str(csv)],
-        cwd=REPO,
-        env={**os.environ, "TRYG_DATA_DIR": str(root)},
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root
-
-
 @pytest.fixture(scope="module")
 def data_strings(auth_store: Path) -> list[str]:
     """Strings that only data can put on a page: district names, the demo mark, a raw value."""
     names = Store(auth_store).read("districts")["name"].astype(str).tolist()
     return [*names, "Demodata", BAD_VALUE]
-
-
-@pytest.fixture(scope="module")
-def idp() -> Iterator[str]:
-    from oidc_provider_mock import User, run_server_in_thread
-
-    users = [
-        User(sub=LEDER, claims={"email": LEDER, "email_verified": True}),
-        User(sub=DATA, claims={"email": DATA, "email_verified": True}),
-        User(sub=STRANGER, claims={"email": STRANGER, "email_verified": True}),
-        User(sub=ANALYST_SUB, claims={"name": "Analytiker uden e-mail"}),
-    ]
-    with run_server_in_thread(user_claims=users) as server:
-        yield f"http://localhost:{server.server_port}"
-
-
-def write_secrets(path: Path, idp: str, port: int) -> Path:
-    path.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "q5Xv0-Rz8Lm2Tb7Wc4Ny9Hd1Kf6Jp3Gs_Ae0Uo5Vi8Ew"\n'
-        'client_id = "tryg-geo"\n'
-        'client_secret = "test-secret"\n'
-        f'server_metadata_url = "{idp}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -130,53 +70,6 @@ def auth_url(
     secrets = write_secrets(tmp_path_factory.mktemp("secrets") / "secrets.toml", idp, port)
     with serve_dashboard(auth_store, "auth", port=port, secrets=secrets) as url:
         yield url
-
-
-class Session:
-    """One browser context: its page and every websocket frame the browser received."""
-
-    def __init__(self, browser, url: str) -> None:
-        self.url = url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        self.page = self.context.new_page()
-        self.frames: list[bytes] = []
-        self.page.on("websocket", self._watch)
-
-    def _watch(self, ws) -> None:
-        def keep(payload: bytes | str) -> None:
-            self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
-
-        ws.on("framereceived", keep)
-
-    def received(self, text: str) -> bool:
-        needle = text.encode("utf-8")
-        return any(needle in frame for frame in self.frames)
-
-    def body(self) -> str:
-        return self.page.inner_text("body")
-
-    def sign_in(self, button: str) -> None:
-        """Press "Log ind", choose ``button`` (the user's sub) on the provider's form."""
-        self.page.goto(self.url)
-        self.page.get_by_role("button", name="Log ind", exact=True).click(timeout=TIMEOUT_MS)
-        self.page.wait_for_url(re.compile(r".*/oauth2/authorize.*"), timeout=TIMEOUT_MS)
-        self.page.get_by_role("button", name=button, exact=True).click()
-        self.page.wait_for_url(f"{self.url}/**", timeout=TIMEOUT_MS)
-        self.page.get_by_text(re.compile("Logget ind som|Ingen adgang")).first.wait_for(
-            timeout=TIMEOUT_MS
-        )
-
-    def open(self, path: str, wait_for: str) -> None:
-        self.page.goto(f"{self.url}/{path}")
-        self.page.get_by_text(wait_for).first.wait_for(timeout=TIMEOUT_MS)
-        self.page.wait_for_timeout(500)  # let the last deltas of the run arrive
-
-    def nav_links(self) -> list[str]:
-        links = self.page.locator('[data-testid="stSidebarNav"] a')
-        return [t.strip() for t in links.all_inner_texts()]
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture()
@@ -325,7 +218,7 @@ def test_sign_out_returns_to_the_login_page(session: Session, data_strings: list
     ("content", "message"),
     [
         # The details (file, line, the data folder's path) go to the server's log only:
-        # tests/security/test_http_door.py checks that nothing more reaches the page.
+        # tests/browser/test_http_door.py checks that nothing more reaches the page.
         (None, "rollefilen ikke kan bruges"),
         ('[users]\n"leder@aalborg.dk" = leder\n', "rollefilen ikke kan bruges"),
         ('[users]\n"leder@aalborg.dk" = "chef"\n', "rollefilen ikke kan bruges"),
@@ -388,9 +281,9 @@ def test_open_address_without_auth_is_refused(tmp_path: Path) -> None:
 def test_short_cookie_secret_is_refused(tmp_path: Path) -> None:
     port = free_port()
     secrets = write_secrets(tmp_path / "secrets.toml", "http://localhost:1", port)
-    secrets.write_text(
-        secrets.read_text(encoding="utf-8").replace("k" * 48, "kort"), encoding="utf-8"
-    )
+    text = re.sub(r'cookie_secret = ".*"', 'cookie_secret = "kort"', secrets.read_text("utf-8"))
+    assert 'cookie_secret = "kort"' in text
+    secrets.write_text(text, encoding="utf-8")
     done = _start(
         [
             "--server.address",

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from door_support import (
+from signin import (  # the shared sign-in harness (auth_store and idp via conftest.py)
     DATA,
     LEDER,
     ROLES_TOML,
