@@ -57,8 +57,11 @@ format: venv
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Two workers (pytest-xdist): the tests that share Chromium run together on one of them
+# (tests/conftest.py groups them), the rest spread over both.
+TEST_WORKERS ?= 2
 test: venv system-packages lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: venv
 	$(PY) -m bench.run

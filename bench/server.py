@@ -1,7 +1,7 @@
 """The real dashboard on loopback for the benchmarks: demo data, ``serve.py``, /proc readings.
 
 The server starts the way ``make dashboard`` starts it (``serve.py``, see there why) and the way
-``tests/browser/conftest.py`` does: headless, ``127.0.0.1`` on a free port, no file watcher,
+``tests/browser_harness.py`` does: headless, ``127.0.0.1`` on a free port, no file watcher,
 no map tiles (``TRYG_BASEMAP=none``), so nothing leaves the machine.
 """
 

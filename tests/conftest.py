@@ -12,10 +12,26 @@ from pathlib import Path
 
 import pytest
 import tiny_data
+from browser_harness import (  # noqa: F401  (fixtures: one Chromium and one harness per run)
+    artifacts,
+    browser,
+    dashboard_url,
+    page_and_log,
+    serve_dashboard,
+)
+from signin import auth_store, idp  # noqa: F401  (fixtures: the sign-in tests' provider, data)
 
 from tryg_geo.demo.make import make_demo
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium share one browser and its servers: with ``-n 2``
+    (pytest-xdist, ``--dist loadgroup``) they run together on one worker, the rest on both."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("chromium"))
 
 
 @pytest.fixture(autouse=True, scope="session")

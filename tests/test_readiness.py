@@ -7,6 +7,7 @@ page's first view, and what it loaded is the very dataset object the pages get a
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ def call(app, path: str, kind: str = "http") -> list[dict]:
     async def receive() -> dict:
         return {"type": "http.request"}
 
-    asyncio.run(app({"type": kind, "path": path}, receive, send))
+    # A thread of its own: Playwright's sync API (the browser tests) may hold this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app({"type": kind, "path": path}, receive, send)).result()
     return sent
 
 

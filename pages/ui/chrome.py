@@ -14,6 +14,23 @@ import streamlit as st
 DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
 STATUS = '[data-testid="stStatusWidget"]'
+#: The uploader button's Danish word: shown by the style sheet, and its accessible name.
+BUTTON_WORD = "Vælg fil"
+#: A style sheet cannot name a button for a screen reader (axe: "button-name"), so a fixed
+#: script (no user input in it) gives every uploader button the Danish word as its
+#: ``aria-label``, also for uploaders drawn later in the run.
+_NAME_BUTTONS = f"""<script>
+(() => {{
+  const name = () => document
+    .querySelectorAll('{DROPZONE} button:not([aria-label])')
+    .forEach((b) => b.setAttribute("aria-label", "{BUTTON_WORD}"));
+  name();
+  if (!window.trygNamesUploadButtons) {{
+    window.trygNamesUploadButtons = new MutationObserver(name);
+    window.trygNamesUploadButtons.observe(document.body, {{ childList: true, subtree: true }});
+  }}
+}})();
+</script>"""
 
 
 def danish_chrome(file_types: list[str] | None = None) -> None:
@@ -21,14 +38,14 @@ def danish_chrome(file_types: list[str] | None = None) -> None:
     limit = st.get_option("server.maxUploadSize")
     types = ", ".join(t.upper() for t in file_types or [])
     line = f"Højst {limit} MB pr. fil" + (f" · {types}" if types else "")
-    st.html(f"<style>{_css(line)}</style>")
+    st.html(f"<style>{_css(line)}</style>{_NAME_BUTTONS}", unsafe_allow_javascript=True)
 
 
 def _css(line: str) -> str:
     line = line.replace("\\", "").replace('"', "")
     return f"""
 {DROPZONE} button > * {{ display: none; }}
-{DROPZONE} button::after {{ content: "Vælg fil"; }}
+{DROPZONE} button::after {{ content: "{BUTTON_WORD}"; }}
 {INSTRUCTIONS} > div > * {{ display: none; }}
 {INSTRUCTIONS} > div::after {{ content: "{line}"; font-size: 0.875rem; }}
 {STATUS} button, {STATUS} label {{ display: none; }}

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from signin import (  # the shared sign-in harness (auth_store and idp via conftest.py)
+from signin import (  # the shared sign-in harness (auth_store and idp via tests/conftest.py)
     ANALYST_SUB,
     BAD_VALUE,
     DATA,
@@ -218,7 +218,7 @@ def test_sign_out_returns_to_the_login_page(session: Session, data_strings: list
     ("content", "message"),
     [
         # The details (file, line, the data folder's path) go to the server's log only:
-        # tests/browser/test_http_door.py checks that nothing more reaches the page.
+        # tests/security/test_http_door.py checks that nothing more reaches the page.
         (None, "rollefilen ikke kan bruges"),
         ('[users]\n"leder@aalborg.dk" = leder\n', "rollefilen ikke kan bruges"),
         ('[users]\n"leder@aalborg.dk" = "chef"\n', "rollefilen ikke kan bruges"),

@@ -2,8 +2,8 @@
 (``oidc-provider-mock``), a data folder with ``roles.toml``, the secrets file, and
 :class:`Session` (one browser context that records every websocket frame it receives).
 
-``auth_store`` and ``idp`` are fixtures; ``conftest.py`` makes them available to every module
-here (each module gets its own, as they are module-scoped).
+``auth_store`` and ``idp`` are fixtures; ``tests/conftest.py`` makes them available to every
+module (each module gets its own, as they are module-scoped).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from tryg_geo.demo.make import make_demo
 from tryg_geo.store.folder import Store
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 TIMEOUT_MS = 30_000
 LEDER = "leder@aalborg.dk"

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from signin import (  # the shared sign-in harness (auth_store and idp via conftest.py)
+from signin import (  # the shared sign-in harness (auth_store and idp via tests/conftest.py)
     DATA,
     LEDER,
     ROLES_TOML,

@@ -1,5 +1,9 @@
 """Browser-test harness: real ``streamlit run`` servers and Debian's Chromium.
 
+One harness for every test that needs a browser or a running dashboard (``tests/browser/``, the
+attack suite in ``tests/security/``): ``tests/conftest.py`` makes its fixtures available, so a
+test run starts Playwright (and Chromium) once.
+
 The real ``dashboard.py`` is served over the full demo data.
 Playwright never downloads a browser here: it drives ``/usr/bin/chromium``, which
 ``make test`` installs. Screenshots and server logs go to ``test-artifacts/``.
@@ -19,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from signin import auth_store, idp  # noqa: F401  (fixtures shared by the sign-in tests)
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = HERE.parent
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
