@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,18 @@ def idp() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
+@contextmanager
+def signed_in_dashboard(
+    serve_dashboard, data: Path, name: str, idp: str, folder: Path
+) -> Iterator[str]:
+    """The real dashboard over ``data`` with sign-in on through ``idp`` (log:
+    ``test-artifacts/streamlit-<name>.log``); its secrets file is written in ``folder``."""
+    port = free_port()
+    secrets = write_secrets(folder / "secrets.toml", idp, port)
+    with serve_dashboard(data, name, port=port, secrets=secrets) as url:
+        yield url
+
+
 def write_secrets(path: Path, idp: str, port: int) -> Path:
     path.write_text(
         "[auth]\n"
@@ -141,3 +154,9 @@ class Session:
 
     def close(self) -> None:
         self.context.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

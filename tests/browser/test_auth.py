@@ -43,6 +43,7 @@ from signin import (  # the shared sign-in harness (auth_store and idp via tests
     UPLOAD,
     Session,
     free_port,
+    signed_in_dashboard,
     write_secrets,
 )
 
@@ -66,19 +67,15 @@ def auth_url(
     idp: str, auth_store: Path, tmp_path_factory: pytest.TempPathFactory, serve_dashboard
 ) -> Iterator[str]:
     """The real dashboard with sign-in on (log: ``test-artifacts/streamlit-auth.log``)."""
-    port = free_port()
-    secrets = write_secrets(tmp_path_factory.mktemp("secrets") / "secrets.toml", idp, port)
-    with serve_dashboard(auth_store, "auth", port=port, secrets=secrets) as url:
+    folder = tmp_path_factory.mktemp("secrets")
+    with signed_in_dashboard(serve_dashboard, auth_store, "auth", idp, folder) as url:
         yield url
 
 
 @pytest.fixture()
 def session(browser, auth_url: str) -> Iterator[Session]:
-    s = Session(browser, auth_url)
-    try:
+    with Session(browser, auth_url) as s:
         yield s
-    finally:
-        s.close()
 
 
 def assert_no_data(s: Session, data_strings: list[str], *, digits: bool = True) -> None:

@@ -45,8 +45,7 @@ from signin import (  # the shared sign-in harness (auth_store and idp via tests
     STRANGER,
     TIMEOUT_MS,
     Session,
-    free_port,
-    write_secrets,
+    signed_in_dashboard,
 )
 
 pytestmark = pytest.mark.browser
@@ -57,30 +56,23 @@ def door(
     idp: str, auth_store: Path, tmp_path_factory: pytest.TempPathFactory, serve_dashboard
 ) -> Iterator[str]:
     """The real dashboard with sign-in on; X-Forwarded-Proto believed from 127.0.0.1."""
-    port = free_port()
-    secrets = write_secrets(tmp_path_factory.mktemp("door") / "secrets.toml", idp, port)
+    folder = tmp_path_factory.mktemp("door")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRYG_TRUSTED_PROXY", "127.0.0.1")
-        with serve_dashboard(auth_store, "security", port=port, secrets=secrets) as url:
+        with signed_in_dashboard(serve_dashboard, auth_store, "security", idp, folder) as url:
             yield url
 
 
 @pytest.fixture()
 def person(browser, door: str) -> Iterator[Session]:
-    s = Session(browser, door)
-    try:
+    with Session(browser, door) as s:
         yield s
-    finally:
-        s.close()
 
 
 @pytest.fixture()
 def other(browser, door: str) -> Iterator[Session]:
-    s = Session(browser, door)
-    try:
+    with Session(browser, door) as s:
         yield s
-    finally:
-        s.close()
 
 
 def cookie_header(s: Session) -> str:
