@@ -77,6 +77,12 @@ def hidden_text(limit: int | None = None) -> str:
     return f"<{threshold() if limit is None else limit}"
 
 
+def hidden_rule() -> str:
+    """ "Tal under 5 vises som '<5'" with the ``min_count`` setting: the discretion rule as the
+    views' notes state it (the one place that words it)."""
+    return f"Tal under {threshold()} vises som '{hidden_text()}'"
+
+
 def shown_count(value: float | int | None, hidden: bool, limit: int | None = None) -> str:
     """A count as shown on screen: '<5' when hidden, otherwise Danish thousands format."""
     from ..fmt import number

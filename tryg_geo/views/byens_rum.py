@@ -16,7 +16,7 @@ from .. import fmt
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
-from ..compute.privacy import hidden_text, small, suppress_with_total
+from ..compute.privacy import hidden_rule, hidden_text, small, suppress_with_total
 from ..compute.registry import Indicator, all_indicators, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
@@ -429,7 +429,7 @@ def _notes(
         "tæller anmeldelser op til 50 m fra kajen. Nattelivszonen er vist som omrids."
     )
     notes.append(
-        "Tal under 5 vises som '<5'. Står et skjult tal ved siden af en total, skjules også det "
+        f"{hidden_rule()}. Står et skjult tal ved siden af en total, skjules også det "
         "næstmindste, så det skjulte ikke kan regnes ud."
     )
     return notes

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..compute.filters import Filters
 from ..compute.indicators import (
     HeadlineSummary,
@@ -24,6 +25,7 @@ from ..compute.indicators import (
     rounded,
     summarise,
 )
+from ..compute.privacy import hidden_rule, threshold
 from ..compute.registry import Indicator, Initiative, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, period_label, window_label
 from ..store.dataset import Dataset
@@ -376,12 +378,13 @@ def _notes(
     for s, rows in zip(summaries, trend_rows, strict=True):
         if s.has_data and len(rows) and rows["value"].isna().all():
             notes.append(
-                f"Tallene for «{s.indicator.label}» er så små, at de ikke vises (under 5)."
+                f"Tallene for «{s.indicator.label}» er så små, at de ikke vises (under {threshold()})."
             )
     for ind in ini.indicators:
         notes.append(f"{ind.label}: {ind.help}")
     notes.append(
-        "Tal under 5 vises som '<5'; andele med under 30 svar er markeret som usikre. En ændring "
+        f"{hidden_rule()}; andele med under {settings.get('min_respondents')} svar er markeret "
+        "som usikre. En ændring "
         "kaldes markant, når den næppe skyldes tilfældigheder (p < 0,05)."
     )
     return notes

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import (
     ALPHA,
@@ -24,6 +25,7 @@ from ..compute.indicators import (
     rounded_change,
     trend_frame,
 )
+from ..compute.privacy import hidden_rule
 from ..compute.registry import Indicator, all_indicators, load_initiatives
 from ..compute.series import period_label, window_label
 from ..compute.stats import benjamini_hochberg
@@ -281,8 +283,8 @@ def _notes(summaries: list[HeadlineSummary]) -> list[str]:
         "En ændring kaldes markant, når den næppe skyldes tilfældigheder (p < 0,05, korrigeret "
         "med Benjamini–Hochberg for, at alle indsatsernes hovedtal testes på én gang): antal "
         "testes med en eksakt Poisson-test, andele med en test for to andele.",
-        "Tal under 5 vises som '<5' og indgår ikke i ændringer; andele med under 30 svar er "
-        "markeret som usikre.",
+        f"{hidden_rule()} og indgår ikke i ændringer; andele med under "
+        f"{settings.get('min_respondents')} svar er markeret som usikre.",
     ]
     missing = [s.initiative.title for s in summaries if not s.has_data]
     if missing:
