@@ -14,6 +14,8 @@ import streamlit as st
 DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
 STATUS = '[data-testid="stStatusWidget"]'
+# A link to a page (Overblik's initiatives) wraps instead of cutting its name with "…".
+PAGE_LINK = '[data-testid="stMain"] [data-testid="stPageLink-NavLink"]'
 #: The uploader button's Danish word: shown by the style sheet, and its accessible name.
 BUTTON_WORD = "Vælg fil"
 #: A style sheet cannot name a button for a screen reader (axe: "button-name"), so a fixed
@@ -50,4 +52,5 @@ def _css(line: str) -> str:
 {INSTRUCTIONS} > div::after {{ content: "{line}"; font-size: 0.875rem; }}
 {STATUS} button, {STATUS} label {{ display: none; }}
 {STATUS}::after {{ content: "Arbejder …"; font-size: 0.875rem; margin-left: 0.25rem; }}
+{PAGE_LINK}, {PAGE_LINK} * {{ white-space: normal; overflow: visible; text-overflow: clip; }}
 """

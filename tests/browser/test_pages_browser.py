@@ -207,6 +207,52 @@ def inner_point(locator) -> dict[str, float]:
     return point
 
 
+def cut_texts(page) -> list[str]:
+    """Texts of the page's main part that the browser cuts with "…" (an initiative's name
+    in Overblik's list, say): elements whose text overflows a box that ellipsises it."""
+    return page.locator('[data-testid="stMain"]').evaluate(
+        """(main) => {
+            const cut = [];
+            for (const el of main.querySelectorAll('*')) {
+                const style = getComputedStyle(el);
+                if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1
+                        && el.innerText.trim()) {
+                    cut.push(el.innerText.trim());
+                }
+            }
+            return cut;
+        }"""
+    )
+
+
+def features_under_legend(frame) -> list[str]:
+    """The map's features whose drawn box meets the legend's box (each as "x,y w×h").
+
+    The map is fitted beside the legend (``render.maps.FitBesideLegend``): no district, cell
+    or place the view is about may be hidden under it. Features Leaflet did not draw (outside
+    the view, "M0 0") have no size and do not count, nor does a shape whose box is most of
+    the map (Natteliv's one grey shape of all hidden cells: its box cannot miss the legend)."""
+    return frame.locator(".tryg-legend").evaluate(
+        """(legend, selector) => {
+            const key = legend.getBoundingClientRect();
+            const map = legend.closest('.leaflet-container').getBoundingClientRect();
+            const hit = [];
+            for (const el of document.querySelectorAll(selector)) {
+                const r = el.getBoundingClientRect();
+                if (r.width === 0 || r.height === 0) continue;
+                if (r.width * r.height > 0.5 * map.width * map.height) continue;
+                if (r.right > key.left && r.left < key.right && r.bottom > key.top
+                        && r.top < key.bottom) {
+                    hit.push(`${Math.round(r.left)},${Math.round(r.top)} `
+                        + `${Math.round(r.width)}×${Math.round(r.height)}`);
+                }
+            }
+            return hit;
+        }""",
+        FEATURES,
+    )
+
+
 # ---- the first visit after a start -------------------------------------------------------------
 def test_first_deep_link_after_start_opens_without_dialog(
     page_and_log, serve_dashboard, demo_store: Path, ds
@@ -230,6 +276,7 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
     frame = open_page(page, f"{app_url}/{path}", expected, title)
     assert page.get_by_text("Demodata").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert cut_texts(page) == []
     if key is None:
         assert page.locator(MAP_IFRAME).count() == 0
     else:
@@ -238,6 +285,7 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
         assert frame.locator("img.leaflet-tile").count() == 0  # basemap 'none'
         assert frame.locator(".tryg-legend").is_visible()
         page.wait_for_timeout(400)  # let the map finish its fitBounds animation
+        assert features_under_legend(frame) == []
     page.screenshot(path=shots / f"{path or 'overblik'}.png", full_page=True)
     # Pages, the map iframe (served by this server), static Leaflet and the websocket only.
     (shots / f"requests_{path or 'overblik'}.json").write_text(

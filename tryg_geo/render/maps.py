@@ -192,7 +192,9 @@ class ZoomableMap(folium.Map):
 _VIEWPORT_META = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
 
 
-def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
+def _fitted_map(bounds_latlon: list[list[float]], choice: str, *, fit: bool = True) -> folium.Map:
+    """A map centred on ``bounds_latlon``; ``fit=False`` leaves the fitting to the caller
+    (a spec map fits beside its legend, :class:`FitBesideLegend`)."""
     (south, west), (north, east) = bounds_latlon
     m = ZoomableMap(
         location=[(south + north) / 2, (west + east) / 2],
@@ -215,7 +217,8 @@ def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
     elif choice != "none":
         host = html.escape(choice.split("/")[2])
         folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
+    if fit:
+        m.fit_bounds([[south, west], [north, east]])
     return m
 
 
@@ -378,6 +381,63 @@ class Legend(MacroElement):
         self.position = position
 
 
+class FitBesideLegend(MacroElement):
+    """Fit ``bounds`` into the part of the map the legend leaves free.
+
+    The legend sits in the bottom-right corner over the map; fitted to the whole map, the
+    south-eastern districts end up under it. Once the legend is drawn (its size depends on
+    its texts), this fits the bounds again with the legend's width kept free on the right
+    or its height kept free at the bottom, whichever leaves the larger zoom, using Leaflet's
+    public ``getBoundsZoom`` and ``fitBounds``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var bounds = L.latLngBounds({{ this.bounds|tojson }});
+            var container = map.getContainer();
+            var gap = 8, tries = 0;
+            // The component sizes its frame, and Leaflet's stylesheet places the legend, after
+            // this script has run: wait (at most about a second) until both are laid out, fit
+            // once, then leave the view to the user.
+            function fit() {
+                var legend = container.querySelector('.tryg-legend');
+                if (!legend) { return; }
+                var box = container.getBoundingClientRect();
+                var key = legend.getBoundingClientRect();
+                var laidOut = box.width > 0 && box.height > 0 && key.width > 0
+                    && key.width < box.width - 40 && key.right <= box.right + 1;
+                if (!laidOut) {
+                    if (tries++ < 60) { window.requestAnimationFrame(fit); }
+                    return;
+                }
+                var right = L.point(box.right - key.left + gap, 0);
+                var below = L.point(0, box.bottom - key.top + gap);
+                map.invalidateSize({animate: false});
+                if (box.width <= right.x + 40 || box.height <= below.y + 40) {
+                    map.fitBounds(bounds, {animate: false});  // too small to spare the room
+                    return;
+                }
+                var zoomRight = map.getBoundsZoom(bounds, false, right);
+                var zoomBelow = map.getBoundsZoom(bounds, false, below);
+                var pad = zoomRight >= zoomBelow ? right : below;
+                map.fitBounds(bounds, {paddingBottomRight: pad, animate: false});
+            }
+            // No animation: an animated zoom that ends after the second fit would undo it.
+            map.fitBounds(bounds, {animate: false});
+            fit();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds_latlon: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitBesideLegend"
+        self.bounds = [[float(v) for v in corner] for corner in bounds_latlon]
+
+
 def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
     """Plain-HTML legend box: ``entries`` are ``(colour, label)`` rows; all text escaped."""
     swatch = (
@@ -426,11 +486,12 @@ def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> foli
     shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
     bounds = getattr(spec, "bounds", None)
     if bounds is not None:  # the view knows where the interesting part is (lon/lat)
-        m = _fitted_map([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], choice)
+        fitted = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
     elif shown:  # fit to what carries the information; the outline only when nothing else
-        m = _fitted_map(_padded_latlon_bounds(shown[0]), choice)
+        fitted = _padded_latlon_bounds(shown[0])
     else:  # nothing to show: Aalborg Kommune
-        m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)
+        fitted = [[56.85, 9.55], [57.20, 10.35]]
+    m = _fitted_map(fitted, choice, fit=False)
     places = spec.kind == "places"
     # Borders for orientation: the spec's outline. Areas draw their own borders (a second
     # layer of the same shapes would double the bytes sent); grid cells never get borders.
@@ -455,6 +516,7 @@ def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> foli
             name="Zoner",
         ).add_to(m)
     Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
+    FitBesideLegend(fitted).add_to(m)
     MapAccess(
         f"Kort: {spec.legend.title}", description or "", keyboard=spec.kind != "cells"
     ).add_to(m)
