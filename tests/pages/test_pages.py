@@ -85,11 +85,19 @@ def unescape_md(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+def shown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's tables: scrolling grids (``st.dataframe``) and whole HTML tables
+    (``st.table``, the first column as row headers: put back as a column)."""
+    grids = [df.value for df in at.dataframe]
+    whole = [t.value.reset_index() for t in at.table]
+    return grids + whole
+
+
 def shown(at: AppTest) -> tuple:
     """Everything the page shows that carries a number: KPIs, tables and markdown text."""
     return (
         tuple((m.label, m.value) for m in at.metric),
-        tuple(df.value.to_csv(index=False) for df in at.dataframe),
+        tuple(frame.to_csv(index=False) for frame in shown_tables(at)),
         tuple(m.value for m in at.markdown),
     )
 
@@ -114,9 +122,9 @@ def assert_shows_view(at: AppTest, page: str, ds: Dataset) -> View:
         latest = [str(v) for v in table["Seneste"] if str(v)]
         assert latest and set(latest) <= cells
     else:
-        (frame,) = at.dataframe
+        (frame,) = shown_tables(at)
         pd.testing.assert_frame_equal(
-            frame.value.reset_index(drop=True).astype(str),
+            frame.reset_index(drop=True).astype(str),
             table.reset_index(drop=True).astype(str),
             check_dtype=False,
         )

@@ -89,7 +89,7 @@ def test_not_signed_in_gets_only_the_login_button(env: Path) -> None:
     at = run(signed_in=False)
     assert [b.label for b in at.button] == ["Log ind"]
     assert [t.value for t in at.title] == ["Tryg Geo"]
-    assert "Demodata" not in texts(at) and not at.dataframe and not at.metric
+    assert "Demodata" not in texts(at) and not at.dataframe and not at.table and not at.metric
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -100,11 +100,11 @@ def test_a_page_run_without_the_gate_still_shows_nothing(env: Path, script: str)
     at.switch_page(f"pages/{script}.py").run()
     assert not at.exception, at.exception
     assert [b.label for b in at.button] == ["Log ind"]
-    assert "Demodata" not in texts(at) and not at.dataframe and not at.metric
+    assert "Demodata" not in texts(at) and not at.dataframe and not at.table and not at.metric
     at = run("stranger")
     at.switch_page(f"pages/{script}.py").run()
     assert [t.value for t in at.title] == ["Ingen adgang"]
-    assert not at.dataframe and not at.metric
+    assert not at.dataframe and not at.table and not at.metric
 
 
 def test_no_role_gets_ingen_adgang(env: Path) -> None:
@@ -144,7 +144,7 @@ def test_analyst_detail_only_for_analytiker_and_up(env: Path, role: str, detail:
     at = run(role)
     at.switch_page("pages/analyse.py").run()
     assert not at.exception, at.exception
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for df in at.dataframe] + [t.value.reset_index() for t in at.table]
     has_z = any(any("z" in str(c).lower() for c in f.columns) for f in frames)
     assert has_z is detail
 
@@ -167,7 +167,7 @@ def test_open_address_without_auth_is_refused_on_every_run(
     shown = at.error[0].value
     assert "ikke sat rigtigt op" in shown and "TRYG_ALLOW_OPEN" not in shown
     assert "TRYG_ALLOW_OPEN=1" in caplog.text
-    assert not at.dataframe and not at.metric
+    assert not at.dataframe and not at.table and not at.metric
 
 
 def test_allow_open_warns_on_every_page(

@@ -103,8 +103,8 @@ def test_install_static_assets_is_idempotent(tmp_path):
 def test_basemap_none_has_no_tiles(districts, water):
     m = maps.spec_map(_spec("areas", districts, water), basemap="none")
     assert not children_of_type(m, folium.TileLayer)
-    assert children_of_type(m, folium.FitBounds)
-    (south, west), (north, east) = children_of_type(m, folium.FitBounds)[0].bounds
+    assert children_of_type(m, maps.FitBesideLegend)
+    (south, west), (north, east) = children_of_type(m, maps.FitBesideLegend)[0].bounds
     assert 56.9 < south < north < 57.1 and 9.7 < west < east < 10.1  # Aalborg
 
 
@@ -248,7 +248,7 @@ def test_spec_map_places(districts, water):
     style = circles.style_function(circles.data["features"][0])
     assert style["fill"] is True and style["radius"] == 12.0
     assert geojsons[3].options["interactive"] is False
-    (south, west), (north, east) = children_of_type(m, folium.FitBounds)[0].bounds
+    (south, west), (north, east) = children_of_type(m, maps.FitBesideLegend)[0].bounds
     assert north - south < 0.05  # fitted to the places, not to the whole outline
 
 

@@ -51,6 +51,10 @@ def test_map_sentence_ties_all_equal_and_nothing_shown() -> None:
     assert "Højest: A og B 4; lavest: C 1." in tie
     same = map_sentence(["A", "B"], [2, 2], ["2", "2"], what="x", noun_plural="steder")
     assert "Alle 2 steder med tal har 2." in same
+    one = map_sentence(
+        ["A", "B"], [7, math.nan], ["7", "Ingen data"], what="x", noun_plural="steder"
+    )
+    assert "Kun A har et tal: 7. 1 sted uden data." in one and "Alle 1" not in one
     none = map_sentence(["A"], [math.nan], ["<5"], what="x", hidden=[True])
     assert "Ingen områder har et tal, der kan vises. 1 område vises som <5." in none
 

@@ -197,3 +197,24 @@ def test_hidden_months_break_the_chart_line(tmp_path):
     assert sum(v["value"] is None for v in values) == int(trend.data["value"].isna().sum())
     wide, gaps = png_trends.series_frame(trend)
     assert gaps and wide.iloc[:, 0].isna().sum() == int(trend.data["value"].isna().sum())
+
+
+def test_chart_legend_shows_long_series_names_whole(tmp_path):
+    """ "Klager fra naboer og forretninger" under the chart, not "Klager fra naboer og forr…"."""
+    from tryg_geo.render.charts import trend_chart
+
+    rows = [measurement("klager", "nytorv", f"2025-{m:02d}", 10 + m) for m in range(1, 13)]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    (trend,) = byens_rum_view(ds, YEAR).trends
+    spec = trend_chart(trend).to_dict()
+    legends = [
+        enc["legend"]
+        for layer in spec["layer"]
+        for enc in layer.get("encoding", {}).values()
+        if isinstance(enc, dict) and enc.get("legend")
+    ]
+    assert legends and all(legend["labelLimit"] == 0 for legend in legends)
+    assert (
+        trend_chart(trend, compact=True).to_dict()["layer"][0]["encoding"]["color"]["legend"]
+        is None
+    )

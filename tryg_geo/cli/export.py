@@ -200,7 +200,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_deck(args: argparse.Namespace) -> int:
     """``deck --out møde.pptx|møde.pdf``: the steering-group deck."""
-    from ..render.deck import FORMAT_NAMES, deck_format, views_text, write_deck
+    from ..render.deck import FORMAT_NAMES, deck_badge, deck_format, views_text, write_deck
 
     if not args.out:
         raise UsageError("--out mangler; angiv filen, fx --out møde.pptx eller --out møde.pdf.")
@@ -209,10 +209,11 @@ def cmd_deck(args: argparse.Namespace) -> int:
     ds = cli_dataset()
     filters = cli_filters(ds, args)
     deck = write_deck(ds, args.out, filters, role=role)
+    badge = deck_badge(ds)  # "DELVIS DEMODATA" when only some parts are demo
     print(
         f"Præsentation gemt: {args.out} ({FORMAT_NAMES[deck.fmt]}, {len(deck.slides)} sider: "
         f"{views_text(deck.view_slides)}, {len(deck.left_out)} uden data)"
-        + (" – Demodata" if ds.demo else "")
+        + (f" – {badge.capitalize()}" if badge else "")
     )
     return 0
 

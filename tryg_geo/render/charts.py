@@ -67,6 +67,12 @@ def danish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
+def _series_legend() -> alt.Legend:
+    """The series' names under the chart, whole: Vega-Lite cuts labels at 160 px by default
+    ("Klager fra naboer og forr…"); ``labelLimit=0`` lifts that."""
+    return alt.Legend(orient="bottom", labelLimit=0)
+
+
 def trend_chart(
     trend: Trend, *, height: int = 260, compact: bool = False
 ) -> alt.Chart | alt.LayerChart:
@@ -83,7 +89,7 @@ def trend_chart(
         scale=alt.Scale(
             domain=series, range=[_cycle(SERIES_COLOURS, i) for i in range(len(series))]
         ),
-        legend=None if compact else alt.Legend(orient="bottom"),
+        legend=None if compact else _series_legend(),
     )
     dash = alt.StrokeDash(
         "series:N",
@@ -91,7 +97,7 @@ def trend_chart(
         scale=alt.Scale(
             domain=series, range=[_cycle(SERIES_DASHES, i) for i in range(len(series))]
         ),
-        legend=None if compact else alt.Legend(orient="bottom"),  # merged with the colours
+        legend=None if compact else _series_legend(),  # merged with the colours
     )
     fmt = _AXIS_FORMAT.get(trend.unit, ",.1f")
     lines = (

@@ -73,7 +73,10 @@ def map_sentence(
         highest = shown[shown["value"] == top].sort_values("name")
         lowest = shown[shown["value"] == low].sort_values("name")
         high_text = f"{_names(list(highest['name']))} {highest['label'].iloc[0]}"
-        if top == low:
+        if len(shown) == 1:  # "Alle 1 steder" is no Danish: name the one
+            only = shown.iloc[0]
+            parts.append(f"Kun {only['name']} har et tal: {only['label']}.")
+        elif top == low:
             every = f"Alle {fmt.number(len(shown))} {noun_plural} med tal"
             parts.append(f"{every} har {highest['label'].iloc[0]}.")
         else:
