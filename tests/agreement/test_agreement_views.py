@@ -123,6 +123,23 @@ def test_analyse_needs_enough_events(by_key):
     assert demo.map is not None and _class_features(demo.map) > 0
 
 
+@pytest.mark.parametrize("data", DATA)
+def test_near_repeat_table_only_when_something_can_be_said(data, demo_ds, import_ds):
+    """ "Der er for få hændelser …" above a table with red cells would say two things."""
+    from tryg_geo.compute.filters import Filters
+    from tryg_geo.views.analyse import analyse_panels
+    from tryg_geo.views.registry import default_filters
+
+    ds = demo_ds if data == "demo" else import_ds
+    filters: Filters = default_filters(ds, {})
+    panels = analyse_panels(ds, filters, detail=False)
+    too_few = "for få hændelser" in panels.reading
+    assert (panels.heat is None) is too_few, panels.reading
+    assert (panels.heat_styles is None) is too_few
+    if data == "import":  # 40 incidents over a year, a handful of burglaries
+        assert too_few
+
+
 # ---- finding 6: the Natteliv heat map has whole-number classes, never one solid colour ---------
 @pytest.mark.parametrize("data", DATA)
 def test_heatmap_classes(by_key, data):

@@ -168,13 +168,19 @@ class KnoxTable:
         out["time_to_days"] = out["time_to_days"].astype("Int64")
         return out
 
+    @property
+    def too_few(self) -> bool:
+        """Too few incidents (or close pairs) for the test to say anything: the reading says
+        so, and no coloured table suggests otherwise."""
+        return self.events < 2 or not self.expected[0, 0] > 0
+
     def reading(self, event: str = "en hændelse", new_event: str = "en ny hændelse") -> str:
         """The table in plain Danish, computed from the first cell and the significant ones.
 
         ``event``/``new_event``: how to name the incidents ("et indbrud", "et nyt indbrud"),
         see :func:`event_words`.
         """
-        if self.events < 2 or not self.expected[0, 0] > 0:
+        if self.too_few:
             return (
                 "Der er for få hændelser (eller par tæt på hinanden) til at sige noget om "
                 "nær-gentagelse med disse filtre."

@@ -372,10 +372,11 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
                 "p": [fmt.number(v, 3) for v in frame["p_value"]],
             }
         )
+    too_few = knox.too_few  # the reading says nothing can be said: no coloured table either
     return AnalysePanels(
         knox.reading(*event_words(filters.categories)),
-        knox_display(knox, detail=detail),
-        knox_styles(knox),
+        None if too_few else knox_display(knox, detail=detail),
+        None if too_few else knox_styles(knox),
         hot.summary(),
         knox_detail,
         hotspot_detail,
