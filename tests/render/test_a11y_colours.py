@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tryg_geo.compute.breaks import PALETTES
+from tryg_geo.compute.breaks import NO_DATA_COLOR, PALETTES, SUPPRESSED_COLOR
 from tryg_geo.render import a11y, png_base
 from tryg_geo.render.a11y import (
     composite,
@@ -20,7 +20,6 @@ from tryg_geo.render.a11y import (
 )
 from tryg_geo.render.charts import SERIES_COLOURS, TARGET_COLOUR, TEXT_COLOUR
 from tryg_geo.render.maps import BACKGROUND_COLOR, entries_html
-from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 
 # ---- contrast (WCAG 2.1) ----------------------------------------------------------------------

@@ -24,7 +24,6 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..store.dataset import Dataset
-from ..views.mapspec import unit_decimals
 from .counts import period_mask
 from .filters import Filters, previous_year_covered
 from .privacy import suppress_with_total
@@ -539,6 +538,18 @@ def with_places(indicator: Indicator, places: tuple[str, ...]) -> Indicator:
 
 def _whole(value: float) -> bool:
     return float(value) == round(float(value))
+
+
+def unit_decimals(unit: str, value: float | None = None) -> int:
+    """Decimals a unit is shown with: rates and scores one, counts none."""
+    if unit in ("pr_1000", "score"):
+        return 1
+    if unit == "andel":
+        return 1
+    # Averages of counts (e.g. people present per count) are rarely whole numbers.
+    if value is not None and not pd.isna(value) and float(value) != round(float(value)):
+        return 1
+    return 0
 
 
 def rounded(value: float, unit: str) -> float:

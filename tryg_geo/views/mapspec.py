@@ -17,10 +17,17 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, settings
-from ..compute.breaks import classify, colours, legend_entries
+from ..compute.breaks import (
+    NO_DATA_COLOR,
+    SUPPRESSED_COLOR,
+    classify,
+    colours,
+    legend_entries,
+)
+from ..compute.indicators import unit_decimals
 from ..compute.privacy import hidden_text
 from ..store.dataset import WGS84, Dataset
-from .model import NO_DATA_COLOR, SUPPRESSED_COLOR, Legend, MapSpec
+from .model import Legend, MapSpec
 
 #: Text of an area or place without any data.
 NO_DATA_TEXT = "Ingen data"
@@ -69,18 +76,6 @@ def value_text(
                 text += f" (usikker: n<{int(settings.get('min_respondents'))})"
         return text
     return fmt.number(float(value), unit_decimals(unit, value))
-
-
-def unit_decimals(unit: str, value: float | None = None) -> int:
-    """Decimals a unit is shown with: rates and scores one, counts none."""
-    if unit in ("pr_1000", "score"):
-        return 1
-    if unit == "andel":
-        return 1
-    # Averages of counts (e.g. people present per count) are rarely whole numbers.
-    if value is not None and not _missing(value) and float(value) != round(float(value)):
-        return 1
-    return 0
 
 
 def unit_formatter(unit: str) -> Callable[[float], str]:
