@@ -45,6 +45,7 @@ from ..access import current_actor
 from ..csv_safe import csv_bytes
 from ..errors import StoreError, UsageError
 from .checksum import sha256_file
+from .integrity import damaged_error, version_problems
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
@@ -533,8 +534,6 @@ def _busy_message(root: Path, fd: int) -> str:
 
 def _refuse_damaged(store: Store, kind: str, folder: Path) -> None:
     """A rollback must not make a damaged version current (see ``verify``)."""
-    from .integrity import damaged_error, version_problems  # integrity builds on this module
-
     problems = [p for p in version_problems(store, kind, folder) if p.data]
     if problems:
         error = damaged_error(problems)
