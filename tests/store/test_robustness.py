@@ -73,7 +73,7 @@ FAILURES = {
     # where: (object, attribute, replacement)
     "loader": (tryg_geo.ingest.incidents, "enrich_incidents", _fail),
     "parquet written halfway": (tryg_geo.store.folder, "_to_parquet", _half_parquet),
-    "meta.json": (tryg_geo.store.folder, "_write_json", _fail),
+    "meta.json": (tryg_geo.store.folder, "write_json", _fail),
     "copy of the original": (tryg_geo.store.folder.shutil, "copyfile", _fail),
     "rename of the new version": (tryg_geo.store.folder.os, "rename", _fail),
     "switch of CURRENT": (tryg_geo.store.folder.os, "replace", _fail),
