@@ -59,13 +59,6 @@ def load_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
     return out
 
 
-def alias_table(path: Path = ALIASES_PATH) -> list[dict[str, object]]:
-    """The aliases as listed in the file: indicator, source and names (for the README)."""
-    with Path(path).open("rb") as f:
-        data = tomllib.load(f)
-    return [dict(entry) for entry in data.get("alias", [])]
-
-
 def known_indicator_names() -> list[str]:
     """Every name an indicator may have in a file: the registry's names and all aliases."""
     registry = [ind.measurement_name for _, ind in all_indicators()]
