@@ -16,7 +16,7 @@ hidden count cannot be recovered by subtraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -51,7 +51,6 @@ ALL_PLACES_NAME = "Alle steder"
 ALPHA = 0.05
 
 ON_TRACK, OFF_TRACK, NO_TARGET, NO_DATA = "på sporet", "ikke på sporet", "intet mål", "ingen data"
-STATUSES: tuple[str, ...] = (ON_TRACK, OFF_TRACK, NO_TARGET, NO_DATA)
 #: How a change is expressed: relative for counts, percentage points for shares.
 CHANGE_UNITS: dict[str, str] = {
     "andel": "procentpoint",
@@ -529,11 +528,6 @@ def _no_data(
         trend=trend,
         initiative=initiative,
     )
-
-
-def with_places(indicator: Indicator, places: tuple[str, ...]) -> Indicator:
-    """The same place observation at other places (e.g. every place on the Byens rum map)."""
-    return replace(indicator, places=tuple(places))
 
 
 def _whole(value: float) -> bool:

@@ -87,16 +87,6 @@ def unit_formatter(unit: str) -> Callable[[float], str]:
     return lambda v: fmt.number(v, 0 if float(v) == round(float(v)) else 1)
 
 
-UNIT_NAMES: dict[str, str] = {
-    "andel": "andel",
-    "antal": "antal",
-    "pr_1000": "pr. 1.000 indbyggere",
-    "personer": "personer",
-    "timer": "timer",
-    "score": "score",
-}
-
-
 # ---- district choropleth ----------------------------------------------------------------------
 def district_choropleth(
     ds: Dataset,
