@@ -4,8 +4,9 @@
 layer and from the layers before it, never from a later one. Every ``import`` and
 ``from … import`` counts, at the top of a module or inside a function (a deferred import is
 still a dependency), with relative imports resolved. Besides the direction, the tests ask that
-no modules import each other (directly or round a loop), that no module takes another module's
-private (``_name``) helper, and that nothing in the package imports Streamlit.
+no modules import each other (directly or round a loop; an import under ``if TYPE_CHECKING:``
+counts for the layers but makes no loop, as it never runs), that no module takes another
+module's private (``_name``) helper, and that nothing in the package imports Streamlit.
 
 The order follows what the code does: ``geo`` is geometry on coordinates that the loaded
 dataset uses to draw its cells; ``ingest`` writes into the ``store``, enriches with ``geo`` and
