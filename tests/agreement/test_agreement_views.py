@@ -14,7 +14,7 @@ import pytest
 import texts as T
 
 from tryg_geo.compute import privacy
-from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
+from tryg_geo.compute.breaks import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 DATA = ("demo", "import")
 

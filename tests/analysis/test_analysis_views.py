@@ -39,7 +39,7 @@ def test_tryg_bydel_change_mode_colours_tested_changes():
     assert labels["d03"].startswith(NOT_TESTED) and not SMALL_COUNT.search(labels["d03"])
     table = view.table.set_index("district_id")
     assert table.loc["d00", "change_class"] == UP and bool(table.loc["d00", "significant"])
-    assert csv_export.suppression_holds(csv_export.csv_table(view))
+    assert not csv_export.suppression_problems(csv_export.csv_table(view))
     assert any("Benjamini–Hochberg" in n for n in view.notes)
 
 
@@ -69,7 +69,7 @@ def test_analyse_view_csv_and_map(demo_ds):
         "analyse", demo_ds, default_filters(demo_ds, {"preset": "all", "celle": "1km"})
     )
     table = csv_export.csv_table(view)
-    assert csv_export.suppression_holds(table)
+    assert not csv_export.suppression_problems(table)
     assert {"space_from_m", "knox_ratio", "p_value", "source"} <= set(table.columns)
     observed = table["observed"].dropna()
     assert ((observed == 0) | (observed >= 5)).all()

@@ -8,17 +8,13 @@ from pathlib import Path
 import pytest
 
 from tryg_geo.compute.registry import (
-    AREAS,
-    CATEGORIES,
-    PARTNERS,
-    SOURCES,
-    UNITS,
     Indicator,
     Initiative,
     all_indicators,
     get_initiative,
     load_initiatives,
 )
+from tryg_geo.compute.registry_model import AREAS, CATEGORIES, PARTNERS, SOURCES, UNITS
 from tryg_geo.errors import UsageError
 
 TITLES = [

@@ -110,7 +110,7 @@ def map_unit(view: View, filters: Filters) -> str | None:
 
 def table_problems(table: pd.DataFrame, key: str, filters: Filters) -> list[str]:
     problems = []
-    if not csv_export.suppression_holds(table):
+    if csv_export.suppression_problems(table):
         problems.append("a count column holds 1–4")
     if "n" in table and small(table["n"]):
         problems.append(f"n: {small(table['n'])}")

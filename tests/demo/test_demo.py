@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from tryg_geo.compute.registry import CATEGORIES, all_indicators
+from tryg_geo.compute.registry import all_indicators
+from tryg_geo.compute.registry_model import CATEGORIES
 from tryg_geo.demo.common import DEMO_WARNING, to_utm
 from tryg_geo.demo.districts import DISTRICTS
 from tryg_geo.demo.make import make_demo

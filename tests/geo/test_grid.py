@@ -12,6 +12,7 @@ from tryg_geo.errors import UsageError
 from tryg_geo.geo.enrich import enrich_incidents, outside_count
 from tryg_geo.geo.grid import cell_names, cell_polygon, cell_size
 from tryg_geo.geo.spatial import assign_districts
+from tryg_geo.store.schema import COLUMNS
 
 # Jomfru Ane Gade, Aalborg (EPSG:25832).
 E, N = 555_702, 6_323_433
@@ -145,6 +146,7 @@ def test_enrich_adds_district_cell_hour_weekday():
     assert out["hour"].tolist() == [23, 23]
     assert out["weekday"].tolist() == [4, 4]  # Friday
     assert outside_count(out) == 1
+    assert tuple(out.columns) == COLUMNS["incidents"]
 
 
 def test_enrich_without_districts_counts_everything_outside():

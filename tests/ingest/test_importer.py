@@ -242,7 +242,6 @@ def test_explicit_missing_column_is_a_usage_error(tmp_path, store):
 
 def test_real_district_file_after_incidents_end_to_end(tmp_path, store):
     """The same as above through the real districts loader (a GeoPackage in EPSG:25832)."""
-    pytest.importorskip("tryg_geo.ingest.districts")
     points = [(555650, 6323450), (555700, 6323450), (556500, 6323450)]
     import_file("incidents", incidents_csv(tmp_path, points), store=store)
     squares = gpd.GeoDataFrame(

@@ -5,12 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import a11y_checks as a11y
 import numpy as np
 import pytest
-
-from tryg_geo.compute.breaks import PALETTES
-from tryg_geo.render import a11y, png_base
-from tryg_geo.render.a11y import (
+from a11y_checks import (
     composite,
     contrast_ratio,
     delta_e_lab,
@@ -18,9 +16,11 @@ from tryg_geo.render.a11y import (
     relative_luminance,
     simulate,
 )
+
+from tryg_geo.compute.breaks import NO_DATA_COLOR, PALETTES, SUPPRESSED_COLOR
+from tryg_geo.render import png_base
 from tryg_geo.render.charts import SERIES_COLOURS, TARGET_COLOUR, TEXT_COLOUR
 from tryg_geo.render.maps import BACKGROUND_COLOR, entries_html
-from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 
 # ---- contrast (WCAG 2.1) ----------------------------------------------------------------------

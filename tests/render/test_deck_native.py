@@ -18,6 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 import tryg_geo.render.deck as deck
+from tryg_geo.compute.breaks import SUPPRESSED_COLOR
 from tryg_geo.demo.make import make_demo
 from tryg_geo.render import deck_fit
 from tryg_geo.render.deck_view import OVERVIEW_COLUMNS, map_png, view_layout
@@ -25,7 +26,6 @@ from tryg_geo.render.png_map import WATER
 from tryg_geo.render.png_page import drawn_trends
 from tryg_geo.store.dataset import load_dataset
 from tryg_geo.store.folder import Store
-from tryg_geo.views.model import SUPPRESSED_COLOR
 from tryg_geo.views.registry import build_view, default_filters
 
 YEAR = {"preset": "custom", "fra": "2025-01-01", "til": "2025-12-31"}

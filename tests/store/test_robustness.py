@@ -20,7 +20,7 @@ import tryg_geo.ingest.incidents
 import tryg_geo.store.folder
 from tryg_geo.cli import main
 from tryg_geo.ingest.importer import import_file
-from tryg_geo.store.folder import Store
+from tryg_geo.store.folder import Store, telling_waits
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 REPO = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ FAILURES = {
     # where: (object, attribute, replacement)
     "loader": (tryg_geo.ingest.incidents, "enrich_incidents", _fail),
     "parquet written halfway": (tryg_geo.store.folder, "_to_parquet", _half_parquet),
-    "meta.json": (tryg_geo.store.folder, "_write_json", _fail),
+    "meta.json": (tryg_geo.store.folder, "write_json", _fail),
     "copy of the original": (tryg_geo.store.folder.shutil, "copyfile", _fail),
     "rename of the new version": (tryg_geo.store.folder.os, "rename", _fail),
     "switch of CURRENT": (tryg_geo.store.folder.os, "replace", _fail),
@@ -165,13 +165,20 @@ def test_incidents_imported_during_a_district_import_are_not_lost(tmp_path, monk
     import_file("incidents", FIRST, store=Store(root))
     real_enrich = tryg_geo.ingest.importer.enrich_incidents
 
-    colleague = threading.Thread(target=lambda: import_file("incidents", SECOND, store=Store(root)))
+    waiting = threading.Event()
+
+    def colleague_imports() -> None:
+        with telling_waits(lambda _: waiting.set()):
+            import_file("incidents", SECOND, store=Store(root))
+
+    colleague = threading.Thread(target=colleague_imports)
 
     def enrich_while_another_import_runs(incidents, districts):
         # A colleague's import (another Store, as in another process) starts right now: it
-        # must wait for the lock, not be overwritten by the re-assigned old incidents.
+        # must wait for the lock, not be overwritten by the re-assigned old incidents. Go on
+        # only once it is seen waiting, so the test never passes by the colleague being late.
         colleague.start()
-        time.sleep(0.3)
+        assert waiting.wait(timeout=60), "the colleague's import never waited for the lock"
         return real_enrich(incidents, districts)
 
     with monkeypatch.context() as patch:

@@ -247,7 +247,7 @@ def break_step(monkeypatch, step: str) -> None:
     if step == "rejected.csv":
         monkeypatch.setattr(pd.DataFrame, "to_csv", fail)
     elif step == "meta.json":
-        monkeypatch.setattr(store_module, "_write_json", fail)
+        monkeypatch.setattr(store_module, "write_json", fail)
     elif step == "original":
         monkeypatch.setattr(store_module.shutil, "copyfile", fail)
     else:  # the switch of CURRENT (call 1 renames the copy of the original)

@@ -8,6 +8,7 @@ import pytest
 import tiny_data
 
 from tryg_geo import fmt
+from tryg_geo.compute.breaks import NO_DATA_COLOR, SUPPRESSED_COLOR
 from tryg_geo.views.mapspec import (
     MAX_RADIUS,
     MIN_RADIUS,
@@ -17,7 +18,6 @@ from tryg_geo.views.mapspec import (
     radii,
     value_text,
 )
-from tryg_geo.views.model import NO_DATA_COLOR, SUPPRESSED_COLOR
 
 
 @pytest.fixture

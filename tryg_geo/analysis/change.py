@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..compute.counts import by_district, category_mask, combine, period_mask
-from ..compute.filters import _one_year_before
+from ..compute.filters import one_year_before
 from ..compute.privacy import small
 from ..compute.stats import benjamini_hochberg, count_change_p, share_change_p
 from ..errors import UsageError
@@ -86,7 +86,7 @@ def _district_count_changes(
 ) -> pd.DataFrame:
     arrays = ds.arrays
     cats = category_mask(arrays, categories)
-    before_start, before_end = _one_year_before(start), _one_year_before(end)
+    before_start, before_end = one_year_before(start), one_year_before(end)
     now, _ = by_district(ds, combine(period_mask(arrays, start, end), cats))
     before, _ = by_district(ds, combine(period_mask(arrays, before_start, before_end), cats))
     ids = list(now.index)
@@ -175,8 +175,3 @@ def district_share_changes(
     out["change_class"] = change_classes(value - before, p_fdr, tested, alpha)
     out["tested"] = tested
     return out
-
-
-def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The same dates one year earlier (29 February becomes 28 February)."""
-    return _one_year_before(start), _one_year_before(end)

@@ -372,13 +372,15 @@ def _classify(values: np.ndarray, weights: sparse.csr_matrix, fdr: bool) -> dict
 Night = tuple[tuple[int, ...], int, int]
 
 
-def _filter_mask(
+def filter_mask(
     ds: Dataset,
     start: date | None,
     end: date | None,
     categories: tuple[str, ...],
     night: Night | None = None,
 ) -> np.ndarray:
+    """The incidents of the analyses: in the period (open ends allowed), of ``categories``
+    (empty: all) and, with ``night``, in its hours (also near_repeat's selection)."""
     arrays = ds.arrays
     mask = np.ones(len(arrays.time), dtype=bool)
     if start is not None or end is not None:
@@ -478,7 +480,7 @@ def _cell_hotspots(
     night: Night | None = None,
 ) -> HotspotResult:
     grid, index = _incident_cells(ds, size, district)
-    mask = _filter_mask(ds, start, end, categories, night) & (index >= 0)
+    mask = filter_mask(ds, start, end, categories, night) & (index >= 0)
     counts = np.bincount(index[mask], minlength=len(grid.rows)).astype(np.int64)
     table = pd.DataFrame(
         {
@@ -524,7 +526,7 @@ def _district_hotspots(
     districts = ds.districts
     ids = districts["district_id"].astype(str).tolist()
     weights = cached(ds, ("district-weights",), lambda: district_weights(districts))
-    counts, _ = by_district(ds, _filter_mask(ds, start, end, categories))
+    counts, _ = by_district(ds, filter_mask(ds, start, end, categories))
     counts = counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     population = ds.population.reindex(ids).to_numpy(dtype="float64")
     per_1000 = np.where(

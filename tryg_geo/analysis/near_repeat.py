@@ -430,10 +430,10 @@ def event_mask(
     district: str | None,
 ) -> np.ndarray:
     """The events of a near-repeat analysis: the filters, inside the districts (or one)."""
-    from .hotspots import _filter_mask  # one definition of "matching the filters"
+    from .hotspots import filter_mask  # one definition of "matching the filters"
 
     arrays = ds.arrays
-    mask = _filter_mask(ds, start, end, categories)
+    mask = filter_mask(ds, start, end, categories)
     if district is None:
         return mask & (arrays.district >= 0)
     if district not in ds.district_names and district not in arrays.district_ids:

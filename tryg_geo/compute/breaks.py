@@ -8,7 +8,6 @@ import mapclassify
 import numpy as np
 
 from ..errors import UsageError
-from ..views.model import NO_DATA_COLOR
 
 # ColorBrewer sequential ramps are readable for the common colour-vision deficiencies.
 PALETTES: dict[str, tuple[str, ...]] = {
@@ -16,6 +15,12 @@ PALETTES: dict[str, tuple[str, ...]] = {
     "oranges": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),
 }
 SCHEMES = ("quantiles", "natural_breaks")
+#: Hidden values ("<5"): a grey that stays apart from every map class with every common
+#: colour-vision deficiency (tests/render/test_a11y_colours.py).
+SUPPRESSED_COLOR = "#bdbdbd"
+#: No data: nearly white, told apart from the lightest class by its dashed border on the map
+#: and in the legend, not by colour alone (WCAG 1.4.1).
+NO_DATA_COLOR = "#f0f0f0"
 
 
 def classify(

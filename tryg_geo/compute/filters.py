@@ -74,11 +74,11 @@ class Filters:
             return date(year, 1, 1), date(year, 12, 31)
         if preset == "all" and data_start is not None:
             return data_start, data_end
-        return _one_year_before(data_end) + timedelta(days=1), data_end
+        return one_year_before(data_end) + timedelta(days=1), data_end
 
     def previous_year(self) -> tuple[date, date]:
         """The same period one year earlier, for 'compared with the same period last year'."""
-        return _one_year_before(self.start), _one_year_before(self.end)
+        return one_year_before(self.start), one_year_before(self.end)
 
     def describe(self, names: Mapping[str, str] | None = None) -> str:
         """The filters in words, for titles, PNGs and CSV headers (``names``: district names)."""
@@ -224,7 +224,8 @@ def no_previous_text(filters: Filters, data_start: date) -> str:
     )
 
 
-def _one_year_before(value: date) -> date:
+def one_year_before(value: date) -> date:
+    """The same day a year earlier; 29 February becomes 28 February."""
     try:
         return value.replace(year=value.year - 1)
     except ValueError:  # 29 February

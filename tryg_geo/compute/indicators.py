@@ -16,7 +16,7 @@ hidden count cannot be recovered by subtraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -24,7 +24,6 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..store.dataset import Dataset
-from ..views.mapspec import unit_decimals
 from .counts import period_mask
 from .filters import Filters, previous_year_covered
 from .privacy import suppress_with_total
@@ -52,7 +51,6 @@ ALL_PLACES_NAME = "Alle steder"
 ALPHA = 0.05
 
 ON_TRACK, OFF_TRACK, NO_TARGET, NO_DATA = "på sporet", "ikke på sporet", "intet mål", "ingen data"
-STATUSES: tuple[str, ...] = (ON_TRACK, OFF_TRACK, NO_TARGET, NO_DATA)
 #: How a change is expressed: relative for counts, percentage points for shares.
 CHANGE_UNITS: dict[str, str] = {
     "andel": "procentpoint",
@@ -532,13 +530,20 @@ def _no_data(
     )
 
 
-def with_places(indicator: Indicator, places: tuple[str, ...]) -> Indicator:
-    """The same place observation at other places (e.g. every place on the Byens rum map)."""
-    return replace(indicator, places=tuple(places))
-
-
 def _whole(value: float) -> bool:
     return float(value) == round(float(value))
+
+
+def unit_decimals(unit: str, value: float | None = None) -> int:
+    """Decimals a unit is shown with: rates and scores one, counts none."""
+    if unit in ("pr_1000", "score"):
+        return 1
+    if unit == "andel":
+        return 1
+    # Averages of counts (e.g. people present per count) are rarely whole numbers.
+    if value is not None and not pd.isna(value) and float(value) != round(float(value)):
+        return 1
+    return 0
 
 
 def rounded(value: float, unit: str) -> float:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import UsageError
-from .registry import (
+from .registry_model import (
     AREAS,
     CATEGORIES,
     INCIDENT_UNITS,

@@ -6,13 +6,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..store.schema import COLUMNS
 from .grid import cell_names
 from .spatial import assign_districts
 
 
 def enrich_incidents(frame: pd.DataFrame, districts: gpd.GeoDataFrame | None) -> pd.DataFrame:
-    """Add district_id, cell_100m, hour and weekday; return the store's incident columns.
+    """Add district_id, cell_100m, hour and weekday; return the store's incident columns, in
+    the store's order (``store.schema.COLUMNS``; geo sits below the store, so the test of this
+    function holds the two together).
 
     ``frame`` needs incident_id, time (naive local time), category, x, y (EPSG:25832), source
     and initiative. Without districts every incident counts as outside.
@@ -40,7 +41,7 @@ def enrich_incidents(frame: pd.DataFrame, districts: gpd.GeoDataFrame | None) ->
     for column in ("source", "initiative"):
         values = frame[column] if column in frame else pd.Series([None] * len(frame))
         out[column] = pd.Categorical(pd.Series(values).to_numpy())
-    return out[list(COLUMNS["incidents"])]
+    return out
 
 
 def outside_count(incidents: pd.DataFrame) -> int:

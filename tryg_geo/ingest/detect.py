@@ -186,8 +186,8 @@ def column_proposals(
     known_areas: list[str] = []
     known_indicators: list[str] | None = None
     if kind == "measurements":
-        from ..compute.aliases import known_indicator_names
         from ..store.folder import Store as _Store
+        from .aliases import known_indicator_names
 
         store = store or _Store()
         for stored, column in (("districts", "district_id"), ("places", "place_id")):

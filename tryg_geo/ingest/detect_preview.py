@@ -60,11 +60,11 @@ def preview_file(
             table, _ = read_template(path, roles)
             return Preview(path.name, text_frame(table.frame), list(table.notes))
     if kind in ("incidents", "measurements"):
-        from .incidents import _read_incident_table
+        from .incidents import read_incident_table
         from .tables import read_table
 
         table = (
-            _read_incident_table(path, None, crs, layer)
+            read_incident_table(path, None, crs, layer)
             if kind == "incidents"
             else read_table(path, roles, sheet=layer)
         )

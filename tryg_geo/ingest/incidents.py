@@ -59,7 +59,7 @@ def load_incidents(
         Accepted incidents in the store's columns, rejected rows with reasons and the counts.
     """
     path = Path(path)
-    table = _read_incident_table(path, columns, crs, layer)
+    table = read_incident_table(path, columns, crs, layer)
     found = find_columns(table.frame.columns, ROLES, columns, file=path.name)
     _require_columns(found, table.frame.columns, path.name)
     rejections = Rejections()
@@ -99,7 +99,9 @@ def load_incidents(
 
 
 # ---- reading --------------------------------------------------------------------------------
-def _read_incident_table(path: Path, columns, crs: str | None, layer: str | None) -> Table:
+def read_incident_table(path: Path, columns, crs: str | None, layer: str | None) -> Table:
+    """An incident file as a :class:`Table`: CSV/XLSX as read, a vector file's points as x/y.
+    (Also the import wizard's preview reads with it.)"""
     if is_table_file(path) or path.suffix.lower() not in {
         ".geojson",
         ".json",

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..compute.aliases import canonical_indicators
 from ..store.schema import COLUMNS
+from .aliases import canonical_indicators
 from .columns import find_columns, require
 from .parse import explain, parse_numbers, parse_periods
 from .result import LoadResult, Rejections, reject_reasons, reject_where

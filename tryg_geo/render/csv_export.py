@@ -231,8 +231,3 @@ def suppression_problems(table: pd.DataFrame) -> list[str]:
             if column in table.columns and (hidden & _filled(table[column])).any():
                 problems.append(f"kolonnen {column} har et tal i en skjult række")
     return problems
-
-
-def suppression_holds(table: pd.DataFrame) -> bool:
-    """True when :func:`suppression_problems` finds nothing (used by tests, ``pack``, CSVs)."""
-    return not suppression_problems(table)

@@ -42,9 +42,9 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from pyproj import Transformer
 
+from ..compute.breaks import NO_DATA_COLOR
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
-from ..views.model import NO_DATA_COLOR
 from .map_access import MapAccess
 
 #: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).

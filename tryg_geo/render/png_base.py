@@ -157,10 +157,6 @@ class Page:
     def gap_y(self, slide_pixels: float) -> float:
         return self.px_y(slide_pixels * self.scale * self.figure.dpi / 100)
 
-    def line_height(self, font: str) -> float:
-        """One line of ``font`` in figure-height fractions."""
-        return self.size(font) * self.figure.dpi / 72 * 1.25 / self.height_px
-
     def chars(self, font: str, width: float, bold: bool = False) -> int:
         """About how many characters of ``font`` fit in ``width`` (figure fraction)."""
         char_px = self.size(font) * self.figure.dpi / 72 * (0.62 if bold else 0.56)

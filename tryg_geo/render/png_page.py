@@ -21,9 +21,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..compute.breaks import SUPPRESSED_COLOR
 from ..compute.privacy import hidden_text, threshold
 from ..role_files import LEAST_ROLE, for_role
-from ..views.model import SUPPRESSED_COLOR, Trend, View
+from ..views.model import Trend, View
 from ..views.registry import png_layout, section_title
 from ..views.sources import badge_text
 from .csv_export import is_flagged

@@ -45,6 +45,7 @@ from ..access import current_actor
 from ..csv_safe import csv_bytes
 from ..errors import StoreError, UsageError
 from .checksum import sha256_file
+from .integrity import damaged_error, version_problems
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
@@ -205,7 +206,7 @@ class Store:
         """Write one version completely under its final name; it is not current yet."""
         folder = self._dir(check_kind(item.kind))
         folder.mkdir(parents=True, exist_ok=True)
-        name = _stamp()
+        name = version_stamp()
         meta = {
             "kind": item.kind,
             "file": item.report.get("file"),
@@ -229,7 +230,7 @@ class Store:
                 f"{item.kind}/{name}/{file}": sha256_file(staging / file)
                 for file in ("data.parquet", "rejected.csv")
             } | ({f"originals/{copy.name}": sha256_file(copy)} if copy else {})
-            _write_json(staging / "meta.json", meta)
+            write_json(staging / "meta.json", meta)
             os.rename(staging, folder / name)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -342,7 +343,7 @@ class Store:
         folder = self._dir(check_kind(kind)) / FAILED_DIR
         with self.lock():
             folder.mkdir(parents=True, exist_ok=True)
-            name = _stamp()
+            name = version_stamp()
             staging = folder / f".tmp-{uuid.uuid4().hex}"
             try:
                 staging.mkdir()
@@ -472,8 +473,9 @@ class Store:
         return entries
 
 
-def _stamp() -> str:
-    # Sortable and unique even for two writes in the same microsecond.
+def version_stamp() -> str:
+    """A new version's folder name: sortable and unique even for two writes in the same
+    microsecond (also used by ``restore``)."""
     return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
 
 
@@ -484,7 +486,8 @@ def _to_parquet(frame: pd.DataFrame, path: Path, kind: str) -> None:
         frame.to_parquet(path, index=False)
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """``data`` as indented UTF-8 JSON (a version's meta.json, a restore's manifest)."""
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 
 
@@ -533,8 +536,6 @@ def _busy_message(root: Path, fd: int) -> str:
 
 def _refuse_damaged(store: Store, kind: str, folder: Path) -> None:
     """A rollback must not make a damaged version current (see ``verify``)."""
-    from .integrity import damaged_error, version_problems  # integrity builds on this module
-
     problems = [p for p in version_problems(store, kind, folder) if p.data]
     if problems:
         error = damaged_error(problems)

@@ -19,14 +19,16 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
 from ..errors import DataDamagedError
 from .checksum import sha256_cached, sha256_file
-from .folder import Store
 from .schema import KIND_LABELS, KINDS
+
+if TYPE_CHECKING:  # for the hints only: the Store's rollback checks with this module
+    from .folder import Store
 
 CLI = "python -m tryg_geo"
 RESTORE = f"{CLI} restore SIKKERHEDSKOPI.zip"

@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import StoreError
 from .backup import check_archive
 from .checksum import CHUNK, sha256_file
-from .folder import Store, _stamp, _write_json
+from .folder import Store, version_stamp, write_json
 from .schema import KINDS
 
 
@@ -125,7 +125,7 @@ def _stage_version(
     """Write the archive's version ``old`` of ``kind`` as a new version; not current yet."""
     files = manifest["files"]
     meta = json.loads(archive.read(f"{kind}/{old}/meta.json").decode("utf-8"))
-    name = _stamp()
+    name = version_stamp()
     folder = store._dir(kind)
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / f".tmp-{uuid.uuid4().hex}"
@@ -153,7 +153,7 @@ def _stage_version(
                 "restored_at": datetime.now().isoformat(timespec="seconds"),
             },
         }
-        _write_json(staging / "meta.json", meta)
+        write_json(staging / "meta.json", meta)
         os.rename(staging, folder / name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

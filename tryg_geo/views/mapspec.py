@@ -17,10 +17,17 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, settings
-from ..compute.breaks import classify, colours, legend_entries
+from ..compute.breaks import (
+    NO_DATA_COLOR,
+    SUPPRESSED_COLOR,
+    classify,
+    colours,
+    legend_entries,
+)
+from ..compute.indicators import unit_decimals
 from ..compute.privacy import hidden_text
 from ..store.dataset import WGS84, Dataset
-from .model import NO_DATA_COLOR, SUPPRESSED_COLOR, Legend, MapSpec
+from .model import Legend, MapSpec
 
 #: Text of an area or place without any data.
 NO_DATA_TEXT = "Ingen data"
@@ -71,18 +78,6 @@ def value_text(
     return fmt.number(float(value), unit_decimals(unit, value))
 
 
-def unit_decimals(unit: str, value: float | None = None) -> int:
-    """Decimals a unit is shown with: rates and scores one, counts none."""
-    if unit in ("pr_1000", "score"):
-        return 1
-    if unit == "andel":
-        return 1
-    # Averages of counts (e.g. people present per count) are rarely whole numbers.
-    if value is not None and not _missing(value) and float(value) != round(float(value)):
-        return 1
-    return 0
-
-
 def unit_formatter(unit: str) -> Callable[[float], str]:
     """A formatter for legend bounds in ``unit`` (no n, no suppression)."""
     if unit == "andel":
@@ -90,16 +85,6 @@ def unit_formatter(unit: str) -> Callable[[float], str]:
     if unit in ("pr_1000", "score"):
         return lambda v: fmt.number(v, 1)
     return lambda v: fmt.number(v, 0 if float(v) == round(float(v)) else 1)
-
-
-UNIT_NAMES: dict[str, str] = {
-    "andel": "andel",
-    "antal": "antal",
-    "pr_1000": "pr. 1.000 indbyggere",
-    "personer": "personer",
-    "timer": "timer",
-    "score": "score",
-}
 
 
 # ---- district choropleth ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from .. import fmt
-from ..compute.breaks import classify, colours, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
 from ..compute.counts import (
     by_cell,
     by_month,
@@ -35,7 +35,7 @@ from ..compute.series import NIGHT_END, NIGHT_START, NIGHTS
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
-from .model import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
+from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
 ZONE_KIND = "nattelivszone"

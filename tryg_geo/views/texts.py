@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import fmt
-from ..compute.indicators import HeadlineSummary
-from .mapspec import NO_DATA_TEXT, unit_decimals, value_text
+from ..compute.indicators import HeadlineSummary, unit_decimals
+from .mapspec import NO_DATA_TEXT, value_text
 
 
 def change_text(summary: HeadlineSummary) -> str:

@@ -32,7 +32,13 @@ from .analysis_maps import (
 )
 from .model import Kpi, Trend, View
 from .sources import POLICE, SURVEY
-from .tryg_bydel_shared import _base_view, _bounds_with_data, _choropleth, _float, _points
+from .tryg_bydel_shared import (
+    as_float,
+    base_view,
+    bounds_with_data,
+    bydel_choropleth,
+    signed_points,
+)
 
 INCIDENT_RATE = "haendelser_pr_1000"
 INCIDENT_COUNT = "haendelser"
@@ -246,21 +252,21 @@ def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
         kpis.append(_district_kpi(table.set_index("district_id").loc[filters.district]))
     per_1000 = indicator == INCIDENT_RATE and bool(table["population"].notna().any())
     label = INCIDENT_LABELS[INCIDENT_RATE if per_1000 else INCIDENT_COUNT]
-    view = _base_view(ds, filters, label, ("incidents", POLICE), table, kpis)
+    view = base_view(ds, filters, label, ("incidents", POLICE), table, kpis)
     view.display = _incident_display(table)
     if per_1000:
-        view.map = _choropleth(
+        view.map = bydel_choropleth(
             ds, table, "incidents_per_1000", "oranges", "Hændelser pr. 1.000 indb.", filters
         )
     else:
-        view.map = _choropleth(ds, table, "incidents", "oranges", "Hændelser", filters)
+        view.map = bydel_choropleth(ds, table, "incidents", "oranges", "Hændelser", filters)
         if indicator == INCIDENT_RATE:  # without population there is no rate: say why
             view.notes.append(
                 "Områderne har ingen befolkningstal, så kortet viser antal hændelser, ikke "
                 "hændelser pr. 1.000 indbyggere. " + _NO_POPULATION.split(". ", 1)[1]
             )
     if view.map is not None:
-        view.map.bounds = _bounds_with_data(ds, table, "incidents")
+        view.map.bounds = bounds_with_data(ds, table, "incidents")
     view.trends = [_incident_trend(ds, filters, per_1000=per_1000)]
     if outside:
         shown = hidden_text() if outside_hidden else count_text(outside)
@@ -306,12 +312,12 @@ def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
                 hidden_text(limit) if s else fmt.number(v)
                 for v, s in zip(table["incidents"], table["suppressed"], strict=True)
             ],
-            "Pr. 1.000 indb.": [fmt.number(_float(v), 1) for v in table["incidents_per_1000"]],
+            "Pr. 1.000 indb.": [fmt.number(as_float(v), 1) for v in table["incidents_per_1000"]],
             "Samme periode sidste år": [
-                fmt.number(_float(v)) if pd.notna(v) else hidden_text(limit)
+                fmt.number(as_float(v)) if pd.notna(v) else hidden_text(limit)
                 for v in table["previous_incidents"]
             ],
-            "Ændring": [fmt.signed_percent(_float(v) / 100) for v in table["change_pct"]],
+            "Ændring": [fmt.signed_percent(as_float(v) / 100) for v in table["change_pct"]],
         }
     )
 
@@ -320,9 +326,9 @@ def _district_kpi(row: pd.Series) -> Kpi:
     change = row["change_pct"]
     return Kpi(
         f"{row['district_name']}",
-        hidden_text() if row["suppressed"] else fmt.number(_float(row["incidents"])),
-        fmt.signed_percent(_float(change) / 100) if pd.notna(change) else None,
-        f"Samme periode sidste år: {fmt.number(_float(row['previous_incidents']))}",
+        hidden_text() if row["suppressed"] else fmt.number(as_float(row["incidents"])),
+        fmt.signed_percent(as_float(change) / 100) if pd.notna(change) else None,
+        f"Samme periode sidste år: {fmt.number(as_float(row['previous_incidents']))}",
     )
 
 
@@ -379,30 +385,32 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
     table = _survey_table(ds, rows, period, indicator)
     min_n = int(settings.get("min_respondents"))
     kpis = _survey_kpis(rows, period, table, filters)
-    view = _base_view(ds, filters, label, ("measurements", SURVEY), table, kpis)
+    view = base_view(ds, filters, label, ("measurements", SURVEY), table, kpis)
     view.subtitle = (
         f"{label}, {period or 'ingen måling i perioden'} · {filters.describe(ds.district_names)}"
     )
     view.display = pd.DataFrame(
         {
             "Område": table["district_name"],
-            "Andel": [fmt.percent(_float(v)) for v in table["value"]],
+            "Andel": [fmt.percent(as_float(v)) for v in table["value"]],
             "95 %-interval": [
-                f"{fmt.percent(_float(a))} – {fmt.percent(_float(b))}"
+                f"{fmt.percent(as_float(a))} – {fmt.percent(as_float(b))}"
                 for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
             ],
             "Svar (n)": [
-                hidden_text() if h else fmt.number(_float(v))
+                hidden_text() if h else fmt.number(as_float(v))
                 for v, h in zip(table["n"], table["suppressed"], strict=True)
             ],
-            "Sidste år": [fmt.percent(_float(v)) for v in table["previous_value"]],
-            "Ændring (procentpoint)": [fmt.signed_number(_float(v), 1) for v in table["change_pp"]],
+            "Sidste år": [fmt.percent(as_float(v)) for v in table["previous_value"]],
+            "Ændring (procentpoint)": [
+                fmt.signed_number(as_float(v), 1) for v in table["change_pp"]
+            ],
             "Usikker": [f"ja (n<{min_n})" if s else "" for s in table["small_n"]],
         }
     )
-    view.map = _choropleth(ds, table, "value", "blues", label, filters)
+    view.map = bydel_choropleth(ds, table, "value", "blues", label, filters)
     if view.map is not None:
-        view.map.bounds = _bounds_with_data(ds, table, "value")
+        view.map.bounds = bounds_with_data(ds, table, "value")
     view.trends = [_survey_trend(ds, rows, filters, label)]
     if table["small_n"].any():
         view.notes.append(f"Andele med færre end {min_n} svar er markeret som usikre.")
@@ -491,19 +499,24 @@ def _survey_kpis(
         ]
         delta = None
         if len(previous):
-            delta = _points(value - float(previous["value"].iloc[0]))
+            delta = signed_points(value - float(previous["value"].iloc[0]))
         n = kommune["n"].iloc[0]
         kpis.append(
             Kpi(
-                f"Hele kommunen {period}", fmt.percent(value), delta, f"n = {fmt.number(_float(n))}"
+                f"Hele kommunen {period}",
+                fmt.percent(value),
+                delta,
+                f"n = {fmt.number(as_float(n))}",
             )
         )
     if filters.district in table["district_id"].values:
         row = table.set_index("district_id").loc[filters.district]
-        delta = None if pd.isna(row["change_pp"]) else _points(_float(row["change_pp"]) / 100)
-        help_text = f"95 %-interval {fmt.percent(_float(row['ci_low']))} – {fmt.percent(_float(row['ci_high']))}"
+        delta = (
+            None if pd.isna(row["change_pp"]) else signed_points(as_float(row["change_pp"]) / 100)
+        )
+        help_text = f"95 %-interval {fmt.percent(as_float(row['ci_low']))} – {fmt.percent(as_float(row['ci_high']))}"
         kpis.append(
-            Kpi(str(row["district_name"]), fmt.percent(_float(row["value"])), delta, help_text)
+            Kpi(str(row["district_name"]), fmt.percent(as_float(row["value"])), delta, help_text)
         )
     return kpis
 

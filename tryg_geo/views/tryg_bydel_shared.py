@@ -13,7 +13,7 @@ from .model import Kpi, View
 from .sources import data_sources, demo_mark, source_line
 
 
-def _base_view(
+def base_view(
     ds: Dataset,
     filters: Filters,
     label: str,
@@ -21,6 +21,8 @@ def _base_view(
     table: pd.DataFrame,
     kpis: list[Kpi],
 ) -> View:
+    """The Tryg bydel view of one mode (``label``), its sources and demo mark taken from the
+    mode's ``part`` of the data; the caller adds the map and the texts."""
     sources = data_sources(ds, [part])
     mark = demo_mark(ds, [part[0], "districts"])  # the part's numbers on the districts' map
     return View(
@@ -36,9 +38,11 @@ def _base_view(
     )
 
 
-def _choropleth(
+def bydel_choropleth(
     ds: Dataset, table: pd.DataFrame, column: str, palette: str, title: str, filters: Filters
 ):
+    """The district map of ``column`` of ``table`` (one row per district_id, hidden rows in
+    ``suppressed``), shares in whole percent and counts whole."""
     from .mapspec import district_choropleth
 
     indexed = table.set_index("district_id")
@@ -60,7 +64,7 @@ def _choropleth(
     )
 
 
-def _bounds_with_data(ds: Dataset, table: pd.DataFrame, column: str) -> tuple | None:
+def bounds_with_data(ds: Dataset, table: pd.DataFrame, column: str) -> tuple | None:
     """Open the map on the districts that have something to show (e.g. Aalborg's postal
     areas when a file of all Denmark's postal areas was imported), not on every district."""
     values = table[column].astype("Float64").fillna(0).to_numpy(dtype="float64")
@@ -80,7 +84,7 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
             if h
             else "ingen måling"
             if pd.isna(v)
-            else f"{fmt.percent(float(v))} (n={fmt.number(_float(n))}){' – usikker' if s else ''}"
+            else f"{fmt.percent(float(v))} (n={fmt.number(as_float(n))}){' – usikker' if s else ''}"
             for v, n, s, h in zip(
                 indexed["value"],
                 indexed["n"],
@@ -93,8 +97,8 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
         texts = [
             f"{hidden_text()} hændelser"
             if s
-            else f"{fmt.number(_float(c))} hændelser"
-            + ("" if pd.isna(r) else f" ({fmt.number(_float(r), 1)} pr. 1.000)")
+            else f"{fmt.number(as_float(c))} hændelser"
+            + ("" if pd.isna(r) else f" ({fmt.number(as_float(r), 1)} pr. 1.000)")
             for c, r, s in zip(
                 indexed["incidents"],
                 indexed["incidents_per_1000"],
@@ -105,11 +109,12 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series(texts, index=indexed.index)
 
 
-def _points(change: float) -> str:
+def signed_points(change: float) -> str:
     """A change of a share in signed percentage points: +0,5 procentpoint."""
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     return f"{sign}{fmt.number(abs(change) * 100, 1)} procentpoint"
 
 
-def _float(value) -> float:
+def as_float(value) -> float:
+    """``value`` as a float, NaN for a missing one (None, NA)."""
     return float("nan") if value is None or pd.isna(value) else float(value)

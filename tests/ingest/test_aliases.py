@@ -1,4 +1,4 @@
-"""Real survey names as aliases of the registry's indicators (tryg_geo.compute.aliases)."""
+"""Real survey names as aliases of the registry's indicators (tryg_geo.ingest.aliases)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tryg_geo.compute.aliases import canonical_indicators, known_indicator_names, load_aliases
 from tryg_geo.errors import UsageError
+from tryg_geo.ingest.aliases import canonical_indicators, known_indicator_names, load_aliases
 
 
 def test_tryghedsundersoegelsens_names_are_the_registry_indicators() -> None:

@@ -3,7 +3,7 @@
 A measurement named ``tryg_i_nabolaget`` (the Tryghedsundersøgelsen's own name) is the
 registry's ``tryg_andel``: :func:`canonical_indicators` maps such names to the registry's, so
 the importer checks their unit. The aliases are data, declared in ``aliases.toml`` beside
-``initiatives.toml``; :func:`load_aliases` checks that every alias points at a registry indicator
+this module; :func:`load_aliases` checks that every alias points at a registry indicator
 and that no name is used twice.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..compute.registry import all_indicators
 from ..errors import UsageError
-from ..ingest.columns import normalise
-from .registry import all_indicators
+from .columns import normalise
 
 ALIASES_PATH: Path = Path(__file__).with_name("aliases.toml")
 
@@ -57,13 +57,6 @@ def load_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
                 )
             out[key] = target
     return out
-
-
-def alias_table(path: Path = ALIASES_PATH) -> list[dict[str, object]]:
-    """The aliases as listed in the file: indicator, source and names (for the README)."""
-    with Path(path).open("rb") as f:
-        data = tomllib.load(f)
-    return [dict(entry) for entry in data.get("alias", [])]
 
 
 def known_indicator_names() -> list[str]:

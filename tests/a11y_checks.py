@@ -1,5 +1,6 @@
 """Colours for everyone, as pure functions: contrast (WCAG 2.1), colour-vision deficiency
-simulation and colour differences.
+simulation and colour differences. Only the tests use them (tests/render/test_a11y_colours.py
+holds the palettes, map and PNG colours to them), so they live beside the tests.
 
 Contrast follows WCAG 2.1 (relative luminance of sRGB, ratio ``(L1 + 0.05) / (L2 + 0.05)``).
 Colour-vision deficiencies are simulated with the matrices of Machado, Oliveira & Fernandes
