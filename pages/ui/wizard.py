@@ -223,7 +223,8 @@ def _show_preview(preview) -> None:
     st.subheader("1. Filens første rækker")
     st.caption(
         md_text(
-            f"{preview.file}: {fmt.number(len(preview.frame))} rækker, {len(preview.columns)} kolonner "
+            f"{preview.file}: {'' if preview.rows_exact else 'ca. '}"
+            f"{fmt.number(preview.row_count)} rækker, {len(preview.columns)} kolonner "
             f"({', '.join(preview.columns)}). " + page_wording(" ".join(preview.notes))
         )
     )

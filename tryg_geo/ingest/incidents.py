@@ -99,7 +99,9 @@ def load_incidents(
 
 
 # ---- reading --------------------------------------------------------------------------------
-def _read_incident_table(path: Path, columns, crs: str | None, layer: str | None) -> Table:
+def _read_incident_table(
+    path: Path, columns, crs: str | None, layer: str | None, *, max_rows: int | None = None
+) -> Table:
     if is_table_file(path) or path.suffix.lower() not in {
         ".geojson",
         ".json",
@@ -108,7 +110,7 @@ def _read_incident_table(path: Path, columns, crs: str | None, layer: str | None
         ".zip",
         ".shp",
     }:
-        return read_table(path, ROLES, sheet=layer)
+        return read_table(path, ROLES, sheet=layer, max_rows=max_rows)
     return _points_as_table(path, crs, layer)
 
 
