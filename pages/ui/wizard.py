@@ -22,12 +22,14 @@ from tryg_geo import (
     REQUIRED_ROLES,
     ROLE_LABELS,
     ColumnError,
+    KindGuess,
     LoadResult,
     Store,
     TrygGeoError,
     access,
     column_proposals,
     csv_bytes,
+    detect_upload,
     fmt,
     get_initiative,
     import_upload,
@@ -46,6 +48,8 @@ from .chrome import danish_chrome
 from .render import md_text
 
 NONE = "(ingen)"
+#: Session keys: the chosen kind, and the file (digest) whose kind was last preselected.
+KIND, GUESSED = "wizard_kind", "wizard_guessed"
 #: Session keys: the import just done (kind, file digest, text) and the uploader's round.
 DONE = "wizard_done"
 ROUND = "wizard_round"
@@ -69,24 +73,39 @@ REJECTED_HEADERS = {
 
 def import_wizard(*, can_import: bool) -> None:
     """Draw the wizard; only ``can_import`` users get the "Importér" button."""
-    kind = st.selectbox(
-        "Datatype", KINDS, format_func=lambda k: KIND_LABELS[k].capitalize(), key="wizard_kind"
-    )
-    st.caption(md_text(HELP[kind]))
     # A new key per round: "Start en ny import" gives an empty uploader.
     round_ = st.session_state.get(ROUND, 0)
     danish_chrome(FILE_TYPES)  # "Vælg fil" and "Højst 200 MB pr. fil · CSV, …"
     upload = st.file_uploader(
         "Fil", type=FILE_TYPES, key=f"wizard_upload_{round_}" if round_ else "wizard_upload"
     )
+    # The advanced fields are drawn below the kind, but a layer or CRS typed there is needed
+    # to read the file for the guess: take them from the session (same keys).
+    crs = st.session_state.get("wizard_crs") or None
+    layer = st.session_state.get("wizard_layer") or None
+    guess = None
+    if upload is not None:
+        name, data = upload.name, upload.getvalue()
+        digest = hashlib.sha1(data).hexdigest()
+        guess = _detect(name, digest, crs, layer, _data=data)
+        if st.session_state.get(GUESSED) != digest:  # a new file: preselect once, then obey
+            st.session_state[GUESSED] = digest
+            if guess.kind:
+                st.session_state[KIND] = guess.kind
+    kind = st.selectbox(
+        "Datatype", KINDS, format_func=lambda k: KIND_LABELS[k].capitalize(), key=KIND
+    )
+    if guess is not None:
+        (st.info if guess.kind in (None, kind) else st.warning)(
+            md_text(guess.reason if guess.kind in (None, kind) else _overruled(guess, kind))
+        )
+    st.caption(md_text(HELP[kind]))
     with st.expander("Avanceret: koordinatsystem og lag"):
         crs = st.text_input("Koordinatsystem (fx EPSG:25832)", "", key="wizard_crs") or None
         layer = st.text_input("Lag (GeoPackage) eller ark (XLSX)", "", key="wizard_layer") or None
     if upload is None:
         st.info("Vælg en fil. Du ser de første rækker og kolonnerne, før noget gemmes.")
         return
-    name, data = upload.name, upload.getvalue()
-    digest = hashlib.sha1(data).hexdigest()
     done = st.session_state.get(DONE)
     if done and (done["kind"], done["digest"]) == (kind, digest):
         _show_done(done)
@@ -203,6 +222,20 @@ def _show_done(done: dict[str, str]) -> None:
         "'Gå tilbage til en tidligere version'."
     )
     st.button("Start en ny import", on_click=_new_round, key="wizard_again", type="primary")
+
+
+def _overruled(guess: KindGuess, kind: str) -> str:
+    """The guess beside a different kind the user chose: the check will say if it fits."""
+    return (
+        f"{guess.reason} Du har valgt {KIND_LABELS[kind]}; kontrollen nedenfor viser, "
+        "om filen passer til det."
+    )
+
+
+# The guess reads only the first rows; cached per file so a click does not read it again.
+@st.cache_resource(max_entries=4, show_spinner="Genkender datatypen …")
+def _detect(name: str, digest: str, crs: str | None, layer: str | None, *, _data: bytes):
+    return detect_upload(name, _data, layer=layer, crs=crs)
 
 
 def _new_round() -> None:

@@ -347,3 +347,33 @@ def test_rejected_rows_are_explained_in_danish(store, monkeypatch) -> None:
     assert "impossible_date" not in text_of(at) + table.value.to_string()
     config = json.loads(table.proto.columns)
     assert config["Forklaring"]["width"] == "large"
+
+
+def test_the_kind_is_detected_from_the_file_and_preselected(store, monkeypatch) -> None:
+    """No kind chosen: a police CSV is recognised as incidents, said why, and checked as such."""
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page()
+    assert at.selectbox(key="wizard_kind").value == "incidents"
+    infos = [i.value for i in at.info]
+    assert any(
+        "Genkendt som hændelser: kolonner med dato og koordinater ('Anmeldelsesdato', 'Y' og 'X')"
+        in i
+        for i in infos
+    ), infos
+    assert {m.label: m.value for m in at.metric}["Godkendt"] == "12"
+    # The user's own choice then stands (the next rerun does not preselect again) and the page
+    # says the file looked like something else.
+    at.selectbox(key="wizard_kind").set_value("districts").run()
+    assert at.selectbox(key="wizard_kind").value == "districts"
+    assert any("Du har valgt områder" in w.value for w in at.warning)
+
+
+def test_a_district_file_is_preselected_as_districts(store, monkeypatch) -> None:
+    square = [[[9.90, 57.04], [9.91, 57.04], [9.91, 57.045], [9.90, 57.04]]]
+    feature = {"type": "Feature", "properties": {"id": "x", "navn": "X"}}
+    feature["geometry"] = {"type": "Polygon", "coordinates": square}
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    upload(monkeypatch, "bydele.geojson", data)
+    at = open_data_page()
+    assert at.selectbox(key="wizard_kind").value == "districts"
+    assert any("Genkendt som områder" in i.value for i in at.info)

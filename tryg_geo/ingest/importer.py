@@ -18,6 +18,7 @@ from ..errors import TrygGeoError, UnusableFileError, UsageError
 from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
+from .detect_kind import KindGuess, detect_kind
 from .detect_preview import Preview, preview_file
 from .modes import APPEND, REPLACE, appended, check_mode, plan_import
 from .result import LoadResult
@@ -272,6 +273,27 @@ def preview_upload(
     store = store or Store()
     with staged_upload(name, data, store) as target:
         return preview_file(kind, target, layer=layer, crs=crs)
+
+
+def detect_upload(
+    name: str,
+    data: bytes,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    store: Store | None = None,
+) -> KindGuess:
+    """The kind an uploaded file seems to hold, and why (the wizard's preselection).
+
+    A file that cannot be read gives a guess of None: the preview that follows names the
+    problem in the words of the chosen kind's loader.
+    """
+    store = store or Store()
+    with staged_upload(name, data, store) as target:
+        try:
+            return detect_kind(target, layer=layer, crs=crs)
+        except TrygGeoError:
+            return KindGuess(None, "Datatypen kunne ikke genkendes, fordi filen ikke kunne læses.")
 
 
 @contextmanager
