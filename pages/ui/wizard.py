@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -121,8 +122,9 @@ def import_wizard(*, can_import: bool) -> None:
     if missing:
         st.warning(md_text(missing_message(missing)))
         return
+    kommune = _kommune_choice(kind, round_)
     st.subheader("3. Kontrol — intet er gemt endnu")
-    result = _run(kind, name, digest, crs, layer, chosen, data, dry_run=True)
+    result = _run(kind, name, digest, crs, layer, chosen, data, dry_run=True, kommune=kommune)
     if result is None:
         return
     _show_report(result, dry_run=True)
@@ -150,6 +152,7 @@ def import_wizard(*, can_import: bool) -> None:
                 dry_run=False,
                 source=source,
                 mode=mode,
+                kommune=kommune,
             )
         if stored is not None:
             st.session_state[DONE] = _done_record(stored, digest, source)
@@ -301,11 +304,21 @@ def _run(
     dry_run: bool,
     source: str = "",
     mode: str = REPLACE,
+    kommune: KommuneChoice | None = None,
 ) -> LoadResult | None:
     try:
         if dry_run:
             return _dry_run(
-                kind, name, digest, crs, layer, tuple(chosen.items()), Store().version(), _data=data
+                kind,
+                name,
+                digest,
+                crs,
+                layer,
+                tuple(chosen.items()),
+                Store().version(),
+                kommune.key if kommune else None,
+                _data=data,
+                _kommune=kommune,
             )
         return import_upload(
             kind,
@@ -316,6 +329,7 @@ def _run(
             columns=chosen,
             source=source or None,
             mode=mode,
+            **(kommune.options() if kommune else {}),
         )
     except ColumnError as exc:
         st.error(md_text(exc.with_advice(_advice(exc.roles))))
@@ -340,12 +354,65 @@ def _dry_run(
     layer: str | None,
     chosen: tuple[tuple[str, str | None], ...],
     store_version: str,
+    kommune_key: tuple[str, str] | None,
     *,
     _data: bytes,
+    _kommune: KommuneChoice | None,
 ) -> LoadResult:
     return import_upload(
-        kind, name, _data, crs=crs, layer=layer, columns=dict(chosen), dry_run=True
+        kind,
+        name,
+        _data,
+        crs=crs,
+        layer=layer,
+        columns=dict(chosen),
+        dry_run=True,
+        **(_kommune.options() if _kommune else {}),
     )
+
+
+@dataclass(frozen=True)
+class KommuneChoice:
+    """ "Behold kun områderne i kommune …": the code and, when given, a boundary file."""
+
+    code: str
+    boundary: tuple[str, bytes] | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the cached dry run is keyed by (the boundary by its digest, not its bytes)."""
+        return self.code, hashlib.sha1(self.boundary[1]).hexdigest() if self.boundary else ""
+
+    def options(self) -> dict:
+        """The keywords of ``import_upload`` for this choice."""
+        return {"kommune": self.code, "kommune_upload": self.boundary}
+
+
+def _kommune_choice(kind: str, round_: int) -> KommuneChoice | None:
+    """For districts: keep only one kommune's areas of a national file (DAGI and the like)."""
+    if kind != "districts":
+        return None
+    keep = st.checkbox(
+        "Behold kun områderne i én kommune",
+        key="wizard_kommune_on",
+        help="Til landsdækkende filer som DAGI's kommuner, sogne og postnumre: uden dette "
+        "bliver alle Danmarks områder til jeres områder.",
+    )
+    if not keep:
+        return None
+    code = st.text_input(
+        "Kommunekode", key="wizard_kommune", placeholder="fx 0851 (Aalborg)", max_chars=4
+    ).strip()
+    boundary = st.file_uploader(
+        "Kommunegrænser (fx DAGI's kommuner.geojson) — kun når filen ikke har en kolonne med "
+        "kommunekode (KOMKODE)",
+        type=["geojson", "json", "gpkg", "zip", "parquet"],
+        key=f"wizard_kommune_file_{round_}",
+    )
+    if not code:
+        st.info("Skriv kommunekoden, fx 0851 for Aalborg.")
+        return None
+    return KommuneChoice(code, (boundary.name, boundary.getvalue()) if boundary else None)
 
 
 def _advice(roles: tuple[str, ...]) -> str:
@@ -364,6 +431,9 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
     labels += [("Dubletter", "duplicates")]
     if result.kind == "incidents":
         labels += [("Uden for områderne", "outside_districts")]
+    if result.kommune:
+        labels += [("Uden for kommunen", "outside_kommune")]
+        report["outside_kommune"] = report["kommune"]["dropped"]
     for column, (label, key) in zip(st.columns(len(labels)), labels, strict=True):
         column.metric(label, fmt.number(report[key]))
     if report["rejected_reasons"]:

@@ -52,6 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--json", action="store_true", help="Skriv rapporten som ét JSON-objekt.")
     imp.add_argument(
+        "--kommune",
+        metavar="KODE",
+        help="Kun områder (districts): behold kun områderne i denne kommune, fx 0851 (Aalborg) "
+        "— efter filens kolonne med kommunekode (KOMKODE), ellers efter kommunens grænse fra "
+        "--kommune-fil. Rapporten siger, hvor mange der blev beholdt og udeladt.",
+    )
+    imp.add_argument(
+        "--kommune-fil",
+        dest="kommune_file",
+        metavar="FIL",
+        help="En fil med kommunegrænser (fx DAGI's kommuner.geojson) til --kommune, når "
+        "områdefilen ikke har en kolonne med kommunekode (fx postnumre og sogne).",
+    )
+    imp.add_argument(
         "--source",
         metavar="KILDE",
         help="Hvor data kommer fra, fx 'Nordjyllands Politi, udtræk 2025'; gemmes med versionen "

@@ -39,7 +39,9 @@ from .feature_rows import (
     merge_by_id,
     open_features,
     repaired_warning,
+    text_values,
 )
+from .kommune import Kommune, code_column, codes_by_id, keep_in_kommune
 from .parse import parse_numbers
 from .result import LoadResult
 
@@ -84,6 +86,7 @@ def load_districts(
     columns: dict[str, str | None] | None = None,
     crs: str | None = None,
     layer: str | None = None,
+    kommune: Kommune | None = None,
 ) -> LoadResult:
     """Read and validate a district file.
 
@@ -94,6 +97,8 @@ def load_districts(
         roles are found by their aliases. Without an id column the name is used as id.
     crs : coordinate system when the file declares none or declares a wrong one.
     layer : GeoPackage layer, or Shapefile in a zip with several.
+    kommune : keep only the districts of this kommune (by the file's kommune code column, or
+        else by the kommune's boundary; see :mod:`tryg_geo.ingest.kommune`).
 
     Returns
     -------
@@ -106,7 +111,8 @@ def load_districts(
     UnusableFileError
         The file cannot be read at all or has no id (or name) column.
     UsageError
-        Unknown column, layer or CRS given by the user.
+        Unknown column, layer or CRS given by the user; a kommune without a way to find its
+        districts (no code column, no boundary).
     """
     features = open_features(
         path,
@@ -135,6 +141,12 @@ def load_districts(
         + overlap_warnings(frame),
     )
     result.check_counts()
+    if kommune is not None:
+        column = code_column(features.frame.columns.drop(features.frame.geometry.name))
+        codes = None
+        if column is not None:
+            codes = codes_by_id(ids, text_values(features.frame[column]), features.kept())
+        return keep_in_kommune(result, kommune, codes=codes, column=column)
     return result
 
 
