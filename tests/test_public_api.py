@@ -41,6 +41,7 @@ EXPECTED = [
     "KindGuess",
     "LoadResult",
     "PageInfo",
+    "Partnership",
     "Store",
     "StoreError",
     "TrygGeoError",

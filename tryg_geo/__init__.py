@@ -78,6 +78,7 @@ from .render.png_page import view_png
 from .render.preview import preview_png
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
+from .store.partnership import Partnership
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
 from .views.alt_text import view_map_text, view_trend_texts
@@ -121,6 +122,7 @@ __all__ = [
     "KindGuess",
     "LoadResult",
     "PageInfo",
+    "Partnership",
     "Store",
     "StoreError",
     "TrygGeoError",

@@ -33,7 +33,10 @@ class Slide:
     title: str
     notes: str
     view: View | None = None
-    kicker: str = "Tryg Aalborg"
+    #: Above the title; '' until :func:`tryg_geo.render.deck.deck_slides` sets the partnership.
+    kicker: str = ""
+    #: The kicker's colour (the partnership's, ``partnerskab.toml``); None: the usual grey.
+    kicker_colour: str | None = None
     lines: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     #: Paragraphs under the bullets (the "Uden data" page: why a view has no numbers).

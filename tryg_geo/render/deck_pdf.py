@@ -67,7 +67,7 @@ def text_figure(slide: Slide) -> Figure:
     FigureCanvasAgg(figure)
     page = _TextPage(figure)
     top = title_top(slide)
-    page.text(MARGIN_IN, top - 0.5, slide.kicker, "kicker", color=MUTED)
+    page.text(MARGIN_IN, top - 0.5, slide.kicker, "kicker", color=slide.kicker_colour or MUTED)
     page.text(
         MARGIN_IN, top, slide.title, "cover" if slide.cover else "title", bold=True, gid="title"
     )

@@ -107,7 +107,8 @@ def _pptx_heading(page, slide: Slide, m, width) -> int:
     kicker = page.shapes.add_textbox(m, top - Inches(0.5), width, Inches(0.45))
     kicker.text_frame.word_wrap = True
     kicker.text_frame.text = slide.kicker
-    _style(kicker.text_frame.paragraphs[0], Pt(FONT_PT["kicker"]), MUTED, left=True)
+    colour = slide.kicker_colour or MUTED
+    _style(kicker.text_frame.paragraphs[0], Pt(FONT_PT["kicker"]), colour, left=True)
     title = page.shapes.title
     title.left, title.top, title.width = m, top, width
     title.height = Inches(title_height(slide))
