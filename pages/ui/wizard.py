@@ -401,7 +401,11 @@ def _kommune_choice(kind: str, round_: int) -> KommuneChoice | None:
     if not keep:
         return None
     code = st.text_input(
-        "Kommunekode", key="wizard_kommune", placeholder="fx 0851 (Aalborg)", max_chars=4
+        "Kommunekode",
+        Store().partnership().kommune_code,  # the partnership's own kommune (partnerskab.toml)
+        key="wizard_kommune",
+        placeholder="fx 0851 (Aalborg)",
+        max_chars=4,
     ).strip()
     boundary = st.file_uploader(
         "Kommunegrænser (fx DAGI's kommuner.geojson) — kun når filen ikke har en kolonne med "

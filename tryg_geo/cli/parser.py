@@ -30,7 +30,9 @@ class ExactParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; each subcommand's ``handler`` runs it."""
     parser = ExactParser(
-        prog="python -m tryg_geo", description="Tryg Geo: data til Tryg Aalborgs dashboard."
+        prog="python -m tryg_geo",
+        description="Tryg Geo: data til partnerskabets dashboard (partnerskab.toml i data-mappen; "
+        "standard Tryg Aalborg).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
