@@ -22,9 +22,12 @@ import pandas as pd
 
 from ..store.schema import KIND_LABELS
 from .detect import extra_aliases, propose_columns
-from .detect_content import SAMPLE_ROWS, text_frame
+from .detect_content import text_frame
 from .detect_roles import KIND_ROLES, missing_roles
 
+#: Rows the guess looks at: enough to tell dates, coordinates and indicators apart, few enough
+#: that the guess costs little beside the preview (which judges 2 000 rows for the proposals).
+GUESS_ROWS = 200
 #: Roles a table's header row is looked for by (every role of a tabular kind).
 TABLE_ROLES: tuple[str, ...] = tuple(
     dict.fromkeys(KIND_ROLES["incidents"] + KIND_ROLES["measurements"])
@@ -63,7 +66,7 @@ def guess_kind(frame: pd.DataFrame, geometry_types: Collection[str] = ()) -> Kin
     KindGuess
         With ``kind`` None when neither the geometry nor the columns say what the file holds.
     """
-    text = text_frame(frame.head(SAMPLE_ROWS))
+    text = text_frame(frame.head(GUESS_ROWS))
     types = set(geometry_types)
     if types:
         return _vector_kind(text, types)
@@ -151,5 +154,5 @@ def detect_kind(path: str | Path, *, layer: str | None = None, crs: str | None =
         return guess_kind(pd.DataFrame(frame.drop(columns=frame.geometry.name)), types)
     from .tables import read_table
 
-    table = read_table(path, TABLE_ROLES, sheet=layer, max_rows=SAMPLE_ROWS)
+    table = read_table(path, TABLE_ROLES, sheet=layer, max_rows=GUESS_ROWS)
     return guess_kind(table.frame)
