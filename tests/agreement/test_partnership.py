@@ -14,6 +14,7 @@ import pytest
 from matplotlib.text import Text
 from PIL import Image
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 from texts import view_texts
 
@@ -84,6 +85,9 @@ def test_no_slide_says_tryg_aalborg(aarhus: Dataset) -> None:
     assert "Tryg Aarhus – styregruppemøde" in text
     assert "Aarhus Kommune · Østjyllands Politi" in text
     assert prs.core_properties.title == "Tryg Aarhus – styregruppemøde"
+    pictures = [s for s in prs.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1  # the logo, bottom right of the cover
+    assert pictures[0].left > prs.slide_width / 2 and pictures[0].top > prs.slide_height / 2
     pdf = make_deck(aarhus, filters, "pdf", extracted=date(2026, 12, 6))
     pages = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Tryg Aalborg" not in pages and "Tryg Aarhus" in pages

@@ -163,6 +163,7 @@ def _cover(
         kicker=ds.partnership.partners_line,
         lines=lines,
         cover=True,
+        logo=ds.partnership.logo,
         badge=deck_badge(ds),
     )
 

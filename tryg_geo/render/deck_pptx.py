@@ -26,6 +26,7 @@ from .deck_layout import (
     Slide,
     bullet_columns,
     bullet_font,
+    logo_box,
     step,
     title_height,
     title_top,
@@ -94,6 +95,10 @@ def _pptx_text(page, prs, slide: Slide) -> None:
         _pptx_after(frame, slide.after, first=first)
     if slide.badge:
         _pptx_badge(page, prs, m, slide.badge)
+    box = logo_box(slide)
+    if box is not None:
+        left, top, logo_w, logo_h = (Inches(v) for v in box)
+        page.shapes.add_picture(str(slide.logo), left, top, logo_w, logo_h)
     _danish(frame)
 
 
