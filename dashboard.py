@@ -1,4 +1,5 @@
-"""Tryg Geo — the dashboard of Tryg Aalborg. Start it with ``make dashboard``.
+"""Tryg Geo — the dashboard of a partnership (``partnerskab.toml``; Tryg Aalborg by default).
+Start it with ``make dashboard``.
 
 Leaflet is served from ``static/leaflet`` by Streamlit itself (no CDN), usage statistics are
 off (.streamlit/config.toml), and with ``TRYG_BASEMAP=none`` the browser talks to this server only.
@@ -17,11 +18,13 @@ from tryg_geo import PAGES, configure_offline_folium, install_static_assets, lea
 
 APP_DIR = Path(__file__).resolve().parent
 
+partnership, problem = ui.current_partnership()
 st.set_page_config(
-    page_title="Tryg Geo – Tryg Aalborg", layout="wide"
+    page_title=f"Tryg Geo – {partnership.name}", layout="wide"
 )  # default icon: served locally
 ui.danish_chrome()  # Streamlit's "Running… Stop" in Danish on every page
 access = ui.gate()
+ui.show_partnership(partnership, problem)  # name and logo on every page
 install_static_assets(APP_DIR)
 configure_offline_folium(leaflet_url_prefix(st.get_option("server.baseUrlPath")))
 

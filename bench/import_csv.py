@@ -4,6 +4,8 @@ The CSV is written from the demo incidents: ``;`` as separator, decimal comma, c
 ``dd-mm-yyyy hh:mm`` times, WGS84 ``Breddegrad``/``Længdegrad``, Danish headers. The timed part
 is :func:`tryg_geo.ingest.importer.import_file` into a fresh store that already holds the demo
 districts, so every row is parsed, validated, given its district and 100 m cell and stored.
+Beside it, the wizard's preview of the same file (:func:`preview_file`: the first rows parsed,
+the rest counted) and its share of the import's time (issue 22: the preview reads once).
 
     python -m bench.import_csv [--incidents N] [--work DIR]
 """
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from tryg_geo.ingest.detect_preview import preview_file
 from tryg_geo.ingest.importer import import_file
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import REJECTED_COLUMNS, STORE_CRS
@@ -75,10 +78,16 @@ def time_import(csv_path: Path, districts: pd.DataFrame, work: Path) -> dict:
     shutil.rmtree(root, ignore_errors=True)
     store = store_with_districts(root, districts)
     started = time.perf_counter()
+    preview = preview_file("incidents", csv_path)
+    preview_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     result = import_file("incidents", csv_path, store=store)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "preview_seconds": preview_seconds,
+        "preview_share_of_import": preview_seconds / seconds if seconds else None,
+        "preview_rows_counted": int(preview.row_count),
         "rows": int(result.rows_read),
         "accepted": int(result.accepted),
         "rejected": int(result.rows_read - result.accepted),
@@ -117,7 +126,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"import of {out['rows']:,} rows ({out['csv_bytes'] / 1e6:.0f} MB CSV): "
         f"{out['seconds']:.1f} s, {out['rows_per_second']:,.0f} rows/s, "
-        f"{out['rejected']:,} rejected"
+        f"{out['rejected']:,} rejected; preview {out['preview_seconds']:.2f} s "
+        f"({out['preview_share_of_import']:.0%} of the import)"
     )
     return out
 

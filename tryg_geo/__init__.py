@@ -6,7 +6,7 @@ Grouped by what a caller wants to do:
 
 - import and store data: :func:`import_file`, :func:`import_upload`, :class:`Store`,
   :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`; the import
-  wizard: :func:`preview_upload`, :func:`column_proposals`, :data:`KIND_ROLES`,
+  wizard: :func:`detect_upload` (which kind a file holds), :func:`preview_upload`, :func:`column_proposals`, :data:`KIND_ROLES`,
   :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`, :func:`page_wording`,
   :func:`preview_png`; initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
@@ -48,6 +48,7 @@ from .errors import (
     UsageError,
 )
 from .ingest.detect import column_proposals, page_wording
+from .ingest.detect_kind import KindGuess
 from .ingest.detect_roles import (
     KIND_ROLES,
     REQUIRED_ROLES,
@@ -55,7 +56,7 @@ from .ingest.detect_roles import (
     missing_message,
     missing_roles,
 )
-from .ingest.importer import import_file, import_upload, preview_upload
+from .ingest.importer import detect_upload, import_file, import_upload, preview_upload
 from .ingest.modes import APPENDABLE as APPENDABLE_KINDS
 from .ingest.modes import MODE_LABELS as IMPORT_MODE_LABELS
 from .ingest.modes import ImportPlan, plan_import
@@ -77,6 +78,7 @@ from .render.png_page import view_png
 from .render.preview import preview_png
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
+from .store.partnership import Partnership
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
 from .views.alt_text import view_map_text, view_trend_texts
@@ -117,8 +119,10 @@ __all__ = [
     "ExportError",
     "Filters",
     "ImportPlan",
+    "KindGuess",
     "LoadResult",
     "PageInfo",
+    "Partnership",
     "Store",
     "StoreError",
     "TrygGeoError",
@@ -135,6 +139,7 @@ __all__ = [
     "csv_table",
     "data_status",
     "default_filters",
+    "detect_upload",
     "file_stem",
     "fmt",
     "get_initiative",

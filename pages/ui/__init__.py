@@ -8,6 +8,7 @@ from .admin import data_problems, import_log, rollback_form
 from .auth import actor, can, gate, require, role
 from .chrome import danish_chrome
 from .deck import deck_downloads
+from .partnership import current_partnership, show_partnership
 from .render import (
     chart,
     downloads,
@@ -37,6 +38,7 @@ __all__ = [
     "build",
     "can",
     "chart",
+    "current_partnership",
     "danish_chrome",
     "data_problems",
     "dataset",
@@ -57,6 +59,7 @@ __all__ = [
     "role",
     "rollback_form",
     "scheme_widget",
+    "show_partnership",
     "sidebar_filters",
     "table",
     "template_button",

@@ -156,9 +156,11 @@ def gate() -> Access:
 
 
 def _login_page() -> None:
+    from .partnership import current_partnership  # partnership → render → auth: import late
+
     st.title("Tryg Geo")
     st.write(
-        "Tryg Aalborgs kort og tal er kun for medarbejdere med adgang. "
+        f"{current_partnership()[0].genitive} kort og tal er kun for medarbejdere med adgang. "
         "Log ind med din arbejdskonto."
     )
     if st.button("Log ind", type="primary", key="auth_login"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -22,12 +23,14 @@ from tryg_geo import (
     REQUIRED_ROLES,
     ROLE_LABELS,
     ColumnError,
+    KindGuess,
     LoadResult,
     Store,
     TrygGeoError,
     access,
     column_proposals,
     csv_bytes,
+    detect_upload,
     fmt,
     get_initiative,
     import_upload,
@@ -46,6 +49,8 @@ from .chrome import danish_chrome
 from .render import md_text
 
 NONE = "(ingen)"
+#: Session keys: the chosen kind, and the file (digest) whose kind was last preselected.
+KIND, GUESSED = "wizard_kind", "wizard_guessed"
 #: Session keys: the import just done (kind, file digest, text) and the uploader's round.
 DONE = "wizard_done"
 ROUND = "wizard_round"
@@ -69,24 +74,39 @@ REJECTED_HEADERS = {
 
 def import_wizard(*, can_import: bool) -> None:
     """Draw the wizard; only ``can_import`` users get the "Importér" button."""
-    kind = st.selectbox(
-        "Datatype", KINDS, format_func=lambda k: KIND_LABELS[k].capitalize(), key="wizard_kind"
-    )
-    st.caption(md_text(HELP[kind]))
     # A new key per round: "Start en ny import" gives an empty uploader.
     round_ = st.session_state.get(ROUND, 0)
     danish_chrome(FILE_TYPES)  # "Vælg fil" and "Højst 200 MB pr. fil · CSV, …"
     upload = st.file_uploader(
         "Fil", type=FILE_TYPES, key=f"wizard_upload_{round_}" if round_ else "wizard_upload"
     )
+    # The advanced fields are drawn below the kind, but a layer or CRS typed there is needed
+    # to read the file for the guess: take them from the session (same keys).
+    crs = st.session_state.get("wizard_crs") or None
+    layer = st.session_state.get("wizard_layer") or None
+    guess = None
+    if upload is not None:
+        name, data = upload.name, upload.getvalue()
+        digest = hashlib.sha1(data).hexdigest()
+        guess = _detect(name, digest, crs, layer, _data=data)
+        if st.session_state.get(GUESSED) != digest:  # a new file: preselect once, then obey
+            st.session_state[GUESSED] = digest
+            if guess.kind:
+                st.session_state[KIND] = guess.kind
+    kind = st.selectbox(
+        "Datatype", KINDS, format_func=lambda k: KIND_LABELS[k].capitalize(), key=KIND
+    )
+    if guess is not None:
+        (st.info if guess.kind in (None, kind) else st.warning)(
+            md_text(guess.reason if guess.kind in (None, kind) else _overruled(guess, kind))
+        )
+    st.caption(md_text(HELP[kind]))
     with st.expander("Avanceret: koordinatsystem og lag"):
         crs = st.text_input("Koordinatsystem (fx EPSG:25832)", "", key="wizard_crs") or None
         layer = st.text_input("Lag (GeoPackage) eller ark (XLSX)", "", key="wizard_layer") or None
     if upload is None:
         st.info("Vælg en fil. Du ser de første rækker og kolonnerne, før noget gemmes.")
         return
-    name, data = upload.name, upload.getvalue()
-    digest = hashlib.sha1(data).hexdigest()
     done = st.session_state.get(DONE)
     if done and (done["kind"], done["digest"]) == (kind, digest):
         _show_done(done)
@@ -102,8 +122,9 @@ def import_wizard(*, can_import: bool) -> None:
     if missing:
         st.warning(md_text(missing_message(missing)))
         return
+    kommune = _kommune_choice(kind, round_)
     st.subheader("3. Kontrol — intet er gemt endnu")
-    result = _run(kind, name, digest, crs, layer, chosen, data, dry_run=True)
+    result = _run(kind, name, digest, crs, layer, chosen, data, dry_run=True, kommune=kommune)
     if result is None:
         return
     _show_report(result, dry_run=True)
@@ -131,6 +152,7 @@ def import_wizard(*, can_import: bool) -> None:
                 dry_run=False,
                 source=source,
                 mode=mode,
+                kommune=kommune,
             )
         if stored is not None:
             st.session_state[DONE] = _done_record(stored, digest, source)
@@ -205,6 +227,20 @@ def _show_done(done: dict[str, str]) -> None:
     st.button("Start en ny import", on_click=_new_round, key="wizard_again", type="primary")
 
 
+def _overruled(guess: KindGuess, kind: str) -> str:
+    """The guess beside a different kind the user chose: the check will say if it fits."""
+    return (
+        f"{guess.reason} Du har valgt {KIND_LABELS[kind]}; kontrollen nedenfor viser, "
+        "om filen passer til det."
+    )
+
+
+# The guess reads only the first rows; cached per file so a click does not read it again.
+@st.cache_resource(max_entries=4, show_spinner="Genkender datatypen …")
+def _detect(name: str, digest: str, crs: str | None, layer: str | None, *, _data: bytes):
+    return detect_upload(name, _data, layer=layer, crs=crs)
+
+
 def _new_round() -> None:
     st.session_state.pop(DONE, None)
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
@@ -223,7 +259,8 @@ def _show_preview(preview) -> None:
     st.subheader("1. Filens første rækker")
     st.caption(
         md_text(
-            f"{preview.file}: {fmt.number(len(preview.frame))} rækker, {len(preview.columns)} kolonner "
+            f"{preview.file}: {'' if preview.rows_exact else 'ca. '}"
+            f"{fmt.number(preview.row_count)} rækker, {len(preview.columns)} kolonner "
             f"({', '.join(preview.columns)}). " + page_wording(" ".join(preview.notes))
         )
     )
@@ -267,11 +304,21 @@ def _run(
     dry_run: bool,
     source: str = "",
     mode: str = REPLACE,
+    kommune: KommuneChoice | None = None,
 ) -> LoadResult | None:
     try:
         if dry_run:
             return _dry_run(
-                kind, name, digest, crs, layer, tuple(chosen.items()), Store().version(), _data=data
+                kind,
+                name,
+                digest,
+                crs,
+                layer,
+                tuple(chosen.items()),
+                Store().version(),
+                kommune.key if kommune else None,
+                _data=data,
+                _kommune=kommune,
             )
         return import_upload(
             kind,
@@ -282,6 +329,7 @@ def _run(
             columns=chosen,
             source=source or None,
             mode=mode,
+            **(kommune.options() if kommune else {}),
         )
     except ColumnError as exc:
         st.error(md_text(exc.with_advice(_advice(exc.roles))))
@@ -306,12 +354,69 @@ def _dry_run(
     layer: str | None,
     chosen: tuple[tuple[str, str | None], ...],
     store_version: str,
+    kommune_key: tuple[str, str] | None,
     *,
     _data: bytes,
+    _kommune: KommuneChoice | None,
 ) -> LoadResult:
     return import_upload(
-        kind, name, _data, crs=crs, layer=layer, columns=dict(chosen), dry_run=True
+        kind,
+        name,
+        _data,
+        crs=crs,
+        layer=layer,
+        columns=dict(chosen),
+        dry_run=True,
+        **(_kommune.options() if _kommune else {}),
     )
+
+
+@dataclass(frozen=True)
+class KommuneChoice:
+    """ "Behold kun områderne i kommune …": the code and, when given, a boundary file."""
+
+    code: str
+    boundary: tuple[str, bytes] | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the cached dry run is keyed by (the boundary by its digest, not its bytes)."""
+        return self.code, hashlib.sha1(self.boundary[1]).hexdigest() if self.boundary else ""
+
+    def options(self) -> dict:
+        """The keywords of ``import_upload`` for this choice."""
+        return {"kommune": self.code, "kommune_upload": self.boundary}
+
+
+def _kommune_choice(kind: str, round_: int) -> KommuneChoice | None:
+    """For districts: keep only one kommune's areas of a national file (DAGI and the like)."""
+    if kind != "districts":
+        return None
+    keep = st.checkbox(
+        "Behold kun områderne i én kommune",
+        key="wizard_kommune_on",
+        help="Til landsdækkende filer som DAGI's kommuner, sogne og postnumre: uden dette "
+        "bliver alle Danmarks områder til jeres områder.",
+    )
+    if not keep:
+        return None
+    code = st.text_input(
+        "Kommunekode",
+        Store().partnership().kommune_code,  # the partnership's own kommune (partnerskab.toml)
+        key="wizard_kommune",
+        placeholder="fx 0851 (Aalborg)",
+        max_chars=4,
+    ).strip()
+    boundary = st.file_uploader(
+        "Kommunegrænser (fx DAGI's kommuner.geojson) — kun når filen ikke har en kolonne med "
+        "kommunekode (KOMKODE)",
+        type=["geojson", "json", "gpkg", "zip", "parquet"],
+        key=f"wizard_kommune_file_{round_}",
+    )
+    if not code:
+        st.info("Skriv kommunekoden, fx 0851 for Aalborg.")
+        return None
+    return KommuneChoice(code, (boundary.name, boundary.getvalue()) if boundary else None)
 
 
 def _advice(roles: tuple[str, ...]) -> str:
@@ -330,6 +435,9 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
     labels += [("Dubletter", "duplicates")]
     if result.kind == "incidents":
         labels += [("Uden for områderne", "outside_districts")]
+    if result.kommune:
+        labels += [("Uden for kommunen", "outside_kommune")]
+        report["outside_kommune"] = report["kommune"]["dropped"]
     for column, (label, key) in zip(st.columns(len(labels)), labels, strict=True):
         column.metric(label, fmt.number(report[key]))
     if report["rejected_reasons"]:

@@ -73,9 +73,6 @@ def test_police_export_is_uploaded_checked_and_imported(
     page.goto(f"{app_url}/data-import")
     page.get_by_text("Vælg en fil").first.wait_for(timeout=TIMEOUT_MS)
     wait_until_idle(page)
-    page.locator('[data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="Hændelser").click()
-    wait_until_idle(page)
     # Streamlit's English uploader words are covered by Danish ones (pages/ui/chrome.py).
     zone = page.locator('[data-testid="stFileUploaderDropzone"]')
     assert "per file" not in zone.inner_text() and "upload" not in zone.inner_text().lower()
@@ -87,6 +84,10 @@ def test_police_export_is_uploaded_checked_and_imported(
     button = zone.locator("button").evaluate("el => getComputedStyle(el, '::after').content")
     assert button == '"Vælg fil"', button
     page.locator('input[type="file"]').set_input_files(POLICE)
+    # 0. No kind chosen: the file is recognised as incidents, and the page says why.
+    page.get_by_text("Genkendt som hændelser: kolonner med dato og koordinater").wait_for(
+        timeout=TIMEOUT_MS
+    )
     # 1. Right after the upload: the first rows and the column names.
     preview = page.get_by_text("1. Filens første rækker")
     preview.wait_for(timeout=TIMEOUT_MS)

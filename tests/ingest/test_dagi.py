@@ -110,3 +110,28 @@ def test_whole_postnumre_file_loads_quickly(postnumre):
     assert postnumre.accepted == 592 and postnumre.duplicates == 805 - 592
     assert any("slået sammen til 97 områder" in w for w in postnumre.warnings)
     assert postnumre.seconds < 10  # ~0.3 s on a laptop; generous for slow CI machines
+
+
+def test_national_postal_file_keeps_aalborgs_19_areas_with_the_kommune_boundary() -> None:
+    """``import districts postnumre.geojson --kommune 0851 --kommune-fil kommuner.geojson``."""
+    from tryg_geo.ingest.districts import load_districts as load
+    from tryg_geo.ingest.districts import read_kommune
+    from tryg_geo.ingest.kommune import KOMMUNE_SHARE
+
+    assert KOMMUNE_SHARE == AALBORG_SHARE  # the threshold the 19 codes above were found with
+    aalborg = read_kommune("0851", DAGI / "kommuner.geojson")
+    result = load(DAGI / "postnumre.geojson", kommune=aalborg)
+    assert sorted(result.frame["district_id"]) == list(AALBORG_POSTAL_CODES)
+    assert result.kommune == {
+        "code": "0851", "name": "Aalborg", "kept": 19, "dropped": 592 - 19, "by": "boundary",
+    }  # fmt: skip
+    assert result.rows_read == 805 == result.accepted + result.duplicates + 573
+
+
+def test_national_kommuner_file_keeps_aalborg_by_its_code() -> None:
+    from tryg_geo.ingest.districts import load_districts as load
+    from tryg_geo.ingest.kommune import Kommune
+
+    result = load(DAGI / "kommuner.geojson", kommune=Kommune("0851"))
+    assert result.frame["district_id"].tolist() == ["0851"]
+    assert (result.kommune["kept"], result.kommune["dropped"]) == (1, 98)

@@ -138,3 +138,20 @@ def test_cli_error_proposes_the_columns_the_wizard_would(capsys) -> None:
     )
     assert code == 0
     assert "40" in capsys.readouterr().out
+
+
+def test_preview_of_a_long_csv_reads_the_first_rows_and_counts_the_rest(tmp_path) -> None:
+    """The preview parses what the proposals look at; the check reads the whole file once."""
+    from tryg_geo.ingest.detect_content import SAMPLE_ROWS
+
+    total = SAMPLE_ROWS + 321
+    lines = ["Udtræk fra politiet", "", "dato;kategori;lat;lon"]
+    lines += [f"0{1 + i % 9}-03-2024;Vold;57,04{i % 10};9,91" for i in range(total)]
+    path = tmp_path / "lang.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    preview = preview_file("incidents", path)
+    assert len(preview.frame) == SAMPLE_ROWS
+    assert (preview.row_count, preview.rows_exact) == (total, False)
+    assert import_file("incidents", path, dry_run=True).rows_read == total
+    short = preview_file("incidents", POLICE)
+    assert (short.row_count, short.rows_exact) == (len(short.frame), True)

@@ -11,6 +11,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 import streamlit
@@ -347,3 +348,73 @@ def test_rejected_rows_are_explained_in_danish(store, monkeypatch) -> None:
     assert "impossible_date" not in text_of(at) + table.value.to_string()
     config = json.loads(table.proto.columns)
     assert config["Forklaring"]["width"] == "large"
+
+
+def test_the_kind_is_detected_from_the_file_and_preselected(store, monkeypatch) -> None:
+    """No kind chosen: a police CSV is recognised as incidents, said why, and checked as such."""
+    upload(monkeypatch, "politi.csv", police_csv())
+    at = open_data_page()
+    assert at.selectbox(key="wizard_kind").value == "incidents"
+    infos = [i.value for i in at.info]
+    assert any(
+        "Genkendt som hændelser: kolonner med dato og koordinater ('Anmeldelsesdato', 'Y' og 'X')"
+        in i
+        for i in infos
+    ), infos
+    assert {m.label: m.value for m in at.metric}["Godkendt"] == "12"
+    # The user's own choice then stands (the next rerun does not preselect again) and the page
+    # says the file looked like something else.
+    at.selectbox(key="wizard_kind").set_value("districts").run()
+    assert at.selectbox(key="wizard_kind").value == "districts"
+    assert any("Du har valgt områder" in w.value for w in at.warning)
+
+
+def test_a_district_file_is_preselected_as_districts(store, monkeypatch) -> None:
+    square = [[[9.90, 57.04], [9.91, 57.04], [9.91, 57.045], [9.90, 57.04]]]
+    feature = {"type": "Feature", "properties": {"id": "x", "navn": "X"}}
+    feature["geometry"] = {"type": "Polygon", "coordinates": square}
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    upload(monkeypatch, "bydele.geojson", data)
+    at = open_data_page()
+    assert at.selectbox(key="wizard_kind").value == "districts"
+    assert any("Genkendt som områder" in i.value for i in at.info)
+
+
+def test_a_national_file_keeps_one_kommune_in_the_wizard(store, monkeypatch, tmp_path) -> None:
+    """Postal areas without a kommune code, and a kommuner file for the boundary."""
+    from shapely.geometry import box
+
+    def geojson(rows: list[dict], name: str) -> FakeUpload:
+        path = tmp_path / name
+        gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:25832").to_file(path)
+        return FakeUpload(name, path.read_bytes())
+
+    x, y = tiny_data.X0, tiny_data.Y0
+    files = {
+        "wizard_upload": geojson(
+            [
+                {"POSTNR_TXT": str(code), "POSTBYNAVN": f"By {code}", "geometry": box(x + dx, y, x + dx + 1000, y + 1000)}
+                for code, dx in ((9000, 0), (9200, 1500), (9400, 6000))
+            ],
+            "postnumre.geojson",
+        ),
+        "wizard_kommune_file_0": geojson(
+            [
+                {"KOMKODE": "0851", "KOMNAVN": "Aalborg", "geometry": box(x - 100, y - 100, x + 5000, y + 5000)},
+                {"KOMKODE": "0849", "KOMNAVN": "Jammerbugt", "geometry": box(x + 5000, y - 100, x + 9000, y + 5000)},
+            ],
+            "kommuner.geojson",
+        ),
+    }  # fmt: skip
+    monkeypatch.setattr(streamlit, "file_uploader", lambda *a, key=None, **k: files.get(key))
+    at = open_data_page()
+    assert at.selectbox(key="wizard_kind").value == "districts"
+    assert {m.label: m.value for m in at.metric}["Godkendt"] == "3"
+    at.checkbox(key="wizard_kommune_on").check().run()
+    at.text_input(key="wizard_kommune").input("0851").run()
+    assert not at.exception, at.exception
+    counts = {m.label: m.value for m in at.metric}
+    assert (counts["Godkendt"], counts["Uden for kommunen"]) == ("2", "1")
+    assert "Kun områderne i kommune 0851 (Aalborg) er beholdt: 2 af 3" in text_of(at)
+    at.button(key="wizard_go").click().run()
+    assert sorted(store.read("districts")["district_id"]) == ["9000", "9200"]

@@ -364,3 +364,23 @@ def test_districts_without_incidents_explain_natteliv(monkeypatch, tmp_path, dem
     monkeypatch.setenv("TRYG_BASEMAP", "none")
     at = open_page("natteliv")
     assert any("ingen hændelser indlæst" in i.value for i in at.info)
+
+
+def test_every_page_names_the_partnership_of_the_data_folder(monkeypatch, tmp_path, demo_dir):
+    """partnerskab.toml's name in the sidebar of every page; a broken file stops in Danish."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir, folder)
+    (folder / "partnerskab.toml").write_text('navn = "Tryg Aarhus"\n', encoding="utf-8")
+    monkeypatch.setenv("TRYG_DATA_DIR", str(folder))
+    monkeypatch.setenv("TRYG_BASEMAP", "none")
+    at = open_page("overblik")
+    assert "**Tryg Aarhus**" in [m.value for m in at.sidebar.markdown]
+    assert at.title[0].value == "Overblik over Tryg Aarhus' indsatser"
+    (folder / "partnerskab.toml").write_text('farve = "blå"\n', encoding="utf-8")
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not at.exception, at.exception
+    (error,) = [e.value for e in at.error]
+    assert "partnerskab.toml: farve = 'blå' kan ikke bruges" in error
+    assert not at.title  # no page is drawn under a name nobody chose

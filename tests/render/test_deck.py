@@ -25,6 +25,7 @@ from tryg_geo.compute.series import COUNT_UNITS
 from tryg_geo.errors import ExportError, UsageError
 from tryg_geo.fmt import day
 from tryg_geo.store.dataset import Dataset
+from tryg_geo.store.partnership import Partnership
 from tryg_geo.views.registry import build_view, default_filters
 
 EARLY = {"preset": "custom", "fra": "2015-02-01", "til": "2015-03-31"}  # before most initiatives
@@ -71,7 +72,7 @@ def notes(slide) -> str:
 
 def test_slides_in_order_with_titles(prs, pptx_deck, ds, filters):
     shown = [p for p in pack.plan_views(ds, filters, keep=deck.in_deck) if p.view is not None]
-    expected = [deck.DECK_TITLE] + [p.view.title for p in shown]
+    expected = [deck.deck_title(ds)] + [p.view.title for p in shown]
     expected += [deck.NO_DATA_TITLE, deck.CLOSING_TITLE]
     assert [s.shapes.title.text for s in prs.slides] == expected
     assert [p.key for p in shown][:4] == ["overblik", "tryg-bydel", "natteliv", "byens-rum"]
@@ -133,10 +134,10 @@ def test_overblik_notes_read_like_the_dashboard(prs, pptx_deck):
 
 def test_cover_says_period_extraction_date_and_demodata(prs, filters):
     text = slide_text(prs.slides[0])
-    assert deck.DECK_TITLE in text
+    assert "Tryg Aalborg – styregruppemøde" in text  # the default partnership
     assert f"Periode {day(filters.start)}–{day(filters.end)}" in text
     assert "Data udtrukket 25.11.2026" in text
-    assert deck.PARTNERS in text
+    assert Partnership().partners_line in text
     assert "Demodata" in text and "DEMODATA" in text
 
 
@@ -165,7 +166,7 @@ def test_closing_slide_names_sources_and_discretion(prs):
 def test_pdf_has_the_same_pages(pdf_deck, pptx_deck, prs, filters):
     reader = PdfReader(io.BytesIO(pdf_deck.data))
     assert len(reader.pages) == len(prs.slides) == len(pptx_deck.slides)
-    assert reader.metadata.title == deck.DECK_TITLE
+    assert reader.metadata.title == "Tryg Aalborg – styregruppemøde"
     cover = reader.pages[0].extract_text()
     assert "styregruppemøde" in cover and "DEMODATA" in cover
     assert f"{day(filters.start)}–{day(filters.end)}" in cover

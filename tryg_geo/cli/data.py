@@ -48,6 +48,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             source=args.source,
             mode=args.mode,
+            kommune=args.kommune,
+            kommune_file=args.kommune_file,
         )
     except ColumnError as exc:  # say what the Data page's wizard would propose
         exc.message += cli_suggestion(
@@ -105,6 +107,8 @@ def _human_report(
     ]
     if report["kind"] == "incidents":
         lines.append(f"  Uden for områder:   {report['outside_districts']} (beholdt)")
+    if report.get("kommune"):
+        lines.append(f"  Uden for kommunen:  {report['kommune']['dropped']} (udeladt)")
     if report.get("mode"):
         lines.append(_mode_line(report["kind"], report["mode"], dry_run=dry_run))
     for reason, count in report["rejected_reasons"].items():

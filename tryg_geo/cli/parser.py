@@ -30,7 +30,9 @@ class ExactParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; each subcommand's ``handler`` runs it."""
     parser = ExactParser(
-        prog="python -m tryg_geo", description="Tryg Geo: data til Tryg Aalborgs dashboard."
+        prog="python -m tryg_geo",
+        description="Tryg Geo: data til partnerskabets dashboard (partnerskab.toml i data-mappen; "
+        "standard Tryg Aalborg).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -51,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
         "springes over og tælles som dubletter.",
     )
     imp.add_argument("--json", action="store_true", help="Skriv rapporten som ét JSON-objekt.")
+    imp.add_argument(
+        "--kommune",
+        metavar="KODE",
+        help="Kun områder (districts): behold kun områderne i denne kommune, fx 0851 (Aalborg) "
+        "— efter filens kolonne med kommunekode (KOMKODE), ellers efter kommunens grænse fra "
+        "--kommune-fil. Rapporten siger, hvor mange der blev beholdt og udeladt.",
+    )
+    imp.add_argument(
+        "--kommune-fil",
+        dest="kommune_file",
+        metavar="FIL",
+        help="En fil med kommunegrænser (fx DAGI's kommuner.geojson) til --kommune, når "
+        "områdefilen ikke har en kolonne med kommunekode (fx postnumre og sogne).",
+    )
     imp.add_argument(
         "--source",
         metavar="KILDE",

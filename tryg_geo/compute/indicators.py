@@ -45,7 +45,6 @@ from .series import (
 )
 from .stats import count_change_p, share_change_p
 
-TOTAL_NAME = "Aalborg Kommune"
 ALL_PLACES_NAME = "Alle steder"
 #: Significance level for "statistically meaningful" changes.
 ALPHA = 0.05
@@ -216,11 +215,11 @@ def status_of(value: float, target: float | None, higher_is_better: bool) -> str
 
 
 def area_name(ds: Dataset, area_id: str, indicator: Indicator | None = None) -> str:
-    """The Danish name of a district, place or the whole kommune."""
+    """The Danish name of a district, place or the whole kommune (the partnership's)."""
     if area_id == TOTAL_ID:
-        return (
-            ALL_PLACES_NAME if indicator is not None and indicator.area == "place" else TOTAL_NAME
-        )
+        if indicator is not None and indicator.area == "place":
+            return ALL_PLACES_NAME
+        return ds.partnership.kommune
     if area_id in ds.district_names:
         return ds.district_names[area_id]
     places = ds.places

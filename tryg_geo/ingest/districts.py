@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..errors import UsageError
 from ..store.schema import COLUMNS, STORE_CRS
 from .feature_rows import (
     FeatureRows,
@@ -39,7 +40,9 @@ from .feature_rows import (
     merge_by_id,
     open_features,
     repaired_warning,
+    text_values,
 )
+from .kommune import Kommune, code_column, codes_by_id, keep_in_kommune, kommune_code, padded_code
 from .parse import parse_numbers
 from .result import LoadResult
 
@@ -84,6 +87,7 @@ def load_districts(
     columns: dict[str, str | None] | None = None,
     crs: str | None = None,
     layer: str | None = None,
+    kommune: Kommune | None = None,
 ) -> LoadResult:
     """Read and validate a district file.
 
@@ -94,6 +98,8 @@ def load_districts(
         roles are found by their aliases. Without an id column the name is used as id.
     crs : coordinate system when the file declares none or declares a wrong one.
     layer : GeoPackage layer, or Shapefile in a zip with several.
+    kommune : keep only the districts of this kommune (by the file's kommune code column, or
+        else by the kommune's boundary; see :mod:`tryg_geo.ingest.kommune`).
 
     Returns
     -------
@@ -106,7 +112,8 @@ def load_districts(
     UnusableFileError
         The file cannot be read at all or has no id (or name) column.
     UsageError
-        Unknown column, layer or CRS given by the user.
+        Unknown column, layer or CRS given by the user; a kommune without a way to find its
+        districts (no code column, no boundary).
     """
     features = open_features(
         path,
@@ -135,6 +142,12 @@ def load_districts(
         + overlap_warnings(frame),
     )
     result.check_counts()
+    if kommune is not None:
+        column = code_column(features.frame.columns.drop(features.frame.geometry.name))
+        codes = None
+        if column is not None:
+            codes = codes_by_id(ids, text_values(features.frame[column]), features.kept())
+        return keep_in_kommune(result, kommune, codes=codes, column=column)
     return result
 
 
@@ -282,3 +295,30 @@ def _area_text(m2: float) -> str:
     if m2 < 1_000_000:
         return f"{m2 / 10_000:.1f} ha".replace(".", ",")
     return f"{m2 / 1_000_000:.2f} km²".replace(".", ",")
+
+
+def read_kommune(code: str, boundary_file: str | Path | None = None) -> Kommune:
+    """The kommune ``code``, with its boundary from ``boundary_file`` when one is given.
+
+    Raises
+    ------
+    UsageError
+        An invalid code, or a boundary file without that kommune.
+    UnusableFileError
+        The boundary file cannot be read as areas.
+    """
+    code = kommune_code(code)
+    if boundary_file is None:
+        return Kommune(code)
+    path = Path(boundary_file)
+    areas = load_districts(path).frame  # DAGI's rows per island are united by KOMKODE
+    ids = areas["district_id"].astype(str).map(padded_code)
+    match = areas[ids == code]
+    if match.empty:
+        raise UsageError(
+            f"--kommune-fil {path.name}: kommunekode {code} findes ikke i filen; dens koder er "
+            f"fx {', '.join(sorted(ids)[:5])}. Angiv en fil med kommunegrænser (DAGI's "
+            "kommuner.geojson) og en kode fra den."
+        )
+    row = match.iloc[0]
+    return Kommune(code, row.geometry, str(row["name"] or ""), path.name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,10 @@ from ..errors import TrygGeoError, UnusableFileError, UsageError
 from ..geo.enrich import enrich_incidents
 from ..store.folder import Store, Version, check_kind
 from ..store.schema import KIND_LABELS
+from .detect_kind import KindGuess, detect_kind
 from .detect_preview import Preview, preview_file
+from .districts import read_kommune
+from .kommune import Kommune
 from .modes import APPEND, REPLACE, appended, check_mode, plan_import
 from .result import LoadResult
 
@@ -37,6 +40,8 @@ def import_file(
     store: Store | None = None,
     source: str | None = None,
     mode: str = REPLACE,
+    kommune: str | None = None,
+    kommune_file: str | os.PathLike[str] | None = None,
 ) -> LoadResult:
     """Validate ``path`` as data of ``kind`` and, unless ``dry_run``, make it the current data.
 
@@ -56,6 +61,10 @@ def import_file(
         (incidents only): they are added to the stored incidents, leaving out ids already
         stored (see :mod:`tryg_geo.ingest.modes`). Counted in the report's ``mode`` block, a
         dry run included.
+    kommune : districts only: keep the districts of this kommune (code, e.g. '0851'), by the
+        file's kommune code column or, without one, by the boundary in ``kommune_file``
+        (``--kommune``/``--kommune-fil``; see :mod:`tryg_geo.ingest.kommune`).
+    kommune_file : a file of kommune boundaries (DAGI's kommuner.geojson).
 
     Returns
     -------
@@ -66,16 +75,20 @@ def import_file(
     ------
     UsageError
         Unknown kind, column, layer or CRS; a source longer than :data:`SOURCE_MAX` characters;
-        an unknown mode, or 'append' for a kind other than incidents.
+        an unknown mode, or 'append' for a kind other than incidents; a kommune for a kind other
+        than districts, an invalid kommune code, or no way to find its districts.
     UnusableFileError
         The file cannot be used at all (missing, too large, wrong format, no needed columns).
     """
     check_mode(check_kind(kind), mode)
     source = clean_source(source)
     store = store or Store()
+    options: dict = {"columns": columns or {}, "crs": crs, "layer": layer}
     try:
         path = _check_file(Path(path))
-        result = _LOADERS[kind](path, store, columns=columns or {}, crs=crs, layer=layer)
+        if kommune is not None or kommune_file is not None:
+            options["kommune"] = _kommune(kind, kommune, kommune_file)
+        result = _LOADERS[kind](path, store, **options)
     except TrygGeoError as exc:  # a file that cannot be used is a failed import: log it
         if not dry_run:
             store.log_failed_import(kind, Path(path).name, exc.message)
@@ -103,6 +116,17 @@ def import_file(
         else:
             store.write_many([new])
     return result
+
+
+def _kommune(kind: str, code: str | None, boundary_file: str | os.PathLike[str] | None) -> Kommune:
+    if kind != "districts":
+        raise UsageError(
+            f"--kommune gælder kun for {KIND_LABELS['districts']} (districts), ikke for "
+            f"{KIND_LABELS[kind]}: det er områderne, der gør data til én kommunes."
+        )
+    if code is None:
+        raise UsageError("--kommune-fil kræver --kommune med koden, fx --kommune 0851.")
+    return read_kommune(code, boundary_file)
 
 
 def _appended_version(store: Store, result: LoadResult, path: Path, source: str | None) -> Version:
@@ -245,16 +269,22 @@ def import_upload(
     data: bytes,
     *,
     store: Store | None = None,
+    kommune_upload: tuple[str, bytes] | None = None,
     **options,
 ) -> LoadResult:
     """Import bytes uploaded in the dashboard, with the same checks as :func:`import_file`.
 
     The store writes the bytes under ``<data>/uploads/`` (:meth:`Store.upload`) with a cleaned
     file name (no folders, no ``..``), so an upload can never write anywhere else.
+    ``kommune_upload`` (name, bytes) is an uploaded file of kommune boundaries, staged the same
+    way and passed on as ``kommune_file``.
     """
     check_kind(kind)
     store = store or Store()
-    with staged_upload(name, data, store) as target:
+    with ExitStack() as stack:
+        target = stack.enter_context(staged_upload(name, data, store))
+        if kommune_upload is not None:
+            options["kommune_file"] = stack.enter_context(staged_upload(*kommune_upload, store))
         return import_file(kind, target, store=store, **options)
 
 
@@ -272,6 +302,27 @@ def preview_upload(
     store = store or Store()
     with staged_upload(name, data, store) as target:
         return preview_file(kind, target, layer=layer, crs=crs)
+
+
+def detect_upload(
+    name: str,
+    data: bytes,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    store: Store | None = None,
+) -> KindGuess:
+    """The kind an uploaded file seems to hold, and why (the wizard's preselection).
+
+    A file that cannot be read gives a guess of None: the preview that follows names the
+    problem in the words of the chosen kind's loader.
+    """
+    store = store or Store()
+    with staged_upload(name, data, store) as target:
+        try:
+            return detect_kind(target, layer=layer, crs=crs)
+        except TrygGeoError:
+            return KindGuess(None, "Datatypen kunne ikke genkendes, fordi filen ikke kunne læses.")
 
 
 @contextmanager

@@ -99,9 +99,11 @@ def load_incidents(
 
 
 # ---- reading --------------------------------------------------------------------------------
-def read_incident_table(path: Path, columns, crs: str | None, layer: str | None) -> Table:
+def read_incident_table(
+    path: Path, columns, crs: str | None, layer: str | None, *, max_rows: int | None = None
+) -> Table:
     """An incident file as a :class:`Table`: CSV/XLSX as read, a vector file's points as x/y.
-    (Also the import wizard's preview reads with it.)"""
+    (Also the import wizard's preview reads with it; ``max_rows`` limits a CSV's rows.)"""
     if is_table_file(path) or path.suffix.lower() not in {
         ".geojson",
         ".json",
@@ -110,7 +112,7 @@ def read_incident_table(path: Path, columns, crs: str | None, layer: str | None)
         ".zip",
         ".shp",
     }:
-        return read_table(path, ROLES, sheet=layer)
+        return read_table(path, ROLES, sheet=layer, max_rows=max_rows)
     return _points_as_table(path, crs, layer)
 
 

@@ -1,6 +1,7 @@
 """What a loader returns: accepted rows, rejected rows with reasons, and the counts.
 
-The invariant every loader keeps: ``rows_read == accepted + rejected + duplicates``.
+The invariant every loader keeps: ``rows_read == accepted + rejected + duplicates``
+(``+ outside_kommune`` when only one kommune's areas are kept, :mod:`.kommune`).
 Row numbers are the ones a user sees in a spreadsheet: the header is row 1, the first data row
 is row 2 (for vector files: feature number, starting at 1).
 """
@@ -97,6 +98,10 @@ class LoadResult:
     #: What the import did to the stored data (:meth:`tryg_geo.ingest.modes.ImportPlan.report`);
     #: None for a dry run without a plan.
     mode: dict[str, Any] | None = None
+    #: Areas left out because they lie outside the kommune asked for (:mod:`.kommune`).
+    outside_kommune: int = 0
+    #: What keeping one kommune did (code, name, kept, dropped, by); None when not asked for.
+    kommune: dict[str, Any] | None = None
 
     @property
     def accepted(self) -> int:
@@ -104,10 +109,11 @@ class LoadResult:
 
     def check_counts(self) -> None:
         """Fail loudly if a loader lost or invented rows (a bug, never a user error)."""
-        total = self.accepted + len(self.rejected) + self.duplicates
+        total = self.accepted + len(self.rejected) + self.duplicates + self.outside_kommune
         if total != self.rows_read:
             raise AssertionError(
-                f"{self.file}: rows_read={self.rows_read} but accepted+rejected+duplicates={total}"
+                f"{self.file}: rows_read={self.rows_read} but "
+                f"accepted+rejected+duplicates+outside_kommune={total}"
             )
 
     def report(self) -> dict[str, Any]:
@@ -124,6 +130,7 @@ class LoadResult:
             "warnings": list(self.warnings),
             "rejected_reasons": {str(k): int(v) for k, v in dict(reasons).items()},
             **({"mode": dict(self.mode)} if self.mode else {}),
+            **({"kommune": dict(self.kommune)} if self.kommune else {}),
         }
 
 

@@ -50,8 +50,13 @@ def is_table_file(path: Path) -> bool:
     return path.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES
 
 
-def read_table(path: Path, roles: tuple[str, ...], *, sheet: str | None = None) -> Table:
+def read_table(
+    path: Path, roles: tuple[str, ...], *, sheet: str | None = None, max_rows: int | None = None
+) -> Table:
     """Read ``path`` as text columns, finding the header row by the ``roles`` it should name.
+
+    ``max_rows`` reads only the first rows of a CSV (the wizard's preview and kind detection:
+    a million-row file is read in full once, by the check, not by the preview).
 
     Raises
     ------
@@ -74,7 +79,30 @@ def read_table(path: Path, roles: tuple[str, ...], *, sheet: str | None = None) 
     # A zip signature means XLSX only when the name does not say text ("PK;dato;…" is a CSV).
     if suffix in EXCEL_SUFFIXES or (suffix not in TEXT_SUFFIXES and raw[:4] == b"PK\x03\x04"):
         return _read_excel(path, roles, sheet)
-    return _read_csv(path, raw, roles)
+    if not max_rows:
+        return _read_csv(path, raw, roles)
+    table = _read_csv(path, _first_lines(raw, max_rows), roles)
+    table.frame, table.rows = table.frame.head(max_rows), table.rows.head(max_rows)
+    return table
+
+
+def _first_lines(raw: bytes, rows: int) -> bytes:
+    """The bytes of the first ``rows`` data lines (plus room for title rows and the header).
+
+    Cut at a line feed, so no UTF-8 or cp1252 character is split.
+    """
+    position = 0
+    for _ in range(rows + HEADER_SEARCH_ROWS + 1):
+        position = raw.find(b"\n", position) + 1
+        if position == 0:
+            return raw
+    return raw[:position]
+
+
+def count_lines(raw: bytes) -> int:
+    """The number of non-empty lines in ``raw`` (rows of a CSV whose cells hold no line break)."""
+    blank = raw.count(b"\n\n") + raw.count(b"\n\r\n")
+    return raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1) - blank
 
 
 # ---- CSV ------------------------------------------------------------------------------------

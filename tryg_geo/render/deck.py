@@ -50,7 +50,8 @@ from .deck_pdf import pdf_bytes
 from .deck_pptx import pptx_bytes
 from .pack import NO_DATA, Planned, plan_views
 
-DECK_TITLE = "Tryg Aalborg – styregruppemøde"
+#: The cover's title after the partnership's name: 'Tryg Aalborg – styregruppemøde'.
+MEETING = "styregruppemøde"
 NO_DATA_TITLE = "Uden data"
 CLOSING_TITLE = "Kilder og diskretion"
 #: File suffix -> format; the format of ``deck --out`` follows the suffix.
@@ -64,7 +65,6 @@ REFUSAL = "Præsentationen blev ikke lavet: tallene for"
 #: The main views of the meeting, in order; then every initiative with data. (Analyst views
 #: such as 'analyse' stay in the dashboard.)
 DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum")
-PARTNERS = "Aalborg Kommune · Nordjyllands Politi · Psykiatrien i Region Nordjylland"
 
 
 @dataclass
@@ -114,7 +114,15 @@ def deck_slides(
     if left_out:
         slides.append(_no_data_slide(left_out, filters, deck_badge(ds)))
     slides.append(_closing(ds, filters, extracted, names, [p.view for p in shown if p.view]))
+    for slide in slides:  # the text slides' kicker is the partnership (the cover's its partners)
+        slide.kicker = slide.kicker or ds.partnership.name
+        slide.kicker_colour = ds.partnership.colour
     return slides, left_out
+
+
+def deck_title(ds: Dataset) -> str:
+    """'Tryg Aalborg – styregruppemøde': the cover's title and the file's title."""
+    return f"{ds.partnership.name} – {MEETING}"
 
 
 def in_deck(key: str) -> bool:
@@ -140,7 +148,7 @@ def _cover(
     elif mark.demo:
         lines.append("Demodata – genererede eksempeldata, ikke rigtige tal.")
     notes = [
-        DECK_TITLE,
+        deck_title(ds),
         f"{filters.describe(names)}.",
         f"Tallene er udtrukket {day(extracted)} og er de samme som i dashboardet med de samme "
         "filtre.",
@@ -150,7 +158,13 @@ def _cover(
     elif mark.demo:
         notes.append("Demodata: alle tal er genererede eksempeldata, ikke rigtige tal.")
     return Slide(
-        DECK_TITLE, "\n".join(notes), kicker=PARTNERS, lines=lines, cover=True, badge=deck_badge(ds)
+        deck_title(ds),
+        "\n".join(notes),
+        kicker=ds.partnership.partners_line,
+        lines=lines,
+        cover=True,
+        logo=ds.partnership.logo,
+        badge=deck_badge(ds),
     )
 
 
@@ -328,7 +342,7 @@ def make_deck(
     planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL, role=role)
     slides, left_out = deck_slides(ds, filters, planned, extracted=extracted)
     write = pptx_bytes if fmt == "pptx" else pdf_bytes
-    data = write(slides, report, DECK_TITLE)
+    data = write(slides, report, deck_title(ds))
     report(1.0, "Færdig.")
     return Deck(data, fmt, slides, left_out, file_name(filters, fmt))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..views.model import View
 from . import png_base
@@ -33,7 +34,12 @@ class Slide:
     title: str
     notes: str
     view: View | None = None
-    kicker: str = "Tryg Aalborg"
+    #: Above the title; '' until :func:`tryg_geo.render.deck.deck_slides` sets the partnership.
+    kicker: str = ""
+    #: The kicker's colour (the partnership's, ``partnerskab.toml``); None: the usual grey.
+    kicker_colour: str | None = None
+    #: The partnership's logo, bottom right of the cover (``partnerskab.toml``; None: none).
+    logo: Path | None = None
     lines: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     #: Paragraphs under the bullets (the "Uden data" page: why a view has no numbers).
@@ -46,6 +52,26 @@ class Slide:
 def step(report: Progress, done: int, total: int, title: str) -> None:
     """Report view ``done`` of ``total`` (drawing the views is 10–95 % of the work)."""
     report(0.1 + 0.85 * done / max(total, 1), f"{title} ({done} af {total})")
+
+
+#: The logo's height on the cover and its distance from the slide's bottom right (inches).
+LOGO_H_IN = 0.9
+LOGO_MARGIN_IN = 0.4
+
+
+def logo_box(slide: Slide) -> tuple[float, float, float, float] | None:
+    """Where the cover's logo goes: (left, top, width, height) in slide inches; None without.
+
+    The width follows the picture's own proportions at :data:`LOGO_H_IN`."""
+    if slide.logo is None:
+        return None
+    from PIL import Image
+
+    with Image.open(slide.logo) as picture:
+        ratio = picture.width / max(picture.height, 1)
+    width = LOGO_H_IN * ratio
+    left = SLIDE_W_IN - LOGO_MARGIN_IN - width
+    return left, SLIDE_H_IN - LOGO_MARGIN_IN - LOGO_H_IN, width, LOGO_H_IN
 
 
 def title_top(slide: Slide) -> float:

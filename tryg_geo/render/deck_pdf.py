@@ -32,6 +32,7 @@ from .deck_layout import (
     Slide,
     bullet_columns,
     bullet_font,
+    logo_box,
     step,
     title_height,
     title_top,
@@ -60,6 +61,27 @@ def pdf_bytes(slides: list[Slide], report: Progress, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def _logo(figure: Figure, page, slide: Slide) -> None:
+    """The partnership's logo at the cover's bottom right (as on the PowerPoint cover)."""
+    box = logo_box(slide)
+    if box is None:
+        return
+    from PIL import Image
+
+    left, top, width, height = box
+    axes = figure.add_axes(
+        [
+            page.x(left),
+            page.y(top + height),
+            page.x(left + width) - page.x(left),
+            page.y(top) - page.y(top + height),
+        ]
+    )
+    with Image.open(slide.logo) as picture:
+        axes.imshow(picture.convert("RGBA"))
+    axes.set_axis_off()
+
+
 def text_figure(slide: Slide) -> Figure:
     """A cover or text slide as a matplotlib figure of the PDF page's size, in the layout of
     the PowerPoint slide (positions in slide inches, fonts in slide points, scaled)."""
@@ -67,11 +89,12 @@ def text_figure(slide: Slide) -> Figure:
     FigureCanvasAgg(figure)
     page = _TextPage(figure)
     top = title_top(slide)
-    page.text(MARGIN_IN, top - 0.5, slide.kicker, "kicker", color=MUTED)
+    page.text(MARGIN_IN, top - 0.5, slide.kicker, "kicker", color=slide.kicker_colour or MUTED)
     page.text(
         MARGIN_IN, top, slide.title, "cover" if slide.cover else "title", bold=True, gid="title"
     )
     y = top + title_height(slide) + 0.1
+    _logo(figure, page, slide)
     figure.add_artist(
         Line2D(
             [page.x(MARGIN_IN), page.x(SLIDE_W_IN - MARGIN_IN)],

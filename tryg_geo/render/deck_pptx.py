@@ -26,6 +26,7 @@ from .deck_layout import (
     Slide,
     bullet_columns,
     bullet_font,
+    logo_box,
     step,
     title_height,
     title_top,
@@ -94,6 +95,10 @@ def _pptx_text(page, prs, slide: Slide) -> None:
         _pptx_after(frame, slide.after, first=first)
     if slide.badge:
         _pptx_badge(page, prs, m, slide.badge)
+    box = logo_box(slide)
+    if box is not None:
+        left, top, logo_w, logo_h = (Inches(v) for v in box)
+        page.shapes.add_picture(str(slide.logo), left, top, logo_w, logo_h)
     _danish(frame)
 
 
@@ -107,7 +112,8 @@ def _pptx_heading(page, slide: Slide, m, width) -> int:
     kicker = page.shapes.add_textbox(m, top - Inches(0.5), width, Inches(0.45))
     kicker.text_frame.word_wrap = True
     kicker.text_frame.text = slide.kicker
-    _style(kicker.text_frame.paragraphs[0], Pt(FONT_PT["kicker"]), MUTED, left=True)
+    colour = slide.kicker_colour or MUTED
+    _style(kicker.text_frame.paragraphs[0], Pt(FONT_PT["kicker"]), colour, left=True)
     title = page.shapes.title
     title.left, title.top, title.width = m, top, width
     title.height = Inches(title_height(slide))

@@ -18,6 +18,7 @@ from pptx.util import Inches, Pt
 
 from ..views.alt_text import view_map_text
 from ..views.model import View
+from ..views.registry import kicker_text
 from . import deck_fit
 from .charts import SERIES_COLOURS, TARGET_COLOUR
 from .deck_view import (
@@ -26,7 +27,6 @@ from .deck_view import (
     Rect,
     TableSpec,
     ViewLayout,
-    kicker_text,
     label_skip,
     map_png,
     value_range,
@@ -43,7 +43,11 @@ AXIS_FORMATS = {"andel": "0 %", "antal": "#,##0", "personer": "#,##0", "timer": 
 def write_view(page, view: View, layout: ViewLayout) -> None:
     """Fill ``page`` (a 'Title Only' slide) with the view's parts in ``layout``'s boxes."""
     _title(page, view.title, layout)
-    _text(page, layout.kicker, [(kicker_text(view), PT["kicker"], MUTED, False)])
+    _text(
+        page,
+        layout.kicker,
+        [(kicker_text(view), PT["kicker"], view.partnership_colour or MUTED, False)],
+    )
     _text(page, layout.subtitle, [(view.subtitle, layout.subtitle_pt, MUTED, False)])
     for kpi, rect in zip(view.kpis, layout.kpis, strict=False):
         lines = [

@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..views.model import MapSpec, Trend, View
-from ..views.registry import png_layout, section_title
+from ..views.registry import png_layout
 from . import deck_fit
 from .deck_layout import SLIDE_H_IN, SLIDE_W_IN
 from .png_base import SIZES, Box, Page
@@ -117,10 +117,6 @@ class ViewLayout:
     caption: Rect | None = None
     caption_text: str = ""
     empty_text: str = ""
-
-
-def kicker_text(view: View) -> str:
-    return f"Tryg Aalborg · {section_title(view.key)}"
 
 
 def view_layout(view: View) -> ViewLayout:

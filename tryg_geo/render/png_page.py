@@ -25,7 +25,7 @@ from ..compute.breaks import SUPPRESSED_COLOR
 from ..compute.privacy import hidden_text, threshold
 from ..role_files import LEAST_ROLE, for_role
 from ..views.model import Trend, View
-from ..views.registry import png_layout, section_title
+from ..views.registry import kicker_text, png_layout
 from ..views.sources import badge_text
 from .csv_export import is_flagged
 from .png_base import (
@@ -86,7 +86,7 @@ def _view_figure(view: View, size: str) -> Figure:
 
 # ---- PNG: header and footer -------------------------------------------------------------------
 def _draw_header(page: Page, view: View) -> float:
-    """Kicker ('Tryg Aalborg · Natteliv'), title, filters in words; the Demodata badge.
+    """Kicker ('Tryg Aalborg · Natteliv', the view's partnership), title, filters in words; the Demodata badge.
     Returns the top of the body."""
     y = 1 - page.gap_y(30)
     right = 1 - MARGIN_X
@@ -107,9 +107,9 @@ def _draw_header(page: Page, view: View) -> float:
     kicker = page.text(
         MARGIN_X,
         y,
-        f"Tryg Aalborg · {section_title(view.key)}",
+        kicker_text(view),
         "kicker",
-        color=MUTED,
+        color=view.partnership_colour or MUTED,
         va="top",
         gid="kicker",
     )

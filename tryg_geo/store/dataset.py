@@ -21,6 +21,7 @@ import shapely
 from ..geo.grid import cell_polygon
 from .folder import Store
 from .integrity import check_current
+from .partnership import Partnership, load_partnership
 from .schema import KINDS, STORE_CRS
 
 WGS84 = "EPSG:4326"
@@ -102,6 +103,8 @@ class Dataset:
     #: ``file``, ``imported_at`` and ``demo`` from the version's meta.json. Empty when the
     #: dataset was built in code rather than read from a data folder.
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Whose dashboard this is (``partnerskab.toml``; Tryg Aalborg without the file).
+    partnership: Partnership = field(default_factory=Partnership)
 
     # ---- what is there ---------------------------------------------------------------------
     @property
@@ -292,4 +295,5 @@ def _read(store: Store, version: str) -> Dataset:
         incidents=maybe("incidents"),
         measurements=maybe("measurements"),
         provenance=provenance,
+        partnership=load_partnership(store.root),
     )

@@ -46,6 +46,7 @@ from ..csv_safe import csv_bytes
 from ..errors import StoreError, UsageError
 from .checksum import sha256_file
 from .integrity import damaged_error, version_problems
+from .partnership import Partnership, load_partnership, partnership_stamp
 from .schema import GEO_KINDS, KIND_LABELS, KINDS
 
 LOCK_TIMEOUT_S = 60.0
@@ -132,8 +133,21 @@ class Store:
             return {}
 
     def version(self) -> str:
-        """A string that changes whenever any kind is written or rolled back: the cache key."""
-        return "|".join(f"{k}:{self._current_name(k) or '-'}" for k in KINDS)
+        """A string that changes whenever any kind is written or rolled back, or the
+        partnership setting (``partnerskab.toml``) changes: the cache key."""
+        version = "|".join(f"{k}:{self._current_name(k) or '-'}" for k in KINDS)
+        stamp = partnership_stamp(self.root)
+        return f"{version}|partnerskab:{stamp}" if stamp else version
+
+    def partnership(self) -> Partnership:
+        """Whose dashboard this is: ``partnerskab.toml`` of this folder (Tryg Aalborg without).
+
+        Raises
+        ------
+        UsageError
+            The file is broken (it names the key, the value and what is allowed).
+        """
+        return load_partnership(self.root)
 
     def is_demo(self) -> bool:
         """True when any loaded kind is demo data (every view must then say "Demodata")."""

@@ -43,11 +43,18 @@ from .sources import (
 )
 from .texts import change_text, summary_text, target_text
 
+#: The registry's partners by name; "Kommune" is the partnership's kommune (partnerskab.toml).
 PARTNER_NAMES: dict[str, str] = {
-    "Kommune": "Aalborg Kommune",
     "Politi": "Nordjyllands Politi",
     "Psykiatri": "Psykiatrien i Region Nordjylland",
 }
+
+
+def partner_name(ds: Dataset, key: str) -> str:
+    """The name of the registry's partner ``key`` ('Kommune' → 'Aalborg Kommune')."""
+    return ds.partnership.kommune if key == "Kommune" else PARTNER_NAMES[key]
+
+
 #: Views that show more of an indsats' data.
 RELATED_VIEWS: dict[str, list[tuple[str, str]]] = {
     "tryg-bydel": [("Tryg bydel", "tryg-bydel")],
@@ -122,7 +129,7 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
         key=f"indsats/{slug}",
         title=ini.title,
         subtitle=(
-            f"{' · '.join(PARTNER_NAMES[p] for p in ini.partners)} · Periode "
+            f"{' · '.join(partner_name(ds, p) for p in ini.partners)} · Periode "
             f"{window_label(filters.start, filters.end)} sammenlignet med samme periode året før"
         ),
         demo=mark.demo,
@@ -134,7 +141,7 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
         map=_map(ds, map_rows, filters),
         trends=[t for t in trends if t is not None],
         kpis=[_kpi(s) for s in summaries],
-        notes=_notes(ini, summaries, trend_rows),
+        notes=_notes(ds, ini, summaries, trend_rows),
         links=[("Overblik", "overblik"), *RELATED_VIEWS.get(slug, [])],
     )
 
@@ -363,11 +370,11 @@ def _display(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
 
 # ---- notes and sources ------------------------------------------------------------------------
 def _notes(
-    ini: Initiative, summaries: list[HeadlineSummary], trend_rows: list[pd.DataFrame]
+    ds: Dataset, ini: Initiative, summaries: list[HeadlineSummary], trend_rows: list[pd.DataFrame]
 ) -> list[str]:
     notes = [
         ini.description,
-        "Partnere: " + ", ".join(PARTNER_NAMES[p] for p in ini.partners) + ".",
+        "Partnere: " + ", ".join(partner_name(ds, p) for p in ini.partners) + ".",
     ]
     missing = [s.indicator for s in summaries if not s.has_data]
     if len(missing) == len(summaries):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from ..store.partnership import Partnership
+
 
 @dataclass
 class Legend:
@@ -95,3 +97,8 @@ class View:
     #: Politi, udtræk 2025' (:func:`tryg_geo.views.sources.demo_mark`). The page's warning, the
     #: PNG's badge, the CSV's ``data`` column and the slides show it.
     demo_label: str | None = None
+    #: Whose dashboard the view belongs to (``partnerskab.toml``): the PNG's and slide's kicker.
+    #: Set by :func:`tryg_geo.views.registry.build_view` from the data.
+    partnership: str = Partnership.name
+    #: The partnership's colour for that kicker (None: the usual grey).
+    partnership_colour: str | None = None

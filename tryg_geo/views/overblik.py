@@ -102,10 +102,10 @@ def overblik_view(ds: Dataset, filters: Filters) -> View:
     mark = demo_mark(ds, USED)
     return View(
         key=KEY,
-        title="Overblik over Tryg Aalborgs indsatser",
+        title=f"Overblik over {ds.partnership.genitive} indsatser",
         subtitle=(
             f"Periode {window_label(filters.start, filters.end)} sammenlignet med samme "
-            "periode året før · hele Aalborg Kommune"
+            f"periode året før · hele {ds.partnership.kommune}"
         ),
         demo=mark.demo,
         demo_label=mark.label,

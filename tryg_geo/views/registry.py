@@ -135,6 +135,11 @@ def section_title(key: str) -> str:
     return info.title if info is not None else key
 
 
+def kicker_text(view: View) -> str:
+    """'Tryg Aalborg · Natteliv': the view's partnership and its section (PNG and slide)."""
+    return f"{view.partnership} · {section_title(view.key)}"
+
+
 def png_layout(key: str) -> str:
     """The PNG layout of a view (see :data:`PNG_LAYOUTS`); initiatives use ``page``."""
     info = view_info(key)
@@ -164,14 +169,18 @@ def build_view(key: str, ds: Dataset, filters: Filters) -> View:
         When ``key`` is not a view name (the message lists them).
     """
     if key.startswith(INITIATIVE_PREFIX):
-        return initiative_view(ds, filters, key.removeprefix(INITIATIVE_PREFIX))
-    info = view_info(key)
-    if info is None:
-        raise UsageError(
-            f"--view {key!r} findes ikke; tilladte: {', '.join(v.key for v in MAIN_VIEWS)} "
-            "eller indsats/<slug> (fx indsats/tryg-bydel)."
-        )
-    return info.builder(ds, filters)
+        view = initiative_view(ds, filters, key.removeprefix(INITIATIVE_PREFIX))
+    else:
+        info = view_info(key)
+        if info is None:
+            raise UsageError(
+                f"--view {key!r} findes ikke; tilladte: {', '.join(v.key for v in MAIN_VIEWS)} "
+                "eller indsats/<slug> (fx indsats/tryg-bydel)."
+            )
+        view = info.builder(ds, filters)
+    view.partnership = ds.partnership.name
+    view.partnership_colour = ds.partnership.colour
+    return view
 
 
 def default_filters(ds: Dataset, params: dict[str, str] | None = None) -> Filters:

@@ -16,11 +16,12 @@ from ..compute.registry import Indicator
 from ..fmt import day
 from ..store.dataset import Dataset
 
-#: The registry's wording, used for demo data only.
+#: The registry's wording, used for demo data only. "{partnerskab}" is the partnership's name
+#: in the genitive (``partnerskab.toml``, :func:`worded`).
 POLICE = "Nordjyllands Politi (anmeldelser)"
 SURVEY = "Tryghedsundersøgelsen"
-REGISTRATIONS = "Tryg Aalborgs registreringer"
-#: Measurements that come from Tryghedsundersøgelsen (the rest are Tryg Aalborg's own).
+REGISTRATIONS = "{partnerskab} registreringer"
+#: Measurements that come from Tryghedsundersøgelsen (the rest are the partnership's own).
 SURVEY_MEASUREMENTS = frozenset({"tryg_andel", "tillid_politi_andel"})
 #: The separator between two sources (a source may itself contain commas).
 SEPARATOR = "; "
@@ -155,12 +156,17 @@ def kind_source(ds: Dataset, kind: str, wording: str) -> str | None:
         return None
     meta = ds.provenance.get(kind)
     if meta is None:  # built in code, not read from a data folder: no import record
-        return wording
+        return worded(ds, wording)
     if meta.get("source"):
         return str(meta["source"])
     if meta.get("demo"):
-        return wording
+        return worded(ds, wording)
     return imported_file(meta)
+
+
+def worded(ds: Dataset, wording: str) -> str:
+    """The registry's ``wording`` with the partnership's name ('Tryg Aalborgs registreringer')."""
+    return wording.replace("{partnerskab}", ds.partnership.genitive)
 
 
 def imported_file(meta: dict) -> str:
