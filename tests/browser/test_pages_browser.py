@@ -17,13 +17,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.registry import load_initiatives
 from tryg_geo.demo.make import make_demo
 from tryg_geo.render import csv_export, files
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.byens_rum import PLACE_KINDS
 from tryg_geo.views.model import View
-from tryg_geo.views.registry import build_view, default_filters
+from tryg_geo.views.registry import (
+    DATA_PAGE,
+    INITIATIVE_PREFIX,
+    INITIATIVES_PAGE,
+    MAIN_VIEWS,
+    PageInfo,
+    build_view,
+    default_filters,
+)
+from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +44,17 @@ TIMEOUT_MS = 30_000
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_ID = "frejlev"  # the demo district renamed to XSS_NAME
 SEED = 20240601
-#: url path -> view key (None: the Data page, which has no map)
-PAGES: dict[str, str | None] = {
-    "": "overblik",
-    "tryg-bydel": "tryg-bydel",
-    "nat": "natteliv",
-    "byens-rum": "byens-rum",
-    "indsats": "indsats/tryg-bydel",
-    "data-import": None,
-}
+
+
+def _view_key(page: PageInfo) -> str | None:
+    """The view a page shows for the default filters (None: the Data page, which has no map)."""
+    if page == INITIATIVES_PAGE:
+        return f"{INITIATIVE_PREFIX}{load_initiatives()[0].slug}"
+    return next((v.key for v in MAIN_VIEWS if v.page == page), None)
+
+
+#: url path -> view key, from the registry: a new page is opened here without editing this file.
+PAGES: dict[str, str | None] = {p.url_path or "": _view_key(p) for p in REGISTRY_PAGES}
 DEEP_LINK = {
     "preset": "custom",
     "fra": "2024-01-01",
@@ -173,13 +185,16 @@ def expected_features(ds: Dataset, key: str) -> int:
     """What each page's map must draw for the default filters, counted without the views
     where that is possible: every district, every shown place; grid cells from the view."""
     view = view_for(ds, key, {})
-    if key in ("overblik", "tryg-bydel", "indsats/tryg-bydel"):
+    if key in ("overblik", "tryg-bydel") or key.startswith(INITIATIVE_PREFIX):
         expected = len(ds.districts)
     elif key == "byens-rum":
         expected = int(ds.places["kind"].astype(str).isin(list(PLACE_KINDS)).sum())
-    else:  # natteliv: each cell with a shown count, plus one grey shape for the hidden cells
+    elif key == "natteliv":  # each cell with a shown count, plus one grey shape for the hidden
         hidden = view.table["suppressed"].astype(bool)
         expected = int((~hidden).sum()) + int(hidden.any())
+    else:  # any other page (Analyse's Gi* cells): what its view draws, at least one shape
+        expected = len(view.map.features) if view.map is not None else 0
+        assert expected > 0, key
     assert view.map is not None and len(view.map.features) == expected
     return expected
 
@@ -226,7 +241,7 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
     page.set_viewport_size({"width": 1400, "height": 2200})
     key = PAGES[path]
     expected = expected_features(ds, key) if key else None
-    title = view_for(ds, key, {}).title if key else "Data"
+    title = view_for(ds, key, {}).title if key else DATA_PAGE.title
     frame = open_page(page, f"{app_url}/{path}", expected, title)
     assert page.get_by_text("Demodata").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0

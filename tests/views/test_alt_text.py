@@ -13,7 +13,7 @@ from tryg_geo.views.alt_text import (
     view_map_text,
     view_trend_texts,
 )
-from tryg_geo.views.registry import build_view, default_filters
+from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters
 
 
 # ---- text alternatives ------------------------------------------------------------------------
@@ -89,7 +89,8 @@ def test_trend_sentence_quarters_months_and_empty() -> None:
 
 
 # ---- from a view, on the demo data ------------------------------------------------------------
-VIEW_KEYS = ["overblik", "tryg-bydel", "natteliv", "byens-rum", "indsats/tryg-bydel"]
+#: Every main view of the registry and one initiative view.
+VIEW_KEYS = [v.key for v in MAIN_VIEWS] + ["indsats/tryg-bydel"]
 
 
 @pytest.mark.parametrize("key", VIEW_KEYS)
