@@ -109,6 +109,11 @@ def test_every_map_and_chart_has_a_text_alternative(demo_ds, key: str) -> None:
 def test_map_text_names_the_extremes_shown_and_no_hidden_place(demo_ds, key: str) -> None:
     view = build_view(key, demo_ds, default_filters(demo_ds, {"preset": "all"}))
     text = view_map_text(view)
+    if view.map.kind == "cells" and "suppressed" not in view.table:
+        # Classes without counts (Analyse's Gi* hotspots): no extremes to name; the text
+        # counts the cells drawn per class instead.
+        assert "celler er tegnet (" in text, text
+        return
     if view.map.kind == "cells":  # from the table, the numbers of the CSV
         table = view.table
         shown = table[~table["suppressed"].astype(bool)]
