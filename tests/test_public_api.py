@@ -40,6 +40,7 @@ EXPECTED = [
     "Filters",
     "ImportPlan",
     "LoadResult",
+    "LRU",
     "PageInfo",
     "Store",
     "StoreError",

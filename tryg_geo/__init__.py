@@ -23,6 +23,7 @@ Grouped by what a caller wants to do:
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
 - the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
   every role but the data steward is told when the data cannot be read
+- the one cache (bounded, sizes in ``tryg_geo.store.cache.BOUNDS``): :class:`LRU`
 - settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
 - roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
   start-up mode) and :class:`AccessError`; what each role may have in each file: the module
@@ -75,6 +76,7 @@ from .render.maps import (
 from .render.pack import make_pack
 from .render.png_page import view_png
 from .render.preview import preview_png
+from .store.cache import LRU
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
 from .store.schema import KIND_LABELS, KINDS
@@ -118,6 +120,7 @@ __all__ = [
     "Filters",
     "ImportPlan",
     "LoadResult",
+    "LRU",
     "PageInfo",
     "Store",
     "StoreError",

@@ -18,6 +18,7 @@ from tryg_geo.demo.make import make_demo
 from tryg_geo.ingest.importer import import_file
 from tryg_geo.render.csv_export import view_csv
 from tryg_geo.store.backup import MANIFEST, check_archive, make_backup
+from tryg_geo.store.cache import LRU
 from tryg_geo.store.dataset import load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.integrity import verify
@@ -165,7 +166,7 @@ def test_damaged_parquet_is_named_with_cause_and_rollback(tmp_path, capsys, monk
     assert [p["path"] for p in report["problems"]] == [str(damaged)]
     # A replica that loads it (a restart, another process) never shows it as if in order; this
     # process keeps serving the copy it loaded before the damage.
-    monkeypatch.setattr(dataset_module, "_CACHE", {})
+    monkeypatch.setattr(dataset_module, "_DATASETS", LRU("datasets"))
     with pytest.raises(DataDamagedError, match="data.parquet"):
         load_dataset(Store(root))
 

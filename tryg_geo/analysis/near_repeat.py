@@ -30,8 +30,8 @@ from scipy.spatial import cKDTree
 
 from ..errors import UsageError
 from ..fmt import number
+from ..store.cache import per_version
 from ..store.dataset import Dataset
-from .cache import cached
 
 DEFAULT_SPACE: tuple[float, ...] = (100.0, 200.0, 400.0, 800.0)
 DEFAULT_TIME: tuple[int, ...] = (7, 14, 28, 56)
@@ -486,4 +486,4 @@ def near_repeat_table(
             seed=seed,
         )
 
-    return cached(ds, key, compute)
+    return per_version(ds, "analyses", key, compute)

@@ -21,13 +21,13 @@ An indicator gets its numbers from one of three sources:
 
 from __future__ import annotations
 
-import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..store.cache import LRU
 
 DEFAULT_PATH: Path = Path(__file__).with_name("initiatives.toml")
 
@@ -236,9 +236,12 @@ def all_indicators() -> list[tuple[Initiative, Indicator]]:
 # --- loading (the field checks are in registry_parse) ---------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
+#: The shipped initiatives.toml, read and checked once per process.
+_DEFAULT = LRU("initiative_files")
+
+
 def _load_default() -> tuple[Initiative, ...]:
-    return _load(DEFAULT_PATH)
+    return _DEFAULT.get_or_make(DEFAULT_PATH, lambda: _load(DEFAULT_PATH))
 
 
 def _load(path: Path) -> tuple[Initiative, ...]:

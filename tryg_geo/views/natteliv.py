@@ -33,6 +33,7 @@ from ..compute.privacy import (
 from ..compute.registry import Indicator, all_indicators
 from ..compute.series import NIGHT_END, NIGHT_START, NIGHTS
 from ..geo.grid import cell_size
+from ..store.cache import per_version
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
 from .model import SUPPRESSED_COLOR, Kpi, Legend, MapSpec, Trend, View
@@ -283,16 +284,17 @@ def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
 
 def _zone_mask(ds: Dataset) -> np.ndarray | None:
     """Incidents inside any nattelivszone, computed once per data version."""
-    cache = ds.__dict__.setdefault("_night_zone_mask", {})
-    if "mask" not in cache:
-        zones = _zones(ds)
-        inside = None
-        if zones is not None and ds.has_incidents:
-            inside = np.zeros(len(ds.incidents), dtype=bool)
-            for place_id in zones["place_id"]:
-                inside[ds.place_members.get(str(place_id), [])] = True
-        cache["mask"] = inside
-    return cache["mask"]
+    return per_version(ds, "night_zone_mask", (), lambda: _inside_zones(ds))
+
+
+def _inside_zones(ds: Dataset) -> np.ndarray | None:
+    zones = _zones(ds)
+    if zones is None or not ds.has_incidents:
+        return None
+    inside = np.zeros(len(ds.incidents), dtype=bool)
+    for place_id in zones["place_id"]:
+        inside[ds.place_members.get(str(place_id), [])] = True
+    return inside
 
 
 def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
