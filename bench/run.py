@@ -44,21 +44,22 @@ from typing import Any
 import numpy as np
 
 from bench.server import dashboard_server
+from tryg_geo.views.registry import INITIATIVES_PAGE, MAIN_VIEWS
+from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results.json"
 PROFILE_DIR = REPO / "bench" / "out"
+#: page key -> page script, from the view registry (a main view's key, or the script's name):
+#: a new page is benchmarked without editing this file.
 PAGES: dict[str, str] = {
-    "overblik": "pages/overblik.py",
-    "tryg-bydel": "pages/tryg_bydel.py",
-    "natteliv": "pages/natteliv.py",
-    "byens-rum": "pages/byens_rum.py",
-    "indsatser": "pages/indsatser.py",
+    **{v.key: v.page.file for v in MAIN_VIEWS},
+    Path(INITIATIVES_PAGE.file).stem: INITIATIVES_PAGE.file,
 }
 #: Pages measured beside the naive way (direct calls, naive reruns, payloads, profiles).
 NAIVE_PAGES: tuple[str, ...] = ("tryg-bydel", "natteliv")
 #: URL paths of every page of dashboard.py (st.Page url_path), opened once for peak memory.
-SERVER_PAGES: tuple[str, ...] = ("", "tryg-bydel", "nat", "byens-rum", "indsats", "data-import")
+SERVER_PAGES: tuple[str, ...] = tuple(p.url_path or "" for p in REGISTRY_PAGES)
 MAP_HEIGHT = {"tryg-bydel": 520, "natteliv": 560}
 ALL_DISTRICTS = "(hele kommunen)"  # pages.ui.ALL_DISTRICTS
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -301,9 +302,10 @@ def natteliv_changes(ds, k: int) -> list[Change]:
     return changes[:k]
 
 
-def overblik_changes(ds, k: int) -> list[Change]:
-    """``k`` changes of Overblik's one filter, the period (as a steering group clicks through
-    the presets; custom dates now and then)."""
+def period_changes(ds, k: int) -> list[Change]:
+    """``k`` changes of the period, the one filter every page has (as a steering group clicks
+    through the presets; custom dates now and then): Overblik's plan, and any page's
+    without a plan of its own."""
     first, last = ds.incident_span
     custom = (max(first, date(last.year - 1, 3, 1)), date(last.year, 2, 28))
     plan = [
@@ -313,6 +315,22 @@ def overblik_changes(ds, k: int) -> list[Change]:
         ("periode: seneste 12 måneder", [("selectbox", "flt_preset", "12m")]),
         ("periode: valgfri", [("selectbox", "flt_preset", "custom")]),
         ("datoer: valgfri", [("date_input", "flt_dates", custom)]),
+    ]
+    return [Change(*plan[i % len(plan)]) for i in range(k)]
+
+
+def analyse_changes(ds, k: int) -> list[Change]:
+    """``k`` changes on Analyse: cell size (Gi*), permutations (Knox), period, categories."""
+    cats = list(ds.categories)
+    plan = [
+        ("celle: 250m", [("radio", "flt_cell", "250m")]),
+        ("periode: seneste hele år", [("selectbox", "flt_preset", "last_year")]),
+        ("permutationer: 99", [("radio", "flt_perm", 99)]),
+        (f"kategori: {_pick(cats, 0)}", [("multiselect", "flt_categories", [_pick(cats, 0)])]),
+        ("celle: 1km", [("radio", "flt_cell", "1km")]),
+        ("periode: hele perioden", [("selectbox", "flt_preset", "all")]),
+        ("kategorier: alle", [("multiselect", "flt_categories", [])]),
+        ("celle: 100m", [("radio", "flt_cell", "100m")]),
     ]
     return [Change(*plan[i % len(plan)]) for i in range(k)]
 
@@ -361,14 +379,21 @@ def indsatser_changes(ds, k: int) -> list[Change]:
     return [Change(label, ops) for label, ops in plan[:k]]
 
 
-#: page key -> its filter changes (``plan(ds, k)``).
+#: page key -> its filter changes (``plan(ds, k)``); a page without one gets
+#: :func:`period_changes` (see :func:`plan_of`).
 PLANS: dict[str, Callable[[Any, int], list[Change]]] = {
-    "overblik": overblik_changes,
+    "overblik": period_changes,
     "tryg-bydel": lambda ds, k: tryg_bydel_changes(ds, k),
     "natteliv": lambda ds, k: natteliv_changes(ds, k),
     "byens-rum": byens_rum_changes,
+    "analyse": analyse_changes,
     "indsatser": indsatser_changes,
 }
+
+
+def plan_of(key: str) -> Callable[[Any, int], list[Change]]:
+    """The filter changes of page ``key``: its own plan, or the period's."""
+    return PLANS.get(key, period_changes)
 
 
 # ---- the real page through AppTest --------------------------------------------------------------
@@ -714,7 +739,7 @@ def rerun_summary(rows: list[dict[str, Any]], initial: dict[str, str]) -> dict[s
 
 def measure_reruns(key: str, ds, k: int, timeout: float) -> dict[str, Any]:
     """AppTest reruns only: ``k`` filter changes of page ``key`` (any data size)."""
-    changes = PLANS[key](ds, k)
+    changes = plan_of(key)(ds, k)
     say(f"  {key}: {len(changes)} filter changes through AppTest …")
     app = apptest_reruns(PAGES[key], changes, timeout)
     rows = [{**r, "params": c.params} for r, c in zip(app["rows"], changes, strict=True)]
@@ -983,7 +1008,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         with data_env(store_dir):
             pages: dict[str, Any] = {}
-            plans = {key: PLANS[key](ds, args.changes) for key in PAGES}
+            plans = {key: plan_of(key)(ds, args.changes) for key in PAGES}
             say("page reruns:")
             for key, changes in plans.items():
                 clear_page_caches()  # every page starts cold

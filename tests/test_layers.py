@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tryg_geo.access",
             "tryg_geo.csv_safe",
             "tryg_geo.http_rules",
+            "tryg_geo.cache",
         ),
     ),
     # Geometry on coordinates only (DDKN cells, point in polygon): the loaded dataset draws

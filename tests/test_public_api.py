@@ -12,6 +12,7 @@ import types
 from pathlib import Path
 
 import tryg_geo
+from tryg_geo import PAGES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,6 +41,7 @@ EXPECTED = [
     "ImportPlan",
     "KindGuess",
     "LoadResult",
+    "LRU",
     "PageInfo",
     "Partnership",
     "Store",
@@ -111,14 +113,30 @@ def test_every_public_name_exists_and_comes_from_the_package():
 
 
 def test_pages_import_only_the_public_api_or_pages_ui():
-    """``pages/*.py`` and ``dashboard.py`` never reach into tryg_geo's subpackages."""
-    scripts = sorted((REPO / "pages").glob("*.py")) + [REPO / "dashboard.py"]
-    assert len(scripts) >= 7
+    """``pages/*.py``, ``pages/ui/*.py`` and ``dashboard.py`` never reach into tryg_geo's
+    subpackages."""
+    scripts = [
+        *sorted((REPO / "pages").glob("*.py")),
+        *sorted((REPO / "pages" / "ui").glob("*.py")),
+        REPO / "dashboard.py",
+    ]
+    assert len(scripts) >= len(PAGES) + 2
     for script in scripts:
+        name = script.relative_to(REPO)
         for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 assert node.module in ("tryg_geo", "pages", "pages.ui") or not (
                     node.module.startswith("tryg_geo")
-                ), f"{script.name}: from {node.module} import …"
+                ), f"{name}: from {node.module} import …"
             if isinstance(node, ast.Import):
-                assert not any(a.name.startswith("tryg_geo.") for a in node.names), script.name
+                assert not any(a.name.startswith("tryg_geo.") for a in node.names), name
+
+
+def test_every_page_file_is_in_the_registry_and_back():
+    """The registry's pages are exactly the scripts in ``pages/``: a page file nobody lists
+    would never be shown, and an entry without its file would break the navigation."""
+    files = {str(p.relative_to(REPO)) for p in (REPO / "pages").glob("*.py")}
+    files.discard("pages/__init__.py")
+    assert files == {p.file for p in PAGES}
+    assert len({p.file for p in PAGES}) == len(PAGES)
+    assert sum(p.default for p in PAGES) == 1

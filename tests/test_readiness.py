@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import readiness
-from tryg_geo import MAIN_VIEWS, Store, load_dataset
+from tryg_geo import MAIN_VIEWS, Store, cache, load_dataset
 from tryg_geo.demo.make import make_demo
 from tryg_geo.views.warm import warm_up
 
@@ -63,7 +63,7 @@ def test_warm_up_builds_every_page_into_the_shared_dataset(
     assert set(took) >= {"data", *(v.key for v in MAIN_VIEWS)}
     assert any(key.startswith("indsats/") for key in took)
     ds = load_dataset(store)
-    masks = ds.__dict__.get("_incident_masks") or ds.__dict__.get("_analysis_cache")
+    masks = len(cache.of(ds, "incident_masks")) + len(cache.of(ds, "analyses"))
     assert masks, "the warm-up left nothing in the dataset's caches"
 
 

@@ -23,6 +23,7 @@ Grouped by what a caller wants to do:
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
 - the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
   every role but the data steward is told when the data cannot be read
+- the one cache (bounded, sizes in ``tryg_geo.cache.BOUNDS``): :class:`LRU`
 - settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
 - roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
   start-up mode) and :class:`AccessError`; what each role may have in each file: the module
@@ -32,6 +33,7 @@ Grouped by what a caller wants to do:
 """
 
 from . import access, fmt, role_files, settings
+from .cache import LRU
 from .compute.filters import PRESETS, SCHEMES, Filters, period_caption
 from .compute.registry import get_initiative, load_initiatives
 from .csv_safe import csv_bytes
@@ -121,6 +123,7 @@ __all__ = [
     "ImportPlan",
     "KindGuess",
     "LoadResult",
+    "LRU",
     "PageInfo",
     "Partnership",
     "Store",

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import settings
+from .cache import LRU
 from .cookie_secret import MIN_SECRET_BITS, new_secret, secret_bits
 from .errors import AccessError
 
@@ -279,7 +280,8 @@ def _section(data: Mapping[str, Any], name: str, source: str) -> dict[str, str]:
     return out
 
 
-_ROLES_CACHE: dict[Path, tuple[tuple[int, int], RoleMap]] = {}
+#: Parsed role files by path and what ``stat`` says of the file (an edit is read again).
+_ROLES = LRU("role_files")
 
 
 def load_roles(data_dir: Path) -> RoleMap:
@@ -298,10 +300,10 @@ def load_roles(data_dir: Path) -> RoleMap:
             f"Rollefilen {ROLES_FILE} findes ikke i datamappen {Path(data_dir)}. Ingen har "
             "adgang, før den dataansvarlige har lavet den (se README, afsnittet om login)."
         ) from None
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _ROLES_CACHE.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    return _ROLES.get_or_make((path, stat.st_mtime_ns, stat.st_size), lambda: _read_roles(path))
+
+
+def _read_roles(path: Path) -> RoleMap:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -309,9 +311,7 @@ def load_roles(data_dir: Path) -> RoleMap:
             f"Rollefilen {path} kan ikke læses ({exc}); den skal være UTF-8-tekst. Ingen har "
             "adgang, før filen er rettet."
         ) from None
-    roles = parse_roles(text, source=str(path))
-    _ROLES_CACHE[path] = (key, roles)
-    return roles
+    return parse_roles(text, source=str(path))
 
 
 #: Values of the setting ``email_verified`` (``TRYG_EMAIL_VERIFIED``).

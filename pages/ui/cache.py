@@ -1,71 +1,32 @@
 """What a rerun draws, kept between reruns and sessions: views, chart specs, map arguments.
 
 A View is a function of the data version and the filters alone, so every session of the
-server shares one small LRU of them: a filter state that anyone has looked at since the data
+server shares one small LRU of them (``tryg_geo.LRU``, the package's one cache): a filter state that anyone has looked at since the data
 last changed is drawn without counting again. Chart specs and the map component's arguments
 (folium's HTML and script, which take tens of milliseconds to render) are kept per View object
 the same way. Cached objects are shared: pages only read them, never change them.
 
-Each cache holds a handful of entries (a view of the busiest page is a few MB), so memory stays
-bounded; a new data version gets new keys and the old entries fall out.
+Each cache holds a handful of entries (a view of the busiest page is a few MB; the sizes are in
+``tryg_geo.cache.BOUNDS``), so memory stays bounded; a new data version gets new keys and
+the old entries fall out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from collections.abc import Hashable
+from typing import Any
 
 import pandas as pd
 
-T = TypeVar("T")
+from tryg_geo import LRU
 
-
-class LRU:
-    """A thread-safe least-recently-used cache of at most ``size`` entries."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The value of ``key``, made with ``make()`` (outside the lock) when missing.
-
-        Two sessions asking for the same missing key at once may both make it; the result is
-        the same, and the second one stored wins.
-        """
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-            self.misses += 1
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-#: Views per (key, data version, filters); specs and map arguments per view object.
-VIEWS = LRU(48)
-CHARTS = LRU(256)
-MAPS = LRU(48)
+#: Views per (key, data version, filters); specs and map arguments per view object (their
+#: sizes are in tryg_geo's one table of cache bounds).
+VIEWS = LRU("views")
+CHARTS = LRU("charts")
+MAPS = LRU("maps")
 
 
 def pinned(obj: object, *rest: Hashable) -> tuple:

@@ -20,10 +20,10 @@ from tryg_geo import (
     View,
     build_view,
     default_filters,
+    fmt,
     load_dataset,
     period_caption,
 )
-from tryg_geo.fmt import day
 
 from . import cache
 from .auth import can, require
@@ -108,7 +108,7 @@ def sidebar_filters(ds: Dataset, *, categories: bool = True, district: bool = Tr
             index=list(PRESETS).index(current.preset),
             format_func=PRESETS.get,
             key="flt_preset",
-            help=f"Forudindstillinger regnes fra sidste dag med data ({day(data_end)}).",
+            help=f"Forudindstillinger regnes fra sidste dag med data ({fmt.day(data_end)}).",
         )
         start, end = Filters.preset_period(preset, data_end, data_start)
         if preset == "custom":

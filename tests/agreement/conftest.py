@@ -22,7 +22,7 @@ from tryg_geo.render.png_page import view_figure
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.model import View
-from tryg_geo.views.registry import build_view, default_filters, view_keys
+from tryg_geo.views.registry import MAIN_VIEWS, build_view, default_filters, view_keys
 
 
 @dataclass
@@ -51,7 +51,7 @@ def import_ds(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Datas
 
 #: Views whose PNG is drawn (each costs a figure): the main views and two initiatives, one
 #: counted from incidents and one from measurements.
-PNG_KEYS = ("overblik", "tryg-bydel", "natteliv", "byens-rum", "analyse")
+PNG_KEYS = tuple(v.key for v in MAIN_VIEWS)
 PNG_KEYS += ("indsats/et-trygt-natteliv", "indsats/tryg-bydel")
 
 

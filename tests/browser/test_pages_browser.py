@@ -17,13 +17,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from tryg_geo.compute.filters import Filters
+from tryg_geo.compute.registry import load_initiatives
 from tryg_geo.demo.make import make_demo
 from tryg_geo.render import csv_export, files
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.byens_rum import PLACE_KINDS
 from tryg_geo.views.model import View
-from tryg_geo.views.registry import build_view, default_filters
+from tryg_geo.views.registry import (
+    DATA_PAGE,
+    INITIATIVE_PREFIX,
+    INITIATIVES_PAGE,
+    MAIN_VIEWS,
+    PageInfo,
+    build_view,
+    default_filters,
+)
+from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +44,17 @@ TIMEOUT_MS = 30_000
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_ID = "frejlev"  # the demo district renamed to XSS_NAME
 SEED = 20240601
-#: url path -> view key (None: the Data page, which has no map)
-PAGES: dict[str, str | None] = {
-    "": "overblik",
-    "tryg-bydel": "tryg-bydel",
-    "nat": "natteliv",
-    "byens-rum": "byens-rum",
-    "indsats": "indsats/tryg-bydel",
-    "data-import": None,
-}
+
+
+def _view_key(page: PageInfo) -> str | None:
+    """The view a page shows for the default filters (None: the Data page, which has no map)."""
+    if page == INITIATIVES_PAGE:
+        return f"{INITIATIVE_PREFIX}{load_initiatives()[0].slug}"
+    return next((v.key for v in MAIN_VIEWS if v.page == page), None)
+
+
+#: url path -> view key, from the registry: a new page is opened here without editing this file.
+PAGES: dict[str, str | None] = {p.url_path or "": _view_key(p) for p in REGISTRY_PAGES}
 DEEP_LINK = {
     "preset": "custom",
     "fra": "2024-01-01",
@@ -136,6 +148,11 @@ def open_page(page, url: str, n_features: int | None = None, title: str | None =
         assert page.locator("h1").first.inner_text().strip() == title
     if n_features is None:
         return None
+    return map_frame(page, n_features)
+
+
+def map_frame(page, n_features: int):
+    """The page's map, once it has drawn ``n_features`` shapes."""
     page.locator(MAP_IFRAME).first.wait_for(timeout=TIMEOUT_MS)
     frame = page.frame_locator(MAP_IFRAME).first
     # Attached, not visible: Leaflet draws features outside the opening view as "M0 0"
@@ -169,17 +186,21 @@ def view_for(ds: Dataset, key: str, params: dict[str, str]) -> View:
     return build_view(key, ds, default_filters(ds, params))
 
 
-def expected_features(ds: Dataset, key: str) -> int:
-    """What each page's map must draw for the default filters, counted without the views
-    where that is possible: every district, every shown place; grid cells from the view."""
-    view = view_for(ds, key, {})
-    if key in ("overblik", "tryg-bydel", "indsats/tryg-bydel"):
+def expected_features(ds: Dataset, key: str, params: dict[str, str] | None = None) -> int:
+    """What each page's map must draw for the filters in ``params`` (default: the defaults),
+    counted without the views where that is possible: every district, every shown place;
+    grid cells from the view."""
+    view = view_for(ds, key, params or {})
+    if key in ("overblik", "tryg-bydel") or key.startswith(INITIATIVE_PREFIX):
         expected = len(ds.districts)
     elif key == "byens-rum":
         expected = int(ds.places["kind"].astype(str).isin(list(PLACE_KINDS)).sum())
-    else:  # natteliv: each cell with a shown count, plus one grey shape for the hidden cells
+    elif key == "natteliv":  # each cell with a shown count, plus one grey shape for the hidden
         hidden = view.table["suppressed"].astype(bool)
         expected = int((~hidden).sum()) + int(hidden.any())
+    else:  # any other page (Analyse's Gi* cells): what its view draws, at least one shape
+        expected = len(view.map.features) if view.map is not None else 0
+        assert expected > 0, key
     assert view.map is not None and len(view.map.features) == expected
     return expected
 
@@ -271,9 +292,11 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
     page, rec = page_and_log
     page.set_viewport_size({"width": 1400, "height": 2200})
     key = PAGES[path]
-    expected = expected_features(ds, key) if key else None
-    title = view_for(ds, key, {}).title if key else "Data"
-    frame = open_page(page, f"{app_url}/{path}", expected, title)
+    title = view_for(ds, key, {}).title if key else DATA_PAGE.title
+    open_page(page, f"{app_url}/{path}", None, title)
+    # The filters the page opened with (Analyse opens on 1 km cells, not the URL default).
+    expected = expected_features(ds, key, url_params(page)) if key else None
+    frame = map_frame(page, expected) if expected else None
     assert page.get_by_text("Demodata").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert cut_texts(page) == []

@@ -1,8 +1,7 @@
-"""The rerun caches of pages/ui: shared views, chart specs and the map component's arguments."""
+"""The rerun caches of pages/ui: shared views, chart specs and the map component's arguments
+(the LRU itself is tryg_geo's one cache, tested in tests/store/test_cache.py)."""
 
 from __future__ import annotations
-
-import threading
 
 import streamlit_folium
 
@@ -11,47 +10,11 @@ from pages.ui.render import folium_args
 from tryg_geo import build_view, default_filters, spec_map
 
 
-def test_lru_keeps_the_newest_and_counts_hits():
-    lru = cache.LRU(2)
-    made = []
-
-    def make(value):
-        made.append(value)
-        return value
-
-    assert lru.get_or_make("a", lambda: make(1)) == 1
-    assert lru.get_or_make("a", lambda: make(2)) == 1
-    lru.get_or_make("b", lambda: make(3))
-    lru.get_or_make("c", lambda: make(4))  # "a" is the oldest: dropped
-    assert lru.get_or_make("a", lambda: make(5)) == 5
-    assert made == [1, 3, 4, 5] and len(lru) == 2
-    assert (lru.hits, lru.misses) == (1, 4)
-
-
 def test_pinned_keys_are_by_identity_and_keep_the_object():
     a, b = [1], [1]  # equal, not the same, and not hashable
     assert cache.pinned(a, "x") == cache.pinned(a, "x")
     assert cache.pinned(a, "x") != cache.pinned(b, "x")
     assert cache.pinned(a, "x")[1].obj is a
-
-
-def test_lru_is_safe_with_threads():
-    lru = cache.LRU(8)
-    errors = []
-
-    def work(n):
-        try:
-            for i in range(200):
-                assert lru.get_or_make(i % 12, lambda i=i: i % 12) == i % 12
-        except AssertionError as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and len(lru) <= 8
 
 
 def test_folium_args_are_what_st_folium_sends(demo_ds):

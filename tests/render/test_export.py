@@ -39,13 +39,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SLIDE, A4 = (1920, 1080), (2338, 1654)
 KEYS = view_keys()
 #: The PNG kicker's section of each main view, as on the dashboard's navigation.
-SECTIONS = {
-    "overblik": "Overblik",
-    "tryg-bydel": "Tryg bydel",
-    "natteliv": "Natteliv",
-    "byens-rum": "Byens rum",
-    "analyse": "Analyse",
-}
+SECTIONS = {v.key: v.page.title for v in MAIN_VIEWS}
 #: Filter sets the suppression tests run every view under (URL parameters, as the pages).
 FILTER_SETS = {
     "standard": {},

@@ -13,6 +13,7 @@ import pytest
 
 import tryg_geo.store.dataset as dataset_module
 from tryg_geo import DataDamagedError, StoreError, TrygGeoError
+from tryg_geo.cache import LRU
 from tryg_geo.cli import main
 from tryg_geo.demo.make import make_demo
 from tryg_geo.ingest.importer import import_file
@@ -165,7 +166,7 @@ def test_damaged_parquet_is_named_with_cause_and_rollback(tmp_path, capsys, monk
     assert [p["path"] for p in report["problems"]] == [str(damaged)]
     # A replica that loads it (a restart, another process) never shows it as if in order; this
     # process keeps serving the copy it loaded before the damage.
-    monkeypatch.setattr(dataset_module, "_CACHE", {})
+    monkeypatch.setattr(dataset_module, "_DATASETS", LRU("datasets"))
     with pytest.raises(DataDamagedError, match="data.parquet"):
         load_dataset(Store(root))
 

@@ -13,17 +13,17 @@ from pathlib import Path
 import pytest
 from user_files import SOURCE, districts_geojson, police_csv
 
-from tryg_geo import Store, build_view, default_filters, load_dataset, view_csv
+from tryg_geo import MAIN_VIEWS, Store, build_view, default_filters, load_dataset, view_csv
 from tryg_geo.cli import main
 from tryg_geo.fmt import day
 from tryg_geo.render.csv_export import read_csv
 from tryg_geo.render.png_page import view_figure
 
 REGISTRY_POLICE = "Nordjyllands Politi"
+#: Every main view of the registry and two initiatives (one counted from incidents, one from
+#: measurements).
 MAIN_KEYS = (
-    "overblik",
-    "tryg-bydel",
-    "natteliv",
+    *(v.key for v in MAIN_VIEWS),
     "indsats/tryg-bydel",
     "indsats/et-trygt-natteliv",
 )
@@ -69,7 +69,10 @@ def test_csv_has_a_source_column(imported: Path, data_dir: Path) -> None:
     for key in MAIN_KEYS:
         table = read_csv(view_csv(build_view(key, ds, default_filters(ds))))
         assert "source" in table.columns, key
-        numbers = table["value"].notna() if "value" in table else table["incidents"].notna()
+        # The view's numbers: values, counts, or (Analyse's Knox table) ratios.
+        column = next((c for c in ("value", "incidents", "knox_ratio") if c in table), None)
+        assert column, (key, list(table.columns))
+        numbers = table[column].notna()
         assert table.loc[numbers, "source"].notna().all(), key
         assert not table["source"].str.contains(REGISTRY_POLICE).any(), key
     bydel = read_csv(view_csv(build_view("tryg-bydel", ds, default_filters(ds))))

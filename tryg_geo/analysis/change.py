@@ -14,13 +14,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import one_year_before
 from ..compute.privacy import small
 from ..compute.stats import benjamini_hochberg, count_change_p, share_change_p
 from ..errors import UsageError
 from ..store.dataset import Dataset
-from .cache import cached
 
 #: Significance level of the adjusted p-values.
 ALPHA = 0.05
@@ -78,7 +78,9 @@ def district_count_changes(
     if end < start:
         raise UsageError(f"end={end} ligger før start={start}; tilladt er end ≥ start.")
     key = ("district-count-changes", start, end, tuple(categories))
-    return cached(ds, key, lambda: _district_count_changes(ds, start, end, tuple(categories)))
+    return per_version(
+        ds, "analyses", key, lambda: _district_count_changes(ds, start, end, tuple(categories))
+    )
 
 
 def _district_count_changes(

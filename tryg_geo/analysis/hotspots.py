@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from scipy import sparse, stats
 
+from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
 from ..compute.privacy import suppress_with_total
 from ..compute.stats import benjamini_hochberg
@@ -37,7 +38,6 @@ from ..errors import UsageError
 from ..fmt import number
 from ..geo.grid import CELL_SIZES
 from ..store.dataset import Dataset
-from .cache import cached
 
 #: Cell sizes a hotspot analysis may use.
 HOTSPOT_SIZES: tuple[str, ...] = ("100m", "250m", "1km")
@@ -422,7 +422,7 @@ def _incident_cells(ds: Dataset, size: str, district: str | None) -> tuple[Study
         index[~inside] = -1
         return grid, index.astype(np.int32)
 
-    return cached(ds, ("study-grid", size, district), compute)
+    return per_version(ds, "analyses", ("study-grid", size, district), compute)
 
 
 def cell_hotspots(
@@ -462,8 +462,9 @@ def cell_hotspots(
     check_size(size)
     night = None if night is None else (tuple(night[0]), int(night[1]), int(night[2]))
     key = ("cell-hotspots", start, end, tuple(categories), district, size, bool(fdr), night)
-    return cached(
+    return per_version(
         ds,
+        "analyses",
         key,
         lambda: _cell_hotspots(ds, start, end, tuple(categories), district, size, fdr, night),
     )
@@ -484,7 +485,9 @@ def _cell_hotspots(
     counts = np.bincount(index[mask], minlength=len(grid.rows)).astype(np.int64)
     table = pd.DataFrame(
         {
-            "cell_id": cached(ds, ("study-names", size, district), lambda: grid.names),
+            "cell_id": per_version(
+                ds, "analyses", ("study-names", size, district), lambda: grid.names
+            ),
             "row": grid.rows,
             "col": grid.cols,
             "incidents": counts,
@@ -513,7 +516,9 @@ def district_hotspots(
     if ds.districts is None or not len(ds.districts):
         raise UsageError("Hotspots pr. område kræver indlæste områder; der er ingen.")
     key = ("district-hotspots", start, end, tuple(categories), bool(fdr))
-    return cached(ds, key, lambda: _district_hotspots(ds, start, end, tuple(categories), fdr))
+    return per_version(
+        ds, "analyses", key, lambda: _district_hotspots(ds, start, end, tuple(categories), fdr)
+    )
 
 
 def _district_hotspots(
@@ -525,7 +530,9 @@ def _district_hotspots(
 ) -> HotspotResult:
     districts = ds.districts
     ids = districts["district_id"].astype(str).tolist()
-    weights = cached(ds, ("district-weights",), lambda: district_weights(districts))
+    weights = per_version(
+        ds, "analyses", ("district-weights",), lambda: district_weights(districts)
+    )
     counts, _ = by_district(ds, filter_mask(ds, start, end, categories))
     counts = counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     population = ds.population.reindex(ids).to_numpy(dtype="float64")

@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from ..cache import per_version
 from ..errors import UsageError
 from ..fmt import number
 from ..store.dataset import Dataset
-from .cache import cached
 
 DEFAULT_SPACE: tuple[float, ...] = (100.0, 200.0, 400.0, 800.0)
 DEFAULT_TIME: tuple[int, ...] = (7, 14, 28, 56)
@@ -492,4 +492,4 @@ def near_repeat_table(
             seed=seed,
         )
 
-    return cached(ds, key, compute)
+    return per_version(ds, "analyses", key, compute)

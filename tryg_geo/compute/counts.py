@@ -8,29 +8,25 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from ..cache import per_version
 from ..geo.grid import cell_names
 from ..store.dataset import Dataset, IncidentArrays
 
-#: Masks kept per data version (with its IncidentArrays) and arguments, newest last.
-MASKS_KEPT = 12
-
 
 def _kept(arrays: IncidentArrays, key: tuple, make) -> np.ndarray:
-    """The mask for ``key``, made once and kept with ``arrays`` (a few, newest last).
+    """The mask for ``key``, made once and kept with ``arrays`` (``BOUNDS["period_masks"]``).
 
     A view asks for the same period several times (this period, last year's, the trend), and
     a user who changes one filter keeps the others: a mask is one pass over every incident.
     Kept masks are read-only, so no caller can change them for the next one by mistake.
     """
-    cache = arrays.__dict__.setdefault("_masks", {})
-    mask = cache.pop(key, None)
-    if mask is None:
+
+    def read_only() -> np.ndarray:
         mask = make()
         mask.flags.writeable = False
-    cache[key] = mask
-    while len(cache) > MASKS_KEPT:
-        cache.pop(next(iter(cache)))
-    return mask
+        return mask
+
+    return per_version(arrays, "period_masks", key, read_only)
 
 
 def period_mask(arrays: IncidentArrays, start: date, end: date) -> np.ndarray:
@@ -122,11 +118,12 @@ def cell_codes(arrays: IncidentArrays, size: str) -> tuple[np.ndarray, list[str]
     """
     if size == "100m":
         return arrays.cell, arrays.cell_names
-    cache = arrays.__dict__.setdefault("_cell_codes", {})
-    if size not in cache:
+
+    def codes() -> tuple[np.ndarray, list[str]]:
         named = cell_names(arrays.x, arrays.y, size)
-        cache[size] = (np.asarray(named.codes), [str(c) for c in named.categories])
-    return cache[size]
+        return np.asarray(named.codes), [str(c) for c in named.categories]
+
+    return per_version(arrays, "cell_codes", size, codes)
 
 
 def by_month(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:

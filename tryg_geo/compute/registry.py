@@ -21,10 +21,10 @@ An indicator gets its numbers from one of three sources:
 
 from __future__ import annotations
 
-import functools
 import tomllib
 from pathlib import Path
 
+from ..cache import LRU
 from ..errors import UsageError
 from .registry_model import Indicator, Initiative, listing
 from .registry_parse import parse
@@ -100,9 +100,12 @@ def all_indicators() -> list[tuple[Initiative, Indicator]]:
 # --- loading (the field checks are in registry_parse) ---------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
+#: The shipped initiatives.toml, read and checked once per process.
+_DEFAULT = LRU("initiative_files")
+
+
 def _load_default() -> tuple[Initiative, ...]:
-    return _load(DEFAULT_PATH)
+    return _DEFAULT.get_or_make(DEFAULT_PATH, lambda: _load(DEFAULT_PATH))
 
 
 def _load(path: Path) -> tuple[Initiative, ...]:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
+from ..cache import per_version
 from ..store.dataset import Dataset
 from .counts import category_mask, combine, night_mask, period_mask
 from .privacy import small, suppress_with_total, threshold
@@ -53,12 +54,7 @@ def incident_mask(ds: Dataset, indicator: Indicator) -> np.ndarray:
     this period, last year's and the trend (read only: callers combine it into new arrays).
     """
     key = (tuple(indicator.categories), bool(indicator.night_only), indicator.zone)
-    cache = ds.__dict__.setdefault("_incident_masks", {})
-    if key not in cache:
-        if len(cache) >= 32:  # a few dozen indicators at most; never grow without bound
-            cache.clear()
-        cache[key] = _incident_mask(ds, indicator)
-    return cache[key]
+    return per_version(ds, "incident_masks", key, lambda: _incident_mask(ds, indicator))
 
 
 def _incident_mask(ds: Dataset, indicator: Indicator) -> np.ndarray:
@@ -245,42 +241,36 @@ def measurement_rows(
     return rows[keep].reset_index(drop=True)
 
 
-_BY_NAME: dict[tuple[int, str], tuple[Dataset, dict[str, pd.DataFrame]]] = {}
-
-
 def _by_name(ds: Dataset) -> dict[str, pd.DataFrame]:
     """The measurements split by indicator name in plain columns, once per loaded dataset.
 
     Every summary reads a few of these; splitting the table once keeps a 17-indsats overview
-    in tens of milliseconds. The dataset itself is kept in the cache entry, so its id cannot
-    be reused by another dataset while the entry lives.
+    in tens of milliseconds.
     """
-    key = (id(ds), ds.version)
-    if key not in _BY_NAME:
-        table = ds.measurements
-        split: dict[str, pd.DataFrame] = {}
-        if table is not None and len(table):
-            frame = pd.DataFrame(
-                {
-                    "period_start": pd.to_datetime(table["period_start"]).to_numpy(),
-                    "period_end": pd.to_datetime(table["period_end"]).to_numpy(),
-                    "period": table["period"].astype(str).to_numpy(dtype=object),
-                    "area_id": table["area_id"].astype(str).to_numpy(dtype=object),
-                    "value": table["value"].astype("float64").to_numpy(),
-                    "n": table["n"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
-                }
-            )
-            names = table["indicator"].astype(str).to_numpy(dtype=object)
-            frame = frame[np.isfinite(frame["value"].to_numpy())]
-            names = names[frame.index.to_numpy()]
-            for name, rows in frame.groupby(names, sort=False):
-                split[str(name)] = rows.sort_values(["period_start", "area_id"]).reset_index(
-                    drop=True
-                )
-        while len(_BY_NAME) >= 4:  # a few versions at most: old datasets must not pin memory
-            del _BY_NAME[next(iter(_BY_NAME))]
-        _BY_NAME[key] = (ds, split)
-    return _BY_NAME[key][1]
+    return per_version(ds, "measurements_by_name", (), lambda: _split_by_name(ds))
+
+
+def _split_by_name(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The split itself (see :func:`_by_name`)."""
+    table = ds.measurements
+    split: dict[str, pd.DataFrame] = {}
+    if table is not None and len(table):
+        frame = pd.DataFrame(
+            {
+                "period_start": pd.to_datetime(table["period_start"]).to_numpy(),
+                "period_end": pd.to_datetime(table["period_end"]).to_numpy(),
+                "period": table["period"].astype(str).to_numpy(dtype=object),
+                "area_id": table["area_id"].astype(str).to_numpy(dtype=object),
+                "value": table["value"].astype("float64").to_numpy(),
+                "n": table["n"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+            }
+        )
+        names = table["indicator"].astype(str).to_numpy(dtype=object)
+        frame = frame[np.isfinite(frame["value"].to_numpy())]
+        names = names[frame.index.to_numpy()]
+        for name, rows in frame.groupby(names, sort=False):
+            split[str(name)] = rows.sort_values(["period_start", "area_id"]).reset_index(drop=True)
+    return split
 
 
 def select_areas(

@@ -9,13 +9,14 @@ and that no name is used twice.
 
 from __future__ import annotations
 
-import functools
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..cache import LRU
 from ..compute.registry import all_indicators
 from ..errors import UsageError
 from .columns import normalise
@@ -23,9 +24,12 @@ from .columns import normalise
 ALIASES_PATH: Path = Path(__file__).with_name("aliases.toml")
 
 
-@functools.lru_cache(maxsize=4)
+#: Checked alias files by path (the file is data shipped with the package: read once).
+_LOADED = LRU("alias_files")
+
+
 def load_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
-    """Normalised alias -> the registry's indicator name.
+    """Normalised alias -> the registry's indicator name (read once per path; not to be changed).
 
     Raises
     ------
@@ -33,11 +37,19 @@ def load_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
         The file is missing or not TOML, an entry names an indicator the registry does not
         have, or a name is listed twice (or is itself a registry indicator of another name).
     """
+    return _LOADED.get_or_make(Path(path), lambda: _read(Path(path)))
+
+
+def _read(path: Path) -> dict[str, str]:
     try:
         with Path(path).open("rb") as f:
             data = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: indikatornavnene kan ikke læses ({exc}).") from None
+    return _checked(path, data)
+
+
+def _checked(path: Path, data: dict[str, Any]) -> dict[str, str]:
     registry = {ind.measurement_name for _, ind in all_indicators()}
     by_norm = {normalise(name): name for name in registry}
     out: dict[str, str] = {}

@@ -9,10 +9,11 @@ LibreOffice draw a slide with (Calibri, Carlito): a text that fits here fits the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from matplotlib import font_manager
 from PIL import ImageFont
+
+from ..cache import LRU
 
 #: Line height as a share of the font size (PowerPoint's single spacing is about 1,2).
 LINE = 1.2
@@ -22,8 +23,15 @@ CELL_MARGIN_X, CELL_MARGIN_Y = 0.05, 0.02
 SLACK = 0.03
 
 
-@lru_cache(maxsize=4)
+#: The two measuring fonts (regular, bold), found and opened once.
+_FONTS = LRU("fonts")
+
+
 def _font(bold: bool) -> ImageFont.FreeTypeFont:
+    return _FONTS.get_or_make(bold, lambda: _open_font(bold))
+
+
+def _open_font(bold: bool) -> ImageFont.FreeTypeFont:
     path = font_manager.findfont(
         font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
     )

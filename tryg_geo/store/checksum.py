@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from pathlib import Path
 from typing import BinaryIO
+
+from ..cache import LRU
 
 CHUNK = 1 << 20
 #: Digests already computed in this process, by path and by what ``stat`` says of the file.
 #: Any write changes size, mtime or ctime, so a file changed since is hashed again.
-_SEEN: dict[str, tuple[tuple[int, int, int, int], str]] = {}
-_SEEN_LOCK = threading.Lock()
-_SEEN_MAX = 1024
+_SEEN = LRU("file_digests")
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -38,14 +37,5 @@ def sha256_cached(path: Path) -> str:
     ``verify`` never uses this: it reads every byte again.
     """
     info = path.stat()
-    key = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    with _SEEN_LOCK:
-        seen = _SEEN.get(str(path))
-    if seen is not None and seen[0] == key:
-        return seen[1]
-    digest = sha256_file(path)
-    with _SEEN_LOCK:
-        if len(_SEEN) >= _SEEN_MAX:
-            _SEEN.clear()
-        _SEEN[str(path)] = (key, digest)
-    return digest
+    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return _SEEN.get_or_make(key, lambda: sha256_file(path))

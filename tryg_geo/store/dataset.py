@@ -8,6 +8,7 @@ data version (:meth:`Store.version`) and cached, so a rerun only filters and cou
 from __future__ import annotations
 
 import threading
+from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -18,7 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..geo.grid import cell_polygon
+from .. import cache
+from ..geo.grid import CELL_SIZES, cell_polygon
 from .folder import Store
 from .integrity import check_current
 from .partnership import Partnership, load_partnership
@@ -182,30 +184,31 @@ class Dataset:
         return water if len(water) else None
 
     def cell_shapes(self, names: list[str]) -> np.ndarray:
-        """Lon/lat squares of DDKN cells, computed once per cell and version, then reused:
-        reprojection in a rerun would cost PROJ's per-thread set-up every time."""
-        cache = self.__dict__.setdefault("_cell_shapes", {})
-        missing = [n for n in dict.fromkeys(names) if n not in cache]
-        if missing:
-            # The first time a size is drawn, every cell of that size with incidents is made
-            # at once (one reprojection), so later filters find their cells ready.
-            sizes = {n.split("_", 1)[0] for n in missing}
-            done = self.__dict__.setdefault("_cell_sizes_warm", set())
-            for size in sizes - done:
-                known = (
-                    self.arrays.cell_names
-                    if size == "100m"
-                    else self.arrays.__dict__.get("_cell_codes", {}).get(size, (None, []))[1]
-                )
-                missing.extend(n for n in known if n not in cache)
-                done.add(size)
-            missing = list(dict.fromkeys(missing))
-            squares = gpd.GeoSeries([cell_polygon(n) for n in missing], crs=STORE_CRS)
-            # 5 decimals (about 1 m) is plenty for 100 m squares and keeps the map light.
-            lonlat = shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-5)
-            with self._lock:
-                cache.update(zip(missing, lonlat, strict=True))
-        return np.array([cache[n] for n in names], dtype=object)
+        """Lon/lat squares of DDKN cells, computed once per cell size and version, then
+        reused: reprojection in a rerun would cost PROJ's per-thread set-up every time."""
+        kept = {size: cache.peek(self, "cell_shapes", size) for size in CELL_SIZES}
+        kept = {size: shapes for size, shapes in kept.items() if shapes}
+        missing = [n for n in dict.fromkeys(names) if not any(n in d for d in kept.values())]
+        by_size: dict[str, list[str]] = {}
+        for name in missing:
+            by_size.setdefault(name.split("_", 1)[0], []).append(name)
+        for size, wanted in by_size.items():
+            # The first time a size is drawn, every cell of that size with incidents is made at
+            # once (one reprojection), so later filters find their cells ready.
+            if size not in kept:
+                wanted = list(dict.fromkeys([*wanted, *self._known_cells(size)]))
+            made = dict(zip(wanted, _lonlat_squares(wanted), strict=True))
+            kept[size] = {**kept.get(size, {}), **made}
+            cache.keep(self, "cell_shapes", size, kept[size])
+        lookup = next(iter(kept.values())) if len(kept) == 1 else ChainMap(*kept.values())
+        return np.array([lookup[n] for n in names], dtype=object)
+
+    def _known_cells(self, size: str) -> list[str]:
+        """The cells of ``size`` with incidents, when already known (100 m, or counted)."""
+        if size == "100m":
+            return self.arrays.cell_names
+        counted = cache.peek(self.arrays, "cell_codes", size)
+        return counted[1] if counted is not None else []
 
     # ---- spatial membership, once per version ---------------------------------------------
     @cached_property
@@ -231,6 +234,12 @@ class Dataset:
         return members
 
 
+def _lonlat_squares(names: list[str]) -> np.ndarray:
+    squares = gpd.GeoSeries([cell_polygon(n) for n in names], crs=STORE_CRS)
+    # 5 decimals (about 1 m) is plenty for 100 m squares and keeps the map light.
+    return shapely.set_precision(squares.to_crs(WGS84).to_numpy(), 1e-5)
+
+
 def simplified_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Simplify in metres (topology kept), then reproject to lon/lat and round to ~0.1 m."""
     out = frame.copy()
@@ -240,8 +249,9 @@ def simplified_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-_CACHE: dict[tuple[str, str], Dataset] = {}
-_CACHE_LOCK = threading.Lock()
+#: Loaded datasets by (folder, version); only the newest version of a folder is kept.
+_DATASETS = cache.LRU("datasets")
+_LOAD_LOCK = threading.Lock()
 
 
 def load_dataset(store: Store | None = None) -> Dataset:
@@ -260,11 +270,12 @@ def load_dataset(store: Store | None = None) -> Dataset:
     """
     store = store or Store()
     root = str(store.root.resolve())
-    with _CACHE_LOCK:
+    with _LOAD_LOCK:
         for _ in range(3):
             key = (root, store.version())
-            if key in _CACHE:
-                return _CACHE[key]
+            loaded = _DATASETS.get(key)
+            if loaded is not None:
+                return loaded
             check_current(store)
             dataset = _read(store, key[1])
             # An import that switched versions while this one was read: read again, so the
@@ -272,9 +283,8 @@ def load_dataset(store: Store | None = None) -> Dataset:
             if store.version() == key[1]:
                 break
         # Keep only the newest version per folder: old versions would pin memory.
-        for old in [k for k in _CACHE if k[0] == root]:
-            del _CACHE[old]
-        _CACHE[key] = dataset
+        _DATASETS.drop(lambda k: k[0] == root)
+        _DATASETS.put(key, dataset)
         return dataset
 
 

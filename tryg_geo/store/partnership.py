@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cache import LRU
 from ..errors import UsageError
 
 PARTNERSHIP_FILE = "partnerskab.toml"
@@ -153,8 +154,7 @@ def _colour(data: dict[str, Any], source: str, default: str | None) -> str | Non
     return value.strip().lower()
 
 
-_CACHE: dict[Path, tuple[tuple[int, int], Partnership]] = {}
-_CACHE_MAX = 8
+_PARSED = LRU("partnership_files")  # by path and stat: a changed file is read again
 
 
 def partnership_stamp(data_dir: Path) -> str:
@@ -180,18 +180,16 @@ def load_partnership(data_dir: Path) -> Partnership:
         stat = path.stat()
     except FileNotFoundError:
         return Partnership()
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    return _PARSED.get_or_make(
+        (path, stat.st_mtime_ns, stat.st_size), lambda: _read_partnership(path)
+    )
+
+
+def _read_partnership(path: Path) -> Partnership:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
             f"Indstillingsfilen {path} kan ikke læses ({exc}); den skal være UTF-8-tekst."
         ) from None
-    partnership = parse_partnership(text, source=str(path), folder=path.parent)
-    if len(_CACHE) >= _CACHE_MAX:  # one entry per data folder; tests make many folders
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[path] = (key, partnership)
-    return partnership
+    return parse_partnership(text, source=str(path), folder=path.parent)

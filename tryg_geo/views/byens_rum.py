@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
+from ..cache import per_version
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
@@ -232,12 +233,12 @@ def _incidents(
 def _union_of_places(ds: Dataset, ids: tuple, per_place: list[np.ndarray]) -> np.ndarray:
     """Incidents inside any of the places (each once), kept per data version and set of places:
     sorting millions of positions again on every rerun would cost a third of a second at 5M."""
-    cache = ds.__dict__.setdefault("_place_union", {})
-    if ids not in cache:
-        cache[ids] = (
-            np.unique(np.concatenate(per_place)) if per_place else np.array([], dtype=np.int64)
-        )
-    return cache[ids]
+    return per_version(
+        ds,
+        "place_unions",
+        ids,
+        lambda: np.unique(np.concatenate(per_place)) if per_place else np.array([], dtype=np.int64),
+    )
 
 
 def _table(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame) -> pd.DataFrame:

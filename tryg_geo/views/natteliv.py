@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from .. import fmt
+from ..cache import per_version
 from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
 from ..compute.counts import (
     by_cell,
@@ -283,16 +284,17 @@ def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
 
 def _zone_mask(ds: Dataset) -> np.ndarray | None:
     """Incidents inside any nattelivszone, computed once per data version."""
-    cache = ds.__dict__.setdefault("_night_zone_mask", {})
-    if "mask" not in cache:
-        zones = _zones(ds)
-        inside = None
-        if zones is not None and ds.has_incidents:
-            inside = np.zeros(len(ds.incidents), dtype=bool)
-            for place_id in zones["place_id"]:
-                inside[ds.place_members.get(str(place_id), [])] = True
-        cache["mask"] = inside
-    return cache["mask"]
+    return per_version(ds, "night_zone_mask", (), lambda: _inside_zones(ds))
+
+
+def _inside_zones(ds: Dataset) -> np.ndarray | None:
+    zones = _zones(ds)
+    if zones is None or not ds.has_incidents:
+        return None
+    inside = np.zeros(len(ds.incidents), dtype=bool)
+    for place_id in zones["place_id"]:
+        inside[ds.place_members.get(str(place_id), [])] = True
+    return inside
 
 
 def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
