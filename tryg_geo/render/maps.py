@@ -45,7 +45,8 @@ from pyproj import Transformer
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
 from ..views.model import NO_DATA_COLOR
-from .map_access import MapAccess
+from .map_access import MapAccess, MapFrameAccess
+from .map_hook import hook_template
 
 #: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).
 LEAFLET_URL_PREFIX = "/app/static/leaflet"
@@ -192,18 +193,36 @@ class ZoomableMap(folium.Map):
 _VIEWPORT_META = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
 
 
-def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
-    (south, west), (north, east) = bounds_latlon
+#: Where a map frame opens (Aalborg Kommune) until its first layers fit it to their data.
+OPENING_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((56.85, 9.55), (57.20, 10.35))
+
+
+def frame_map(basemap: str) -> folium.Map:
+    """The map's frame: Leaflet, background tiles, scale bar, Danish zoom buttons and the main
+    landmark (:class:`~tryg_geo.render.map_access.MapFrameAccess`), and no data.
+
+    The frame is the same for every view and every filter (it depends on ``basemap`` only), so
+    the dashboard keeps one map component per page: ``st_folium`` keys its component by a hash
+    of this script, and a filter change only replaces the layers of :func:`spec_layers`
+    (``feature_group_to_add``). The map keeps the user's zoom and position; only the first
+    layers a frame shows fit it to their data (:class:`FirstFit`).
+
+    Raises
+    ------
+    UsageError
+        When ``basemap`` is not allowed (see :func:`check_basemap`).
+    """
+    choice = check_basemap(basemap)
+    (south, west), (north, east) = OPENING_BOUNDS
     m = ZoomableMap(
         location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=11,
+        zoom_start=10,
         tiles=None,
-        zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fit_bounds
-        zoom_control=False,  # MapAccess adds one with Danish titles
+        zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fitting
+        zoom_control=False,  # MapFrameAccess adds one with Danish titles
     )
     m.default_js, m.default_css = offline_assets(_url_prefix)
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
-    TimingMark("tryg-map-start").add_to(m)
     MetricScale().add_to(m)
     if choice == "osm":
         folium.TileLayer(
@@ -215,8 +234,20 @@ def _fitted_map(bounds_latlon: list[list[float]], choice: str) -> folium.Map:
     elif choice != "none":
         host = html.escape(choice.split("/")[2])
         folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
+    MapFrameAccess().add_to(m)
     return m
+
+
+class FirstFit(folium.FitBounds):
+    """Fit the map to ``bounds`` when the first layers of its frame are drawn, and never again:
+    after a filter change the map stays where the user zoomed and panned it."""
+
+    _template = hook_template(
+        """// Later layers of the same frame keep the user's zoom and position.
+        if (map._trygFitted) return;
+        map._trygFitted = true;
+        map.fitBounds({{ this.bounds|tojson }}, {animate: false});"""
+    )
 
 
 class MetricScale(MacroElement):
@@ -238,24 +269,20 @@ class MetricScale(MacroElement):
 class TimingMark(MacroElement):
     """``performance.mark(name)`` in the map's own script, where it is placed among the layers.
 
-    The map script sets ``tryg-map-start`` before its layers and ``tryg-map-drawn`` right after
-    Leaflet has added them (``detail.features``: how many features the data layer holds), and
-    ``tryg-map-painted`` in the next animation frame. ``bench.browser_map`` times a filter
-    change to the map drawn with the new data from these marks; they cost nothing else.
+    The layers (:func:`spec_layers`) set ``tryg-map-start`` when their script starts and
+    ``tryg-map-drawn`` right after Leaflet has added them to the map (``detail.features``: how
+    many features the data layer holds), and ``tryg-map-painted`` in the next animation frame.
+    ``bench.browser_map`` times a filter change to the map drawn with the new data from these
+    marks; they cost nothing else.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.performance && performance.mark) {
+    _mark = """if (window.performance && performance.mark) {
           performance.mark({{ this.mark_name|tojson }}, {detail: {features: {{ this.features }}}});
           {% if this.paint %}requestAnimationFrame(function () {
             performance.mark("tryg-map-painted");
           });{% endif %}
-        }
-        {% endmacro %}
-        """
-    )
+        }"""
+    _template = Template("{% macro script(this, kwargs) %}" + _mark + "{% endmacro %}")
 
     def __init__(self, mark_name: str, features: int = 0, paint: bool = False) -> None:
         super().__init__()
@@ -263,6 +290,13 @@ class TimingMark(MacroElement):
         self.mark_name = mark_name
         self.features = int(features)
         self.paint = paint
+
+
+class DrawnMark(TimingMark):
+    """A :class:`TimingMark` set when its group has been added to the map (drawn), not when
+    its script runs."""
+
+    _template = hook_template(TimingMark._mark)
 
 
 # ---- geometry ----------------------------------------------------------------------------
@@ -354,21 +388,19 @@ def outline_layer(
 
 # ---- legend -----------------------------------------------------------------------------
 class Legend(MacroElement):
-    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python)."""
+    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python), shown
+    while its layers are on the map."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function (map) {
+    _template = hook_template(
+        """var control = L.control({position: {{ this.position|tojson }}});
+        control.onAdd = function () {
             var div = L.DomUtil.create('div', 'tryg-legend');
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
+        this._control = control.addTo(map);""",
+        "if (this._control) this._control.remove();",
     )
 
     def __init__(self, html_text: str, position: str = "bottomright") -> None:
@@ -404,43 +436,49 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
 
 # ---- maps from a MapSpec (tryg_geo.views.model) ------------------------------------------------------
 def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> folium.Map:
-    """Render a :class:`tryg_geo.views.model.MapSpec` (features already in EPSG:4326) with folium.
-
-    Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
-    ``selected`` feature gets a dark border. Water, the outline (or, for areas, the features'
-    own borders) and zones are drawn for orientation and are not clickable. Every feature
-    carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
-    ``html.unescape(properties['feature_id'])`` gives the id back after a click.
-
-    The map's page is made accessible by :class:`MapAccess`: Danish language, a main landmark
-    with a heading (the legend's title) and ``description`` (the text alternative, see
-    :func:`tryg_geo.views.alt_text.view_map_text`), Danish zoom buttons, and districts and
-    places that are reached with Tab and opened with Enter like a click.
+    """Render a :class:`tryg_geo.views.model.MapSpec` (features already in EPSG:4326) with folium:
+    the :func:`frame_map` with the :func:`spec_layers` on it.
 
     Raises
     ------
     UsageError
         When ``basemap`` is not allowed (see :func:`check_basemap`).
     """
-    choice = check_basemap(basemap)
-    shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
-    bounds = getattr(spec, "bounds", None)
-    if bounds is not None:  # the view knows where the interesting part is (lon/lat)
-        m = _fitted_map([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], choice)
-    elif shown:  # fit to what carries the information; the outline only when nothing else
-        m = _fitted_map(_padded_latlon_bounds(shown[0]), choice)
-    else:  # nothing to show: Aalborg Kommune
-        m = _fitted_map([[56.85, 9.55], [57.20, 10.35]], choice)
+    m = frame_map(basemap)
+    spec_layers(spec, description=description).add_to(m)
+    return m
+
+
+def spec_layers(spec: Any, *, description: str | None = None) -> folium.FeatureGroup:
+    """Everything a :class:`tryg_geo.views.model.MapSpec` draws on a :func:`frame_map`, in one
+    group: what changes with the filters.
+
+    Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
+    ``selected`` feature gets a dark border. Water, the outline (or, for areas, the features'
+    own borders) and zones are drawn for orientation and are not clickable. Every feature
+    carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
+    ``html.unescape(properties['feature_id'])`` gives the id back after a click. The legend
+    comes and goes with the group; the first group a frame shows fits it (:class:`FirstFit`)
+    to the spec's ``bounds``, or to the features, or else to the outline.
+
+    The map's page is made accessible by :class:`MapAccess`: the main landmark's heading (the
+    legend's title) and ``description`` (the text alternative, see
+    :func:`tryg_geo.views.alt_text.view_map_text`), and districts and places that are reached
+    with Tab and opened with Enter like a click.
+    """
+    group = folium.FeatureGroup(name="Tryg Geo", control=False)
+    TimingMark("tryg-map-start").add_to(group)
+    FirstFit(_opening_bounds(spec)).add_to(group)
     places = spec.kind == "places"
     # Borders for orientation: the spec's outline. Areas draw their own borders (a second
     # layer of the same shapes would double the bytes sent); grid cells never get borders.
     orientation = outline_layer(spec.outline, spec.water)
     if places:
-        orientation.add_to(m)
+        orientation.add_to(group)
     if spec.features is not None and len(spec.features):
-        spec_layer(spec).add_to(m)
+        spec_layer(spec).add_to(group)
     if not places:
-        orientation.add_to(m)
+        orientation.add_to(group)
     if spec.zones is not None and len(spec.zones):
         zones = _feature_collection(lonlat_geometries(spec.zones.geometry), [{}] * len(spec.zones))
         folium.GeoJson(
@@ -453,14 +491,97 @@ def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> foli
             },
             interactive=False,
             name="Zoner",
-        ).add_to(m)
-    Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
+        ).add_to(group)
+    Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(group)
     MapAccess(
         f"Kort: {spec.legend.title}", description or "", keyboard=spec.kind != "cells"
-    ).add_to(m)
+    ).add_to(group)
     shown_features = len(spec.features) if spec.features is not None else 0
-    TimingMark("tryg-map-drawn", shown_features, paint=True).add_to(m)
-    return m
+    DrawnMark("tryg-map-drawn", shown_features, paint=True).add_to(group)
+    return group
+
+
+class PrerenderedLayers:
+    """A group of layers rendered to JavaScript once (folium's own rendering), to be drawn again
+    and again: :meth:`group` gives a new, light :class:`folium.FeatureGroup` holding that script.
+
+    ``st_folium`` renders the group it is given on every run; a view's group holds the GeoJSON
+    of every feature (up to a few hundred kB), so the dashboard keeps this per view instead.
+    """
+
+    def __init__(self, layers: folium.FeatureGroup) -> None:
+        holder = folium.Map(location=[0, 0], tiles=None)  # thrown away: only the inside is kept
+        layers.add_to(holder)
+        figure = holder.get_root()
+        figure.render()
+        own_add = layers._children.get(layers.get_name() + "_add")
+        inside = {e.get_name() for e in _descendants(layers) if e is not own_add}
+        #: How the script calls the group (a variable made to point at the group drawn).
+        self.name = layers.get_name()
+        #: The script of every layer inside the group, as folium rendered it into the page.
+        self.body = "\n".join(
+            element.render() for key, element in figure.script._children.items() if key in inside
+        )
+
+    def group(self) -> folium.FeatureGroup:
+        """A new group drawing these layers (``st_folium`` changes the group it is given)."""
+        group = folium.FeatureGroup(name="Tryg Geo", control=False)
+        _ScriptLayers(self).add_to(group)
+        return group
+
+
+def _descendants(element: Any) -> list[Any]:
+    found = []
+    for child in getattr(element, "_children", {}).values():
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
+
+
+class _ScriptLayers(MacroElement):
+    """The script of :class:`PrerenderedLayers`, run with its group's variable pointing at the
+    group it is added to."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}(function () {
+        var {{ this.layers.name }} = {{ this._parent.get_name() }};
+        {{ this.layers.body }}
+        })();{% endmacro %}"""
+    )
+
+    def __init__(self, layers: PrerenderedLayers) -> None:
+        super().__init__()
+        self._name = "ScriptLayers"
+        self.layers = layers
+
+    def render(self, **kwargs: Any) -> None:
+        # As MacroElement.render, without making the finished script a Jinja template again
+        # (compiling hundreds of kB of GeoJSON as a template on every run costs more than the
+        # rest of the map).
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(_Text(script), name=self.get_name())
+
+
+class _Text(Element):
+    """Finished text in a folium page: rendered as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def _opening_bounds(spec: Any) -> list[list[float]]:
+    """[[south, west], [north, east]] a map of ``spec`` opens on."""
+    shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
+    bounds = getattr(spec, "bounds", None)
+    if bounds is not None:  # the view knows where the interesting part is (lon/lat)
+        return [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    if shown:  # fit to what carries the information; the outline only when nothing else
+        return _padded_latlon_bounds(shown[0])
+    return [list(corner) for corner in OPENING_BOUNDS]  # nothing to show: Aalborg Kommune
 
 
 def _padded_latlon_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[list[float]]:
