@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import threading
 
-import streamlit_folium
-
 from pages.ui import cache
-from pages.ui.render import folium_args
-from tryg_geo import build_view, default_filters, spec_map
 
 
 def test_lru_keeps_the_newest_and_counts_hits():
@@ -52,33 +48,6 @@ def test_lru_is_safe_with_threads():
     for t in threads:
         t.join()
     assert not errors and len(lru) <= 8
-
-
-def test_folium_args_are_what_st_folium_sends(demo_ds):
-    """Same script, HTML, header, links and component key as st_folium's own call."""
-    view = build_view("natteliv", demo_ds, default_filters(demo_ds, {}))
-    captured = {}
-
-    def record(**kwargs):
-        captured.update(kwargs)
-        return kwargs.get("default")
-
-    original = streamlit_folium._component_func
-    streamlit_folium._component_func = record
-    try:
-        streamlit_folium.st_folium(
-            spec_map(view.map, basemap="none"),
-            returned_objects=["last_active_drawing"],
-            key="kort",
-            height=560,
-            width="stretch",
-        )
-    finally:
-        streamlit_folium._component_func = original
-    ours = folium_args(spec_map(view.map, basemap="none"), key="kort", height=560)
-    captured.pop("on_change")
-    assert ours == captured
-    assert 'performance.mark("tryg-map-drawn"' in ours["script"]
 
 
 def test_content_key_follows_the_values_not_the_object():

@@ -277,3 +277,34 @@ def test_grid_cells_stay_out_of_the_tab_order(districts, water):
     spec.kind = "cells"
     page = maps.spec_map(spec, basemap="none").get_root().render()
     assert "if (!false)" in page
+
+
+# ---- layers that change with the filters ---------------------------------------------------------
+def test_frame_holds_no_data_and_layers_hold_everything_that_changes(districts, water):
+    """The frame is what st_folium keys its component by: nothing of a view may be in it, so a
+    filter change keeps the component; the data, legend and texts come and go as one group."""
+    frame = maps.frame_map("none")
+    script = frame.get_root().render()
+    assert "Hændelser" not in script and "feature_id" not in script
+    assert 'region.setAttribute("role", "main")' in script
+    group = maps.spec_layers(_spec("areas", districts, water), description="Tekst")
+    kinds = [type(e) for e in walk(group)]
+    for kind in (maps.FirstFit, maps.Legend, maps.MapAccess, maps.DrawnMark, folium.GeoJson):
+        assert kind in kinds
+    # The legend and the access texts follow the data layer, so its features exist then.
+    order = [k for k in kinds if k in (folium.GeoJson, maps.MapAccess, maps.DrawnMark)]
+    assert order[-2:] == [maps.MapAccess, maps.DrawnMark]
+
+
+def test_prerendered_layers_draw_into_the_group_they_are_given(districts, water):
+    spec = _spec("areas", districts, water)
+    layers = maps.PrerenderedLayers(maps.spec_layers(spec, description="Tekst"))
+    for _ in range(2):  # one script, drawn again into a new group each time
+        m = maps.frame_map("none")
+        group = layers.group().add_to(m)
+        page = m.get_root().render()
+        assert f"var {layers.name} = {group.get_name()};" in page
+        assert page.count('"feature_id": "D1"') == 1 and "\\u003cb\\u003e" in page
+        assert "map.fitBounds(" in page and "if (map._trygFitted) return;" in page
+        assert "this._control.remove()" in page  # the legend leaves with its layers
+        assert not re.search(r"https?://", page)
