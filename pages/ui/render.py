@@ -22,7 +22,6 @@ from tryg_geo import (
     frame_map,
     role_files,
     settings,
-    spec_layers,
     suppression_problems,
     trend_chart,
     view_csv,
@@ -126,7 +125,7 @@ def _map_parts(view: View, basemap: str) -> tuple[Any, Any, str | None]:
 
 def _layers(view: View) -> tuple[str | None, PrerenderedLayers]:
     description = view_map_text(view)
-    return description, PrerenderedLayers(spec_layers(view.map, description=description))
+    return description, PrerenderedLayers.of_spec(view.map, description=description)
 
 
 def open_district(clicked: str | None, filters: Filters) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -308,3 +309,17 @@ def test_prerendered_layers_draw_into_the_group_they_are_given(districts, water)
         assert "map.fitBounds(" in page and "if (map._trygFitted) return;" in page
         assert "this._control.remove()" in page  # the legend leaves with its layers
         assert not re.search(r"https?://", page)
+
+
+def test_prerendered_geometries_are_the_ones_folium_writes(districts, water):
+    """of_spec writes GEOS's GeoJSON text into the script instead of folium's copy of it: the
+    data each layer adds are the same, feature for feature, number for number."""
+    add = re.compile(r"_add\((\{.*?\})\);\n", re.S)
+    for kind in ("areas", "places"):
+        spec = _spec(kind, districts, water)
+        plain = maps.PrerenderedLayers(maps.spec_layers(spec, description="Tekst"))
+        fast = maps.PrerenderedLayers.of_spec(spec, description="Tekst")
+        payloads = [json.loads(text) for text in add.findall(plain.body)]
+        assert len(payloads) >= 2  # water, the features (places: outline and zones too)
+        assert [json.loads(text) for text in add.findall(fast.body)] == payloads
+        assert "tryg-geometry-" not in fast.body
