@@ -496,8 +496,18 @@ def apptest_reruns(page_path: str, changes: list[Change], timeout: float) -> dic
 
 
 # ---- direct calls and payloads -----------------------------------------------------------------
-def st_folium_payload(folium_map, height: int) -> int:
-    """Bytes of the component arguments ``st_folium`` sends for ``folium_map`` (JSON).
+def page_map_payload(spec, height: int) -> int:
+    """Bytes the page's ``st_folium`` call sends for the map of ``spec``: the frame and the
+    view's layers (``pages.ui.render.map_``)."""
+    from tryg_geo.render import maps
+
+    layers = maps.PrerenderedLayers.of_spec(spec).group()
+    return st_folium_payload(maps.frame_map("none"), height, layers=layers)
+
+
+def st_folium_payload(folium_map, height: int, layers=None) -> int:
+    """Bytes of the component arguments ``st_folium`` sends for ``folium_map`` (JSON), with
+    ``layers`` as its ``feature_group_to_add``.
 
     ``streamlit_folium._component_func`` is swapped for a recorder during the call, so the
     arguments are exactly those of the page's ``st_folium`` call; Streamlit serialises them
@@ -523,7 +533,8 @@ def st_folium_payload(folium_map, height: int) -> int:
             returned_objects=["last_active_drawing"],
             key="kort",
             height=height,
-            width="stretch",
+            use_container_width=True,
+            feature_group_to_add=layers,
         )
     finally:
         streamlit_folium._component_func = original
@@ -547,7 +558,7 @@ def direct_calls(key: str, ds, params_list: list[dict[str, str]]) -> list[dict[s
         t2 = time.perf_counter()
         html = folium_map.get_root().render()
         t3 = time.perf_counter()
-        payload = st_folium_payload(maps.spec_map(view.map, basemap="none"), MAP_HEIGHT[key])
+        payload = page_map_payload(view.map, MAP_HEIGHT[key])
         t4 = time.perf_counter()
         layer = len(json.dumps(maps.spec_layer(view.map).data).encode())
         rows.append(
@@ -674,7 +685,6 @@ def real_boundary_payloads(work: Path) -> dict[str, Any] | None:
         return None
     from bench import naive
     from tryg_geo.ingest.districts import load_districts
-    from tryg_geo.render import maps
     from tryg_geo.store.dataset import Dataset
     from tryg_geo.views.mapspec import district_choropleth
 
@@ -692,7 +702,7 @@ def real_boundary_payloads(work: Path) -> dict[str, Any] | None:
     spec = district_choropleth(
         ds, values, labels, legend_title="Hændelser pr. 1.000", value_fmt=lambda v: f"{v:.1f}"
     )
-    ours = st_folium_payload(maps.spec_map(spec, basemap="none"), MAP_HEIGHT["tryg-bydel"])
+    ours = page_map_payload(spec, MAP_HEIGHT["tryg-bydel"])
     features = spec.features.set_index("feature_id")
     raw = naive.district_geojson_map(frame, features["label"], features["color"])
     theirs = st_folium_payload(raw, MAP_HEIGHT["tryg-bydel"])

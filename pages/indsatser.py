@@ -24,7 +24,7 @@ view = ui.build(f"indsats/{slug}", ds, filters)
 ui.header(view)
 ui.kpis(view)
 if view.map is not None:
-    ui.open_district(ui.map_(view, height=460), filters)
+    ui.open_district(ui.map_(view, height=460, clickable=True), filters)
 ui.trends(view)
 with st.expander("Tal bag figurerne"):
     ui.table(view)

@@ -39,7 +39,7 @@ ui.header(view)
 ui.kpis(view)
 left, right = st.columns([3, 2])
 with left:
-    ui.open_district(ui.map_(view), filters)
+    ui.open_district(ui.map_(view, clickable=True), filters)
     st.caption("Klik på et område for at se dets profil og udvikling.")
 with right:
     ui.trends(view)

@@ -17,7 +17,9 @@ Grouped by what a caller wants to do:
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
   :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
   steering-group deck as PowerPoint or PDF: :func:`make_deck`
-- maps and charts as objects: :func:`spec_map` (folium), :func:`trend_chart` and
+- maps and charts as objects: :func:`spec_map` (folium; the dashboard draws its
+  :func:`frame_map` and :func:`spec_layers` apart, kept as
+  :class:`PrerenderedLayers`), :func:`trend_chart` and
   :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
   :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
@@ -70,9 +72,12 @@ from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_c
 from .render.deck import make_deck
 from .render.files import file_stem
 from .render.maps import (
+    PrerenderedLayers,
     configure_offline_folium,
+    frame_map,
     install_static_assets,
     leaflet_url_prefix,
+    spec_layers,
     spec_map,
 )
 from .render.pack import make_pack
@@ -110,6 +115,7 @@ __all__ = [
     "PAGES",
     "PERMUTATION_CHOICES",
     "PRESETS",
+    "PrerenderedLayers",
     "period_caption",
     "REQUIRED_ROLES",
     "ROLE_LABELS",
@@ -145,6 +151,7 @@ __all__ = [
     "detect_upload",
     "file_stem",
     "fmt",
+    "frame_map",
     "get_initiative",
     "heatmap_chart",
     "import_file",
@@ -166,6 +173,7 @@ __all__ = [
     "reason_text",
     "role_files",
     "settings",
+    "spec_layers",
     "spec_map",
     "suppression_problems",
     "template_for",

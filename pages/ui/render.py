@@ -8,19 +8,20 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
-import streamlit_folium
+from streamlit_folium import st_folium
 
 from tryg_geo import (
     DIALECTS,
     Filters,
+    PrerenderedLayers,
     TrygGeoError,
     View,
     csv_table,
     file_stem,
     fmt,
+    frame_map,
     role_files,
     settings,
-    spec_map,
     suppression_problems,
     trend_chart,
     view_csv,
@@ -67,39 +68,64 @@ def kpis(view: View) -> None:
         )
 
 
-def map_(view: View, *, key: str = "kort", height: int = 520) -> str | None:
-    """Draw the view's map with its text alternative below it; return the feature id the user
-    clicked last (new clicks only; Enter on a district focused with Tab counts as a click)."""
+def map_(
+    view: View, *, key: str = "kort", height: int = 520, clickable: bool = False
+) -> str | None:
+    """Draw the view's map with its text alternative below it; with ``clickable``, return the
+    feature id the user clicked last (new clicks only; Enter on a district focused with Tab
+    counts as a click).
+
+    streamlit-folium's public ``st_folium``: the frame (Leaflet, tiles, zoom buttons) is the
+    same for every filter, so the component keeps its key (one per page) and its iframe; the
+    view's layers go in as ``feature_group_to_add``, which the component swaps in place. No
+    ``center`` or ``zoom`` is given: the map stays where the user zoomed and panned it, and only
+    the first layers fit it to their data (:class:`tryg_geo.render.maps.FirstFit`). A map that
+    is not ``clickable`` reads nothing back (``returned_objects=[]``), so a click on it never
+    reruns the page.
+    """
     if view.map is None:
         return None
-    basemap = settings.get("basemap")
     try:
-        args, description = cache.MAPS.get_or_make(
-            pinned(view.map, basemap, key, height),
-            lambda: _map_args(view, basemap, key=key, height=height),
-        )
+        frame, layers, description = _map_parts(view, settings.get("basemap"))
     except TrygGeoError as exc:
         st.error(str(exc))
         return None
-    result = streamlit_folium._component_func(**args)
+    component = f"{key}-{view.key}"
+    result = st_folium(
+        frame,
+        key=component,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"] if clickable else [],
+        feature_group_to_add=layers,
+        center=None,
+        zoom=None,
+    )
     if description:
         st.caption(md_text(description))
     feature = (result or {}).get("last_active_drawing") or {}
     clicked = feature.get("properties", {}).get("feature_id")
-    if clicked is None:
+    if not clickable or clicked is None:
         return None
     clicked = html.unescape(str(clicked))
-    if st.session_state.get(f"_last_click_{key}") == clicked:
+    if st.session_state.get(f"_last_click_{component}") == clicked:
         return None
-    st.session_state[f"_last_click_{key}"] = clicked
+    st.session_state[f"_last_click_{component}"] = clicked
     return clicked
 
 
-def _map_args(view: View, basemap: str, *, key: str, height: int) -> tuple[dict, str | None]:
-    """The map component's arguments and the map's text alternative (made once per map)."""
+def _map_parts(view: View, basemap: str) -> tuple[Any, Any, str | None]:
+    """The map's frame, its layers and its text alternative. ``st_folium`` renders and changes
+    the folium objects it is given, so both are new on every run; the layers' script is made
+    once per view (:data:`cache.MAPS`), so a rerun that shows a map seen before does not render
+    its GeoJSON again."""
+    description, layers = cache.MAPS.get_or_make(pinned(view.map), lambda: _layers(view))
+    return frame_map(basemap), layers.group(), description
+
+
+def _layers(view: View) -> tuple[str | None, PrerenderedLayers]:
     description = view_map_text(view)
-    folium_map = spec_map(view.map, basemap=basemap, description=description)
-    return folium_args(folium_map, key=key, height=height), description
+    return description, PrerenderedLayers.of_spec(view.map, description=description)
 
 
 def open_district(clicked: str | None, filters: Filters) -> None:
@@ -206,48 +232,3 @@ def md_text(value: object) -> str:
     LaTeX, emphasis or tables are backslash-escaped, so a name like '<img src=x onerror=…>',
     '![](http://…)' or '$x$' is shown as typed and never fetches or runs anything."""
     return re.sub(r"([\\`*_\[\]<>#!$|~{}])", r"\\\1", str(value))
-
-
-def folium_args(folium_map, *, key: str, height: int) -> dict[str, Any]:
-    """The arguments ``streamlit_folium.st_folium`` gives its component for ``folium_map``
-    (``returned_objects=["last_active_drawing"]``, full width), made the way it makes them
-    (streamlit-folium 0.27): the map rendered, its HTML, header and script, the component key
-    hashed from the script, except that the map is rendered once, not twice (the second
-    render changes nothing). Kept per view (:data:`cache.MAPS`), so a rerun that shows a map
-    seen before sends it without rendering folium again."""
-    sf = streamlit_folium
-    folium_map.get_root().render()
-    html_text = sf._get_html(folium_map)
-    header = sf._get_header(folium_map)
-    leaflet = sf._get_map_string(folium_map)
-    returned = ["last_active_drawing"]
-    js_links: list[str] = []
-    css_links: list[str] = []
-
-    def walk(element) -> None:  # every element's scripts and styles (only Leaflet's: render.maps)
-        css_links.extend(href for _, href in getattr(element, "default_css", []))
-        js_links.extend(src for _, src in getattr(element, "default_js", []))
-        for child in getattr(element, "_children", {}).values():
-            walk(child)
-
-    walk(folium_map)
-    return {
-        "script": leaflet,
-        "header": header,
-        "html": html_text,
-        "id": sf.get_full_id(folium_map),
-        "key": sf.generate_js_hash(leaflet, key, False),
-        "height": height,
-        "width": "stretch",
-        "returned_objects": returned,
-        "default": {"last_active_drawing": None},
-        "zoom": None,
-        "center": None,
-        "feature_group": None,
-        "return_on_hover": False,
-        "layer_control": None,
-        "pixelated": False,
-        "css_links": list(dict.fromkeys(css_links)),
-        "js_links": list(dict.fromkeys(js_links)),
-        "wrap_longitude": False,
-    }

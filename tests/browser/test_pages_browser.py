@@ -249,7 +249,7 @@ def cut_texts(page) -> list[str]:
 def features_under_legend(frame) -> list[str]:
     """The map's features whose drawn box meets the legend's box (each as "x,y w×h").
 
-    The map is fitted beside the legend (``render.maps.FitBesideLegend``): no district, cell
+    The map is fitted beside the legend (``render.maps.FirstFit``): no district, cell
     or place the view is about may be hidden under it. Features Leaflet did not draw (outside
     the view, "M0 0") have no size and do not count, nor does a shape whose box is most of
     the map (Natteliv's one grey shape of all hidden cells: its box cannot miss the legend)."""
@@ -340,6 +340,72 @@ def test_click_on_district_opens_its_profile(page_and_log, app_url, ds, shots: P
     assert profile.kpis[-1].label == "Vejgaard"
     assert shown_kpis(page) == [(k.label, k.value) for k in profile.kpis]
     page.screenshot(path=shots / "tryg-bydel_klik_vejgaard.png", full_page=True)
+    assert_local(rec)
+
+
+# ---- a filter change redraws the map in place ---------------------------------------------------
+MAP_VIEW = """() => {
+    const c = window.map.getCenter();
+    return {zoom: window.map.getZoom(), lat: c.lat, lng: c.lng, mark: window.__trygSameFrame || null,
+            drawn: performance.getEntriesByName('tryg-map-drawn').length,
+            legends: Array.from(document.querySelectorAll('.tryg-legend-title'))
+                .map((el) => el.textContent),
+            heading: (document.getElementById('tryg-map-title') || {}).textContent || ''};
+}"""
+
+
+def map_document(page):
+    """The map's frame (a Playwright Frame, for ``evaluate``)."""
+    handle = page.locator(MAP_IFRAME).first.element_handle()
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+def test_filter_change_keeps_the_users_zoom_and_frame(page_and_log, app_url, ds, shots: Path):
+    """Zoom in and pan, then change the indicator: the new layer is drawn in the same frame
+    (a mark set on its window survives, no new iframe), with the new legend only, and the map
+    stays where the user put it."""
+    page, rec = page_and_log
+    link = {"ind": "haendelser_pr_1000"}
+    before = view_for(ds, "tryg-bydel", link)
+    map_page = open_page(page, f"{app_url}/tryg-bydel?{urlencode(link)}", len(ds.districts))
+    frame = map_document(page)
+    frame.evaluate("() => { window.__trygSameFrame = 'first'; }")
+    map_page.get_by_role("button", name="Zoom ind").click()
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 90, box["y"] + box["height"] / 2 + 40, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(600)  # the zoom animation and the drag's end
+    zoomed = frame.evaluate(MAP_VIEW)
+    assert zoomed["legends"] == [before.map.legend.title]
+    assert zoomed["heading"] == f"Kort: {before.map.legend.title}"
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("combobox", name="Indikator", exact=True).click()
+    page.get_by_role("option").filter(has_text="Trygge i nabolaget").first.click()
+    page.wait_for_url(lambda url: "ind=haendelser_pr_1000" not in url, timeout=TIMEOUT_MS)
+    wait_until_idle(page)
+    after = view_for(ds, "tryg-bydel", url_params(page))
+    assert after.map.legend.title != before.map.legend.title
+    frame.wait_for_function(
+        f"() => performance.getEntriesByName('tryg-map-drawn').length > {zoomed['drawn']}",
+        timeout=TIMEOUT_MS,
+    )
+    now = frame.evaluate(MAP_VIEW)
+    assert page.locator(MAP_IFRAME).count() == 1
+    assert map_document(page) == frame and now["mark"] == "first"  # the same document: no remount
+    assert now["legends"] == [after.map.legend.title]  # the old legend went with its layers
+    assert now["heading"] == f"Kort: {after.map.legend.title}"
+    assert (now["zoom"], round(now["lat"], 6), round(now["lng"], 6)) == (
+        zoomed["zoom"],
+        round(zoomed["lat"], 6),
+        round(zoomed["lng"], 6),
+    )
+    assert frame.locator(FEATURES).count() == len(after.map.features)
+    page.screenshot(path=shots / "tryg-bydel_samme_kort.png", full_page=True)
     assert_local(rec)
 
 

@@ -20,6 +20,7 @@ AppTest limits, and how they are handled:
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -336,6 +337,29 @@ def test_map_click_opens_the_district_profile(demo_env, ds):
     assert at.selectbox(key="flt_district").value == "vejgaard"
     assert params_of(at)["omr"] == "vejgaard"
     assert any(m.label == "Vejgaard" for m in at.metric)
+
+
+def test_filter_change_keeps_the_map_component(demo_env, ds):
+    """A filter change sends the map component new layers under the same identity (same key,
+    so the browser keeps its iframe and the user's zoom); the browser test watches the frame."""
+
+    def map_component(at: AppTest) -> tuple[str, dict]:
+        (component,) = at.get("component_instance")
+        assert component.proto.component_name == "streamlit_folium.st_folium"
+        return component.proto.id, json.loads(component.proto.json_args)
+
+    at = open_page("natteliv")
+    first, args = map_component(at)
+    at.radio(key="flt_cell").set_value("250m").run()
+    second, new_args = map_component(at)
+    assert second == first
+    assert new_args["script"] == args["script"]  # the frame: Leaflet, tiles, zoom buttons
+    assert new_args["feature_group"] != args["feature_group"]  # the layers: the new cells
+    assert "250m-celle" in new_args["feature_group"] and "250m-celle" not in args["feature_group"]
+    assert new_args["returned_objects"] == []  # nothing is read back from this map
+    at.switch_page(PAGES["tryg-bydel"][0]).run()
+    _, bydel = map_component(at)
+    assert bydel["returned_objects"] == ["last_active_drawing"]  # a click opens a district
 
 
 # ---- the Data page ------------------------------------------------------------------------------

@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-import streamlit_folium
-
 from pages.ui import cache
-from pages.ui.render import folium_args
-from tryg_geo import build_view, default_filters, spec_map
 
 
 def test_pinned_keys_are_by_identity_and_keep_the_object():
@@ -15,33 +11,6 @@ def test_pinned_keys_are_by_identity_and_keep_the_object():
     assert cache.pinned(a, "x") == cache.pinned(a, "x")
     assert cache.pinned(a, "x") != cache.pinned(b, "x")
     assert cache.pinned(a, "x")[1].obj is a
-
-
-def test_folium_args_are_what_st_folium_sends(demo_ds):
-    """Same script, HTML, header, links and component key as st_folium's own call."""
-    view = build_view("natteliv", demo_ds, default_filters(demo_ds, {}))
-    captured = {}
-
-    def record(**kwargs):
-        captured.update(kwargs)
-        return kwargs.get("default")
-
-    original = streamlit_folium._component_func
-    streamlit_folium._component_func = record
-    try:
-        streamlit_folium.st_folium(
-            spec_map(view.map, basemap="none"),
-            returned_objects=["last_active_drawing"],
-            key="kort",
-            height=560,
-            width="stretch",
-        )
-    finally:
-        streamlit_folium._component_func = original
-    ours = folium_args(spec_map(view.map, basemap="none"), key="kort", height=560)
-    captured.pop("on_change")
-    assert ours == captured
-    assert 'performance.mark("tryg-map-drawn"' in ours["script"]
 
 
 def test_content_key_follows_the_values_not_the_object():

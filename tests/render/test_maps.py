@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -103,8 +104,8 @@ def test_install_static_assets_is_idempotent(tmp_path):
 def test_basemap_none_has_no_tiles(districts, water):
     m = maps.spec_map(_spec("areas", districts, water), basemap="none")
     assert not children_of_type(m, folium.TileLayer)
-    assert children_of_type(m, maps.FitBesideLegend)
-    (south, west), (north, east) = children_of_type(m, maps.FitBesideLegend)[0].bounds
+    assert children_of_type(m, maps.FirstFit)
+    (south, west), (north, east) = children_of_type(m, maps.FirstFit)[0].bounds
     assert 56.9 < south < north < 57.1 and 9.7 < west < east < 10.1  # Aalborg
 
 
@@ -248,7 +249,7 @@ def test_spec_map_places(districts, water):
     style = circles.style_function(circles.data["features"][0])
     assert style["fill"] is True and style["radius"] == 12.0
     assert geojsons[3].options["interactive"] is False
-    (south, west), (north, east) = children_of_type(m, maps.FitBesideLegend)[0].bounds
+    (south, west), (north, east) = children_of_type(m, maps.FirstFit)[0].bounds
     assert north - south < 0.05  # fitted to the places, not to the whole outline
 
 
@@ -277,3 +278,48 @@ def test_grid_cells_stay_out_of_the_tab_order(districts, water):
     spec.kind = "cells"
     page = maps.spec_map(spec, basemap="none").get_root().render()
     assert "if (!false)" in page
+
+
+# ---- layers that change with the filters ---------------------------------------------------------
+def test_frame_holds_no_data_and_layers_hold_everything_that_changes(districts, water):
+    """The frame is what st_folium keys its component by: nothing of a view may be in it, so a
+    filter change keeps the component; the data, legend and texts come and go as one group."""
+    frame = maps.frame_map("none")
+    script = frame.get_root().render()
+    assert "Hændelser" not in script and "feature_id" not in script
+    assert 'region.setAttribute("role", "main")' in script
+    group = maps.spec_layers(_spec("areas", districts, water), description="Tekst")
+    kinds = [type(e) for e in walk(group)]
+    for kind in (maps.FirstFit, maps.Legend, maps.MapAccess, maps.DrawnMark, folium.GeoJson):
+        assert kind in kinds
+    # The legend and the access texts follow the data layer, so its features exist then.
+    order = [k for k in kinds if k in (folium.GeoJson, maps.MapAccess, maps.DrawnMark)]
+    assert order[-2:] == [maps.MapAccess, maps.DrawnMark]
+
+
+def test_prerendered_layers_draw_into_the_group_they_are_given(districts, water):
+    spec = _spec("areas", districts, water)
+    layers = maps.PrerenderedLayers(maps.spec_layers(spec, description="Tekst"))
+    for _ in range(2):  # one script, drawn again into a new group each time
+        m = maps.frame_map("none")
+        group = layers.group().add_to(m)
+        page = m.get_root().render()
+        assert f"var {layers.name} = {group.get_name()};" in page
+        assert page.count('"feature_id": "D1"') == 1 and "\\u003cb\\u003e" in page
+        assert "map.fitBounds(" in page and "if (map._trygFitted) return;" in page
+        assert "this._control.remove()" in page  # the legend leaves with its layers
+        assert not re.search(r"https?://", page)
+
+
+def test_prerendered_geometries_are_the_ones_folium_writes(districts, water):
+    """of_spec writes GEOS's GeoJSON text into the script instead of folium's copy of it: the
+    data each layer adds are the same, feature for feature, number for number."""
+    add = re.compile(r"_add\((\{.*?\})\);\n", re.S)
+    for kind in ("areas", "places"):
+        spec = _spec(kind, districts, water)
+        plain = maps.PrerenderedLayers(maps.spec_layers(spec, description="Tekst"))
+        fast = maps.PrerenderedLayers.of_spec(spec, description="Tekst")
+        payloads = [json.loads(text) for text in add.findall(plain.body)]
+        assert len(payloads) >= 2  # water, the features (places: outline and zones too)
+        assert [json.loads(text) for text in add.findall(fast.body)] == payloads
+        assert "tryg-geometry-" not in fast.body

@@ -30,7 +30,9 @@ import math
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,8 @@ from pyproj import Transformer
 from ..compute.breaks import NO_DATA_COLOR
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
-from .map_access import MapAccess
+from .map_access import MapAccess, MapFrameAccess
+from .map_hook import hook_template
 
 #: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).
 LEAFLET_URL_PREFIX = "/app/static/leaflet"
@@ -192,20 +195,36 @@ class ZoomableMap(folium.Map):
 _VIEWPORT_META = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
 
 
-def _fitted_map(bounds_latlon: list[list[float]], choice: str, *, fit: bool = True) -> folium.Map:
-    """A map centred on ``bounds_latlon``; ``fit=False`` leaves the fitting to the caller
-    (a spec map fits beside its legend, :class:`FitBesideLegend`)."""
-    (south, west), (north, east) = bounds_latlon
+#: Where a map frame opens (Aalborg Kommune) until its first layers fit it to their data.
+OPENING_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((56.85, 9.55), (57.20, 10.35))
+
+
+def frame_map(basemap: str) -> folium.Map:
+    """The map's frame: Leaflet, background tiles, scale bar, Danish zoom buttons and the main
+    landmark (:class:`~tryg_geo.render.map_access.MapFrameAccess`), and no data.
+
+    The frame is the same for every view and every filter (it depends on ``basemap`` only), so
+    the dashboard keeps one map component per page: ``st_folium`` keys its component by a hash
+    of this script, and a filter change only replaces the layers of :func:`spec_layers`
+    (``feature_group_to_add``). The map keeps the user's zoom and position; only the first
+    layers a frame shows fit it to their data (:class:`FirstFit`).
+
+    Raises
+    ------
+    UsageError
+        When ``basemap`` is not allowed (see :func:`check_basemap`).
+    """
+    choice = check_basemap(basemap)
+    (south, west), (north, east) = OPENING_BOUNDS
     m = ZoomableMap(
         location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=11,
+        zoom_start=10,
         tiles=None,
-        zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fit_bounds
-        zoom_control=False,  # MapAccess adds one with Danish titles
+        zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fitting
+        zoom_control=False,  # MapFrameAccess adds one with Danish titles
     )
     m.default_js, m.default_css = offline_assets(_url_prefix)
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
-    TimingMark("tryg-map-start").add_to(m)
     MetricScale().add_to(m)
     if choice == "osm":
         folium.TileLayer(
@@ -217,9 +236,54 @@ def _fitted_map(bounds_latlon: list[list[float]], choice: str, *, fit: bool = Tr
     elif choice != "none":
         host = html.escape(choice.split("/")[2])
         folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
-    if fit:
-        m.fit_bounds([[south, west], [north, east]])
+    MapFrameAccess().add_to(m)
     return m
+
+
+class FirstFit(folium.FitBounds):
+    """Fit the map to ``bounds`` when the first layers of its frame are drawn, and never again:
+    after a filter change the map stays where the user zoomed and panned it.
+
+    The fit keeps the legend's corner free (the legend sits over the map, bottom right):
+    once the legend is laid out, the bounds are fitted again with its width free on the
+    right or its height free at the bottom, whichever leaves the larger zoom (Leaflet's
+    public ``getBoundsZoom`` and ``fitBounds``)."""
+
+    _template = hook_template(
+        """// Later layers of the same frame keep the user's zoom and position.
+        if (map._trygFitted) return;
+        map._trygFitted = true;
+        var bounds = L.latLngBounds({{ this.bounds|tojson }});
+        // No animation: an animated zoom that ends after the second fit would undo it.
+        map.fitBounds(bounds, {animate: false});
+        var container = map.getContainer(), tries = 0, gap = 8;
+        // Then fit again beside the legend (bottom right, drawn over the map), once it and
+        // the frame are laid out: its width kept free on the right or its height at the
+        // bottom, whichever leaves the larger zoom, so no feature is hidden under it.
+        function besideLegend() {
+            var legend = container.querySelector('.tryg-legend');
+            var box = container.getBoundingClientRect();
+            var key = legend ? legend.getBoundingClientRect() : null;
+            var laidOut = key && box.width > 0 && box.height > 0 && key.width > 0
+                && key.width < box.width - 40 && key.right <= box.right + 1;
+            if (!laidOut) {
+                if (tries++ < 60) { window.requestAnimationFrame(besideLegend); }
+                return;
+            }
+            var right = L.point(box.right - key.left + gap, 0);
+            var below = L.point(0, box.bottom - key.top + gap);
+            map.invalidateSize({animate: false});
+            if (box.width <= right.x + 40 || box.height <= below.y + 40) {
+                map.fitBounds(bounds, {animate: false});  // too small to spare the room
+                return;
+            }
+            var zoomRight = map.getBoundsZoom(bounds, false, right);
+            var zoomBelow = map.getBoundsZoom(bounds, false, below);
+            var pad = zoomRight >= zoomBelow ? right : below;
+            map.fitBounds(bounds, {paddingBottomRight: pad, animate: false});
+        }
+        besideLegend();"""
+    )
 
 
 class MetricScale(MacroElement):
@@ -241,24 +305,20 @@ class MetricScale(MacroElement):
 class TimingMark(MacroElement):
     """``performance.mark(name)`` in the map's own script, where it is placed among the layers.
 
-    The map script sets ``tryg-map-start`` before its layers and ``tryg-map-drawn`` right after
-    Leaflet has added them (``detail.features``: how many features the data layer holds), and
-    ``tryg-map-painted`` in the next animation frame. ``bench.browser_map`` times a filter
-    change to the map drawn with the new data from these marks; they cost nothing else.
+    The layers (:func:`spec_layers`) set ``tryg-map-start`` when their script starts and
+    ``tryg-map-drawn`` right after Leaflet has added them to the map (``detail.features``: how
+    many features the data layer holds), and ``tryg-map-painted`` in the next animation frame.
+    ``bench.browser_map`` times a filter change to the map drawn with the new data from these
+    marks; they cost nothing else.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.performance && performance.mark) {
+    _mark = """if (window.performance && performance.mark) {
           performance.mark({{ this.mark_name|tojson }}, {detail: {features: {{ this.features }}}});
           {% if this.paint %}requestAnimationFrame(function () {
             performance.mark("tryg-map-painted");
           });{% endif %}
-        }
-        {% endmacro %}
-        """
-    )
+        }"""
+    _template = Template("{% macro script(this, kwargs) %}" + _mark + "{% endmacro %}")
 
     def __init__(self, mark_name: str, features: int = 0, paint: bool = False) -> None:
         super().__init__()
@@ -266,6 +326,13 @@ class TimingMark(MacroElement):
         self.mark_name = mark_name
         self.features = int(features)
         self.paint = paint
+
+
+class DrawnMark(TimingMark):
+    """A :class:`TimingMark` set when its group has been added to the map (drawn), not when
+    its script runs."""
+
+    _template = hook_template(TimingMark._mark)
 
 
 # ---- geometry ----------------------------------------------------------------------------
@@ -307,16 +374,58 @@ def lonlat_geometries(geoms: gpd.GeoSeries) -> np.ndarray:
 
 
 def _feature_collection(geoms: np.ndarray, properties: list[dict[str, Any]]) -> dict[str, Any]:
-    # GeoJSON text from GEOS in one vectorised call, parsed once: per-feature mapping() in
-    # Python was the largest cost of a map with thousands of grid cells.
+    # GeoJSON text from GEOS in one vectorised call: per-feature mapping() in Python was the
+    # largest cost of a map with thousands of grid cells.
     keep = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
     texts = shapely.to_geojson(np.asarray([geoms[i] for i in keep], dtype=object))
-    # A running "id" lets folium's style function tell features apart.
+    sink = _GEOMETRY_TEXTS.get()
+    if sink is not None:  # PrerenderedLayers puts the text into the finished script itself
+        # A running "id" lets folium's style function tell features apart.
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": i,
+                    "geometry": sink.add(text, geoms[i].geom_type),
+                    "properties": properties[i],
+                }
+                for i, text in zip(keep, texts, strict=True)
+            ],
+        }
     body = ",".join(
         f'{{"type":"Feature","id":{i},"geometry":{text},"properties":{json.dumps(properties[i])}}}'
         for i, text in zip(keep, texts, strict=True)
     )
     return {"type": "FeatureCollection", "features": json.loads(f"[{body}]")}
+
+
+class _GeometryTexts:
+    """Geometries kept as GEOS's GeoJSON text while folium renders a placeholder for each:
+    parsing them into Python lists for folium to write them out again (and Jinja to read the
+    result as a template) was most of the cost of a new map."""
+
+    def __init__(self) -> None:
+        self.token = f"tryg-geometry-{uuid.uuid4().hex}-"
+        self.texts: list[str] = []
+
+    def add(self, text: str, kind: str) -> dict[str, str]:
+        """A placeholder geometry of type ``kind`` (folium reads the type) for ``text``."""
+        self.texts.append(text)
+        return {"type": kind, "coordinates": f"{self.token}{len(self.texts) - 1}"}
+
+    def fill(self, script: str) -> str:
+        """``script`` with each placeholder (as folium writes it: JSON, keys sorted) replaced
+        by its geometry; raises when one is left (a folium that writes JSON otherwise)."""
+        token = re.escape(self.token)
+        pattern = re.compile(r'\{\s*"coordinates":\s*"' + token + r'(\d+)",\s*"type":\s*"\w+"\s*\}')
+        filled = pattern.sub(lambda match: self.texts[int(match.group(1))], script)
+        if self.token in filled:
+            raise RuntimeError("folium wrote a map geometry in a form Tryg Geo does not know")
+        return filled
+
+
+_GEOMETRY_TEXTS: ContextVar[_GeometryTexts | None] = ContextVar("geometry_texts", default=None)
 
 
 # ---- layers --------------------------------------------------------------------------------
@@ -357,21 +466,19 @@ def outline_layer(
 
 # ---- legend -----------------------------------------------------------------------------
 class Legend(MacroElement):
-    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python)."""
+    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python), shown
+    while its layers are on the map."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function (map) {
+    _template = hook_template(
+        """var control = L.control({position: {{ this.position|tojson }}});
+        control.onAdd = function () {
             var div = L.DomUtil.create('div', 'tryg-legend');
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
+        this._control = control.addTo(map);""",
+        "if (this._control) this._control.remove();",
     )
 
     def __init__(self, html_text: str, position: str = "bottomright") -> None:
@@ -379,63 +486,6 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.html = html_text
         self.position = position
-
-
-class FitBesideLegend(MacroElement):
-    """Fit ``bounds`` into the part of the map the legend leaves free.
-
-    The legend sits in the bottom-right corner over the map; fitted to the whole map, the
-    south-eastern districts end up under it. Once the legend is drawn (its size depends on
-    its texts), this fits the bounds again with the legend's width kept free on the right
-    or its height kept free at the bottom, whichever leaves the larger zoom, using Leaflet's
-    public ``getBoundsZoom`` and ``fitBounds``.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            var bounds = L.latLngBounds({{ this.bounds|tojson }});
-            var container = map.getContainer();
-            var gap = 8, tries = 0;
-            // The component sizes its frame, and Leaflet's stylesheet places the legend, after
-            // this script has run: wait (at most about a second) until both are laid out, fit
-            // once, then leave the view to the user.
-            function fit() {
-                var legend = container.querySelector('.tryg-legend');
-                if (!legend) { return; }
-                var box = container.getBoundingClientRect();
-                var key = legend.getBoundingClientRect();
-                var laidOut = box.width > 0 && box.height > 0 && key.width > 0
-                    && key.width < box.width - 40 && key.right <= box.right + 1;
-                if (!laidOut) {
-                    if (tries++ < 60) { window.requestAnimationFrame(fit); }
-                    return;
-                }
-                var right = L.point(box.right - key.left + gap, 0);
-                var below = L.point(0, box.bottom - key.top + gap);
-                map.invalidateSize({animate: false});
-                if (box.width <= right.x + 40 || box.height <= below.y + 40) {
-                    map.fitBounds(bounds, {animate: false});  // too small to spare the room
-                    return;
-                }
-                var zoomRight = map.getBoundsZoom(bounds, false, right);
-                var zoomBelow = map.getBoundsZoom(bounds, false, below);
-                var pad = zoomRight >= zoomBelow ? right : below;
-                map.fitBounds(bounds, {paddingBottomRight: pad, animate: false});
-            }
-            // No animation: an animated zoom that ends after the second fit would undo it.
-            map.fitBounds(bounds, {animate: false});
-            fit();
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, bounds_latlon: list[list[float]]) -> None:
-        super().__init__()
-        self._name = "FitBesideLegend"
-        self.bounds = [[float(v) for v in corner] for corner in bounds_latlon]
 
 
 def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
@@ -464,44 +514,49 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
 
 # ---- maps from a MapSpec (tryg_geo.views.model) ------------------------------------------------------
 def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> folium.Map:
-    """Render a :class:`tryg_geo.views.model.MapSpec` (features already in EPSG:4326) with folium.
-
-    Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
-    ``selected`` feature gets a dark border. Water, the outline (or, for areas, the features'
-    own borders) and zones are drawn for orientation and are not clickable. Every feature
-    carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
-    ``html.unescape(properties['feature_id'])`` gives the id back after a click.
-
-    The map's page is made accessible by :class:`MapAccess`: Danish language, a main landmark
-    with a heading (the legend's title) and ``description`` (the text alternative, see
-    :func:`tryg_geo.views.alt_text.view_map_text`), Danish zoom buttons, and districts and
-    places that are reached with Tab and opened with Enter like a click.
+    """Render a :class:`tryg_geo.views.model.MapSpec` (features already in EPSG:4326) with folium:
+    the :func:`frame_map` with the :func:`spec_layers` on it.
 
     Raises
     ------
     UsageError
         When ``basemap`` is not allowed (see :func:`check_basemap`).
     """
-    choice = check_basemap(basemap)
-    shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
-    bounds = getattr(spec, "bounds", None)
-    if bounds is not None:  # the view knows where the interesting part is (lon/lat)
-        fitted = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
-    elif shown:  # fit to what carries the information; the outline only when nothing else
-        fitted = _padded_latlon_bounds(shown[0])
-    else:  # nothing to show: Aalborg Kommune
-        fitted = [[56.85, 9.55], [57.20, 10.35]]
-    m = _fitted_map(fitted, choice, fit=False)
+    m = frame_map(basemap)
+    spec_layers(spec, description=description).add_to(m)
+    return m
+
+
+def spec_layers(spec: Any, *, description: str | None = None) -> folium.FeatureGroup:
+    """Everything a :class:`tryg_geo.views.model.MapSpec` draws on a :func:`frame_map`, in one
+    group: what changes with the filters.
+
+    Areas and cells are filled polygons, places are circles of ``radius`` pixels; the
+    ``selected`` feature gets a dark border. Water, the outline (or, for areas, the features'
+    own borders) and zones are drawn for orientation and are not clickable. Every feature
+    carries exactly ``feature_id``, ``name``, ``label`` (HTML-escaped) and ``fill``;
+    ``html.unescape(properties['feature_id'])`` gives the id back after a click. The legend
+    comes and goes with the group; the first group a frame shows fits it (:class:`FirstFit`)
+    to the spec's ``bounds``, or to the features, or else to the outline.
+
+    The map's page is made accessible by :class:`MapAccess`: the main landmark's heading (the
+    legend's title) and ``description`` (the text alternative, see
+    :func:`tryg_geo.views.alt_text.view_map_text`), and districts and places that are reached
+    with Tab and opened with Enter like a click.
+    """
+    group = folium.FeatureGroup(name="Tryg Geo", control=False)
+    TimingMark("tryg-map-start").add_to(group)
+    FirstFit(_opening_bounds(spec)).add_to(group)
     places = spec.kind == "places"
     # Borders for orientation: the spec's outline. Areas draw their own borders (a second
     # layer of the same shapes would double the bytes sent); grid cells never get borders.
     orientation = outline_layer(spec.outline, spec.water)
     if places:
-        orientation.add_to(m)
+        orientation.add_to(group)
     if spec.features is not None and len(spec.features):
-        spec_layer(spec).add_to(m)
+        spec_layer(spec).add_to(group)
     if not places:
-        orientation.add_to(m)
+        orientation.add_to(group)
     if spec.zones is not None and len(spec.zones):
         zones = _feature_collection(lonlat_geometries(spec.zones.geometry), [{}] * len(spec.zones))
         folium.GeoJson(
@@ -514,15 +569,113 @@ def spec_map(spec: Any, *, basemap: str, description: str | None = None) -> foli
             },
             interactive=False,
             name="Zoner",
-        ).add_to(m)
-    Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(m)
-    FitBesideLegend(fitted).add_to(m)
+        ).add_to(group)
+    Legend(entries_html(spec.legend.title, spec.legend.entries)).add_to(group)
     MapAccess(
         f"Kort: {spec.legend.title}", description or "", keyboard=spec.kind != "cells"
-    ).add_to(m)
+    ).add_to(group)
     shown_features = len(spec.features) if spec.features is not None else 0
-    TimingMark("tryg-map-drawn", shown_features, paint=True).add_to(m)
-    return m
+    DrawnMark("tryg-map-drawn", shown_features, paint=True).add_to(group)
+    return group
+
+
+class PrerenderedLayers:
+    """A group of layers rendered to JavaScript once (folium's own rendering), to be drawn again
+    and again: :meth:`group` gives a new, light :class:`folium.FeatureGroup` holding that script.
+
+    ``st_folium`` renders the group it is given on every run; a view's group holds the GeoJSON
+    of every feature (up to a few hundred kB), so the dashboard keeps this per view instead.
+    """
+
+    def __init__(
+        self, layers: folium.FeatureGroup, geometries: _GeometryTexts | None = None
+    ) -> None:
+        holder = folium.Map(location=[0, 0], tiles=None)  # thrown away: only the inside is kept
+        layers.add_to(holder)
+        figure = holder.get_root()
+        figure.render()
+        own_add = layers._children.get(layers.get_name() + "_add")
+        inside = {e.get_name() for e in _descendants(layers) if e is not own_add}
+        #: How the script calls the group (a variable made to point at the group drawn).
+        self.name = layers.get_name()
+        #: The script of every layer inside the group, as folium rendered it into the page.
+        self.body = "\n".join(
+            element.render() for key, element in figure.script._children.items() if key in inside
+        )
+        if geometries is not None:
+            self.body = geometries.fill(self.body)
+
+    @classmethod
+    def of_spec(cls, spec: Any, *, description: str | None = None) -> PrerenderedLayers:
+        """The :func:`spec_layers` of ``spec``, rendered with their geometries written straight
+        from GEOS's GeoJSON text into the script (the same numbers, a fraction of the work)."""
+        geometries = _GeometryTexts()
+        token = _GEOMETRY_TEXTS.set(geometries)
+        try:
+            layers = spec_layers(spec, description=description)
+        finally:
+            _GEOMETRY_TEXTS.reset(token)
+        return cls(layers, geometries)
+
+    def group(self) -> folium.FeatureGroup:
+        """A new group drawing these layers (``st_folium`` changes the group it is given)."""
+        group = folium.FeatureGroup(name="Tryg Geo", control=False)
+        _ScriptLayers(self).add_to(group)
+        return group
+
+
+def _descendants(element: Any) -> list[Any]:
+    found = []
+    for child in getattr(element, "_children", {}).values():
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
+
+
+class _ScriptLayers(MacroElement):
+    """The script of :class:`PrerenderedLayers`, run with its group's variable pointing at the
+    group it is added to."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}(function () {
+        var {{ this.layers.name }} = {{ this._parent.get_name() }};
+        {{ this.layers.body }}
+        })();{% endmacro %}"""
+    )
+
+    def __init__(self, layers: PrerenderedLayers) -> None:
+        super().__init__()
+        self._name = "ScriptLayers"
+        self.layers = layers
+
+    def render(self, **kwargs: Any) -> None:
+        # As MacroElement.render, without making the finished script a Jinja template again
+        # (compiling hundreds of kB of GeoJSON as a template on every run costs more than the
+        # rest of the map).
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(_Text(script), name=self.get_name())
+
+
+class _Text(Element):
+    """Finished text in a folium page: rendered as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def _opening_bounds(spec: Any) -> list[list[float]]:
+    """[[south, west], [north, east]] a map of ``spec`` opens on."""
+    shown = [g for g in (spec.features, spec.outline) if g is not None and len(g)]
+    bounds = getattr(spec, "bounds", None)
+    if bounds is not None:  # the view knows where the interesting part is (lon/lat)
+        return [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    if shown:  # fit to what carries the information; the outline only when nothing else
+        return _padded_latlon_bounds(shown[0])
+    return [list(corner) for corner in OPENING_BOUNDS]  # nothing to show: Aalborg Kommune
 
 
 def _padded_latlon_bounds(frame: gpd.GeoDataFrame, min_span_m: float = 1500.0) -> list[list[float]]:
