@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import _one_year_before
-from ..compute.privacy import small
+from ..compute.privacy import small, threshold
 from ..compute.stats import benjamini_hochberg, count_change_p, share_change_p
 from ..errors import UsageError
 from ..store.dataset import Dataset
@@ -77,7 +77,9 @@ def district_count_changes(
     """
     if end < start:
         raise UsageError(f"end={end} ligger før start={start}; tilladt er end ≥ start.")
-    key = ("district-count-changes", start, end, tuple(categories))
+    # The threshold is part of the key: which districts are tested follows it, and a
+    # settings.toml edited while the server runs must not be answered from the old limit.
+    key = ("district-count-changes", start, end, tuple(categories), threshold())
     return cached(ds, key, lambda: _district_count_changes(ds, start, end, tuple(categories)))
 
 

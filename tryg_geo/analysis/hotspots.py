@@ -31,16 +31,16 @@ import shapely
 from scipy import sparse, stats
 
 from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
-from ..compute.privacy import suppress_with_total
+from ..compute.privacy import count_text, suppress_with_total
 from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
 from ..fmt import number
-from ..geo.grid import CELL_SIZES
+from ..geo.grid import CELL_CHOICES, CELL_SIZES
 from ..store.dataset import Dataset
 from .cache import cached
 
-#: Cell sizes a hotspot analysis may use.
-HOTSPOT_SIZES: tuple[str, ...] = ("100m", "250m", "1km")
+#: Cell sizes a hotspot analysis may use: the sizes a user may choose.
+HOTSPOT_SIZES: tuple[str, ...] = CELL_CHOICES
 #: Confidence levels, strictest first: (largest p, label).
 LEVELS: tuple[tuple[float, str], ...] = ((0.01, "99 %"), (0.05, "95 %"), (0.10, "90 %"))
 NOT_SIGNIFICANT = "ikke signifikant"
@@ -280,7 +280,7 @@ class HotspotResult:
         if not self.too_few:
             return None
         return (
-            f"Kun {number(self.incidents)} hændelser med disse filtre: Gi* kræver mindst "
+            f"Kun {count_text(self.incidents)} hændelser med disse filtre: Gi* kræver mindst "
             f"{MIN_EVENTS} hændelser (som ArcGIS' Hot Spot Analysis), så der vises ingen hot "
             "eller cold spots. Vælg en længere periode, flere kategorier eller et større område."
         )
@@ -317,7 +317,7 @@ class HotspotResult:
         if self.too_few:
             return (
                 f"Ingen hot eller cold spots vist blandt {number(len(self.table))} {what} "
-                f"({number(self.incidents)} hændelser): Gi* kræver mindst {MIN_EVENTS} "
+                f"({count_text(self.incidents)} hændelser): Gi* kræver mindst {MIN_EVENTS} "
                 "hændelser."
             )
         fdr = (
@@ -328,7 +328,7 @@ class HotspotResult:
         )
         return (
             f"{number(hot)} hot spots og {number(cold)} cold spots blandt "
-            f"{number(len(self.table))} {what} ({number(self.incidents)} hændelser); {fdr}."
+            f"{number(len(self.table))} {what} ({count_text(self.incidents)} hændelser); {fdr}."
         )
 
     def hidden(self) -> np.ndarray:

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from .. import fmt
-from ..compute.privacy import hidden_text
+from ..compute.privacy import shown_count
 from ..views.model import Trend
 from ..views.natteliv import heat_classes
 
@@ -136,7 +136,7 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    long["vist"] = long["antal"].map(lambda v: hidden_text() if pd.isna(v) else fmt.number(v))
+    long["vist"] = long["antal"].map(lambda v: shown_count(v, pd.isna(v)))
     classes, legend = heat_classes(grid)
     long["klasse"] = classes.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="klasse"

@@ -29,7 +29,7 @@ from ..analysis.near_repeat import (
     p_text,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import hidden_text, small
+from ..compute.privacy import count_text, shown_count, small
 from ..errors import UsageError
 from ..store.dataset import Dataset
 from .analysis_maps import FDR_NOTE, hotspot_cells_map
@@ -181,8 +181,7 @@ def knox_display(table: KnoxTable, *, detail: bool = False) -> pd.DataFrame:
             if table.p_value[s, t] < ALPHA and math.isfinite(ratio[s, t]):
                 text += " *"
             if detail:
-                obs = int(table.observed[s, t])
-                shown = hidden_text() if small([obs])[0] else fmt.number(obs)
+                shown = count_text(int(table.observed[s, t]))
                 text += f" ({shown}/{fmt.number(table.expected[s, t], 1)})"
             row[time_label] = text
         rows.append(row)
@@ -239,7 +238,7 @@ def near_repeat_view(
     return View(
         key="analyse",
         title="Nær-gentagelse (Knox-test)",
-        subtitle=f"{filters.describe(ds.district_names)}; {fmt.number(table.events)} hændelser",
+        subtitle=f"{filters.describe(ds.district_names)}; {count_text(table.events)} hændelser",
         demo=mark.demo,
         demo_label=mark.label,
         source=source,
@@ -337,7 +336,7 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
             {
                 "Celle (DDKN)": top["cell_id"],
                 "Hændelser": [
-                    hidden_text() if h else fmt.number(v)
+                    shown_count(v, h)
                     for v, h in zip(top["incidents"], top["incidents_suppressed"], strict=True)
                 ],
                 "Gi* z": [fmt.number(v, 2) for v in top["gi_z"]],
@@ -364,9 +363,7 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
             {
                 "Afstand": np.repeat(knox.space_labels(), len(knox.time) + 1),
                 "Tid": knox.time_labels() * (len(knox.space) + 1),
-                "Observeret": [
-                    hidden_text() if pd.isna(v) else fmt.number(v) for v in frame["observed"]
-                ],
+                "Observeret": [shown_count(v, pd.isna(v)) for v in frame["observed"]],
                 "Forventet": [fmt.number(v, 1) for v in frame["expected"]],
                 "Knox-ratio": [fmt.number(v, 2) for v in frame["knox_ratio"]],
                 "p": [fmt.number(v, 3) for v in frame["p_value"]],

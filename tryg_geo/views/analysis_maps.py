@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import fmt
 from ..analysis.change import CHANGE_CLASSES, CHANGE_COLOURS
 from ..analysis.hotspots import (
     HOTSPOT_CLASSES,
@@ -23,7 +22,7 @@ from ..analysis.hotspots import (
     district_hotspots,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import hidden_text
+from ..compute.privacy import shown_count
 from ..store.dataset import WGS84, Dataset
 from .mapspec import FEATURE_COLUMNS, zones
 from .model import Legend, MapSpec, View
@@ -44,11 +43,9 @@ def hotspot_legend(title: str) -> Legend:
 
 
 def _count_label(count: float, hidden: bool) -> str:
-    if hidden:
-        return f"{hidden_text()} hændelser"
-    if not np.isfinite(count) or count <= 0:
+    if not hidden and (not np.isfinite(count) or count <= 0):
         return "ingen hændelser"
-    return f"{fmt.number(count)} hændelser"
+    return f"{shown_count(count, hidden)} hændelser"
 
 
 def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapSpec:
