@@ -3,9 +3,9 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import PERMUTATION_CHOICES, analyse_panels, role_files
+from tryg_geo import CELL_CHOICES, PERMUTATION_CHOICES, analyse_panels, role_files
 
-CELLS = ["100m", "250m", "1km"]
+CELLS = list(CELL_CHOICES)
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import fmt, heatmap_chart
+from tryg_geo import CELL_CHOICES, NIGHT_ENDS, NIGHT_STARTS, fmt, heatmap_chart
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)
@@ -12,10 +12,10 @@ with st.sidebar:
     st.header("Nat")
     cell = st.radio(
         "Cellestørrelse",
-        ["100m", "250m", "1km"],
+        list(CELL_CHOICES),
         horizontal=True,
         key="flt_cell",
-        index=["100m", "250m", "1km"].index(filters.cell),
+        index=CELL_CHOICES.index(filters.cell),
     )
     nights = st.multiselect(
         "Nætter (aftenens ugedag)",
@@ -27,17 +27,16 @@ with st.sidebar:
     begin_col, end_col = st.columns(2)
     night_start = begin_col.selectbox(
         "Fra kl.",
-        list(range(18, 24)),
+        list(NIGHT_STARTS),
         key="flt_night_start",
-        index=list(range(18, 24)).index(filters.night_start)
-        if 18 <= filters.night_start <= 23
-        else 4,
+        # Filters.from_params keeps the hours inside these ranges: the URL's hour is offered.
+        index=NIGHT_STARTS.index(filters.night_start),
     )
     night_end = end_col.selectbox(
         "Til kl. (morgen)",
-        list(range(1, 10)),
+        list(NIGHT_ENDS),
         key="flt_night_end",
-        index=list(range(1, 10)).index(filters.night_end) if 1 <= filters.night_end <= 9 else 5,
+        index=NIGHT_ENDS.index(filters.night_end),
     )
     hotspots = st.toggle(
         "Hotspots (Gi*)",

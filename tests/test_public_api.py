@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
     "APPENDABLE_KINDS",
+    "CELL_CHOICES",
     "DATA_UNAVAILABLE",
     "DIALECTS",
     "IMPORT_MODE_LABELS",
@@ -24,6 +25,8 @@ EXPECTED = [
     "KIND_LABELS",
     "KIND_ROLES",
     "MAIN_VIEWS",
+    "NIGHT_ENDS",
+    "NIGHT_STARTS",
     "PAGES",
     "PERMUTATION_CHOICES",
     "PRESETS",

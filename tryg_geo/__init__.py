@@ -12,7 +12,8 @@ Grouped by what a caller wants to do:
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
-  :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`; the Analyse page's panels
+  :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`, :data:`CELL_CHOICES`,
+  :data:`NIGHT_STARTS`, :data:`NIGHT_ENDS`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
   :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
@@ -32,7 +33,7 @@ Grouped by what a caller wants to do:
 """
 
 from . import access, fmt, role_files, settings
-from .compute.filters import PRESETS, SCHEMES, Filters, period_caption
+from .compute.filters import NIGHT_ENDS, NIGHT_STARTS, PRESETS, SCHEMES, Filters, period_caption
 from .compute.registry import get_initiative, load_initiatives
 from .csv_safe import csv_bytes
 from .demo.make import make_demo
@@ -47,6 +48,7 @@ from .errors import (
     UnusableFileError,
     UsageError,
 )
+from .geo.grid import CELL_CHOICES
 from .ingest.detect import column_proposals, page_wording
 from .ingest.detect_roles import (
     KIND_ROLES,
@@ -96,6 +98,7 @@ from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel
 
 __all__ = [
     "APPENDABLE_KINDS",
+    "CELL_CHOICES",
     "DATA_UNAVAILABLE",
     "DIALECTS",
     "IMPORT_MODE_LABELS",
@@ -103,6 +106,8 @@ __all__ = [
     "KIND_LABELS",
     "KIND_ROLES",
     "MAIN_VIEWS",
+    "NIGHT_ENDS",
+    "NIGHT_STARTS",
     "PAGES",
     "PERMUTATION_CHOICES",
     "PRESETS",

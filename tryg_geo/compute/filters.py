@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..fmt import WEEKDAYS_DA, day
+from ..geo.grid import CELL_CHOICES
 
 PRESETS: dict[str, str] = {
     "12m": "Seneste 12 måneder",
@@ -22,6 +23,13 @@ PRESETS: dict[str, str] = {
     "custom": "Valgfri periode",
 }
 SCHEMES: dict[str, str] = {"quantiles": "Kvantiler", "natural_breaks": "Naturlige brud"}
+#: The hours a night may start (evening) and end (morning) at: the Natteliv page's select
+#: boxes, the URL's ``nat`` and ``--hours`` all read these two ranges.
+NIGHT_STARTS = range(18, 24)
+NIGHT_ENDS = range(1, 10)
+#: The default night, and the nights of ``night_only`` indicators: Friday and Saturday
+#: evenings, 22 to 06.
+NIGHTS, NIGHT_START, NIGHT_END = (4, 5), 22, 6
 
 
 @dataclass(frozen=True)
@@ -53,9 +61,9 @@ class Filters:
     indicator: str | None = None
     scheme: str = "quantiles"
     cell: str = "100m"
-    nights: tuple[int, ...] = (4, 5)  # evenings that start a night: Friday, Saturday
-    night_start: int = 22
-    night_end: int = 6
+    nights: tuple[int, ...] = NIGHTS  # evenings that start a night: Friday, Saturday
+    night_start: int = NIGHT_START
+    night_end: int = NIGHT_END
     place_indicator: str | None = None
     initiative: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
@@ -121,7 +129,7 @@ class Filters:
             start = _date(params.get("fra"), start)
             end = _date(params.get("til"), end)
         start, end = _within(start, end, data_start, data_end)
-        night_start, night_end = _hours(params.get("nat"), (22, 6))
+        night_start, night_end = _hours(params.get("nat"), (NIGHT_START, NIGHT_END))
         known = {
             "fra",
             "til",
@@ -146,10 +154,8 @@ class Filters:
             scheme=params.get("klasser", "quantiles")
             if params.get("klasser") in SCHEMES
             else "quantiles",
-            cell=params.get("celle", "100m")
-            if params.get("celle") in ("100m", "250m", "1km")
-            else "100m",
-            nights=_weekdays(params.get("naetter"), (4, 5)),
+            cell=params.get("celle", "100m") if params.get("celle") in CELL_CHOICES else "100m",
+            nights=_weekdays(params.get("naetter"), NIGHTS),
             night_start=night_start,
             night_end=night_end,
             place_indicator=params.get("sted_ind") or None,
@@ -250,7 +256,7 @@ def _hours(text: str | None, fallback: tuple[int, int]) -> tuple[int, int]:
         a, b = (int(p) for p in (text or "").split("-"))
     except ValueError:
         return fallback
-    return (a, b) if 0 <= a <= 23 and 0 <= b <= 23 else fallback
+    return (a, b) if a in NIGHT_STARTS and b in NIGHT_ENDS else fallback
 
 
 def _weekdays(text: str | None, fallback: tuple[int, ...]) -> tuple[int, ...]:

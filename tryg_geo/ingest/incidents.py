@@ -16,7 +16,16 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from ..errors import ColumnError, UsageError
-from ..geo.denmark import LAT_RANGE, LON_RANGE, lonlat_in_denmark, looks_like_utm, utm_in_denmark
+from ..fmt import number, short_number
+from ..geo.denmark import (
+    EASTING_RANGE,
+    LAT_RANGE,
+    LON_RANGE,
+    NORTHING_RANGE,
+    lonlat_in_denmark,
+    looks_like_utm,
+    utm_in_denmark,
+)
 from ..geo.enrich import enrich_incidents, outside_count
 from ..store.schema import STORE_CRS
 from .columns import cli_advice, find_columns
@@ -26,10 +35,13 @@ from .tables import Table, is_table_file, read_table
 
 ROLES = ("datetime", "time", "category", "lat", "lon", "x", "y", "id", "source", "initiative")
 _LATLON_EXPECTED = (
-    f"breddegrad {LAT_RANGE[0]:g}–{LAT_RANGE[1]:g} og længdegrad {LON_RANGE[0]:g}–{LON_RANGE[1]:g} "
-    "(WGS84, grader)"
-).replace(".", ",")
-_XY_EXPECTED = "øst 420 000–900 000 og nord 6 020 000–6 430 000 (EPSG:25832, meter)"
+    f"breddegrad {short_number(LAT_RANGE[0])}–{short_number(LAT_RANGE[1])} og længdegrad "
+    f"{short_number(LON_RANGE[0])}–{short_number(LON_RANGE[1])} (WGS84, grader)"
+)
+_XY_EXPECTED = (
+    f"øst {number(EASTING_RANGE[0])}–{number(EASTING_RANGE[1])} og nord "
+    f"{number(NORTHING_RANGE[0])}–{number(NORTHING_RANGE[1])} (EPSG:25832, meter)"
+)
 
 
 def load_incidents(

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import settings
 from ..errors import UnusableFileError, UsageError
+from ..fmt import number
 
 # Zip archives: deflate cannot compress real data much beyond ~1000:1, and blank-padded DBF
 # tables reach ~100:1, so a ratio above this on an entry bigger than the upload limit itself
@@ -209,6 +210,6 @@ def _extract_member(
 
 def _mb(size: int) -> str:
     if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
+        return f"{number(size / 1000)} KB"
     # One decimal: 4.5 MB must not read "4 MB" next to a limit of 4 MB.
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{number(size / 1_000_000, 1)} MB"
