@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .. import palette
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import _one_year_before
 from ..compute.privacy import small, threshold
@@ -33,10 +34,10 @@ UP, DOWN, NO_CHANGE, NOT_TESTED = (
 #: Every class of a change, in legend order.
 CHANGE_CLASSES: tuple[str, ...] = (UP, NO_CHANGE, DOWN, NOT_TESTED)
 CHANGE_COLOURS: dict[str, str] = {
-    UP: "#b2182b",
-    NO_CHANGE: "#f0f0f0",
-    DOWN: "#2166ac",
-    NOT_TESTED: "#bdbdbd",
+    UP: palette.HOT,
+    NO_CHANGE: palette.NO_DATA,
+    DOWN: palette.COLD,
+    NOT_TESTED: palette.HIDDEN,  # too few to test: the grey of hidden counts
 }
 
 

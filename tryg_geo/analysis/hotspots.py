@@ -36,6 +36,7 @@ from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
 from ..fmt import number
 from ..geo.grid import CELL_CHOICES, CELL_SIZES
+from ..palette import DIVERGING
 from ..store.dataset import Dataset
 from .cache import cached
 
@@ -54,7 +55,7 @@ HOTSPOT_CLASSES: tuple[str, ...] = (
 HOTSPOT_COLOURS: dict[str, str] = dict(
     zip(
         HOTSPOT_CLASSES,
-        ("#b2182b", "#ef8a62", "#fddbc7", "#f0f0f0", "#d1e5f0", "#67a9cf", "#2166ac"),
+        DIVERGING,
         strict=True,
     )
 )

@@ -8,13 +8,11 @@ import mapclassify
 import numpy as np
 
 from ..errors import UsageError
-from ..views.model import NO_DATA_COLOR
+from ..palette import NO_DATA as NO_DATA_COLOR
+from ..palette import RAMPS
 
-# ColorBrewer sequential ramps are readable for the common colour-vision deficiencies.
-PALETTES: dict[str, tuple[str, ...]] = {
-    "blues": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
-    "oranges": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),
-}
+#: The map ramps by name (tryg_geo.palette).
+PALETTES: dict[str, tuple[str, ...]] = RAMPS
 SCHEMES = ("quantiles", "natural_breaks")
 
 

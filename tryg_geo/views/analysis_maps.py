@@ -25,7 +25,7 @@ from ..compute.filters import Filters
 from ..compute.privacy import shown_count
 from ..store.dataset import WGS84, Dataset
 from .mapspec import FEATURE_COLUMNS, zones
-from .model import Legend, MapSpec, View
+from .model import NO_DATA_COLOR, Legend, MapSpec, View
 
 #: Significant cells drawn one by one (a popup each); beyond, merged into one shape per class.
 MAX_CELL_FEATURES = 600
@@ -122,7 +122,7 @@ def _district_features(
             "feature_id": ids.to_numpy(),
             "name": shapes["name"].astype(str).to_numpy(),
             "label": labels.reindex(ids).fillna("Ingen data").to_numpy(),
-            "color": colours.reindex(ids).fillna("#f0f0f0").to_numpy(),
+            "color": colours.reindex(ids).fillna(NO_DATA_COLOR).to_numpy(),
         },
         geometry=shapes.geometry.to_numpy(),
         crs=WGS84,

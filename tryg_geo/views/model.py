@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-#: Hidden values ("<5"): a grey that stays apart from every map class with every common
-#: colour-vision deficiency (tests/render/test_a11y_colours.py).
-SUPPRESSED_COLOR = "#bdbdbd"
-#: No data: nearly white, told apart from the lightest class by its dashed border on the map
-#: and in the legend, not by colour alone (WCAG 1.4.1).
-NO_DATA_COLOR = "#f0f0f0"
+from .. import palette
+
+#: Hidden values ("<5") and no data: the palette's greys (tryg_geo.palette, the one home).
+SUPPRESSED_COLOR = palette.HIDDEN
+NO_DATA_COLOR = palette.NO_DATA
 
 
 @dataclass
