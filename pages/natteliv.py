@@ -3,7 +3,15 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import CELL_CHOICES, NIGHT_ENDS, NIGHT_STARTS, fmt, heatmap_chart
+from tryg_geo import (
+    CELL_CHOICES,
+    HOTSPOT_LAYER,
+    LAYER_PARAM,
+    NIGHT_ENDS,
+    NIGHT_STARTS,
+    fmt,
+    heatmap_chart,
+)
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)
@@ -40,14 +48,14 @@ with st.sidebar:
     )
     hotspots = st.toggle(
         "Hotspots (Gi*)",
-        value=filters.extra.get("lag") == "hotspots",
+        value=filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER,
         key="flt_hotspots",
         help="Kortet viser signifikante klynger (Getis-Ord Gi*, FDR-korrigeret) i stedet for "
         "antal pr. celle.",
     )
-layer = {"lag": "hotspots"} if hotspots else {}
+layer = {LAYER_PARAM: HOTSPOT_LAYER} if hotspots else {}
 filters = filters.with_(
-    extra={k: v for k, v in filters.extra.items() if k != "lag"} | layer,
+    extra={k: v for k, v in filters.extra.items() if k != LAYER_PARAM} | layer,
     cell=cell,
     nights=tuple(nights) or filters.nights,
     night_end=night_end,

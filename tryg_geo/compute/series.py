@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, periods
 from ..store.dataset import Dataset
 from .counts import category_mask, combine, night_mask, period_mask
 
@@ -33,12 +33,7 @@ SERIES_COLUMNS = ["period_start", "period", "area_id", "value", "n", "suppressed
 
 def period_label(period: str) -> str:
     """A stored period in Danish: '2025', '3. kvt. 2025', 'juni 2025' (others as they are)."""
-    text = str(period)
-    if len(text) == 7 and text[4:6] == "-Q":
-        return f"{text[6]}. kvt. {text[:4]}"
-    if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
-        return f"{fmt.MONTHS_DA[int(text[5:]) - 1]} {text[:4]}"
-    return text
+    return periods.label(period)
 
 
 def window_label(start: date, end: date) -> str:

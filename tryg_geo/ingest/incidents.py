@@ -29,6 +29,7 @@ from ..geo.denmark import (
 from ..geo.enrich import enrich_incidents, outside_count
 from ..store.schema import STORE_CRS
 from .columns import cli_advice, find_columns
+from .formats import VECTOR_FORMATS
 from .parse import explain, parse_datetimes, parse_numbers
 from .result import LoadResult, Rejections, reject_cases, reject_reasons, reject_where
 from .tables import Table, is_table_file, read_table
@@ -112,14 +113,7 @@ def load_incidents(
 
 # ---- reading --------------------------------------------------------------------------------
 def _read_incident_table(path: Path, columns, crs: str | None, layer: str | None) -> Table:
-    if is_table_file(path) or path.suffix.lower() not in {
-        ".geojson",
-        ".json",
-        ".gpkg",
-        ".parquet",
-        ".zip",
-        ".shp",
-    }:
+    if is_table_file(path) or path.suffix.lower() not in VECTOR_FORMATS:
         return read_table(path, ROLES, sheet=layer)
     return _points_as_table(path, crs, layer)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, palette
 from ..analysis.hotspots import HotspotResult, cell_hotspots
 from ..analysis.near_repeat import (
     ALPHA,
@@ -41,6 +41,8 @@ BURGLARY = "indbrud i beboelse"
 MAP_PARTS = ("incidents", "districts", "places")
 #: Permutation counts the page offers (URL parameter ``perm``).
 PERMUTATION_CHOICES: tuple[int, ...] = (99, 999)
+#: The URL's key of the number of permutations (kept in ``Filters.extra``).
+PERMUTATION_PARAM = "perm"
 KNOX_NOTE = (
     "Nær-gentagelse (Knox-test, som Ratcliffes Near Repeat Calculator): alle par af hændelser "
     "tælles efter afstand (meter) og tid (dage mellem datoerne). Det forventede antal par er "
@@ -60,7 +62,7 @@ def analyse_categories(ds: Dataset, filters: Filters) -> tuple[str, ...]:
 def permutations_of(filters: Filters) -> int:
     """Permutations from the URL (``perm``), one of :data:`PERMUTATION_CHOICES`, else 999."""
     try:
-        value = int(filters.extra.get("perm", DEFAULT_PERMUTATIONS))
+        value = int(filters.extra.get(PERMUTATION_PARAM, DEFAULT_PERMUTATIONS))
     except ValueError:
         return DEFAULT_PERMUTATIONS
     return value if value in PERMUTATION_CHOICES else DEFAULT_PERMUTATIONS
@@ -199,10 +201,10 @@ def knox_styles(table: KnoxTable) -> pd.DataFrame:
             css = ""
             if math.isfinite(ratio) and ratio > 0:
                 strength = min(abs(math.log2(ratio)), 1.0)
-                base = (178, 24, 43) if ratio > 1 else (33, 102, 172)
+                base = palette.rgb(palette.HOT if ratio > 1 else palette.COLD)
                 mix = [round(255 + (c - 255) * strength * 0.85) for c in base]
                 css = f"background-color: rgb({mix[0]}, {mix[1]}, {mix[2]});"
-                css += " color: #ffffff;" if strength > 0.6 else " color: #1a1a1a;"
+                css += f" color: {palette.WHITE if strength > 0.6 else palette.CELL_TEXT};"
             if table.p_value[s, t] < ALPHA:
                 css += " font-weight: 700;"
             row[label] = css

@@ -12,8 +12,8 @@ option                    page                   Filters field
 ``--nights DAYS``         Natteliv               ``nights`` (Danish weekday names)
 ``--hours FRA-TIL``       Natteliv               ``night_start``, ``night_end``
 ``--observation ID``      Byens rum              ``place_indicator``
-``--map MODE``            Tryg bydel (Kort)      ``extra['kort']`` (indikator, hotspots, aendring)
-``--hotspots``            Natteliv (Hotspots)    ``extra['lag'] = 'hotspots'``
+``--map MODE``            Tryg bydel (Kort)      ``extra[MAP_MODE_PARAM]``
+``--hotspots``            Natteliv (Hotspots)    ``extra[LAYER_PARAM] = HOTSPOT_LAYER``
 ``--preset ID``           every page (Periode)   ``preset``, ``start``, ``end``
 ========================  =====================  ===========================================
 
@@ -24,7 +24,7 @@ Each check returns the value a :class:`Filters` holds, or raises a Danish
 
 from __future__ import annotations
 
-from ..compute.filters import NIGHT_ENDS, NIGHT_STARTS, PRESETS, SCHEMES, Filters
+from ..compute.filters import NIGHT_ENDS, NIGHT_STARTS, PRESETS, SCHEMES, URL_KEYS, Filters
 from ..errors import UsageError
 from ..fmt import WEEKDAYS_DA
 from ..geo.grid import CELL_CHOICES
@@ -172,7 +172,7 @@ def with_choices(
     if observation is not None:
         changes["place_indicator"] = check_observation(ds, observation)
     if preset is not None:
-        period = default_filters(ds, {"preset": check_preset(preset)})
+        period = default_filters(ds, {URL_KEYS["preset"]: check_preset(preset)})
         changes.update(preset=period.preset, start=period.start, end=period.end)
     extra = dict(filters.extra)
     if map_mode is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import fmt, settings
+from .. import fmt, periods, settings
 from ..analysis.change import district_count_changes, district_share_changes
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import Filters
@@ -431,9 +431,10 @@ def _chosen_period(rows: pd.DataFrame, filters: Filters) -> str | None:
     return str(pool.sort_values("period_start")["period"].iloc[-1])
 
 
-def _previous_period(period: str) -> str:
-    year, _, rest = period.partition("-")
-    return f"{int(year) - 1}{'-' + rest if rest else ''}"
+def _previous_period(period: str) -> str | None:
+    """The same period a year earlier; None for a name that is no stored period."""
+    parsed = periods.parse(period)
+    return parsed.year_before().name if parsed is not None else None
 
 
 def _survey_table(
