@@ -3,9 +3,17 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import PERMUTATION_CHOICES, analyse_panels, role_files
+from tryg_geo import (
+    CELL_CHOICES,
+    PERMUTATION_CHOICES,
+    PERMUTATION_PARAM,
+    URL_KEYS,
+    analyse_panels,
+    permutations_of,
+    role_files,
+)
 
-CELLS = ["100m", "250m", "1km"]
+CELLS = list(CELL_CHOICES)
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)
@@ -18,20 +26,17 @@ with st.sidebar:
         horizontal=True,
         key="flt_cell",
         # 1 km unless the link says otherwise: 100 m cells are mostly empty over a kommune.
-        index=CELLS.index(filters.cell) if "celle" in st.query_params else 2,
+        index=CELLS.index(filters.cell) if URL_KEYS["cell"] in st.query_params else 2,
     )
-    chosen = filters.extra.get("perm", str(PERMUTATION_CHOICES[-1]))
     permutations = st.radio(
         "Permutationer (nær-gentagelse)",
         PERMUTATION_CHOICES,
         horizontal=True,
         key="flt_perm",
-        index=[str(p) for p in PERMUTATION_CHOICES].index(chosen)
-        if chosen in [str(p) for p in PERMUTATION_CHOICES]
-        else len(PERMUTATION_CHOICES) - 1,
+        index=PERMUTATION_CHOICES.index(permutations_of(filters)),
         help="999 er standard og giver de mest præcise p-værdier; 99 er hurtigere.",
     )
-filters = filters.with_(cell=cell, extra={**filters.extra, "perm": str(permutations)})
+filters = filters.with_(cell=cell, extra={**filters.extra, PERMUTATION_PARAM: str(permutations)})
 ui.keep_in_url(filters)
 # z-scores, p-values and pair counts are analyst detail (tryg_geo.role_files decides who sees them).
 detail = role_files.may_see(ui.role(), "analyse", "hotspot_detail")

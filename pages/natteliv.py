@@ -3,7 +3,15 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import fmt, heatmap_chart
+from tryg_geo import (
+    CELL_CHOICES,
+    HOTSPOT_LAYER,
+    LAYER_PARAM,
+    NIGHT_ENDS,
+    NIGHT_STARTS,
+    fmt,
+    heatmap_chart,
+)
 
 ds = ui.dataset()
 ui.require_data(ds, incidents=True)
@@ -12,10 +20,10 @@ with st.sidebar:
     st.header("Nat")
     cell = st.radio(
         "Cellestørrelse",
-        ["100m", "250m", "1km"],
+        list(CELL_CHOICES),
         horizontal=True,
         key="flt_cell",
-        index=["100m", "250m", "1km"].index(filters.cell),
+        index=CELL_CHOICES.index(filters.cell),
     )
     nights = st.multiselect(
         "Nætter (aftenens ugedag)",
@@ -27,28 +35,27 @@ with st.sidebar:
     begin_col, end_col = st.columns(2)
     night_start = begin_col.selectbox(
         "Fra kl.",
-        list(range(18, 24)),
+        list(NIGHT_STARTS),
         key="flt_night_start",
-        index=list(range(18, 24)).index(filters.night_start)
-        if 18 <= filters.night_start <= 23
-        else 4,
+        # Filters.from_params keeps the hours inside these ranges: the URL's hour is offered.
+        index=NIGHT_STARTS.index(filters.night_start),
     )
     night_end = end_col.selectbox(
         "Til kl. (morgen)",
-        list(range(1, 10)),
+        list(NIGHT_ENDS),
         key="flt_night_end",
-        index=list(range(1, 10)).index(filters.night_end) if 1 <= filters.night_end <= 9 else 5,
+        index=NIGHT_ENDS.index(filters.night_end),
     )
     hotspots = st.toggle(
         "Hotspots (Gi*)",
-        value=filters.extra.get("lag") == "hotspots",
+        value=filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER,
         key="flt_hotspots",
         help="Kortet viser signifikante klynger (Getis-Ord Gi*, FDR-korrigeret) i stedet for "
         "antal pr. celle.",
     )
-layer = {"lag": "hotspots"} if hotspots else {}
+layer = {LAYER_PARAM: HOTSPOT_LAYER} if hotspots else {}
 filters = filters.with_(
-    extra={k: v for k, v in filters.extra.items() if k != "lag"} | layer,
+    extra={k: v for k, v in filters.extra.items() if k != LAYER_PARAM} | layer,
     cell=cell,
     nights=tuple(nights) or filters.nights,
     night_end=night_end,

@@ -38,7 +38,7 @@ with left:
         cols[0].page_link(
             "pages/indsatser.py",
             label=label,
-            query_params={**filters.to_params(), "indsats": key.removeprefix("indsats/")},
+            query_params=filters.with_(initiative=key.removeprefix("indsats/")).to_params(),
         )
         cols[1].markdown(ui.md_text(shown.get("Seneste", shown.get("value", ""))))
         if shown.get("Indikator"):

@@ -3,7 +3,14 @@
 import streamlit as st
 
 from pages import ui
-from tryg_geo import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
+from tryg_geo import (
+    CHANGE_MODE,
+    HOTSPOT_MODE,
+    MAP_MODE_PARAM,
+    tryg_bydel_hints,
+    tryg_bydel_indicator,
+    tryg_bydel_indicators,
+)
 
 ds = ui.dataset()
 ui.require_data(ds)
@@ -18,19 +25,20 @@ indicator = st.sidebar.selectbox(
     index=list(indicators).index(tryg_bydel_indicator(ds, filters)),
     help="Indikatorer uden tal i perioden er markeret; vælg en for at se, hvilken fil der mangler.",
 )
-MODES = {"": "Indikator", "hotspots": "Hotspots (Gi*)", "aendring": "Ændring mod året før"}
+MODES = {"": "Indikator", HOTSPOT_MODE: "Hotspots (Gi*)", CHANGE_MODE: "Ændring mod året før"}
 mode = st.sidebar.radio(
     "Kort",
     list(MODES),
     format_func=MODES.get,
     key="flt_map_mode",
-    index=list(MODES).index(filters.extra.get("kort", ""))
-    if filters.extra.get("kort", "") in MODES
+    index=list(MODES).index(filters.extra.get(MAP_MODE_PARAM, ""))
+    if filters.extra.get(MAP_MODE_PARAM, "") in MODES
     else 0,
     help="Hotspots: signifikante klynger af hændelser pr. 1.000 indbyggere (Getis-Ord Gi*). "
     "Ændring: hvert områdes ændring mod samme periode året før, testet.",
 )
-extra = {k: v for k, v in filters.extra.items() if k != "kort"} | ({"kort": mode} if mode else {})
+extra = {k: v for k, v in filters.extra.items() if k != MAP_MODE_PARAM}
+extra |= {MAP_MODE_PARAM: mode} if mode else {}
 filters = filters.with_(indicator=indicator, scheme=ui.scheme_widget(filters), extra=extra)
 ui.keep_in_url(filters)
 

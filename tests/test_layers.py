@@ -38,6 +38,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tryg_geo.csv_safe",
             "tryg_geo.http_rules",
             "tryg_geo.cache",
+            "tryg_geo.palette",
+            "tryg_geo.periods",
         ),
     ),
     # Geometry on coordinates only (DDKN cells, point in polygon): the loaded dataset draws

@@ -8,12 +8,15 @@ Grouped by what a caller wants to do:
   :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`; the import
   wizard: :func:`detect_upload` (which kind a file holds), :func:`preview_upload`, :func:`column_proposals`, :data:`KIND_ROLES`,
   :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`, :func:`page_wording`,
-  :func:`preview_png`; initiative templates: :func:`template_for`
+  :func:`preview_png`, :data:`UPLOAD_TYPES`; initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
-  :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`; the Analyse page's panels
-  beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`
+  :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`, :data:`CELL_CHOICES`,
+  :data:`NIGHT_STARTS`, :data:`NIGHT_ENDS`, :data:`URL_KEYS`, :data:`LAYER_PARAM`, :data:`HOTSPOT_LAYER`,
+  :data:`MAP_MODE_PARAM`, :data:`HOTSPOT_MODE`, :data:`CHANGE_MODE`; the Analyse page's panels
+  beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`,
+  :data:`PERMUTATION_PARAM`, :func:`permutations_of`
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
   :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
   steering-group deck as PowerPoint or PDF: :func:`make_deck`
@@ -36,7 +39,15 @@ Grouped by what a caller wants to do:
 
 from . import access, fmt, role_files, settings
 from .cache import LRU
-from .compute.filters import PRESETS, SCHEMES, Filters, period_caption
+from .compute.filters import (
+    NIGHT_ENDS,
+    NIGHT_STARTS,
+    PRESETS,
+    SCHEMES,
+    URL_KEYS,
+    Filters,
+    period_caption,
+)
 from .compute.registry import get_initiative, load_initiatives
 from .csv_safe import csv_bytes
 from .demo.make import make_demo
@@ -51,6 +62,7 @@ from .errors import (
     UnusableFileError,
     UsageError,
 )
+from .geo.grid import CELL_CHOICES
 from .ingest.detect import column_proposals, page_wording
 from .ingest.detect_kind import KindGuess
 from .ingest.detect_roles import (
@@ -60,6 +72,7 @@ from .ingest.detect_roles import (
     missing_message,
     missing_roles,
 )
+from .ingest.formats import UPLOAD_TYPES
 from .ingest.importer import detect_upload, import_file, import_upload, preview_upload
 from .ingest.modes import APPENDABLE as APPENDABLE_KINDS
 from .ingest.modes import MODE_LABELS as IMPORT_MODE_LABELS
@@ -89,7 +102,19 @@ from .store.partnership import Partnership
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
 from .views.alt_text import view_map_text, view_trend_texts
-from .views.analyse import PERMUTATION_CHOICES, analyse_panels
+from .views.analyse import (
+    PERMUTATION_CHOICES,
+    PERMUTATION_PARAM,
+    analyse_panels,
+    permutations_of,
+)
+from .views.analysis_maps import (
+    CHANGE_MODE,
+    HOTSPOT_LAYER,
+    HOTSPOT_MODE,
+    LAYER_PARAM,
+    MAP_MODE_PARAM,
+)
 from .views.byens_rum import place_indicators
 from .views.model import View
 from .views.registry import (
@@ -105,21 +130,32 @@ from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel
 
 __all__ = [
     "APPENDABLE_KINDS",
+    "CELL_CHOICES",
+    "CHANGE_MODE",
     "DATA_UNAVAILABLE",
     "DIALECTS",
+    "HOTSPOT_LAYER",
+    "HOTSPOT_MODE",
     "IMPORT_MODE_LABELS",
     "KINDS",
     "KIND_LABELS",
     "KIND_ROLES",
+    "LAYER_PARAM",
     "MAIN_VIEWS",
+    "MAP_MODE_PARAM",
+    "NIGHT_ENDS",
+    "NIGHT_STARTS",
     "PAGES",
     "PERMUTATION_CHOICES",
+    "PERMUTATION_PARAM",
     "PRESETS",
     "PrerenderedLayers",
     "period_caption",
     "REQUIRED_ROLES",
     "ROLE_LABELS",
     "SCHEMES",
+    "UPLOAD_TYPES",
+    "URL_KEYS",
     "AccessError",
     "ColumnError",
     "DataDamagedError",
@@ -140,6 +176,7 @@ __all__ = [
     "View",
     "ViewInfo",
     "access",
+    "permutations_of",
     "analyse_panels",
     "build_view",
     "column_proposals",

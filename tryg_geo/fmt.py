@@ -37,6 +37,13 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def short_number(value: float) -> str:
+    """As few decimals as the value needs, Danish: 54.3 → '54,3', 58.0 → '58', 15.5 → '15,5'
+    (for ranges in messages; at most six decimals)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return number(value, len(text.partition(".")[2]))
+
+
 def signed_number(value: float | None, decimals: int = 0) -> str:
     """3.7 → '+3,7', -0.2 → '−0,2', 0 → '±0' (a change in its own unit)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):

@@ -40,7 +40,8 @@ SETTINGS: dict[str, Setting] = {
             "min_count",
             "TRYG_MIN_COUNT",
             5,
-            "Counts below this are shown as '<5' and never exported (discretion rule).",
+            "Counts below this are hidden: shown as '<' and this number (e.g. '<5') and never "
+            "exported (discretion rule).",
             int,
             3,
         ),

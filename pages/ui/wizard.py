@@ -22,6 +22,7 @@ from tryg_geo import (
     KINDS,
     REQUIRED_ROLES,
     ROLE_LABELS,
+    UPLOAD_TYPES,
     ColumnError,
     KindGuess,
     LoadResult,
@@ -55,7 +56,7 @@ KIND, GUESSED = "wizard_kind", "wizard_guessed"
 DONE = "wizard_done"
 ROUND = "wizard_round"
 REPLACE, APPEND = "replace", "append"
-FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip", "parquet"]
+FILE_TYPES = list(UPLOAD_TYPES)
 HELP = {
     "districts": "GeoJSON, GeoPackage, zippet Shapefile eller GeoParquet med id, navn og evt. befolkning.",
     "incidents": "CSV (fx dansk Excel: semikolon, decimalkomma), XLSX eller GeoJSON-punkter med tidspunkt, kategori og koordinater.",

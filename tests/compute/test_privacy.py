@@ -84,11 +84,12 @@ def n_numbers(text: object) -> list[float]:
 
 
 def small(values: Iterable[float]) -> list[float]:
-    """The counts among ``values`` that must never be shown: more than 0, less than 5."""
+    """The counts among ``values`` that must never be shown: more than 0, less than the
+    threshold (5 by default; read from the setting, so a test may set another)."""
     array = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(
         dtype="float64"
     )
-    return [float(v) for v in array[(array > 0) & (array < LIMIT)]]
+    return [float(v) for v in array[(array > 0) & (array < threshold())]]
 
 
 # ---- where counts are, view by view --------------------------------------------------------
@@ -111,7 +112,7 @@ def map_unit(view: View, filters: Filters) -> str | None:
 def table_problems(table: pd.DataFrame, key: str, filters: Filters) -> list[str]:
     problems = []
     if csv_export.suppression_problems(table):
-        problems.append("a count column holds 1–4")
+        problems.append(f"a count column holds 1–{threshold() - 1}")
     if "n" in table and small(table["n"]):
         problems.append(f"n: {small(table['n'])}")
     value_columns = [c for c in ("value", "previous_value") if c in table]
@@ -429,7 +430,7 @@ def residual_problems(parts: pd.Series, hidden: pd.Series, total: float | None) 
     if total is None or not np.isfinite(total):
         return []
     residual = total - parts[~hidden].sum()
-    if 0 < residual < LIMIT:
+    if 0 < residual < threshold():
         return [f"total {total:g} − visible {parts[~hidden].sum():g} = {residual:g}"]
     return []
 
@@ -506,7 +507,7 @@ def test_natteliv_months_beside_the_night_total(tmp_path):
     months = data[(data["series"] == "Hele kommunen") & (data["period"] >= "2025-01-01")]
     shown = months["value"].fillna(0).sum()
     hidden_total = night_total(view) - shown
-    assert not 0 < hidden_total < LIMIT, f"{night_total(view)} − {shown} = {hidden_total}"
+    assert not 0 < hidden_total < threshold(), f"{night_total(view)} − {shown} = {hidden_total}"
 
 
 def test_natteliv_hours_beside_the_night_total(tmp_path):
@@ -517,7 +518,7 @@ def test_natteliv_hours_beside_the_night_total(tmp_path):
     night += [("søndag", f"{h:02d}") for h in range(6)] + [("lørdag", "22"), ("lørdag", "23")]
     shown = sum(0.0 if np.isnan(heat.loc[d, h]) else heat.loc[d, h] for d, h in night)
     hidden_total = night_total(view) - shown
-    assert not 0 < hidden_total < LIMIT, f"{night_total(view)} − {shown} = {hidden_total}"
+    assert not 0 < hidden_total < threshold(), f"{night_total(view)} − {shown} = {hidden_total}"
 
 
 def test_a_single_small_place_count_is_absent_from_every_output(tmp_path):

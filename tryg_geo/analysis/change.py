@@ -14,10 +14,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .. import palette
 from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import one_year_before
-from ..compute.privacy import small
+from ..compute.privacy import small, threshold
 from ..compute.stats import benjamini_hochberg, count_change_p, share_change_p
 from ..errors import UsageError
 from ..store.dataset import Dataset
@@ -33,10 +34,10 @@ UP, DOWN, NO_CHANGE, NOT_TESTED = (
 #: Every class of a change, in legend order.
 CHANGE_CLASSES: tuple[str, ...] = (UP, NO_CHANGE, DOWN, NOT_TESTED)
 CHANGE_COLOURS: dict[str, str] = {
-    UP: "#b2182b",
-    NO_CHANGE: "#f0f0f0",
-    DOWN: "#2166ac",
-    NOT_TESTED: "#bdbdbd",
+    UP: palette.HOT,
+    NO_CHANGE: palette.NO_DATA,
+    DOWN: palette.COLD,
+    NOT_TESTED: palette.HIDDEN,  # too few to test: the grey of hidden counts
 }
 
 
@@ -77,7 +78,9 @@ def district_count_changes(
     """
     if end < start:
         raise UsageError(f"end={end} ligger før start={start}; tilladt er end ≥ start.")
-    key = ("district-count-changes", start, end, tuple(categories))
+    # The threshold is part of the key: which districts are tested follows it, and a
+    # settings.toml edited while the server runs must not be answered from the old limit.
+    key = ("district-count-changes", start, end, tuple(categories), threshold())
     return per_version(
         ds, "analyses", key, lambda: _district_count_changes(ds, start, end, tuple(categories))
     )

@@ -32,15 +32,16 @@ from scipy import sparse, stats
 
 from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
-from ..compute.privacy import suppress_with_total
+from ..compute.privacy import count_text, suppress_with_total
 from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
 from ..fmt import number
-from ..geo.grid import CELL_SIZES
+from ..geo.grid import CELL_CHOICES, CELL_SIZES
+from ..palette import DIVERGING
 from ..store.dataset import Dataset
 
-#: Cell sizes a hotspot analysis may use.
-HOTSPOT_SIZES: tuple[str, ...] = ("100m", "250m", "1km")
+#: Cell sizes a hotspot analysis may use: the sizes a user may choose.
+HOTSPOT_SIZES: tuple[str, ...] = CELL_CHOICES
 #: Confidence levels, strictest first: (largest p, label).
 LEVELS: tuple[tuple[float, str], ...] = ((0.01, "99 %"), (0.05, "95 %"), (0.10, "90 %"))
 NOT_SIGNIFICANT = "ikke signifikant"
@@ -54,7 +55,7 @@ HOTSPOT_CLASSES: tuple[str, ...] = (
 HOTSPOT_COLOURS: dict[str, str] = dict(
     zip(
         HOTSPOT_CLASSES,
-        ("#b2182b", "#ef8a62", "#fddbc7", "#f0f0f0", "#d1e5f0", "#67a9cf", "#2166ac"),
+        DIVERGING,
         strict=True,
     )
 )
@@ -280,7 +281,7 @@ class HotspotResult:
         if not self.too_few:
             return None
         return (
-            f"Kun {number(self.incidents)} hændelser med disse filtre: Gi* kræver mindst "
+            f"Kun {count_text(self.incidents)} hændelser med disse filtre: Gi* kræver mindst "
             f"{MIN_EVENTS} hændelser (som ArcGIS' Hot Spot Analysis), så der vises ingen hot "
             "eller cold spots. Vælg en længere periode, flere kategorier eller et større område."
         )
@@ -317,7 +318,7 @@ class HotspotResult:
         if self.too_few:
             return (
                 f"Ingen hot eller cold spots vist blandt {number(len(self.table))} {what} "
-                f"({number(self.incidents)} hændelser): Gi* kræver mindst {MIN_EVENTS} "
+                f"({count_text(self.incidents)} hændelser): Gi* kræver mindst {MIN_EVENTS} "
                 "hændelser."
             )
         fdr = (
@@ -328,7 +329,7 @@ class HotspotResult:
         )
         return (
             f"{number(hot)} hot spots og {number(cold)} cold spots blandt "
-            f"{number(len(self.table))} {what} ({number(self.incidents)} hændelser); {fdr}."
+            f"{number(len(self.table))} {what} ({count_text(self.incidents)} hændelser); {fdr}."
         )
 
     def hidden(self) -> np.ndarray:

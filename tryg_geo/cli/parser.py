@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..geo.grid import CELL_CHOICES
 from ..ingest.columns import OPTION
 from ..store.schema import KINDS
 from ..views.registry import view_choices
@@ -230,7 +231,9 @@ def _page_options(parser: argparse.ArgumentParser) -> None:
         help="Kortenes klasseinddeling: quantiles (kvantiler, standard) eller natural_breaks.",
     )
     parser.add_argument(
-        "--cell", metavar="100m|250m|1km", help="Natteliv: cellestørrelse (standard 100m)."
+        "--cell",
+        metavar="|".join(CELL_CHOICES),
+        help="Natteliv: cellestørrelse (standard 100m).",
     )
     parser.add_argument(
         "--nights",
@@ -265,7 +268,9 @@ def _add_analyse_parsers(commands: argparse._SubParsersAction) -> None:
     )
     kinds = ana.add_subparsers(dest="analysis", required=True)
     hot = kinds.add_parser("hotspots", help="Signifikante hotspots i kvadratnettet (Gi*, FDR).")
-    hot.add_argument("--cell", default="250m", metavar="100m|250m|1km", help="Cellestørrelse.")
+    hot.add_argument(
+        "--cell", default="250m", metavar="|".join(CELL_CHOICES), help="Cellestørrelse."
+    )
     _analysis_options(hot)
     hot.set_defaults(handler=cmd_analyse)
     near = kinds.add_parser(

@@ -7,20 +7,16 @@ import math
 import mapclassify
 import numpy as np
 
+from .. import palette
 from ..errors import UsageError
+from ..palette import RAMPS
 
-# ColorBrewer sequential ramps are readable for the common colour-vision deficiencies.
-PALETTES: dict[str, tuple[str, ...]] = {
-    "blues": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
-    "oranges": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),
-}
+#: The map ramps by name (tryg_geo.palette).
+PALETTES: dict[str, tuple[str, ...]] = RAMPS
 SCHEMES = ("quantiles", "natural_breaks")
-#: Hidden values ("<5"): a grey that stays apart from every map class with every common
-#: colour-vision deficiency (tests/render/test_a11y_colours.py).
-SUPPRESSED_COLOR = "#bdbdbd"
-#: No data: nearly white, told apart from the lightest class by its dashed border on the map
-#: and in the legend, not by colour alone (WCAG 1.4.1).
-NO_DATA_COLOR = "#f0f0f0"
+#: Hidden values and no data: the palette's greys, by the names the map code uses.
+SUPPRESSED_COLOR = palette.HIDDEN
+NO_DATA_COLOR = palette.NO_DATA
 
 
 def classify(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..fmt import WEEKDAYS_DA, day
+from ..geo.grid import CELL_CHOICES
 
 PRESETS: dict[str, str] = {
     "12m": "Seneste 12 måneder",
@@ -22,6 +23,30 @@ PRESETS: dict[str, str] = {
     "custom": "Valgfri periode",
 }
 SCHEMES: dict[str, str] = {"quantiles": "Kvantiler", "natural_breaks": "Naturlige brud"}
+#: The URL's query parameter of each filter field: :meth:`Filters.to_params` writes these,
+#: :meth:`Filters.from_params` reads them and keeps every other key in ``extra``; pages that
+#: link or look up a filter in the URL name it from here.
+URL_KEYS: dict[str, str] = {
+    "start": "fra",
+    "end": "til",
+    "preset": "preset",
+    "categories": "kat",
+    "district": "omr",
+    "indicator": "ind",
+    "scheme": "klasser",
+    "cell": "celle",
+    "nights": "naetter",
+    "night": "nat",
+    "place_indicator": "sted_ind",
+    "initiative": "indsats",
+}
+#: The hours a night may start (evening) and end (morning) at: the Natteliv page's select
+#: boxes, the URL's ``nat`` and ``--hours`` all read these two ranges.
+NIGHT_STARTS = range(18, 24)
+NIGHT_ENDS = range(1, 10)
+#: The default night, and the nights of ``night_only`` indicators: Friday and Saturday
+#: evenings, 22 to 06.
+NIGHTS, NIGHT_START, NIGHT_END = (4, 5), 22, 6
 
 
 @dataclass(frozen=True)
@@ -53,9 +78,9 @@ class Filters:
     indicator: str | None = None
     scheme: str = "quantiles"
     cell: str = "100m"
-    nights: tuple[int, ...] = (4, 5)  # evenings that start a night: Friday, Saturday
-    night_start: int = 22
-    night_end: int = 6
+    nights: tuple[int, ...] = NIGHTS  # evenings that start a night: Friday, Saturday
+    night_start: int = NIGHT_START
+    night_end: int = NIGHT_END
     place_indicator: str | None = None
     initiative: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
@@ -94,66 +119,49 @@ class Filters:
 
     # ---- URL round trip --------------------------------------------------------------------
     def to_params(self) -> dict[str, str]:
-        params = {
-            "fra": self.start.isoformat(),
-            "til": self.end.isoformat(),
+        fields = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
             "preset": self.preset,
-            "kat": ",".join(self.categories),
-            "omr": self.district or "",
-            "ind": self.indicator or "",
-            "klasser": self.scheme,
-            "celle": self.cell,
-            "naetter": ",".join(map(str, self.nights)),
-            "nat": f"{self.night_start}-{self.night_end}",
-            "sted_ind": self.place_indicator or "",
-            "indsats": self.initiative or "",
-            **self.extra,
+            "categories": ",".join(self.categories),
+            "district": self.district or "",
+            "indicator": self.indicator or "",
+            "scheme": self.scheme,
+            "cell": self.cell,
+            "nights": ",".join(map(str, self.nights)),
+            "night": f"{self.night_start}-{self.night_end}",
+            "place_indicator": self.place_indicator or "",
+            "initiative": self.initiative or "",
         }
+        params = {URL_KEYS[name]: value for name, value in fields.items()} | self.extra
         return {k: v for k, v in params.items() if v != ""}
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], *, data_start: date, data_end: date) -> Filters:
         """Filters from URL parameters; anything missing or broken takes its default."""
-        preset = params.get("preset", "12m")
-        preset = preset if preset in PRESETS else "12m"
+        given = {name: params.get(key) for name, key in URL_KEYS.items()}
+        preset = given["preset"] if given["preset"] in PRESETS else "12m"
         start, end = cls.preset_period(preset, data_end, data_start)
         if preset == "custom":
-            start = _date(params.get("fra"), start)
-            end = _date(params.get("til"), end)
+            start = _date(given["start"], start)
+            end = _date(given["end"], end)
         start, end = _within(start, end, data_start, data_end)
-        night_start, night_end = _hours(params.get("nat"), (22, 6))
-        known = {
-            "fra",
-            "til",
-            "preset",
-            "kat",
-            "omr",
-            "ind",
-            "klasser",
-            "celle",
-            "naetter",
-            "nat",
-            "sted_ind",
-            "indsats",
-        }
+        night_start, night_end = _hours(given["night"], (NIGHT_START, NIGHT_END))
+        known = set(URL_KEYS.values())
         return cls(
             start=start,
             end=end,
             preset=preset,
-            categories=tuple(c for c in params.get("kat", "").split(",") if c),
-            district=params.get("omr") or None,
-            indicator=params.get("ind") or None,
-            scheme=params.get("klasser", "quantiles")
-            if params.get("klasser") in SCHEMES
-            else "quantiles",
-            cell=params.get("celle", "100m")
-            if params.get("celle") in ("100m", "250m", "1km")
-            else "100m",
-            nights=_weekdays(params.get("naetter"), (4, 5)),
+            categories=tuple(c for c in (given["categories"] or "").split(",") if c),
+            district=given["district"] or None,
+            indicator=given["indicator"] or None,
+            scheme=given["scheme"] if given["scheme"] in SCHEMES else "quantiles",
+            cell=given["cell"] if given["cell"] in CELL_CHOICES else "100m",
+            nights=_weekdays(given["nights"], NIGHTS),
             night_start=night_start,
             night_end=night_end,
-            place_indicator=params.get("sted_ind") or None,
-            initiative=params.get("indsats") or None,
+            place_indicator=given["place_indicator"] or None,
+            initiative=given["initiative"] or None,
             extra={k: v for k, v in params.items() if k not in known},
         )
 
@@ -251,7 +259,7 @@ def _hours(text: str | None, fallback: tuple[int, int]) -> tuple[int, int]:
         a, b = (int(p) for p in (text or "").split("-"))
     except ValueError:
         return fallback
-    return (a, b) if 0 <= a <= 23 and 0 <= b <= 23 else fallback
+    return (a, b) if a in NIGHT_STARTS and b in NIGHT_ENDS else fallback
 
 
 def _weekdays(text: str | None, fallback: tuple[int, ...]) -> tuple[int, ...]:

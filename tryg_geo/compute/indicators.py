@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..periods import parse as stored_period
 from ..store.dataset import Dataset
 from .counts import period_mask
 from .filters import Filters, previous_year_covered
@@ -361,12 +362,18 @@ def hide_beside_totals(
 
 def _period_ends(starts: pd.Series, periods: pd.Series) -> pd.Series:
     """Exclusive end of each period from its name: a month, a quarter or a year."""
-    text = periods.astype(str)
-    months = np.where(text.str.contains("Q"), 3, np.where(text.str.len() == 7, 1, 12))
+    spans = {name: _span(name) for name in pd.unique(periods.astype(str))}
+    months = periods.astype(str).map(spans)
     return pd.Series(
         [s + pd.DateOffset(months=int(m)) for s, m in zip(starts, months, strict=True)],
         index=starts.index,
     )
+
+
+def _span(name: str) -> int:
+    """Months in a stored period (a name the import did not write counts as a year)."""
+    period = stored_period(name)
+    return period.months if period is not None else 12
 
 
 def _measurement_summary(
@@ -448,7 +455,7 @@ def _latest_and_year_before(
     as they are: the latest year, and the year before.
     """
     latest = series.iloc[-1]
-    if len(str(latest["period"])) == 7:  # '2025-05' or '2025-Q2'
+    if _span(str(latest["period"])) < 12:  # '2025-05' or '2025-Q2'
         now, k_now = _window_row(ds, indicator, filters.start, filters.end, area_id)
         if now is not None:
             before, k_before = _window_row(ds, indicator, *filters.previous_year(), area_id)

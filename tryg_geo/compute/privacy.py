@@ -3,8 +3,9 @@
 This module is the one place that decides which numbers are hidden and writes the text shown
 instead (:func:`hidden_text`, "<5"); views, maps, charts and snapshots call it.
 
-Counts from 1 to ``threshold - 1`` are suppressed (shown as "<5"); zero is not sensitive and is
-shown. When a table also shows a total, a single suppressed cell could be recovered as the
+Counts from 1 to ``threshold - 1`` are suppressed (shown as "<5" with the default
+``TRYG_MIN_COUNT`` of 5; every text is built from the setting); zero is not sensitive and is
+shown. :func:`small` is the one rule of what is hidden. When a table also shows a total, a single suppressed cell could be recovered as the
 total minus the rest, so a second cell (the next smallest) is suppressed too.
 """
 
@@ -17,14 +18,26 @@ from .. import settings
 
 
 def threshold() -> int:
+    """The discretion limit: the ``min_count`` setting (``TRYG_MIN_COUNT``), read on every
+    call so that no cache keeps an old value."""
     return int(settings.get("min_count"))
 
 
 def small(counts: pd.Series | np.ndarray, limit: int | None = None) -> np.ndarray:
-    """True where a count is sensitive: 1 ≤ count < limit."""
+    """True where a count is sensitive: 0 < count < limit (the one rule of what is hidden).
+
+    Every view, map, chart, file and check asks this function; none compares with the
+    threshold itself. A fraction of a count (an average of people present) is as telling as
+    the count, so anything above 0 and below the limit is hidden; 0 and NaN are not.
+
+    Parameters
+    ----------
+    counts : the numbers to judge.
+    limit : the threshold; ``None`` means the ``min_count`` setting (``TRYG_MIN_COUNT``).
+    """
     limit = threshold() if limit is None else limit
     values = np.asarray(counts, dtype="float64")
-    return (values >= 1) & (values < limit)
+    return (values > 0) & (values < limit)
 
 
 def suppress_with_total(

@@ -78,6 +78,9 @@ class Indicator:
         Goal in the stored scale of the unit (shares as 0-1).
     places : tuple of str
         ``place_observation`` only: the place ids the observations are made at.
+    survey : bool
+        ``measurement`` only: the numbers are answers to Tryghedsundersøgelsen (the source
+        named beside them), not registrations.
     """
 
     id: str
@@ -93,6 +96,7 @@ class Indicator:
     indicator: str | None = None
     target: float | None = None
     places: tuple[str, ...] = ()
+    survey: bool = False
 
     @property
     def measurement_name(self) -> str:

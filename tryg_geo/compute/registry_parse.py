@@ -53,6 +53,7 @@ _INDICATOR_OPTIONAL: tuple[str, ...] = (
     "indicator",
     "target",
     "places",
+    "survey",
 )
 #: Optional indicator fields that only make sense for some sources.
 _FIELD_SOURCES: dict[str, tuple[str, ...]] = {
@@ -61,6 +62,7 @@ _FIELD_SOURCES: dict[str, tuple[str, ...]] = {
     "zone": ("incidents",),
     "indicator": ("measurement", "place_observation"),
     "places": ("place_observation",),
+    "survey": ("measurement",),
 }
 
 
@@ -213,6 +215,7 @@ def _parse_indicator(table: dict[str, Any], number: int, slug: str, file: str) -
     else:
         name, places = _measurement_fields(table, source, file, where)
     target = _target(table, unit, file, where)
+    survey = _bool(table, "survey", file, where) if "survey" in table else False
 
     return Indicator(
         id=ind_id,
@@ -228,6 +231,7 @@ def _parse_indicator(table: dict[str, Any], number: int, slug: str, file: str) -
         indicator=name,
         target=target,
         places=places,
+        survey=survey,
     )
 
 

@@ -12,17 +12,18 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, periods
 from ..cache import per_version
 from ..store.dataset import Dataset
 from .counts import category_mask, combine, night_mask, period_mask
-from .privacy import small, suppress_with_total, threshold
+
+# The nights of ``night_only`` indicators are the default night of the filters.
+from .filters import NIGHT_END, NIGHT_START, NIGHTS
+from .privacy import small, suppress_with_total
 from .registry import Indicator
 
 #: area_id of the whole kommune (and of "all places together" for place indicators).
 TOTAL_ID = "kommune"
-#: The nights of ``night_only`` indicators: Friday and Saturday evenings, 22 to 06.
-NIGHTS, NIGHT_START, NIGHT_END = (4, 5), 22, 6
 
 #: Units that are counts of something (people, events): small values are suppressed.
 COUNT_UNITS: frozenset[str] = frozenset({"antal", "personer"})
@@ -33,12 +34,7 @@ SERIES_COLUMNS = ["period_start", "period", "area_id", "value", "n", "suppressed
 
 def period_label(period: str) -> str:
     """A stored period in Danish: '2025', '3. kvt. 2025', 'juni 2025' (others as they are)."""
-    text = str(period)
-    if len(text) == 7 and text[4:6] == "-Q":
-        return f"{text[6]}. kvt. {text[:4]}"
-    if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
-        return f"{fmt.MONTHS_DA[int(text[5:]) - 1]} {text[:4]}"
-    return text
+    return periods.label(period)
 
 
 def window_label(start: date, end: date) -> str:
@@ -390,8 +386,8 @@ def suppress_measurements(rows: pd.DataFrame, indicator: Indicator) -> pd.DataFr
     out = rows.reset_index(drop=True).copy()
     values = out["value"].to_numpy(dtype="float64")
     if indicator.unit in COUNT_UNITS:
-        # Averages (people present per count) can be fractional: anything in (0, 5) is small.
-        hidden = (values > 0) & (values < threshold())
+        # Averages (people present per count) can be fractional: privacy.small hides them too.
+        hidden = small(values)
         several = out["area_id"].nunique() > 1
         if several:
             for _, idx in out.groupby("period_start").groups.items():
@@ -399,7 +395,8 @@ def suppress_measurements(rows: pd.DataFrame, indicator: Indicator) -> pd.DataFr
                 hidden[pos] |= suppress_with_total(pd.Series(np.ceil(values[pos])))
     elif indicator.unit == "andel":
         n = out["n"].to_numpy(dtype="float64")
-        hidden = np.isfinite(n) & (n < threshold())
+        # A share of no answers is no number either; otherwise the one rule of privacy.small.
+        hidden = small(n) | (n == 0)
     else:
         hidden = np.zeros(len(out), dtype=bool)
     out["suppressed"] = hidden

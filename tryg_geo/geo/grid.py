@@ -15,6 +15,9 @@ from ..errors import UsageError
 
 #: Cell size in metres by name prefix.
 CELL_SIZES: dict[str, int] = {"100m": 100, "250m": 250, "1km": 1000, "10km": 10000}
+#: The cell sizes a user may choose, smallest first: Natteliv's and Analyse's radios, the URL's
+#: ``celle``, ``--cell`` and the hotspot analysis all read this one tuple.
+CELL_CHOICES: tuple[str, ...] = ("100m", "250m", "1km")
 
 
 def cell_size(name: str) -> int:

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from ..errors import UsageError
+from ..fmt import number
 from ..store.schema import COLUMNS, STORE_CRS
 from .feature_rows import (
     FeatureRows,
@@ -183,9 +184,7 @@ def _check_population(features: FeatureRows) -> np.ndarray:
     return out
 
 
-_TOO_MANY = f"indbyggertallet er større end {POPULATION_MAX:,} (flere end i hele Danmark)".replace(
-    ",", "."
-)
+_TOO_MANY = f"indbyggertallet er større end {number(POPULATION_MAX)} (flere end i hele Danmark)"
 _NOT_WHOLE = "indbyggertallet er ikke et helt tal"
 
 
@@ -291,10 +290,10 @@ def overlap_warnings(frame: gpd.GeoDataFrame) -> list[str]:
 
 def _area_text(m2: float) -> str:
     if m2 < 10_000:
-        return f"{m2:.0f} m²"
+        return f"{number(m2)} m²"
     if m2 < 1_000_000:
-        return f"{m2 / 10_000:.1f} ha".replace(".", ",")
-    return f"{m2 / 1_000_000:.2f} km²".replace(".", ",")
+        return f"{number(m2 / 10_000, 1)} ha"
+    return f"{number(m2 / 1_000_000, 2)} km²"
 
 
 def read_kommune(code: str, boundary_file: str | Path | None = None) -> Kommune:

@@ -19,6 +19,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from ..errors import UnusableFileError
+from ..fmt import number
 from ..geo.denmark import EASTING_RANGE, NORTHING_RANGE, utm_in_denmark
 from ..store.schema import STORE_CRS
 from .columns import find_columns, normalise, require
@@ -45,7 +46,7 @@ _TYPE_NAMES: dict[str, str] = {
 
 
 def _metres(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ")  # Danish digit grouping: 6 020 000
+    return number(value)  # the one Danish format: 6.020.000
 
 
 _DENMARK_EXPECTED = (

@@ -16,20 +16,33 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from ..errors import ColumnError, UsageError
-from ..geo.denmark import LAT_RANGE, LON_RANGE, lonlat_in_denmark, looks_like_utm, utm_in_denmark
+from ..fmt import number, short_number
+from ..geo.denmark import (
+    EASTING_RANGE,
+    LAT_RANGE,
+    LON_RANGE,
+    NORTHING_RANGE,
+    lonlat_in_denmark,
+    looks_like_utm,
+    utm_in_denmark,
+)
 from ..geo.enrich import enrich_incidents, outside_count
 from ..store.schema import STORE_CRS
 from .columns import cli_advice, find_columns
+from .formats import VECTOR_FORMATS
 from .parse import explain, parse_datetimes, parse_numbers
 from .result import LoadResult, Rejections, reject_cases, reject_reasons, reject_where
 from .tables import Table, is_table_file, read_table
 
 ROLES = ("datetime", "time", "category", "lat", "lon", "x", "y", "id", "source", "initiative")
 _LATLON_EXPECTED = (
-    f"breddegrad {LAT_RANGE[0]:g}–{LAT_RANGE[1]:g} og længdegrad {LON_RANGE[0]:g}–{LON_RANGE[1]:g} "
-    "(WGS84, grader)"
-).replace(".", ",")
-_XY_EXPECTED = "øst 420 000–900 000 og nord 6 020 000–6 430 000 (EPSG:25832, meter)"
+    f"breddegrad {short_number(LAT_RANGE[0])}–{short_number(LAT_RANGE[1])} og længdegrad "
+    f"{short_number(LON_RANGE[0])}–{short_number(LON_RANGE[1])} (WGS84, grader)"
+)
+_XY_EXPECTED = (
+    f"øst {number(EASTING_RANGE[0])}–{number(EASTING_RANGE[1])} og nord "
+    f"{number(NORTHING_RANGE[0])}–{number(NORTHING_RANGE[1])} (EPSG:25832, meter)"
+)
 
 
 def load_incidents(
@@ -104,14 +117,7 @@ def read_incident_table(
 ) -> Table:
     """An incident file as a :class:`Table`: CSV/XLSX as read, a vector file's points as x/y.
     (Also the import wizard's preview reads with it; ``max_rows`` limits a CSV's rows.)"""
-    if is_table_file(path) or path.suffix.lower() not in {
-        ".geojson",
-        ".json",
-        ".gpkg",
-        ".parquet",
-        ".zip",
-        ".shp",
-    }:
+    if is_table_file(path) or path.suffix.lower() not in VECTOR_FORMATS:
         return read_table(path, ROLES, sheet=layer, max_rows=max_rows)
     return _points_as_table(path, crs, layer)
 

@@ -12,6 +12,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from ..periods import Period
 from ..store.schema import LOCAL_TZ
 
 #: reason code -> Danish explanation, for messages and the README.
@@ -234,13 +235,9 @@ def _period(
 ) -> tuple[str, pd.Timestamp, pd.Timestamp] | None:
     if not 1990 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
         return None
-    if quarter is not None:
-        start = pd.Timestamp(year, 3 * quarter - 2, 1)
-        return f"{year}-Q{quarter}", start, start + pd.DateOffset(months=3)
-    if month is not None:
-        start = pd.Timestamp(year, month, 1)
-        return f"{year}-{month:02d}", start, start + pd.DateOffset(months=1)
-    return str(year), pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
+    period = Period(year, quarter, month)  # the stored name is written by tryg_geo.periods
+    start = pd.Timestamp(year, period.first_month, 1)
+    return period.name, start, start + pd.DateOffset(months=period.months)
 
 
 def parse_periods(text: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:

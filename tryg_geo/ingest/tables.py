@@ -19,10 +19,10 @@ import pandas as pd
 
 from ..errors import UnusableFileError, UsageError
 from .columns import ALIASES, normalise
+from .formats import EXCEL_SUFFIXES, TEXT_SUFFIXES, VECTOR_FORMATS
 
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-GEO_SUFFIXES = {".geojson", ".gpkg", ".shp", ".parquet", ".geoparquet"}
+#: Geodata suffixes: refused where a table is wanted (the one table of formats: ingest.formats).
+GEO_SUFFIXES = frozenset(VECTOR_FORMATS)
 HEADER_SEARCH_ROWS = 20
 
 

@@ -25,9 +25,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import palette
 from ..compute.registry import Indicator, Initiative, get_initiative
 from ..errors import UnusableFileError, UsageError
 from ..store.folder import Store
+from .formats import EXCEL_SUFFIXES
 from .tables import Table, read_table
 
 #: Written into the workbook's keywords, so the loader knows a template when it sees one.
@@ -51,8 +53,9 @@ VALUE_RULES: dict[str, tuple[str, float, float | None, str]] = {
 }
 N_RULE = "et helt antal svar på mindst 1"
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+# openpyxl takes the hex digits without '#'.
+_HEADER_FILL = PatternFill("solid", fgColor=palette.TEMPLATE_HEADER.lstrip("#").upper())
+_INPUT_FILL = PatternFill("solid", fgColor=palette.TEMPLATE_INPUT.lstrip("#").upper())
 
 
 @dataclass(frozen=True)
@@ -302,7 +305,7 @@ def _validate(
 # ---- reading a filled template -------------------------------------------------------------
 def is_template(path: Path) -> bool:
     """True when ``path`` is an XLSX workbook made by :func:`build_template`."""
-    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+    if Path(path).suffix.lower() not in EXCEL_SUFFIXES:
         return False
     try:
         book = load_workbook(path, read_only=True)

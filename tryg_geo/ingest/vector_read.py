@@ -24,18 +24,12 @@ import shapely
 from pyproj import CRS
 
 from ..errors import UnusableFileError
+from .formats import VECTOR_FORMATS
 from .vector_crs import parse_crs, settle_crs, tidy
 from .vector_zip import choose_layer, extract_shapefile
 
-#: suffix -> Danish name of the format, for messages.
-FORMATS: dict[str, str] = {
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".gpkg": "GeoPackage",
-    ".shp": "Shapefile",
-    ".zip": "zippet Shapefile",
-    ".parquet": "GeoParquet",
-}
+#: suffix -> Danish name of the format, for messages (the one table: ingest.formats).
+FORMATS: dict[str, str] = VECTOR_FORMATS
 EXPECTED_FORMATS = (
     "GeoJSON (.geojson/.json), GeoPackage (.gpkg), Shapefile (.shp med .shx og .dbf ved siden "
     "af, eller det hele samlet i én .zip) eller GeoParquet (.parquet)"

@@ -12,6 +12,8 @@ from pathlib import Path, PurePosixPath
 
 from .. import settings
 from ..errors import UnusableFileError, UsageError
+from ..fmt import number
+from .formats import VECTOR_FORMATS
 
 # Zip archives: deflate cannot compress real data much beyond ~1000:1, and blank-padded DBF
 # tables reach ~100:1, so a ratio above this on an entry bigger than the upload limit itself
@@ -20,6 +22,8 @@ ZIP_MAX_RATIO = 100
 ZIP_MAX_ENTRIES = 10_000
 ZIP_SIZE_FACTOR = 4  # an archive may unpack to this many times the upload limit
 _COPY_CHUNK = 1 << 20
+#: Geodata a zip may hold that is imported as it is, unpacked (the hint when no .shp is inside).
+_UNZIPPED = tuple(s for s, name in VECTOR_FORMATS.items() if name in ("GeoJSON", "GeoPackage"))
 
 
 def choose_layer(available: Sequence[str], wanted: str | None, label: str) -> str:
@@ -161,7 +165,7 @@ def _choose_shapefile(
         found = ", ".join(i.filename for i in entries[:20]) or "ingen filer"
         more = f" og {len(entries) - 20} flere" if len(entries) > 20 else ""
         hint = ""
-        if any(i.filename.lower().endswith((".geojson", ".json", ".gpkg")) for i in entries):
+        if any(i.filename.lower().endswith(_UNZIPPED) for i in entries):
             hint = " Pak filen ud og importér GeoJSON- eller GeoPackage-filen direkte."
         raise UnusableFileError(
             f"{name}: zip-arkivet indeholder ingen Shapefile (.shp); det indeholder: "
@@ -209,6 +213,6 @@ def _extract_member(
 
 def _mb(size: int) -> str:
     if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
+        return f"{number(size / 1000)} KB"
     # One decimal: 4.5 MB must not read "4 MB" next to a limit of 4 MB.
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{number(size / 1_000_000, 1)} MB"

@@ -8,19 +8,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import fmt
-from ..compute.privacy import hidden_text
+from .. import fmt, palette
+from ..compute.privacy import shown_count
 from ..views.model import Trend
 from ..views.natteliv import heat_classes
 
 # Okabe–Ito hues, darkened where needed: each line has at least 3:1 against white (WCAG 2.1
 # 1.4.11) and the lines stay apart with protanopia, deuteranopia and tritanopia
 # (tests/render/test_a11y_colours.py); each series also has its own dash pattern.
-SERIES_COLOURS = ("#0072B2", "#D55E00", "#000000", "#007A5A", "#A9568A")
+SERIES_COLOURS = palette.SERIES
 SERIES_DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4])
-TARGET_COLOUR = "#555555"
+TARGET_COLOUR = palette.TARGET
 #: Axis, legend and title text: 12.6:1 on white (Vega's default grey has 3.7:1).
-TEXT_COLOUR = "#333333"
+TEXT_COLOUR = palette.CHART_TEXT
 
 _AXIS_FORMAT = {
     "andel": ".0%",
@@ -142,7 +142,7 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    long["vist"] = long["antal"].map(lambda v: hidden_text() if pd.isna(v) else fmt.number(v))
+    long["vist"] = long["antal"].map(lambda v: shown_count(v, pd.isna(v)))
     classes, legend = heat_classes(grid)
     long["klasse"] = classes.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="klasse"

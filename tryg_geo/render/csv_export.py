@@ -11,7 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..compute.privacy import threshold
+from ..compute.privacy import small, threshold
 from ..csv_safe import csv_bytes
 from ..errors import ExportError, UsageError
 from ..role_files import LEAST_ROLE, for_role
@@ -190,7 +190,7 @@ def _count_columns(table: pd.DataFrame) -> list[str]:
 
 def _small(values: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    return (numbers >= 1) & (numbers < threshold())
+    return pd.Series(small(numbers), index=numbers.index)
 
 
 def _filled(values: pd.Series) -> pd.Series:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+from .. import palette
 from ..views.sources import badge_text
 from .deck_layout import (
     BULLET_IN,
@@ -215,7 +216,7 @@ def _pptx_badge(page, prs, m, text: str) -> None:
     _plain(badge)
     badge.text_frame.text = text
     paragraph = badge.text_frame.paragraphs[0]
-    _style(paragraph, Pt(FONT_PT["badge"]), "#ffffff", bold=True, left=False)
+    _style(paragraph, Pt(FONT_PT["badge"]), palette.WHITE, bold=True, left=False)
 
 
 def _plain(shape) -> None:

@@ -16,6 +16,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
+from .. import palette
 from ..views.alt_text import view_map_text
 from ..views.model import View
 from ..views.registry import kicker_text
@@ -34,7 +35,7 @@ from .deck_view import (
 from .png_base import MUTED, RULE, TEXT
 from .png_trends import value_text
 
-ZEBRA = "F3F5F8"
+ZEBRA = palette.STRIPE
 #: Number formats of a chart's value axis by unit (PowerPoint shows them in the reader's locale:
 #: a Danish PowerPoint writes 1.234 and 12,5).
 AXIS_FORMATS = {"andel": "0 %", "antal": "#,##0", "personer": "#,##0", "timer": "#,##0"}
@@ -168,7 +169,7 @@ def _table(page, spec: TableSpec) -> None:
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             cell.text_frame.word_wrap = True
             cell.fill.solid()
-            cell.fill.fore_color.rgb = rgb("FFFFFF" if r == 0 or r % 2 == 0 else ZEBRA)
+            cell.fill.fore_color.rgb = rgb(palette.WHITE if r == 0 or r % 2 == 0 else ZEBRA)
             colour = MUTED if r == 0 else TEXT
             _style(cell.text_frame.paragraphs[0], spec.fitted.size_pt, colour, bold=spec.bold[r][c])
             danish(cell.text_frame)
@@ -224,7 +225,7 @@ def _style_series(chart, spec: ChartSpec) -> None:
 def _style_axes(chart, spec: ChartSpec) -> None:
     values = chart.value_axis
     values.has_major_gridlines = True
-    values.major_gridlines.format.line.color.rgb = rgb("E6E6E6")
+    values.major_gridlines.format.line.color.rgb = rgb(palette.GRID)
     values.tick_labels.font.size = Pt(PT["chart"])
     values.tick_labels.number_format = AXIS_FORMATS.get(spec.unit, "#,##0.0")
     values.tick_labels.number_format_is_linked = False

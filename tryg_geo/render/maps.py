@@ -44,7 +44,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from pyproj import Transformer
 
-from ..compute.breaks import NO_DATA_COLOR
+from .. import palette
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
 from .map_access import MapAccess, MapFrameAccess
@@ -62,7 +62,7 @@ LEAFLET_FILES: tuple[str, ...] = (
     "images/marker-icon-2x.png",
     "images/marker-shadow.png",
 )
-BACKGROUND_COLOR = "#f6f6f3"
+BACKGROUND_COLOR = palette.MAP_BACKGROUND
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragydere'
 )
@@ -77,9 +77,10 @@ COORD_DECIMALS = 6
 _MAP_CSS = (
     f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
     " path.leaflet-interactive:focus { outline: none; }"
-    " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 4px;"
+    f" path.leaflet-interactive:focus-visible {{ stroke: {palette.BLACK}; stroke-width: 4px;"
     " stroke-opacity: 1; }"
-    " div.leaflet-container:focus-visible { outline: 3px solid #1a5fb4; outline-offset: -3px; }"
+    f" div.leaflet-container:focus-visible {{ outline: 3px solid {palette.FOCUS};"
+    " outline-offset: -3px; }"
     " .tryg-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;"
     " overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }</style>"
 )
@@ -444,9 +445,9 @@ def outline_layer(
         folium.GeoJson(
             water_geo,
             style_function=lambda _: {
-                "color": "#8db8dc",
+                "color": palette.WATER_LINE,
                 "weight": 0.5,
-                "fillColor": "#b9d8f2",
+                "fillColor": palette.WATER_FILL,
                 "fillOpacity": 0.9,
             },
             interactive=False,
@@ -457,7 +458,7 @@ def outline_layer(
     outline = _feature_collection(lonlat_geometries(districts.geometry), [{}] * len(districts))
     folium.GeoJson(
         outline,
-        style_function=lambda _: {"color": "#6e6e6e", "weight": 1, "fill": False},
+        style_function=lambda _: {"color": palette.OUTLINE, "weight": 1, "fill": False},
         interactive=False,
         name="Områdegrænser",
     ).add_to(group)
@@ -492,19 +493,20 @@ def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
     """Plain-HTML legend box: ``entries`` are ``(colour, label)`` rows; all text escaped."""
     swatch = (
         '<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-        'vertical-align:middle;border:1px solid #888;background:{c}"></span>'
+        'vertical-align:middle;border:{border};background:{c}"></span>'
     )
+    # "Ingen data" is told apart from the lightest class by a dashed border, as on the map.
+    solid, dashed = f"1px solid {palette.SWATCH_LINE}", f"2px dashed {palette.EDGE}"
     body = "".join(
-        f'<div class="tryg-legend-row">{swatch.format(c=html.escape(c))}{html.escape(t)}</div>'
+        '<div class="tryg-legend-row">'
+        f"{swatch.format(c=html.escape(c), border=dashed if c == palette.NO_DATA else solid)}"
+        f"{html.escape(t)}</div>"
         for c, t in entries
     )
-    dashed = swatch.format(c=html.escape(NO_DATA_COLOR)).replace(
-        "1px solid #888", "2px dashed #4d4d4d"
-    )
-    body = body.replace(swatch.format(c=html.escape(NO_DATA_COLOR)), dashed)
     box = (
-        "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;max-width:220px;"
-        "box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.6 sans-serif;color:#222"
+        f"background:{palette.LEGEND_BOX};padding:6px 10px;border-radius:4px;max-width:220px;"
+        f"box-shadow:0 0 4px {palette.LEGEND_SHADOW};font:12px/1.6 sans-serif;"
+        f"color:{palette.TEXT}"
     )
     return (
         f'<div style="{box}"><div class="tryg-legend-title" style="font-weight:bold">'
@@ -562,7 +564,7 @@ def spec_layers(spec: Any, *, description: str | None = None) -> folium.FeatureG
         folium.GeoJson(
             zones,
             style_function=lambda _: {
-                "color": "#5b3a8c",
+                "color": palette.ZONE,
                 "weight": 2,
                 "dashArray": "6 4",
                 "fill": False,
@@ -729,23 +731,23 @@ def spec_layer(spec: Any) -> folium.GeoJson:
         # Grid cells are small: a border in their own colour keeps them visible when zoomed
         # out (a dark one would hide the colour).
         cells = spec.kind == "cells"
-        edge = p["fill"] if cells else "#4d4d4d"
+        edge = p["fill"] if cells else palette.EDGE
         out = {
             "fill": True,  # folium's CircleMarker defaults to no fill
             "fillColor": p["fill"],
             "fillOpacity": 0.85 if spec.kind == "places" else 0.75,
-            "color": "#111111" if chosen else edge,
+            "color": palette.CHOSEN if chosen else edge,
             "weight": 3 if chosen else 1.5 if cells else 0.8,
         }
-        if p["fill"] == NO_DATA_COLOR:  # told apart from the lightest class by more than colour
-            out |= {"dashArray": "4 3", "color": "#4d4d4d", "weight": max(out["weight"], 1.2)}
+        if p["fill"] == palette.NO_DATA:  # told apart from the lightest class by more than colour
+            out |= {"dashArray": "4 3", "color": palette.EDGE, "weight": max(out["weight"], 1.2)}
         return out | ({"radius": p["radius"]} if "radius" in p else {})
 
     return folium.GeoJson(
         data,
         name=spec.legend.title,
         style_function=style,
-        highlight_function=lambda _: {"weight": 3, "color": "#222222"},
+        highlight_function=lambda _: {"weight": 3, "color": palette.HOVER},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "label"], aliases=[noun, html.escape(spec.legend.title)], sticky=True
         ),

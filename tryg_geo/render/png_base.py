@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from .. import palette
 from ..errors import UsageError
 
 SIZES: dict[str, tuple[float, float, int]] = {
@@ -17,11 +18,13 @@ SIZES: dict[str, tuple[float, float, int]] = {
 }
 SIZE_NAMES: dict[str, str] = {"slide": "1920 × 1080 (slides)", "a4": "A4 liggende (2338 × 1654)"}
 
-TEXT = "#222222"
-MUTED = "#5f5f5f"
-LIGHT = "#767676"  # 4.5:1 on white (WCAG 2.1 AA), for the "no data" status mark
-RULE = "#d9d9d9"
-DEMO_RED = "#b2182b"
+TEXT, MUTED, LIGHT, RULE, DEMO_RED = (
+    palette.TEXT,
+    palette.MUTED,
+    palette.LIGHT,
+    palette.RULE,
+    palette.DEMO_RED,
+)
 
 #: Font sizes in points on a 1920 × 1080 slide; A4 scales them with its height.
 FONTS: dict[str, float] = {

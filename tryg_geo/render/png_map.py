@@ -20,14 +20,12 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
-from .. import fmt
+from .. import fmt, palette
 from ..views.model import MapSpec
 from .png_base import MUTED, TEXT, Box, Page, clip
 
-WATER = "#d4e4f2"
-LAND = "#f6f6f4"
-DISTRICT_LINE = "#8c8c8c"
-ZONE_COLOUR = "#5b3a8c"  # as on screen (maps.spec_map)
+WATER, LAND, DISTRICT_LINE = palette.WATER, palette.LAND, palette.DISTRICT_LINE
+ZONE_COLOUR = palette.ZONE  # as on screen (maps.spec_map)
 
 
 # ---- PNG: the map -----------------------------------------------------------------------------
@@ -67,7 +65,7 @@ def draw_map_panel(page: Page, spec: MapSpec, box: Box) -> None:
 
 def _legend_handles(spec: MapSpec) -> list:
     handles = [
-        Patch(facecolor=colour, edgecolor="#7a7a7a", linewidth=0.6, label=label)
+        Patch(facecolor=colour, edgecolor=palette.LEGEND_LINE, linewidth=0.6, label=label)
         for colour, label in spec.legend.entries
     ]
     if spec.zones is not None and len(spec.zones):
@@ -87,7 +85,7 @@ def _legend_handles(spec: MapSpec) -> list:
                 marker="o",
                 markersize=10,
                 markerfacecolor="white",
-                markeredgecolor="#555555",
+                markeredgecolor=palette.CIRCLE_KEY,
                 label="Cirklens areal følger tallet",
             )
         )
@@ -274,7 +272,7 @@ def _draw_places(ax: Axes, features: gpd.GeoDataFrame, page: Page) -> None:
         points.y,
         s=diameter_pt**2,
         c=list(order["color"]),
-        edgecolors="#333333",
+        edgecolors=palette.CIRCLE_EDGE,
         linewidths=1.0,
         zorder=6,
     )
@@ -376,7 +374,7 @@ def _label_outline(
             fontsize=page.size("label"),
             ha="center",
             va="center",
-            color="#6f6f6f",
+            color=palette.MAP_LABEL,
             style="italic",
             zorder=5,
             path_effects=halo(page),

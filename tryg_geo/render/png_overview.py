@@ -9,12 +9,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.text import Text
 
+from .. import palette
 from ..views.model import Trend, View
 from .charts import SERIES_COLOURS
 from .png_base import LIGHT, MUTED, RULE, TEXT, Box, Page
 from .png_map import draw_map_panel
 
-ON_TRACK, OFF_TRACK = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion
+ON_TRACK, OFF_TRACK = palette.ON_TRACK, palette.OFF_TRACK  # Okabe–Ito blue and vermillion
 
 
 # ---- PNG: the overview (Overblik) -------------------------------------------------------------
@@ -66,7 +67,7 @@ def _draw_overview_table(page: Page, view: View, box: Box) -> None:
     ax.text(x, 0.5, "Udvikling", fontsize=size, weight="bold", va="center", color=MUTED)
     for index, row in enumerate(rows, start=1):
         if index % 2:
-            ax.axhspan(index, index + 1, color="#f3f5f8", lw=0, zorder=0)
+            ax.axhspan(index, index + 1, color=palette.STRIPE, lw=0, zorder=0)
         _overview_row(page, ax, row, index + 0.5, size, box.width)
         trend = sparks.get(str(row.get("Indsats", "")))
         if trend is not None:

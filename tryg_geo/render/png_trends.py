@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.legend import Legend as MplLegend
 from matplotlib.lines import Line2D
 
-from .. import fmt
+from .. import fmt, palette
 from ..compute.privacy import threshold
 from ..views.model import Trend
 from .charts import SERIES_COLOURS, TARGET_COLOUR
@@ -208,10 +208,10 @@ def _trend_axes(
 
 def _style_trend_axes(ax: Axes, trend: Trend, wide: pd.DataFrame, page: Page) -> None:
     ax.spines[["top", "right"]].set_visible(False)
-    ax.spines[["left", "bottom"]].set_color("#8a8a8a")
-    ax.grid(axis="y", color="#e6e6e6", linewidth=0.9)
+    ax.spines[["left", "bottom"]].set_color(palette.AXIS)
+    ax.grid(axis="y", color=palette.GRID, linewidth=0.9)
     ax.set_axisbelow(True)
-    ax.tick_params(labelsize=page.size("tick"), colors="#444444", length=3)
+    ax.tick_params(labelsize=page.size("tick"), colors=palette.TICK, length=3)
     whole = trend.unit in ("antal", "personer", "timer")
     steps = [1, 2, 5, 10]
     locator = ticker.MaxNLocator(nbins=5, integer=whole, steps=steps)

@@ -18,6 +18,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from .. import palette
 from ..compute import privacy
 
 CELL_M = 1000.0
@@ -44,11 +45,13 @@ def preview_png(
     axes.set_aspect("equal")
     if kind in ("districts", "places"):
         shapes = gpd.GeoSeries(frame["geometry"], crs="EPSG:25832")
-        shapes.plot(ax=axes, facecolor="#cfe0f0", edgecolor="#1f4e79", linewidth=0.6)
+        shapes.plot(
+            ax=axes, facecolor=palette.PREVIEW_FILL, edgecolor=palette.PREVIEW_LINE, linewidth=0.6
+        )
         caption = f"{len(frame)} {'områder' if kind == 'districts' else 'steder'}"
     else:
         caption = _incident_cells(axes, frame, figure, districts)
-    figure.text(0.01, 0.95, caption, fontsize=9, color="#333333")
+    figure.text(0.01, 0.95, caption, fontsize=9, color=palette.CHART_TEXT)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -63,7 +66,7 @@ def _incident_cells(
     hidden = privacy.small(cells["n"])
     top = max(int(cells["n"].max()), 1)
     shade = np.clip(np.log1p(cells["n"].to_numpy()) / np.log1p(top), 0.15, 1.0)
-    colours = ["#bbbbbb" if h else _red(s) for h, s in zip(hidden, shade, strict=True)]
+    colours = [palette.HIDDEN if h else _red(s) for h, s in zip(hidden, shade, strict=True)]
     squares = [
         Rectangle((cx * CELL_M, cy * CELL_M), CELL_M, CELL_M)
         for cx, cy in zip(cells["x"], cells["y"], strict=True)
@@ -75,14 +78,16 @@ def _incident_cells(
     ylim = (cells["y"].min() * CELL_M - CELL_M, (cells["y"].max() + 2) * CELL_M)
     if districts is not None and len(districts):
         outlines = gpd.GeoSeries(districts["geometry"], crs="EPSG:25832")
-        outlines.plot(ax=axes, facecolor="none", edgecolor="#1f4e79", linewidth=0.6, zorder=3)
+        outlines.plot(
+            ax=axes, facecolor="none", edgecolor=palette.PREVIEW_LINE, linewidth=0.6, zorder=3
+        )
     axes.set_xlim(*xlim)
     axes.set_ylim(*ylim)
     figure.legend(
         handles=[
             Patch(color=_red(1.0), label="Mange"),
             Patch(color=_red(0.2), label="Få"),
-            Patch(color="#bbbbbb", label=f"Skjult ({privacy.hidden_text()})"),
+            Patch(color=palette.HIDDEN, label=f"Skjult ({privacy.hidden_text()})"),
         ],
         loc="lower right",
         ncols=3,

@@ -9,7 +9,7 @@ every view, PNG, slide and page. Without the file the partnership is Tryg Aalbor
     kommunekode = "0751"
     partnere = ["Aarhus Kommune", "Østjyllands Politi"]
     logo = "logo.png"          # a PNG or JPEG in the data folder (optional)
-    farve = "#00587c"          # the accent colour of headings and slides (optional)
+    farve = "#rrggbb"          # the accent colour of headings and slides (optional)
 
 A broken file never shows another partnership's name: :func:`load_partnership` raises
 :class:`~tryg_geo.errors.UsageError` naming the file, the key, the value and what is allowed.
@@ -34,7 +34,7 @@ KEYS: dict[str, str] = {
     "kommunekode": 'kommunekoden med fire cifre, fx "0751"',
     "partnere": 'en liste af navne, fx ["Aarhus Kommune", "Østjyllands Politi"]',
     "logo": 'en PNG- eller JPEG-fil i data-mappen, fx "logo.png"',
-    "farve": 'en farve som #rrggbb, fx "#00587c"',
+    "farve": 'en farve som "#rrggbb": "#" og seks hex-cifre (0–9, a–f)',
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, palette
 from ..analysis.hotspots import HotspotResult, cell_hotspots
 from ..analysis.near_repeat import (
     ALPHA,
@@ -29,7 +29,7 @@ from ..analysis.near_repeat import (
     p_text,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import hidden_text, small
+from ..compute.privacy import count_text, shown_count, small
 from ..errors import UsageError
 from ..store.dataset import Dataset
 from .analysis_maps import FDR_NOTE, hotspot_cells_map
@@ -41,6 +41,8 @@ BURGLARY = "indbrud i beboelse"
 MAP_PARTS = ("incidents", "districts", "places")
 #: Permutation counts the page offers (URL parameter ``perm``).
 PERMUTATION_CHOICES: tuple[int, ...] = (99, 999)
+#: The URL's key of the number of permutations (kept in ``Filters.extra``).
+PERMUTATION_PARAM = "perm"
 KNOX_NOTE = (
     "Nær-gentagelse (Knox-test, som Ratcliffes Near Repeat Calculator): alle par af hændelser "
     "tælles efter afstand (meter) og tid (dage mellem datoerne). Det forventede antal par er "
@@ -60,7 +62,7 @@ def analyse_categories(ds: Dataset, filters: Filters) -> tuple[str, ...]:
 def permutations_of(filters: Filters) -> int:
     """Permutations from the URL (``perm``), one of :data:`PERMUTATION_CHOICES`, else 999."""
     try:
-        value = int(filters.extra.get("perm", DEFAULT_PERMUTATIONS))
+        value = int(filters.extra.get(PERMUTATION_PARAM, DEFAULT_PERMUTATIONS))
     except ValueError:
         return DEFAULT_PERMUTATIONS
     return value if value in PERMUTATION_CHOICES else DEFAULT_PERMUTATIONS
@@ -181,8 +183,7 @@ def knox_display(table: KnoxTable, *, detail: bool = False) -> pd.DataFrame:
             if table.p_value[s, t] < ALPHA and math.isfinite(ratio[s, t]):
                 text += " *"
             if detail:
-                obs = int(table.observed[s, t])
-                shown = hidden_text() if small([obs])[0] else fmt.number(obs)
+                shown = count_text(int(table.observed[s, t]))
                 text += f" ({shown}/{fmt.number(table.expected[s, t], 1)})"
             row[time_label] = text
         rows.append(row)
@@ -200,10 +201,10 @@ def knox_styles(table: KnoxTable) -> pd.DataFrame:
             css = ""
             if math.isfinite(ratio) and ratio > 0:
                 strength = min(abs(math.log2(ratio)), 1.0)
-                base = (178, 24, 43) if ratio > 1 else (33, 102, 172)
+                base = palette.rgb(palette.HOT if ratio > 1 else palette.COLD)
                 mix = [round(255 + (c - 255) * strength * 0.85) for c in base]
                 css = f"background-color: rgb({mix[0]}, {mix[1]}, {mix[2]});"
-                css += " color: #ffffff;" if strength > 0.6 else " color: #1a1a1a;"
+                css += f" color: {palette.WHITE if strength > 0.6 else palette.CELL_TEXT};"
             if table.p_value[s, t] < ALPHA:
                 css += " font-weight: 700;"
             row[label] = css
@@ -239,7 +240,7 @@ def near_repeat_view(
     return View(
         key="analyse",
         title="Nær-gentagelse (Knox-test)",
-        subtitle=f"{filters.describe(ds.district_names)}; {fmt.number(table.events)} hændelser",
+        subtitle=f"{filters.describe(ds.district_names)}; {count_text(table.events)} hændelser",
         demo=mark.demo,
         demo_label=mark.label,
         source=source,
@@ -337,7 +338,7 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
             {
                 "Celle (DDKN)": top["cell_id"],
                 "Hændelser": [
-                    hidden_text() if h else fmt.number(v)
+                    shown_count(v, h)
                     for v, h in zip(top["incidents"], top["incidents_suppressed"], strict=True)
                 ],
                 "Gi* z": [fmt.number(v, 2) for v in top["gi_z"]],
@@ -364,9 +365,7 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
             {
                 "Afstand": np.repeat(knox.space_labels(), len(knox.time) + 1),
                 "Tid": knox.time_labels() * (len(knox.space) + 1),
-                "Observeret": [
-                    hidden_text() if pd.isna(v) else fmt.number(v) for v in frame["observed"]
-                ],
+                "Observeret": [shown_count(v, pd.isna(v)) for v in frame["observed"]],
                 "Forventet": [fmt.number(v, 1) for v in frame["expected"]],
                 "Knox-ratio": [fmt.number(v, 2) for v in frame["knox_ratio"]],
                 "p": [fmt.number(v, 3) for v in frame["p_value"]],

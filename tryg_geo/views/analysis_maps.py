@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import fmt
 from ..analysis.change import CHANGE_CLASSES, CHANGE_COLOURS
 from ..analysis.hotspots import (
     HOTSPOT_CLASSES,
@@ -23,10 +22,10 @@ from ..analysis.hotspots import (
     district_hotspots,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import hidden_text
+from ..compute.privacy import shown_count
 from ..store.dataset import WGS84, Dataset
 from .mapspec import FEATURE_COLUMNS, zones
-from .model import Legend, MapSpec, View
+from .model import NO_DATA_COLOR, Legend, MapSpec, View
 
 #: Significant cells drawn one by one (a popup each); beyond, merged into one shape per class.
 MAX_CELL_FEATURES = 600
@@ -44,11 +43,9 @@ def hotspot_legend(title: str) -> Legend:
 
 
 def _count_label(count: float, hidden: bool) -> str:
-    if hidden:
-        return f"{hidden_text()} hændelser"
-    if not np.isfinite(count) or count <= 0:
+    if not hidden and (not np.isfinite(count) or count <= 0):
         return "ingen hændelser"
-    return f"{fmt.number(count)} hændelser"
+    return f"{shown_count(count, hidden)} hændelser"
 
 
 def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapSpec:
@@ -125,7 +122,7 @@ def _district_features(
             "feature_id": ids.to_numpy(),
             "name": shapes["name"].astype(str).to_numpy(),
             "label": labels.reindex(ids).fillna("Ingen data").to_numpy(),
-            "color": colours.reindex(ids).fillna("#f0f0f0").to_numpy(),
+            "color": colours.reindex(ids).fillna(NO_DATA_COLOR).to_numpy(),
         },
         geometry=shapes.geometry.to_numpy(),
         crs=WGS84,

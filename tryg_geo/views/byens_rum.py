@@ -17,7 +17,7 @@ from ..cache import per_version
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
-from ..compute.privacy import hidden_rule, hidden_text, small, suppress_with_total
+from ..compute.privacy import hidden_rule, shown_count, small, suppress_with_total
 from ..compute.registry import Indicator, all_indicators, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
@@ -311,9 +311,7 @@ def _display(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
 
 
 def _count_text(value: float, hidden: bool) -> str:
-    if hidden:
-        return hidden_text()
-    return "–" if not np.isfinite(value) else fmt.number(value)
+    return shown_count(value, hidden)  # '–' when there is no number
 
 
 def _map(ds: Dataset, table: pd.DataFrame, ind: Indicator, label: str, filters: Filters):

@@ -12,8 +12,8 @@ option                    page                   Filters field
 ``--nights DAYS``         Natteliv               ``nights`` (Danish weekday names)
 ``--hours FRA-TIL``       Natteliv               ``night_start``, ``night_end``
 ``--observation ID``      Byens rum              ``place_indicator``
-``--map MODE``            Tryg bydel (Kort)      ``extra['kort']`` (indikator, hotspots, aendring)
-``--hotspots``            Natteliv (Hotspots)    ``extra['lag'] = 'hotspots'``
+``--map MODE``            Tryg bydel (Kort)      ``extra[MAP_MODE_PARAM]``
+``--hotspots``            Natteliv (Hotspots)    ``extra[LAYER_PARAM] = HOTSPOT_LAYER``
 ``--preset ID``           every page (Periode)   ``preset``, ``start``, ``end``
 ========================  =====================  ===========================================
 
@@ -24,9 +24,10 @@ Each check returns the value a :class:`Filters` holds, or raises a Danish
 
 from __future__ import annotations
 
-from ..compute.filters import PRESETS, SCHEMES, Filters
+from ..compute.filters import NIGHT_ENDS, NIGHT_STARTS, PRESETS, SCHEMES, URL_KEYS, Filters
 from ..errors import UsageError
 from ..fmt import WEEKDAYS_DA
+from ..geo.grid import CELL_CHOICES
 from ..store.dataset import Dataset
 from .analysis_maps import (
     CHANGE_MODE,
@@ -39,11 +40,8 @@ from .byens_rum import place_indicators
 from .registry import default_filters
 from .tryg_bydel import tryg_bydel_indicators
 
-#: Natteliv's cell sizes, as the page's radio offers them.
-CELLS: tuple[str, ...] = ("100m", "250m", "1km")
-#: The hours a night may start and end at, as the Natteliv page's select boxes offer them.
-NIGHT_STARTS = range(18, 24)
-NIGHT_ENDS = range(1, 10)
+#: Natteliv's cell sizes, as the page's radio offers them (one list: geo.grid).
+CELLS: tuple[str, ...] = CELL_CHOICES
 #: Tryg bydel's map modes (the page's "Kort" radio): option value → URL value.
 MAP_MODES: dict[str, str] = {"indikator": "", "hotspots": HOTSPOT_MODE, "aendring": CHANGE_MODE}
 
@@ -71,7 +69,7 @@ def check_scheme(value: str) -> str:
 
 
 def check_cell(value: str) -> str:
-    """A Natteliv cell size (``--cell``): '100m', '250m' or '1km'."""
+    """A Natteliv cell size (``--cell``): one of :data:`CELLS`."""
     if value not in CELLS:
         raise UsageError(f"--cell {value!r} er ikke tilladt; vælg {_either(list(CELLS))}.")
     return value
@@ -174,7 +172,7 @@ def with_choices(
     if observation is not None:
         changes["place_indicator"] = check_observation(ds, observation)
     if preset is not None:
-        period = default_filters(ds, {"preset": check_preset(preset)})
+        period = default_filters(ds, {URL_KEYS["preset"]: check_preset(preset)})
         changes.update(preset=period.preset, start=period.start, end=period.end)
     extra = dict(filters.extra)
     if map_mode is not None:

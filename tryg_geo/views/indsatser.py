@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import settings
+from .. import periods, settings
 from ..compute.filters import Filters
 from ..compute.indicators import (
     HeadlineSummary,
@@ -223,7 +223,8 @@ def _trend_rows(ds: Dataset, ind: Indicator, filters: Filters) -> pd.DataFrame:
             )
         else:
             rows = indicator_series(ds, ind, end=filters.end, area_id=area)
-            if len(rows) and len(str(rows["period"].iloc[-1])) == 7:
+            latest = periods.parse(rows["period"].iloc[-1]) if len(rows) else None
+            if latest is not None and latest.months < 12:  # months or quarters
                 rows = rows[rows["period_start"] >= pd.Timestamp(before_start).replace(day=1)]
         if ind.source == "incidents" or ind.unit in COUNT_UNITS:
             windows = [(filters.start, filters.end), filters.previous_year()]

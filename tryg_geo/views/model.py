@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from ..compute.breaks import NO_DATA_COLOR as NO_DATA_COLOR  # the views' names for the
+from ..compute.breaks import SUPPRESSED_COLOR as SUPPRESSED_COLOR  # palette's greys
 from ..store.partnership import Partnership
 
 

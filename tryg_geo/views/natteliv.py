@@ -21,18 +21,25 @@ from ..compute.counts import (
     night_mask,
     period_mask,
 )
-from ..compute.filters import Filters, no_previous_text, previous_year_covered
+from ..compute.filters import (
+    NIGHT_END,
+    NIGHT_START,
+    NIGHTS,
+    Filters,
+    no_previous_text,
+    previous_year_covered,
+)
 from ..compute.privacy import (
     count_text,
     hidden_text,
     hide_periods,
     safe_change,
+    shown_count,
     small,
     suppress_with_total,
     threshold,
 )
 from ..compute.registry import Indicator, all_indicators
-from ..compute.series import NIGHT_END, NIGHT_START, NIGHTS
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
@@ -155,7 +162,7 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Celle (DDKN)": table["cell_id"],
             "Hændelser": [
-                hidden_text(limit) if s else fmt.number(float(v))
+                shown_count(v, s, limit)
                 for v, s in zip(table["incidents"], table["suppressed"], strict=True)
             ],
         }

@@ -21,8 +21,6 @@ from ..store.dataset import Dataset
 POLICE = "Nordjyllands Politi (anmeldelser)"
 SURVEY = "Tryghedsundersøgelsen"
 REGISTRATIONS = "{partnerskab} registreringer"
-#: Measurements that come from Tryghedsundersøgelsen (the rest are the partnership's own).
-SURVEY_MEASUREMENTS = frozenset({"tryg_andel", "tillid_politi_andel"})
 #: The separator between two sources (a source may itself contain commas).
 SEPARATOR = "; "
 
@@ -183,7 +181,7 @@ def indicator_part(indicator: Indicator) -> tuple[str, str]:
     """The kind an indicator's numbers come from, and the registry's wording for it."""
     if indicator.source == "incidents":
         return "incidents", POLICE
-    if indicator.measurement_name in SURVEY_MEASUREMENTS:
+    if indicator.survey:
         return "measurements", SURVEY
     return "measurements", REGISTRATIONS
 

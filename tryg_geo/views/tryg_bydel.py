@@ -8,15 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import fmt, settings
+from .. import fmt, periods, settings
 from ..analysis.change import district_count_changes, district_share_changes
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import (
     count_text,
-    hidden_text,
     hide_periods,
     safe_change,
+    shown_count,
+    small,
     suppress_with_total,
     threshold,
 )
@@ -269,7 +270,7 @@ def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
         view.map.bounds = bounds_with_data(ds, table, "incidents")
     view.trends = [_incident_trend(ds, filters, per_1000=per_1000)]
     if outside:
-        shown = hidden_text() if outside_hidden else count_text(outside)
+        shown = shown_count(outside, outside_hidden)
         view.notes.append(
             f"{shown} hændelser ligger uden for områderne og indgår kun i kommunens total."
         )
@@ -309,12 +310,13 @@ def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Område": table["district_name"],
             "Hændelser": [
-                hidden_text(limit) if s else fmt.number(v)
+                shown_count(v, s, limit)
                 for v, s in zip(table["incidents"], table["suppressed"], strict=True)
             ],
             "Pr. 1.000 indb.": [fmt.number(as_float(v), 1) for v in table["incidents_per_1000"]],
             "Samme periode sidste år": [
-                fmt.number(as_float(v)) if pd.notna(v) else hidden_text(limit)
+                # NaN last year is a hidden count (a district without incidents has 0).
+                shown_count(as_float(v), pd.isna(v), limit)
                 for v in table["previous_incidents"]
             ],
             "Ændring": [fmt.signed_percent(as_float(v) / 100) for v in table["change_pct"]],
@@ -326,7 +328,7 @@ def _district_kpi(row: pd.Series) -> Kpi:
     change = row["change_pct"]
     return Kpi(
         f"{row['district_name']}",
-        hidden_text() if row["suppressed"] else fmt.number(as_float(row["incidents"])),
+        shown_count(as_float(row["incidents"]), bool(row["suppressed"])),
         fmt.signed_percent(as_float(change) / 100) if pd.notna(change) else None,
         f"Samme periode sidste år: {fmt.number(as_float(row['previous_incidents']))}",
     )
@@ -398,7 +400,7 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
                 for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
             ],
             "Svar (n)": [
-                hidden_text() if h else fmt.number(as_float(v))
+                shown_count(as_float(v), h)
                 for v, h in zip(table["n"], table["suppressed"], strict=True)
             ],
             "Sidste år": [fmt.percent(as_float(v)) for v in table["previous_value"]],
@@ -437,9 +439,10 @@ def _chosen_period(rows: pd.DataFrame, filters: Filters) -> str | None:
     return str(pool.sort_values("period_start")["period"].iloc[-1])
 
 
-def _previous_period(period: str) -> str:
-    year, _, rest = period.partition("-")
-    return f"{int(year) - 1}{'-' + rest if rest else ''}"
+def _previous_period(period: str) -> str | None:
+    """The same period a year earlier; None for a name that is no stored period."""
+    parsed = periods.parse(period)
+    return parsed.year_before().name if parsed is not None else None
 
 
 def _survey_table(
@@ -456,10 +459,11 @@ def _survey_table(
     n = now["n"].astype("Float64").astype("float64")
     previous = before["value"].astype("float64")
     previous_n = before["n"].astype("Float64").astype("float64")
-    # A share of fewer than five answers tells about individuals: hide it, like a small count.
-    hidden = (n >= 1) & (n < threshold())
+    # A share of fewer answers than the discretion limit tells about individuals: hide it,
+    # like a small count (privacy.small, the one rule).
+    hidden = pd.Series(small(n), index=n.index)
     value = value.where(~hidden)
-    previous = previous.where(~((previous_n >= 1) & (previous_n < threshold())))
+    previous = previous.where(~small(previous_n))
     low, high = wilson(value * n, n)
     min_n = int(settings.get("min_respondents"))
     table = pd.DataFrame(
