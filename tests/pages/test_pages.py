@@ -141,7 +141,13 @@ def assert_shows_view(at: AppTest, page: str, ds: Dataset) -> View:
         latest = [str(v) for v in table["Seneste"] if str(v)]
         assert latest and set(latest) <= cells
     else:  # the view's table, beside any other table the page shows (Analyse's panels)
-        (frame,) = [f for f in shown_tables(at) if list(f.columns) == list(table.columns)]
+        candidates = [f for f in shown_tables(at) if list(f.columns) == list(table.columns)]
+        if not candidates and page == "analyse":
+            # Too few incidents for near repeat: the page says so and shows no Knox table
+            # (tests/agreement: the reading and the table never disagree).
+            assert any("for få hændelser" in i.value for i in at.info), "no table, no reason"
+            return view
+        (frame,) = candidates
         shown_frame = frame.reset_index(drop=True).astype(str)
         expected = table.reset_index(drop=True).astype(str)
         if not shown_frame.equals(expected):

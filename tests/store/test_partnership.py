@@ -41,7 +41,10 @@ def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
         ('by = "Aarhus"', "ukendt nøgle 'by'; tilladte nøgler er navn, kommune"),
         ('navn = ""', "navn = '' kan ikke bruges; navn skal være partnerskabets navn"),
         ("kommunekode = 751", "kommunekode = 751 kan ikke bruges; kommunekode skal være"),
-        ('farve = "blå"', "farve = 'blå' kan ikke bruges; farve skal være en farve som #rrggbb"),
+        (
+            'farve = "blå"',
+            "farve = 'blå' kan ikke bruges; farve skal være en farve som \"#rrggbb\"",
+        ),
         ('partnere = "Politiet"', "partnere = 'Politiet' kan ikke bruges"),
         ('logo = "../logo.png"', "logo = '../logo.png' kan ikke bruges"),
         ('logo = "logo.png"', "findes ikke som PNG- eller JPEG-fil i data-mappen"),
