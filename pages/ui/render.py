@@ -137,7 +137,10 @@ def open_district(clicked: str | None, filters: Filters) -> None:
 
 def trends(view: View) -> None:
     """Each trend chart with its text alternative (a sentence below it)."""
-    for trend, text in zip(view.trends, view_trend_texts(view), strict=True):
+    # The sentences are made once per view (a rerun with filters seen before shows the same
+    # view object from cache.VIEWS), not on every rerun.
+    texts = cache.CHARTS.get_or_make(pinned(view, "trend-texts"), lambda: view_trend_texts(view))
+    for trend, text in zip(view.trends, texts, strict=True):
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
             st.caption(md_text(text))
             continue
