@@ -154,6 +154,14 @@ def test_heatmap_classes(by_key, data):
     assert len(set(colours)) == len(colours) >= 2
     assert all(not re.search(r",\d", label) for label in labels), labels
     _no_overlap([lab for lab in labels if lab[0].isdigit() or lab[0] == "≤"])
+    # Each class names the counts it holds: no "1 – 5" beside "Skjult (<5)".
+    shown = grid.to_numpy(dtype="float64")
+    shown = sorted({int(v) for v in shown[np.isfinite(shown)].ravel()})
+    for label in labels:
+        if label[0].isdigit():
+            low, _, high = label.partition(" – ")
+            assert int(low.replace(".", "")) in shown, (label, shown)
+            assert int((high or low).replace(".", "")) in shown, (label, shown)
 
 
 # ---- finding 7: the period says what the data cover; no comparison with nothing --------------

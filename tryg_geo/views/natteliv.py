@@ -328,7 +328,12 @@ def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
     finite = values[np.isfinite(values)]
     lowest = float(finite.min()) if len(finite) else None
     entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) if bins else []
-    names = [label for _, label in entries]
+    # Each class named by the counts it holds: with 1–4 hidden, a class "1 – 5" beside
+    # "Skjult (<5)" would promise counts that are never shown.
+    names = {
+        c: _members_label(values[classes == c]) for c in range(len(entries)) if (classes == c).any()
+    }
+    entries = [(colour, names[c]) for c, (colour, _) in enumerate(entries) if c in names]
     hidden = f"Skjult ({hidden_text()})"
     cells = [names[c] if c >= 0 else hidden for c in classes]
     if not np.isfinite(values).all():
@@ -336,6 +341,12 @@ def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
     frame = pd.DataFrame(np.array(cells, dtype=object).reshape(grid.shape), index=grid.index)
     frame.columns = grid.columns
     return frame, Legend("Hændelser", entries)
+
+
+def _members_label(members: np.ndarray) -> str:
+    """'5' or '6 – 10': the smallest and largest count in a class (whole numbers)."""
+    low, high = float(np.nanmin(members)), float(np.nanmax(members))
+    return fmt.number(low) if low == high else f"{fmt.number(low)} – {fmt.number(high)}"
 
 
 def _night_cells(filters: Filters) -> np.ndarray:
