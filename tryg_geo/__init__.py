@@ -84,15 +84,8 @@ from .render.charts import heatmap_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
 from .render.deck import make_deck
 from .render.files import file_stem
-from .render.maps import (
-    PrerenderedLayers,
-    configure_offline_folium,
-    frame_map,
-    install_static_assets,
-    leaflet_url_prefix,
-    spec_layers,
-    spec_map,
-)
+from .render.map_assets import configure_offline_folium, install_static_assets, leaflet_url_prefix
+from .render.maps import PrerenderedLayers, frame_map, spec_layers, spec_map
 from .render.pack import make_pack
 from .render.png_page import view_png
 from .render.preview import preview_png

@@ -79,7 +79,7 @@ def map_(
     same for every filter, so the component keeps its key (one per page) and its iframe; the
     view's layers go in as ``feature_group_to_add``, which the component swaps in place. No
     ``center`` or ``zoom`` is given: the map stays where the user zoomed and panned it, and only
-    the first layers fit it to their data (:class:`tryg_geo.render.maps.FirstFit`). A map that
+    the first layers fit it to their data (:class:`tryg_geo.render.map_controls.FirstFit`). A map that
     is not ``clickable`` reads nothing back (``returned_objects=[]``), so a click on it never
     reruns the page.
     """

@@ -249,7 +249,7 @@ def cut_texts(page) -> list[str]:
 def features_under_legend(frame) -> list[str]:
     """The map's features whose drawn box meets the legend's box (each as "x,y w×h").
 
-    The map is fitted beside the legend (``render.maps.FirstFit``): no district, cell
+    The map is fitted beside the legend (``render.map_controls.FirstFit``): no district, cell
     or place the view is about may be hidden under it. Features Leaflet did not draw (outside
     the view, "M0 0") have no size and do not count, nor does a shape whose box is most of
     the map (Natteliv's one grey shape of all hidden cells: its box cannot miss the legend)."""

@@ -20,7 +20,8 @@ from a11y_checks import (
 from tryg_geo.compute.breaks import NO_DATA_COLOR, PALETTES, SUPPRESSED_COLOR
 from tryg_geo.render import png_base
 from tryg_geo.render.charts import SERIES_COLOURS, TARGET_COLOUR, TEXT_COLOUR
-from tryg_geo.render.maps import BACKGROUND_COLOR, entries_html
+from tryg_geo.render.map_controls import entries_html
+from tryg_geo.render.maps import BACKGROUND_COLOR
 
 
 # ---- contrast (WCAG 2.1) ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 import shapely
 
 from tryg_geo.errors import UsageError
-from tryg_geo.render import maps
+from tryg_geo.render import map_assets, map_controls, maps
 from tryg_geo.store.schema import STORE_CRS
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -65,14 +65,14 @@ def children_of_type(m: folium.Map, kind: type) -> list:
 
 # ---- offline assets -------------------------------------------------------------------------
 def test_default_assets_are_local_leaflet_only():
-    maps.configure_offline_folium()
+    map_assets.configure_offline_folium()
     urls = [u for _, u in folium.Map.default_js + folium.Map.default_css]
     assert urls == ["/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"]
 
 
 def test_no_element_of_the_map_loads_anything_from_a_url(districts, water):
     """What st_folium collects for its iframe: default_js/css of every element of the map."""
-    maps.configure_offline_folium()
+    map_assets.configure_offline_folium()
     m = maps.spec_map(_spec("places", districts, water), basemap="none")
     links = [u for e in walk(m) for _, u in getattr(e, "default_js", [])]
     links += [u for e in walk(m) for _, u in getattr(e, "default_css", [])]
@@ -83,20 +83,20 @@ def test_no_element_of_the_map_loads_anything_from_a_url(districts, water):
 
 
 def test_base_url_path_is_honoured():
-    assert maps.leaflet_url_prefix("") == "/app/static/leaflet"
-    assert maps.leaflet_url_prefix("/tryg/") == "/tryg/app/static/leaflet"
+    assert map_assets.leaflet_url_prefix("") == "/app/static/leaflet"
+    assert map_assets.leaflet_url_prefix("/tryg/") == "/tryg/app/static/leaflet"
 
 
 def test_install_static_assets_is_idempotent(tmp_path):
-    target = maps.install_static_assets(tmp_path)
+    target = map_assets.install_static_assets(tmp_path)
     assert target == tmp_path / "static" / "leaflet"
-    for rel in maps.LEAFLET_FILES:
+    for rel in map_assets.LEAFLET_FILES:
         assert (target / rel).stat().st_size > 0
     mtime = (target / "leaflet.js").stat().st_mtime_ns
-    maps.install_static_assets(tmp_path)
+    map_assets.install_static_assets(tmp_path)
     assert (target / "leaflet.js").stat().st_mtime_ns == mtime
     (target / "leaflet.css").write_text("broken")
-    maps.install_static_assets(tmp_path)
+    map_assets.install_static_assets(tmp_path)
     assert (target / "leaflet.css").stat().st_size > 1000
 
 
@@ -104,8 +104,8 @@ def test_install_static_assets_is_idempotent(tmp_path):
 def test_basemap_none_has_no_tiles(districts, water):
     m = maps.spec_map(_spec("areas", districts, water), basemap="none")
     assert not children_of_type(m, folium.TileLayer)
-    assert children_of_type(m, maps.FirstFit)
-    (south, west), (north, east) = children_of_type(m, maps.FirstFit)[0].bounds
+    assert children_of_type(m, map_controls.FirstFit)
+    (south, west), (north, east) = children_of_type(m, map_controls.FirstFit)[0].bounds
     assert 56.9 < south < north < 57.1 and 9.7 < west < east < 10.1  # Aalborg
 
 
@@ -232,7 +232,7 @@ def test_spec_map_areas(districts, water):
     assert props[1]["label"] == "&lt;5" and props[2]["name"] == html.escape(XSS)
     styles = [layer.style_function(f) for f in layer.data["features"]]
     assert [s["weight"] for s in styles] == [0.8, 3, 0.8]  # D2 is selected
-    (legend,) = children_of_type(m, maps.Legend)
+    (legend,) = children_of_type(m, map_controls.Legend)
     assert "Hændelser &lt;b&gt;" in legend.html and "6 – 12" in legend.html
     rendered = m.get_root().render()
     assert not re.search(r"https?://", rendered) and "<img" not in rendered
@@ -249,7 +249,7 @@ def test_spec_map_places(districts, water):
     style = circles.style_function(circles.data["features"][0])
     assert style["fill"] is True and style["radius"] == 12.0
     assert geojsons[3].options["interactive"] is False
-    (south, west), (north, east) = children_of_type(m, maps.FirstFit)[0].bounds
+    (south, west), (north, east) = children_of_type(m, map_controls.FirstFit)[0].bounds
     assert north - south < 0.05  # fitted to the places, not to the whole outline
 
 
@@ -290,11 +290,17 @@ def test_frame_holds_no_data_and_layers_hold_everything_that_changes(districts, 
     assert 'region.setAttribute("role", "main")' in script
     group = maps.spec_layers(_spec("areas", districts, water), description="Tekst")
     kinds = [type(e) for e in walk(group)]
-    for kind in (maps.FirstFit, maps.Legend, maps.MapAccess, maps.DrawnMark, folium.GeoJson):
+    for kind in (
+        map_controls.FirstFit,
+        map_controls.Legend,
+        maps.MapAccess,
+        map_controls.DrawnMark,
+        folium.GeoJson,
+    ):
         assert kind in kinds
     # The legend and the access texts follow the data layer, so its features exist then.
-    order = [k for k in kinds if k in (folium.GeoJson, maps.MapAccess, maps.DrawnMark)]
-    assert order[-2:] == [maps.MapAccess, maps.DrawnMark]
+    order = [k for k in kinds if k in (folium.GeoJson, maps.MapAccess, map_controls.DrawnMark)]
+    assert order[-2:] == [maps.MapAccess, map_controls.DrawnMark]
 
 
 def test_prerendered_layers_draw_into_the_group_they_are_given(districts, water):

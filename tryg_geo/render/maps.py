@@ -27,13 +27,9 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import re
-import shutil
 import uuid
-from collections.abc import Sequence
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -48,20 +44,9 @@ from .. import palette
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
 from .map_access import MapAccess, MapFrameAccess
-from .map_hook import hook_template
+from .map_assets import current_url_prefix, offline_assets
+from .map_controls import DrawnMark, FirstFit, Legend, MetricScale, TimingMark, entries_html
 
-#: Where Streamlit serves ``<app dir>/static/leaflet`` (``server.enableStaticServing``).
-LEAFLET_URL_PREFIX = "/app/static/leaflet"
-#: Files taken from the ``xstatic-leaflet`` package (relative to its data folder).
-LEAFLET_FILES: tuple[str, ...] = (
-    "leaflet.js",
-    "leaflet.css",
-    "images/layers.png",
-    "images/layers-2x.png",
-    "images/marker-icon.png",
-    "images/marker-icon-2x.png",
-    "images/marker-shadow.png",
-)
 BACKGROUND_COLOR = palette.MAP_BACKGROUND
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragydere'
@@ -86,76 +71,6 @@ _MAP_CSS = (
 )
 _XYZ_URL = re.compile(r"^https?://[^\s/]+/\S*$")
 _TO_WGS84 = Transformer.from_crs(STORE_CRS, "EPSG:4326", always_xy=True)
-
-
-# ---- offline assets -----------------------------------------------------------------------
-def install_static_assets(app_dir: Path) -> Path:
-    """Copy Leaflet's js, css and images into ``<app_dir>/static/leaflet``.
-
-    Idempotent and cheap when the files are already there (two ``stat`` calls per file); a
-    file is (re)copied when it is missing or its size or mtime differs from the packaged one
-    (so an upgraded ``xstatic-leaflet`` is picked up). Each copy is
-    written to a temporary name and renamed, so a concurrent reader never sees half a file.
-
-    Parameters
-    ----------
-    app_dir : Path
-        Folder of the Streamlit main script; Streamlit serves its ``static/`` folder at
-        ``/app/static/``.
-
-    Returns
-    -------
-    Path
-        The ``static/leaflet`` folder.
-    """
-    from xstatic.pkg import leaflet as xs_leaflet
-
-    source = Path(xs_leaflet.BASE_DIR)
-    target = Path(app_dir) / "static" / "leaflet"
-    for rel in LEAFLET_FILES:
-        src, dst = source / rel, target / rel
-        if _same_file(src, dst):
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-        shutil.copy2(src, tmp)  # keeps the mtime, which _same_file compares
-        os.replace(tmp, dst)
-    return target
-
-
-def _same_file(src: Path, dst: Path) -> bool:
-    try:
-        a, b = src.stat(), dst.stat()
-    except FileNotFoundError:
-        return False
-    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
-
-
-def leaflet_url_prefix(base_url_path: str = "") -> str:
-    """URL of the Leaflet folder, honouring Streamlit's ``server.baseUrlPath``."""
-    base = base_url_path.strip("/")
-    return f"/{base}{LEAFLET_URL_PREFIX}" if base else LEAFLET_URL_PREFIX
-
-
-def offline_assets(url_prefix: str = LEAFLET_URL_PREFIX) -> tuple[list, list]:
-    """``(default_js, default_css)`` for ``folium.Map``: the local Leaflet files only."""
-    prefix = url_prefix.rstrip("/")
-    return [("leaflet", f"{prefix}/leaflet.js")], [("leaflet_css", f"{prefix}/leaflet.css")]
-
-
-def configure_offline_folium(url_prefix: str = LEAFLET_URL_PREFIX) -> None:
-    """Make every ``folium.Map`` load only the local Leaflet (no jQuery, Bootstrap, fonts).
-
-    ``st_folium`` reads ``default_js``/``default_css`` to decide which scripts its iframe
-    loads (see the module docstring), so this is what keeps the browser off the internet.
-    Safe to call on every Streamlit rerun.
-    """
-    global _url_prefix
-    _url_prefix = url_prefix
-    folium.Map.default_js, folium.Map.default_css = offline_assets(url_prefix)
-
-
-_url_prefix = LEAFLET_URL_PREFIX
 
 
 # ---- base map -----------------------------------------------------------------------------
@@ -224,7 +139,7 @@ def frame_map(basemap: str) -> folium.Map:
         zoom_snap=0.5,  # half zoom steps: the districts fill the map better after fitting
         zoom_control=False,  # MapFrameAccess adds one with Danish titles
     )
-    m.default_js, m.default_css = offline_assets(_url_prefix)
+    m.default_js, m.default_css = offline_assets(current_url_prefix())
     m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
     MetricScale().add_to(m)
     if choice == "osm":
@@ -239,101 +154,6 @@ def frame_map(basemap: str) -> folium.Map:
         folium.TileLayer(choice, attr=f"Baggrundskort: {host}", name="Baggrundskort").add_to(m)
     MapFrameAccess().add_to(m)
     return m
-
-
-class FirstFit(folium.FitBounds):
-    """Fit the map to ``bounds`` when the first layers of its frame are drawn, and never again:
-    after a filter change the map stays where the user zoomed and panned it.
-
-    The fit keeps the legend's corner free (the legend sits over the map, bottom right):
-    once the legend is laid out, the bounds are fitted again with its width free on the
-    right or its height free at the bottom, whichever leaves the larger zoom (Leaflet's
-    public ``getBoundsZoom`` and ``fitBounds``)."""
-
-    _template = hook_template(
-        """// Later layers of the same frame keep the user's zoom and position.
-        if (map._trygFitted) return;
-        map._trygFitted = true;
-        var bounds = L.latLngBounds({{ this.bounds|tojson }});
-        // No animation: an animated zoom that ends after the second fit would undo it.
-        map.fitBounds(bounds, {animate: false});
-        var container = map.getContainer(), tries = 0, gap = 8;
-        // Then fit again beside the legend (bottom right, drawn over the map), once it and
-        // the frame are laid out: its width kept free on the right or its height at the
-        // bottom, whichever leaves the larger zoom, so no feature is hidden under it.
-        function besideLegend() {
-            var legend = container.querySelector('.tryg-legend');
-            var box = container.getBoundingClientRect();
-            var key = legend ? legend.getBoundingClientRect() : null;
-            var laidOut = key && box.width > 0 && box.height > 0 && key.width > 0
-                && key.width < box.width - 40 && key.right <= box.right + 1;
-            if (!laidOut) {
-                if (tries++ < 60) { window.requestAnimationFrame(besideLegend); }
-                return;
-            }
-            var right = L.point(box.right - key.left + gap, 0);
-            var below = L.point(0, box.bottom - key.top + gap);
-            map.invalidateSize({animate: false});
-            if (box.width <= right.x + 40 || box.height <= below.y + 40) {
-                map.fitBounds(bounds, {animate: false});  // too small to spare the room
-                return;
-            }
-            var zoomRight = map.getBoundsZoom(bounds, false, right);
-            var zoomBelow = map.getBoundsZoom(bounds, false, below);
-            var pad = zoomRight >= zoomBelow ? right : below;
-            map.fitBounds(bounds, {paddingBottomRight: pad, animate: false});
-        }
-        besideLegend();"""
-    )
-
-
-class MetricScale(MacroElement):
-    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds miles and feet)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "MetricScale"
-
-
-class TimingMark(MacroElement):
-    """``performance.mark(name)`` in the map's own script, where it is placed among the layers.
-
-    The layers (:func:`spec_layers`) set ``tryg-map-start`` when their script starts and
-    ``tryg-map-drawn`` right after Leaflet has added them to the map (``detail.features``: how
-    many features the data layer holds), and ``tryg-map-painted`` in the next animation frame.
-    ``bench.browser_map`` times a filter change to the map drawn with the new data from these
-    marks; they cost nothing else.
-    """
-
-    _mark = """if (window.performance && performance.mark) {
-          performance.mark({{ this.mark_name|tojson }}, {detail: {features: {{ this.features }}}});
-          {% if this.paint %}requestAnimationFrame(function () {
-            performance.mark("tryg-map-painted");
-          });{% endif %}
-        }"""
-    _template = Template("{% macro script(this, kwargs) %}" + _mark + "{% endmacro %}")
-
-    def __init__(self, mark_name: str, features: int = 0, paint: bool = False) -> None:
-        super().__init__()
-        self._name = "TimingMark"
-        self.mark_name = mark_name
-        self.features = int(features)
-        self.paint = paint
-
-
-class DrawnMark(TimingMark):
-    """A :class:`TimingMark` set when its group has been added to the map (drawn), not when
-    its script runs."""
-
-    _template = hook_template(TimingMark._mark)
 
 
 # ---- geometry ----------------------------------------------------------------------------
@@ -463,55 +283,6 @@ def outline_layer(
         name="Områdegrænser",
     ).add_to(group)
     return group
-
-
-# ---- legend -----------------------------------------------------------------------------
-class Legend(MacroElement):
-    """A Leaflet control holding a fixed piece of HTML (built and escaped in Python), shown
-    while its layers are on the map."""
-
-    _template = hook_template(
-        """var control = L.control({position: {{ this.position|tojson }}});
-        control.onAdd = function () {
-            var div = L.DomUtil.create('div', 'tryg-legend');
-            div.innerHTML = {{ this.html|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            return div;
-        };
-        this._control = control.addTo(map);""",
-        "if (this._control) this._control.remove();",
-    )
-
-    def __init__(self, html_text: str, position: str = "bottomright") -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html = html_text
-        self.position = position
-
-
-def entries_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
-    """Plain-HTML legend box: ``entries`` are ``(colour, label)`` rows; all text escaped."""
-    swatch = (
-        '<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-        'vertical-align:middle;border:{border};background:{c}"></span>'
-    )
-    # "Ingen data" is told apart from the lightest class by a dashed border, as on the map.
-    solid, dashed = f"1px solid {palette.SWATCH_LINE}", f"2px dashed {palette.EDGE}"
-    body = "".join(
-        '<div class="tryg-legend-row">'
-        f"{swatch.format(c=html.escape(c), border=dashed if c == palette.NO_DATA else solid)}"
-        f"{html.escape(t)}</div>"
-        for c, t in entries
-    )
-    box = (
-        f"background:{palette.LEGEND_BOX};padding:6px 10px;border-radius:4px;max-width:220px;"
-        f"box-shadow:0 0 4px {palette.LEGEND_SHADOW};font:12px/1.6 sans-serif;"
-        f"color:{palette.TEXT}"
-    )
-    return (
-        f'<div style="{box}"><div class="tryg-legend-title" style="font-weight:bold">'
-        f"{html.escape(title)}</div>{body}</div>"
-    )
 
 
 # ---- maps from a MapSpec (tryg_geo.views.model) ------------------------------------------------------
