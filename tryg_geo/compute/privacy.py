@@ -1,10 +1,10 @@
 """Discretion: no count small enough to identify someone leaves the package.
 
 This module is the one place that decides which numbers are hidden and writes the text shown
-instead (:func:`hidden_text`, "<5"); views, maps, charts and snapshots call it.
+instead (:func:`hidden_text`: "<" and the threshold); views, maps, charts and snapshots call it.
 
-Counts from 1 to ``threshold - 1`` are suppressed (shown as "<5" with the default
-``TRYG_MIN_COUNT`` of 5; every text is built from the setting); zero is not sensitive and is
+Counts from 1 to ``threshold - 1`` are suppressed (shown as "<" and the threshold,
+from ``TRYG_MIN_COUNT``; every text is built from the setting); zero is not sensitive and is
 shown. :func:`small` is the one rule of what is hidden. When a table also shows a total, a single suppressed cell could be recovered as the
 total minus the rest, so a second cell (the next smallest) is suppressed too.
 """
@@ -81,7 +81,8 @@ def hide_periods(counts: pd.Series, windows, *, length: str = "M") -> np.ndarray
 
 
 def hidden_text(limit: int | None = None) -> str:
-    """The text shown instead of a hidden count: '<5' (the one place that writes it).
+    """The text shown instead of a hidden count: '<' and the threshold (the one place that
+    writes it).
 
     Parameters
     ----------
@@ -91,13 +92,13 @@ def hidden_text(limit: int | None = None) -> str:
 
 
 def hidden_rule() -> str:
-    """ "Tal under 5 vises som '<5'" with the ``min_count`` setting: the discretion rule as the
-    views' notes state it (the one place that words it)."""
+    """The discretion rule as the views' notes state it ("Tal under N vises som '<N'", N the
+    ``min_count`` setting): the one place that words it."""
     return f"Tal under {threshold()} vises som '{hidden_text()}'"
 
 
 def shown_count(value: float | int | None, hidden: bool, limit: int | None = None) -> str:
-    """A count as shown on screen: '<5' when hidden, otherwise Danish thousands format."""
+    """A count as shown on screen: :func:`hidden_text` when hidden, else Danish thousands."""
     from ..fmt import number
 
     if hidden:
@@ -106,7 +107,7 @@ def shown_count(value: float | int | None, hidden: bool, limit: int | None = Non
 
 
 def count_text(count: int) -> str:
-    """A single count as shown: '<5' when sensitive."""
+    """A single count as shown: :func:`hidden_text` when it is below the threshold."""
     return shown_count(count, bool(small([count])[0]))
 
 
