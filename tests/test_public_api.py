@@ -43,6 +43,7 @@ EXPECTED = [
     "ROLE_LABELS",
     "SCHEMES",
     "UPLOAD_TYPES",
+    "VECTOR_UPLOAD_TYPES",
     "URL_KEYS",
     "AccessError",
     "ColumnError",

@@ -8,7 +8,7 @@ Grouped by what a caller wants to do:
   :func:`data_status`, :func:`make_demo`, :data:`KINDS`, :data:`KIND_LABELS`; the import
   wizard: :func:`detect_upload` (which kind a file holds), :func:`preview_upload`, :func:`column_proposals`, :data:`KIND_ROLES`,
   :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`, :func:`page_wording`,
-  :func:`preview_png`, :data:`UPLOAD_TYPES`; initiative templates: :func:`template_for`
+  :func:`preview_png`, :data:`UPLOAD_TYPES` (and :data:`VECTOR_UPLOAD_TYPES` for boundaries); initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
@@ -72,7 +72,7 @@ from .ingest.detect_roles import (
     missing_message,
     missing_roles,
 )
-from .ingest.formats import UPLOAD_TYPES
+from .ingest.formats import UPLOAD_TYPES, VECTOR_UPLOAD_TYPES
 from .ingest.importer import detect_upload, import_file, import_upload, preview_upload
 from .ingest.modes import APPENDABLE as APPENDABLE_KINDS
 from .ingest.modes import MODE_LABELS as IMPORT_MODE_LABELS
@@ -148,6 +148,7 @@ __all__ = [
     "ROLE_LABELS",
     "SCHEMES",
     "UPLOAD_TYPES",
+    "VECTOR_UPLOAD_TYPES",
     "URL_KEYS",
     "AccessError",
     "ColumnError",

@@ -8,8 +8,8 @@ data are kept with :func:`per_version` on the object that holds that data versio
 a new import never serves an old result and old data are not pinned by a cache once their
 dataset is gone.
 
-It lives in ``store/`` (the lowest layer that holds data) so that every layer above it,
-and the pages through ``tryg_geo.LRU``, can use it without importing upward.
+It is a top-level module of the base layer (it imports nothing of the package), so every
+layer, and the pages through ``tryg_geo.LRU``, can use it without importing upward.
 ``tests/store/test_cache.py`` fails when another cache mechanism appears in the code.
 """
 

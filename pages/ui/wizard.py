@@ -23,6 +23,7 @@ from tryg_geo import (
     REQUIRED_ROLES,
     ROLE_LABELS,
     UPLOAD_TYPES,
+    VECTOR_UPLOAD_TYPES,
     ColumnError,
     KindGuess,
     LoadResult,
@@ -411,7 +412,7 @@ def _kommune_choice(kind: str, round_: int) -> KommuneChoice | None:
     boundary = st.file_uploader(
         "Kommunegrænser (fx DAGI's kommuner.geojson) — kun når filen ikke har en kolonne med "
         "kommunekode (KOMKODE)",
-        type=["geojson", "json", "gpkg", "zip", "parquet"],
+        type=list(VECTOR_UPLOAD_TYPES),
         key=f"wizard_kommune_file_{round_}",
     )
     if not code:

@@ -41,7 +41,6 @@ from ..palette import DIVERGING
 from ..store.dataset import Dataset
 
 #: Cell sizes a hotspot analysis may use: the sizes a user may choose.
-HOTSPOT_SIZES: tuple[str, ...] = CELL_CHOICES
 #: Confidence levels, strictest first: (largest p, label).
 LEVELS: tuple[tuple[float, str], ...] = ((0.01, "99 %"), (0.05, "95 %"), (0.10, "90 %"))
 NOT_SIGNIFICANT = "ikke signifikant"
@@ -223,9 +222,9 @@ class StudyGrid:
 
 def check_size(size: str) -> str:
     """``size`` when it is a hotspot cell size, else a :class:`UsageError` naming it."""
-    if size not in HOTSPOT_SIZES:
+    if size not in CELL_CHOICES:
         raise UsageError(
-            f"cell={size!r} er ikke en tilladt cellestørrelse; tilladt: {', '.join(HOTSPOT_SIZES)}."
+            f"cell={size!r} er ikke en tilladt cellestørrelse; tilladt: {', '.join(CELL_CHOICES)}."
         )
     return size
 

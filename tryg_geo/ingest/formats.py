@@ -51,3 +51,7 @@ EXCEL_SUFFIXES = frozenset(f.suffix for f in FORMATS if f.family == "excel")
 VECTOR_FORMATS: dict[str, str] = {f.suffix: f.name for f in FORMATS if f.family == "vector"}
 #: What the import wizard's file picker accepts (without the dot, as Streamlit wants them).
 UPLOAD_TYPES: tuple[str, ...] = tuple(f.suffix.removeprefix(".") for f in FORMATS if f.upload)
+#: What the wizard's boundary picker (``--kommune-fil``) accepts: the geodata among them.
+VECTOR_UPLOAD_TYPES: tuple[str, ...] = tuple(
+    f.suffix.removeprefix(".") for f in FORMATS if f.upload and f.family == "vector"
+)

@@ -41,7 +41,6 @@ from .registry import default_filters
 from .tryg_bydel import tryg_bydel_indicators
 
 #: Natteliv's cell sizes, as the page's radio offers them (one list: geo.grid).
-CELLS: tuple[str, ...] = CELL_CHOICES
 #: Tryg bydel's map modes (the page's "Kort" radio): option value → URL value.
 MAP_MODES: dict[str, str] = {"indikator": "", "hotspots": HOTSPOT_MODE, "aendring": CHANGE_MODE}
 
@@ -69,9 +68,9 @@ def check_scheme(value: str) -> str:
 
 
 def check_cell(value: str) -> str:
-    """A Natteliv cell size (``--cell``): one of :data:`CELLS`."""
-    if value not in CELLS:
-        raise UsageError(f"--cell {value!r} er ikke tilladt; vælg {_either(list(CELLS))}.")
+    """A Natteliv cell size (``--cell``): one of :data:`tryg_geo.geo.grid.CELL_CHOICES`."""
+    if value not in CELL_CHOICES:
+        raise UsageError(f"--cell {value!r} er ikke tilladt; vælg {_either(list(CELL_CHOICES))}.")
     return value
 
 
