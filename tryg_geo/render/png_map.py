@@ -22,6 +22,7 @@ from matplotlib.text import Text
 
 from .. import fmt, palette
 from ..views.model import MapSpec
+from .maps import OPENING_BOUNDS
 from .png_base import MUTED, TEXT, Box, Page, clip
 
 WATER, LAND, DISTRICT_LINE = palette.WATER, palette.LAND, palette.DISTRICT_LINE
@@ -147,7 +148,8 @@ def _map_bounds(spec: MapSpec) -> tuple[float, float, float, float]:
     elif spec.outline is not None and len(spec.outline):
         bounds, pad = tuple(float(v) for v in spec.outline.total_bounds), 0.03
     else:
-        bounds, pad = (9.55, 56.85, 10.35, 57.20), 0.0  # Aalborg Kommune
+        (south, west), (north, east) = OPENING_BOUNDS  # where the screen's map opens too
+        bounds, pad = (west, south, east, north), 0.0
     if spec.kind == "places":
         pad = 0.15
     minx, miny, maxx, maxy = bounds
