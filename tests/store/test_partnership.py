@@ -40,7 +40,7 @@ def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
         ('navn = "Tryg Aarhus', "kan ikke læses"),
         ('by = "Aarhus"', "ukendt nøgle 'by'; tilladte nøgler er navn, kommune"),
         ('navn = ""', "navn = '' kan ikke bruges; navn skal være partnerskabets navn"),
-        ("kommunekode = 751", "kommunekode = 751 kan ikke bruges; kommunekode skal være"),
+        ('kommunekode = "08510"', "kommunekode = '08510' kan ikke bruges; kommunekode skal være"),
         (
             'farve = "blå"',
             "farve = 'blå' kan ikke bruges; farve skal være en farve som \"#rrggbb\"",
@@ -55,6 +55,14 @@ def test_a_broken_file_is_refused_in_danish(tmp_path: Path, text: str, words: st
     with pytest.raises(UsageError) as caught:
         load_partnership(folder)
     assert words in caught.value.message and PARTNERSHIP_FILE in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "written", ["kommunekode = 751", 'kommunekode = "751"', 'kommunekode = " 0751 "']
+)
+def test_a_kommune_code_is_read_as_the_import_reads_it(tmp_path: Path, written: str) -> None:
+    # Excel and a TOML integer drop the leading zero; --kommune 751 is accepted, so is this.
+    assert load_partnership(write(tmp_path, written)).kommune_code == "0751"
 
 
 def test_a_change_changes_the_data_version(tmp_path: Path) -> None:

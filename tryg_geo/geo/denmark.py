@@ -6,6 +6,8 @@ The boxes are generous (they include Bornholm, Ertholmene and coastal waters).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 LON_RANGE = (7.5, 15.5)
@@ -30,3 +32,18 @@ def utm_in_denmark(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def looks_like_utm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Pairs that are UTM numbers in either order (metres, not degrees)."""
     return utm_in_denmark(a, b) | utm_in_denmark(b, a)
+
+
+_KOMMUNE_CODE = re.compile(r"\d{1,4}")
+
+
+def normal_kommune_code(value: object) -> str | None:
+    """A kommune code as four digits ('851' or 851 → '0851'), or None when it is not one.
+
+    Excel and TOML integers drop the leading zero, so one to four digits are accepted; the
+    callers turn None into an error that names their own file or option.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    cleaned = str(value).strip()
+    return cleaned.zfill(4) if _KOMMUNE_CODE.fullmatch(cleaned) else None

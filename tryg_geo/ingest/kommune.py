@@ -15,7 +15,6 @@ in the report, with a sentence saying how many were kept and left out, and how.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .. import fmt
 from ..errors import UsageError
+from ..geo.denmark import normal_kommune_code
 from .columns import normalise
 from .result import LoadResult
 
@@ -35,7 +35,6 @@ from .result import LoadResult
 KOMMUNE_SHARE = 0.10
 #: Column names (normalised) that hold a kommune code in Danish boundary files.
 CODE_COLUMNS = ("komkode", "kommunekode", "kommunenr", "kommunenummer", "kodekommune", "komnr")
-_CODE = re.compile(r"^\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -69,13 +68,13 @@ def kommune_code(text: object) -> str:
     UsageError
         When ``text`` is not one to four digits.
     """
-    cleaned = str(text).strip()
-    if not _CODE.fullmatch(cleaned):
+    code = normal_kommune_code(text)
+    if code is None:
         raise UsageError(
-            f"--kommune {cleaned!r}: en kommunekode er fire cifre, fx 0851 (Aalborg) eller "
-            "0751 (Aarhus)."
+            f"--kommune {str(text).strip()!r}: en kommunekode er fire cifre, fx 0851 (Aalborg) "
+            "eller 0751 (Aarhus)."
         )
-    return cleaned.zfill(4)
+    return code
 
 
 def code_column(columns: Iterable[object]) -> str | None:
@@ -159,4 +158,4 @@ def padded_code(code: object) -> str:
     text = "" if code is None or pd.isna(code) else str(code).strip()
     if text.endswith(".0"):  # a code read as a number
         text = text[:-2]
-    return text.zfill(4) if _CODE.fullmatch(text) else text
+    return normal_kommune_code(text) or text

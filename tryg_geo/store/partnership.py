@@ -25,13 +25,14 @@ from typing import Any
 
 from ..cache import LRU
 from ..errors import UsageError
+from ..geo.denmark import normal_kommune_code
 
 PARTNERSHIP_FILE = "partnerskab.toml"
 #: The keys of ``partnerskab.toml``, with what each holds (for the error messages).
 KEYS: dict[str, str] = {
     "navn": 'partnerskabets navn, fx "Tryg Aarhus"',
     "kommune": 'kommunens navn, fx "Aarhus Kommune"',
-    "kommunekode": 'kommunekoden med fire cifre, fx "0751"',
+    "kommunekode": 'kommunekoden, fx "0751" (751 læses som 0751)',
     "partnere": 'en liste af navne, fx ["Aarhus Kommune", "Østjyllands Politi"]',
     "logo": 'en PNG- eller JPEG-fil i data-mappen, fx "logo.png"',
     "farve": 'en farve som "#rrggbb": "#" og seks hex-cifre (0–9, a–f)',
@@ -118,9 +119,10 @@ def _text(data: dict[str, Any], key: str, default: str, source: str) -> str:
 
 def _code(data: dict[str, Any], source: str, default: str) -> str:
     value = data.get("kommunekode", default)
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}", value.strip()):
+    code = normal_kommune_code(value)
+    if code is None:
         raise _wrong(source, "kommunekode", value)
-    return value.strip()
+    return code
 
 
 def _partners(data: dict[str, Any], source: str, default: tuple[str, ...]) -> tuple[str, ...]:
