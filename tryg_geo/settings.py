@@ -32,9 +32,11 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "basemap",
             "TRYG_BASEMAP",
-            "osm",
-            "Background map: 'osm' (OpenStreetMap), 'none' for closed networks, "
-            "or an XYZ URL such as https://kort.example.dk/{z}/{x}/{y}.png.",
+            "none",
+            "Background map: 'none' (the default: nothing is fetched from outside, district "
+            "outlines and the fjord are drawn by the app), 'osm' (OpenStreetMap's public tiles: "
+            "the browser then asks tile.openstreetmap.org for the area being looked at), or an XYZ "
+            "URL such as the kommune's own https://kort.example.dk/{z}/{x}/{y}.png.",
         ),
         Setting(
             "min_count",

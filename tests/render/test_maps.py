@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from tryg_geo import settings
 from tryg_geo.errors import UsageError
 from tryg_geo.render import map_assets, map_controls, maps
 from tryg_geo.store.schema import STORE_CRS
@@ -329,3 +330,13 @@ def test_prerendered_geometries_are_the_ones_folium_writes(districts, water):
         assert len(payloads) >= 2  # water, the features (places: outline and zones too)
         assert [json.loads(text) for text in add.findall(fast.body)] == payloads
         assert "tryg-geometry-" not in fast.body
+
+
+def test_by_default_the_map_fetches_nothing_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Send nothing anywhere": without TRYG_BASEMAP the browser asks no tile server for the area
+    # an analyst is looking at; only links (attribution) may name other sites, never a source.
+    monkeypatch.delenv("TRYG_BASEMAP", raising=False)
+    monkeypatch.setattr(settings, "_settings_file", dict)
+    page = maps.frame_map(settings.get("basemap")).get_root().render()
+    sources = re.findall(r"""(?:src|url)\s*[=(:]\s*["']?(https?://[^"')\s]+)""", page)
+    assert sources == [] and "tile.openstreetmap.org" not in page
