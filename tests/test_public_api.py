@@ -17,6 +17,9 @@ from tryg_geo import PAGES
 REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
+    "alerts_for",
+    "mark_alert_seen",
+    "page_of",
     "APPENDABLE_KINDS",
     "CELL_CHOICES",
     "CHANGE_MODE",

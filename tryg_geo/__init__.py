@@ -121,6 +121,7 @@ from .views.registry import (
     ViewInfo,
     build_view,
     default_filters,
+    page_of,
     view_keys,
 )
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
@@ -192,6 +193,7 @@ __all__ = [
     "import_file",
     "alerts_for",
     "mark_alert_seen",
+    "page_of",
     "import_upload",
     "install_static_assets",
     "leaflet_url_prefix",

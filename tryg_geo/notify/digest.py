@@ -78,11 +78,12 @@ def run_digest(
     since: datetime | None,
     to: Sequence[str],
     dry_run: str | os.PathLike[str] | None = None,
-    deck: DeckMaker = meeting_deck,
+    deck: DeckMaker | None = None,
     smtp: SmtpSettings | None = None,
 ) -> Sent:
     """Compose the digest for ``role`` since ``since`` and send it to ``to`` through the
     relay, or — with ``dry_run`` — write it as a .eml file in that folder (nothing recorded).
+    ``deck`` makes the attached PDF (default :func:`meeting_deck`).
 
     Raises
     ------
@@ -101,7 +102,7 @@ def run_digest(
                 "gemme det som .eml i stedet."
             )
     digest = digest_view(ds, store, role=role, since=since, base_url=str(settings.get("base_url")))
-    name, pdf = deck(ds, digest, role)
+    name, pdf = (deck or meeting_deck)(ds, digest, role)
     sender = smtp.sender if smtp else "Tryg Geo <tryggeo@localhost>"
     message = digest_message(
         digest,

@@ -58,7 +58,7 @@ def _esc(text: str) -> str:
 
 
 def _section_text(section: Section) -> list[str]:
-    lines = [section.title.upper(), ""]
+    lines = [section.title, "-" * len(section.title)]
     if not section.items:
         lines.append(section.empty)
     for item in section.items:

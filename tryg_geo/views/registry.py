@@ -190,6 +190,22 @@ def default_filters(ds: Dataset, params: dict[str, str] | None = None) -> Filter
     return Filters.from_params(params or {}, data_start=start, data_end=end)
 
 
+def page_of(key: str) -> PageInfo:
+    """The page that shows view ``key`` (``indsats/<slug>``: the Indsatser page).
+
+    Raises
+    ------
+    UsageError
+        When ``key`` is not a view of the registry nor an ``indsats/`` key.
+    """
+    if key.startswith(INITIATIVE_PREFIX):
+        return INITIATIVES_PAGE
+    info = view_info(key)
+    if info is None:
+        raise UsageError(f"Ukendt visning {key!r}; tilladte: {view_choices()}.")
+    return info.page
+
+
 def page_url(key: str, params: dict[str, str], base_url: str) -> str:
     """The address of view ``key``'s page (``indsats/<slug>``: the Indsatser page) with the
     URL parameters of its filters: the links of the digest and the alert e-mails.
@@ -199,13 +215,6 @@ def page_url(key: str, params: dict[str, str], base_url: str) -> str:
     UsageError
         When ``key`` is not a view of the registry nor an ``indsats/`` key.
     """
-    if key.startswith(INITIATIVE_PREFIX):
-        page = INITIATIVES_PAGE
-    else:
-        info = view_info(key)
-        if info is None:
-            raise UsageError(f"Ukendt visning {key!r}; tilladte: {view_choices()}.")
-        page = info.page
-    path = page.url_path or ""
+    path = page_of(key).url_path or ""
     query = urlencode(params)
     return f"{base_url.rstrip('/')}/{path}" + (f"?{query}" if query else "")
