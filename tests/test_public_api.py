@@ -17,9 +17,6 @@ from tryg_geo import PAGES
 REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
-    "alerts_for",
-    "mark_alert_seen",
-    "page_of",
     "APPENDABLE_KINDS",
     "CELL_CHOICES",
     "CHANGE_MODE",
@@ -84,6 +81,9 @@ EXPECTED = [
     "get_initiative",
     "heatmap_chart",
     "import_file",
+    "alerts_for",
+    "mark_alert_seen",
+    "page_of",
     "import_upload",
     "install_static_assets",
     "leaflet_url_prefix",
