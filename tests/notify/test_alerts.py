@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import Relay, write_secrets
 
-from tryg_geo import alerts_for, import_file, mark_alert_seen
+from tryg_geo import alerts_for, import_file, import_upload, mark_alert_seen
 from tryg_geo.cli import main
 from tryg_geo.notify.alerts import check_alerts
 from tryg_geo.store.folder import Store
@@ -101,3 +101,12 @@ def test_a_broken_rules_file_never_stops_an_import(data: Path, tmp_path: Path) -
         for w in result.warnings
     )
     assert alert_log(data) == []
+
+
+def test_the_wizards_upload_checks_the_rules_too(data: Path, tmp_path: Path) -> None:
+    """The Data page imports through ``tryg_geo.import_upload``: it ends in the same check."""
+    (data / "alerts.toml").write_text(RULES, encoding="utf-8")
+    upload = violence(tmp_path / "vold.csv").read_bytes()
+    result = import_upload("incidents", "vold.csv", upload, mode="append")
+    assert result.accepted == 60
+    assert [a["rule"] for a in alert_log(data)] == ["Vold i Midtbyen"]

@@ -162,3 +162,34 @@ def test_broken_smtp_settings_name_the_key(data: Path) -> None:
 
     with pytest.raises(MailError, match="security = 'ssl' er ikke tilladt; vælg starttls"):
         smtp_settings()
+
+
+def test_the_digest_tells_what_arrived_since_and_what_changed(data: Path, tmp_path: Path) -> None:
+    import time
+    from datetime import datetime, timedelta
+
+    from test_alerts import violence
+
+    from tryg_geo import import_file
+    from tryg_geo.views.digest import digest_view
+
+    # The import log stamps to the second: start on the next whole second, after the demo's.
+    since = datetime.now().replace(microsecond=0) + timedelta(seconds=1)
+    time.sleep(max(0.0, (since - datetime.now()).total_seconds()))
+    import_file(
+        "incidents", violence(tmp_path / "vold.csv"), mode="append", source="Politiet, test"
+    )
+    store = Store(data)
+    digest = digest_view(
+        load_dataset(store), store, role="leder", since=since, base_url="https://t.dk"
+    )
+    arrived, changes = digest.sections[0], digest.sections[1]
+    (line,) = arrived.items  # only the import after `since`, not the demo data before it
+    assert line.text.startswith("Hændelser fra demodata; Politiet, test indlæst")
+    assert "60 rækker, data fra 03.10.2025 til 20.12.2025" in line.text  # the file's rows
+    (midtby,) = [i for i in changes.items if i.text.startswith("Aalborg Midtby")]
+    assert "hændelserne steg +" in midtby.text and "markant stigning" in midtby.text
+    assert (
+        midtby.link.startswith("https://t.dk/tryg-bydel?") and "omr=aalborg-midtby" in midtby.link
+    )
+    assert "kort=aendring" in midtby.link

@@ -76,6 +76,9 @@ class Version:
     demo: bool = False
     #: Where the data comes from, as the user named it (``import --source``); None when not given.
     source: str | None = None
+    #: The days the imported rows cover, when they differ from the frame's (an append: the
+    #: file's rows only); None: :func:`data_period` of ``frame``.
+    period: list[str] | None = None
 
 
 def check_kind(kind: str) -> str:
@@ -229,7 +232,7 @@ class Store:
             "source": item.source,
             "version": name,
             "rows": int(len(item.frame)),
-            "period": data_period(item.frame),
+            "period": item.period or data_period(item.frame),
             "report": item.report,
         }
         staging = folder / f".tmp-{uuid.uuid4().hex}"
