@@ -138,7 +138,7 @@ def mark_alert_mailed(key: str, to: list[str], root: str | os.PathLike[str] | No
         for entry in log:
             if isinstance(entry, dict) and entry.get("key") == key:
                 entry["mailed_at"] = now_text()
-                entry["mailed_to"] = sorted(to)
+                entry["mailed_to"] = sorted({*entry.get("mailed_to", []), *to})
 
     _update(_root(root), ALERT_LOG, [], mark)
 
