@@ -12,7 +12,7 @@ from conftest import REFUSED, Relay, write_secrets
 from tryg_geo.cli import main
 from tryg_geo.errors import MailError
 from tryg_geo.notify import digest as digest_module
-from tryg_geo.notify.digest import run_digest, since_of
+from tryg_geo.notify.digest import run_digest, since_last
 from tryg_geo.role_files import hidden_columns
 from tryg_geo.store.dataset import load_dataset
 from tryg_geo.store.folder import Store
@@ -64,8 +64,8 @@ def test_a_leaders_digest_arrives_with_both_parts_and_the_deck(data: Path, relay
     (sent,) = digest_log(data)
     assert sent["role"] == "leder" and sent["to"] == ["leder@aalborg.dk", "chef@aalborg.dk"]
     # --since last is exact: the next digest starts where this one was composed.
-    assert since_of("last", "leder", Store(data)).isoformat() == sent["until"]
-    assert since_of("last", "analytiker", Store(data)) is None
+    assert since_last("leder", Store(data)).isoformat() == sent["until"]
+    assert since_last("analytiker", Store(data)) is None
 
 
 def test_a_leader_gets_no_analyst_column_and_an_analyst_does(data: Path, relay: Relay) -> None:
@@ -113,19 +113,14 @@ def test_every_picture_has_a_text_alternative(data: Path, relay: Relay) -> None:
 
 
 def test_a_dry_run_writes_the_eml_and_records_nothing(data: Path, tmp_path: Path) -> None:
-    store = Store(data)
-    sent = run_digest(
-        load_dataset(store),
-        store,
-        role="analytiker",
-        since=None,
-        to=["a@aalborg.dk"],
-        dry_run=tmp_path / "eml",
-        deck=tiny_deck,
-    )
-    assert sent.eml is not None and sent.eml.suffix == ".eml"
-    assert b"Nyt fra Tryg Geo" in sent.eml.read_bytes()
+    out = tmp_path / "eml"
+    argv = ["digest", "--since", "01-01-2026", "--role", "analytiker", "--to", "a@aalborg.dk"]
+    assert main([*argv, "--dry-run", str(out)]) == 0
+    (eml,) = out.glob("nyt-fra-tryg-geo_analytiker_*.eml")
+    assert b"Nyt fra Tryg Geo" in eml.read_bytes()
     assert digest_log(data) == []
+    assert main(["digest", "--since", "sidst", "--role", "leder", "--to", "l@aalborg.dk"]) == 2
+    assert main(["digest", "--role", "dataansvarlig", "--to", "d@aalborg.dk"]) == 2
 
 
 def test_a_refused_send_says_why_exits_non_zero_and_records_nothing(

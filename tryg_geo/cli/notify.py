@@ -7,10 +7,12 @@ import argparse
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """``digest --since last|DATO --role leder|analytiker --to ADRESSER [--dry-run MAPPE]``."""
+    from datetime import datetime, time
+
     from ..errors import UsageError
-    from ..notify.digest import check_role, run_digest, since_of
+    from ..notify.digest import check_role, run_digest, since_last
     from ..store.folder import Store
-    from .export import cli_dataset, cli_role
+    from .export import cli_dataset, cli_role, parse_date
 
     if not args.role:
         raise UsageError("--role mangler; vælg leder eller analytiker.")
@@ -22,7 +24,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
         )
     to = [a.strip() for part in args.to for a in part.split(",") if a.strip()]
     store = Store()
-    since = since_of(args.since, args.role, store)
+    if args.since == "last":
+        since = since_last(args.role, store)
+    else:  # a date: from its first moment
+        since = datetime.combine(parse_date("--since", args.since), time.min)
     ds = cli_dataset()
     sent = run_digest(ds, store, role=args.role, since=since, to=to, dry_run=args.dry_run)
     demo = " – Demodata" if sent.digest.demo else ""

@@ -41,27 +41,11 @@ class Sent:
     eml: Path | None  # the .eml written by a dry run
 
 
-def since_of(text: str, role: str, store: Store) -> datetime | None:
-    """``--since``: 'last' (when the previous digest for ``role`` was composed; None before
-    the first) or a date (dd-mm-åååå or åååå-mm-dd).
-
-    Raises
-    ------
-    UsageError
-        For anything else.
-    """
-    if text == "last":
-        previous = last_digest(role, store.root)
-        return datetime.fromisoformat(previous["until"]) if previous else None
-    for form in ("%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text.strip(), form)
-        except ValueError:
-            continue
-    raise UsageError(
-        f"--since {text!r} er hverken 'last' eller en dato; skriv fx --since last eller "
-        "--since 2026-01-01."
-    )
+def since_last(role: str, store: Store) -> datetime | None:
+    """``--since last``: when the previous digest for ``role`` was composed (its record's
+    ``until``); None before the first, so the first digest tells everything."""
+    previous = last_digest(role, store.root)
+    return datetime.fromisoformat(previous["until"]) if previous else None
 
 
 def check_role(role: str) -> str:
