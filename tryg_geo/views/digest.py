@@ -186,16 +186,24 @@ def _hotspots(ds: Dataset, filters: Filters, base_url: str, detail: bool) -> Sec
     if found.too_few:
         return Section(title, [], found.now.too_few_note or "For få hændelser til hot spots.")
     z = found.now.table.set_index("cell_id")["gi_z"]
-    params = filters.with_(cell="250m").to_params()
-    link = page_url("analyse", params, base_url)
+    cells = sorted(found.cells["cell_id"], key=lambda c: -float(z[c]))  # strongest first
     items = []
-    for cell in found.cells["cell_id"]:
-        extra = f" (z = {number(float(z[cell]), 2)})" if detail else ""
+    if cells:
+        named = [
+            f"{cell} (z = {number(float(z[cell]), 2)})" if detail else str(cell)
+            for cell in cells[:MAX_ITEMS]
+        ]
+        rest = f" og {number(len(cells) - MAX_ITEMS)} flere" if len(cells) > MAX_ITEMS else ""
+        count = (
+            "Én celle er et nyt hot spot"
+            if len(cells) == 1
+            else (f"{number(len(cells))} celler er nye hot spots")
+        )
         items.append(
             Item(
-                f"Celle {cell} er et nyt hot spot: den var det ikke i perioden før "
-                f"({day(found.previous[0])}–{day(found.previous[1])}){extra}.",
-                link,
+                f"{count}: de var det ikke i perioden før ({day(found.previous[0])}–"
+                f"{day(found.previous[1])}). Stærkest først: {', '.join(named)}{rest}.",
+                page_url("analyse", filters.with_(cell="250m").to_params(), base_url),
             )
         )
     section = _capped(title, items, "Ingen nye hot spots mod perioden før.")
