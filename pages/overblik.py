@@ -12,6 +12,7 @@ ui.keep_in_url(filters)
 
 view = ui.build("overblik", ds, filters)
 ui.header(view)
+ui.show_alerts()
 ui.kpis(view)
 if view.highlights:
     st.header("Det vigtigste")

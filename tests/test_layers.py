@@ -53,6 +53,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # role_files filters views (View, MapSpec) by role, so it stands with them.
     ("views", ("tryg_geo.views.*", "tryg_geo.role_files")),
     ("render", ("tryg_geo.render.*",)),
+    # Sending: the SMTP relay, the digest and the alerts after an import (composed from the
+    # views and render, and wrapping the importer).
+    ("notify", ("tryg_geo.notify.*",)),
     ("cli", ("tryg_geo.cli.*",)),
     # The curated public API re-exports every layer; the pages import only from it.
     ("api", ("tryg_geo", "tryg_geo.__main__")),

@@ -73,13 +73,16 @@ from .ingest.detect_roles import (
     missing_roles,
 )
 from .ingest.formats import UPLOAD_TYPES, VECTOR_UPLOAD_TYPES
-from .ingest.importer import detect_upload, import_file, import_upload, preview_upload
+from .ingest.importer import detect_upload, preview_upload
 from .ingest.modes import APPENDABLE as APPENDABLE_KINDS
 from .ingest.modes import MODE_LABELS as IMPORT_MODE_LABELS
 from .ingest.modes import ImportPlan, plan_import
 from .ingest.reasons import reason_text
 from .ingest.result import LoadResult
 from .ingest.template import template_for
+
+# The importer followed by the alert rules: the one place every import (wizard, CLI) ends.
+from .notify.alerts import alerts_for, import_file, import_upload
 from .render.charts import heatmap_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
 from .render.deck import make_deck
@@ -91,6 +94,7 @@ from .render.png_page import view_png
 from .render.preview import preview_png
 from .store.dataset import Dataset, load_dataset
 from .store.folder import Store
+from .store.notices import mark_seen as mark_alert_seen
 from .store.partnership import Partnership
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
@@ -117,6 +121,7 @@ from .views.registry import (
     ViewInfo,
     build_view,
     default_filters,
+    page_of,
     view_keys,
 )
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
@@ -186,6 +191,9 @@ __all__ = [
     "get_initiative",
     "heatmap_chart",
     "import_file",
+    "alerts_for",
+    "mark_alert_seen",
+    "page_of",
     "import_upload",
     "install_static_assets",
     "leaflet_url_prefix",

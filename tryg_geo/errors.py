@@ -117,3 +117,8 @@ class AccessError(TrygGeoError):
     """Sign-in or roles are configured so that the dashboard must not open (``access``)."""
 
     exit_code = 2
+
+
+class MailError(TrygGeoError):
+    """An e-mail could not be sent (SMTP settings, the relay, the recipients); nothing is
+    marked as sent."""

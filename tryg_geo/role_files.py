@@ -90,6 +90,14 @@ DETAILS: tuple[Detail, ...] = (
         help="Hotspots' z- og p-værdier og nær-gentagelsens observerede og forventede par er "
         "analytikernes detaljer; ledere ser klasser, Knox-ratioer og om de er signifikante.",
     ),
+    Detail(
+        "nyt",
+        "analyst_detail",
+        columns=("p_fdr", "gi_z"),
+        help="Nyhedsbrevet «Nyt fra Tryg Geo»: ændringernes korrigerede p-værdier og de nye "
+        "hotspots' z-værdier står kun i analytikernes udgave; ledere får ændringen, og om den "
+        "er markant.",
+    ),
 )
 
 

@@ -87,6 +87,13 @@ SETTINGS: dict[str, Setting] = {
             5,
         ),
         Setting(
+            "base_url",
+            "TRYG_BASE_URL",
+            "http://127.0.0.1:8501",
+            "The dashboard's address as its users open it (e.g. https://tryggeo.aalborg.dk): "
+            "the links in the digest and the alert e-mails start with it.",
+        ),
+        Setting(
             "trusted_proxy",
             "TRYG_TRUSTED_PROXY",
             "",

@@ -5,6 +5,7 @@ Kept in a package, not as ``pages/*.py``, so Streamlit never mistakes it for a p
 """
 
 from .admin import data_problems, import_log, rollback_form
+from .alerts import show_alerts
 from .auth import actor, can, gate, require, role
 from .chrome import danish_chrome
 from .deck import deck_downloads
@@ -57,6 +58,7 @@ __all__ = [
     "require",
     "require_data",
     "role",
+    "show_alerts",
     "rollback_form",
     "scheme_widget",
     "show_partnership",

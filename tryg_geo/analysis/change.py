@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import palette
 from ..cache import per_version
-from ..compute.counts import by_district, category_mask, combine, period_mask
+from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
 from ..compute.filters import one_year_before
 from ..compute.privacy import small, threshold
 from ..compute.stats import benjamini_hochberg, count_change_p, share_change_p
@@ -64,8 +64,12 @@ def district_count_changes(
     start: date,
     end: date,
     categories: tuple[str, ...] = (),
+    night: tuple[tuple[int, ...], int, int] | None = None,
 ) -> pd.DataFrame:
     """Incidents per district in the period and the same period a year before, tested (cached).
+
+    ``night`` = ``(evenings, start hour, end hour)`` (0 = Monday) counts only the incidents of
+    those nights, as the Natteliv view does; None counts every hour.
 
     Returns
     -------
@@ -80,17 +84,26 @@ def district_count_changes(
         raise UsageError(f"end={end} ligger før start={start}; tilladt er end ≥ start.")
     # The threshold is part of the key: which districts are tested follows it, and a
     # settings.toml edited while the server runs must not be answered from the old limit.
-    key = ("district-count-changes", start, end, tuple(categories), threshold())
+    night = None if night is None else (tuple(night[0]), int(night[1]), int(night[2]))
+    key = ("district-count-changes", start, end, tuple(categories), threshold(), night)
     return per_version(
-        ds, "analyses", key, lambda: _district_count_changes(ds, start, end, tuple(categories))
+        ds,
+        "analyses",
+        key,
+        lambda: _district_count_changes(ds, start, end, tuple(categories), night),
     )
 
 
 def _district_count_changes(
-    ds: Dataset, start: date, end: date, categories: tuple[str, ...]
+    ds: Dataset,
+    start: date,
+    end: date,
+    categories: tuple[str, ...],
+    night: tuple[tuple[int, ...], int, int] | None = None,
 ) -> pd.DataFrame:
     arrays = ds.arrays
-    cats = category_mask(arrays, categories)
+    nights = None if night is None else night_mask(arrays, *night)
+    cats = combine(category_mask(arrays, categories), nights)
     before_start, before_end = one_year_before(start), one_year_before(end)
     now, _ = by_district(ds, combine(period_mask(arrays, start, end), cats))
     before, _ = by_district(ds, combine(period_mask(arrays, before_start, before_end), cats))

@@ -1,5 +1,5 @@
 """The command line: ``python -m tryg_geo import|status|demo|rollback|backup|restore|verify|export|
-pack|deck|template``.
+pack|deck|template|digest``.
 
 Exit codes: 0 when the work was done (rows accepted), 1 when a file or the data folder cannot
 be used, 2 for a usage error. Errors are one sentence on stderr, never a traceback
@@ -8,7 +8,7 @@ be used, 2 for a usage error. Errors are one sentence on stderr, never a traceba
 The package: :func:`main` here (the one boundary where an error becomes a sentence), the
 argument parser in :mod:`.parser`, the commands on the data folder (import, status, demo,
 rollback) in :mod:`.data`, backup, restore and verify in :mod:`.backup`, the outputs (export, pack, deck, template) in :mod:`.export` and
-the analyses in :mod:`.analyse`.
+the analyses in :mod:`.analyse`, the digest in :mod:`.notify`.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """``import KIND FILE``: check the file, store it (or only check with ``--dry-run``), report."""
     from ..errors import ColumnError
     from ..ingest.detect import cli_suggestion
-    from ..ingest.importer import clean_source, import_file
+    from ..ingest.importer import clean_source
+    from ..notify.alerts import import_file  # the importer, then the alert rules
 
     columns = {role: getattr(args, f"col_{role}") for role in COLUMN_OPTIONS}
     try:

@@ -13,6 +13,7 @@ from .analyse import cmd_analyse
 from .backup import add_backup_parsers
 from .data import COLUMN_OPTIONS, cmd_demo, cmd_import, cmd_rollback, cmd_secret, cmd_status
 from .export import cmd_deck, cmd_export, cmd_pack, cmd_template
+from .notify import cmd_digest
 
 
 class ExactParser(argparse.ArgumentParser):
@@ -113,6 +114,37 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("initiative", metavar="indsats/SLUG")
     template.add_argument("--out", required=True, help="XLSX-filen der skal skrives.")
     template.set_defaults(handler=cmd_template)
+
+    digest = commands.add_parser(
+        "digest",
+        help="Send nyhedsbrevet «Nyt fra Tryg Geo» med e-mail (nye data, markante ændringer, "
+        "nye hot spots, indsatser uden for sporet, præsentationen som PDF).",
+    )
+    digest.add_argument(
+        "--since",
+        default="last",
+        metavar="last|DATO",
+        help="Fra hvornår: last (standard: siden sidste nyhedsbrev til rollen) eller en dato.",
+    )
+    digest.add_argument(
+        "--role",
+        metavar="leder|analytiker",
+        help="Hvilken rolles udgave (ledere får ikke analytikernes detaljer).",
+    )
+    digest.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="ADRESSER",
+        help="Modtagerne, kommasepareret (kan gentages).",
+    )
+    digest.add_argument(
+        "--dry-run",
+        dest="dry_run",
+        metavar="MAPPE",
+        help="Send ikke: gem mailen som .eml i denne mappe (intet noteres som sendt).",
+    )
+    digest.set_defaults(handler=cmd_digest)
 
     secret = commands.add_parser(
         "secret", help="Skriv en ny tilfældig cookie_secret til .streamlit/secrets.toml."

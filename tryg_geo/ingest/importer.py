@@ -16,7 +16,7 @@ import pandas as pd
 from .. import settings
 from ..errors import TrygGeoError, UnusableFileError, UsageError
 from ..geo.enrich import enrich_incidents
-from ..store.folder import Store, Version, check_kind
+from ..store.folder import Store, Version, check_kind, data_period
 from ..store.schema import KIND_LABELS
 from .detect_kind import KindGuess, detect_kind
 from .detect_preview import Preview, preview_file
@@ -147,6 +147,7 @@ def _appended_version(store: Store, result: LoadResult, path: Path, source: str 
         original=path,
         demo=bool(meta.get("demo")),
         source=clean_source("; ".join(parts)[:SOURCE_MAX]),
+        period=data_period(result.frame),
     )
 
 

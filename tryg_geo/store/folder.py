@@ -76,6 +76,9 @@ class Version:
     demo: bool = False
     #: Where the data comes from, as the user named it (``import --source``); None when not given.
     source: str | None = None
+    #: The days the imported rows cover, when they differ from the frame's (an append: the
+    #: file's rows only); None: :func:`data_period` of ``frame``.
+    period: list[str] | None = None
 
 
 def check_kind(kind: str) -> str:
@@ -229,6 +232,7 @@ class Store:
             "source": item.source,
             "version": name,
             "rows": int(len(item.frame)),
+            "period": item.period or data_period(item.frame),
             "report": item.report,
         }
         staging = folder / f".tmp-{uuid.uuid4().hex}"
@@ -491,6 +495,22 @@ def version_stamp() -> str:
     """A new version's folder name: sortable and unique even for two writes in the same
     microsecond (also used by ``restore``)."""
     return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
+
+
+def data_period(frame: pd.DataFrame) -> list[str] | None:
+    """The first and last day a version's rows cover (ISO dates), for the import log and the
+    digest's "what arrived"; None for kinds without dates (districts, places)."""
+    if "time" in frame and len(frame):
+        times = pd.to_datetime(frame["time"], errors="coerce").dropna()
+        first, last = (times.min(), times.max()) if len(times) else (None, None)
+    elif "period_start" in frame and "period_end" in frame and len(frame):
+        first = pd.to_datetime(frame["period_start"], errors="coerce").min()
+        last = pd.to_datetime(frame["period_end"], errors="coerce").max() - pd.Timedelta(days=1)
+    else:
+        return None
+    if first is None or pd.isna(first) or pd.isna(last):
+        return None
+    return [first.date().isoformat(), last.date().isoformat()]
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path, kind: str) -> None:

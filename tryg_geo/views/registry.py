@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from ..compute.filters import Filters
 from ..errors import UsageError
@@ -187,3 +188,33 @@ def default_filters(ds: Dataset, params: dict[str, str] | None = None) -> Filter
     """Filters from URL parameters (or the defaults), bounded by the data's own period."""
     start, end = ds.incident_span
     return Filters.from_params(params or {}, data_start=start, data_end=end)
+
+
+def page_of(key: str) -> PageInfo:
+    """The page that shows view ``key`` (``indsats/<slug>``: the Indsatser page).
+
+    Raises
+    ------
+    UsageError
+        When ``key`` is not a view of the registry nor an ``indsats/`` key.
+    """
+    if key.startswith(INITIATIVE_PREFIX):
+        return INITIATIVES_PAGE
+    info = view_info(key)
+    if info is None:
+        raise UsageError(f"Ukendt visning {key!r}; tilladte: {view_choices()}.")
+    return info.page
+
+
+def page_url(key: str, params: dict[str, str], base_url: str) -> str:
+    """The address of view ``key``'s page (``indsats/<slug>``: the Indsatser page) with the
+    URL parameters of its filters: the links of the digest and the alert e-mails.
+
+    Raises
+    ------
+    UsageError
+        When ``key`` is not a view of the registry nor an ``indsats/`` key.
+    """
+    path = page_of(key).url_path or ""
+    query = urlencode(params)
+    return f"{base_url.rstrip('/')}/{path}" + (f"?{query}" if query else "")

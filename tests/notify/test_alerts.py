@@ -1,0 +1,112 @@
+"""Alerts: checked after every import, logged once, e-mailed through the relay, and shown on
+Overblik only to the roles they concern."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from conftest import Relay, write_secrets
+
+from tryg_geo import alerts_for, import_file, import_upload, mark_alert_seen
+from tryg_geo.cli import main
+from tryg_geo.notify.alerts import check_alerts
+from tryg_geo.store.folder import Store
+from tryg_geo.store.notices import alert_log
+
+RULES = """
+[[regel]]
+navn = "Vold i Midtbyen"
+type = "stigning"
+kategori = "vold"
+omraade = "Aalborg Midtby"
+over_procent = 30
+modtagere = ["leder", "chef@aalborg.dk"]
+
+[[regel]]
+navn = "Vold om natten i Midtbyen"
+type = "stigning"
+kategori = "vold"
+visning = "natteliv"
+omraade = "aalborg-midtby"
+over_procent = 1000
+modtagere = ["analytiker"]
+"""
+ROLES = '[users]\n"leder@aalborg.dk" = "leder"\n"analytiker@aalborg.dk" = "analytiker"\n'
+
+
+def violence(path: Path, count: int = 60) -> Path:
+    """``count`` violent incidents on weekend nights in the midtby in the demo data's last
+    quarter (October to December 2025): far above the same quarter a year before."""
+    lines = ["Journalnr;Dato;Klokkeslæt;Kategori;Breddegrad;Længdegrad"]
+    first = date(2025, 10, 3)  # a Friday
+    for number in range(count):
+        day = first + timedelta(days=7 * (number % 12) + (number // 12) % 2)
+        jitter = (number % 9) * 0.0001  # a few metres apart, all inside the midtby
+        lat, lon = (f"{v:.6f}".replace(".", ",") for v in (57.0475 + jitter, 9.9205 - jitter))
+        lines.append(f"{9000 + number};{day:%d-%m-%Y};23:30;Vold;{lat};{lon}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_fires_the_rule_once_and_mails_it(
+    data: Path, relay: Relay, tmp_path: Path
+) -> None:
+    (data / "alerts.toml").write_text(RULES, encoding="utf-8")
+    (data / "roles.toml").write_text(ROLES, encoding="utf-8")
+    write_secrets(relay)
+    before = len(relay.received)
+    code = main(["import", "incidents", str(violence(tmp_path / "vold.csv")), "--mode", "append"])
+    assert code == 0
+    (alert,) = alert_log(data)  # the night rule's 1000 % is not reached
+    assert alert["rule"] == "Vold i Midtbyen" and alert["roles"] == ["leder"]
+    assert "Aalborg Midtby steg +" in alert["text"] and "markant" in alert["text"]
+    assert alert["view"] == "tryg-bydel" and alert["params"]["omr"] == "aalborg-midtby"
+    mails = relay.received[before:]
+    assert sorted(r for recipients, _ in mails for r in recipients) == [
+        "chef@aalborg.dk",
+        "leder@aalborg.dk",
+    ]
+    _, message = mails[0]
+    body = message.get_body(("plain",)).get_content()
+    assert "Vold i Midtbyen" in body and "Demodata" in body
+    assert "https://tryggeo.aalborg.dk/tryg-bydel?" in body
+    assert alert_log(data)[0]["mailed_to"] == ["chef@aalborg.dk", "leder@aalborg.dk"]
+    # The same data again: nothing fires twice, nothing is mailed again.
+    assert check_alerts(Store(data)).fired == []
+    assert len(alert_log(data)) == 1 and len(relay.received) == before + 2
+
+
+def test_alerts_reach_only_their_roles_until_marked_seen(data: Path, tmp_path: Path) -> None:
+    (data / "alerts.toml").write_text(RULES, encoding="utf-8")
+    result = import_file("incidents", violence(tmp_path / "vold.csv"), mode="append")
+    assert any(w.startswith("Alarm: Vold i Midtbyen") for w in result.warnings)
+    assert [a["rule"] for a in alerts_for("leder", "leder@aalborg.dk")] == ["Vold i Midtbyen"]
+    assert alerts_for("analytiker", "analytiker@aalborg.dk") == []
+    assert [a["rule"] for a in alerts_for("analytiker", "chef@aalborg.dk")] == ["Vold i Midtbyen"]
+    key = alert_log(data)[0]["key"]
+    mark_alert_seen("leder@aalborg.dk", key)
+    assert alerts_for("leder", "leder@aalborg.dk") == []
+    assert len(alerts_for("leder", "anden.leder@aalborg.dk")) == 1  # per user
+
+
+def test_a_broken_rules_file_never_stops_an_import(data: Path, tmp_path: Path) -> None:
+    (data / "alerts.toml").write_text(RULES.replace("over_procent = 30", "over_procent = -3"))
+    result = import_file("incidents", violence(tmp_path / "vold.csv"), mode="append")
+    assert result.accepted == 60
+    assert any(
+        "Alarmerne blev ikke tjekket: Alarmfilen" in w
+        and "regel 1, linje 2" in w
+        and "over_procent" in w
+        for w in result.warnings
+    )
+    assert alert_log(data) == []
+
+
+def test_the_wizards_upload_checks_the_rules_too(data: Path, tmp_path: Path) -> None:
+    """The Data page imports through ``tryg_geo.import_upload``: it ends in the same check."""
+    (data / "alerts.toml").write_text(RULES, encoding="utf-8")
+    upload = violence(tmp_path / "vold.csv").read_bytes()
+    result = import_upload("incidents", "vold.csv", upload, mode="append")
+    assert result.accepted == 60
+    assert [a["rule"] for a in alert_log(data)] == ["Vold i Midtbyen"]
