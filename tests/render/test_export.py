@@ -119,6 +119,7 @@ def test_png_is_a_finished_picture(views, key):
     assert flat(subtitle.get_text()).startswith(flat(view.subtitle)[:60])
     (source,) = by_gid(figure, "source")
     assert "Kilde:" in source.get_text() and "udtrukket" in source.get_text()
+    assert view.as_of.startswith("Data pr.:") and view.as_of in source.get_text()
     assert bool(by_gid(figure, "demo")) == view.demo
     if view.demo:
         assert by_gid(figure, "demo")[0].get_text() == "DEMODATA"

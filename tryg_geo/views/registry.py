@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..compute.filters import Filters
 from ..errors import UsageError
+from ..store.as_of import data_as_of
 from ..store.dataset import Dataset
 from .analyse import analyse_view
 from .byens_rum import byens_rum_view
@@ -180,6 +181,7 @@ def build_view(key: str, ds: Dataset, filters: Filters) -> View:
         view = info.builder(ds, filters)
     view.partnership = ds.partnership.name
     view.partnership_colour = ds.partnership.colour
+    view.as_of = data_as_of(ds)
     return view
 
 
