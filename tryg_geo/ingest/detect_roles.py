@@ -24,6 +24,9 @@ KIND_ROLES: dict[str, tuple[str, ...]] = {
         "initiative",
     ),
     "measurements": ("area", "period", "indicator", "value", "n"),
+    # StatBank's files have fixed columns (tryg_geo.ingest.statbank): nothing to choose
+    "kommune_crimes": (),
+    "kommune_population": (),
 }
 #: Roles a kind cannot do without (incidents also need lat/lon or x/y: see :func:`missing_roles`).
 REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
@@ -31,6 +34,8 @@ REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     "places": ("id",),
     "incidents": ("datetime", "category"),
     "measurements": ("area", "period", "indicator", "value"),
+    "kommune_crimes": (),
+    "kommune_population": (),
 }
 #: The label of each role on the Data page (the page's words for ``--id-col`` etc.).
 ROLE_LABELS: dict[str, str] = {
