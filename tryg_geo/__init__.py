@@ -80,7 +80,7 @@ from .ingest.modes import ImportPlan, plan_import
 from .ingest.reasons import reason_text
 from .ingest.result import LoadResult
 from .ingest.template import template_for
-from .render.charts import heatmap_chart, trend_chart
+from .render.charts import heatmap_chart, kommune_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
 from .render.deck import make_deck
 from .render.files import file_stem
@@ -185,6 +185,7 @@ __all__ = [
     "frame_map",
     "get_initiative",
     "heatmap_chart",
+    "kommune_chart",
     "import_file",
     "import_upload",
     "install_static_assets",

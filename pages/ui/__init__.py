@@ -8,6 +8,7 @@ from .admin import data_problems, import_log, rollback_form
 from .auth import actor, can, gate, require, role
 from .chrome import danish_chrome
 from .deck import deck_downloads
+from .kommuner import kommune_section
 from .partnership import current_partnership, show_partnership
 from .render import (
     chart,
@@ -38,6 +39,7 @@ __all__ = [
     "build",
     "can",
     "chart",
+    "kommune_section",
     "current_partnership",
     "danish_chrome",
     "data_problems",

@@ -65,7 +65,7 @@ FORMAT_NAMES: dict[str, str] = {"pptx": "PowerPoint", "pdf": "PDF"}
 REFUSAL = "Præsentationen blev ikke lavet: tallene for"
 #: The main views of the meeting, in order; then every initiative with data. (Analyst views
 #: such as 'analyse' stay in the dashboard.)
-DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum")
+DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum", "kommuner")
 
 
 @dataclass
