@@ -22,8 +22,9 @@ Grouped by what a caller wants to do:
   steering-group deck as PowerPoint or PDF: :func:`make_deck`
 - maps and charts as objects: :func:`spec_map` (folium; the dashboard draws its
   :func:`frame_map` and :func:`spec_layers` apart, kept as
-  :class:`PrerenderedLayers`), :func:`trend_chart` and
-  :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
+  :class:`PrerenderedLayers`), :func:`trend_chart`, :func:`heatmap_chart` and
+  :func:`kommune_chart` (Altair); a chosen district against the kommune and its likes:
+  :func:`yardstick_part`; Leaflet served offline: :func:`install_static_assets`,
   :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
 - the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
@@ -120,6 +121,7 @@ from .views.registry import (
     view_keys,
 )
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
+from .views.yardstick import yardstick_part
 
 __all__ = [
     "APPENDABLE_KINDS",
@@ -186,6 +188,7 @@ __all__ = [
     "get_initiative",
     "heatmap_chart",
     "kommune_chart",
+    "yardstick_part",
     "import_file",
     "import_upload",
     "install_static_assets",

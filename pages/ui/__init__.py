@@ -32,6 +32,7 @@ from .state import (
     sidebar_filters,
 )
 from .wizard import import_wizard, template_button
+from .yardstick import yardstick_section
 
 __all__ = [
     "ALL_DISTRICTS",
@@ -40,6 +41,7 @@ __all__ = [
     "can",
     "chart",
     "kommune_section",
+    "yardstick_section",
     "current_partnership",
     "danish_chrome",
     "data_problems",
