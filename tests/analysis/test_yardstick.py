@@ -86,3 +86,21 @@ def test_the_part_is_shown_only_for_a_chosen_district(demo_ds: Dataset, chosen: 
         "Sammenligning", "Områder", "Hændelser", "Pr. 1.000 indbyggere", "Forskel",
     ]  # fmt: skip
     assert part.sentences and "Poisson" in part.note
+
+
+def test_the_group_column_of_the_districts_file_is_kept_and_used(tmp_path) -> None:
+    from tryg_geo.demo.districts import make_districts
+    from tryg_geo.ingest.importer import import_file
+    from tryg_geo.store.dataset import load_dataset
+    from tryg_geo.store.folder import Store
+
+    districts = make_districts().head(6)
+    districts["sammenlign"] = ["midtby", "midtby", "midtby", "", "forstad", "forstad"]
+    path = tmp_path / "omraader.geojson"
+    districts.to_crs(4326).to_file(path, driver="GeoJSON")
+    import_file("districts", path, store=Store(tmp_path / "data"))
+    ds = load_dataset(Store(tmp_path / "data"))
+    ids = list(ds.districts["district_id"])
+    assert ds.districts["group"].isna().tolist() == [False, False, False, True, False, False]
+    assert similar_districts(ds, ids[0]) == ([ids[1], ids[2]], "gruppe")
+    assert similar_districts(ds, ids[3])[1] == "befolkning og tæthed"  # no group: by likeness

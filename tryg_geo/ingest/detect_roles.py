@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Roles each kind can use, in the order the wizard shows them.
 KIND_ROLES: dict[str, tuple[str, ...]] = {
-    "districts": ("id", "name", "population"),
+    "districts": ("id", "name", "population", "group"),
     "places": ("id", "name", "kind"),
     "incidents": (
         "datetime",
@@ -42,6 +42,7 @@ ROLE_LABELS: dict[str, str] = {
     "id": "Id",
     "name": "Navn",
     "population": "Befolkning",
+    "group": "Gruppe (sammenlign med)",
     "datetime": "Dato/tidspunkt",
     "time": "Klokkeslæt",
     "category": "Kategori",
