@@ -81,7 +81,7 @@ def test_the_part_is_shown_only_for_a_chosen_district(demo_ds: Dataset, chosen: 
     f = default_filters(demo_ds)
     assert yardstick_part(demo_ds, f) is None
     part = yardstick_part(demo_ds, f.with_(district=chosen))
-    assert part.title == "Aalborg Midtby sammenlignet"
+    assert part.title == "Aalborg Midtby sammenlignet: hændelser pr. 1.000 indbyggere"
     assert list(part.display.columns) == [
         "Sammenligning", "Områder", "Hændelser", "Pr. 1.000 indbyggere", "Forskel",
     ]  # fmt: skip

@@ -69,4 +69,6 @@ def yardstick_part(ds: Dataset, filters: Filters) -> YardstickPart | None:
         if i > 0 and table["districts"].iloc[i] and table["difference_class"].iloc[i] != NOT_TESTED
     ]
     note = f"{LIKE} er fundet efter {how}. {TEST_NOTE}"
-    return YardstickPart(f"{name} sammenlignet", display, sentences, note)
+    return YardstickPart(
+        f"{name} sammenlignet: hændelser pr. 1.000 indbyggere", display, sentences, note
+    )
