@@ -324,6 +324,10 @@ def test_deep_link_restores_widgets_and_numbers(demo_env, ds, page):
     if page == "tryg-bydel":
         assert any(m.label == "Vejgaard" for m in at.metric)
         assert "Vejgaard" in view.subtitle
+    if "omr" in link:  # a chosen district is shown against the kommune and its likes
+        name = ds.district_names[link["omr"]]
+        heading = f"{name} sammenlignet: hændelser pr. 1.000 indbyggere"
+        assert heading in [h.value for h in at.header]
 
 
 def test_broken_deep_link_falls_back_to_defaults(demo_env, ds):
