@@ -37,15 +37,6 @@ POPULATION_CATEGORY = "Befolkning"
 NOT_PUBLISHED = ".."
 #: A dimension's value that means "all of it" (casefolded; 'Alder i alt', 'Køn i alt' …).
 _TOTAL_WORDS = ("i alt", "total", "tot")
-#: The columns of both kinds in the store.
-COLUMNS: tuple[str, ...] = (
-    "area_code",
-    "area_name",
-    "category",
-    "period",
-    "period_start",
-    "value",
-)
 
 
 def read_header(text: str) -> list[str]:

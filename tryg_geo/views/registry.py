@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..compute.filters import Filters
+from ..compute.kommuner import has_statbank
 from ..errors import UsageError
 from ..store.as_of import data_as_of
 from ..store.dataset import Dataset
@@ -177,6 +178,13 @@ def view_keys() -> list[str]:
         + [KOMMUNER_VIEW.key]
         + [f"{INITIATIVE_PREFIX}{i.slug}" for i in load_initiatives()]
     )
+
+
+def view_applies(key: str, ds: Dataset) -> bool:
+    """False for a view of data this folder has not got and need not have: Kommuner without
+    StatBank's tables. The deck and the pack leave it out without a word (Overblik says how to
+    get the tables); every other view is listed as "no data" when it has none."""
+    return key != KOMMUNER_VIEW.key or has_statbank(ds)
 
 
 def build_view(key: str, ds: Dataset, filters: Filters) -> View:

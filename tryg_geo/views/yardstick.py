@@ -11,7 +11,7 @@ import pandas as pd
 from .. import fmt
 from ..analysis.yardstick import LIKE, NOT_TESTED, WHOLE, district_yardstick
 from ..compute.filters import Filters
-from ..compute.privacy import hidden_text, shown_count, small
+from ..compute.privacy import shown_count, small
 from ..store.dataset import Dataset
 
 #: How the test is explained under the table.
@@ -20,6 +20,16 @@ TEST_NOTE = (
     "sammenligningens, givet indbyggertallene, korrigeret for to test (Benjamini–Hochberg, "
     "p < 0,05). Tal under diskretionsgrænsen vises ikke og testes ikke."
 )
+
+
+#: A rate beside a hidden count: hidden too (rate × population would give the count away).
+HIDDEN_RATE = "skjult"
+
+
+def _rate_text(rate: float, hidden: bool) -> str:
+    if hidden:
+        return HIDDEN_RATE
+    return fmt.number(rate, 1)
 
 
 @dataclass(frozen=True)
@@ -46,8 +56,7 @@ def yardstick_part(ds: Dataset, filters: Filters) -> YardstickPart | None:
     name = ds.district_names.get(filters.district, filters.district)
     hidden = small(table["incidents"].to_numpy())
     rates = [
-        hidden_text() if h else fmt.number(r, 1)
-        for h, r in zip(hidden, table["incidents_per_1000"], strict=True)
+        _rate_text(r, bool(h)) for h, r in zip(hidden, table["incidents_per_1000"], strict=True)
     ]
     display = pd.DataFrame(
         {
