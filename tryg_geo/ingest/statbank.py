@@ -23,14 +23,14 @@ import pandas as pd
 
 from ..errors import UnusableFileError
 from ..geo.kommuner import kommune_code, kommune_name
+from ..store.schema import STATBANK_KINDS
 from .parse import parse_numbers, parse_periods
 from .result import LoadResult, Rejections, reject_where
 from .tables import decode_text
 
 AREA, OFFENCE, TIME, VALUE = "OMRÅDE", "OVERTRÆD", "TID", "INDHOLD"
-CRIMES, POPULATION = "kommune_crimes", "kommune_population"
-#: The two kinds a StatBank file can hold.
-STATBANK_KINDS: tuple[str, ...] = (CRIMES, POPULATION)
+#: The two kinds a StatBank file can hold (:data:`tryg_geo.store.schema.STATBANK_KINDS`).
+CRIMES, POPULATION = STATBANK_KINDS
 #: The category of a population row (FOLK1A has no categories once its dimensions are totals).
 POPULATION_CATEGORY = "Befolkning"
 #: StatBank's mark of a value not published (too few, or not yet).

@@ -10,15 +10,11 @@ from __future__ import annotations
 STORE_CRS = "EPSG:25832"
 LOCAL_TZ = "Europe/Copenhagen"
 
-KINDS: tuple[str, ...] = (
-    "districts",
-    "incidents",
-    "measurements",
-    "places",
-    # Statistics Denmark's StatBank tables by kommune (tryg_geo.ingest.statbank)
-    "kommune_crimes",
-    "kommune_population",
-)
+#: The partnership's own data (demodata makes these).
+LOCAL_KINDS: tuple[str, ...] = ("districts", "incidents", "measurements", "places")
+#: Statistics Denmark's StatBank tables by kommune (tryg_geo.ingest.statbank).
+STATBANK_KINDS: tuple[str, ...] = ("kommune_crimes", "kommune_population")
+KINDS: tuple[str, ...] = LOCAL_KINDS + STATBANK_KINDS
 GEO_KINDS: frozenset[str] = frozenset({"districts", "places"})
 
 #: Danish names of the kinds, for messages and the dashboard.
