@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from tryg_geo.compute.kommuner import comparison_codes, kommune_rates
@@ -107,4 +106,3 @@ def test_without_statbank_the_view_says_how_to_get_it(demo_ds: Dataset) -> None:
     assert "STRAF11" in MISSING and "FOLK1A" in MISSING and "semikolonsepareret" in MISSING
     # The deck and the pack leave the view out without a word: Overblik says how to get it.
     assert plan_views(demo_ds, default_filters(demo_ds), keep=lambda k: k == "kommuner") == []
-    assert isinstance(view.table, pd.DataFrame)
