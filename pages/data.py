@@ -65,6 +65,8 @@ for info in status["kinds"].values():
     if info.get("indicators"):
         with st.expander(f"Perioder pr. indikator ({info['label']})"):
             st.dataframe(pd.DataFrame(info["indicators"]).T, width="stretch")
+if status.get("as_of"):  # the same "Data pr." line as under every view
+    st.caption(status["as_of"])
 st.caption(f"Data-mappe: {status['data_dir']}")
 if ui.can("rollback"):
     ui.rollback_form(store)

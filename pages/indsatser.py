@@ -28,6 +28,7 @@ if view.map is not None:
 ui.trends(view)
 with st.expander("Tal bag figurerne"):
     ui.table(view)
+ui.yardstick_section(ds, filters)  # a chosen district against the kommune and its likes
 ui.notes(view)
 ui.downloads(view, filters)
 ui.template_button(slug)

@@ -50,4 +50,5 @@ with left:
             ui.chart(trend_chart, sparks[label], cols[0], height=40, compact=True)
 ui.notes(view)
 ui.downloads(view, filters)
+ui.kommune_section(ds, filters)  # beside other kommuner (StatBank), with its own files
 ui.deck_downloads(ds, filters)

@@ -53,5 +53,6 @@ with right:
     ui.trends(view)
 st.header("Rangering")
 ui.table(view)
+ui.yardstick_section(ds, filters)  # the chosen district against the kommune and its likes
 ui.notes(view)
 ui.downloads(view, filters)

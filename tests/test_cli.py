@@ -252,6 +252,7 @@ def test_status_of_an_empty_folder(capsys, data_dir):
         "ok": True,
         "problems": [],
         "error": None,
+        "as_of": "Data pr.: ingen hændelser · ingen import",
     }
 
 

@@ -80,6 +80,8 @@ EXPECTED = [
     "frame_map",
     "get_initiative",
     "heatmap_chart",
+    "kommune_chart",
+    "yardstick_part",
     "import_file",
     "alerts_for",
     "mark_alert_seen",

@@ -22,8 +22,9 @@ Grouped by what a caller wants to do:
   steering-group deck as PowerPoint or PDF: :func:`make_deck`
 - maps and charts as objects: :func:`spec_map` (folium; the dashboard draws its
   :func:`frame_map` and :func:`spec_layers` apart, kept as
-  :class:`PrerenderedLayers`), :func:`trend_chart` and
-  :func:`heatmap_chart` (Altair); Leaflet served offline: :func:`install_static_assets`,
+  :class:`PrerenderedLayers`), :func:`trend_chart`, :func:`heatmap_chart` and
+  :func:`kommune_chart` (Altair); a chosen district against the kommune and its likes:
+  :func:`yardstick_part`; Leaflet served offline: :func:`install_static_assets`,
   :func:`configure_offline_folium`, :func:`leaflet_url_prefix`
 - the registry of the 17 initiatives: :func:`load_initiatives`, :func:`get_initiative`
 - the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
@@ -83,7 +84,7 @@ from .ingest.template import template_for
 
 # The importer followed by the alert rules: the one place every import (wizard, CLI) ends.
 from .notify.alerts import alerts_for, import_file, import_upload
-from .render.charts import heatmap_chart, trend_chart
+from .render.charts import heatmap_chart, kommune_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
 from .render.deck import make_deck
 from .render.files import file_stem
@@ -125,6 +126,7 @@ from .views.registry import (
     view_keys,
 )
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
+from .views.yardstick import yardstick_part
 
 __all__ = [
     "APPENDABLE_KINDS",
@@ -190,6 +192,8 @@ __all__ = [
     "frame_map",
     "get_initiative",
     "heatmap_chart",
+    "kommune_chart",
+    "yardstick_part",
     "import_file",
     "alerts_for",
     "mark_alert_seen",

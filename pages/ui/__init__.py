@@ -9,6 +9,7 @@ from .alerts import show_alerts
 from .auth import actor, can, gate, require, role
 from .chrome import danish_chrome
 from .deck import deck_downloads
+from .kommuner import kommune_section
 from .partnership import current_partnership, show_partnership
 from .render import (
     chart,
@@ -32,6 +33,7 @@ from .state import (
     sidebar_filters,
 )
 from .wizard import import_wizard, template_button
+from .yardstick import yardstick_section
 
 __all__ = [
     "ALL_DISTRICTS",
@@ -39,6 +41,8 @@ __all__ = [
     "build",
     "can",
     "chart",
+    "kommune_section",
+    "yardstick_section",
     "current_partnership",
     "danish_chrome",
     "data_problems",

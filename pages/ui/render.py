@@ -187,6 +187,8 @@ def notes(view: View) -> None:
     for note in view.notes:
         st.caption(md_text(note))
     st.caption(md_text(view.source))
+    if view.as_of:
+        st.caption(md_text(view.as_of))
 
 
 def downloads(view: View, filters: Filters) -> None:

@@ -63,6 +63,8 @@ HELP = {
     "incidents": "CSV (fx dansk Excel: semikolon, decimalkomma), XLSX eller GeoJSON-punkter med tidspunkt, kategori og koordinater.",
     "measurements": "CSV eller XLSX med område, periode (2024, 2024-Q3, 2024-05), indikator, værdi og evt. n — eller en udfyldt skabelon fra en indsats.",
     "places": "GeoJSON eller GeoPackage med id, navn, art (torv, plads, havnefront, nattelivszone …).",
+    "kommune_crimes": "Statistikbankens STRAF11 (anmeldte forbrydelser pr. kommune og kvartal) som semikolonsepareret CSV – se README, Data.",
+    "kommune_population": "Statistikbankens FOLK1A (befolkning pr. kommune og kvartal, totaler) som semikolonsepareret CSV – se README, Data.",
 }
 REJECTED_HEADERS = {
     "sheet": "Ark",
@@ -270,6 +272,8 @@ def _show_preview(preview) -> None:
 
 
 def _column_boxes(kind: str, preview, digest: str) -> dict[str, str | None]:
+    if not KIND_ROLES[kind]:  # a StatBank table: its columns are fixed, nothing to choose
+        return {}
     st.subheader("2. Kolonner")
     st.caption(
         "Forslagene er fundet ud fra kolonnernes navne og indhold. Ret dem, hvis de er forkerte."

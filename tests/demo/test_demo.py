@@ -15,7 +15,8 @@ from tryg_geo.demo.common import DEMO_WARNING, to_utm
 from tryg_geo.demo.districts import DISTRICTS
 from tryg_geo.demo.make import make_demo
 from tryg_geo.store.folder import Store
-from tryg_geo.store.schema import COLUMNS, KINDS
+from tryg_geo.store.schema import COLUMNS
+from tryg_geo.store.schema import LOCAL_KINDS as KINDS  # what demodata makes
 
 N = 5_000
 REAL_DISTRICTS = [

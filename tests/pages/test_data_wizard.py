@@ -418,3 +418,19 @@ def test_a_national_file_keeps_one_kommune_in_the_wizard(store, monkeypatch, tmp
     assert "Kun områderne i kommune 0851 (Aalborg) er beholdt: 2 af 3" in text_of(at)
     at.button(key="wizard_go").click().run()
     assert sorted(store.read("districts")["district_id"]) == ["9000", "9200"]
+
+
+def test_a_statbank_file_is_detected_checked_and_imported(store, monkeypatch) -> None:
+    """StatBank's FOLK1A export: recognised by its header, no columns to choose, rows counted."""
+    path = REPO / "tests" / "fixtures" / "statbank" / "folk1a_navne.csv"
+    upload(monkeypatch, path.name, path.read_bytes())
+    at = open_data_page()
+    assert at.selectbox(key="wizard_kind").value == "kommune_population"
+    assert any("Statistikbanken" in i.value for i in at.info)
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("wizard_col_")]
+    counts = {m.label: m.value for m in at.metric}
+    assert (counts["Læst"], counts["Godkendt"], counts["Afvist"]) == ("20", "18", "2")
+    assert "Ikke en total (2)" in " ".join(c.value for c in at.caption)
+    at.button(key="wizard_go").click().run()
+    assert not at.exception, at.exception
+    assert store.has("kommune_population") and len(store.read("kommune_population")) == 18

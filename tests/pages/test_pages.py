@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 from tryg_geo import fmt
 from tryg_geo.compute.filters import Filters
 from tryg_geo.compute.registry import load_initiatives
+from tryg_geo.store.as_of import data_as_of
 from tryg_geo.store.dataset import Dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import REJECTED_COLUMNS
@@ -165,6 +166,8 @@ def assert_shows_view(at: AppTest, page: str, ds: Dataset) -> View:
 def test_page_runs_and_announces_demodata(demo_env, ds, page):
     at = open_page(page)
     assert any("Demodata" in w.value for w in at.warning)
+    # Every page, the Data page too, says how fresh its data is (tryg_geo.store.as_of).
+    assert any(unescape_md(c.value) == data_as_of(ds) for c in at.caption)
     if PAGES[page][1] is None:  # the Data page shows no view
         return
     assert at.title[0].value == expected_view(page, ds, params_of(at)).title
@@ -321,6 +324,10 @@ def test_deep_link_restores_widgets_and_numbers(demo_env, ds, page):
     if page == "tryg-bydel":
         assert any(m.label == "Vejgaard" for m in at.metric)
         assert "Vejgaard" in view.subtitle
+    if "omr" in link:  # a chosen district is shown against the kommune and its likes
+        name = ds.district_names[link["omr"]]
+        heading = f"{name} sammenlignet: hændelser pr. 1.000 indbyggere"
+        assert heading in [h.value for h in at.header]
 
 
 def test_broken_deep_link_falls_back_to_defaults(demo_env, ds):

@@ -27,6 +27,7 @@ from tryg_geo.store.dataset import Dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.views.model import Trend, View
 from tryg_geo.views.registry import (
+    KOMMUNER_VIEW,
     MAIN_VIEWS,
     build_view,
     default_filters,
@@ -39,7 +40,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SLIDE, A4 = (1920, 1080), (2338, 1654)
 KEYS = view_keys()
 #: The PNG kicker's section of each main view, as on the dashboard's navigation.
-SECTIONS = {v.key: v.page.title for v in MAIN_VIEWS}
+SECTIONS = {v.key: v.page.title for v in (*MAIN_VIEWS, KOMMUNER_VIEW)}
 #: Filter sets the suppression tests run every view under (URL parameters, as the pages).
 FILTER_SETS = {
     "standard": {},
@@ -119,6 +120,7 @@ def test_png_is_a_finished_picture(views, key):
     assert flat(subtitle.get_text()).startswith(flat(view.subtitle)[:60])
     (source,) = by_gid(figure, "source")
     assert "Kilde:" in source.get_text() and "udtrukket" in source.get_text()
+    assert view.as_of.startswith("Data pr.:") and view.as_of in source.get_text()
     assert bool(by_gid(figure, "demo")) == view.demo
     if view.demo:
         assert by_gid(figure, "demo")[0].get_text() == "DEMODATA"

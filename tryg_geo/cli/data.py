@@ -13,6 +13,7 @@ COLUMN_OPTIONS = (
     "id",
     "name",
     "population",
+    "group",
     "time",
     "datetime",
     "category",

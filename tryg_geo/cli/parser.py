@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import", help="Importér en fil (områder, hændelser, målinger eller steder)."
     )
-    imp.add_argument("kind", choices=KINDS, help="districts, incidents, measurements eller places")
+    imp.add_argument(
+        "kind",
+        choices=KINDS,
+        help="districts, incidents, measurements, places, kommune_crimes (STRAF11) eller "
+        "kommune_population (FOLK1A)",
+    )
     imp.add_argument("file")
     imp.add_argument("--crs", help="Koordinatsystem, når filen ikke angiver det (fx EPSG:25832).")
     imp.add_argument("--layer", help="Lag i en GeoPackage eller ark i en XLSX-fil.")

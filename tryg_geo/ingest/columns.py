@@ -46,6 +46,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "bydel",
     ),
     "population": ("population", "befolkning", "indbyggere", "folketal", "antalindbyggere", "pop"),
+    # the data owner's grouping of districts for the yardstick (tryg_geo.analysis.yardstick)
+    "group": ("gruppe", "sammenlign", "sammenligning", "områdegruppe", "omraadegruppe", "group"),
     "datetime": (
         "datetime",
         "timestamp",
@@ -139,6 +141,7 @@ OPTION: dict[str, str] = {
     "id": "id-col",
     "name": "name-col",
     "population": "population-col",
+    "group": "group-col",
     "datetime": "date-col",
     "time": "time-col",
     "category": "category-col",

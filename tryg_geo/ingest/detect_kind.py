@@ -42,7 +42,8 @@ class KindGuess:
 
     Attributes
     ----------
-    kind : 'districts', 'incidents', 'measurements', 'places', or None when nothing fits.
+    kind : 'districts', 'incidents', 'measurements', 'places', 'kommune_crimes',
+        'kommune_population', or None when nothing fits.
     reason : one Danish sentence for the wizard, e.g. "Genkendt som hændelser: kolonner med
         dato og koordinater ('dato', 'lat' og 'lon')."
     """
@@ -128,6 +129,29 @@ def _guess(kind: str, what: str, found: dict[str, str | None], roles: tuple[str,
     return KindGuess(kind, f"Genkendt som {KIND_LABELS[kind]}: {what} ({listing}).")
 
 
+def statbank_guess(path: Path) -> KindGuess | None:
+    """A StatBank table by kommune, known by its header row (``OMRÅDE;…;TID;INDHOLD``); None
+    for any other file."""
+    from .statbank import CRIMES, read_header, read_statbank_text, statbank_kind
+
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text, _ = read_statbank_text(path)
+    header = read_header(text)
+    kind = statbank_kind(header)
+    if kind is None:
+        return None
+    what = "typen af overtrædelse (OVERTRÆD)" if kind == CRIMES else "befolkningstal"
+    return KindGuess(
+        kind,
+        f"Genkendt som {KIND_LABELS[kind]}: en tabel fra Statistikbanken med område, {what}, "
+        f"tid og indhold ('{';'.join(header)}').",
+    )
+
+
 def detect_kind(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> KindGuess:
     """Read the first rows of ``path`` and :func:`guess_kind` them.
 
@@ -152,7 +176,12 @@ def detect_kind(path: str | Path, *, layer: str | None = None, crs: str | None =
         frame, _ = read_vector(path, layer=layer, crs=crs)
         types = set(frame.geometry.geom_type.dropna().unique())
         return guess_kind(pd.DataFrame(frame.drop(columns=frame.geometry.name)), types)
+    from .formats import TEXT_SUFFIXES
     from .tables import read_table
 
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        statbank = statbank_guess(path)
+        if statbank is not None:
+            return statbank
     table = read_table(path, TABLE_ROLES, sheet=layer, max_rows=GUESS_ROWS)
     return guess_kind(table.frame)

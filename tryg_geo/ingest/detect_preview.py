@@ -14,6 +14,7 @@ import pandas as pd
 
 from .detect_content import SAMPLE_ROWS, text_frame
 from .detect_roles import KIND_ROLES
+from .statbank import STATBANK_KINDS, read_statbank_text
 
 #: Rows shown in the wizard's preview.
 PREVIEW_ROWS = 5
@@ -68,6 +69,8 @@ def preview_file(
     """
     path = Path(path)
     roles = KIND_ROLES[kind]
+    if kind in STATBANK_KINDS:  # fixed columns: the first rows as StatBank wrote them
+        return _statbank_preview(path)
     if kind == "measurements":
         from .template import is_template, read_template
 
@@ -92,6 +95,18 @@ def preview_file(
     frame, notes = read_vector(path, layer=layer, crs=crs)
     attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     return Preview(path.name, text_frame(attributes), notes)
+
+
+def _statbank_preview(path: Path) -> Preview:
+    import io
+
+    text, encoding = read_statbank_text(path)
+    frame = pd.read_csv(
+        io.StringIO(text.lstrip("\ufeff")), sep=";", dtype=str, keep_default_na=False
+    )
+    preview = Preview(path.name, text_frame(frame.head(SAMPLE_ROWS)), [f"Læst som {encoding}."])
+    preview.rows, preview.rows_exact = len(frame), True
+    return preview
 
 
 def _rows_beyond(path: Path, table) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 #: Roles each kind can use, in the order the wizard shows them.
 KIND_ROLES: dict[str, tuple[str, ...]] = {
-    "districts": ("id", "name", "population"),
+    "districts": ("id", "name", "population", "group"),
     "places": ("id", "name", "kind"),
     "incidents": (
         "datetime",
@@ -24,6 +24,9 @@ KIND_ROLES: dict[str, tuple[str, ...]] = {
         "initiative",
     ),
     "measurements": ("area", "period", "indicator", "value", "n"),
+    # StatBank's files have fixed columns (tryg_geo.ingest.statbank): nothing to choose
+    "kommune_crimes": (),
+    "kommune_population": (),
 }
 #: Roles a kind cannot do without (incidents also need lat/lon or x/y: see :func:`missing_roles`).
 REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
@@ -31,12 +34,15 @@ REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     "places": ("id",),
     "incidents": ("datetime", "category"),
     "measurements": ("area", "period", "indicator", "value"),
+    "kommune_crimes": (),
+    "kommune_population": (),
 }
 #: The label of each role on the Data page (the page's words for ``--id-col`` etc.).
 ROLE_LABELS: dict[str, str] = {
     "id": "Id",
     "name": "Navn",
     "population": "Befolkning",
+    "group": "Gruppe (sammenlign med)",
     "datetime": "Dato/tidspunkt",
     "time": "Klokkeslæt",
     "category": "Kategori",

@@ -47,7 +47,7 @@ from .kommune import Kommune, code_column, codes_by_id, keep_in_kommune, kommune
 from .parse import parse_numbers
 from .result import LoadResult
 
-ROLES = ("id", "name", "population")
+ROLES = ("id", "name", "population", "group")
 
 #: Names of real Danish boundary files that :data:`tryg_geo.ingest.columns.ALIASES` does not know.
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
@@ -68,6 +68,7 @@ WHAT = {
     "id": "områdekode (id), fx POSTNR_TXT, KOMKODE eller id",
     "name": "områdenavn",
     "population": "indbyggertal",
+    "group": "gruppe (områder, der sammenlignes med hinanden)",
 }
 ID_EXPECTED = "en områdekode i hver række (fx postnummer 9000 eller kommunekode 0851)"
 POPULATION_EXPECTED = "et helt antal indbyggere ≥ 0 (eller et tomt felt)"
@@ -214,7 +215,14 @@ def _districts_frame(
             f"{int(unnamed.sum())} områder har intet navn; deres id bruges som navn: "
             f"{listing([str(i) for i in merged.ids[unnamed]])}."
         )
-    return frame[list(COLUMNS["districts"])], warnings
+    frame = frame[list(COLUMNS["districts"])].copy()
+    groups = features.texts("group")
+    if groups is not None:  # optional: the yardstick's "districts most like it"
+        first_groups, _ = merged.first_value(groups)
+        frame["group"] = pd.Series(
+            [g or None for g in first_groups], index=frame.index, dtype="string"
+        )
+    return frame, warnings
 
 
 def as_multipolygons(geoms: np.ndarray) -> np.ndarray:

@@ -47,7 +47,8 @@ def import_file(
 
     Parameters
     ----------
-    kind : 'districts', 'incidents', 'measurements' or 'places'.
+    kind : 'districts', 'incidents', 'measurements', 'places', or a StatBank table by kommune:
+        'kommune_crimes' (STRAF11), 'kommune_population' (FOLK1A) (:mod:`.statbank`).
     path : the user's file.
     columns : role -> column name chosen by the user (see :mod:`tryg_geo.ingest.columns`).
     crs : coordinate system of the file when it declares none (or of x/y columns).
@@ -221,11 +222,22 @@ def _load_measurements(path: Path, store: Store, *, crs: str | None, **options) 
     return load_measurements(path, known_areas=known if known else None, **options)
 
 
+def _load_statbank(kind: str) -> Callable[..., LoadResult]:
+    def load(path: Path, store: Store, **options) -> LoadResult:
+        from .statbank import load_statbank
+
+        return load_statbank(kind, path, **options)
+
+    return load
+
+
 _LOADERS: dict[str, Callable[..., LoadResult]] = {
     "districts": _load_districts,
     "places": _load_places,
     "incidents": _load_incidents,
     "measurements": _load_measurements,
+    "kommune_crimes": _load_statbank("kommune_crimes"),
+    "kommune_population": _load_statbank("kommune_population"),
 }
 
 

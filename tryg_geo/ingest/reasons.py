@@ -48,6 +48,10 @@ REASON_LABELS: dict[str, str] = {
     "mixed_geometry_types": "Blandede geometrityper",
     "negative_population": "Negativ befolkning",
     "implausible_population": "Usandsynlig befolkning",
+    # StatBank tables by kommune
+    "not_total": "Ikke en total",
+    "not_kommune": "Ikke en kommune",
+    "not_published": "Ikke offentliggjort",
 }
 
 

@@ -171,3 +171,53 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
         ],
     )
     return danish(cells.properties(title=title, height=220))
+
+
+def kommune_chart(table: pd.DataFrame, *, height: int = 150) -> alt.FacetChart:
+    """Reported crimes per 1 000 inhabitants: one bar per kommune, one panel per type of offence
+    (the Kommuner view's ``table``); our kommune in the first series colour, the others grey.
+
+    A hidden count has no bar; its text alternative
+    (:func:`tryg_geo.views.kommuner.chart_text`) says "skjult".
+    """
+    data = table.copy()
+    data["incidents_per_1000"] = data["incidents_per_1000"].astype("float64")
+    data["vist"] = data["incidents_per_1000"].map(lambda v: fmt.number(v, 1) if v == v else "")
+    data["hvem"] = data["own"].map({True: "Vores kommune", False: "Andre"})
+    areas = list(dict.fromkeys(data["area_name"]))
+    categories = list(dict.fromkeys(data["category"]))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "incidents_per_1000:Q", title="Pr. 1.000 indbyggere", axis=alt.Axis(format=",.1f")
+            ),
+            y=alt.Y("area_name:N", title=None, sort=areas),
+            color=alt.Color(
+                "hvem:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Vores kommune", "Andre"], range=[SERIES_COLOURS[0], palette.LIGHT]
+                ),
+                legend=_series_legend(),
+            ),
+            tooltip=[
+                alt.Tooltip("area_name:N", title="Kommune"),
+                alt.Tooltip("category:N", title="Type"),
+                alt.Tooltip("vist:N", title="Pr. 1.000 indbyggere"),
+            ],
+        )
+        .properties(height=height)
+    )
+    chart = bars.facet(
+        row=alt.Row(
+            "category:N",
+            sort=categories,
+            title=None,
+            header=alt.Header(
+                labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
+            ),
+        )
+    ).resolve_scale(x="independent")
+    return danish(chart)

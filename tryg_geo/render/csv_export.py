@@ -28,6 +28,8 @@ COLUMN_DOCS: dict[str, str] = {
     "source": "Datakilden, som den blev angivet ved import (fx 'Nordjyllands Politi, udtræk "
     "2025'); uden angivelse filens navn og importdato. I analysernes CSV hele kildelinjen med "
     "udtrækkets dato (Demodata, når data er genererede).",
+    "data_as_of": "Data pr.: datoen for den seneste hændelse og for den seneste import, så "
+    "ingen tager sidste kvartals tal for dagens.",
     "slug": "Indsatsens korte navn (som i indsats/<slug>).",
     "title": "Indsatsens navn.",
     "part": "Del af indsatsens visning: nøgletal, udvikling eller kort.",
@@ -150,7 +152,8 @@ def check_dialect(dialect: str) -> str:
 def csv_table(view: View) -> pd.DataFrame:
     """The exported columns: ``view``, ``data`` (on demo data: 'Demodata', or when only some
     parts are demo each part named, :attr:`View.demo_label`), ``source``, then the
-    view's table with yes/no columns written as 'ja'/'nej'.
+    view's table with yes/no columns written as 'ja'/'nej', and last ``data_as_of`` ("Data
+    pr. …", :attr:`View.as_of`).
 
     ``source`` is the table's own per-row column when it has one (Overblik and the indsatser,
     whose rows come from different data), else the view's sources (:attr:`View.sources`).
@@ -168,6 +171,8 @@ def csv_table(view: View) -> pd.DataFrame:
     if view.demo:  # 'Demodata', or each part named when only some are demo
         table.insert(1, "data", view.demo_label or "Demodata")
     table.insert(2 if view.demo else 1, "source", source)
+    if view.as_of:  # how fresh the numbers are: the last column of every row (no CSV footer)
+        table["data_as_of"] = view.as_of
     return table
 
 

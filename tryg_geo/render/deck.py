@@ -39,6 +39,7 @@ from ..compute.privacy import hidden_text, threshold
 from ..errors import UsageError
 from ..fmt import day
 from ..role_files import LEAST_ROLE
+from ..store.as_of import data_as_of
 from ..store.dataset import Dataset
 from ..store.schema import KINDS
 from ..views.model import View
@@ -64,7 +65,7 @@ FORMAT_NAMES: dict[str, str] = {"pptx": "PowerPoint", "pdf": "PDF"}
 REFUSAL = "Præsentationen blev ikke lavet: tallene for"
 #: The main views of the meeting, in order; then every initiative with data. (Analyst views
 #: such as 'analyse' stay in the dashboard.)
-DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum")
+DECK_VIEWS = ("overblik", "tryg-bydel", "natteliv", "byens-rum", "kommuner")
 
 
 @dataclass
@@ -113,6 +114,7 @@ def deck_slides(
     slides += [_view_slide(p.view, filters) for p in shown if p.view is not None]
     if left_out:
         slides.append(_no_data_slide(left_out, filters, deck_badge(ds)))
+        slides[-1].after.append(data_as_of(ds))
     slides.append(_closing(ds, filters, extracted, names, [p.view for p in shown if p.view]))
     for slide in slides:  # the text slides' kicker is the partnership (the cover's its partners)
         slide.kicker = slide.kicker or ds.partnership.name
@@ -141,6 +143,7 @@ def _cover(
         f"Periode {_period(filters)}",
         _filter_words(filters, names),
         f"Data udtrukket {day(extracted)} fra Tryg Geo · {views_text(views)}",
+        data_as_of(ds),
     ]
     mark = demo_mark(ds, KINDS)
     if mark.partial:  # name the demo parts; the rest is real
@@ -196,6 +199,8 @@ def speaker_notes(view: View, filters: Filters) -> str:
         parts += ["", "Bemærk:"]
         parts += [f"• {text}" for text in notes]
     parts += ["", f"Periode: {_period(filters)}.", view.source]
+    if view.as_of:
+        parts.append(view.as_of)
     return "\n".join(parts)
 
 
@@ -281,6 +286,7 @@ def _closing(
         "skjulte ikke kan regnes ud.",
         f"Andele med under {settings.get('min_respondents')} svar er markeret som usikre.",
         "Tallene er de samme som i dashboardet og i CSV-eksporten med de samme filtre.",
+        f"{data_as_of(ds)}.",
     ]
     mark = demo_mark(ds, KINDS)
     if mark.partial:

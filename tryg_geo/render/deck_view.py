@@ -132,7 +132,7 @@ def view_layout(view: View) -> ViewLayout:
         cell = width / len(shown)
         kpis = [Rect(MARGIN + i * cell, top, cell - 0.1, 0.95) for i in range(len(shown))]
         top += 1.05
-    footer_lines = [" ".join(footer_notes(view)), view.source]
+    footer_lines = [" ".join(footer_notes(view)), view.source, view.as_of]
     footer_lines = [line for line in footer_lines if line]
     footer_height = sum(
         deck_fit.text_height(line, PT["source"], width - 0.2) for line in footer_lines

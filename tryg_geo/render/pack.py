@@ -32,7 +32,7 @@ from ..role_files import LEAST_ROLE, for_role
 from ..store.dataset import Dataset
 from ..store.schema import KINDS
 from ..views.model import View
-from ..views.registry import INITIATIVE_PREFIX, build_view, view_info, view_keys
+from ..views.registry import INITIATIVE_PREFIX, build_view, view_applies, view_info, view_keys
 from ..views.sources import demo_mark
 from . import csv_export, files, png_base, png_page
 
@@ -81,7 +81,11 @@ def plan_views(
     ExportError
         When one view's numbers would show a count below the threshold: nothing is made then.
     """
-    keys = [key for key in view_keys() if keep is None or keep(key)]
+    keys = [
+        key
+        for key in view_keys()
+        if (keep is None or keep(key)) and view_applies(key, ds)  # Kommuner needs StatBank
+    ]
     return [_plan(key, ds, filters, refusal, role) for key in keys]
 
 

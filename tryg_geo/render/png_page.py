@@ -167,7 +167,8 @@ def _draw_footer(page: Page, view: View, notes: list[str]) -> float:
     source = page.text(
         MARGIN_X,
         page.gap_y(22),
-        page.wrap(view.source, "source", width, 2),
+        page.wrap(view.source, "source", width, 2)
+        + (f"\n{page.clip(view.as_of, 'source', width)}" if view.as_of else ""),
         "source",
         color=MUTED,
         va="bottom",

@@ -32,11 +32,11 @@ def preview_png(
 
     Parameters
     ----------
-    kind : the data kind; measurements have no map (None).
+    kind : the data kind; measurements and StatBank's tables by kommune have no map (None).
     frame : the accepted rows as a loader returns them (EPSG:25832).
     districts : the stored districts, drawn as thin outlines under incidents for orientation.
     """
-    if kind == "measurements" or frame is None or len(frame) == 0:
+    if kind not in ("districts", "places", "incidents") or frame is None or len(frame) == 0:
         return None
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)

@@ -107,6 +107,9 @@ class Dataset:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Whose dashboard this is (``partnerskab.toml``; Tryg Aalborg without the file).
     partnership: Partnership = field(default_factory=Partnership)
+    #: StatBank's reported crimes and population by kommune (None when not imported).
+    kommune_crimes: pd.DataFrame | None = None
+    kommune_population: pd.DataFrame | None = None
 
     # ---- what is there ---------------------------------------------------------------------
     @property
@@ -306,4 +309,6 @@ def _read(store: Store, version: str) -> Dataset:
         measurements=maybe("measurements"),
         provenance=provenance,
         partnership=load_partnership(store.root),
+        kommune_crimes=maybe("kommune_crimes"),
+        kommune_population=maybe("kommune_population"),
     )

@@ -10,6 +10,7 @@ every view, PNG, slide and page. Without the file the partnership is Tryg Aalbor
     partnere = ["Aarhus Kommune", "Østjyllands Politi"]
     logo = "logo.png"          # a PNG or JPEG in the data folder (optional)
     farve = "#rrggbb"          # the accent colour of headings and slides (optional)
+    sammenlign = ["København", "Aarhus", "Odense"]  # kommuner beside ours on Overblik (optional)
 
 A broken file never shows another partnership's name: :func:`load_partnership` raises
 :class:`~tryg_geo.errors.UsageError` naming the file, the key, the value and what is allowed.
@@ -26,6 +27,7 @@ from typing import Any
 from ..cache import LRU
 from ..errors import UsageError
 from ..geo.denmark import normal_kommune_code
+from ..geo.kommuner import kommune_code
 
 PARTNERSHIP_FILE = "partnerskab.toml"
 #: The keys of ``partnerskab.toml``, with what each holds (for the error messages).
@@ -36,6 +38,7 @@ KEYS: dict[str, str] = {
     "partnere": 'en liste af navne, fx ["Aarhus Kommune", "Østjyllands Politi"]',
     "logo": 'en PNG- eller JPEG-fil i data-mappen, fx "logo.png"',
     "farve": 'en farve som "#rrggbb": "#" og seks hex-cifre (0–9, a–f)',
+    "sammenlign": 'en liste af kommuner (navne eller koder), fx ["København", "Aarhus", "461"]',
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -57,6 +60,9 @@ class Partnership:
     logo: Path | None = None
     #: The colour of the partnership's line on PNGs and slides; None: the usual grey.
     colour: str | None = None
+    #: The kommuner shown beside ours on Overblik, as four-digit codes (``sammenlign``); empty:
+    #: the largest kommuner by population (:func:`tryg_geo.compute.kommuner.comparison_codes`).
+    compare: tuple[str, ...] = ()
     #: Where the setting came from: the file, or '' for the defaults.
     source: str = field(default="", compare=False)
 
@@ -99,6 +105,7 @@ def parse_partnership(text: str, *, source: str, folder: Path) -> Partnership:
         partners=_partners(data, source, default.partners),
         logo=_logo(data, source, folder),
         colour=_colour(data, source, default.colour),
+        compare=_compare(data, source),
         source=source,
     )
 
@@ -130,6 +137,20 @@ def _partners(data: dict[str, Any], source: str, default: tuple[str, ...]) -> tu
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _wrong(source, "partnere", value)
     return tuple(" ".join(v.split()) for v in value)
+
+
+def _compare(data: dict[str, Any], source: str) -> tuple[str, ...]:
+    value = data.get("sammenlign", [])
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise _wrong(source, "sammenlign", value)
+    codes = [kommune_code(str(v)) for v in value]
+    unknown = [str(v) for v, c in zip(value, codes, strict=True) if c is None or c == "000"]
+    if unknown:
+        raise UsageError(
+            f"Indstillingsfilen {source}: sammenlign nævner {unknown[0]!r}, som ikke er en "
+            f"kommune; sammenlign skal være {KEYS['sammenlign']}."
+        )
+    return tuple(dict.fromkeys(c for c in codes if c))
 
 
 def _logo(data: dict[str, Any], source: str, folder: Path) -> Path | None:

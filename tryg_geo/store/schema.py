@@ -10,7 +10,11 @@ from __future__ import annotations
 STORE_CRS = "EPSG:25832"
 LOCAL_TZ = "Europe/Copenhagen"
 
-KINDS: tuple[str, ...] = ("districts", "incidents", "measurements", "places")
+#: The partnership's own data (demodata makes these).
+LOCAL_KINDS: tuple[str, ...] = ("districts", "incidents", "measurements", "places")
+#: Statistics Denmark's StatBank tables by kommune (tryg_geo.ingest.statbank).
+STATBANK_KINDS: tuple[str, ...] = ("kommune_crimes", "kommune_population")
+KINDS: tuple[str, ...] = LOCAL_KINDS + STATBANK_KINDS
 GEO_KINDS: frozenset[str] = frozenset({"districts", "places"})
 
 #: Danish names of the kinds, for messages and the dashboard.
@@ -19,6 +23,8 @@ KIND_LABELS: dict[str, str] = {
     "incidents": "hændelser",
     "measurements": "målinger",
     "places": "steder",
+    "kommune_crimes": "anmeldelser pr. kommune (Statistikbanken)",
+    "kommune_population": "befolkning pr. kommune (Statistikbanken)",
 }
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -55,6 +61,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     # place_id: str, name: str, kind: str (torv, plads, park, havnefront, nattelivszone, ...)
     "places": ("place_id", "name", "kind", "geometry"),
+    # area_code: str ('0851', '000' for Hele landet); area_name: StatBank's name; category: the
+    # type of offence (population: 'Befolkning'); period: '2025-Q1'; period_start: datetime64;
+    # value: float64 (a count)
+    "kommune_crimes": ("area_code", "area_name", "category", "period", "period_start", "value"),
+    "kommune_population": (
+        "area_code",
+        "area_name",
+        "category",
+        "period",
+        "period_start",
+        "value",
+    ),
 }
 
 #: Columns of every rejected-rows table.

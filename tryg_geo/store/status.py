@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import StoreError
+from .as_of import data_as_of
 from .folder import Store
 from .integrity import current_problems
 from .schema import KIND_LABELS, KINDS
@@ -21,6 +22,7 @@ def data_status(store: Store | None = None) -> dict[str, Any]:
     problems = current_problems(store)
     frames: dict[str, Any] = {}
     error = None
+    as_of = None
     if not problems:
         # The dataset is loaded once per data version and shared with the views, so a rerun
         # of the Data page does not read every parquet file again.
@@ -29,6 +31,7 @@ def data_status(store: Store | None = None) -> dict[str, Any]:
         try:
             ds = load_dataset(store)
             frames = {kind: getattr(ds, kind) for kind in KINDS}
+            as_of = data_as_of(ds)
         except StoreError as exc:  # e.g. an old version without checksums that will not read
             error = exc.message
     kinds: dict[str, Any] = {}
@@ -55,6 +58,8 @@ def data_status(store: Store | None = None) -> dict[str, Any]:
         "ok": not problems and error is None,
         "problems": [p.as_dict() | {"sentence": p.sentence()} for p in problems],
         "error": error,
+        #: "Data pr. …" (:func:`tryg_geo.store.as_of.data_as_of`); None when the data did not load.
+        "as_of": as_of,
     }
 
 

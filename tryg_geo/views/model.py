@@ -104,3 +104,7 @@ class View:
     partnership: str = Partnership.name
     #: The partnership's colour for that kicker (None: the usual grey).
     partnership_colour: str | None = None
+    #: "Data pr.: seneste hændelse … · seneste import …" (:func:`tryg_geo.store.as_of.data_as_of`),
+    #: set by :func:`tryg_geo.views.registry.build_view`: under the page, on the PNG, the slide
+    #: and in the CSV's ``data_as_of`` column.
+    as_of: str = ""

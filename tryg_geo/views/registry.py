@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from ..compute.filters import Filters
+from ..compute.kommuner import has_statbank
 from ..errors import UsageError
+from ..store.as_of import data_as_of
 from ..store.dataset import Dataset
 from .analyse import analyse_view
 from .byens_rum import byens_rum_view
 from .indsatser import initiative_view
+from .kommuner import KEY as KOMMUNER_KEY
+from .kommuner import kommune_view
 from .model import View
 from .natteliv import natteliv_view
 from .overblik import overblik_view
@@ -115,6 +119,15 @@ MAIN_VIEWS: tuple[ViewInfo, ...] = (
         PageInfo("pages/analyse.py", "Analyse", "analyser"),
     ),
 )
+#: The comparison with other kommuner (StatBank): a view of its own (CSV, PNG, slide) that the
+#: Overblik page shows under the initiatives, so it has no page of its own.
+KOMMUNER_VIEW = ViewInfo(
+    KOMMUNER_KEY,
+    "Kommuner",
+    "Anmeldte forbrydelser pr. 1.000 indbyggere i kommunen og i sammenligningskommunerne.",
+    kommune_view,
+    MAIN_VIEWS[0].page,
+)
 #: The page of the initiative views (``indsats/<slug>``, one per initiative of the registry).
 INITIATIVES_PAGE = PageInfo("pages/indsatser.py", "Indsatser", "indsats")
 #: The page that shows and imports data (no view): analytiker and dataansvarlig only.
@@ -124,14 +137,18 @@ PAGES: tuple[PageInfo, ...] = (*(v.page for v in MAIN_VIEWS), INITIATIVES_PAGE, 
 
 
 def view_info(key: str) -> ViewInfo | None:
-    """The registry entry of a main view; ``None`` for ``indsats/<slug>`` and unknown keys."""
-    return next((v for v in MAIN_VIEWS if v.key == key), None)
+    """The registry entry of a main view (or of :data:`KOMMUNER_VIEW`); ``None`` for
+    ``indsats/<slug>`` and unknown keys."""
+    return next((v for v in (*MAIN_VIEWS, KOMMUNER_VIEW) if v.key == key), None)
 
 
 def section_title(key: str) -> str:
-    """The title of the section a view belongs to: its own, or 'Indsatser' for an initiative."""
+    """The title of the section a view belongs to: its own, 'Indsatser' for an initiative, the
+    page's for a view shown on another view's page (Kommuner on Overblik)."""
     if key.startswith(INITIATIVE_PREFIX):
         return INITIATIVES_PAGE.title
+    if key == KOMMUNER_VIEW.key:
+        return KOMMUNER_VIEW.page.title
     info = view_info(key)
     return info.title if info is not None else key
 
@@ -149,16 +166,26 @@ def png_layout(key: str) -> str:
 
 def view_choices() -> str:
     """The view names in words, for help texts and messages."""
-    return f"{', '.join(v.key for v in MAIN_VIEWS)} eller {INITIATIVE_PREFIX}<slug>"
+    keys = [v.key for v in MAIN_VIEWS] + [KOMMUNER_VIEW.key]
+    return f"{', '.join(keys)} eller {INITIATIVE_PREFIX}<slug>"
 
 
 def view_keys() -> list[str]:
     """Every view name: the main views and ``indsats/<slug>`` for each initiative."""
     from ..compute.registry import load_initiatives
 
-    return [v.key for v in MAIN_VIEWS] + [
-        f"{INITIATIVE_PREFIX}{i.slug}" for i in load_initiatives()
-    ]
+    return (
+        [v.key for v in MAIN_VIEWS]
+        + [KOMMUNER_VIEW.key]
+        + [f"{INITIATIVE_PREFIX}{i.slug}" for i in load_initiatives()]
+    )
+
+
+def view_applies(key: str, ds: Dataset) -> bool:
+    """False for a view of data this folder has not got and need not have: Kommuner without
+    StatBank's tables. The deck and the pack leave it out without a word (Overblik says how to
+    get the tables); every other view is listed as "no data" when it has none."""
+    return key != KOMMUNER_VIEW.key or has_statbank(ds)
 
 
 def build_view(key: str, ds: Dataset, filters: Filters) -> View:
@@ -181,6 +208,7 @@ def build_view(key: str, ds: Dataset, filters: Filters) -> View:
         view = info.builder(ds, filters)
     view.partnership = ds.partnership.name
     view.partnership_colour = ds.partnership.colour
+    view.as_of = data_as_of(ds)
     return view
 
 

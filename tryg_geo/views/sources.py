@@ -31,6 +31,8 @@ PART_NAMES = {
     "places": "Steder",
     "incidents": "Hændelser",
     "measurements": "Målinger",
+    "kommune_crimes": "Anmeldelser pr. kommune",
+    "kommune_population": "Befolkning pr. kommune",
 }
 #: The registry's wording per kind, for a part built in code (no import record).
 PART_WORDING = {
@@ -38,6 +40,8 @@ PART_WORDING = {
     "places": "steder",
     "incidents": POLICE,
     "measurements": REGISTRATIONS,
+    "kommune_crimes": "Danmarks Statistik, Statistikbanken STRAF11",
+    "kommune_population": "Danmarks Statistik, Statistikbanken FOLK1A",
 }
 #: The label of a view whose every part is demo data.
 ALL_DEMO = "Demodata"

@@ -1,0 +1,108 @@
+"""Overblik's yardstick against other kommuner: StatBank's STRAF11 over FOLK1A per 1 000.
+
+One data folder for the module: the shared demo data copied, with the StatBank fixtures
+imported into it (tests/fixtures/statbank).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tryg_geo.compute.kommuner import comparison_codes, kommune_rates
+from tryg_geo.compute.privacy import hidden_text
+from tryg_geo.ingest.importer import import_file
+from tryg_geo.render.charts import kommune_chart
+from tryg_geo.render.csv_export import read_csv, view_csv
+from tryg_geo.render.deck import deck_slides
+from tryg_geo.render.pack import plan_views
+from tryg_geo.store.dataset import Dataset, load_dataset
+from tryg_geo.store.folder import Store
+from tryg_geo.store.partnership import PARTNERSHIP_FILE
+from tryg_geo.views.kommuner import MISSING
+from tryg_geo.views.registry import build_view, default_filters
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statbank"
+
+
+@pytest.fixture(scope="module")
+def folder(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("statbank") / "data"
+    shutil.copytree(demo_dir, target)
+    store = Store(target)
+    import_file("kommune_crimes", FIXTURES / "straf11_navne.csv", store=store)
+    import_file("kommune_population", FIXTURES / "folk1a_navne.csv", store=store)
+    return target
+
+
+@pytest.fixture(scope="module")
+def ds(folder: Path) -> Dataset:
+    return load_dataset(Store(folder))
+
+
+def test_the_default_comparison_is_the_largest_kommuner(ds: Dataset) -> None:
+    # By FOLK1A: København, Aarhus, (Aalborg), Odense, Vejle, Esbjerg — Randers is 7th.
+    assert comparison_codes(ds) == ("0101", "0751", "0461", "0630", "0561")
+
+
+def test_rates_are_a_rolling_year_over_the_latest_population(ds: Dataset) -> None:
+    rates = kommune_rates(ds)
+    assert rates.periods == ("2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1")
+    table = rates.table
+    row = table[(table["area_code"] == "0851") & (table["category"] == "Straffelov i alt")].iloc[0]
+    crimes = ds.kommune_crimes
+    summed = crimes[(crimes["area_code"] == "0851") & (crimes["category"] == "Straffelov i alt")]
+    assert row["incidents"] == summed["value"].sum()
+    assert row["population"] == 224978  # 2025K1, the newest quarter in the window
+    assert row["incidents_per_1000"] == pytest.approx(
+        summed["value"].sum() / 224978 * 1000, abs=0.01
+    )
+    assert list(dict.fromkeys(table["area_name"])) == [
+        "Aalborg", "København", "Aarhus", "Odense", "Vejle", "Esbjerg", "Hele landet",
+    ]  # fmt: skip
+
+
+def test_the_data_owner_picks_the_kommuner(folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(folder, copy)
+    (copy / PARTNERSHIP_FILE).write_text('sammenlign = ["Randers", "Læsø"]\n', encoding="utf-8")
+    ds = load_dataset(Store(copy))
+    rates = kommune_rates(ds)
+    assert rates.compared == ("0730", "0825")
+    table = rates.table
+    # Læsø's four violent crimes in the year are hidden, and so is their rate; '..' is no bar.
+    laeso = table[(table["area_code"] == "0825") & (table["category"] == "Voldsforbrydelser i alt")]
+    assert laeso["suppressed"].all() and laeso["incidents_per_1000"].isna().all()
+    view = build_view("kommuner", ds, default_filters(ds))
+    assert f"skjult ({hidden_text()} anmeldelser)" in view.display.to_string()
+    assert view_csv(view)  # the discretion check passes
+
+
+def test_view_chart_text_csv_and_slide(ds: Dataset) -> None:
+    view = build_view("kommuner", ds, default_filters(ds))
+    assert (
+        view.title == "Aalborg og andre kommuner" and "2. kvt. 2024–1. kvt. 2025" in view.subtitle
+    )
+    assert view.kpis[0].label == "Aalborg" and "Straffelov i alt" in view.kpis[0].help
+    # The chart's text alternative names every area of every panel.
+    assert len(view.highlights) == view.table["category"].nunique()
+    assert all(name in view.highlights[0] for name in view.table["area_name"].unique())
+    spec = kommune_chart(view.table).to_dict()
+    assert spec["facet"]["row"]["field"] == "category" and spec["spec"]["mark"]["type"] == "bar"
+    csv = read_csv(view_csv(view))
+    assert {"area_code", "category", "incidents_per_1000", "data_as_of"} <= set(csv.columns)
+    assert len(csv) == len(view.table)
+    filters = default_filters(ds)
+    slides, _ = deck_slides(ds, filters, plan_views(ds, filters, keep=lambda k: k == "kommuner"))
+    (slide,) = [s for s in slides if s.view is not None and s.view.key == "kommuner"]
+    assert slide.title == view.title
+
+
+def test_without_statbank_the_view_says_how_to_get_it(demo_ds: Dataset) -> None:
+    view = build_view("kommuner", demo_ds, default_filters(demo_ds))
+    assert view.missing == MISSING and view.table.empty
+    assert "STRAF11" in MISSING and "FOLK1A" in MISSING and "semikolonsepareret" in MISSING
+    # The deck and the pack leave the view out without a word: Overblik says how to get it.
+    assert plan_views(demo_ds, default_filters(demo_ds), keep=lambda k: k == "kommuner") == []
