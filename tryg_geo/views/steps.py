@@ -216,7 +216,7 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
     ).reset_index(drop=True)
     label = stepped.labels[index]
     total = count_text(int(values.sum()))
-    return View(
+    view = View(
         key=stepped.key,
         title=f"{STEPPED_VIEWS[stepped.key]} – {label}",
         subtitle=(
@@ -229,11 +229,14 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
         table=table,
         map=_step_map(ds, stepped, table),
         notes=[
-            f"Alle perioder har {SHARED_SCALE}: en anden farve betyder et andet antal. "
+            f"Kortene har {SHARED_SCALE}: en anden farve betyder et andet antal. "
             f"Celler med færre end {threshold()} hændelser i perioden vises som "
             f"'{hidden_text()}' uden tal."
         ],
     )
+    view.partnership = ds.partnership.name
+    view.partnership_colour = ds.partnership.colour
+    return view
 
 
 def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec:
