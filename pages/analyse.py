@@ -69,5 +69,6 @@ st.caption(ui.md_text(panels.hotspot_summary))
 if panels.hotspot_detail is not None:
     with st.expander("Gi* z-værdier og p-værdier (analytiker)"):
         st.dataframe(panels.hotspot_detail, hide_index=True, width="stretch")
+ui.time_slider(view, ds, filters)
 ui.notes(view)
 ui.downloads(view, filters)

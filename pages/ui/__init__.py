@@ -30,6 +30,7 @@ from .state import (
     scheme_widget,
     sidebar_filters,
 )
+from .timeline import time_slider
 from .wizard import import_wizard, template_button
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "sidebar_filters",
     "table",
     "template_button",
+    "time_slider",
     "trends",
 ]

@@ -26,6 +26,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..compute.steps import STEPS
 from ..errors import ExportError, UsageError
 from ..role_files import LEAST_ROLE, for_role
 from ..store.dataset import Dataset
@@ -33,6 +34,7 @@ from ..views.model import View
 from ..views.registry import kicker_text
 from ..views.sources import badge_text
 from ..views.steps import SteppedMaps, step_view
+from .files import file_stem
 from .png_base import DEMO_RED, MARGIN_X, MUTED, TEXT, Box, Page, font_scale
 from .png_map import draw_map_panel
 
@@ -54,6 +56,13 @@ def check_format(fmt: str) -> str:
             f"--format {fmt!r} er ikke tilladt for --animation; vælg {' eller '.join(ANIMATION_FORMATS)}."
         )
     return fmt
+
+
+def animation_name(ds: Dataset, stepped: SteppedMaps, fmt: str) -> str:
+    """The file name: the view's snapshot stem, the step and the format
+    (tryg-geo_natteliv_2025-01-01_2025-12-31_kvartal.gif)."""
+    stem = file_stem(step_view(ds, stepped, 0), stepped.filters) if len(stepped) else "tryg-geo"
+    return f"{stem}_{STEPS[stepped.step].lower().replace('å', 'aa')}.{check_format(fmt)}"
 
 
 def mp4_available() -> bool:
