@@ -34,7 +34,7 @@ from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
 from .model import Legend, MapSpec, View
-from .natteliv import PALETTE, zone_indicator
+from .natteliv import PALETTE, ZONE_KIND, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -277,7 +277,7 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     zones = None
     if stepped.key == "natteliv" and ds.places_wgs84 is not None:
         places = ds.places_wgs84
-        zones = places[places["kind"] == "nattelivszone"]
+        zones = places[places["kind"] == ZONE_KIND]
         zones = zones if len(zones) else None
     return MapSpec(
         kind="cells",
