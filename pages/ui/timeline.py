@@ -4,10 +4,13 @@ A Streamlit fragment: moving the slider reruns this part of the page only (not t
 view, charts and tables), and the map keeps its component, so the step's layers are swapped in
 place like a filter change's (:func:`pages.ui.render.map_`) and the zoom stays. The steps are
 counted once per data version and filters inside tryg_geo (:func:`tryg_geo.stepped_maps`);
-each step's map and its layers' script once per step.
+each step's map and its layers' script once per step, the shown one first and the others in
+a thread right after (:func:`_warm`), so moving the slider finds them made.
 """
 
 from __future__ import annotations
+
+import threading
 
 import streamlit as st
 
@@ -17,6 +20,7 @@ from tryg_geo import (
     STEPS,
     Dataset,
     Filters,
+    SteppedMaps,
     View,
     animation_bytes,
     animation_name,
@@ -25,8 +29,10 @@ from tryg_geo import (
     stepped_maps,
 )
 
+from . import cache
 from .auth import role
-from .render import map_, md_text
+from .cache import pinned
+from .render import map_, md_text, prepared
 
 #: The map component's key prefix: one slider map per page, apart from the page's own map.
 MAP_KEY = "tid"
@@ -61,10 +67,28 @@ def time_slider(view: View, ds: Dataset, filters: Filters, *, height: int = 480)
         "farveskala, så en anden farve er et andet antal.",
     )
     map_(step_view(ds, stepped, labels.index(chosen)), key=MAP_KEY, height=height)
+    _warm(ds, stepped)
     _animation_downloads(ds, stepped)
 
 
-def _animation_downloads(ds: Dataset, stepped) -> None:
+def _warm(ds: Dataset, stepped: SteppedMaps) -> None:
+    """Make every other period's map and its layers' script now, in a thread of their own
+    (once per set of steps), so the slider's first visit of a period finds them ready; the
+    shown period is drawn first and never waits for this."""
+
+    def work() -> None:
+        for index in range(len(stepped)):
+            prepared(step_view(ds, stepped, index))
+
+    def start() -> threading.Thread:
+        thread = threading.Thread(target=work, name="tryg-steps", daemon=True)
+        thread.start()
+        return thread
+
+    cache.CHARTS.get_or_make(pinned(stepped, "warm-steps"), start)
+
+
+def _animation_downloads(ds: Dataset, stepped: SteppedMaps) -> None:
     """'Hent GIF' and 'Hent MP4': made only when clicked, for this person's role."""
     who = role()  # decided on the server for this run; the file is made for this role
     columns = st.columns([1, 1, 3])
