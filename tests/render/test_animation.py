@@ -108,3 +108,17 @@ def test_cli_refuses_views_and_options_without_a_slider(demo_dir, monkeypatch, t
     assert main(["export", "--view", "overblik", "--animation", "--out", out]) != 0
     assert main(["export", "--view", "natteliv", "--step", "year", "--out", out]) != 0
     assert not (tmp_path / "x.gif").exists()  # the CLI wrote nothing for either mistake
+
+
+def test_every_frame_goes_through_the_role_rules(demo_ds, stepped, monkeypatch):
+    """A rule that withholds the map's features from leaders (as role_files.DETAILS could
+    declare) leaves them off every frame of a leader's animation, and only of a leader's."""
+    from tryg_geo import role_files
+
+    rule = role_files.Detail("natteliv", "analyst_detail", layers=("features",))
+    monkeypatch.setattr(role_files, "DETAILS", (*role_files.DETAILS, rule))
+    leader = animation_bytes(demo_ds, stepped, "gif", role="leder", dpi=SMALL)
+    analyst = animation_bytes(demo_ds, stepped, "gif", role="analytiker", dpi=SMALL)
+    monkeypatch.setattr(role_files, "DETAILS", role_files.DETAILS[:-1])
+    assert analyst == animation_bytes(demo_ds, stepped, "gif", role="leder", dpi=SMALL)
+    assert leader != analyst
