@@ -135,7 +135,9 @@ def role_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     exp = commands.add_parser(
-        "export", help="Gem én visning som PNG eller CSV (samme tal som i dashboardet)."
+        "export",
+        help="Gem én visning som PNG eller CSV (samme tal som i dashboardet), eller Natteliv "
+        "og Analyse over tid som animation (--animation).",
     )
     exp.add_argument(
         "--view",
