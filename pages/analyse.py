@@ -70,5 +70,6 @@ if panels.hotspot_detail is not None:
     with st.expander("Gi* z-værdier og p-værdier (analytiker)"):
         st.dataframe(panels.hotspot_detail, hide_index=True, width="stretch")
 ui.yardstick_section(ds, filters)  # a chosen district against the kommune and its likes
+ui.time_slider(view, ds, filters)
 ui.notes(view)
 ui.downloads(view, filters)

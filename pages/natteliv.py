@@ -68,6 +68,7 @@ view = ui.build("natteliv", ds, filters)
 ui.header(view)
 ui.kpis(view)
 ui.map_(view, height=560)
+ui.time_slider(view, ds, filters)
 left, right = st.columns(2)
 with left:
     ui.chart(heatmap_chart, view.heatmap)

@@ -18,6 +18,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 EXPECTED = [
     "APPENDABLE_KINDS",
+    "ANIMATION_FORMATS",
+    "DEFAULT_STEP",
+    "STEPS",
+    "SteppedMaps",
     "CELL_CHOICES",
     "CHANGE_MODE",
     "DATA_UNAVAILABLE",
@@ -67,6 +71,11 @@ EXPECTED = [
     "access",
     "permutations_of",
     "analyse_panels",
+    "animation_bytes",
+    "animation_name",
+    "mp4_available",
+    "step_view",
+    "stepped_maps",
     "build_view",
     "column_proposals",
     "configure_offline_folium",

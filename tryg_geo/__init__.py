@@ -17,6 +17,10 @@ Grouped by what a caller wants to do:
   :data:`MAP_MODE_PARAM`, :data:`HOTSPOT_MODE`, :data:`CHANGE_MODE`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`,
   :data:`PERMUTATION_PARAM`, :func:`permutations_of`
+- the time slider and its motion: :func:`stepped_maps` (a view's steps on one colour scale,
+  :data:`STEPS`, :data:`DEFAULT_STEP`, :class:`SteppedMaps`), :func:`step_view` (one step as a
+  View), :func:`animation_bytes` (GIF/MP4), :func:`animation_name`, :data:`ANIMATION_FORMATS`,
+  :func:`mp4_available`
 - snapshots: :func:`view_png`, :func:`view_csv`, :func:`csv_table`,
   :func:`suppression_problems`, :func:`file_stem`, :data:`DIALECTS`, :func:`make_pack`; the
   steering-group deck as PowerPoint or PDF: :func:`make_deck`
@@ -50,6 +54,7 @@ from .compute.filters import (
     period_caption,
 )
 from .compute.registry import get_initiative, load_initiatives
+from .compute.steps import DEFAULT_STEP, STEPS
 from .csv_safe import csv_bytes
 from .demo.make import make_demo
 from .errors import (
@@ -84,6 +89,7 @@ from .ingest.template import template_for
 
 # The importer followed by the alert rules: the one place every import (wizard, CLI) ends.
 from .notify.alerts import alerts_for, import_file, import_upload
+from .render.animation import ANIMATION_FORMATS, animation_bytes, animation_name, mp4_available
 from .render.charts import heatmap_chart, kommune_chart, trend_chart
 from .render.csv_export import DIALECTS, csv_table, suppression_problems, view_csv
 from .render.deck import make_deck
@@ -125,11 +131,16 @@ from .views.registry import (
     page_of,
     view_keys,
 )
+from .views.steps import SteppedMaps, step_view, stepped_maps
 from .views.tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator, tryg_bydel_indicators
 from .views.yardstick import yardstick_part
 
 __all__ = [
     "APPENDABLE_KINDS",
+    "ANIMATION_FORMATS",
+    "DEFAULT_STEP",
+    "STEPS",
+    "SteppedMaps",
     "CELL_CHOICES",
     "CHANGE_MODE",
     "DATA_UNAVAILABLE",
@@ -179,6 +190,11 @@ __all__ = [
     "access",
     "permutations_of",
     "analyse_panels",
+    "animation_bytes",
+    "animation_name",
+    "mp4_available",
+    "step_view",
+    "stepped_maps",
     "build_view",
     "column_proposals",
     "configure_offline_folium",

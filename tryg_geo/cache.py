@@ -44,6 +44,8 @@ BOUNDS: dict[str, int] = {
     "measurements_by_name": 1,  # the measurements split by indicator
     "night_zone_mask": 1,  # incidents inside any nattelivszone
     "place_unions": 16,  # incidents inside a set of places
+    "stepped_maps": 8,  # the time slider: a selection counted per step and cell, per filters
+    "step_views": 64,  # the time slider: one step's map and table (a few hundred kB each)
 }
 
 _OWNER_LOCK = threading.Lock()

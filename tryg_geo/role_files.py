@@ -48,8 +48,9 @@ __all__ = [
 LEAST_ROLE: str = access.ROLES[0]
 #: The role that may see everything (for a view already made for its role).
 ALL_ROLE: str = access.ROLES[-1]
-#: Every kind of output a view is turned into: the page, a CSV, a PNG, a deck, a pack.
-FILE_KINDS: tuple[str, ...] = ("screen", "csv", "png", "deck", "pack")
+#: Every kind of output a view is turned into: the page, a CSV, a PNG, a deck, a pack, and the
+#: time slider's animation (GIF/MP4, each frame a step of the view).
+FILE_KINDS: tuple[str, ...] = ("screen", "csv", "png", "deck", "pack", "animation")
 #: The layers of a map (:class:`~tryg_geo.views.model.MapSpec`) a rule may hold back.
 MAP_LAYERS: tuple[str, ...] = ("features", "outline", "water", "zones")
 

@@ -32,6 +32,7 @@ from .state import (
     scheme_widget,
     sidebar_filters,
 )
+from .timeline import time_slider
 from .wizard import import_wizard, template_button
 from .yardstick import yardstick_section
 
@@ -69,5 +70,6 @@ __all__ = [
     "sidebar_filters",
     "table",
     "template_button",
+    "time_slider",
     "trends",
 ]

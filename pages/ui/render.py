@@ -119,8 +119,14 @@ def _map_parts(view: View, basemap: str) -> tuple[Any, Any, str | None]:
     the folium objects it is given, so both are new on every run; the layers' script is made
     once per view (:data:`cache.MAPS`), so a rerun that shows a map seen before does not render
     its GeoJSON again."""
-    description, layers = cache.MAPS.get_or_make(pinned(view.map), lambda: _layers(view))
+    description, layers = prepared(view)
     return frame_map(basemap), layers.group(), description
+
+
+def prepared(view: View) -> tuple[str | None, PrerenderedLayers]:
+    """The text alternative and the rendered layers of ``view``'s map, made once per map
+    (:data:`cache.MAPS`); safe to call from a thread without a Streamlit context."""
+    return cache.MAPS.get_or_make(pinned(view.map), lambda: _layers(view))
 
 
 def _layers(view: View) -> tuple[str | None, PrerenderedLayers]:

@@ -34,6 +34,7 @@ from tryg_geo.views.registry import (
     default_filters,
 )
 from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
+from tryg_geo.views.steps import STEPPED_VIEWS, step_view, stepped_maps
 
 pytestmark = pytest.mark.browser
 
@@ -303,7 +304,8 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
     if key is None:
         assert page.locator(MAP_IFRAME).count() == 0
     else:
-        assert page.locator(MAP_IFRAME).count() == 1
+        # Natteliv and Analyse have the time slider's map below their own.
+        assert page.locator(MAP_IFRAME).count() == 1 + (key in STEPPED_VIEWS)
         assert frame.locator(FEATURES).count() == expected
         assert frame.locator("img.leaflet-tile").count() == 0  # basemap 'none'
         assert frame.locator(".tryg-legend").is_visible()
@@ -406,6 +408,56 @@ def test_filter_change_keeps_the_users_zoom_and_frame(page_and_log, app_url, ds,
     )
     assert frame.locator(FEATURES).count() == len(after.map.features)
     page.screenshot(path=shots / "tryg-bydel_samme_kort.png", full_page=True)
+    assert_local(rec)
+
+
+def test_time_slider_redraws_its_map_and_keeps_the_zoom(page_and_log, app_url, ds, shots: Path):
+    """Zoom the time slider's map, move the slider one period back: the same frame draws that
+    period's features (counted from tryg_geo) on the shared scale, at the user's zoom."""
+    page, rec = page_and_log
+    path = next(p for p, key in PAGES.items() if key == "natteliv")
+    open_page(page, f"{app_url}/{path}", None)
+    stepped = stepped_maps(ds, "natteliv", default_filters(ds, url_params(page)), "quarter")
+    labels = list(stepped.labels)
+    last, previous = (step_view(ds, stepped, i).map for i in (len(labels) - 1, len(labels) - 2))
+    slider_map = page.locator(MAP_IFRAME).nth(1)
+    slider_map.scroll_into_view_if_needed()
+    frames = page.frame_locator(MAP_IFRAME).nth(1)
+    frames.locator(FEATURES).nth(len(last.features) - 1).wait_for(state="attached")
+    frame = slider_map.element_handle().content_frame()
+    frame.evaluate("() => { window.__trygSameFrame = 'slider'; }")
+    frames.get_by_role("button", name="Zoom ind").click()
+    page.wait_for_timeout(600)  # the zoom animation
+    zoomed = frame.evaluate(MAP_VIEW)
+    assert zoomed["legends"] == [last.legend.title] and "samme farveskala" in last.legend.title
+    drawn_before = frame.evaluate(
+        f"() => Array.from(document.querySelectorAll('{FEATURES}')).map(p => p.getAttribute('fill'))"
+    )
+
+    slider = page.get_by_role("slider")
+    assert slider.get_attribute("aria-valuetext") == labels[-1]
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    frame.wait_for_function(
+        f"() => performance.getEntriesByName('tryg-map-drawn').length > {zoomed['drawn']}",
+        timeout=TIMEOUT_MS,
+    )
+    wait_until_idle(page)
+    now = frame.evaluate(MAP_VIEW)
+    assert slider.get_attribute("aria-valuetext") == labels[-2]
+    assert now["mark"] == "slider"  # the same document: the layers were swapped in place
+    assert (now["zoom"], round(now["lat"], 6), round(now["lng"], 6)) == (
+        zoomed["zoom"],
+        round(zoomed["lat"], 6),
+        round(zoomed["lng"], 6),
+    )
+    assert now["legends"] == [previous.legend.title]
+    assert frame.locator(FEATURES).count() == len(previous.features)
+    drawn_after = frame.evaluate(
+        f"() => Array.from(document.querySelectorAll('{FEATURES}')).map(p => p.getAttribute('fill'))"
+    )
+    assert drawn_after != drawn_before
+    page.screenshot(path=shots / "natteliv_tidsskyder.png", full_page=True)
     assert_local(rec)
 
 

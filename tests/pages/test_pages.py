@@ -36,6 +36,7 @@ from tryg_geo.store.as_of import data_as_of
 from tryg_geo.store.dataset import Dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.schema import REJECTED_COLUMNS
+from tryg_geo.views.alt_text import view_map_text
 from tryg_geo.views.model import View
 from tryg_geo.views.registry import (
     INITIATIVE_PREFIX,
@@ -46,6 +47,7 @@ from tryg_geo.views.registry import (
     default_filters,
 )
 from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
+from tryg_geo.views.steps import step_view, stepped_maps
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = str(REPO / "dashboard.py")
@@ -357,7 +359,8 @@ def test_filter_change_keeps_the_map_component(demo_env, ds):
     so the browser keeps its iframe and the user's zoom); the browser test watches the frame."""
 
     def map_component(at: AppTest) -> tuple[str, dict]:
-        (component,) = at.get("component_instance")
+        # The page's map is the first; Natteliv's time slider has a map of its own below it.
+        component = at.get("component_instance")[0]
         assert component.proto.component_name == "streamlit_folium.st_folium"
         return component.proto.id, json.loads(component.proto.json_args)
 
@@ -373,6 +376,29 @@ def test_filter_change_keeps_the_map_component(demo_env, ds):
     at.switch_page(PAGES["tryg-bydel"][0]).run()
     _, bydel = map_component(at)
     assert bydel["returned_objects"] == ["last_active_drawing"]  # a click opens a district
+
+
+def test_time_slider_swaps_the_step_map_in_place(demo_env, ds):
+    """Moving the time slider sends the slider's map the layers of another period under the
+    same component identity (the zoom stays; the browser test watches it), with the legend
+    saying the scale is shared, and leaves the page's own map as it was."""
+    at = open_page("natteliv", {"preset": "all", "celle": "1km"})
+    page_map, slider_map = at.get("component_instance")
+    (slider,) = [s for s in at.select_slider if s.label == "Periode"]
+    assert slider.value == slider.options[-1] and len(slider.options) >= 2
+    before = json.loads(slider_map.proto.json_args)["feature_group"]
+    assert "samme farveskala for alle perioder" in before
+    slider.set_value(slider.options[-3]).run()
+    assert not at.exception, at.exception
+    new_page_map, new_slider_map = at.get("component_instance")
+    assert new_slider_map.proto.id == slider_map.proto.id
+    after = json.loads(new_slider_map.proto.json_args)["feature_group"]
+    assert after != before and "samme farveskala for alle perioder" in after
+    assert new_page_map.proto.json_args == page_map.proto.json_args
+    # The text alternative below the map is that step's, computed in Python.
+    stepped = stepped_maps(ds, "natteliv", default_filters(ds, params_of(at)), "quarter")
+    step = step_view(ds, stepped, list(stepped.labels).index(slider.options[-3]))
+    assert view_map_text(step) in [unescape_md(c.value) for c in at.caption]
 
 
 # ---- the Data page ------------------------------------------------------------------------------

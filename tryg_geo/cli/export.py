@@ -166,6 +166,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.view:
         raise UsageError(f"--view mangler; vælg {view_choices()}.")
+    if getattr(args, "animation", False):
+        return _export_animation(args)
+    if getattr(args, "step", None) is not None:
+        raise UsageError("--step hører til --animation; tilføj --animation eller fjern --step.")
     fmt = (args.fmt or "").lower() or Path(args.out or "").suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")
@@ -195,6 +199,35 @@ def cmd_export(args: argparse.Namespace) -> int:
         else f"CSV ({csv_export.DIALECTS[args.dialect]}, {len(view.table)} rækker)"
     )
     print(f"Gemt: {path} – {view.title}, {what}" + (" – Demodata" if view.demo else ""))
+    return 0
+
+
+def _export_animation(args: argparse.Namespace) -> int:
+    """``export --view natteliv|analyse --animation [--format gif|mp4] [--step quarter]``:
+    the page's animation, made by the same function for the same filters and role."""
+    from ..compute.steps import DEFAULT_STEP
+    from ..render import files
+    from ..render.animation import animation_bytes, animation_name, check_format
+    from ..views.steps import stepped_maps
+
+    suffix = Path(args.out or "").suffix.lstrip(".").lower()
+    fmt = check_format((args.fmt or "").lower() or (suffix if suffix in ("gif", "mp4") else "gif"))
+    if not args.out:
+        raise UsageError("--out mangler; angiv filen der skal skrives, fx --out natteliv.gif.")
+    role = cli_role(args)
+    ds = cli_dataset()
+    filters = cli_filters(ds, args)
+    stepped = stepped_maps(ds, args.view, filters, args.step or DEFAULT_STEP)
+    data = animation_bytes(ds, stepped, fmt, role=role)
+    path = Path(args.out)
+    if path.is_dir():
+        path = path / animation_name(ds, stepped, fmt)
+    files.make_folder(path.parent)
+    files.save(path, data)
+    print(
+        f"Gemt: {path} – animation ({fmt.upper()}, {len(stepped)} perioder, 1920×1080)"
+        + (" – Demodata" if stepped.demo else "")
+    )
     return 0
 
 

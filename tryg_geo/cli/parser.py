@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..compute.steps import STEPS
 from ..geo.grid import CELL_CHOICES
 from ..ingest.columns import OPTION
 from ..store.schema import KINDS
@@ -171,14 +172,34 @@ def role_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
     exp = commands.add_parser(
-        "export", help="Gem én visning som PNG eller CSV (samme tal som i dashboardet)."
+        "export",
+        help="Gem én visning som PNG eller CSV (samme tal som i dashboardet), eller Natteliv "
+        "og Analyse over tid som animation (--animation).",
     )
     exp.add_argument(
         "--view",
         metavar="VISNING",
         help=f"{view_choices()}.",
     )
-    exp.add_argument("--format", dest="fmt", metavar="png|csv", help="png eller csv.")
+    exp.add_argument(
+        "--format",
+        dest="fmt",
+        metavar="png|csv|gif|mp4",
+        help="png eller csv; med --animation gif (standard) eller mp4.",
+    )
+    exp.add_argument(
+        "--animation",
+        action="store_true",
+        help="Natteliv og Analyse: kortene for hver periode som animation (GIF eller MP4, "
+        "1920 × 1080), som knappen på siden.",
+    )
+    exp.add_argument(
+        "--step",
+        default=None,
+        metavar="|".join(STEPS),
+        help="Med --animation: en periode pr. måned (month), kvartal (quarter, standard) "
+        "eller år (year).",
+    )
     exp.add_argument(
         "--category",
         action="append",
