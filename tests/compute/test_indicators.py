@@ -312,3 +312,37 @@ def test_hide_beside_totals_counts_only_the_months_of_each_total():
     out = hide_beside_totals(series, [(date(2024, 12, 31), date(2025, 12, 30))], whole_periods=True)
     assert out["suppressed"].sum() == 3
     assert out["value"].isna().sum() == 3
+
+
+def test_kept_measurement_series_equal_the_computed_ones_and_follow_the_limit(
+    tmp_path, monkeypatch
+):
+    from tryg_geo.compute.series import _measurement_series, measurement_series
+
+    ind = indicator("socialt-udsatte-i-byens-rum-og-pladser", "klager")
+    rows = [measurement("klager", "nytorv", f"2025-{m:02d}", 4 + m) for m in range(1, 13)]
+    rows += [measurement("klager", "gammeltorv", f"2025-{m:02d}", 20) for m in range(1, 13)]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    for args in [(None, None, None, None), (YEAR.start, YEAR.end, TOTAL_ID, "window")]:
+        kept = measurement_series(ds, ind, *args)
+        kept.loc[:, "value"] = -1.0  # a caller changing its copy changes nothing kept
+        again = measurement_series(ds, ind, *args)
+        assert again.equals(_measurement_series(ds, ind, *args))
+    monthly = measurement_series(ds, ind, None, None, None, None)
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")  # a new limit: a new suppression, not a kept one
+    stricter = measurement_series(ds, ind, None, None, None, None)
+    assert stricter.equals(_measurement_series(ds, ind, None, None, None, None))
+    assert stricter["suppressed"].sum() > monthly["suppressed"].sum()
+
+
+def test_period_ends_in_numpy_equal_the_calendar_offsets():
+    import pandas as pd
+
+    from tryg_geo.compute.indicators import _period_ends
+
+    starts = pd.Series(pd.to_datetime(["2024-01-01", "2024-11-01", "2025-04-01", "2023-01-01"]))
+    names = pd.Series(["2024-01", "2024-11", "2025-Q2", "2023"])
+    expected = [s + pd.DateOffset(months=m) for s, m in zip(starts, [1, 1, 3, 12], strict=True)]
+    assert list(_period_ends(starts, names)) == expected
+    late = pd.Series(pd.to_datetime(["2024-01-31"]))  # day 31: the calendar's own offset
+    assert list(_period_ends(late, pd.Series(["2024-01"]))) == [pd.Timestamp("2024-02-29")]
