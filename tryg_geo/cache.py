@@ -42,7 +42,7 @@ BOUNDS: dict[str, int] = {
     "cell_codes": 4,  # incidents' cells per cell size
     "cell_shapes": 4,  # lon/lat squares per cell size
     "measurements_by_name": 1,  # the measurements split by indicator
-    "measurement_series": 128,  # per indicator, period, area, frequency (small frames)
+    "measurement_series": 128,  # per indicator, period, area, frequency; survey rows
     "night_zone_mask": 1,  # incidents inside any nattelivszone
     "place_unions": 16,  # incidents inside a set of places
 }

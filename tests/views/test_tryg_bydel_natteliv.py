@@ -78,6 +78,13 @@ def test_survey_share_with_wilson_interval_and_small_n_flag(tmp_path):
     labels = view.map.features.set_index("feature_id")["label"]
     assert labels["a"] == "90,0 % (n=400)" and "usikker" in labels["b"]
     assert view.kpis[0].value == "88,0 %"
+    # The kept survey rows equal the rows computed again, and a caller's copy changes nothing.
+    from tryg_geo.views.tryg_bydel import _sorted_rows, _survey_rows
+
+    copy = _survey_rows(ds, "tryg_andel")
+    copy.loc[:, "value"] = -1.0
+    assert _survey_rows(ds, "tryg_andel").equals(_sorted_rows(ds, "tryg_andel"))
+    assert tryg_bydel_view(ds, YEAR_2025.with_(indicator="tryg_andel")).table.equals(view.table)
 
 
 def test_natteliv_counts_only_the_chosen_nights_and_hides_small_cells(tmp_path):
