@@ -45,6 +45,7 @@ BOUNDS: dict[str, int] = {
     "measurement_series": 128,  # per indicator, period, area, frequency; survey rows
     "night_zone_mask": 1,  # incidents inside any nattelivszone
     "place_unions": 16,  # incidents inside a set of places
+    "place_names": 1,  # place id -> name
 }
 
 _OWNER_LOCK = threading.Lock()

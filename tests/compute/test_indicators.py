@@ -346,3 +346,15 @@ def test_period_ends_in_numpy_equal_the_calendar_offsets():
     assert list(_period_ends(starts, names)) == expected
     late = pd.Series(pd.to_datetime(["2024-01-31"]))  # day 31: the calendar's own offset
     assert list(_period_ends(late, pd.Series(["2024-01"]))) == [pd.Timestamp("2024-02-29")]
+
+
+def test_place_names_kept_per_version_equal_a_search_of_the_places(tmp_path):
+    from tryg_geo.compute.indicators import area_name
+
+    ds = tiny_data.build(tmp_path, measurements=[measurement("klager", "nytorv", "2025-05", 12)])
+    ids = ds.places["place_id"].astype(str)
+    assert len(ids)
+    for place_id in [*ids, "ukendt"]:
+        match = ds.places.loc[ids == place_id, "name"]
+        expected = str(match.iloc[0]) if len(match) else place_id
+        assert area_name(ds, place_id) == expected
