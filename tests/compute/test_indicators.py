@@ -358,3 +358,23 @@ def test_place_names_kept_per_version_equal_a_search_of_the_places(tmp_path):
         match = ds.places.loc[ids == place_id, "name"]
         expected = str(match.iloc[0]) if len(match) else place_id
         assert area_name(ds, place_id) == expected
+
+
+def test_kept_window_rows_equal_the_computed_ones(tmp_path, monkeypatch):
+    from tryg_geo.compute.indicators import _computed_window_row, _window_row
+
+    rows = [
+        measurement("redningshaendelser_havn", "havnefronten", f"2025-{m:02d}", m)
+        for m in range(1, 13)
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    ind = indicator("sikkerhed-paa-havnefronten", "redningshaendelser_havn")
+    for limit in ("5", "10"):
+        monkeypatch.setenv("TRYG_MIN_COUNT", limit)
+        for start, end in [(YEAR.start, YEAR.end), (date(2025, 1, 1), date(2025, 3, 31))]:
+            row, k = _window_row(ds, ind, start, end, TOTAL_ID)
+            row["value"] = -1.0  # the caller's copy
+            again, k_again = _window_row(ds, ind, start, end, TOTAL_ID)
+            expected, k_expected = _computed_window_row(ds, ind, start, end, TOTAL_ID)
+            assert again.equals(expected) and k_again == k_expected == k
+    assert _window_row(ds, ind, date(2020, 1, 1), date(2020, 12, 31), TOTAL_ID) == (None, 0)

@@ -28,7 +28,7 @@ from ..periods import parse as stored_period
 from ..store.dataset import Dataset
 from .counts import period_mask
 from .filters import Filters, previous_year_covered
-from .privacy import suppress_with_total
+from .privacy import suppress_with_total, threshold
 from .registry import Indicator, Initiative
 from .series import (
     COUNT_UNITS,
@@ -489,7 +489,24 @@ def _latest_and_year_before(
 def _window_row(
     ds: Dataset, indicator: Indicator, start: date, end: date, area_id: str
 ) -> tuple[pd.Series | None, int]:
-    """One row over the periods lying wholly inside ``start``–``end`` and how many there are."""
+    """One row over the periods lying wholly inside ``start``–``end`` and how many there are,
+    kept per data version (with the discretion limit in the key): every summary of a page asks
+    for two windows, and the pages share them (Overblik's 17, an indsats's own). Callers get a
+    copy of the row."""
+    key = ("window-row", indicator, start, end, area_id, threshold())
+    row, k = per_version(
+        ds,
+        "measurement_series",
+        key,
+        lambda: _computed_window_row(ds, indicator, start, end, area_id),
+    )
+    return (None if row is None else row.copy()), k
+
+
+def _computed_window_row(
+    ds: Dataset, indicator: Indicator, start: date, end: date, area_id: str
+) -> tuple[pd.Series | None, int]:
+    """:func:`_window_row` computed."""
     rows = wholly_inside(measurement_rows(ds, indicator, start, end), start, end)
     if not len(rows):
         return None, 0
