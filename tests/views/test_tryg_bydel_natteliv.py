@@ -172,3 +172,23 @@ def test_district_quarters_beside_the_total_hide_in_pairs(tmp_path):
     view = tryg_bydel_view(ds, YEAR_2025.with_(indicator=INCIDENT_RATE, district="a"))
     alfa = view.trends[0].data.query("series == 'Alfa'")
     assert alfa["value"].isna().sum() >= 2  # Q2 (3) and one more quarter of 2025
+
+
+def test_natteliv_cell_texts_written_once_per_count_equal_one_per_row():
+    import pandas as pd
+
+    from tryg_geo.compute.privacy import shown_count
+    from tryg_geo.views.natteliv import _display
+
+    table = pd.DataFrame(
+        {
+            "cell_id": [f"100m_{k}_1" for k in range(6)],
+            "incidents": pd.array([1234.0, 7.0, None, 7.0, 12.0, None], dtype="Float64"),
+            "suppressed": [False, False, True, False, False, True],
+        }
+    )
+    texts = list(_display(table)["Hændelser"])
+    expected = [
+        shown_count(v, s) for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+    ]
+    assert texts == expected and texts[0] == "1.234" and texts[2] == shown_count(None, True)
