@@ -42,8 +42,10 @@ BOUNDS: dict[str, int] = {
     "cell_codes": 4,  # incidents' cells per cell size
     "cell_shapes": 4,  # lon/lat squares per cell size
     "measurements_by_name": 1,  # the measurements split by indicator
+    "measurement_series": 128,  # per indicator, period, area, frequency; survey rows
     "night_zone_mask": 1,  # incidents inside any nattelivszone
     "place_unions": 16,  # incidents inside a set of places
+    "place_names": 1,  # place id -> name
     "stepped_maps": 8,  # the time slider: a selection counted per step and cell, per filters
     "step_views": 64,  # the time slider: one step's map and table (a few hundred kB each)
 }

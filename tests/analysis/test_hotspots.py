@@ -238,3 +238,23 @@ def test_sparse_cells_carry_a_warning_dense_ones_do_not():
     sparse = cell_hotspots(ds, size="100m")
     assert sparse.sparse_note and "1km" in sparse.sparse_note
     assert cell_hotspots(ds, size="1km").sparse_note is None
+
+
+def test_study_cell_lookup_equals_a_binary_search_in_the_sorted_keys():
+    from shapely.geometry import Polygon
+
+    from tryg_geo.analysis.hotspots import KEY, study_grid
+
+    area = Polygon([(X0, Y0), (X0 + 3_000, Y0), (X0 + 1_500, Y0 + 2_600)])  # cells missing
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(X0 - 800, X0 + 3_800, 4_000), [np.nan, X0 + 10]])
+    y = np.concatenate([rng.uniform(Y0 - 800, Y0 + 3_400, 4_000), [Y0 + 10, np.inf]])
+    for size in ("100m", "250m", "1km"):
+        grid = study_grid(area, size)
+        keys = grid.keys
+        wanted = np.floor_divide(np.nan_to_num(y), grid.metres).astype(np.int64) * KEY
+        wanted += np.floor_divide(np.nan_to_num(x), grid.metres).astype(np.int64)
+        pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        expected = np.where(np.isfinite(x) & np.isfinite(y) & (keys[pos] == wanted), pos, -1)
+        np.testing.assert_array_equal(grid.index_of(x, y), expected)
+        assert (expected >= 0).any() and (expected < 0).any()

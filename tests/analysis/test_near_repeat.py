@@ -187,3 +187,45 @@ def test_too_many_close_pairs_are_refused_before_they_are_listed():
     assert knox_test(x, y, days, permutations=1, max_pairs=close).observed.sum() > 0
     with pytest.raises(UsageError, match=rf"{close} par af 60 hændelser.*højst {close - 1}"):
         knox_test(x, y, days, permutations=1, max_pairs=close - 1)
+
+
+def test_the_quick_floor_of_close_pairs_never_exceeds_the_count_and_refuses_without_it():
+    from tryg_geo.analysis.near_repeat import _close_pairs_at_least
+
+    x, y, days = _events(n=200)
+    brute = _brute_table(x, y, days)
+    close = int(brute[:-1].sum()) + int(
+        sum(  # pairs at exactly the largest distance are close for the count too
+            np.isclose(np.hypot(x[a] - x[b], y[a] - y[b]), SPACE[-1])
+            for a in range(len(x))
+            for b in range(a + 1, len(x))
+        )
+    )
+    floor = _close_pairs_at_least(x, y, SPACE[-1])
+    assert 0 < floor <= close
+    # Piled-up events: the floor alone is too many, and the message says "at least".
+    same = np.full(40, X0), np.full(40, Y0), np.arange(40)
+    with pytest.raises(UsageError, match=r"mindst 780 par af 40 hændelser.*højst 100"):
+        knox_test(*same, permutations=1, max_pairs=100)
+
+
+def test_a_refused_table_is_kept_and_refused_again_with_the_same_message(monkeypatch):
+    import tryg_geo.analysis.near_repeat as near_repeat
+
+    xs = [X0 + 100 + 10 * k for k in range(30)]
+    ds = dataset(square_districts(2, 1), raw_incidents(xs, [Y0 + 100] * 30, ["2024-03-01"] * 30))
+    calls = []
+    real = near_repeat.knox_test
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **{**kwargs, "max_pairs": 10})
+
+    monkeypatch.setattr(near_repeat, "knox_test", counted)
+    messages = []
+    for _ in range(2):
+        with pytest.raises(UsageError) as caught:
+            near_repeat_table(ds, permutations=1)
+        messages.append(caught.value.message)
+    assert len(calls) == 1  # the refusal is kept per data version, not computed again
+    assert messages[0] == messages[1] and "højst 10" in messages[0]

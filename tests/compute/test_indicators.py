@@ -312,3 +312,69 @@ def test_hide_beside_totals_counts_only_the_months_of_each_total():
     out = hide_beside_totals(series, [(date(2024, 12, 31), date(2025, 12, 30))], whole_periods=True)
     assert out["suppressed"].sum() == 3
     assert out["value"].isna().sum() == 3
+
+
+def test_kept_measurement_series_equal_the_computed_ones_and_follow_the_limit(
+    tmp_path, monkeypatch
+):
+    from tryg_geo.compute.series import _measurement_series, measurement_series
+
+    ind = indicator("socialt-udsatte-i-byens-rum-og-pladser", "klager")
+    rows = [measurement("klager", "nytorv", f"2025-{m:02d}", 4 + m) for m in range(1, 13)]
+    rows += [measurement("klager", "gammeltorv", f"2025-{m:02d}", 20) for m in range(1, 13)]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    for args in [(None, None, None, None), (YEAR.start, YEAR.end, TOTAL_ID, "window")]:
+        kept = measurement_series(ds, ind, *args)
+        kept.loc[:, "value"] = -1.0  # a caller changing its copy changes nothing kept
+        again = measurement_series(ds, ind, *args)
+        assert again.equals(_measurement_series(ds, ind, *args))
+    monthly = measurement_series(ds, ind, None, None, None, None)
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")  # a new limit: a new suppression, not a kept one
+    stricter = measurement_series(ds, ind, None, None, None, None)
+    assert stricter.equals(_measurement_series(ds, ind, None, None, None, None))
+    assert stricter["suppressed"].sum() > monthly["suppressed"].sum()
+
+
+def test_period_ends_in_numpy_equal_the_calendar_offsets():
+    import pandas as pd
+
+    from tryg_geo.compute.indicators import _period_ends
+
+    starts = pd.Series(pd.to_datetime(["2024-01-01", "2024-11-01", "2025-04-01", "2023-01-01"]))
+    names = pd.Series(["2024-01", "2024-11", "2025-Q2", "2023"])
+    expected = [s + pd.DateOffset(months=m) for s, m in zip(starts, [1, 1, 3, 12], strict=True)]
+    assert list(_period_ends(starts, names)) == expected
+    late = pd.Series(pd.to_datetime(["2024-01-31"]))  # day 31: the calendar's own offset
+    assert list(_period_ends(late, pd.Series(["2024-01"]))) == [pd.Timestamp("2024-02-29")]
+
+
+def test_place_names_kept_per_version_equal_a_search_of_the_places(tmp_path):
+    from tryg_geo.compute.indicators import area_name
+
+    ds = tiny_data.build(tmp_path, measurements=[measurement("klager", "nytorv", "2025-05", 12)])
+    ids = ds.places["place_id"].astype(str)
+    assert len(ids)
+    for place_id in [*ids, "ukendt"]:
+        match = ds.places.loc[ids == place_id, "name"]
+        expected = str(match.iloc[0]) if len(match) else place_id
+        assert area_name(ds, place_id) == expected
+
+
+def test_kept_window_rows_equal_the_computed_ones(tmp_path, monkeypatch):
+    from tryg_geo.compute.indicators import _computed_window_row, _window_row
+
+    rows = [
+        measurement("redningshaendelser_havn", "havnefronten", f"2025-{m:02d}", m)
+        for m in range(1, 13)
+    ]
+    ds = tiny_data.build(tmp_path, measurements=rows)
+    ind = indicator("sikkerhed-paa-havnefronten", "redningshaendelser_havn")
+    for limit in ("5", "10"):
+        monkeypatch.setenv("TRYG_MIN_COUNT", limit)
+        for start, end in [(YEAR.start, YEAR.end), (date(2025, 1, 1), date(2025, 3, 31))]:
+            row, k = _window_row(ds, ind, start, end, TOTAL_ID)
+            row["value"] = -1.0  # the caller's copy
+            again, k_again = _window_row(ds, ind, start, end, TOTAL_ID)
+            expected, k_expected = _computed_window_row(ds, ind, start, end, TOTAL_ID)
+            assert again.equals(expected) and k_again == k_expected == k
+    assert _window_row(ds, ind, date(2020, 1, 1), date(2020, 12, 31), TOTAL_ID) == (None, 0)

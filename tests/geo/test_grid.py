@@ -153,3 +153,22 @@ def test_enrich_without_districts_counts_everything_outside():
     out = enrich_incidents(incident_frame([(E, N)] * 3), None)
     assert outside_count(out) == 3
     assert isinstance(out["district_id"].dtype, pd.CategoricalDtype)
+
+
+def test_distinct_cells_without_sorting_equal_numpy_unique():
+    from tryg_geo.geo.grid import _distinct
+
+    rng = np.random.default_rng(3)
+    cases = [
+        (rng.integers(63_000, 63_400, 5_000), rng.integers(5_400, 5_700, 5_000)),  # a kommune
+        (rng.integers(-3, 4, 500), rng.integers(-20, 20, 500)),  # negative indices
+        (rng.integers(0, 10, 50), np.array([0, 900_000] * 25)),  # a box far larger: sorted
+        (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)),
+    ]
+    for north, east in cases:
+        north, east = north.astype(np.int64), east.astype(np.int64)
+        keys = north * 1_000_000 + east
+        unique, inverse = _distinct(north, east, keys)
+        expected_unique, expected_inverse = np.unique(keys, return_inverse=True)
+        np.testing.assert_array_equal(unique, expected_unique)
+        np.testing.assert_array_equal(inverse, expected_inverse)

@@ -78,6 +78,13 @@ def test_survey_share_with_wilson_interval_and_small_n_flag(tmp_path):
     labels = view.map.features.set_index("feature_id")["label"]
     assert labels["a"] == "90,0 % (n=400)" and "usikker" in labels["b"]
     assert view.kpis[0].value == "88,0 %"
+    # The kept survey rows equal the rows computed again, and a caller's copy changes nothing.
+    from tryg_geo.views.tryg_bydel import _sorted_rows, _survey_rows
+
+    copy = _survey_rows(ds, "tryg_andel")
+    copy.loc[:, "value"] = -1.0
+    assert _survey_rows(ds, "tryg_andel").equals(_sorted_rows(ds, "tryg_andel"))
+    assert tryg_bydel_view(ds, YEAR_2025.with_(indicator="tryg_andel")).table.equals(view.table)
 
 
 def test_natteliv_counts_only_the_chosen_nights_and_hides_small_cells(tmp_path):
@@ -165,3 +172,23 @@ def test_district_quarters_beside_the_total_hide_in_pairs(tmp_path):
     view = tryg_bydel_view(ds, YEAR_2025.with_(indicator=INCIDENT_RATE, district="a"))
     alfa = view.trends[0].data.query("series == 'Alfa'")
     assert alfa["value"].isna().sum() >= 2  # Q2 (3) and one more quarter of 2025
+
+
+def test_natteliv_cell_texts_written_once_per_count_equal_one_per_row():
+    import pandas as pd
+
+    from tryg_geo.compute.privacy import shown_count
+    from tryg_geo.views.natteliv import _display
+
+    table = pd.DataFrame(
+        {
+            "cell_id": [f"100m_{k}_1" for k in range(6)],
+            "incidents": pd.array([1234.0, 7.0, None, 7.0, 12.0, None], dtype="Float64"),
+            "suppressed": [False, False, True, False, False, True],
+        }
+    )
+    texts = list(_display(table)["Hændelser"])
+    expected = [
+        shown_count(v, s) for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+    ]
+    assert texts == expected and texts[0] == "1.234" and texts[2] == shown_count(None, True)

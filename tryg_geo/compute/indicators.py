@@ -22,12 +22,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..cache import per_version
 from ..errors import UsageError
 from ..periods import parse as stored_period
 from ..store.dataset import Dataset
 from .counts import period_mask
 from .filters import Filters, previous_year_covered
-from .privacy import suppress_with_total
+from .privacy import suppress_with_total, threshold
 from .registry import Indicator, Initiative
 from .series import (
     COUNT_UNITS,
@@ -223,12 +224,23 @@ def area_name(ds: Dataset, area_id: str, indicator: Indicator | None = None) -> 
         return ds.partnership.kommune
     if area_id in ds.district_names:
         return ds.district_names[area_id]
-    places = ds.places
-    if places is not None:
-        match = places.loc[places["place_id"].astype(str) == area_id, "name"]
-        if len(match):
-            return str(match.iloc[0])
-    return area_id
+    return _place_names(ds).get(area_id, area_id)
+
+
+def _place_names(ds: Dataset) -> dict[str, str]:
+    """Place id → name (the first place of an id), once per data version: Indsatser names
+    every row of its tables and trends, and a search of the places per row cost a third of
+    its rerun."""
+
+    def names() -> dict[str, str]:
+        found: dict[str, str] = {}
+        if ds.places is not None:
+            ids = ds.places["place_id"].astype(str)
+            for place_id, name in zip(ids, ds.places["name"], strict=True):
+                found.setdefault(place_id, str(name))
+        return found
+
+    return per_version(ds, "place_names", (), names)
 
 
 def trend_frame(series: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -364,6 +376,15 @@ def _period_ends(starts: pd.Series, periods: pd.Series) -> pd.Series:
     """Exclusive end of each period from its name: a month, a quarter or a year."""
     spans = {name: _span(name) for name in pd.unique(periods.astype(str))}
     months = periods.astype(str).map(spans)
+    values = starts.to_numpy()
+    if values.dtype == np.dtype("datetime64[ns]"):
+        # Whole months added in numpy (a DateOffset per row cost a second per 24 reruns);
+        # equal to DateOffset while the day of the month exists in every month (≤ 28).
+        month = values.astype("datetime64[M]")
+        within = values - month.astype("datetime64[ns]")
+        if len(values) and (within < np.timedelta64(28, "D")).all():
+            shifted = month + months.to_numpy(dtype=np.int64).astype("timedelta64[M]")
+            return pd.Series(shifted.astype("datetime64[ns]") + within, index=starts.index)
     return pd.Series(
         [s + pd.DateOffset(months=int(m)) for s, m in zip(starts, months, strict=True)],
         index=starts.index,
@@ -468,7 +489,24 @@ def _latest_and_year_before(
 def _window_row(
     ds: Dataset, indicator: Indicator, start: date, end: date, area_id: str
 ) -> tuple[pd.Series | None, int]:
-    """One row over the periods lying wholly inside ``start``–``end`` and how many there are."""
+    """One row over the periods lying wholly inside ``start``–``end`` and how many there are,
+    kept per data version (with the discretion limit in the key): every summary of a page asks
+    for two windows, and the pages share them (Overblik's 17, an indsats's own). Callers get a
+    copy of the row."""
+    key = ("window-row", indicator, start, end, area_id, threshold())
+    row, k = per_version(
+        ds,
+        "measurement_series",
+        key,
+        lambda: _computed_window_row(ds, indicator, start, end, area_id),
+    )
+    return (None if row is None else row.copy()), k
+
+
+def _computed_window_row(
+    ds: Dataset, indicator: Indicator, start: date, end: date, area_id: str
+) -> tuple[pd.Series | None, int]:
+    """:func:`_window_row` computed."""
     rows = wholly_inside(measurement_rows(ds, indicator, start, end), start, end)
     if not len(rows):
         return None, 0

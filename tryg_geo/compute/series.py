@@ -19,7 +19,7 @@ from .counts import category_mask, combine, night_mask, period_mask
 
 # The nights of ``night_only`` indicators are the default night of the filters.
 from .filters import NIGHT_END, NIGHT_START, NIGHTS
-from .privacy import small, suppress_with_total
+from .privacy import small, suppress_with_total, threshold
 from .registry import Indicator
 
 #: area_id of the whole kommune (and of "all places together" for place indicators).
@@ -196,6 +196,32 @@ def measurement_series(
     area_id: str | None,
     freq: str | None,
 ) -> pd.DataFrame:
+    """The measurement series (see ``indicators.indicator_series``), kept per data version.
+
+    A page asks for the same few series on every rerun whatever filter changed (Byens rum:
+    five per rerun, none depending on the incident categories), and each is a pandas pipeline
+    of milliseconds; the key holds the discretion limit, so a new limit is never served an old
+    suppression. Callers get a copy: the kept frame is never changed.
+    """
+    key = ("measurement-series", indicator, start, end, area_id, freq, threshold())
+    kept = per_version(
+        ds,
+        "measurement_series",
+        key,
+        lambda: _measurement_series(ds, indicator, start, end, area_id, freq),
+    )
+    return kept.copy()
+
+
+def _measurement_series(
+    ds: Dataset,
+    indicator: Indicator,
+    start: date | None,
+    end: date | None,
+    area_id: str | None,
+    freq: str | None,
+) -> pd.DataFrame:
+    """:func:`measurement_series` computed (the rows, areas, regrouping and suppression)."""
     rows = measurement_rows(ds, indicator, start, end)
     if freq == "window" and start is not None and end is not None:
         # Months and quarters wholly inside the period, so a window total matches the key

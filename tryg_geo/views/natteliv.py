@@ -158,11 +158,15 @@ def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
 
 def _display(table: pd.DataFrame) -> pd.DataFrame:
     limit = threshold()
+    hidden = shown_count(None, True, limit)
+    # Thousands of cells share a few dozen counts: each distinct count is written once.
+    shown_counts = table.loc[~table["suppressed"].to_numpy(dtype=bool), "incidents"]
+    texts = {v: shown_count(v, False, limit) for v in pd.unique(shown_counts)}
     return pd.DataFrame(
         {
             "Celle (DDKN)": table["cell_id"],
             "Hændelser": [
-                shown_count(v, s, limit)
+                hidden if s else texts[v]
                 for v, s in zip(table["incidents"], table["suppressed"], strict=True)
             ],
         }

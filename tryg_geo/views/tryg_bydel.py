@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import fmt, periods, settings
 from ..analysis.change import district_count_changes, district_share_changes
+from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import (
@@ -420,6 +421,16 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
 
 
 def _survey_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
+    """The measurements of ``indicator`` by period, kept per data version: the page asks for
+    every survey indicator's rows on every rerun (its hints), a pass over all measurements
+    each. Callers get a copy."""
+    return per_version(
+        ds, "measurement_series", ("survey-rows", indicator), lambda: _sorted_rows(ds, indicator)
+    ).copy()
+
+
+def _sorted_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
+    """:func:`_survey_rows` computed."""
     if ds.measurements is None:
         return pd.DataFrame(
             columns=["area_id", "period", "period_start", "period_end", "indicator", "value", "n"]
