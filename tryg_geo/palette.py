@@ -32,6 +32,30 @@ DIVERGING: tuple[str, ...] = (
     "#67a9cf",
     "#2166ac",
 )
+#: Emerging hot spot patterns (analysis/emerging.py), hot and cold apart: ColorBrewer YlOrRd and
+#: Blues, lightest first. Hot against cold is told apart by every common colour-vision
+#: deficiency (orange–red against blue); inside one side neighbours in the legend differ in
+#: lightness, and every pattern is also named in the legend, the popup and the table.
+EMERGING_HOT: tuple[str, ...] = (
+    "#ffeda0",
+    "#fed976",
+    "#feb24c",
+    "#fd8d3c",
+    "#fc4e2a",
+    "#e31a1c",
+    "#bd0026",
+    "#800026",
+)
+EMERGING_COLD: tuple[str, ...] = (
+    "#deebf7",
+    "#c6dbef",
+    "#9ecae1",
+    "#6baed6",
+    "#4292c6",
+    "#2171b5",
+    "#08519c",
+    "#08306b",
+)
 #: More than expected (hot spot, a rise) and less (cold spot, a fall).
 HOT, COLD = DIVERGING[0], DIVERGING[-1]
 #: The nattelivszone's outline, on screen and in the PNG.
