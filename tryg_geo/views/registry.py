@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from ..compute.filters import Filters
 from ..errors import UsageError
 from ..store.dataset import Dataset
-from .analyse import analyse_view
 from .byens_rum import byens_rum_view
+from .emerging import analyse_page_view
 from .indsatser import initiative_view
 from .model import View
 from .natteliv import natteliv_view
@@ -109,8 +109,9 @@ MAIN_VIEWS: tuple[ViewInfo, ...] = (
     ViewInfo(
         "analyse",
         "Analyse",
-        "Signifikante hotspots (Gi*) og nær-gentagelse (Knox-test), forklaret.",
-        analyse_view,
+        "Signifikante hotspots (Gi*), nye og vedvarende hotspots og nær-gentagelse (Knox-test), "
+        "forklaret.",
+        analyse_page_view,
         PageInfo("pages/analyse.py", "Analyse", "analyser"),
     ),
 )
