@@ -197,6 +197,13 @@ def _since(result: EmergingResult, rows: np.ndarray) -> str:
     return period_label(result.periods[max(first, 0)])
 
 
+def plural(key: str) -> str:
+    """A pattern's name in the plural, lower case ("nye hotspots", "vedvarende coldspots"):
+    "ny" is the one adjective of :data:`PATTERNS` whose plural differs."""
+    adjective, noun = PATTERN_BY_KEY[key].name.lower().split()
+    return f"{'nye' if adjective == 'ny' else adjective} {noun}s"
+
+
 def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
     """Plain Danish: how many cells of each acted-on pattern, around which place, since when
     ("3 nye hotspots omkring Jomfru Ane Gade siden 2. kvt. 2025")."""
@@ -208,10 +215,7 @@ def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
         pattern = PATTERN_BY_KEY[key]
         centre = _centres(result, [str(result.ids[i]) for i in rows]).mean(axis=0)
         where = nearest_name(ds, float(centre[0]), float(centre[1]))
-        word = pattern.name.lower()
-        if len(rows) > 1:  # "ny" is the one adjective whose plural differs
-            adjective = word.split()[0]
-            word = f"{'nye' if adjective == 'ny' else adjective} hotspots"
+        word = plural(key) if len(rows) > 1 else pattern.name.lower()
         text = f"{fmt.number(len(rows))} {word}"
         if where:
             text += f" omkring {where}"
@@ -243,7 +247,7 @@ def emerging_kpis(result: EmergingResult) -> list[Kpi]:
     counts = result.counts()
     return [
         Kpi(
-            PATTERN_BY_KEY[k].name.replace("hotspot", "hotspots"),
+            plural(k).capitalize(),
             fmt.number(counts[k]),
             None,
             PATTERN_BY_KEY[k].meaning,
