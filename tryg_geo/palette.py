@@ -32,29 +32,30 @@ DIVERGING: tuple[str, ...] = (
     "#67a9cf",
     "#2166ac",
 )
-#: Emerging hot spot patterns (analysis/emerging.py), hot and cold apart: ColorBrewer YlOrRd and
-#: Blues, lightest first. Hot against cold is told apart by every common colour-vision
-#: deficiency (orange–red against blue); inside one side neighbours in the legend differ in
-#: lightness, and every pattern is also named in the legend, the popup and the table.
+#: Emerging hot spot patterns (analysis/emerging.py), hot and cold apart, lightest first: the
+#: hues of ColorBrewer RdYlBu's ends (orange–red, blue), resampled to even CIELAB lightness
+#: so that neighbours stay apart with every common colour-vision deficiency and hot is told
+#: from cold (tests/render/test_a11y_colours.py); every pattern is also named in the legend,
+#: the popup and the table, never told by colour alone.
 EMERGING_HOT: tuple[str, ...] = (
-    "#ffeda0",
-    "#fed976",
-    "#feb24c",
-    "#fd8d3c",
-    "#fc4e2a",
-    "#e31a1c",
-    "#bd0026",
-    "#800026",
+    "#fff5c0",
+    "#fdb064",
+    "#f67747",
+    "#e0442f",
+    "#ba221b",
+    "#900a09",
+    "#660008",
+    "#3d0010",
 )
 EMERGING_COLD: tuple[str, ...] = (
-    "#deebf7",
-    "#c6dbef",
-    "#9ecae1",
-    "#6baed6",
-    "#4292c6",
-    "#2171b5",
-    "#08519c",
-    "#08306b",
+    "#d6e6f5",
+    "#a1c7e4",
+    "#66a9d3",
+    "#4387c1",
+    "#1e67aa",
+    "#134886",
+    "#072b60",
+    "#03142e",
 )
 #: More than expected (hot spot, a rise) and less (cold spot, a fall).
 HOT, COLD = DIVERGING[0], DIVERGING[-1]
