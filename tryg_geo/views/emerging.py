@@ -29,11 +29,12 @@ from ..analysis.emerging import (
 )
 from ..compute.filters import Filters
 from ..periods import label as period_label
+from ..periods import parse as parse_period
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS, analyse_categories, analyse_view
 from .analysis_maps import MAP_MODE_PARAM, MAX_CELL_FEATURES
 from .mapspec import FEATURE_COLUMNS, zones
-from .model import Kpi, Legend, MapSpec, View
+from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
 #: The URL's map mode of the emerging section (``kort=emerging``; ``--map emerging``).
@@ -164,6 +165,14 @@ def emerging_cells_map(ds: Dataset, result: EmergingResult) -> MapSpec:
 
 
 # ---- words ------------------------------------------------------------------------------------
+def period_start(name: str) -> date:
+    """The first day of a stored period name ('2025-Q2' → 1 April 2025)."""
+    period = parse_period(name)
+    if period is None:
+        raise ValueError(f"name={name!r} er ikke et periodenavn som '2025-Q2'.")
+    return date(period.year, period.first_month, 1)
+
+
 def _centres(result: EmergingResult, ids: list[str]) -> np.ndarray:
     """Cell centres (EPSG:25832) of DDKN ids like ``250m_25212_2284``."""
     points = []
@@ -243,6 +252,19 @@ def text_alternative(result: EmergingResult) -> str:
     return head + ("; ".join(parts) + "." if parts else "Ingen celler har et mønster.")
 
 
+def emerging_trend(result: EmergingResult) -> Trend:
+    """Cells that are a significant hot spot, and a cold spot, in each period (cells, not
+    incidents: no count of incidents is shown)."""
+    starts = [pd.Timestamp(period_start(name)) for name in result.periods]
+    rows = [
+        {"period": start, "series": name, "value": float(count), "suppressed": False}
+        for name, sign in (("Hotspot-celler", 1), ("Coldspot-celler", -1))
+        for start, count in zip(starts, (result.significance == sign).sum(axis=0), strict=True)
+    ]
+    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
+    return Trend(f"Signifikante celler pr. {STEPS[result.step]}", data, "celler")
+
+
 def emerging_kpis(result: EmergingResult) -> list[Kpi]:
     counts = result.counts()
     return [
@@ -277,6 +299,7 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
         table=result.table(detail=True).assign(source=source),
         map=emerging_cells_map(ds, result),
         kpis=emerging_kpis(result),
+        trends=[emerging_trend(result)],
         highlights=[*highlights(ds, result), result.summary()],
         notes=[text_alternative(result), EMERGING_NOTE],
     )
