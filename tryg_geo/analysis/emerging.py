@@ -53,6 +53,7 @@ from scipy import stats
 from .. import palette
 from ..cache import per_version
 from ..compute.counts import category_mask, combine
+from ..compute.privacy import count_text
 from ..errors import UsageError
 from ..fmt import number
 from ..periods import Period
@@ -426,7 +427,7 @@ class EmergingResult:
         return (
             f"{number(hot)} {what} med et hotspot-mønster og {number(cold)} med et "
             f"coldspot-mønster blandt {number(len(self.ids))} over {len(self.periods)} perioder "
-            f"(trin: {STEPS[self.step]}, {number(self.incidents)} hændelser)."
+            f"(trin: {STEPS[self.step]}, {count_text(self.incidents)} hændelser)."
         )
 
 
