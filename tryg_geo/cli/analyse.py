@@ -156,7 +156,8 @@ def cmd_emerging(args: argparse.Namespace) -> int:
     from ..render import csv_export, files, png_base, png_page
     from ..views.analysis_maps import MAP_MODE_PARAM
     from ..views.choices import check_cell, check_step
-    from ..views.emerging import EMERGING_MODE, STEP_PARAM, emerging_view
+    from ..views.emerging import EMERGING_MODE, STEP_PARAM
+    from ..views.registry import build_view
 
     fmt = (args.fmt or "").lower()
     if fmt and fmt not in FORMATS:
@@ -172,7 +173,7 @@ def cmd_emerging(args: argparse.Namespace) -> int:
     if not ds.has_incidents:
         raise ExportError(no_incidents(ds, filters))
     extra = {**filters.extra, MAP_MODE_PARAM: EMERGING_MODE, STEP_PARAM: step}
-    view = for_role(emerging_view(ds, filters.with_(cell=cell, extra=extra)), role)
+    view = for_role(build_view("analyse", ds, filters.with_(cell=cell, extra=extra)), role)
     out = Path(args.out)
     folder = out if not out.suffix else out.parent
     stem = f"emerging-{step}-{cell}" if not out.suffix else out.stem
