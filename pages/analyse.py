@@ -5,8 +5,12 @@ import streamlit as st
 from pages import ui
 from tryg_geo import (
     CELL_CHOICES,
+    EMERGING_MODE,
+    EMERGING_STEPS,
+    MAP_MODE_PARAM,
     PERMUTATION_CHOICES,
     PERMUTATION_PARAM,
+    STEP_PARAM,
     URL_KEYS,
     analyse_panels,
     permutations_of,
@@ -36,7 +40,20 @@ with st.sidebar:
         index=PERMUTATION_CHOICES.index(permutations_of(filters)),
         help="999 er standard og giver de mest præcise p-værdier; 99 er hurtigere.",
     )
-filters = filters.with_(cell=cell, extra={**filters.extra, PERMUTATION_PARAM: str(permutations)})
+    steps = list(EMERGING_STEPS)
+    step = st.radio(
+        "Tidstrin (nye og vedvarende hotspots)",
+        steps,
+        format_func=lambda s: EMERGING_STEPS[s].capitalize(),
+        horizontal=True,
+        key="flt_step",
+        index=steps.index(filters.extra.get(STEP_PARAM, "quarter"))
+        if filters.extra.get(STEP_PARAM) in steps
+        else 1,
+        help="Gi* beregnes for hver periode; mindst 8 perioder.",
+    )
+extra = {**filters.extra, PERMUTATION_PARAM: str(permutations), STEP_PARAM: step}
+filters = filters.with_(cell=cell, extra=extra)
 ui.keep_in_url(filters)
 # z-scores, p-values and pair counts are analyst detail (tryg_geo.role_files decides who sees them).
 detail = role_files.may_see(ui.role(), "analyse", "hotspot_detail")
@@ -73,3 +90,28 @@ ui.yardstick_section(ds, filters)  # a chosen district against the kommune and i
 ui.time_slider(view, ds, filters)
 ui.notes(view)
 ui.downloads(view, filters)
+
+st.header("Nye og vedvarende hotspots: er mønstret nyt, voksende, varigt eller aftagende?")
+# The same view as `export --view analyse --map emerging`; what the role may see is decided here,
+# on the server, by tryg_geo.role_files (leaders: map and patterns; analysts: z-series too).
+emerging_filters = filters.with_(extra={**filters.extra, MAP_MODE_PARAM: EMERGING_MODE})
+emerging = role_files.for_role(ui.build("analyse", ds, emerging_filters), ui.role())
+for line in emerging.highlights:
+    st.markdown(f"- {ui.md_text(line)}")
+ui.map_(emerging, key="emerging", height=560)
+found = emerging.table[emerging.table["category_key"] != "none"]
+st.subheader("Celler pr. mønster")
+st.dataframe(
+    found.drop(columns=["source", "category_key", "location_name"], errors="ignore").rename(
+        columns={
+            "location_id": "Celle (DDKN)",
+            "category": "Mønster",
+            "hot_steps": "Perioder som hotspot",
+            "cold_steps": "Perioder som coldspot",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+ui.notes(emerging)
+ui.downloads(emerging, emerging_filters, part="-emerging")

@@ -258,3 +258,30 @@ def test_page_and_cli_clamp_the_period_to_the_data_alike(capsys, tmp_path, monke
     assert cli.subtitle.startswith("Periode 01.01.2025–")
     at = open_page("pages/tryg_bydel.py")
     assert cli.subtitle in [c.value.replace("\\", "") for c in at.caption]
+
+
+def test_analyse_emerging_page_export_and_analyse_give_the_same_csv(
+    capsys, tmp_path: Path, demo_dir: Path
+):
+    """The emerging section's "Hent CSV" = ``export --view analyse --map emerging`` =
+    ``analyse emerging``; a leader's file has the patterns but no z-series or trend."""
+    ds = load_dataset(Store(demo_dir))
+    at = open_page("pages/analyse.py")  # one run: the default step, quarter
+    filters = page_filters(at, ds)
+    assert filters.extra.get("trin") == "quarter"
+    emerging = filters.with_(extra={**filters.extra, "kort": "emerging"})
+    page = view_csv(build_view("analyse", ds, emerging), role="leder")
+    options = ("--cell", filters.cell, "--step", "quarter", "--role", "leder")
+    options += ("--from", filters.start.isoformat(), "--to", filters.end.isoformat())
+    cli = cli_csv(capsys, tmp_path, "analyse", "--map", "emerging", *options)
+    assert page == cli
+    code, out, err = run(
+        capsys, "analyse", "emerging", "--format", "csv", "--out", str(tmp_path / "e"), *options
+    )
+    assert code == 0, err
+    assert (tmp_path / "e" / f"emerging-quarter-{filters.cell}.csv").read_bytes() == cli
+    header = cli.decode("utf-8-sig").splitlines()[0].split(";")
+    assert "category" in header and "hot_steps" in header
+    assert not [c for c in header if c.startswith(("z_", "mk_"))]
+    analyst = view_csv(build_view("analyse", ds, emerging), role="analytiker")
+    assert "z_" in analyst.decode("utf-8-sig").splitlines()[0]

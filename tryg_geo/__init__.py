@@ -16,7 +16,8 @@ Grouped by what a caller wants to do:
   :data:`NIGHT_STARTS`, :data:`NIGHT_ENDS`, :data:`URL_KEYS`, :data:`LAYER_PARAM`, :data:`HOTSPOT_LAYER`,
   :data:`MAP_MODE_PARAM`, :data:`HOTSPOT_MODE`, :data:`CHANGE_MODE`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`,
-  :data:`PERMUTATION_PARAM`, :func:`permutations_of`
+  :data:`PERMUTATION_PARAM`, :func:`permutations_of`; its emerging hot spots:
+  :data:`EMERGING_MODE`, :data:`EMERGING_STEPS`, :data:`STEP_PARAM`
 - the time slider and its motion: :func:`stepped_maps` (a view's steps on one colour scale,
   :data:`STEPS`, :data:`DEFAULT_STEP`, :class:`SteppedMaps`), :func:`step_view` (one step as a
   View), :func:`animation_bytes` (GIF/MP4), :func:`animation_name`, :data:`ANIMATION_FORMATS`,
@@ -43,6 +44,7 @@ Grouped by what a caller wants to do:
 """
 
 from . import access, fmt, role_files, settings
+from .analysis.emerging import STEPS as EMERGING_STEPS
 from .cache import LRU
 from .compute.filters import (
     NIGHT_ENDS,
@@ -120,6 +122,7 @@ from .views.analysis_maps import (
     MAP_MODE_PARAM,
 )
 from .views.byens_rum import place_indicators
+from .views.emerging import EMERGING_MODE, STEP_PARAM
 from .views.model import View
 from .views.registry import (
     MAIN_VIEWS,
@@ -145,6 +148,8 @@ __all__ = [
     "CHANGE_MODE",
     "DATA_UNAVAILABLE",
     "DIALECTS",
+    "EMERGING_MODE",
+    "EMERGING_STEPS",
     "HOTSPOT_LAYER",
     "HOTSPOT_MODE",
     "IMPORT_MODE_LABELS",
@@ -161,6 +166,7 @@ __all__ = [
     "PERMUTATION_PARAM",
     "PRESETS",
     "PrerenderedLayers",
+    "STEP_PARAM",
     "period_caption",
     "REQUIRED_ROLES",
     "ROLE_LABELS",

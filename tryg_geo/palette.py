@@ -32,6 +32,31 @@ DIVERGING: tuple[str, ...] = (
     "#67a9cf",
     "#2166ac",
 )
+#: Emerging hot spot patterns (analysis/emerging.py), hot and cold apart, lightest first: the
+#: hues of ColorBrewer RdYlBu's ends (orange–red, blue), resampled to even CIELAB lightness
+#: so that neighbours stay apart with every common colour-vision deficiency and hot is told
+#: from cold (tests/render/test_a11y_colours.py); every pattern is also named in the legend,
+#: the popup and the table, never told by colour alone.
+EMERGING_HOT: tuple[str, ...] = (
+    "#fff5c0",
+    "#fdb064",
+    "#f67747",
+    "#e0442f",
+    "#ba221b",
+    "#900a09",
+    "#660008",
+    "#3d0010",
+)
+EMERGING_COLD: tuple[str, ...] = (
+    "#d6e6f5",
+    "#a1c7e4",
+    "#66a9d3",
+    "#4387c1",
+    "#1e67aa",
+    "#134886",
+    "#072b60",
+    "#03142e",
+)
 #: More than expected (hot spot, a rise) and less (cold spot, a fall).
 HOT, COLD = DIVERGING[0], DIVERGING[-1]
 #: The nattelivszone's outline, on screen and in the PNG.

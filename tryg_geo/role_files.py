@@ -64,6 +64,7 @@ class Detail:
     view : a view key (``analyse``) or a prefix ending in ``*`` (``indsats/*``).
     capability : the capability needed (:data:`tryg_geo.access.CAPABILITIES`).
     columns : columns of the view's table and display table (and of its map's features).
+    prefixes : columns starting with one of these (a series per period, ``z_2025-Q1``).
     layers : map layers (:data:`MAP_LAYERS`) left off the map.
     panels : names of page-only parts; the page asks :func:`may_see` before building them.
     help : why, in Danish (README, messages).
@@ -72,6 +73,7 @@ class Detail:
     view: str
     capability: str
     columns: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
     layers: tuple[str, ...] = ()
     panels: tuple[str, ...] = ()
     help: str = ""
@@ -99,6 +101,15 @@ DETAILS: tuple[Detail, ...] = (
         "hotspots' z-værdier står kun i analytikernes udgave; ledere får ændringen, og om den "
         "er markant.",
     ),
+    Detail(
+        "analyse",
+        "analyst_detail",
+        columns=("mk_s", "mk_tau", "mk_p", "mk_z"),
+        prefixes=("z_",),
+        panels=("emerging_detail",),
+        help="Nye og vedvarende hotspots: z-værdierne pr. periode og Mann–Kendall-tendensen "
+        "(S, tau, p) er analytikernes detaljer; ledere ser kortet og mønstrene.",
+    ),
 )
 
 
@@ -113,8 +124,12 @@ def _withheld(key: str, role: str | None) -> list[Detail]:
 
 
 def hidden_columns(key: str, role: str | None) -> frozenset[str]:
-    """The columns of view ``key`` that ``role`` may not have (in any file)."""
-    return frozenset(c for d in _withheld(key, role) for c in d.columns)
+    """The columns of view ``key`` that ``role`` may not have (in any file); a prefix of
+    :attr:`Detail.prefixes` is given with a trailing ``*`` (``z_*``)."""
+    withheld = _withheld(key, role)
+    return frozenset(
+        [c for d in withheld for c in d.columns] + [f"{p}*" for d in withheld for p in d.prefixes]
+    )
 
 
 def hidden_layers(key: str, role: str | None) -> frozenset[str]:
@@ -155,12 +170,18 @@ def for_role(view: View, role: str | None) -> View:
     )
 
 
+def _hidden(column: object, columns: frozenset[str]) -> bool:
+    name = str(column)
+    return name in columns or any(c.endswith("*") and name.startswith(c[:-1]) for c in columns)
+
+
 def _drop(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    return table.drop(columns=[c for c in table.columns if c in set(columns)])
+    columns = frozenset(columns)
+    return table.drop(columns=[c for c in table.columns if _hidden(c, columns)])
 
 
 def _map_for(spec: MapSpec, columns: frozenset[str], layers: frozenset[str]) -> MapSpec:
-    features = spec.features.drop(columns=[c for c in spec.features.columns if c in columns])
+    features = _drop(spec.features, columns)
     if "features" in layers:
         features = features.iloc[0:0]
     return dataclasses.replace(

@@ -197,9 +197,10 @@ def notes(view: View) -> None:
         st.caption(md_text(view.as_of))
 
 
-def downloads(view: View, filters: Filters) -> None:
+def downloads(view: View, filters: Filters, *, part: str = "") -> None:
     """'Hent PNG' and 'Hent CSV': made only when clicked, from the same View as the screen,
-    holding only what the person's role may see (``tryg_geo.role_files``)."""
+    holding only what the person's role may see (``tryg_geo.role_files``). ``part`` tells
+    apart two sets of buttons of one view on one page (Analyse's emerging hot spots)."""
     if view.table.empty:  # never a file of empty values (the command line refuses it too)
         st.caption("Ingen tal at hente for de valgte filtre.")
         return
@@ -209,7 +210,7 @@ def downloads(view: View, filters: Filters) -> None:
         list(DIALECTS),
         format_func=DIALECTS.get,
         horizontal=True,
-        key=f"dialect_{view.key}",
+        key=f"dialect_{view.key}{part}",
         label_visibility="collapsed",
     )
     stem = file_stem(view, filters)
@@ -219,7 +220,7 @@ def downloads(view: View, filters: Filters) -> None:
         data=lambda: view_png(view, role=who),
         file_name=f"{stem}.png",
         mime="image/png",
-        key=f"png_{view.key}",
+        key=f"png_{view.key}{part}",
         on_click="ignore",
     )
     problems = cache.CHARTS.get_or_make(
@@ -233,7 +234,7 @@ def downloads(view: View, filters: Filters) -> None:
         data=lambda: view_csv(view, dialect, role=who),
         file_name=f"{stem}.csv",
         mime="text/csv",
-        key=f"csv_{view.key}",
+        key=f"csv_{view.key}{part}",
         on_click="ignore",
     )
 

@@ -304,8 +304,9 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
     if key is None:
         assert page.locator(MAP_IFRAME).count() == 0
     else:
-        # Natteliv and Analyse have the time slider's map below their own.
-        assert page.locator(MAP_IFRAME).count() == 1 + (key in STEPPED_VIEWS)
+        # Natteliv and Analyse have the time slider's map below their own; Analyse also the
+        # emerging hot spot categories.
+        assert page.locator(MAP_IFRAME).count() == 1 + (key in STEPPED_VIEWS) + (key == "analyse")
         assert frame.locator(FEATURES).count() == expected
         assert frame.locator("img.leaflet-tile").count() == 0  # basemap 'none'
         assert frame.locator(".tryg-legend").is_visible()

@@ -180,3 +180,37 @@ def test_streamlit_caption_colour_from_the_theme() -> None:
     text = config["theme"]["textColor"]
     for background in ("#ffffff", "#f8f8f7"):
         assert contrast_ratio(composite(text, background, 0.6), background) >= 4.5
+
+
+# ---- emerging hot spots ---------------------------------------------------------------------
+@pytest.mark.parametrize("side", ["hot", "cold"])
+def test_emerging_patterns_stay_apart_with_every_colour_vision(side: str) -> None:
+    """Each side's patterns, as drawn, light to dark: the map's background and every neighbour
+    in the legend differ by at least MIN_CLASS_DELTA_E with every colour vision, and they get
+    darker (the order reads without hue)."""
+    from tryg_geo.analysis.emerging import PATTERNS
+
+    colours = sorted(
+        (p.colour for p in PATTERNS if p.side == side), key=relative_luminance, reverse=True
+    )
+    assert len(colours) == 8
+    problems = ramp_problems(
+        [BACKGROUND_COLOR, *colours],
+        background=BACKGROUND_COLOR,
+        alpha=0.75,
+        min_delta_e=MIN_CLASS_DELTA_E,
+    )
+    assert not problems, problems
+
+
+def test_emerging_hot_is_told_from_cold_with_every_colour_vision() -> None:
+    from tryg_geo.analysis.emerging import PATTERNS
+
+    hot = [p.colour for p in PATTERNS if p.side == "hot"]
+    cold = [p.colour for p in PATTERNS if p.side == "cold"]
+    for h in hot:
+        for c in cold:
+            a, b = (composite(x, BACKGROUND_COLOR, 0.75) for x in (h, c))
+            for vision in ("normal", *a11y.DEFICIENCIES):
+                seen = (a, b) if vision == "normal" else (simulate(a, vision), simulate(b, vision))
+                assert a11y.delta_e(*seen) >= MIN_CLASS_DELTA_E, (h, c, vision)

@@ -24,6 +24,7 @@ from tryg_geo.compute.registry import all_indicators
 from tryg_geo.compute.series import COUNT_UNITS
 from tryg_geo.errors import ExportError, UsageError
 from tryg_geo.fmt import day
+from tryg_geo.render.deck_emerging import emerging_slide_view
 from tryg_geo.store.dataset import Dataset
 from tryg_geo.store.partnership import Partnership
 from tryg_geo.views.registry import build_view, default_filters
@@ -72,6 +73,8 @@ def notes(slide) -> str:
 
 def test_slides_in_order_with_titles(prs, pptx_deck, ds, filters):
     shown = [p for p in pack.plan_views(ds, filters, keep=deck.in_deck) if p.view is not None]
+    # Two months at the data's start hold fewer than 8 quarters: no emerging slide.
+    assert emerging_slide_view(ds, filters, "leder") is None
     expected = [deck.deck_title(ds)] + [p.view.title for p in shown]
     expected += [deck.NO_DATA_TITLE, deck.CLOSING_TITLE]
     assert [s.shapes.title.text for s in prs.slides] == expected
@@ -79,6 +82,19 @@ def test_slides_in_order_with_titles(prs, pptx_deck, ds, filters):
     assert all(p.key.startswith("indsats/") for p in shown[4:])
     assert any(p.key.startswith("indsats/") for p in shown)
     assert pptx_deck.view_slides == len(shown)
+
+
+def test_the_emerging_slide_is_the_category_map_as_the_role_may_have_it(ds):
+    filters = default_filters(ds, {"preset": "custom", "fra": "2023-01-01", "til": "2025-12-31"})
+    leader = emerging_slide_view(ds, filters, "leder")
+    assert leader is not None and leader.demo and leader.map is not None
+    assert leader.map.legend.title.startswith("Mønster over 12 perioder")
+    assert leader.display.columns.tolist() == ["Mønster", "Celler"]
+    assert not [c for c in leader.table.columns if c.startswith(("z_", "mk_"))]
+    analyst = emerging_slide_view(ds, filters, "analytiker")
+    assert [c for c in analyst.table.columns if c.startswith("z_")]
+    slides, _ = deck.deck_slides(ds, filters, [], role="leder")
+    assert [s.view.title for s in slides if s.view is not None] == [leader.title]
 
 
 def test_the_deck_takes_the_meeting_views_only():
@@ -311,7 +327,8 @@ def test_cli_deck(demo_dir, tmp_path, monkeypatch, capsys):
     ]
     assert "Kategorier: vold" in slide_text(prs.slides[0])
     assert main(["deck", "--out", str(tmp_path / "møde.pdf")]) == 0
-    assert len(PdfReader(tmp_path / "møde.pdf").pages) == 4
+    # The last 12 months: Natteliv, the emerging hot spots (12 quarters back), cover, closing.
+    assert len(PdfReader(tmp_path / "møde.pdf").pages) == 5
 
 
 def test_cli_deck_errors(demo_dir, tmp_path, monkeypatch, capsys):

@@ -545,7 +545,7 @@ def _district_hotspots(
     per_1000 = np.where(
         population > 0, counts / np.where(population > 0, population, 1) * 1000, np.nan
     )
-    rates = bool(np.all(population > 0))
+    rates = uses_rates(population)
     values = per_1000 if rates else counts.astype("float64")
     table = pd.DataFrame(
         {
@@ -560,3 +560,29 @@ def _district_hotspots(
     )
     basis = "pr_1000" if rates else "antal"
     return HotspotResult(table, "district", None, bool(fdr), int(counts.sum()), basis)
+
+
+# ---- shared with the emerging hot spots (analysis/emerging.py) ------------------------------------
+def incident_cells(ds: Dataset, size: str, district: str | None) -> tuple[StudyGrid, np.ndarray]:
+    """The study grid of ``size`` over the districts (or ``district``) and every incident's
+    study cell (-1: outside), cached per data version: the same study as :func:`cell_hotspots`.
+
+    Raises
+    ------
+    UsageError
+        For an unknown size or district.
+    """
+    check_size(size)
+    return _incident_cells(ds, size, district)
+
+
+def classify(values: np.ndarray, weights: sparse.csr_matrix, fdr: bool) -> dict[str, np.ndarray]:
+    """Gi* z, p, Benjamini–Hochberg p and the class of every unit: the one rule of every
+    hot spot map (``gi_z, p_value, p_fdr, hotspot_class``)."""
+    return _classify(values, weights, fdr)
+
+
+def uses_rates(population: np.ndarray) -> bool:
+    """Whether Gi* between districts runs on incidents per 1 000 inhabitants: when every
+    district has a population (otherwise on counts)."""
+    return bool(np.all(np.asarray(population, dtype="float64") > 0))

@@ -144,3 +144,49 @@ def _analysis_view(args: argparse.Namespace, ds, filters, options: dict[str, Any
     if knox_result(ds, filters, **options).events == 0:  # cached: the view reuses it
         raise ExportError(no_incidents(ds, filters))
     return near_repeat_view(ds, filters, **options), "naer-gentagelse"
+
+
+def cmd_emerging(args: argparse.Namespace) -> int:
+    """``analyse emerging``: the categories as CSV and the category map as PNG (both, or the
+    one of ``--format``) into the folder ``--out`` (or beside the file named there).
+
+    The files are those of ``export --view analyse --map emerging`` and of the page's buttons
+    for the same choices: the same view, through the same role rules.
+    """
+    from ..render import csv_export, files, png_base, png_page
+    from ..views.analysis_maps import MAP_MODE_PARAM
+    from ..views.choices import check_cell, check_step
+    from ..views.emerging import EMERGING_MODE, STEP_PARAM
+    from ..views.registry import build_view
+
+    fmt = (args.fmt or "").lower()
+    if fmt and fmt not in FORMATS:
+        raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")
+    if not args.out:
+        raise UsageError("--out mangler; angiv mappen der skal skrives til, fx --out analyse/.")
+    csv_export.check_dialect(args.dialect)
+    png_base.check_size(args.size)
+    step, cell = check_step(args.step), check_cell(args.cell)
+    role = cli_role(args)
+    ds = cli_dataset()
+    filters = cli_filters(ds, args)
+    if not ds.has_incidents:
+        raise ExportError(no_incidents(ds, filters))
+    extra = {**filters.extra, MAP_MODE_PARAM: EMERGING_MODE, STEP_PARAM: step}
+    view = for_role(build_view("analyse", ds, filters.with_(cell=cell, extra=extra)), role)
+    out = Path(args.out)
+    folder = out if not out.suffix else out.parent
+    stem = f"emerging-{step}-{cell}" if not out.suffix else out.stem
+    files.make_folder(folder)
+    for kind in (fmt,) if fmt else FORMATS:
+        data = (
+            png_page.view_png(view, args.size, role=role)
+            if kind == "png"
+            else csv_export.view_csv(view, args.dialect, role=role)
+        )
+        path = folder / f"{stem}.{kind}"
+        files.save(path, data)
+        print(f"Gemt: {path} – {view.title}" + (" – Demodata" if view.demo else ""))
+    for line in view.highlights:
+        print(line)
+    return 0

@@ -125,6 +125,7 @@ def _with_page_choices(ds, args: argparse.Namespace, filters):
                 "observation",
                 "preset",
                 "map_mode",
+                "step",
             )
         },
         hotspots=bool(getattr(args, "hotspots", False)),

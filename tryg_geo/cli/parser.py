@@ -10,7 +10,7 @@ from ..geo.grid import CELL_CHOICES
 from ..ingest.columns import OPTION
 from ..store.schema import KINDS
 from ..views.registry import view_choices
-from .analyse import cmd_analyse
+from .analyse import cmd_analyse, cmd_emerging
 from .backup import add_backup_parsers
 from .data import COLUMN_OPTIONS, cmd_demo, cmd_import, cmd_rollback, cmd_secret, cmd_status
 from .export import cmd_deck, cmd_export, cmd_pack, cmd_template
@@ -309,9 +309,15 @@ def _page_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--map",
         dest="map_mode",
-        metavar="indikator|hotspots|aendring",
+        metavar="indikator|hotspots|aendring|emerging",
         help="Tryg bydel: kortet viser indikatoren (standard), hotspots (Gi*) eller ændringen "
-        "mod året før.",
+        "mod året før. Analyse: emerging (nye og vedvarende hotspots).",
+    )
+    parser.add_argument(
+        "--step",
+        metavar="month|quarter|year",
+        help="Analyse (--map emerging): tidstrin for nye og vedvarende hotspots (standard "
+        "quarter).",
     )
     parser.add_argument(
         "--hotspots",
@@ -342,6 +348,19 @@ def _add_analyse_parsers(commands: argparse._SubParsersAction) -> None:
     near.add_argument("--seed", default="1", metavar="N", help="Frø for permutationerne (1).")
     _analysis_options(near)
     near.set_defaults(handler=cmd_analyse)
+    emerging = kinds.add_parser(
+        "emerging",
+        help="Nye og vedvarende hotspots (Gi* pr. periode og Mann–Kendall): CSV med mønstrene "
+        "og kortet som PNG.",
+    )
+    emerging.add_argument(
+        "--step", default="quarter", metavar="month|quarter|year", help="Tidstrin (quarter)."
+    )
+    emerging.add_argument(
+        "--cell", default="1km", metavar="|".join(CELL_CHOICES), help="Cellestørrelse (1km)."
+    )
+    _analysis_options(emerging)
+    emerging.set_defaults(handler=cmd_emerging)
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:

@@ -7,6 +7,7 @@ the same 16:9 slides, in Danish, for the dashboard's filters:
    on demo data, a DEMODATA mark;
 2. Overblik, Tryg bydel, Natteliv and Byens rum;
 3. one slide per initiative with numbers in the period;
+3a. the category map of emerging hot spots (:mod:`.deck_emerging`), when the data allow one;
 4. "Uden data": the initiatives (and any view) left out, and why — only when there are any;
 5. a closing slide with the sources and the discretion rule.
 
@@ -46,6 +47,7 @@ from ..views.model import View
 from ..views.registry import INITIATIVE_PREFIX
 from ..views.sources import SEPARATOR, badge_text, demo_mark
 from . import files
+from .deck_emerging import emerging_slide_view
 from .deck_layout import Progress, Slide
 from .deck_pdf import pdf_bytes
 from .deck_pptx import pptx_bytes
@@ -94,6 +96,7 @@ def deck_slides(
     planned: list[Planned] | None = None,
     *,
     extracted: date | None = None,
+    role: str = LEAST_ROLE,
 ) -> tuple[list[Slide], list[Planned]]:
     """The slides for ``filters`` and the views left out (see the module's docstring).
 
@@ -103,6 +106,7 @@ def deck_slides(
     filters : the dashboard's filters.
     planned : the views from :func:`plan_views` (computed when not given).
     extracted : the extraction date shown (default today, as in every source line).
+    role : whose deck it is (the emerging slide's z-series are analyst detail).
     """
     if planned is None:
         planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL)
@@ -112,6 +116,9 @@ def deck_slides(
     left_out = [p for p in planned if p.view is None]
     slides = [_cover(ds, filters, extracted, names, len(shown))]
     slides += [_view_slide(p.view, filters) for p in shown if p.view is not None]
+    emerging = emerging_slide_view(ds, filters, role)
+    if emerging is not None:
+        slides.append(_view_slide(emerging, filters))
     if left_out:
         slides.append(_no_data_slide(left_out, filters, deck_badge(ds)))
         slides[-1].after.append(data_as_of(ds))
@@ -346,7 +353,7 @@ def make_deck(
     report = progress or (lambda share, text: None)
     report(0.0, "Beregner visningerne …")
     planned = plan_views(ds, filters, keep=in_deck, refusal=REFUSAL, role=role)
-    slides, left_out = deck_slides(ds, filters, planned, extracted=extracted)
+    slides, left_out = deck_slides(ds, filters, planned, extracted=extracted, role=role)
     write = pptx_bytes if fmt == "pptx" else pdf_bytes
     data = write(slides, report, deck_title(ds))
     report(1.0, "Færdig.")

@@ -12,8 +12,9 @@ option                    page                   Filters field
 ``--nights DAYS``         Natteliv               ``nights`` (Danish weekday names)
 ``--hours FRA-TIL``       Natteliv               ``night_start``, ``night_end``
 ``--observation ID``      Byens rum              ``place_indicator``
-``--map MODE``            Tryg bydel (Kort)      ``extra[MAP_MODE_PARAM]``
+``--map MODE``            Tryg bydel, Analyse    ``extra[MAP_MODE_PARAM]``
 ``--hotspots``            Natteliv (Hotspots)    ``extra[LAYER_PARAM] = HOTSPOT_LAYER``
+``--step STEP``            Analyse (Trin)         ``extra[STEP_PARAM]`` (month, quarter, year)
 ``--preset ID``           every page (Periode)   ``preset``, ``start``, ``end``
 ========================  =====================  ===========================================
 
@@ -24,6 +25,7 @@ Each check returns the value a :class:`Filters` holds, or raises a Danish
 
 from __future__ import annotations
 
+from ..analysis.emerging import STEPS
 from ..compute.filters import NIGHT_ENDS, NIGHT_STARTS, PRESETS, SCHEMES, URL_KEYS, Filters
 from ..errors import UsageError
 from ..fmt import WEEKDAYS_DA
@@ -37,12 +39,18 @@ from .analysis_maps import (
     MAP_MODE_PARAM,
 )
 from .byens_rum import place_indicators
+from .emerging import EMERGING_MODE, STEP_PARAM
 from .registry import default_filters
 from .tryg_bydel import tryg_bydel_indicators
 
 #: Natteliv's cell sizes, as the page's radio offers them (one list: geo.grid).
 #: Tryg bydel's map modes (the page's "Kort" radio): option value → URL value.
-MAP_MODES: dict[str, str] = {"indikator": "", "hotspots": HOTSPOT_MODE, "aendring": CHANGE_MODE}
+MAP_MODES: dict[str, str] = {
+    "indikator": "",
+    "hotspots": HOTSPOT_MODE,
+    "aendring": CHANGE_MODE,
+    "emerging": EMERGING_MODE,  # Analyse: nye og vedvarende hotspots
+}
 
 
 def _either(values: list[str]) -> str:
@@ -130,10 +138,18 @@ def check_preset(value: str) -> str:
 
 
 def check_map_mode(value: str) -> str:
-    """Tryg bydel's map mode (``--map``): 'indikator', 'hotspots' or 'aendring'."""
+    """The map mode (``--map``): Tryg bydel's 'indikator', 'hotspots' or 'aendring', or
+    Analyse's 'emerging'."""
     if value not in MAP_MODES:
         raise UsageError(f"--map {value!r} er ikke tilladt; vælg {_either(list(MAP_MODES))}.")
     return MAP_MODES[value]
+
+
+def check_step(value: str) -> str:
+    """Analyse's time step of the emerging hot spots (``--step``): month, quarter or year."""
+    if value not in STEPS:
+        raise UsageError(f"--step {value!r} er ikke tilladt; vælg {_either(list(STEPS))}.")
+    return value
 
 
 def with_choices(
@@ -149,6 +165,7 @@ def with_choices(
     preset: str | None = None,
     map_mode: str | None = None,
     hotspots: bool = False,
+    step: str | None = None,
 ) -> Filters:
     """``filters`` with the page choices given as option texts (None: not given, unchanged).
 
@@ -181,6 +198,8 @@ def with_choices(
             extra[MAP_MODE_PARAM] = mode
     if hotspots:
         extra[LAYER_PARAM] = HOTSPOT_LAYER
+    if step is not None:
+        extra[STEP_PARAM] = check_step(step)
     if extra != filters.extra:
         changes["extra"] = extra
     return filters.with_(**changes)

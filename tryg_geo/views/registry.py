@@ -21,8 +21,8 @@ from ..compute.kommuner import has_statbank
 from ..errors import UsageError
 from ..store.as_of import data_as_of
 from ..store.dataset import Dataset
-from .analyse import analyse_view
 from .byens_rum import byens_rum_view
+from .emerging import analyse_page_view
 from .indsatser import initiative_view
 from .kommuner import KEY as KOMMUNER_KEY
 from .kommuner import kommune_view
@@ -114,8 +114,9 @@ MAIN_VIEWS: tuple[ViewInfo, ...] = (
     ViewInfo(
         "analyse",
         "Analyse",
-        "Signifikante hotspots (Gi*) og nær-gentagelse (Knox-test), forklaret.",
-        analyse_view,
+        "Signifikante hotspots (Gi*), nye og vedvarende hotspots og nær-gentagelse (Knox-test), "
+        "forklaret.",
+        analyse_page_view,
         PageInfo("pages/analyse.py", "Analyse", "analyser"),
     ),
 )
