@@ -62,7 +62,7 @@ def test_preview_of_an_upload_reads_like_the_loader() -> None:
 @pytest.mark.skipif(not DAGI.exists(), reason="the DAGI files are not beside the project")
 def test_dagi_postal_areas_are_proposed_by_name_and_import() -> None:
     chosen = _chosen("districts", DAGI)
-    assert chosen == {"id": "POSTNR_TXT", "name": "POSTBYNAVN", "population": None}
+    assert chosen == {"id": "POSTNR_TXT", "name": "POSTBYNAVN", "population": None, "group": None}
     result = import_file("districts", DAGI, columns=chosen, dry_run=True)
     assert result.accepted == 592 and result.rows_read == 805
 

@@ -54,6 +54,9 @@ from .. import palette
 from ..cache import per_version
 from ..compute.counts import category_mask, combine
 from ..compute.privacy import count_text
+
+# The steps (month, quarter, year), their months and the default: one home with the slider's.
+from ..compute.steps import DEFAULT_STEP, STEP_MONTHS, STEPS
 from ..errors import UsageError
 from ..fmt import number
 from ..periods import Period
@@ -68,12 +71,6 @@ from .hotspots import (
     uses_rates,
 )
 
-#: The time steps a user may choose: key → Danish word.
-STEPS: dict[str, str] = {"month": "måned", "quarter": "kvartal", "year": "år"}
-#: Months in each step.
-STEP_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
-#: The default step (the page, the CLI and the deck).
-DEFAULT_STEP = "quarter"
 #: Fewest time steps: fewer give Mann–Kendall too little to find a trend in.
 MIN_STEPS = 8
 #: A trend is significant below this Mann–Kendall p-value.
@@ -352,7 +349,7 @@ def time_steps(
     count = last - first + 1 if lo <= hi else 0
     if count < MIN_STEPS:
         raise UsageError(
-            f"Nye og vedvarende hotspots kræver mindst {MIN_STEPS} perioder (trin={STEPS[step]}), "
+            f"Nye og vedvarende hotspots kræver mindst {MIN_STEPS} perioder (trin={STEPS[step].lower()}), "
             f"men den valgte periode giver kun {max(count, 0)}. Vælg en længere periode eller "
             "et kortere trin (fx måned)."
         )
@@ -427,7 +424,7 @@ class EmergingResult:
         return (
             f"{number(hot)} {what} med et hotspot-mønster og {number(cold)} med et "
             f"coldspot-mønster blandt {number(len(self.ids))} over {len(self.periods)} perioder "
-            f"(trin: {STEPS[self.step]}, {count_text(self.incidents)} hændelser)."
+            f"(trin: {STEPS[self.step].lower()}, {count_text(self.incidents)} hændelser)."
         )
 
 

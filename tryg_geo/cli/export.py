@@ -169,8 +169,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--view mangler; vælg {view_choices()}.")
     if getattr(args, "animation", False):
         return _export_animation(args)
-    if getattr(args, "step", None) is not None:
-        raise UsageError("--step hører til --animation; tilføj --animation eller fjern --step.")
+    if getattr(args, "step", None) is not None and getattr(args, "map_mode", None) != "emerging":
+        raise UsageError(
+            "--step hører til --animation eller --map emerging; tilføj en af dem eller fjern "
+            "--step."
+        )
     fmt = (args.fmt or "").lower() or Path(args.out or "").suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format {args.fmt!r} er ikke tilladt; vælg png eller csv.")

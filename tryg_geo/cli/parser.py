@@ -194,13 +194,6 @@ def _add_export_parsers(commands: argparse._SubParsersAction) -> None:
         "1920 × 1080), som knappen på siden.",
     )
     exp.add_argument(
-        "--step",
-        default=None,
-        metavar="|".join(STEPS),
-        help="Med --animation: en periode pr. måned (month), kvartal (quarter, standard) "
-        "eller år (year).",
-    )
-    exp.add_argument(
         "--category",
         action="append",
         default=[],
@@ -315,9 +308,9 @@ def _page_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--step",
-        metavar="month|quarter|year",
-        help="Analyse (--map emerging): tidstrin for nye og vedvarende hotspots (standard "
-        "quarter).",
+        metavar="|".join(STEPS),
+        help="Tidstrin: en periode pr. måned (month), kvartal (quarter, standard) eller år "
+        "(year); for Analyses nye og vedvarende hotspots (--map emerging) og for --animation.",
     )
     parser.add_argument(
         "--hotspots",

@@ -104,7 +104,7 @@ def emerging_legend(result: EmergingResult) -> Legend:
     counts = result.counts()
     shown = [p for p in PATTERNS if p.side and counts[p.key]]
     order = [p for p in reversed(shown) if p.side == "cold"] + [p for p in shown if p.side == "hot"]
-    title = f"Mønster over {len(result.periods)} perioder ({STEPS[result.step]})"
+    title = f"Mønster over {len(result.periods)} perioder ({STEPS[result.step].lower()})"
     return Legend(title, [(p.colour, f"{p.name} ({fmt.number(counts[p.key])})") for p in order])
 
 
@@ -262,7 +262,7 @@ def emerging_trend(result: EmergingResult) -> Trend:
         for start, count in zip(starts, (result.significance == sign).sum(axis=0), strict=True)
     ]
     data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
-    return Trend(f"Signifikante celler pr. {STEPS[result.step]}", data, "celler")
+    return Trend(f"Signifikante celler pr. {STEPS[result.step].lower()}", data, "celler")
 
 
 def emerging_kpis(result: EmergingResult) -> list[Kpi]:
@@ -291,7 +291,7 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
     return View(
         key="analyse",
         title=f"Nye og vedvarende hotspots, {filters.cell}-celler",
-        subtitle=f"{subtitle}; {len(result.periods)} perioder ({STEPS[result.step]}), "
+        subtitle=f"{subtitle}; {len(result.periods)} perioder ({STEPS[result.step].lower()}), "
         f"{first}–{last}",
         demo=mark.demo,
         demo_label=mark.label,
