@@ -5,12 +5,13 @@ import streamlit as st
 from pages import ui
 from tryg_geo import (
     CELL_CHOICES,
+    DEFAULT_STEP,
     EMERGING_MODE,
-    EMERGING_STEPS,
     MAP_MODE_PARAM,
     PERMUTATION_CHOICES,
     PERMUTATION_PARAM,
     STEP_PARAM,
+    STEPS,
     URL_KEYS,
     analyse_panels,
     permutations_of,
@@ -40,17 +41,18 @@ with st.sidebar:
         index=PERMUTATION_CHOICES.index(permutations_of(filters)),
         help="999 er standard og giver de mest præcise p-værdier; 99 er hurtigere.",
     )
-    steps = list(EMERGING_STEPS)
+    steps = list(STEPS)
     step = st.radio(
-        "Tidstrin (nye og vedvarende hotspots)",
+        "Tidstrin (nye og vedvarende hotspots og tidslinjen)",
         steps,
-        format_func=lambda s: EMERGING_STEPS[s].capitalize(),
+        format_func=STEPS.get,
         horizontal=True,
         key="flt_step",
-        index=steps.index(filters.extra.get(STEP_PARAM, "quarter"))
+        index=steps.index(filters.extra.get(STEP_PARAM, DEFAULT_STEP))
         if filters.extra.get(STEP_PARAM) in steps
-        else 1,
-        help="Gi* beregnes for hver periode; mindst 8 perioder.",
+        else steps.index(DEFAULT_STEP),
+        help="Gi* beregnes for hver periode; mindst 8 perioder. Tidslinjen under kortet går "
+        "frem i de samme trin.",
     )
 extra = {**filters.extra, PERMUTATION_PARAM: str(permutations), STEP_PARAM: step}
 filters = filters.with_(cell=cell, extra=extra)
@@ -87,7 +89,7 @@ if panels.hotspot_detail is not None:
     with st.expander("Gi* z-værdier og p-værdier (analytiker)"):
         st.dataframe(panels.hotspot_detail, hide_index=True, width="stretch")
 ui.yardstick_section(ds, filters)  # a chosen district against the kommune and its likes
-ui.time_slider(view, ds, filters)
+ui.time_slider(view, ds, filters, step=step)  # the page's one step choice
 ui.notes(view)
 ui.downloads(view, filters)
 

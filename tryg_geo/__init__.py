@@ -17,7 +17,7 @@ Grouped by what a caller wants to do:
   :data:`MAP_MODE_PARAM`, :data:`HOTSPOT_MODE`, :data:`CHANGE_MODE`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`,
   :data:`PERMUTATION_PARAM`, :func:`permutations_of`; its emerging hot spots:
-  :data:`EMERGING_MODE`, :data:`EMERGING_STEPS`, :data:`STEP_PARAM`
+  :data:`EMERGING_MODE`, :data:`STEP_PARAM` (its steps are :data:`STEPS`)
 - the time slider and its motion: :func:`stepped_maps` (a view's steps on one colour scale,
   :data:`STEPS`, :data:`DEFAULT_STEP`, :class:`SteppedMaps`), :func:`step_view` (one step as a
   View), :func:`animation_bytes` (GIF/MP4), :func:`animation_name`, :data:`ANIMATION_FORMATS`,
@@ -44,7 +44,6 @@ Grouped by what a caller wants to do:
 """
 
 from . import access, fmt, role_files, settings
-from .analysis.emerging import STEPS as EMERGING_STEPS
 from .cache import LRU
 from .compute.filters import (
     NIGHT_ENDS,
@@ -149,7 +148,6 @@ __all__ = [
     "DATA_UNAVAILABLE",
     "DIALECTS",
     "EMERGING_MODE",
-    "EMERGING_STEPS",
     "HOTSPOT_LAYER",
     "HOTSPOT_MODE",
     "IMPORT_MODE_LABELS",

@@ -39,19 +39,23 @@ MAP_KEY = "tid"
 
 
 @st.fragment
-def time_slider(view: View, ds: Dataset, filters: Filters, *, height: int = 480) -> None:
-    """'Udvikling over tid': the step, the slider with the periods in Danish, the step's map
-    with its text alternative, and the animation's downloads."""
+def time_slider(
+    view: View, ds: Dataset, filters: Filters, *, step: str | None = None, height: int = 480
+) -> None:
+    """'Udvikling over tid': the step (its own choice unless the page has one, as Analyse
+    does: one page, one step), the slider with the periods in Danish, the step's map with its
+    text alternative, and the animation's downloads."""
     st.header("Udvikling over tid")
-    steps = list(STEPS)
-    step = st.radio(
-        "Trin",
-        steps,
-        index=steps.index(DEFAULT_STEP),
-        format_func=STEPS.get,
-        horizontal=True,
-        key=f"tid_trin_{view.key}",
-    )
+    if step is None:
+        steps = list(STEPS)
+        step = st.radio(
+            "Trin",
+            steps,
+            index=steps.index(DEFAULT_STEP),
+            format_func=STEPS.get,
+            horizontal=True,
+            key=f"tid_trin_{view.key}",
+        )
     stepped = stepped_maps(ds, view.key, filters, step)
     if len(stepped) < 2:
         st.caption("Vælg en længere periode for at se udviklingen over tid.")
