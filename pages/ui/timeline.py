@@ -103,7 +103,7 @@ def _animation_downloads(ds: Dataset, stepped: SteppedMaps) -> None:
         column.download_button(
             f"Hent {fmt.upper()}",
             data=lambda fmt=fmt: animation_bytes(ds, stepped, fmt, role=who),
-            file_name=animation_name(ds, stepped, fmt),
+            file_name=animation_name(stepped, fmt),
             mime=ANIMATION_FORMATS[fmt],
             key=f"anim_{fmt}_{stepped.key}",
             on_click="ignore",

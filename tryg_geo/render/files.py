@@ -28,7 +28,13 @@ def make_folder(folder: Path) -> None:
 
 def file_stem(view: View, filters: Filters) -> str:
     """A file name without extension: tryg-geo_natteliv_2025-01-01_2025-12-31."""
-    key = re.sub(r"[^a-z0-9-]+", "-", view.key.lower()).strip("-")
+    return key_stem(view.key, filters)
+
+
+def key_stem(key: str, filters: Filters) -> str:
+    """:func:`file_stem` of view ``key`` without building the view (the slider's animation
+    is named on every rerun; its first step's map is not needed for that)."""
+    key = re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-")
     return f"tryg-geo_{key}_{filters.start.isoformat()}_{filters.end.isoformat()}"
 
 
