@@ -14,6 +14,7 @@ from tryg_geo import (
     STEPS,
     URL_KEYS,
     analyse_panels,
+    opening_cell,
     permutations_of,
     role_files,
 )
@@ -30,8 +31,10 @@ with st.sidebar:
         CELLS,
         horizontal=True,
         key="flt_cell",
-        # 1 km unless the link says otherwise: 100 m cells are mostly empty over a kommune.
-        index=CELLS.index(filters.cell) if URL_KEYS["cell"] in st.query_params else 2,
+        # The view's opening size (1 km) unless the link says otherwise.
+        index=CELLS.index(
+            filters.cell if URL_KEYS["cell"] in st.query_params else opening_cell("analyse")
+        ),
     )
     permutations = st.radio(
         "Permutationer (nær-gentagelse)",

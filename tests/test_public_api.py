@@ -96,6 +96,7 @@ EXPECTED = [
     "import_file",
     "alerts_for",
     "mark_alert_seen",
+    "opening_cell",
     "page_of",
     "import_upload",
     "install_static_assets",

@@ -10,6 +10,7 @@ Grouped by what a caller wants to do:
   :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`, :func:`page_wording`,
   :func:`preview_png`, :data:`UPLOAD_TYPES` (and :data:`VECTOR_UPLOAD_TYPES` for boundaries); initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
+  :func:`opening_cell`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
   :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`, :data:`CELL_CHOICES`,
@@ -130,6 +131,7 @@ from .views.registry import (
     ViewInfo,
     build_view,
     default_filters,
+    opening_cell,
     page_of,
     view_keys,
 )
@@ -217,6 +219,7 @@ __all__ = [
     "import_file",
     "alerts_for",
     "mark_alert_seen",
+    "opening_cell",
     "page_of",
     "import_upload",
     "install_static_assets",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import ExportError, UsageError
-from ..views.registry import view_choices
+from ..views.registry import opening_cell, view_choices
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -111,25 +111,23 @@ def _with_page_choices(ds, args: argparse.Namespace, filters):
             f"--preset {preset} og --from/--to kan ikke bruges sammen; vælg den ene måde at "
             "angive perioden på."
         )
-    return with_choices(
-        ds,
-        filters,
-        **{
-            name: getattr(args, name, None)
-            for name in (
-                "indicator",
-                "scheme",
-                "cell",
-                "nights",
-                "hours",
-                "observation",
-                "preset",
-                "map_mode",
-                "step",
-            )
-        },
-        hotspots=bool(getattr(args, "hotspots", False)),
-    )
+    choices = {
+        name: getattr(args, name, None)
+        for name in (
+            "indicator",
+            "scheme",
+            "cell",
+            "nights",
+            "hours",
+            "observation",
+            "preset",
+            "map_mode",
+            "step",
+        )
+    }
+    # A view's own opening cell size (Analyse: 1 km), as its page opens on it.
+    choices["cell"] = choices["cell"] or opening_cell(getattr(args, "view", None))
+    return with_choices(ds, filters, **choices, hotspots=bool(getattr(args, "hotspots", False)))
 
 
 def _check_choices(ds, categories: tuple[str, ...], district: str | None) -> None:
