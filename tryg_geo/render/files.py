@@ -27,9 +27,15 @@ def make_folder(folder: Path) -> None:
 
 
 def file_stem(view: View, filters: Filters) -> str:
-    """A file name without extension: tryg-geo_natteliv_2025-01-01_2025-12-31."""
-    key = re.sub(r"[^a-z0-9-]+", "-", view.key.lower()).strip("-")
-    return f"tryg-geo_{key}_{filters.start.isoformat()}_{filters.end.isoformat()}"
+    """A file name without extension: ``tryg-geo_natteliv_2025-01-01_2025-12-31``; with the
+    view's :attr:`~View.file_part` after its key, so two sets of files of one page differ
+    (``tryg-geo_analyse-hotspots-og-naer-gentagelse_…``, ``tryg-geo_analyse-nye-og-vedvarende-
+    hotspots_…``), and the view's own :attr:`~View.period` when it covers other dates than the
+    filters."""
+    name = f"{view.key}-{view.file_part}" if view.file_part else view.key
+    key = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    start, end = view.period or (filters.start, filters.end)
+    return f"tryg-geo_{key}_{start.isoformat()}_{end.isoformat()}"
 
 
 def has_data(view: View) -> bool:
