@@ -14,6 +14,9 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from tryg_geo.store.dataset import load_dataset
+from tryg_geo.store.folder import Store
+
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = str(REPO / "dashboard.py")
 AUTH = {
@@ -142,6 +145,9 @@ def test_dataansvarlig_data_page_has_import_and_rollback(env: Path) -> None:
 @pytest.mark.parametrize(("role", "detail"), [("leder", False), ("analytiker", True)])
 def test_analyst_detail_only_for_analytiker_and_up(env: Path, role: str, detail: bool) -> None:
     at = run(role)
+    # Every category on 1 km cells: the small shared demo then has emerging patterns.
+    categories = load_dataset(Store(env)).categories
+    at.query_params.update({"kat": ",".join(categories), "celle": "1km"})
     at.switch_page("pages/analyse.py").run()
     assert not at.exception, at.exception
     frames = [df.value for df in at.dataframe] + [t.value.reset_index() for t in at.table]
