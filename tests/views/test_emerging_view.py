@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+import shapely
 
 from tryg_geo.analysis.emerging import NO_PATTERN
 from tryg_geo.render.csv_export import read_csv, view_csv
@@ -149,3 +150,9 @@ def test_slider_frames_cover_the_study_area_not_the_shown_cells(demo_ds):
     one = filters.with_(district=str(demo_ds.districts_wgs84["district_id"].iloc[0]))
     part = stepped_maps(demo_ds, "analyse", one, "quarter").bounds
     assert part[2] - part[0] < east - west  # a chosen district: its own extent
+    # Natteliv: every cell with a night incident in some step, hidden ones too.
+    night = stepped_maps(demo_ds, "natteliv", filters, "quarter")
+    cells = demo_ds.cell_shapes(list(night.counts.cells))
+    lo_x, lo_y, hi_x, hi_y = shapely.total_bounds(cells)
+    w, s, e, n = night.bounds
+    assert w < lo_x and s < lo_y and e > hi_x and n > hi_y

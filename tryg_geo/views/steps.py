@@ -66,8 +66,8 @@ class SteppedMaps:
     labels : each step in Danish ('2. kvt. 2025'; '(delvis)' when the chosen dates or the
         data's own first and last day cut it, as the emerging hot spots leave such a step out).
     demo, demo_label, source : as the view's (:mod:`tryg_geo.views.sources`).
-    bounds : one extent for every step: the study area (the chosen district, else all
-        districts), so every frame shows the same place whichever cells are shown in it.
+    bounds : one extent for every step (:func:`step_bounds`: Analyse's study area, Natteliv's
+        cells with an incident), so every frame shows the same place whichever cells it shows.
     """
 
     key: str
@@ -171,7 +171,7 @@ def _stepped(ds: Dataset, key: str, filters: Filters, step: str) -> SteppedMaps:
         demo=mark.demo,
         demo_label=mark.label,
         source=source_line(data_sources(ds, [("incidents", POLICE)]), demo=mark),
-        bounds=step_bounds(ds, counts, filters),
+        bounds=step_bounds(ds, key, counts, filters),
     )
 
 
@@ -183,12 +183,13 @@ def partial_steps(ds: Dataset, counts: StepCounts, filters: Filters) -> tuple[bo
     return tuple(is_partial(p, start, end) for p in counts.periods)
 
 
-def step_bounds(ds: Dataset, counts: StepCounts, filters: Filters) -> tuple | None:
-    """The study area with a margin of about 1 km: the chosen district, else every district
-    (the kommune), so all steps open on one view; without districts, every cell with an
-    incident in some step (shown or hidden: a hidden cell is drawn too, in grey)."""
+def step_bounds(ds: Dataset, key: str, counts: StepCounts, filters: Filters) -> tuple | None:
+    """One extent for every step, with a margin of about 1 km, so stepping keeps one view:
+    Analyse's study area (the chosen district, else every district: the kommune); Natteliv's
+    (and Analyse's without districts) every cell with an incident in some step, shown or hidden
+    (a hidden cell is drawn too, in grey) — never only the few cells shown in some step."""
     areas = ds.districts_wgs84
-    if areas is not None and len(areas):
+    if key == "analyse" and areas is not None and len(areas):
         chosen = areas[areas["district_id"].astype(str) == str(filters.district)]
         shapes = (chosen if len(chosen) else areas).geometry.to_numpy()
     elif counts.counts.any():
