@@ -73,6 +73,7 @@ EXPECTED = [
     "access",
     "permutations_of",
     "analyse_panels",
+    "emerging_detail",
     "animation_bytes",
     "animation_name",
     "mp4_available",

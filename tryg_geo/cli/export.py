@@ -184,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = cli_filters(ds, args)
     view = build_view(args.view, ds, filters)
     if not files.has_data(view):
-        raise ExportError(_no_numbers(view, ds, filters))
+        raise ExportError(no_numbers(view, ds, filters))
     data = (
         png_page.view_png(view, args.size, role=role)
         if fmt == "png"
@@ -253,12 +253,13 @@ def cmd_deck(args: argparse.Namespace) -> int:
     return 0
 
 
-def _no_numbers(view, ds, filters) -> str:
+def no_numbers(view, ds, filters) -> str:
     """Why an export of a view without numbers writes no file, and what would fill it."""
     from ..fmt import day
 
+    start, end = view.period or (filters.start, filters.end)  # the view's own when wider
     text = (
-        f"«{view.title}» har ingen tal i perioden {day(filters.start)}–{day(filters.end)}, så "
+        f"«{view.title}» har ingen tal i perioden {day(start)}–{day(end)}, så "
         "der blev ikke skrevet nogen fil."
     )
     if view.missing:
