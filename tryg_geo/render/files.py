@@ -27,9 +27,12 @@ def make_folder(folder: Path) -> None:
 
 
 def file_stem(view: View, filters: Filters) -> str:
-    """A file name without extension: tryg-geo_natteliv_2025-01-01_2025-12-31."""
+    """A file name without extension: tryg-geo_natteliv_2025-01-01_2025-12-31 — the days of
+    the numbers: the filters' period, or the view's own (:attr:`View.span`, e.g. StatBank's
+    quarters)."""
     key = re.sub(r"[^a-z0-9-]+", "-", view.key.lower()).strip("-")
-    return f"tryg-geo_{key}_{filters.start.isoformat()}_{filters.end.isoformat()}"
+    start, end = view.span or (filters.start, filters.end)
+    return f"tryg-geo_{key}_{start.isoformat()}_{end.isoformat()}"
 
 
 def has_data(view: View) -> bool:

@@ -8,6 +8,7 @@ Streamlit page (folium map + Altair charts), as a PNG and as a CSV. All three re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -106,5 +107,9 @@ class View:
     partnership_colour: str | None = None
     #: "Data pr.: seneste hændelse … · seneste import …" (:func:`tryg_geo.store.as_of.data_as_of`),
     #: set by :func:`tryg_geo.views.registry.build_view`: under the page, on the PNG, the slide
-    #: and in the CSV's ``data_as_of`` column.
+    #: and in the CSV's ``data_as_of`` column. A view of other data than the incidents sets its
+    #: own (Kommuner: :func:`tryg_geo.store.as_of.statbank_as_of`).
     as_of: str = ""
+    #: The first and last day the numbers cover when that is not the filters' period (Kommuner:
+    #: StatBank's quarters): the file names and the slide's "Periode" say these days then.
+    span: tuple[date, date] | None = None
