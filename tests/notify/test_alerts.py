@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import tiny_data
 from conftest import Relay, write_secrets
@@ -132,7 +133,7 @@ modtagere = ["leder"]
 """
 
 
-def block(per_cell: int, when: str) -> list:
+def block(per_cell: int, when: str) -> list[pd.DataFrame]:
     """``per_cell`` incidents in each cell of a 3 × 3 block of 250 m cells in district Alfa
     (centre cell x 554 250–554 500, y 6 322 250–6 322 500) on day ``when``."""
     x, y = tiny_data.X0 + 375, tiny_data.Y0 + 375
@@ -152,27 +153,36 @@ def rules_in(root: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Store:
 def test_a_new_hot_spot_fires_once_and_a_lasting_one_never(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The rule's quarter ends on the last day with data (15.11.2025); the period before it
-    # (May–August) has no incidents in the block: the block is a new hot spot.
+    # Emerging hot spots by quarter, twelve back from the last day with data (20.11.2025): the
+    # block is hot in the last quarter and in none before (one incident in 2023 gives the
+    # series its length): a new hot spot.
+    early = tiny_data.incidents_at(1, when="2023-01-15 12:00")
     new = tmp_path / "new"
-    tiny_data.build(new, incidents=block(5, "2025-11-15 01:00"))
+    tiny_data.build(new, incidents=[early, *block(5, "2025-11-20 01:00")])
     store = rules_in(new, HOTSPOT_RULE, monkeypatch)
     run = check_alerts(store)
     (alert,) = run.fired
     assert alert["kind"] == "ny_hotspot" and alert["roles"] == ["analytiker"]
     assert alert["view"] == "analyse" and alert["params"]["celle"] == "250m"
-    assert "nye hot spots i 250m-celler (16.08.2025–15.11.2025)" in alert["text"]
+    assert "hot spots i 250m-celler i 4. kvt. 2025 (01.10.2025–20.11.2025)" in alert["text"]
+    assert "i nogen af perioderne før (1. kvt. 2023–3. kvt. 2025)" in alert["text"]
     assert "250m_" in alert["text"]  # the cells are named
     assert alert_log(new) == run.fired
     # The same data again: nothing fires twice.
     assert check_alerts(store).fired == [] and len(alert_log(new)) == 1
-    # The same block in the quarter before too: a lasting hot spot, not a new one.
-    lasting = tmp_path / "lasting"
+    # The same block in an earlier quarter too: a hot spot before, so not a new one.
+    again = tmp_path / "again"
     tiny_data.build(
-        lasting, incidents=[*block(5, "2025-06-15 01:00"), *block(5, "2025-11-15 01:00")]
+        again, incidents=[early, *block(5, "2025-05-15 01:00"), *block(5, "2025-11-20 01:00")]
     )
-    assert check_alerts(rules_in(lasting, HOTSPOT_RULE, monkeypatch)).fired == []
-    assert alert_log(lasting) == []
+    assert check_alerts(rules_in(again, HOTSPOT_RULE, monkeypatch)).fired == []
+    assert alert_log(again) == []
+    # Too short a series for emerging hot spots: the rule says why instead of firing.
+    short = tmp_path / "short"
+    tiny_data.build(short, incidents=block(5, "2025-11-20 01:00"))
+    run = check_alerts(rules_in(short, HOTSPOT_RULE, monkeypatch))
+    assert run.fired == [] and alert_log(short) == []
+    assert any("'Nyt hot spot'" in p and "mindst 8 perioder" in p for p in run.problems)
 
 
 def test_tryghed_below_target_fires_once_for_that_district_only(

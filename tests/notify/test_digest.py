@@ -84,7 +84,7 @@ def test_a_leaders_digest_arrives_with_both_parts_and_the_real_deck(
     assert message["Subject"].startswith("Nyt fra Tryg Geo") and "Demodata" in message["Subject"]
     text = parts(message)
     for part in text.values():
-        assert "Demodata" in part and "Nye data" in part and "Nye hot spots" in part
+        assert "Demodata" in part and "Nye data" in part and "Nye og tiltagende hot spots" in part
         assert "https://tryggeo.aalborg.dk/" in part
     ((name, mime, pdf),) = attachments(message)
     assert mime == "application/pdf" and re.fullmatch(r"tryg-geo_styregruppe_[\d_-]+\.pdf", name)
