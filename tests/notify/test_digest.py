@@ -225,3 +225,25 @@ def test_the_digest_tells_what_arrived_since_and_what_changed(data: Path, tmp_pa
         midtby.link.startswith("https://t.dk/tryg-bydel?") and "omr=aalborg-midtby" in midtby.link
     )
     assert "kort=aendring" in midtby.link
+
+
+def test_the_hot_spot_lines_are_emerging_hot_spots(demo_ds, demo_dir: Path) -> None:
+    """New and intensifying hot spots are the emerging hot spot analysis (as on Analyse):
+    250 m cells month by month over the digest's period, linked to Analyse's emerging map."""
+    from tryg_geo.analysis.emerging import emerging_hotspots
+    from tryg_geo.views.digest import digest_view
+
+    digest = digest_view(
+        demo_ds, Store(demo_dir), role="leder", since=None, base_url="https://t.dk"
+    )
+    (section,) = [s for s in digest.sections if "hot spots" in s.title]
+    found = emerging_hotspots(
+        demo_ds, step="month", start=digest.period[0], end=digest.period[1], size="250m"
+    )
+    new = sorted(str(c) for c in found.ids[found.category == "new_hot"])
+    assert new, "the demo data have new hot spots in their last month"
+    line = section.items[0]
+    assert line.text.startswith(f"{len(new)} celler er nye hot spots i december 2025")
+    named = line.text.split("Stærkest først: ")[1].split(" og ")[0].rstrip(".").split(", ")
+    assert set(named) <= set(new) and len(named) == min(len(new), 10)
+    assert "kort=emerging" in line.link and "trin=month" in line.link and "celle=250m" in line.link
