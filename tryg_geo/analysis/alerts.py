@@ -220,7 +220,8 @@ def _new_hotspot(ds: Dataset, rule: AlertRule) -> list[Alert]:
     text = (
         f"{count.capitalize()}{what} i {rule.cell}-celler i {period_label(found.periods[-1])} "
         f"({day(first_day)}–{day(end)}), som ikke var hot spots i nogen af perioderne før "
-        f"({period_label(found.periods[0])}–{period_label(found.periods[-2])}): {named}."
+        f"({period_label(found.periods[0])}–{period_label(found.periods[-2])}): {named}"
+        + ("" if named.endswith("…") else ".")
     )
     filters = _filters(first_day, end, categories=categories, cell=rule.cell)
     return [_alert(rule, ",".join(cells), text, "analyse", filters)]
