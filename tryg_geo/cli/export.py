@@ -225,7 +225,7 @@ def _export_animation(args: argparse.Namespace) -> int:
     data = animation_bytes(ds, stepped, fmt, role=role)
     path = Path(args.out)
     if path.is_dir():
-        path = path / animation_name(ds, stepped, fmt)
+        path = path / animation_name(stepped, fmt)
     files.make_folder(path.parent)
     files.save(path, data)
     print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from ..compute.filters import Filters
@@ -30,8 +31,19 @@ def file_stem(view: View, filters: Filters) -> str:
     """A file name without extension: tryg-geo_natteliv_2025-01-01_2025-12-31 — the days of
     the numbers: the filters' period, or the view's own (:attr:`View.span`, e.g. StatBank's
     quarters)."""
-    key = re.sub(r"[^a-z0-9-]+", "-", view.key.lower()).strip("-")
-    start, end = view.span or (filters.start, filters.end)
+    if view.span is not None:
+        return _stem(view.key, *view.span)
+    return key_stem(view.key, filters)
+
+
+def key_stem(key: str, filters: Filters) -> str:
+    """:func:`file_stem` of view ``key`` without building the view (the slider's animation
+    is named on every rerun; its first step's map is not needed for that)."""
+    return _stem(key, filters.start, filters.end)
+
+
+def _stem(key: str, start: date, end: date) -> str:
+    key = re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-")
     return f"tryg-geo_{key}_{start.isoformat()}_{end.isoformat()}"
 
 
