@@ -18,6 +18,10 @@ says ``<html lang="en">``, so screen readers would read Danish with English rule
 therefore started as an ``st.App`` (Streamlit's ASGI entry point, run by ``streamlit run`` on
 this file) with one middleware, :class:`DanishHtml`, that serves every HTML page with
 ``lang="da"``: from the first byte, before any script runs, for the page and the map frame alike.
+The same middleware serves Streamlit's scripts with Danish for the few English words its
+built frontend shows every visitor (the skip link "Skip to main content" becomes "Gå til
+hovedindhold"; the words are ``tryg_geo.http_rules.FRONTEND_DANISH``): Streamlit has no
+setting for them, and a script patched on the server is Danish from the first render.
 The sign-in check runs before either way of starting (``bootstrap.run`` and
 ``bootstrap.run_asgi_app``).
 """
@@ -40,6 +44,7 @@ from streamlit.web import bootstrap, cli
 from http_guard import HttpGuard, configure_proxy_trust
 from readiness import Readiness
 from tryg_geo import AccessError, access, settings
+from tryg_geo.http_rules import danish_script
 
 HERE = Path(__file__).resolve().parent
 ENGLISH = b'<html lang="en"'
@@ -93,13 +98,14 @@ if not getattr(bootstrap.run_asgi_app, "_tryg_checked", False):
 
 
 class DanishHtml:
-    """ASGI middleware: ``<html lang="en"`` → ``<html lang="da"`` in every HTML response.
+    """ASGI middleware: ``<html lang="en"`` → ``<html lang="da"`` in every HTML response, and
+    Streamlit's English frontend words in Danish in every script (:func:`danish_script`).
 
-    Only ``text/html`` responses are touched (Streamlit's own index and component pages, a
-    few kB). A gzipped one (Streamlit compresses the page it serves for a deep link) is
-    unpacked and sent uncompressed. The length header is recomputed and the validators
-    (``etag``, ``last-modified``) are dropped, so a browser never keeps an English copy it
-    cached before.
+    Only ``text/html`` responses (Streamlit's own index and component pages, a few kB) and
+    whole (200) JavaScript responses are touched. A gzipped one (Streamlit compresses the page
+    it serves for a deep link) is unpacked and sent uncompressed. The length header is
+    recomputed and the validators (``etag``, ``last-modified``) are dropped, so a browser
+    never keeps an English copy it cached before.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -115,7 +121,7 @@ class DanishHtml:
         async def send_danish(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower(): v for k, v in message.get("headers") or []}
-                if not names.get(b"content-type", b"").startswith(b"text/html"):
+                if _rewrite(message, names.get(b"content-type", b"")) is None:
                     await send(message)
                     return
                 start.update(message)  # held back until the whole body is here
@@ -131,8 +137,22 @@ class DanishHtml:
         await self.app(scope, receive, send_danish)
 
 
+def _html_in_danish(body: bytes) -> bytes:
+    return body.replace(ENGLISH, DANISH, 1)
+
+
+def _rewrite(start: Message, content_type: bytes) -> Callable[[bytes], bytes] | None:
+    """How a response is put into Danish (None: sent as it is)."""
+    if content_type.startswith(b"text/html"):
+        return _html_in_danish
+    # A part of a script (206) cannot be rewritten alone; Streamlit serves whole ones.
+    if b"javascript" in content_type and start.get("status", 200) == 200:
+        return danish_script
+    return None
+
+
 async def send_html(start: Message, body: bytes, send: Send) -> None:
-    """Send an HTML response whole, uncompressed and in Danish."""
+    """Send an HTML page or a script whole, uncompressed and in Danish."""
     headers = list(start.get("headers") or [])
     encoding = {k.lower(): v for k, v in headers}.get(b"content-encoding", b"").lower()
     if encoding == b"gzip":
@@ -141,7 +161,9 @@ async def send_html(start: Message, body: bytes, send: Send) -> None:
         await send(start)
         await send({"type": "http.response.body", "body": body})
         return
-    body = body.replace(ENGLISH, DANISH, 1)
+    names = {k.lower(): v for k, v in headers}
+    rewrite = _rewrite(start, names.get(b"content-type", b"")) or _html_in_danish
+    body = rewrite(body)
     dropped = (b"content-length", b"content-encoding", b"etag", b"last-modified")
     headers = [(k, v) for k, v in headers if k.lower() not in dropped]
     headers.append((b"content-length", str(len(body)).encode()))

@@ -15,6 +15,9 @@ when sign-in is on:
   sign-in ends or its connection has been closed for :data:`MEDIA_GRACE` seconds.
 * :func:`harden_set_cookie` caps the login cookie at the session's maximum age and adds
   ``Secure`` whenever the request came over HTTPS.
+* :func:`danish_script` puts Danish words for the English ones Streamlit's built frontend
+  shows every visitor (:data:`FRONTEND_DANISH`, the skip link); ``serve.py``'s middleware
+  applies it to every script it serves, as it serves every HTML page with ``lang="da"``.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from typing import Literal
 
 __all__ = [
     "AUTH_COOKIE_RE",
+    "FRONTEND_DANISH",
     "MEDIA_GRACE",
     "MediaGrants",
     "RouteKind",
     "USER_COOKIE_RE",
     "cookie_pairs",
+    "danish_script",
     "harden_set_cookie",
     "media_names",
     "route_kind",
@@ -49,6 +54,15 @@ AUTH_COOKIE_RE = re.compile(r"^_streamlit_user(?:_tokens)?(?:_{1,2}\d+)?$")
 MEDIA_GRACE = 30.0
 #: A media file's name in a websocket frame: Streamlit's hex id and an optional extension.
 _MEDIA_RE = re.compile(rb"/media/([0-9a-f]{16,64}(?:\.[A-Za-z0-9]{1,12})?)")
+
+#: Streamlit's own English words that its built frontend (``static/js/index.*.js``) shows on
+#: every page, and the Danish served instead: the page is ``lang="da"``, so an English skip link
+#: would be read with Danish rules (WCAG 3.1.2). Streamlit has no setting for them. The Danish
+#: is written with JavaScript's ``\u`` escapes, so the script stays ASCII whatever charset it
+#: is served with. ``tests/security/test_http_rules.py`` fails when an upgrade moves a word.
+FRONTEND_DANISH: dict[bytes, bytes] = {
+    b"Skip to main content": rb"G\u00e5 til hovedindhold",
+}
 
 RouteKind = Literal["open", "media", "upload", "private", "closed", "socket", "logout", "login"]
 
@@ -205,3 +219,11 @@ class MediaGrants:
         old = [k for k, c in self._conns.items() if c.closed and now - c.closed > self.grace]
         for k in old:
             del self._conns[k]
+
+
+def danish_script(body: bytes) -> bytes:
+    """A script of Streamlit's frontend with :data:`FRONTEND_DANISH`'s Danish for its English
+    (unchanged when it holds none of them)."""
+    for english, danish in FRONTEND_DANISH.items():
+        body = body.replace(english, danish)
+    return body

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from .errors import UsageError
 from .fmt import MONTHS_DA
@@ -51,6 +52,13 @@ class Period:
         if self.quarter is not None:
             return 3 * self.quarter - 2
         return self.month or 1
+
+    def days(self) -> tuple[date, date]:
+        """The period's first and last day."""
+        first = date(self.year, self.first_month, 1)
+        after = self.first_month + self.months  # the month after the period (13: next January)
+        following = date(self.year + (after > 12), (after - 1) % 12 + 1, 1)
+        return first, following - timedelta(days=1)
 
     def year_before(self) -> Period:
         """The same quarter, month or year one year earlier."""

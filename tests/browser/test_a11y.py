@@ -165,6 +165,11 @@ def test_every_page_passes_axe_and_is_danish(
         everything[path or "/"] = report
         (a11y_dir / f"{name}.txt").write_text(summary(path, report) + "\n")
         assert len(report) >= 1
+        # Streamlit's own skip link before the page, served in Danish (serve.py, DanishHtml).
+        skip = page.locator('[data-testid="stSkipToContent"]')
+        skip_text = skip.first.text_content() if skip.count() else None
+        if skip_text != "Gå til hovedindhold":
+            problems.append(f"/{path}: skip link {skip_text!r}, expected 'Gå til hovedindhold'")
         for part_name, part in report.items():
             if part["lang"] != "da":
                 problems.append(f"/{path} [{part_name}]: lang={part['lang']!r}, expected 'da'")

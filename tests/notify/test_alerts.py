@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
+import pytest
+import tiny_data
 from conftest import Relay, write_secrets
 
 from tryg_geo import alerts_for, import_file, import_upload, mark_alert_seen
@@ -110,3 +113,102 @@ def test_the_wizards_upload_checks_the_rules_too(data: Path, tmp_path: Path) -> 
     result = import_upload("incidents", "vold.csv", upload, mode="append")
     assert result.accepted == 60
     assert [a["rule"] for a in alert_log(data)] == ["Vold i Midtbyen"]
+
+
+# ---- "ny_hotspot" and "under_maal" on tiny stores made to trigger them ------------------------
+HOTSPOT_RULE = """
+[[regel]]
+navn = "Nyt hot spot"
+type = "ny_hotspot"
+celle = "250m"
+modtagere = ["analytiker"]
+"""
+TARGET_RULE = """
+[[regel]]
+navn = "Tryghed under mål"
+type = "under_maal"
+indikator = "tryg_andel"
+periode = "12m"
+modtagere = ["leder"]
+"""
+
+
+def block(per_cell: int, when: str) -> list[pd.DataFrame]:
+    """``per_cell`` incidents in each cell of a 3 × 3 block of 250 m cells in district Alfa
+    (centre cell x 554 250–554 500, y 6 322 250–6 322 500) on day ``when``."""
+    x, y = tiny_data.X0 + 375, tiny_data.Y0 + 375
+    return [
+        tiny_data.incidents_at(per_cell, when=when, where=(x + dx * 250, y + dy * 250))
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+    ]
+
+
+def rules_in(root: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Store:
+    (root / "alerts.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)  # no .streamlit/secrets.toml here: nothing is mailed
+    return Store(root)
+
+
+def test_a_new_hot_spot_fires_once_and_a_lasting_one_never(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Emerging hot spots by quarter, twelve back from the last day with data (20.11.2025): the
+    # block is hot in the last quarter and in none before (one incident in 2023 gives the
+    # series its length): a new hot spot.
+    early = tiny_data.incidents_at(1, when="2023-01-15 12:00")
+    new = tmp_path / "new"
+    tiny_data.build(new, incidents=[early, *block(5, "2025-11-20 01:00")])
+    store = rules_in(new, HOTSPOT_RULE, monkeypatch)
+    run = check_alerts(store)
+    (alert,) = run.fired
+    assert alert["kind"] == "ny_hotspot" and alert["roles"] == ["analytiker"]
+    assert alert["view"] == "analyse" and alert["params"]["celle"] == "250m"
+    assert "hot spots i 250m-celler i 4. kvt. 2025 (01.10.2025–20.11.2025)" in alert["text"]
+    assert "i nogen af perioderne før (1. kvt. 2023–3. kvt. 2025)" in alert["text"]
+    assert "250m_" in alert["text"]  # the cells are named
+    assert alert_log(new) == run.fired
+    # The same data again: nothing fires twice.
+    assert check_alerts(store).fired == [] and len(alert_log(new)) == 1
+    # The same block in an earlier quarter too: a hot spot before, so not a new one.
+    again = tmp_path / "again"
+    tiny_data.build(
+        again, incidents=[early, *block(5, "2025-05-15 01:00"), *block(5, "2025-11-20 01:00")]
+    )
+    assert check_alerts(rules_in(again, HOTSPOT_RULE, monkeypatch)).fired == []
+    assert alert_log(again) == []
+    # Too short a series for emerging hot spots: the rule says why instead of firing.
+    short = tmp_path / "short"
+    tiny_data.build(short, incidents=block(5, "2025-11-20 01:00"))
+    run = check_alerts(rules_in(short, HOTSPOT_RULE, monkeypatch))
+    assert run.fired == [] and alert_log(short) == []
+    assert any("'Nyt hot spot'" in p and "mindst 8 perioder" in p for p in run.problems)
+
+
+def test_tryghed_below_target_fires_once_for_that_district_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    below = tmp_path / "below"
+    tiny_data.build(
+        below,
+        measurements=[
+            tiny_data.measurement("tryg_andel", "a", "2025", 0.70, n=400),  # target 0.9
+            tiny_data.measurement("tryg_andel", "b", "2025", 0.95, n=400),
+            tiny_data.measurement("tryg_andel", "c", "2025", 0.90, n=400),  # on target
+        ],
+    )
+    store = rules_in(below, TARGET_RULE, monkeypatch)
+    (alert,) = check_alerts(store).fired
+    assert alert["kind"] == "under_maal" and alert["roles"] == ["leder"]
+    assert alert["text"].startswith("Trygge i nabolaget i Alfa: 70,0 % i 2025, under målet 90,0 %")
+    assert alert["view"].startswith("indsats/")
+    assert check_alerts(store).fired == [] and len(alert_log(below)) == 1
+    # Every district at or above the target: nothing fires.
+    met = tmp_path / "met"
+    tiny_data.build(
+        met,
+        measurements=[
+            tiny_data.measurement("tryg_andel", area, "2025", 0.92, n=400) for area in "abc"
+        ],
+    )
+    assert check_alerts(rules_in(met, TARGET_RULE, monkeypatch)).fired == []

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import io
 import re
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from conftest import REFUSED, Relay, write_secrets
+from pypdf import PdfReader
 
+from tryg_geo import access
 from tryg_geo.cli import main
 from tryg_geo.errors import MailError
 from tryg_geo.notify import digest as digest_module
 from tryg_geo.notify.digest import run_digest, since_last
-from tryg_geo.role_files import hidden_columns
+from tryg_geo.render import pack
+from tryg_geo.role_files import DETAILS, hidden_columns
 from tryg_geo.store.dataset import load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.notices import digest_log
 from tryg_geo.views.digest import KEY
 
 TINY_PDF = b"%PDF-1.4\n%test\n"
+#: The real deck maker, kept before the autouse fixture below puts the tiny one in its place.
+REAL_DECK = digest_module.meeting_deck
 
 
 def tiny_deck(ds, digest, role):
-    """A stand-in for the meeting deck (the real one is made once, in the end-to-end test)."""
+    """A stand-in for the meeting deck (the real one is attached in the first test)."""
     return "moede.pdf", TINY_PDF
 
 
@@ -43,11 +49,32 @@ def attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
 @pytest.fixture(autouse=True)
 def _small_deck(monkeypatch: pytest.MonkeyPatch) -> None:
     """The 23-page meeting deck takes ~15 s to draw and its PDF is tested in tests/render;
-    here the command line's digest attaches what the deck maker returns."""
+    here the digest attaches a stand-in, except in the first test (the real deck of one view)."""
     monkeypatch.setattr(digest_module, "meeting_deck", tiny_deck)
 
 
-def test_a_leaders_digest_arrives_with_both_parts_and_the_deck(data: Path, relay: Relay) -> None:
+def analyst_words(role: str) -> list[str]:
+    """What an analyst's detail looks like in a text: every column and column prefix that
+    ``role_files.DETAILS`` withholds from ``role`` in any view (gi_z, p_fdr, mk_*, z_* …) and
+    how the digest writes its values ('z = 2,1', 'korrigeret p = 0,01')."""
+    words = [r"\bz = \d", r"korrigeret p", r"p-værdi"]
+    for detail in DETAILS:
+        if access.can(role, detail.capability):
+            continue
+        words += [rf"\b{re.escape(column)}\b" for column in detail.columns]
+        words += [rf"\b{re.escape(prefix)}" for prefix in detail.prefixes]
+    return words
+
+
+def test_a_leaders_digest_arrives_with_both_parts_and_the_real_deck(
+    data: Path, relay: Relay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end through the relay with the real meeting deck PDF attached (drawn by the
+    deck maker, for one view to keep it fast: the whole deck is tested in
+    tests/render/test_deck.py), and no analyst column in any part of a leader's mail nor in
+    the attached deck's text."""
+    monkeypatch.setattr(digest_module, "meeting_deck", REAL_DECK)
+    monkeypatch.setattr(pack, "view_keys", lambda: ["overblik"])
     write_secrets(relay)
     before = len(relay.received)
     code = main(["digest", "--role", "leder", "--to", "leder@aalborg.dk,chef@aalborg.dk"])
@@ -57,10 +84,20 @@ def test_a_leaders_digest_arrives_with_both_parts_and_the_deck(data: Path, relay
     assert message["Subject"].startswith("Nyt fra Tryg Geo") and "Demodata" in message["Subject"]
     text = parts(message)
     for part in text.values():
-        assert "Demodata" in part and "Nye data" in part and "Nye hot spots" in part
+        assert "Demodata" in part and "Nye data" in part and "Nye og tiltagende hot spots" in part
         assert "https://tryggeo.aalborg.dk/" in part
     ((name, mime, pdf),) = attachments(message)
-    assert (name, mime, pdf) == ("moede.pdf", "application/pdf", TINY_PDF)
+    assert mime == "application/pdf" and re.fullmatch(r"tryg-geo_styregruppe_[\d_-]+\.pdf", name)
+    reader = PdfReader(io.BytesIO(pdf))
+    deck_text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 3 and "Overblik" in deck_text and "Data pr." in deck_text
+    words = analyst_words("leder")
+    assert {r"\bgi_z\b", r"\bp_fdr\b", r"\bmk_tau\b", r"\bz_"} <= set(words)
+    found = {
+        where: [w for w in words if re.search(w, content)]
+        for where, content in {**text, "deck": deck_text}.items()
+    }
+    assert not any(found.values()), found
     (sent,) = digest_log(data)
     assert sent["role"] == "leder" and sent["to"] == ["leder@aalborg.dk", "chef@aalborg.dk"]
     # --since last is exact: the next digest starts where this one was composed.
@@ -188,3 +225,25 @@ def test_the_digest_tells_what_arrived_since_and_what_changed(data: Path, tmp_pa
         midtby.link.startswith("https://t.dk/tryg-bydel?") and "omr=aalborg-midtby" in midtby.link
     )
     assert "kort=aendring" in midtby.link
+
+
+def test_the_hot_spot_lines_are_emerging_hot_spots(demo_ds, demo_dir: Path) -> None:
+    """New and intensifying hot spots are the emerging hot spot analysis (as on Analyse):
+    250 m cells month by month over the digest's period, linked to Analyse's emerging map."""
+    from tryg_geo.analysis.emerging import emerging_hotspots
+    from tryg_geo.views.digest import digest_view
+
+    digest = digest_view(
+        demo_ds, Store(demo_dir), role="leder", since=None, base_url="https://t.dk"
+    )
+    (section,) = [s for s in digest.sections if "hot spots" in s.title]
+    found = emerging_hotspots(
+        demo_ds, step="month", start=digest.period[0], end=digest.period[1], size="250m"
+    )
+    new = sorted(str(c) for c in found.ids[found.category == "new_hot"])
+    assert new, "the demo data have new hot spots in their last month"
+    line = section.items[0]
+    assert line.text.startswith(f"{len(new)} celler er nye hot spots i december 2025")
+    named = line.text.split("Stærkest først: ")[1].split(" og ")[0].rstrip(".").split(", ")
+    assert set(named) <= set(new) and len(named) == min(len(new), 10)
+    assert "kort=emerging" in line.link and "trin=month" in line.link and "celle=250m" in line.link

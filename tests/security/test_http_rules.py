@@ -11,8 +11,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from http_guard import HttpGuard, _upload_size_refusal
 from tryg_geo.http_rules import (
+    FRONTEND_DANISH,
     MediaGrants,
     cookie_pairs,
+    danish_script,
     harden_set_cookie,
     media_names,
     route_kind,
@@ -159,3 +161,29 @@ def test_upload_size_is_judged_on_the_declared_length(monkeypatch: pytest.Monkey
     assert _upload_size_refusal("") == 411  # no length: Streamlit would read until the end
     assert _upload_size_refusal(str(3 * 60 * 1024 * 1024)) == 413  # the 3 x 60 MB of the finding
     assert _upload_size_refusal(str(50 * 1024 * 1024)) == 0
+
+
+def test_streamlits_frontend_words_are_served_in_danish() -> None:
+    """The skip link before every page is Streamlit's own text in its built frontend; the
+    scripts the dashboard serves (serve.py's DanishHtml) say it in Danish. Fails when a
+    Streamlit upgrade changes the words, so FRONTEND_DANISH is brought up to date."""
+    import json
+
+    import streamlit
+
+    scripts = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    bundles = [p.read_bytes() for p in scripts.glob("index.*.js")]
+    for english in FRONTEND_DANISH:
+        holding = [b for b in bundles if english in b]
+        assert holding, f"{english!r} is no longer in Streamlit's index.*.js"
+        for bundle in holding:
+            danish = danish_script(bundle)
+            assert english not in danish and len(danish) == len(bundle) - len(english) + len(
+                FRONTEND_DANISH[english]
+            )
+    # The escape is JavaScript's (and JSON's): it reads as the Danish words, and stays ASCII.
+    assert json.loads(b'"' + FRONTEND_DANISH[b"Skip to main content"] + b'"') == (
+        "Gå til hovedindhold"
+    )
+    assert FRONTEND_DANISH[b"Skip to main content"].isascii()
+    assert danish_script(b"var a = 1;") == b"var a = 1;"

@@ -7,6 +7,7 @@ imported into it (tests/fixtures/statbank).
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ from tryg_geo.ingest.importer import import_file
 from tryg_geo.render.charts import kommune_chart
 from tryg_geo.render.csv_export import read_csv, view_csv
 from tryg_geo.render.deck import deck_slides
+from tryg_geo.render.deck_view import view_layout
+from tryg_geo.render.files import file_stem
 from tryg_geo.render.pack import plan_views
+from tryg_geo.store.as_of import data_as_of, statbank_as_of
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.partnership import PARTNERSHIP_FILE
@@ -98,6 +102,37 @@ def test_view_chart_text_csv_and_slide(ds: Dataset) -> None:
     slides, _ = deck_slides(ds, filters, plan_views(ds, filters, keep=lambda k: k == "kommuner"))
     (slide,) = [s for s in slides if s.view is not None and s.view.key == "kommuner"]
     assert slide.title == view.title
+
+
+def test_data_as_of_is_statbanks_quarter_and_import_not_the_incidents(ds: Dataset) -> None:
+    """Page, CSV, file name, PNG footer and slide say StatBank's newest quarter (2025K1) and
+    the day its tables were imported, not the police incidents' dates."""
+    imported = {"imported_at": "2025-07-01T10:00:00"}
+    older = replace(
+        ds,
+        provenance={
+            **ds.provenance,
+            "kommune_crimes": imported,
+            "kommune_population": {"imported_at": "2025-06-02T09:00:00"},
+        },
+    )
+    line = "Data pr.: seneste kvartal 1. kvt. 2025 · seneste import 01.07.2025"
+    assert statbank_as_of(older) == line and data_as_of(older) != line
+    filters = default_filters(older)
+    view = build_view("kommuner", older, filters)
+    assert view.as_of == line  # under the section on Overblik, and the PNG's footer
+    assert (read_csv(view_csv(view))["data_as_of"] == line).all()
+    # The file's days are the four quarters summed, not the incidents' period.
+    assert file_stem(view, filters) == "tryg-geo_kommuner_2024-04-01_2025-03-31"
+    slides, _ = deck_slides(
+        older, filters, plan_views(older, filters, keep=lambda k: k == "kommuner")
+    )
+    (slide,) = [s for s in slides if s.view is not None and s.view.key == "kommuner"]
+    assert line in view_layout(slide.view).footer_lines
+    assert "Periode: 01.04.2024–31.03.2025." in slide.notes and line in slide.notes
+    assert "hændelse" not in slide.notes.split("Periode:")[1]
+    # The other views keep the incidents' line.
+    assert build_view("overblik", older, filters).as_of == data_as_of(older)
 
 
 def test_without_statbank_the_view_says_how_to_get_it(demo_ds: Dataset) -> None:

@@ -5,7 +5,10 @@ the last day with data) and says, per district, cell group or indicator, whether
 fires is an :class:`Alert` with a key made of the rule, the period and what it is about: the
 same data gives the same key, and the alert log (:mod:`tryg_geo.store.notices`) keeps a key
 only once, so an alert never fires twice for the same data. Texts keep the discretion rule:
-a change is only tested, and so only fires, when both counts are shown.
+a change is only tested, and so only fires, when both counts are shown. A ``ny_hotspot`` rule
+asks emerging hot spots (:mod:`tryg_geo.analysis.emerging`) for its "new" cells: the rule's
+period is the last of :data:`SERIES_STEPS` steps, and a cell is new when it is a hot spot in
+that step and in none before.
 """
 
 from __future__ import annotations
@@ -22,13 +25,26 @@ from ..compute.indicators import OFF_TRACK, area_name, summarise
 from ..compute.privacy import count_text
 from ..compute.registry import all_indicators
 from ..compute.series import TOTAL_ID
+from ..compute.steps import STEP_MONTHS
+from ..errors import UsageError
 from ..fmt import day, number, percent, signed_percent
+from ..periods import label as period_label
+from ..periods import parse as parse_period
 from ..store.dataset import Dataset
 from .change import UP, district_count_changes
-from .new_hotspots import new_hotspots
+from .emerging import emerging_hotspots
 
 #: How many new hot spot cells one alert names (the link shows them all).
 CELLS_NAMED = 5
+#: A ``ny_hotspot`` rule's time step, by its period: the rule's period is the final step of
+#: the emerging hot spot series, and "new" is emerging's ``new_hot`` (hot in the final step and
+#: never before in the series).
+HOTSPOT_STEPS: dict[str, str] = {"maaned": "month", "kvartal": "quarter", "12m": "year"}
+#: How many steps the series of a ``ny_hotspot`` rule looks back, the final one included (a
+#: year of months, three years of quarters): enough for emerging's minimum of steps.
+SERIES_STEPS = 12
+#: The emerging pattern a ``ny_hotspot`` rule fires on.
+NEW_HOT = "new_hot"
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,12 @@ def check_rules(ds: Dataset, rules: list[AlertRule]) -> Checked:
             out.problems.append(problem)
             continue
         check = {"stigning": _rise, "ny_hotspot": _new_hotspot, "under_maal": _below_target}
-        out.alerts.extend(check[rule.kind](ds, rule))
+        try:
+            out.alerts.extend(check[rule.kind](ds, rule))
+        except UsageError as exc:  # e.g. too few time steps for emerging hot spots
+            out.problems.append(
+                f"Alarmreglen {rule.name!r} (regel {rule.number}) blev ikke tjekket: {exc.message}"
+            )
     return out
 
 
@@ -163,22 +184,46 @@ def _rise(ds: Dataset, rule: AlertRule) -> list[Alert]:
     return [_alert(rule, str(district), text, rule.view, filters)]
 
 
+def hotspot_series(ds: Dataset, rule: AlertRule) -> tuple[str, date, date]:
+    """The step and the first and last day of a ``ny_hotspot`` rule's series: the rule's
+    period as steps (:data:`HOTSPOT_STEPS`), :data:`SERIES_STEPS` of them back from the last
+    day with data."""
+    step = HOTSPOT_STEPS[rule.period]
+    end = ds.incident_span[1]
+    months = STEP_MONTHS[step] * SERIES_STEPS
+    start = pd.Timestamp(end) + timedelta(days=1) - pd.DateOffset(months=months)
+    return step, start.date(), end
+
+
 def _new_hotspot(ds: Dataset, rule: AlertRule) -> list[Alert]:
-    start, end = rule_period(ds, rule)
+    """Cells that are a new hot spot in the final step (emerging hot spots' ``new_hot``).
+
+    Raises
+    ------
+    UsageError
+        When the data give fewer steps than emerging hot spots need.
+    """
+    step, start, end = hotspot_series(ds, rule)
     categories = (rule.category,) if rule.category else ()
-    found = new_hotspots(ds, start=start, end=end, size=rule.cell, categories=categories)
-    cells = sorted(found.cells["cell_id"].astype(str))
+    found = emerging_hotspots(
+        ds, step=step, start=start, end=end, categories=categories, size=rule.cell
+    )
+    new = found.category == NEW_HOT
+    cells = sorted(str(c) for c in found.ids[new])
     if not cells:
         return []
+    final = parse_period(found.periods[-1])
+    first_day = final.days()[0] if final else start
     named = ", ".join(cells[:CELLS_NAMED]) + (" …" if len(cells) > CELLS_NAMED else "")
     what = f" med {rule.category}" if rule.category else ""
     count = "et nyt hot spot" if len(cells) == 1 else f"{number(len(cells))} nye hot spots"
     text = (
-        f"{count.capitalize()}{what} i {rule.cell}-celler ({day(start)}–{day(end)}), som ikke "
-        f"var hot spots i perioden før ({day(found.previous[0])}–{day(found.previous[1])}): "
-        f"{named}."
+        f"{count.capitalize()}{what} i {rule.cell}-celler i {period_label(found.periods[-1])} "
+        f"({day(first_day)}–{day(end)}), som ikke var hot spots i nogen af perioderne før "
+        f"({period_label(found.periods[0])}–{period_label(found.periods[-2])}): {named}"
+        + ("" if named.endswith("…") else ".")
     )
-    filters = _filters(start, end, categories=categories, cell=rule.cell)
+    filters = _filters(first_day, end, categories=categories, cell=rule.cell)
     return [_alert(rule, ",".join(cells), text, "analyse", filters)]
 
 

@@ -16,7 +16,9 @@ The data owner writes one ``[[regel]]`` table per rule::
 
 ``stigning`` fires when the district's incidents are at least ``over_procent`` % above the same
 period last year and the change test (``analysis.change``) calls it significant; ``ny_hotspot``
-when a cell is a significant Gi* hot spot now and was not in the period before;
+when a cell is a new hot spot of the emerging hot spot analysis (``analysis.emerging``: a
+significant Gi* hot spot in the rule's period and in none of the periods of that length before
+it, :data:`tryg_geo.analysis.alerts.SERIES_STEPS` in all);
 ``under_maal`` when an indicator in a district (or every district) is not on track against its
 target. A broken file gives one Danish sentence naming the file, the rule (its number, line
 and name) and the field, like ``roles.toml`` and ``partnerskab.toml``.

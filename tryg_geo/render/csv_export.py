@@ -29,7 +29,8 @@ COLUMN_DOCS: dict[str, str] = {
     "2025'); uden angivelse filens navn og importdato. I analysernes CSV hele kildelinjen med "
     "udtrækkets dato (Demodata, når data er genererede).",
     "data_as_of": "Data pr.: datoen for den seneste hændelse og for den seneste import, så "
-    "ingen tager sidste kvartals tal for dagens.",
+    "ingen tager sidste kvartals tal for dagens (Kommuner: Statistikbankens seneste kvartal og "
+    "importen af dens tabeller).",
     "slug": "Indsatsens korte navn (som i indsats/<slug>).",
     "title": "Indsatsens navn.",
     "part": "Del af indsatsens visning: nøgletal, udvikling eller kort.",

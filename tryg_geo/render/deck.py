@@ -205,7 +205,8 @@ def speaker_notes(view: View, filters: Filters) -> str:
     if notes:
         parts += ["", "Bemærk:"]
         parts += [f"• {text}" for text in notes]
-    parts += ["", f"Periode: {_period(filters)}.", view.source]
+    span = view.period or (filters.start, filters.end)  # StatBank's quarters on Kommuner
+    parts += ["", f"Periode: {day(span[0])}–{day(span[1])}.", view.source]
     if view.as_of:
         parts.append(view.as_of)
     return "\n".join(parts)

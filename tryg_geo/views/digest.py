@@ -11,30 +11,37 @@ written by :mod:`tryg_geo.render.mail`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
 
 from ..analysis.change import DOWN, UP, district_count_changes
-from ..analysis.new_hotspots import new_hotspots
+from ..analysis.emerging import emerging_hotspots
 from ..compute.filters import Filters
 from ..compute.indicators import OFF_TRACK, headline
 from ..compute.privacy import count_text, hidden_rule
 from ..compute.registry import load_initiatives
+from ..errors import UsageError
 from ..fmt import day, number, percent, signed_percent
+from ..periods import label as period_label
 from ..role_files import hidden_columns
 from ..store.dataset import Dataset
 from ..store.folder import Store
 from ..store.notices import alert_log
 from ..store.schema import KIND_LABELS
 from .analysis_maps import CHANGE_MODE, MAP_MODE_PARAM
+from .emerging import EMERGING_MODE, STEP_PARAM
 from .registry import INITIATIVE_PREFIX, default_filters, page_url
 
 KEY = "nyt"
 TITLE = "Nyt fra Tryg Geo"
 #: The most items a section lists (the link shows the rest).
 MAX_ITEMS = 10
+#: The hot spot section: emerging hot spots of 250 m cells, month by month over the digest's
+#: period, and the patterns it lists (ArcGIS's new and intensifying hot spots).
+HOTSPOT_CELL, HOTSPOT_STEP = "250m", "month"
+HOTSPOT_PATTERNS: tuple[str, ...] = ("new_hot", "intensifying_hot")
 
 
 @dataclass(frozen=True)
@@ -179,35 +186,55 @@ def _changes(ds: Dataset, filters: Filters, base_url: str, detail: bool) -> Sect
 
 
 def _hotspots(ds: Dataset, filters: Filters, base_url: str, detail: bool) -> Section:
-    title = "Nye hot spots (250 m-celler)"
+    """New and intensifying hot spots: the emerging hot spot analysis (as on Analyse) of the
+    digest's period, one line per pattern, strongest cell (the final month's Gi* z) first."""
+    title = "Nye og tiltagende hot spots (250 m-celler)"
     if not ds.has_incidents:
         return Section(title, [], "Ingen hændelser.")
-    found = new_hotspots(ds, start=filters.start, end=filters.end, size="250m")
-    if found.too_few:
-        return Section(title, [], found.now.too_few_note or "For få hændelser til hot spots.")
-    z = found.now.table.set_index("cell_id")["gi_z"]
-    cells = sorted(found.cells["cell_id"], key=lambda c: -float(z[c]))  # strongest first
-    items = []
-    if cells:
-        named = [
-            f"{cell} (z = {number(float(z[cell]), 2)})" if detail else str(cell)
-            for cell in cells[:MAX_ITEMS]
-        ]
-        rest = f" og {number(len(cells) - MAX_ITEMS)} flere" if len(cells) > MAX_ITEMS else ""
-        count = (
-            "Én celle er et nyt hot spot"
-            if len(cells) == 1
-            else (f"{number(len(cells))} celler er nye hot spots")
+    try:
+        found = emerging_hotspots(
+            ds, step=HOTSPOT_STEP, start=filters.start, end=filters.end, size=HOTSPOT_CELL
         )
+    except UsageError as exc:  # too few months of data
+        return Section(title, [], exc.message)
+    extra = {**filters.extra, MAP_MODE_PARAM: EMERGING_MODE, STEP_PARAM: HOTSPOT_STEP}
+    link = page_url("analyse", filters.with_(cell=HOTSPOT_CELL, extra=extra).to_params(), base_url)
+    final_z = found.z[:, -1]
+    items = []
+    for key in HOTSPOT_PATTERNS:
+        rows = [i for i in range(len(found.ids)) if found.category[i] == key]
+        if not rows:
+            continue
+        rows.sort(key=lambda i: -float(final_z[i]))  # strongest first
+        named = [
+            f"{found.ids[i]} (z = {number(float(final_z[i]), 2)})" if detail else str(found.ids[i])
+            for i in rows[:MAX_ITEMS]
+        ]
+        rest = f" og {number(len(rows) - MAX_ITEMS)} flere" if len(rows) > MAX_ITEMS else ""
         items.append(
             Item(
-                f"{count}: de var det ikke i perioden før ({day(found.previous[0])}–"
-                f"{day(found.previous[1])}). Stærkest først: {', '.join(named)}{rest}.",
-                page_url("analyse", filters.with_(cell="250m").to_params(), base_url),
+                f"{_pattern_words(key, len(rows), found.periods)} Stærkest først: "
+                f"{', '.join(named)}{rest}.",
+                link,
             )
         )
-    section = _capped(title, items, "Ingen nye hot spots mod perioden før.")
-    return replace(section, note=found.now.sparse_note)
+    return _capped(title, items, "Ingen nye eller tiltagende hot spots i perioden.")
+
+
+def _pattern_words(key: str, cells: int, periods: tuple[str, ...]) -> str:
+    """'3 celler er nye hot spots i december 2025: …' — what the pattern means, in the
+    digest's months."""
+    one = cells == 1
+    count = "Én celle" if one else f"{number(cells)} celler"
+    first, before, last = (period_label(p) for p in (periods[0], periods[-2], periods[-1]))
+    if key == "new_hot":
+        what = "er et nyt hot spot" if one else "er nye hot spots"
+        return f"{count} {what} i {last}: ikke et hot spot i nogen måned før ({first}–{before})."
+    what = "er et tiltagende hot spot" if one else "er tiltagende hot spots"
+    return (
+        f"{count} {what}: hot spot i mindst 90 % af månederne {first}–{last}, også den sidste, "
+        "og stadig stærkere."
+    )
 
 
 def _off_track(ds: Dataset, filters: Filters, base_url: str) -> Section:

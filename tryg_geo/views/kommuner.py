@@ -8,6 +8,8 @@ alternative.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from .. import fmt
@@ -16,6 +18,8 @@ from ..compute.kommuner import KommuneRates, kommune_rates
 from ..compute.privacy import hidden_text, shown_count
 from ..geo.kommuner import kommune_name
 from ..periods import label as period_label
+from ..periods import parse as parse_period
+from ..store.as_of import statbank_as_of
 from ..store.dataset import Dataset
 from .model import Kpi, View
 from .sources import data_sources, demo_mark, source_line
@@ -57,11 +61,14 @@ def kommune_view(ds: Dataset, filters: Filters) -> View:
         source=source_line(sources, demo=mark),
         sources=sources,
         table=pd.DataFrame(),
+        # StatBank's quarters and imports, not the incidents': page, CSV, PNG and slide.
+        as_of=statbank_as_of(ds),
     )
     if rates is None or rates.table.empty:
         view.missing = MISSING
         return view
     view.table = rates.table
+    view.period = _span(rates)
     view.subtitle = (
         f"Anmeldte forbrydelser pr. 1.000 indbyggere, {_window(rates)} (et rullende år), "
         "pr. type af overtrædelse"
@@ -81,6 +88,16 @@ def _window(rates: KommuneRates) -> str:
     if not rates.periods:
         return ""
     return f"{period_label(rates.periods[0])}–{period_label(rates.periods[-1])}"
+
+
+def _span(rates: KommuneRates) -> tuple[date, date] | None:
+    """The first and last day of the quarters summed (the file names' and slide's period)."""
+    if not rates.periods:
+        return None
+    first, last = (parse_period(p) for p in (rates.periods[0], rates.periods[-1]))
+    if first is None or last is None:
+        return None
+    return first.days()[0], last.days()[1]
 
 
 def _rate(row) -> str:

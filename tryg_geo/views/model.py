@@ -111,12 +111,14 @@ class View:
     partnership_colour: str | None = None
     #: "Data pr.: seneste hændelse … · seneste import …" (:func:`tryg_geo.store.as_of.data_as_of`),
     #: set by :func:`tryg_geo.views.registry.build_view`: under the page, on the PNG, the slide
-    #: and in the CSV's ``data_as_of`` column.
+    #: and in the CSV's ``data_as_of`` column. A view of other data than the incidents sets its
+    #: own (Kommuner: :func:`tryg_geo.store.as_of.statbank_as_of`).
     as_of: str = ""
     #: What tells this view's files apart from another view of the same key on one page
     #: (Analyse: "hotspots-og-naer-gentagelse", "nye-og-vedvarende-hotspots"): the file name's
     #: part after the key (:func:`tryg_geo.render.files.file_stem`); empty: the key alone.
     file_part: str = ""
     #: The first and last day the numbers cover when they are not the filters' (the emerging
-    #: hot spots go back 12 steps): the dates of the file names. None: the filters' period.
+    #: hot spots go back 12 steps; Kommuner: StatBank's quarters): the dates of the file names
+    #: and the slide's "Periode". None: the filters' period.
     period: tuple[date, date] | None = None

@@ -214,7 +214,7 @@ def build_view(key: str, ds: Dataset, filters: Filters) -> View:
         view = info.builder(ds, filters)
     view.partnership = ds.partnership.name
     view.partnership_colour = ds.partnership.colour
-    view.as_of = data_as_of(ds)
+    view.as_of = view.as_of or data_as_of(ds)  # a view of other data says its own
     return view
 
 
