@@ -110,7 +110,7 @@ def stepped_maps(ds: Dataset, key: str, filters: Filters, step: str) -> SteppedM
     """
     if key not in STEPPED_VIEWS:
         raise UsageError(f"--view {key!r} har ingen tidsskyder; vælg {', '.join(STEPPED_VIEWS)}.")
-    check_step(step)
+    check_step(step, "--step")
     # The threshold is read on every call (a setting): part of the key, so no old one is kept.
     token = (key, filters, tuple(sorted(filters.extra.items())), step, threshold())
     return per_version(ds, "stepped_maps", token, lambda: _stepped(ds, key, filters, step))
