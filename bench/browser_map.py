@@ -28,15 +28,12 @@ navigation start; a new iframe means streamlit-folium's component was created ag
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO, dashboard_server, make_demo_store
+from bench.server import REPO, drive_demo_dashboard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -376,19 +373,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--changes", type=int, default=22, help="changes per page (≥ 20)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="tryg-browsermap-"))
-    try:
-        store = Path(args.data) if args.data else work / "store"
-        if not args.data:
-            make_demo_store(store, args.incidents)
-        with dashboard_server(store, work / "streamlit.log") as server:
-            results = drive(server.url, args.changes)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
-    return results
+    return drive_demo_dashboard(
+        lambda url: drive(url, args.changes),
+        incidents=args.incidents,
+        data=args.data,
+        out=args.out,
+        prefix="tryg-browsermap-",
+    )
 
 
 if __name__ == "__main__":

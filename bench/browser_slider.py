@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +32,7 @@ from bench.browser_map import (
     open_page,
     wait_for_map,
 )
-from bench.server import REPO, dashboard_server, make_demo_store
+from bench.server import REPO, drive_demo_dashboard
 
 DEFAULT_OUT = REPO / "bench" / "out" / "browser_slider.json"
 GOAL_P95_MS = 400.0
@@ -164,19 +161,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--moves", type=int, default=20, help="slider moves per page")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="tryg-slider-"))
-    try:
-        store = Path(args.data) if args.data else work / "store"
-        if not args.data:
-            make_demo_store(store, args.incidents)
-        with dashboard_server(store, work / "streamlit.log") as server:
-            results = drive(server.url, args.moves)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
-    return results
+    return drive_demo_dashboard(
+        lambda url: drive(url, args.moves),
+        incidents=args.incidents,
+        data=args.data,
+        out=args.out,
+        prefix="tryg-slider-",
+    )
 
 
 if __name__ == "__main__":

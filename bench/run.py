@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.server import dashboard_server
+from bench.server import dashboard_server, proc_status
 from tryg_geo.views.registry import INITIATIVES_PAGE, MAIN_VIEWS
 from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
 
@@ -875,16 +875,6 @@ def png_exports(ds, which: str) -> list[dict[str, Any]]:
 
 
 # ---- the real server ----------------------------------------------------------------------------
-def proc_status(pid: int) -> dict[str, int]:
-    """VmHWM, VmRSS (kB) of ``pid`` from /proc."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("VmHWM", "VmRSS"):
-            values[name] = int(rest.split()[0])
-    return values
-
-
 def is_loopback(url: str) -> bool:
     from urllib.parse import urlsplit
 

@@ -7,16 +7,20 @@ no map tiles (``TRYG_BASEMAP=none``), so nothing leaves the machine.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -111,6 +115,33 @@ def dashboard_server(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def drive_demo_dashboard(
+    drive: Callable[[str], dict[str, Any]],
+    *,
+    incidents: int,
+    data: str | None,
+    out: Path,
+    prefix: str,
+) -> dict[str, Any]:
+    """``drive`` (a browser run against a base URL) on the real dashboard: over ``data`` (an
+    existing data folder) or over fresh demo data with ``incidents`` incidents, in a temporary
+    folder named ``prefix…`` that is removed after. The results go to ``out`` as JSON and,
+    without their ``rows``, to stdout; they are returned too."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        store = Path(data) if data else work / "store"
+        if not data:
+            make_demo_store(store, incidents)
+        with dashboard_server(store, work / "streamlit.log") as server:
+            results = drive(server.url)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
+    return results
 
 
 def proc_status(pid: int) -> dict[str, int]:
