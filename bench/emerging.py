@@ -19,28 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
+
+from bench.data import demo_dataset, median_seconds
 
 GOAL_SECONDS = 3.0
 QUARTERS = 12
 #: Locations the naive loop is timed on (then scaled to all): pymannkendall takes ~0.1 ms each.
 NAIVE_SAMPLE = 5_000
-
-
-def _median(function: Any, repeat: int) -> tuple[float, list[float], Any]:
-    result = function()
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs), runs, result
 
 
 def _period(ds: Any) -> tuple[date, date]:
@@ -73,14 +62,14 @@ def run_emerging(ds: Any, repeat: int = 3) -> dict[str, Any]:
 
     out: dict[str, Any] = {"period": [start.isoformat(), end.isoformat()], "sizes": {}}
     for size in ("1km", "100m"):
-        cold_s, cold_runs, result = _median(lambda size=size: cold(size), repeat)
-        cached_s, _, _ = _median(
+        cold_s, cold_runs, result = median_seconds(lambda size=size: cold(size), repeat)
+        cached_s, _, _ = median_seconds(
             lambda size=size: emerging_hotspots(
                 ds, step="quarter", start=start, end=end, size=size
             ),
             repeat,
         )
-        mk_s, _, _ = _median(lambda result=result: mann_kendall(result.z), repeat)
+        mk_s, _, _ = median_seconds(lambda result=result: mann_kendall(result.z), repeat)
         sample = result.z[:NAIVE_SAMPLE]
         started = time.perf_counter()
         for row in sample:
@@ -119,15 +108,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
 
-    from tryg_geo.demo.make import make_demo
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
-
-    with tempfile.TemporaryDirectory(prefix="tryg-emerging-") as folder:
-        store = Store(Path(folder) / "data")
-        kwargs = {} if args.seed is None else {"seed": args.seed}
-        make_demo(store, incidents=args.incidents, **kwargs)
-        ds = load_dataset(store)
+    with demo_dataset(args.incidents, seed=args.seed, prefix="tryg-emerging-") as (ds, _):
         _ = ds.arrays
         results = {"incidents": args.incidents, **run_emerging(ds, args.repeat)}
     print(
