@@ -57,11 +57,13 @@ def test_the_first_cells_keep_a_popup_and_the_rest_merge_per_class(monkeypatch):
 
 def test_counted_cells_busiest_first_with_the_legend_words(monkeypatch):
     monkeypatch.setattr(cf, "MAX_CELL_FEATURES", 2)
+    monkeypatch.setenv("TRYG_MIN_COUNT", "7")
     entries = [("#c6dbef", "5 – 7"), ("#08519c", "8 – 14")]
     values = np.array([6.0, 14.0, 5.0, 9.0])
-    features = count_cell_features(
-        np.array(["a", "b", "c", "d"]), squares(4), values, np.array([0, 1, 0, 1]), entries
+    features, legend = count_cell_features(
+        np.array(["a", "b", "c", "d"]), squares(4), values, np.array([0, 1, 0, 1]), entries, None
     )
+    assert legend == [*entries, (SUPPRESSED_COLOR, "Skjult (<7)")]
     assert features["feature_id"].tolist() == ["klasse-1", "b", "d"]
     assert features["label"].tolist() == [
         "5 – 7 hændelser pr. celle",
@@ -74,15 +76,17 @@ def test_counted_cells_busiest_first_with_the_legend_words(monkeypatch):
 
 def test_hidden_cells_are_one_grey_shape_worded_from_the_setting(monkeypatch):
     monkeypatch.setenv("TRYG_MIN_COUNT", "10")
-    features = count_cell_features(
-        np.array(["a"]), squares(1), np.array([12.0]), np.array([0]), [("#08519c", "10 – 12")]
-    )
+    entries = [("#08519c", "10 – 12")]
+    one = (np.array(["a"]), squares(1), np.array([12.0]), np.array([0]), entries)
+    features, _ = count_cell_features(*one, None)
+    assert features["feature_id"].tolist() == ["a"]
     assert with_hidden_cells(features, None) is features
-    both = with_hidden_cells(features, shapely.box(5, 0, 6, 1))
+    both, legend = count_cell_features(*one, shapely.box(5, 0, 6, 1))
     assert both["feature_id"].tolist() == ["skjulte-celler", "a"]
     assert both["color"].iloc[0] == SUPPRESSED_COLOR
     assert both["name"].iloc[0] == "Celler med færre end 10 hændelser"
     assert both["label"].iloc[0] == "<10 hændelser pr. celle"
+    assert legend[-1] == (SUPPRESSED_COLOR, "Skjult (<10)")
 
 
 @pytest.mark.parametrize(

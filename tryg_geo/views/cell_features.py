@@ -106,9 +106,11 @@ def count_cell_features(
     values: np.ndarray,
     classes: np.ndarray,
     entries: Sequence[tuple[str, str]],
-) -> gpd.GeoDataFrame:
-    """Cells with a shown count (Natteliv's map, a time slider step): the busiest
-    :data:`MAX_CELL_FEATURES` each a feature saying "12 hændelser", the rest one shape per class.
+    hidden: shapely.Geometry | None,
+) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """A map of counts per cell (Natteliv's, a time slider step's): the busiest
+    :data:`MAX_CELL_FEATURES` cells each a feature saying "12 hændelser", the rest one shape
+    per class, the hidden cells one grey shape beneath.
 
     Parameters
     ----------
@@ -116,10 +118,16 @@ def count_cell_features(
     values : each cell's count.
     classes : each cell's class: an index into ``entries``.
     entries : the legend's (colour, words) per class, its words e.g. "8 – 14".
+    hidden : the hidden cells as one shape; None when no cell is hidden.
+
+    Returns
+    -------
+    tuple
+        The features, and the legend's entries: ``entries`` and the hidden cells' grey.
     """
     order = np.argsort(-values, kind="stable")
     values = values[order]
-    return cell_features(
+    features = cell_features(
         np.asarray(ids, dtype=object)[order],
         shapes[order],
         np.asarray(classes)[order],
@@ -134,6 +142,8 @@ def count_cell_features(
             for number, (colour, words) in enumerate(entries)
         },
     )
+    legend = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text()})")]
+    return with_hidden_cells(features, hidden), legend
 
 
 def with_hidden_cells(

@@ -43,7 +43,7 @@ from ..compute.registry import Indicator, all_indicators
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
-from .cell_features import count_cell_features, with_hidden_cells
+from .cell_features import count_cell_features
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -182,16 +182,15 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     classes, bins = classify(values, filters.scheme, whole=True)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    limit = threshold()
     lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True)
-    features = count_cell_features(
-        shown["cell_id"].to_numpy(), shapes[~hidden], values, classes, entries
+    features, entries = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        legend_entries(bins, PALETTE, fmt.number, lowest, whole=True),
+        _hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden]) if hidden.any() else None,
     )
-    if hidden.any():
-        grey = _hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])
-        features = with_hidden_cells(features, grey)
-    entries = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")]
     return MapSpec(
         kind="cells",
         features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),

@@ -24,7 +24,7 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, legend_entries
+from ..compute.breaks import classify, legend_entries
 from ..compute.counts import category_mask, combine, night_mask, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import count_text, hidden_text, suppress_with_total, threshold
@@ -33,7 +33,7 @@ from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
-from .cell_features import count_cell_features, with_hidden_cells
+from .cell_features import count_cell_features
 from .model import Legend, MapSpec, View
 from .natteliv import PALETTE, ZONE_KIND, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
@@ -246,13 +246,14 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     # The shared breaks: the same class rule as classify(whole=True), on fixed bounds.
     classes = np.minimum(np.searchsorted(np.asarray(bins), values, side="left"), len(bins) - 1)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    entries = legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True)
-    features = count_cell_features(
-        shown["cell_id"].to_numpy(), shapes[~hidden], values, classes, entries
+    features, entries = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True),
+        shapely.coverage_union_all(shapes[hidden]) if hidden.any() else None,
     )
-    if hidden.any():
-        features = with_hidden_cells(features, shapely.coverage_union_all(shapes[hidden]))
-    entries = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text()})")]
     zones = None
     if stepped.key == "natteliv" and ds.places_wgs84 is not None:
         places = ds.places_wgs84
