@@ -16,13 +16,10 @@ the demo data in a temporary folder first. JSON (one object) goes to stdout.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from datetime import date
 from typing import Any
 
-from bench.data import demo_dataset, median_seconds
+from bench.data import median_seconds, run_alone
 
 GOAL_SECONDS = 2.0
 BURGLARY = "indbrud i beboelse"
@@ -80,22 +77,16 @@ def run_analysis(ds: Any, repeat: int = 3) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args(argv)
-
-    with demo_dataset(args.incidents, seed=args.seed, prefix="tryg-analysis-") as (ds, _):
-        _ = ds.arrays
-        results = {"incidents": args.incidents, **run_analysis(ds, args.repeat)}
-    print(
-        f"hotspots {results['hotspots_seconds']:.3f} s, "
-        f"near repeat {results['near_repeat_seconds']:.3f} s (goal ≤ {GOAL_SECONDS:g} s each)",
-        file=sys.stderr,
+    return run_alone(
+        argv,
+        __doc__,
+        "tryg-analysis-",
+        run_analysis,
+        lambda r: (
+            f"hotspots {r['hotspots_seconds']:.3f} s, near repeat {r['near_repeat_seconds']:.3f} s "
+            f"(goal ≤ {GOAL_SECONDS:g} s each)"
+        ),
     )
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    return results
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO, drive_demo_dashboard
+from bench.server import REPO, dashboard_arguments, drive_demo_dashboard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -368,18 +368,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         prog="python -m bench.browser_map", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--data", default=None, help="an existing data folder instead")
+    dashboard_arguments(parser, DEFAULT_OUT)
     parser.add_argument("--changes", type=int, default=22, help="changes per page (≥ 20)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    return drive_demo_dashboard(
-        lambda url: drive(url, args.changes),
-        incidents=args.incidents,
-        data=args.data,
-        out=args.out,
-        prefix="tryg-browsermap-",
-    )
+    return drive_demo_dashboard(lambda url: drive(url, args.changes), args, "tryg-browsermap-")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from pathlib import Path
 from typing import Any
 
 from bench.browser_map import (
@@ -32,7 +31,7 @@ from bench.browser_map import (
     open_page,
     wait_for_map,
 )
-from bench.server import REPO, drive_demo_dashboard
+from bench.server import REPO, dashboard_arguments, drive_demo_dashboard
 
 DEFAULT_OUT = REPO / "bench" / "out" / "browser_slider.json"
 GOAL_P95_MS = 400.0
@@ -156,18 +155,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         prog="python -m bench.browser_slider", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--data", default=None, help="an existing data folder instead")
+    dashboard_arguments(parser, DEFAULT_OUT)
     parser.add_argument("--moves", type=int, default=20, help="slider moves per page")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    return drive_demo_dashboard(
-        lambda url: drive(url, args.moves),
-        incidents=args.incidents,
-        data=args.data,
-        out=args.out,
-        prefix="tryg-slider-",
-    )
+    return drive_demo_dashboard(lambda url: drive(url, args.moves), args, "tryg-slider-")
 
 
 if __name__ == "__main__":

@@ -17,14 +17,11 @@ Each is run once to warm up (imports), then R times; the median counts. JSON to 
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from datetime import date, timedelta
 from typing import Any
 
-from bench.data import demo_dataset, median_seconds
+from bench.data import median_seconds, run_alone
 
 GOAL_SECONDS = 3.0
 QUARTERS = 12
@@ -102,22 +99,16 @@ def run_emerging(ds: Any, repeat: int = 3) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args(argv)
-
-    with demo_dataset(args.incidents, seed=args.seed, prefix="tryg-emerging-") as (ds, _):
-        _ = ds.arrays
-        results = {"incidents": args.incidents, **run_emerging(ds, args.repeat)}
-    print(
-        f"emerging hot spots cold {results['emerging_cold_seconds']:.3f} s (goal ≤ "
-        f"{GOAL_SECONDS:g} s), cached {results['emerging_cached_seconds'] * 1e6:.0f} µs",
-        file=sys.stderr,
+    return run_alone(
+        argv,
+        __doc__,
+        "tryg-emerging-",
+        run_emerging,
+        lambda r: (
+            f"emerging hot spots cold {r['emerging_cold_seconds']:.3f} s (goal ≤ "
+            f"{GOAL_SECONDS:g} s), cached {r['emerging_cached_seconds'] * 1e6:.0f} µs"
+        ),
     )
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    return results
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ no map tiles (``TRYG_BASEMAP=none``), so nothing leaves the machine.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -117,29 +118,32 @@ def dashboard_server(
                 proc.wait()
 
 
+def dashboard_arguments(parser: argparse.ArgumentParser, out: Path) -> None:
+    """The options of a browser benchmark on the dashboard: ``--incidents``, ``--data`` and
+    ``--out`` (see :func:`drive_demo_dashboard`)."""
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--data", default=None, help="an existing data folder instead")
+    parser.add_argument("--out", type=Path, default=out)
+
+
 def drive_demo_dashboard(
-    drive: Callable[[str], dict[str, Any]],
-    *,
-    incidents: int,
-    data: str | None,
-    out: Path,
-    prefix: str,
+    drive: Callable[[str], dict[str, Any]], args: argparse.Namespace, prefix: str
 ) -> dict[str, Any]:
-    """``drive`` (a browser run against a base URL) on the real dashboard: over ``data`` (an
-    existing data folder) or over fresh demo data with ``incidents`` incidents, in a temporary
-    folder named ``prefix…`` that is removed after. The results go to ``out`` as JSON and,
-    without their ``rows``, to stdout; they are returned too."""
+    """``drive`` (a browser run against a base URL) on the real dashboard: over ``args.data``
+    (an existing data folder) or over fresh demo data with ``args.incidents`` incidents, in a
+    temporary folder named ``prefix…`` that is removed after. The results go to ``args.out`` as
+    JSON and, without their ``rows``, to stdout; they are returned too."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        store = Path(data) if data else work / "store"
-        if not data:
-            make_demo_store(store, incidents)
+        store = Path(args.data) if args.data else work / "store"
+        if not args.data:
+            make_demo_store(store, args.incidents)
         with dashboard_server(store, work / "streamlit.log") as server:
             results = drive(server.url)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
     return results
 
