@@ -14,6 +14,8 @@ from tryg_geo import (
     STEPS,
     URL_KEYS,
     analyse_panels,
+    emerging_detail,
+    opening_cell,
     permutations_of,
     role_files,
 )
@@ -30,8 +32,10 @@ with st.sidebar:
         CELLS,
         horizontal=True,
         key="flt_cell",
-        # 1 km unless the link says otherwise: 100 m cells are mostly empty over a kommune.
-        index=CELLS.index(filters.cell) if URL_KEYS["cell"] in st.query_params else 2,
+        # The view's opening size (1 km) unless the link says otherwise.
+        index=CELLS.index(
+            filters.cell if URL_KEYS["cell"] in st.query_params else opening_cell("analyse")
+        ),
     )
     permutations = st.radio(
         "Permutationer (nær-gentagelse)",
@@ -88,32 +92,26 @@ st.caption(ui.md_text(panels.hotspot_summary))
 if panels.hotspot_detail is not None:
     with st.expander("Gi* z-værdier og p-værdier (analytiker)"):
         st.dataframe(panels.hotspot_detail, hide_index=True, width="stretch")
-ui.yardstick_section(ds, filters)  # a chosen district against the kommune and its likes
-ui.time_slider(view, ds, filters, step=step)  # the page's one step choice
+# The notes (the advice on too few incidents per cell among them) and files of the hot spots
+# and near repeat, under them and before the time slider's section.
 ui.notes(view)
 ui.downloads(view, filters)
+ui.yardstick_section(ds, filters)  # a chosen district against the kommune and its likes
+ui.time_slider(view, ds, filters, step=step)  # the page's one step choice
 
 st.header("Nye og vedvarende hotspots: er mønstret nyt, voksende, varigt eller aftagende?")
 # The same view as `export --view analyse --map emerging`; what the role may see is decided here,
 # on the server, by tryg_geo.role_files (leaders: map and patterns; analysts: z-series too).
 emerging_filters = filters.with_(extra={**filters.extra, MAP_MODE_PARAM: EMERGING_MODE})
 emerging = role_files.for_role(ui.build("analyse", ds, emerging_filters), ui.role())
+st.caption(ui.md_text(emerging.subtitle))  # the period analysed: often wider than the page's
 for line in emerging.highlights:
     st.markdown(f"- {ui.md_text(line)}")
 ui.map_(emerging, key="emerging", height=560)
-found = emerging.table[emerging.table["category_key"] != "none"]
 st.subheader("Celler pr. mønster")
-st.dataframe(
-    found.drop(columns=["source", "category_key", "location_name"], errors="ignore").rename(
-        columns={
-            "location_id": "Celle (DDKN)",
-            "category": "Mønster",
-            "hot_steps": "Perioder som hotspot",
-            "cold_steps": "Perioder som coldspot",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+ui.table(emerging, empty=emerging.missing)  # one row per pattern; the CSV has one per cell
+if not emerging.table.empty and role_files.may_see(ui.role(), "analyse", "emerging_detail"):
+    with st.expander("Z-værdier pr. periode og tendens pr. celle (analytiker)"):
+        st.dataframe(emerging_detail(emerging), hide_index=True, width="stretch")
 ui.notes(emerging)
 ui.downloads(emerging, emerging_filters, part="-emerging")

@@ -10,6 +10,7 @@ Grouped by what a caller wants to do:
   :data:`REQUIRED_ROLES`, :data:`ROLE_LABELS`, :func:`missing_roles`, :func:`missing_message`, :func:`page_wording`,
   :func:`preview_png`, :data:`UPLOAD_TYPES` (and :data:`VECTOR_UPLOAD_TYPES` for boundaries); initiative templates: :func:`template_for`
 - compute a view: :func:`load_dataset`, :class:`Filters`, :func:`default_filters`,
+  :func:`opening_cell`,
   :func:`build_view`, :func:`view_keys`, :class:`View`; the registry of views and pages:
   :data:`MAIN_VIEWS`, :data:`PAGES`; page options: :func:`tryg_bydel_indicators`,
   :func:`place_indicators`, :data:`PRESETS`, :func:`period_caption`, :data:`SCHEMES`, :data:`CELL_CHOICES`,
@@ -17,7 +18,8 @@ Grouped by what a caller wants to do:
   :data:`MAP_MODE_PARAM`, :data:`HOTSPOT_MODE`, :data:`CHANGE_MODE`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`,
   :data:`PERMUTATION_PARAM`, :func:`permutations_of`; its emerging hot spots:
-  :data:`EMERGING_MODE`, :data:`STEP_PARAM` (its steps are :data:`STEPS`)
+  :data:`EMERGING_MODE`, :data:`STEP_PARAM` (its steps are :data:`STEPS`), the analysts'
+  per-cell table :func:`emerging_detail`
 - the time slider and its motion: :func:`stepped_maps` (a view's steps on one colour scale,
   :data:`STEPS`, :data:`DEFAULT_STEP`, :class:`SteppedMaps`), :func:`step_view` (one step as a
   View), :func:`animation_bytes` (GIF/MP4), :func:`animation_name`, :data:`ANIMATION_FORMATS`,
@@ -121,7 +123,7 @@ from .views.analysis_maps import (
     MAP_MODE_PARAM,
 )
 from .views.byens_rum import place_indicators
-from .views.emerging import EMERGING_MODE, STEP_PARAM
+from .views.emerging import EMERGING_MODE, STEP_PARAM, emerging_detail
 from .views.model import View
 from .views.registry import (
     MAIN_VIEWS,
@@ -130,6 +132,7 @@ from .views.registry import (
     ViewInfo,
     build_view,
     default_filters,
+    opening_cell,
     page_of,
     view_keys,
 )
@@ -194,6 +197,7 @@ __all__ = [
     "access",
     "permutations_of",
     "analyse_panels",
+    "emerging_detail",
     "animation_bytes",
     "animation_name",
     "mp4_available",
@@ -217,6 +221,7 @@ __all__ = [
     "import_file",
     "alerts_for",
     "mark_alert_seen",
+    "opening_cell",
     "page_of",
     "import_upload",
     "install_static_assets",

@@ -171,18 +171,22 @@ def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) 
 WHOLE_TABLE_ROWS = 40
 
 
-def table(view: View, limit: int = 300) -> None:
+def table(view: View, limit: int = 300, *, empty: str | None = None) -> None:
     """The view's table as the role may see it; long tables show their first ``limit`` rows
-    (the CSV has them all).
+    (the CSV has them all); an empty one says so in Danish (``empty``, else a plain
+    sentence; the header already shows :attr:`View.missing`).
 
     A short formatted table (Byens rum's places, Tryg bydel's districts) is an HTML table with
     its first column as row headers: headers and cells wrap, so no column is cut at the right
     edge as in the scrolling grid, and a screen reader names each cell's row and column."""
     view = role_files.for_role(view, role())
+    shown = view.display if view.display is not None else view.table
+    if shown.empty:  # Danish words, not the grid's "empty"
+        st.caption(md_text(empty or "Ingen rækker at vise for de valgte filtre."))
+        return
     if view.display is not None and 0 < len(view.display) <= WHOLE_TABLE_ROWS:
         st.table(view.display.set_index(view.display.columns[0]))
         return
-    shown = view.display if view.display is not None else view.table
     if len(shown) > limit:
         st.caption(f"Viser de første {limit} af {len(shown)} rækker; Hent CSV giver dem alle.")
         shown = shown.head(limit)

@@ -4,8 +4,8 @@ A Streamlit fragment: moving the slider reruns this part of the page only (not t
 view, charts and tables), and the map keeps its component, so the step's layers are swapped in
 place like a filter change's (:func:`pages.ui.render.map_`) and the zoom stays. The steps are
 counted once per data version and filters inside tryg_geo (:func:`tryg_geo.stepped_maps`);
-each step's map and its layers' script once per step, the shown one first and the others in
-a thread right after (:func:`_warm`), so moving the slider finds them made.
+each step's map and its layers' script once per step, the shown one first and, once the
+slider has been moved, the others in a thread (:func:`_warm`), so stepping on finds them made.
 """
 
 from __future__ import annotations
@@ -71,7 +71,11 @@ def time_slider(
         "farveskala, så en anden farve er et andet antal.",
     )
     map_(step_view(ds, stepped, labels.index(chosen)), key=MAP_KEY, height=height)
-    _warm(ds, stepped)
+    if chosen != labels[-1]:
+        # Someone is stepping through time: make the other periods now. Not on a filter
+        # change that leaves the slider alone: all the steps' maps for each filter state
+        # would take the server's CPU from every rerun (about half a second of wall time at 1M).
+        _warm(ds, stepped)
     _animation_downloads(ds, stepped)
 
 
@@ -103,7 +107,7 @@ def _animation_downloads(ds: Dataset, stepped: SteppedMaps) -> None:
         column.download_button(
             f"Hent {fmt.upper()}",
             data=lambda fmt=fmt: animation_bytes(ds, stepped, fmt, role=who),
-            file_name=animation_name(ds, stepped, fmt),
+            file_name=animation_name(stepped, fmt),
             mime=ANIMATION_FORMATS[fmt],
             key=f"anim_{fmt}_{stepped.key}",
             on_click="ignore",

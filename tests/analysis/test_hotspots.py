@@ -17,6 +17,7 @@ from tryg_geo.analysis.hotspots import (
     NOT_SIGNIFICANT,
     cell_hotspots,
     cell_weights,
+    coarser_advice,
     district_hotspots,
     district_weights,
     gi_star,
@@ -236,8 +237,20 @@ def test_night_window_counts_only_night_incidents():
 def test_sparse_cells_carry_a_warning_dense_ones_do_not():
     ds = _cluster_dataset()
     sparse = cell_hotspots(ds, size="100m")
-    assert sparse.sparse_note and "1km" in sparse.sparse_note
+    assert sparse.sparse_note and sparse.sparse_note.endswith(
+        "Vælg større celler (250m) eller en længere periode."
+    )
     assert cell_hotspots(ds, size="1km").sparse_note is None
+
+
+def test_the_advice_never_names_the_cell_size_already_chosen():
+    """The next larger size of CELL_CHOICES, and at the largest only a longer period."""
+    assert coarser_advice("100m") == "Vælg større celler (250m) eller en længere periode."
+    assert coarser_advice("250m") == "Vælg større celler (1km) eller en længere periode."
+    assert coarser_advice("1km") == "Vælg en længere periode."
+    assert coarser_advice(None, "flere kategorier") == (
+        "Vælg flere kategorier eller en længere periode."
+    )
 
 
 def test_study_cell_lookup_equals_a_binary_search_in_the_sorted_keys():

@@ -14,6 +14,9 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from tryg_geo.store.dataset import load_dataset
+from tryg_geo.store.folder import Store
+
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = str(REPO / "dashboard.py")
 AUTH = {
@@ -149,16 +152,24 @@ def test_dataansvarlig_data_page_has_import_and_rollback(env: Path) -> None:
 @pytest.mark.parametrize(("role", "detail"), [("leder", False), ("analytiker", True)])
 def test_analyst_detail_only_for_analytiker_and_up(env: Path, role: str, detail: bool) -> None:
     at = run(role)
+    # Every category on 1 km cells: the small shared demo then has emerging patterns.
+    categories = load_dataset(Store(env)).categories
+    at.query_params.update({"kat": ",".join(categories), "celle": "1km"})
     at.switch_page("pages/analyse.py").run()
     assert not at.exception, at.exception
     frames = [df.value for df in at.dataframe] + [t.value.reset_index() for t in at.table]
     has_z = any(any("z" in str(c).lower() for c in f.columns) for f in frames)
     assert has_z is detail
-    # Emerging hot spots: a leader sees the patterns, never the z-series or the trend (S, tau, p).
-    emerging = [f for f in frames if "Mønster" in f.columns]
-    assert len(emerging) == 1
-    series = [c for c in emerging[0].columns if str(c).startswith(("z_", "mk_"))]
+    # Emerging hot spots: everyone sees the patterns summed up (Danish headers, no raw names);
+    # only analysts the per-cell z-series and trend (S, tau, p), never raw column names.
+    summary = [f for f in frames if "Betydning" in f.columns]
+    assert len(summary) == 1 and summary[0].columns[0] == "Mønster"
+    cells = [f for f in frames if "Celle (DDKN)" in f.columns and "Mønster" in f.columns]
+    assert len(cells) == int(detail)
+    series = [c for f in cells for c in f.columns if str(c).startswith(("Gi* z ", "Kendalls"))]
     assert bool(series) is detail
+    raw = [c for f in frames for c in f.columns if str(c).startswith(("z_", "mk_"))]
+    assert not raw
 
 
 def test_local_mode_is_dataansvarlig_with_a_quiet_banner(env: Path) -> None:

@@ -97,7 +97,7 @@ def test_cli_gives_the_pages_file_byte_for_byte(
         demo_ds, {"preset": "custom", "fra": "2024-01-01", "til": "2025-12-31"}
     ).with_(cell=cell)
     stepped = stepped_maps(demo_ds, view, page, "year")
-    written = tmp_path / animation_name(demo_ds, stepped, fmt)
+    written = tmp_path / animation_name(stepped, fmt)
     assert written.read_bytes() == animation_bytes(demo_ds, stepped, fmt, role="leder")
     assert written.name == f"tryg-geo_{view}_2024-01-01_2025-12-31_aar.{fmt}"
 

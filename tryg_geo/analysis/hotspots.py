@@ -235,6 +235,18 @@ def check_size(size: str) -> str:
     return size
 
 
+def coarser_advice(size: str | None, *others: str) -> str:
+    """What to choose for more incidents per cell, in Danish: the next larger cell size of
+    :data:`~tryg_geo.geo.grid.CELL_CHOICES` than ``size`` (never the one already chosen),
+    else (at the largest, or for districts) only a longer period; ``others`` are further
+    choices named before the period ("flere kategorier")."""
+    choices = [*others, "en længere periode"]
+    if size in CELL_CHOICES and size != CELL_CHOICES[-1]:
+        choices.insert(0, f"større celler ({CELL_CHOICES[CELL_CHOICES.index(size) + 1]})")
+    text = ", ".join(choices[:-1]) + (" eller " if len(choices) > 1 else "") + choices[-1]
+    return f"Vælg {text}."
+
+
 def study_grid(area: shapely.Geometry, size: str) -> StudyGrid:
     """The cells of ``size`` whose centre lies inside ``area`` (EPSG:25832), with their weights."""
     metres = CELL_SIZES[check_size(size)]
@@ -306,7 +318,7 @@ class HotspotResult:
         return (
             f"Få hændelser pr. celle (i snit {number(per_block, 2)} pr. 3 × 3 celler): Gi* bygger "
             "på en normalfordeling, der da overdriver signifikansen, så selv enkelte hændelser "
-            "kan blive hot spots. Vælg større celler (fx 1km) eller en længere periode."
+            "kan blive hot spots. " + coarser_advice(self.size)
         )
 
     def class_counts(self) -> dict[str, int]:

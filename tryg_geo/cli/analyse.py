@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import ExportError, UsageError
 from ..role_files import for_role
-from .export import FORMATS, cli_dataset, cli_filters, cli_role
+from .export import FORMATS, cli_dataset, cli_filters, cli_role, no_numbers
 
 
 def no_incidents(ds, filters) -> str:
@@ -174,6 +174,8 @@ def cmd_emerging(args: argparse.Namespace) -> int:
         raise ExportError(no_incidents(ds, filters))
     extra = {**filters.extra, MAP_MODE_PARAM: EMERGING_MODE, STEP_PARAM: step}
     view = for_role(build_view("analyse", ds, filters.with_(cell=cell, extra=extra)), role)
+    if not files.has_data(view):  # no cell has a pattern: no file of empty values, as export
+        raise ExportError(no_numbers(view, ds, filters))
     out = Path(args.out)
     folder = out if not out.suffix else out.parent
     stem = f"emerging-{step}-{cell}" if not out.suffix else out.stem

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import ExportError, UsageError
-from ..views.registry import view_choices
+from ..views.registry import opening_cell, view_choices
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -111,25 +111,23 @@ def _with_page_choices(ds, args: argparse.Namespace, filters):
             f"--preset {preset} og --from/--to kan ikke bruges sammen; vælg den ene måde at "
             "angive perioden på."
         )
-    return with_choices(
-        ds,
-        filters,
-        **{
-            name: getattr(args, name, None)
-            for name in (
-                "indicator",
-                "scheme",
-                "cell",
-                "nights",
-                "hours",
-                "observation",
-                "preset",
-                "map_mode",
-                "step",
-            )
-        },
-        hotspots=bool(getattr(args, "hotspots", False)),
-    )
+    choices = {
+        name: getattr(args, name, None)
+        for name in (
+            "indicator",
+            "scheme",
+            "cell",
+            "nights",
+            "hours",
+            "observation",
+            "preset",
+            "map_mode",
+            "step",
+        )
+    }
+    # A view's own opening cell size (Analyse: 1 km), as its page opens on it.
+    choices["cell"] = choices["cell"] or opening_cell(getattr(args, "view", None))
+    return with_choices(ds, filters, **choices, hotspots=bool(getattr(args, "hotspots", False)))
 
 
 def _check_choices(ds, categories: tuple[str, ...], district: str | None) -> None:
@@ -186,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = cli_filters(ds, args)
     view = build_view(args.view, ds, filters)
     if not files.has_data(view):
-        raise ExportError(_no_numbers(view, ds, filters))
+        raise ExportError(no_numbers(view, ds, filters))
     data = (
         png_page.view_png(view, args.size, role=role)
         if fmt == "png"
@@ -225,7 +223,7 @@ def _export_animation(args: argparse.Namespace) -> int:
     data = animation_bytes(ds, stepped, fmt, role=role)
     path = Path(args.out)
     if path.is_dir():
-        path = path / animation_name(ds, stepped, fmt)
+        path = path / animation_name(stepped, fmt)
     files.make_folder(path.parent)
     files.save(path, data)
     print(
@@ -255,12 +253,13 @@ def cmd_deck(args: argparse.Namespace) -> int:
     return 0
 
 
-def _no_numbers(view, ds, filters) -> str:
+def no_numbers(view, ds, filters) -> str:
     """Why an export of a view without numbers writes no file, and what would fill it."""
     from ..fmt import day
 
+    start, end = view.period or (filters.start, filters.end)  # the view's own when wider
     text = (
-        f"«{view.title}» har ingen tal i perioden {day(filters.start)}–{day(filters.end)}, så "
+        f"«{view.title}» har ingen tal i perioden {day(start)}–{day(end)}, så "
         "der blev ikke skrevet nogen fil."
     )
     if view.missing:

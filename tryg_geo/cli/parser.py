@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..compute.steps import STEPS
+from ..compute.steps import DEFAULT_STEP, STEPS
 from ..geo.grid import CELL_CHOICES
 from ..ingest.columns import OPTION
 from ..store.schema import KINDS
-from ..views.registry import view_choices
+from ..views.registry import opening_cell, view_choices
 from .analyse import cmd_analyse, cmd_emerging
 from .backup import add_backup_parsers
 from .data import COLUMN_OPTIONS, cmd_demo, cmd_import, cmd_rollback, cmd_secret, cmd_status
@@ -326,7 +326,10 @@ def _add_analyse_parsers(commands: argparse._SubParsersAction) -> None:
     kinds = ana.add_subparsers(dest="analysis", required=True)
     hot = kinds.add_parser("hotspots", help="Signifikante hotspots i kvadratnettet (Gi*, FDR).")
     hot.add_argument(
-        "--cell", default="250m", metavar="|".join(CELL_CHOICES), help="Cellestørrelse."
+        "--cell",
+        default=opening_cell("analyse"),
+        metavar="|".join(CELL_CHOICES),
+        help=f"Cellestørrelse ({opening_cell('analyse')}, som Analyse-siden).",
     )
     _analysis_options(hot)
     hot.set_defaults(handler=cmd_analyse)
@@ -347,10 +350,13 @@ def _add_analyse_parsers(commands: argparse._SubParsersAction) -> None:
         "og kortet som PNG.",
     )
     emerging.add_argument(
-        "--step", default="quarter", metavar="month|quarter|year", help="Tidstrin (quarter)."
+        "--step", default=DEFAULT_STEP, metavar="|".join(STEPS), help=f"Tidstrin ({DEFAULT_STEP})."
     )
     emerging.add_argument(
-        "--cell", default="1km", metavar="|".join(CELL_CHOICES), help="Cellestørrelse (1km)."
+        "--cell",
+        default=opening_cell("analyse"),
+        metavar="|".join(CELL_CHOICES),
+        help=f"Cellestørrelse ({opening_cell('analyse')}, som Analyse-siden).",
     )
     _analysis_options(emerging)
     emerging.set_defaults(handler=cmd_emerging)

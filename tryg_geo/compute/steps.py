@@ -20,6 +20,8 @@ from .counts import cell_codes
 
 #: The steps a user may choose, with their Danish names (URL, CLI ``--step``, the page).
 STEPS: dict[str, str] = {"month": "Måned", "quarter": "Kvartal", "year": "År"}
+#: The steps in the plural, lower case ("12 kvartaler"), for sentences.
+STEP_PLURALS: dict[str, str] = {"month": "måneder", "quarter": "kvartaler", "year": "år"}
 #: Months in one step of each kind.
 STEP_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 DEFAULT_STEP = "quarter"
@@ -109,13 +111,13 @@ def step_counts(
     periods = tuple(_period(step, first + i) for i in range(steps))
     return StepCounts(
         periods=periods,
-        partial=tuple(_is_partial(p, start, end) for p in periods),
+        partial=tuple(is_partial(p, start, end) for p in periods),
         cells=tuple(names[i] for i in used),
         counts=grid[:, used],
     )
 
 
-def _is_partial(period: Period, start: date, end: date) -> bool:
+def is_partial(period: Period, start: date, end: date) -> bool:
     """True when ``start``–``end`` leaves out some days of ``period``."""
     first = date(period.year, period.first_month, 1)
     after = period.first_month + period.months

@@ -32,7 +32,7 @@ from ..role_files import LEAST_ROLE, for_role
 from ..store.dataset import Dataset
 from ..views.model import View
 from ..views.steps import SteppedMaps, step_view
-from .files import file_stem
+from .files import key_stem
 from .png_base import MARGIN_X, MUTED, TEXT, Box, Page, font_scale
 from .png_map import draw_map_panel
 from .png_page import draw_kicker
@@ -57,10 +57,10 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def animation_name(ds: Dataset, stepped: SteppedMaps, fmt: str) -> str:
+def animation_name(stepped: SteppedMaps, fmt: str) -> str:
     """The file name: the view's snapshot stem, the step and the format
     (tryg-geo_natteliv_2025-01-01_2025-12-31_kvartal.gif)."""
-    stem = file_stem(step_view(ds, stepped, 0), stepped.filters) if len(stepped) else "tryg-geo"
+    stem = key_stem(stepped.key, stepped.filters)
     return f"{stem}_{STEPS[stepped.step].lower().replace('å', 'aa')}.{check_format(fmt)}"
 
 

@@ -83,6 +83,16 @@ COLUMN_DOCS: dict[str, str] = {
     "observed": "Observerede par af hændelser i båndet (tom, når under diskretionsgrænsen).",
     "expected": "Forventede par, når datoerne blandes tilfældigt (gennemsnit over permutationer).",
     "knox_ratio": "Knox-ratio: observeret / forventet (over 1 = flere par end tilfældigt).",
+    "category": "Nye og vedvarende hotspots: cellens mønster på dansk (fx Vedvarende hotspot); "
+    "kun celler med et mønster har en række.",
+    "category_key": "Mønstrets faste nøgle (fx persistent_hot, som ArcGIS' Persistent Hot Spot).",
+    "hot_steps": "Antal perioder, hvor cellen var et signifikant hotspot.",
+    "cold_steps": "Antal perioder, hvor cellen var et signifikant coldspot.",
+    "mk_s": "Mann–Kendall S for cellens Gi* z-værdier over perioderne (analytikere).",
+    "mk_tau": "Kendalls tau for tendensen (−1 til 1; analytikere).",
+    "mk_p": "Tendensens tosidede p-værdi (Mann–Kendall; analytikere).",
+    "mk_z": "Tendensens z-værdi (Mann–Kendall; analytikere).",
+    "z_<periode>": "Gi* z-værdi i perioden, fx z_2025_q1 for 1. kvartal 2025 (analytikere).",
 }
 COUNTED_UNITS = ("antal", "personer")  # values that count people or events: discretion applies
 

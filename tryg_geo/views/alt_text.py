@@ -199,11 +199,14 @@ def view_map_text(view: View) -> str | None:
 
     Areas and places are described from the map's own features (their shown value and text);
     grid cells from the view's table, the numbers of the CSV, since the map merges hidden and
-    quiet cells into shared shapes.
+    quiet cells into shared shapes. A map whose builder words its own text alternative
+    (:attr:`MapSpec.description`, the emerging hot spots' patterns) has that one.
     """
     spec = view.map
     if spec is None:
         return None
+    if spec.description:
+        return spec.description
     what = spec.legend.title[:1].lower() + spec.legend.title[1:]
     hidden_text = privacy.hidden_text()
     table = view.table

@@ -127,6 +127,7 @@ def hotspot_view(ds: Dataset, filters: Filters) -> View:
         kpis=hotspot_kpis(result),
         highlights=[result.summary()],
         notes=[FDR_NOTE],
+        file_part="hotspots",
     )
     if result.sparse_note:
         view.notes.insert(0, result.sparse_note)
@@ -249,6 +250,7 @@ def near_repeat_view(
         kpis=[knox_kpi(table)],
         highlights=[table.reading(*words)],
         notes=[KNOX_NOTE],
+        file_part="naer-gentagelse",
     )
 
 
@@ -273,6 +275,8 @@ def analyse_view(ds: Dataset, filters: Filters) -> View:
         kpis=list(hot.kpis),
         highlights=list(hot.highlights),
         notes=list(hot.notes),
+        # The page's first files (hot spot map, near-repeat table), apart from the emerging ones.
+        file_part="hotspots-og-naer-gentagelse",
     )
     try:
         near = near_repeat_view(ds, filters)

@@ -171,10 +171,16 @@ def with_hidden_cells(
 
 
 def cells_map(
-    ds: Dataset, features: gpd.GeoDataFrame, legend: Legend, shapes: np.ndarray
+    ds: Dataset,
+    features: gpd.GeoDataFrame,
+    legend: Legend,
+    shapes: np.ndarray,
+    *,
+    description: str | None = None,
 ) -> MapSpec:
     """A map of cells over the districts' outline, water and zones, opened on ``shapes`` (every
-    cell drawn) with a margin of :data:`BOUNDS_MARGIN`; no cells: the data's own extent."""
+    cell drawn) with a margin of :data:`BOUNDS_MARGIN`; no cells: the data's own extent.
+    ``description``: the map's text alternative, when the view has its own."""
     bounds = None
     if len(shapes):
         minx, miny, maxx, maxy = gpd.GeoSeries(shapes, crs=WGS84).total_bounds
@@ -188,4 +194,5 @@ def cells_map(
         water=ds.water_wgs84,
         zones=zones(ds),
         bounds=bounds,
+        description=description,
     )

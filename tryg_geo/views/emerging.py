@@ -2,10 +2,17 @@
 
 :func:`emerging_view` is the section "Nye og vedvarende hotspots" of the Analyse page and
 ``export --view analyse --map emerging`` (the URL's ``kort=emerging``, the step in ``trin``):
-the category map of :mod:`tryg_geo.analysis.emerging` on the chosen cells, its legend, plain
-Danish highlights that name the nearest place, and the table of locations per category. The
-z-series and the trend statistics (``mk_*``, ``z_<periode>``) are analyst detail that
-:mod:`tryg_geo.role_files` takes out for leaders in every file.
+the category map of :mod:`tryg_geo.analysis.emerging` on the chosen cells with its text
+alternative (from the patterns, :attr:`~tryg_geo.views.model.MapSpec.description`), its legend,
+plain Danish highlights that name the nearest place, the patterns summed up on screen (cells,
+meaning and the districts they lie in: :attr:`View.display`) and one CSV row per cell with a
+pattern (:attr:`View.table`). The z-series and the trend statistics (``mk_*``,
+``z_<periode>``) are analyst detail that :mod:`tryg_geo.role_files` takes out for leaders in
+every file; :func:`emerging_detail` is the analysts' per-cell table on screen, in Danish.
+
+The page's period is often 12 months: :func:`emerging_period` widens it to
+:data:`DEFAULT_STEPS` steps and :func:`period_notes` says so, and says when a step that the
+data's first or last day cut is left out (or kept), as the time slider marks it "(delvis)".
 """
 
 from __future__ import annotations
@@ -19,14 +26,19 @@ import shapely
 from .. import fmt
 from ..analysis.emerging import (
     DEFAULT_STEP,
+    MIN_STEPS,
+    NO_PATTERN,
     PATTERN_BY_KEY,
     PATTERNS,
     STEP_MONTHS,
     STEPS,
     EmergingResult,
     emerging_hotspots,
+    step_name,
 )
+from ..analysis.hotspots import coarser_advice
 from ..compute.filters import Filters
+from ..compute.steps import STEP_PLURALS
 from ..periods import label as period_label
 from ..periods import parse as parse_period
 from ..store.dataset import Dataset
@@ -35,6 +47,13 @@ from .analysis_maps import MAP_MODE_PARAM
 from .cell_features import CellClass, cell_features, cells_map
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
+
+#: The view's files apart from the Analyse page's other files (``tryg-geo_analyse-…``).
+FILE_PART = "nye-og-vedvarende-hotspots"
+#: The on-screen summary's columns: one row per pattern that occurs.
+SUMMARY_COLUMNS = ("Mønster", "Celler", "Betydning", "Områder (flest celler først)")
+#: Districts named per pattern in the summary; the rest are counted.
+NAMED_AREAS = 3
 
 #: The URL's map mode of the emerging section (``kort=emerging``; ``--map emerging``).
 EMERGING_MODE = "emerging"
@@ -77,6 +96,84 @@ def emerging_period(filters: Filters, step: str) -> tuple[date, date]:
         return filters.start, filters.end
     month = (last - DEFAULT_STEPS + 1) * months
     return date(month // 12, month % 12 + 1, 1), filters.end
+
+
+def _step_index(day: date, step: str) -> int:
+    """The step holding ``day`` (months since year 0 // months per step), as the analysis."""
+    return (day.year * 12 + day.month - 1) // STEP_MONTHS[step]
+
+
+def _step_days(index: int, step: str) -> tuple[date, date]:
+    """The first and the last day of step ``index``."""
+    first = period_start(step_name(index, step))
+    following = period_start(step_name(index + 1, step))
+    return first, date.fromordinal(following.toordinal() - 1)
+
+
+def analysed_days(ds: Dataset, result: EmergingResult) -> tuple[date, date]:
+    """The first and last day the patterns rest on: whole steps, inside the data's span."""
+    first = period_start(result.periods[0])
+    last = _step_days(_step_index(period_start(result.periods[-1]), result.step), result.step)[1]
+    span = ds.incident_span
+    return max(first, span[0]), min(last, span[1])
+
+
+def _cut_step(ds: Dataset, index: int, step: str, start: date, end: date) -> tuple[str, int, int]:
+    """Step ``index``'s label, its days inside ``start``–``end`` and the data, and its days."""
+    first, last = _step_days(index, step)
+    lo, hi = max(first, start, ds.incident_span[0]), min(last, end, ds.incident_span[1])
+    inside = max((hi - lo).days + 1, 0)
+    return period_label(step_name(index, step)), inside, (last - first).days + 1
+
+
+def period_notes(ds: Dataset, filters: Filters, result: EmergingResult) -> list[str]:
+    """In plain Danish: that the period was widened to more steps than the page's period
+    holds (and why), and each end step that the chosen dates or the data cut: left out when
+    less than half of its days are covered (a part of a step holds fewer incidents and would
+    look like a fall), kept otherwise; the time slider marks such a step "(delvis)" alike."""
+    step = result.step
+    plural = STEP_PLURALS[step]
+    start, end = emerging_period(filters, step)
+    notes = []
+    if start < filters.start:
+        chosen = _step_index(filters.end, step) - _step_index(filters.start, step) + 1
+        first, last = period_label(result.periods[0]), period_label(result.periods[-1])
+        notes.append(
+            f"Perioden er udvidet til {len(result.periods)} {plural}, {first}–{last}, fordi "
+            f"mønstre kræver mindst {MIN_STEPS} perioder, og den valgte periode "
+            f"({fmt.day(filters.start)}–{fmt.day(filters.end)}) rummer kun {chosen} "
+            f"{plural if chosen != 1 else STEPS[step].lower()}: analysen "
+            f"går {DEFAULT_STEPS} {plural} tilbage fra periodens slutning."
+        )
+    wanted = (_step_index(start, step), _step_index(end, step))
+    used = (
+        _step_index(period_start(result.periods[0]), step),
+        _step_index(period_start(result.periods[-1]), step),
+    )
+    for index, inside in ((wanted[0], used[0]), (wanted[1], used[1])):
+        label, days, whole = _cut_step(ds, index, step, start, end)
+        data_days = _cut_step(ds, index, step, date.min, date.max)[1]
+        if days == whole or days == 0:
+            continue
+        slider = f"tidslinjen viser den som '{label} (delvis)'."
+        if index != inside:
+            notes.append(
+                f"{label} er ikke med i mønstrene: kun {fmt.number(days)} af dens "
+                f"{fmt.number(whole)} dage er med i perioden og data, og en delvis periode har "
+                f"færre hændelser og ville ligne et fald; {slider}"
+            )
+        elif data_days < whole:
+            notes.append(
+                f"{label} er med i mønstrene, selv om data kun dækker {fmt.number(data_days)} "
+                f"af dens {fmt.number(whole)} dage (mindst halvdelen); {slider}"
+            )
+        else:
+            notes.append(
+                f"{label} er med i mønstrene som hel periode (mønstrene bruger hele "
+                f"{plural}), selv om den valgte periode kun dækker {fmt.number(days)} af dens "
+                f"{fmt.number(whole)} dage; {slider}"
+            )
+    return notes
 
 
 def emerging_result(ds: Dataset, filters: Filters) -> EmergingResult:
@@ -128,7 +225,9 @@ def emerging_cells_map(ds: Dataset, result: EmergingResult) -> MapSpec:
             for p in PATTERNS
         },
     )
-    return cells_map(ds, features, emerging_legend(result), shapes)
+    return cells_map(
+        ds, features, emerging_legend(result), shapes, description=text_alternative(result)
+    )
 
 
 # ---- words ------------------------------------------------------------------------------------
@@ -140,7 +239,7 @@ def period_start(name: str) -> date:
     return date(period.year, period.first_month, 1)
 
 
-def _centres(result: EmergingResult, ids: list[str]) -> np.ndarray:
+def _centres(ids: list[str]) -> np.ndarray:
     """Cell centres (EPSG:25832) of DDKN ids like ``250m_25212_2284``."""
     points = []
     for cell in ids:
@@ -189,7 +288,7 @@ def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
         if not len(rows):
             continue
         pattern = PATTERN_BY_KEY[key]
-        centre = _centres(result, [str(result.ids[i]) for i in rows]).mean(axis=0)
+        centre = _centres([str(result.ids[i]) for i in rows]).mean(axis=0)
         where = nearest_name(ds, float(centre[0]), float(centre[1]))
         word = plural(key) if len(rows) > 1 else pattern.name.lower()
         text = f"{fmt.number(len(rows))} {word}"
@@ -207,7 +306,8 @@ def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
 
 
 def text_alternative(result: EmergingResult) -> str:
-    """The map in words: each pattern that occurs, how many cells, and what it means."""
+    """The map in words, from the result itself (the cells drawn are the cells with a
+    pattern): how many, and per pattern that occurs how many cells and what it means."""
     counts = result.counts()
     parts = [
         f"{p.name}: {fmt.number(counts[p.key])} ({p.meaning})"
@@ -215,8 +315,116 @@ def text_alternative(result: EmergingResult) -> str:
         if p.side and counts[p.key]
     ]
     first, last = period_label(result.periods[0]), period_label(result.periods[-1])
-    head = f"Kortet viser mønstret i hver celle fra {first} til {last}. "
-    return head + ("; ".join(parts) + "." if parts else "Ingen celler har et mønster.")
+    size = f"{result.size}-celler" if result.size else "områder"
+    head = f"Kortet viser nye og vedvarende hotspots på {size} fra {first} til {last}"
+    if not parts:
+        return f"{head}: ingen celler har et hot- eller coldspot-mønster, så ingen er tegnet."
+    drawn = len(result.ids) - counts[NO_PATTERN]
+    return (
+        f"{head}: {fmt.number(drawn)} celler har et mønster og er tegnet. " + "; ".join(parts) + "."
+    )
+
+
+# ---- tables -------------------------------------------------------------------------------------
+def cell_districts(ds: Dataset, ids: list[str]) -> np.ndarray:
+    """The name of the district each cell's centre lies in ("" outside every district)."""
+    names = np.full(len(ids), "", dtype=object)
+    if not ids or ds.districts is None or not len(ds.districts):
+        return names
+    tree = shapely.STRtree(ds.districts.geometry.to_numpy())
+    cell, area = tree.query(shapely.points(_centres(ids)), predicate="within")
+    # Reversed: where districts overlap, the first one in the file names the cell.
+    names[cell[::-1]] = ds.districts["name"].astype(str).to_numpy()[area[::-1]]
+    return names
+
+
+def z_column(period: str) -> str:
+    """The CSV column of a period's Gi* z ('2025-Q1' → ``z_2025_q1``: snake_case as every
+    CSV column; the ``z_`` prefix is what :mod:`tryg_geo.role_files` withholds)."""
+    return "z_" + period.lower().replace("-", "_")
+
+
+def emerging_table(ds: Dataset, result: EmergingResult) -> pd.DataFrame:
+    """The CSV: one row per cell with a pattern (cells without one, "intet mønster", are
+    the rest of the study area and are not listed), hot patterns first in ArcGIS's order:
+    ``cell_id, district_name, category, category_key, hot_steps, cold_steps``, then the
+    analysts' ``mk_s, mk_tau, mk_p, mk_z`` and ``z_<periode>``."""
+    keep = result.category != NO_PATTERN
+    frame = result.table(detail=True)[keep]
+    rank = frame["category_key"].map({p.key: i for i, p in enumerate(PATTERNS)})
+    frame = frame.assign(_rank=rank).sort_values(["_rank", "location_id"], kind="stable")
+    ids = frame["location_id"].astype(str).tolist()
+    frame = frame.drop(columns=["_rank", "location_id", "location_name"])
+    frame = frame.rename(columns={f"z_{name}": z_column(name) for name in result.periods})
+    frame.insert(0, "cell_id", ids)
+    frame.insert(1, "district_name", cell_districts(ds, ids))
+    return frame.reset_index(drop=True)
+
+
+def _areas(names: pd.Series) -> str:
+    """'Centrum (5), Vestbyen (3), Øst (2) og 4 andre områder' (most cells first)."""
+    counts = names[names != ""].value_counts(sort=True)
+    if counts.empty:
+        return "–"
+    shown = [f"{name} ({fmt.number(n)})" for name, n in counts.iloc[:NAMED_AREAS].items()]
+    rest = len(counts) - len(shown)
+    text = ", ".join(shown)
+    if rest:
+        text += f" og {fmt.number(rest)} {'andet område' if rest == 1 else 'andre områder'}"
+    return text
+
+
+def pattern_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The screen's table: one row per pattern that occurs (ArcGIS's order, hot first) with
+    its Danish name, its number of cells, its meaning and the districts of its cells."""
+    rows = []
+    for pattern in PATTERNS:
+        part = table[table["category_key"] == pattern.key]
+        if not pattern.side or part.empty:
+            continue
+        rows.append(
+            dict(
+                zip(
+                    SUMMARY_COLUMNS,
+                    (
+                        pattern.name,
+                        fmt.number(len(part)),
+                        pattern.meaning[:1].upper() + pattern.meaning[1:] + ".",
+                        _areas(part["district_name"]),
+                    ),
+                    strict=True,
+                )
+            )
+        )
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def emerging_detail(view: View) -> pd.DataFrame:
+    """The analysts' per-cell table on screen, from the view's table as the role may have it
+    (:func:`tryg_geo.role_files.for_role`): Danish headers and numbers (decimal comma)."""
+    table = view.table
+    frame = pd.DataFrame(
+        {
+            "Celle (DDKN)": table["cell_id"],
+            "Område": table["district_name"],
+            "Mønster": table["category"],
+            "Perioder som hotspot": [fmt.number(v) for v in table["hot_steps"]],
+            "Perioder som coldspot": [fmt.number(v) for v in table["cold_steps"]],
+        }
+    )
+    headers = {
+        "mk_s": ("Mann–Kendall S", 0),
+        "mk_tau": ("Kendalls tau", 3),
+        "mk_p": ("Tendens p", 4),
+        "mk_z": ("Tendens z", 2),
+    }
+    for column, (header, decimals) in headers.items():
+        if column in table:
+            frame[header] = [fmt.number(v, decimals) for v in table[column]]
+    for column in [c for c in table.columns if c.startswith("z_")]:
+        period = column.removeprefix("z_").upper().replace("_", "-")
+        frame[f"Gi* z {period_label(period)}"] = [fmt.number(v, 2) for v in table[column]]
+    return frame
 
 
 def emerging_trend(result: EmergingResult) -> Trend:
@@ -247,29 +455,44 @@ def emerging_kpis(result: EmergingResult) -> list[Kpi]:
 
 # ---- the view ---------------------------------------------------------------------------------
 def emerging_view(ds: Dataset, filters: Filters) -> View:
-    """The emerging hot spot section: map, legend, KPIs, highlights, table (``kort=emerging``)."""
+    """The emerging hot spot section: map (with its text alternative), legend, KPIs,
+    highlights, the patterns summed up (``display``) and per cell (``table``, the CSV), and
+    notes on the period (``kort=emerging``)."""
     filters = filters.with_(categories=analyse_categories(ds, filters))
     result = emerging_result(ds, filters)
     mark = demo_mark(ds, MAP_PARTS)
-    source = source_line(data_sources(ds, [("incidents", POLICE)]), demo=mark)
+    sources = data_sources(ds, [("incidents", POLICE)])
     first, last = period_label(result.periods[0]), period_label(result.periods[-1])
-    start, end = emerging_period(filters, result.step)
-    subtitle = filters.with_(start=start, end=end).describe(ds.district_names)
-    return View(
+    days = analysed_days(ds, result)
+    subtitle = filters.with_(start=days[0], end=days[1]).describe(ds.district_names)
+    widened = " (udvidet fra den valgte periode, se noten)" if days[0] < filters.start else ""
+    table = emerging_table(ds, result)
+    view = View(
         key="analyse",
         title=f"Nye og vedvarende hotspots, {filters.cell}-celler",
-        subtitle=f"{subtitle}; {len(result.periods)} perioder ({STEPS[result.step].lower()}), "
-        f"{first}–{last}",
+        subtitle=f"{subtitle}; {len(result.periods)} {STEP_PLURALS[result.step]}, "
+        f"{first}–{last}{widened}",
         demo=mark.demo,
         demo_label=mark.label,
-        source=source,
-        table=result.table(detail=True).assign(source=source),
+        source=source_line(sources, demo=mark),
+        table=table,
+        display=pattern_summary(table),
         map=emerging_cells_map(ds, result),
         kpis=emerging_kpis(result),
         trends=[emerging_trend(result)],
         highlights=[*highlights(ds, result), result.summary()],
-        notes=[text_alternative(result), EMERGING_NOTE],
+        notes=[*period_notes(ds, filters, result), EMERGING_NOTE],
+        sources=sources,
+        file_part=FILE_PART,
+        period=days,
     )
+    if table.empty:
+        view.missing = (
+            f"Ingen celler har et hot- eller coldspot-mønster over de {len(result.periods)} "
+            f"{STEP_PLURALS[result.step]}, så der er ingen celler at vise eller hente. "
+            + coarser_advice(filters.cell, "flere kategorier")
+        )
+    return view
 
 
 def analyse_page_view(ds: Dataset, filters: Filters) -> View:

@@ -8,6 +8,7 @@ Streamlit page (folium map + Altair charts), as a PNG and as a CSV. All three re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -42,6 +43,10 @@ class MapSpec:
     selected: str | None = None
     #: (min lon, min lat, max lon, max lat) to open the map on; None = fit the features.
     bounds: tuple[float, float, float, float] | None = None
+    #: The map's text alternative when its builder words it from its own result (the
+    #: emerging hot spots' patterns); None: :func:`tryg_geo.views.alt_text.view_map_text`
+    #: describes the features.
+    description: str | None = None
 
 
 @dataclass
@@ -108,3 +113,10 @@ class View:
     #: set by :func:`tryg_geo.views.registry.build_view`: under the page, on the PNG, the slide
     #: and in the CSV's ``data_as_of`` column.
     as_of: str = ""
+    #: What tells this view's files apart from another view of the same key on one page
+    #: (Analyse: "hotspots-og-naer-gentagelse", "nye-og-vedvarende-hotspots"): the file name's
+    #: part after the key (:func:`tryg_geo.render.files.file_stem`); empty: the key alone.
+    file_part: str = ""
+    #: The first and last day the numbers cover when they are not the filters' (the emerging
+    #: hot spots go back 12 steps): the dates of the file names. None: the filters' period.
+    period: tuple[date, date] | None = None

@@ -71,6 +71,8 @@ class ViewInfo:
     builder : ``builder(ds, filters) -> View``.
     page : the dashboard page that shows it.
     png_layout : one of :data:`PNG_LAYOUTS`.
+    cell : the grid cell size the view opens on (page, ``export``, ``analyse``, warm-up);
+        ``None``: the filters' own default.
     """
 
     key: str
@@ -79,6 +81,7 @@ class ViewInfo:
     builder: Callable[[Dataset, Filters], View]
     page: PageInfo
     png_layout: str = "page"
+    cell: str | None = None
 
 
 MAIN_VIEWS: tuple[ViewInfo, ...] = (
@@ -118,6 +121,8 @@ MAIN_VIEWS: tuple[ViewInfo, ...] = (
         "forklaret.",
         analyse_page_view,
         PageInfo("pages/analyse.py", "Analyse", "analyser"),
+        # 100 m cells are mostly empty over a kommune: too few incidents per cell for Gi*.
+        cell="1km",
     ),
 )
 #: The comparison with other kommuner (StatBank): a view of its own (CSV, PNG, slide) that the
@@ -217,6 +222,12 @@ def default_filters(ds: Dataset, params: dict[str, str] | None = None) -> Filter
     """Filters from URL parameters (or the defaults), bounded by the data's own period."""
     start, end = ds.incident_span
     return Filters.from_params(params or {}, data_start=start, data_end=end)
+
+
+def opening_cell(key: str | None) -> str | None:
+    """The cell size view ``key`` opens on when none is chosen (:attr:`ViewInfo.cell`)."""
+    info = view_info(key) if key else None
+    return info.cell if info is not None else None
 
 
 def page_of(key: str) -> PageInfo:

@@ -15,7 +15,7 @@ districts or the chosen one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +28,7 @@ from ..compute.breaks import classify, legend_entries
 from ..compute.counts import category_mask, combine, night_mask, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import count_text, hidden_text, suppress_with_total, threshold
-from ..compute.steps import STEPS, StepCounts, check_step, step_counts
+from ..compute.steps import STEPS, StepCounts, check_step, is_partial, step_counts
 from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
@@ -61,9 +61,11 @@ class SteppedMaps:
     hidden : per step and cell, True where the count is not shown (discretion).
     bins : the shared class bounds (whole counts) over every shown count of every step.
     lowest : the smallest shown count (the first class's start), None when none is shown.
-    labels : each step in Danish ('2. kvt. 2025'; '(delvis)' when the dates cut it).
+    labels : each step in Danish ('2. kvt. 2025'; '(delvis)' when the chosen dates or the
+        data's own first and last day cut it, as the emerging hot spots leave such a step out).
     demo, demo_label, source : as the view's (:mod:`tryg_geo.views.sources`).
-    bounds : one extent for every step (the cells shown in any step), so frames line up.
+    bounds : one extent for every step (:func:`step_bounds`: Analyse's study area, Natteliv's
+        cells with an incident), so every frame shows the same place whichever cells it shows.
     """
 
     key: str
@@ -146,6 +148,7 @@ def _selection(ds: Dataset, key: str, filters: Filters) -> tuple[np.ndarray, Fil
 def _stepped(ds: Dataset, key: str, filters: Filters, step: str) -> SteppedMaps:
     mask, filters, parts = _selection(ds, key, filters)
     counts = step_counts(ds.arrays, mask, filters.cell, filters.start, filters.end, step)
+    counts = replace(counts, partial=partial_steps(ds, counts, filters))
     # Per step, the cells add up to the step's total (said in the text alternative):
     # complementary suppression within each step.
     hidden = np.zeros(counts.counts.shape, dtype=bool)
@@ -166,16 +169,32 @@ def _stepped(ds: Dataset, key: str, filters: Filters, step: str) -> SteppedMaps:
         demo=mark.demo,
         demo_label=mark.label,
         source=source_line(data_sources(ds, [("incidents", POLICE)]), demo=mark),
-        bounds=_bounds(ds, counts, hidden),
+        bounds=step_bounds(ds, key, counts, filters),
     )
 
 
-def _bounds(ds: Dataset, counts: StepCounts, hidden: np.ndarray) -> tuple | None:
-    """The cells shown in any step, with a margin of about 1 km."""
-    anywhere = ((counts.counts > 0) & ~hidden).any(axis=0)
-    if not anywhere.any():
+def partial_steps(ds: Dataset, counts: StepCounts, filters: Filters) -> tuple[bool, ...]:
+    """Per step, True when the chosen dates or the data's own span leave out some of its
+    days: a step the data end in the middle of holds fewer incidents, and says so."""
+    span = ds.incident_span
+    start, end = max(filters.start, span[0]), min(filters.end, span[1])
+    return tuple(is_partial(p, start, end) for p in counts.periods)
+
+
+def step_bounds(ds: Dataset, key: str, counts: StepCounts, filters: Filters) -> tuple | None:
+    """One extent for every step, with a margin of about 1 km, so stepping keeps one view:
+    Analyse's study area (the chosen district, else every district: the kommune); Natteliv's
+    (and Analyse's without districts) every cell with an incident in some step, shown or hidden
+    (a hidden cell is drawn too, in grey) — never only the few cells shown in some step."""
+    areas = ds.districts_wgs84
+    if key == "analyse" and areas is not None and len(areas):
+        chosen = areas[areas["district_id"].astype(str) == str(filters.district)]
+        shapes = (chosen if len(chosen) else areas).geometry.to_numpy()
+    elif counts.counts.any():
+        anywhere = (counts.counts > 0).any(axis=0)
+        shapes = ds.cell_shapes([c for c, on in zip(counts.cells, anywhere, strict=True) if on])
+    else:
         return None
-    shapes = ds.cell_shapes([c for c, on in zip(counts.cells, anywhere, strict=True) if on])
     minx, miny, maxx, maxy = shapely.total_bounds(shapes)
     margin = 0.01
     return (minx - margin, miny - margin / 2, maxx + margin, maxy + margin / 2)

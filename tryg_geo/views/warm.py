@@ -19,11 +19,9 @@ from ..compute.registry import load_initiatives
 from ..store.dataset import Dataset, load_dataset
 from ..store.folder import Store
 from .analyse import PERMUTATION_CHOICES, analyse_panels
-from .registry import INITIATIVE_PREFIX, MAIN_VIEWS, build_view, default_filters
+from .registry import INITIATIVE_PREFIX, MAIN_VIEWS, build_view, default_filters, opening_cell
 from .tryg_bydel import tryg_bydel_hints, tryg_bydel_indicator
 
-#: The Analyse page opens on 1 km cells (100 m cells are mostly empty over a kommune).
-ANALYSE_DEFAULT_CELL = "1km"
 T = TypeVar("T")
 
 
@@ -68,7 +66,7 @@ def _first_view(key: str, ds: Dataset) -> object:
         filters = filters.with_(indicator=tryg_bydel_indicator(ds, filters))
     elif key == "analyse":
         extra = {**filters.extra, "perm": str(PERMUTATION_CHOICES[-1])}
-        filters = filters.with_(cell=ANALYSE_DEFAULT_CELL, extra=extra)
+        filters = filters.with_(cell=opening_cell(key) or filters.cell, extra=extra)
         for detail in (False, True):
             analyse_panels(ds, filters, detail=detail)
     return build_view(key, ds, filters)

@@ -1,0 +1,158 @@
+"""Analyse's emerging hot spot section as a new user reads it: the map's text alternative from
+the patterns, a per-pattern summary on screen, a per-cell CSV without "intet mønster", the
+widened or cut period said in Danish, and file names apart from the page's other files."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+import numpy as np
+import pytest
+import shapely
+
+from tryg_geo.analysis.emerging import NO_PATTERN
+from tryg_geo.render.csv_export import read_csv, view_csv
+from tryg_geo.render.files import file_stem
+from tryg_geo.role_files import for_role
+from tryg_geo.views import emerging as emerging_module
+from tryg_geo.views.alt_text import view_map_text
+from tryg_geo.views.analyse import analyse_view
+from tryg_geo.views.emerging import (
+    SUMMARY_COLUMNS,
+    emerging_detail,
+    emerging_result,
+    emerging_view,
+    text_alternative,
+)
+from tryg_geo.views.registry import default_filters
+from tryg_geo.views.sources import SEPARATOR
+from tryg_geo.views.steps import stepped_maps
+
+
+def _filters(ds, start: date, end: date, cell: str = "1km"):
+    base = default_filters(
+        ds, {"preset": "custom", "fra": start.isoformat(), "til": end.isoformat()}
+    )
+    # Every category: the small shared demo has too few burglaries for patterns.
+    extra = {**base.extra, "kort": "emerging", "trin": "quarter"}
+    return base.with_(cell=cell, categories=tuple(ds.categories), extra=extra)
+
+
+@pytest.fixture(scope="module")
+def year(demo_ds):
+    """The page's period 2025 (the page's default of 12 months): 4 quarters only."""
+    filters = _filters(demo_ds, date(2025, 1, 1), date(2025, 12, 31))
+    return filters, emerging_view(demo_ds, filters)
+
+
+def test_map_text_comes_from_the_patterns_not_the_hot_spot_classes(demo_ds, year):
+    filters, view = year
+    result = emerging_result(demo_ds, filters)
+    drawn = int((result.category != NO_PATTERN).sum())
+    assert drawn > 0  # the demo has patterns: the map draws cells
+    text = view_map_text(view)
+    assert text == text_alternative(result)
+    assert "ingen celler er tegnet" not in text
+    assert f"{drawn} celler har et mønster og er tegnet" in text
+    assert text.startswith("Kortet viser nye og vedvarende hotspots på 1km-celler fra 1. kvt. 2023")
+    # The role's copy (the page's, the slide's) keeps the text alternative.
+    assert view_map_text(for_role(view, "leder")) == text
+    assert text not in view.notes  # said once, under the map, not again among the notes
+
+
+def test_screen_summary_per_pattern_and_csv_per_cell_without_no_pattern(demo_ds, year):
+    _, view = year
+    table = view.table
+    assert len(table) and NO_PATTERN not in set(table["category_key"])
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in table.columns), table.columns
+    assert "z_2025_q4" in table.columns and "source" not in table.columns
+    summary = view.display
+    assert summary.columns.tolist() == list(SUMMARY_COLUMNS)
+    assert len(summary) == table["category_key"].nunique()
+    assert sum(int(n.replace(".", "")) for n in summary["Celler"]) == len(table)
+    assert summary["Områder (flest celler først)"].str.contains(r"\(\d+\)").all()
+    # Leaders: patterns only, on screen and in the CSV; analysts also the z-series and trend.
+    leader = for_role(view, "leder")
+    assert not [c for c in leader.table.columns if c.startswith(("mk_", "z_"))]
+    assert leader.display.columns.tolist() == list(SUMMARY_COLUMNS)
+    header = view_csv(view, "excel", role="leder").decode("utf-8-sig").splitlines()[0]
+    assert not [c for c in header.split(";") if c.startswith(("mk_", "z_"))]
+    analyst = view_csv(view, "excel", role="analytiker")
+    parsed = read_csv(analyst, "excel")
+    assert len(parsed) == len(table) and "Intet mønster" not in set(parsed["category"])
+    # The source column as in the other views' CSVs (the sources, not the page's source line).
+    assert set(parsed["source"]) == {SEPARATOR.join(view.sources)}
+    assert not parsed["source"].str.startswith(("Kilde", "Demodata")).any()
+    assert re.search(r";-?\d+,\d+", analyst.decode("utf-8-sig").splitlines()[1])  # comma
+
+
+def test_analysts_detail_on_screen_is_danish(year):
+    _, view = year
+    detail = emerging_detail(for_role(view, "analytiker"))
+    assert {"Celle (DDKN)", "Mønster", "Kendalls tau", "Gi* z 4. kvt. 2025"} <= set(detail.columns)
+    assert detail["Kendalls tau"].str.fullmatch(r"[−-]?\d+,\d{3}").all()
+    assert not [c for c in detail.columns if c.startswith(("mk_", "z_"))]
+
+
+def test_no_pattern_at_all_says_so_in_danish(demo_ds, year, monkeypatch):
+    filters, _ = year
+    result = emerging_result(demo_ds, filters)
+    quiet = dataclasses.replace(result, category=np.full(len(result.ids), NO_PATTERN, object))
+    monkeypatch.setattr(emerging_module, "emerging_result", lambda ds, f: quiet)
+    view = emerging_view(demo_ds, filters)
+    assert view.table.empty and view.display.empty
+    assert view.missing.startswith("Ingen celler har et hot- eller coldspot-mønster over de 12")
+    assert "større celler" not in view.missing  # 1 km is the largest: only a longer period
+    assert "ingen celler har et hot- eller coldspot-mønster" in view_map_text(view)
+
+
+def test_the_widened_period_is_said(year):
+    filters, view = year
+    assert filters.start == date(2025, 1, 1)
+    assert view.subtitle.startswith("Periode 01.01.2023–31.12.2025")
+    assert "12 kvartaler, 1. kvt. 2023–4. kvt. 2025 (udvidet" in view.subtitle
+    assert view.notes[0].startswith(
+        "Perioden er udvidet til 12 kvartaler, 1. kvt. 2023–4. kvt. 2025, fordi mønstre kræver "
+        "mindst 8 perioder, og den valgte periode (01.01.2025–31.12.2025) rummer kun 4 kvartaler"
+    )
+
+
+def test_a_cut_last_quarter_is_left_out_and_said_as_the_slider_marks_it(demo_ds):
+    filters = _filters(demo_ds, date(2024, 11, 11), date(2025, 11, 10))
+    view = emerging_view(demo_ds, filters)
+    assert "3. kvt. 2025" in view.subtitle and "4. kvt. 2025" not in view.subtitle
+    assert any(
+        n.startswith("4. kvt. 2025 er ikke med i mønstrene: kun 41 af dens 92") for n in view.notes
+    )
+    labels = stepped_maps(demo_ds, "analyse", filters, "quarter").labels
+    assert labels[-1] == "4. kvt. 2025 (delvis)"
+    assert file_stem(view, filters).endswith("_2023-01-01_2025-09-30")
+
+
+def test_the_pages_two_sets_of_files_have_their_own_names(demo_ds, year):
+    filters, emerging = year
+    page = filters.with_(extra={k: v for k, v in filters.extra.items() if k != "kort"})
+    first = file_stem(analyse_view(demo_ds, page), page)
+    assert first == "tryg-geo_analyse-hotspots-og-naer-gentagelse_2025-01-01_2025-12-31"
+    assert file_stem(emerging, filters) == (
+        "tryg-geo_analyse-nye-og-vedvarende-hotspots_2023-01-01_2025-12-31"
+    )
+
+
+def test_slider_frames_cover_the_study_area_not_the_shown_cells(demo_ds):
+    filters = _filters(demo_ds, date(2025, 1, 1), date(2025, 12, 31), cell="100m")
+    stepped = stepped_maps(demo_ds, "analyse", filters, "quarter")
+    minx, miny, maxx, maxy = demo_ds.districts_wgs84.total_bounds
+    west, south, east, north = stepped.bounds
+    assert west < minx and south < miny and east > maxx and north > maxy
+    one = filters.with_(district=str(demo_ds.districts_wgs84["district_id"].iloc[0]))
+    part = stepped_maps(demo_ds, "analyse", one, "quarter").bounds
+    assert part[2] - part[0] < east - west  # a chosen district: its own extent
+    # Natteliv: every cell with a night incident in some step, hidden ones too.
+    night = stepped_maps(demo_ds, "natteliv", filters, "quarter")
+    cells = demo_ds.cell_shapes(list(night.counts.cells))
+    lo_x, lo_y, hi_x, hi_y = shapely.total_bounds(cells)
+    w, s, e, n = night.bounds
+    assert w < lo_x and s < lo_y and e > hi_x and n > hi_y
