@@ -45,20 +45,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_demo_store(store_dir: Path, incidents: int, seed: int = 1) -> float:
-    """Demo data with ``incidents`` incidents in ``store_dir`` (through the CLI, as a user
-    would); returns the seconds it took."""
-    started = time.perf_counter()
+def tryg_geo_cli(store_dir: Path, *args: str) -> str:
+    """``python -m tryg_geo ARGS`` over the data folder ``store_dir``, as a user would run it;
+    returns its output, or raises with the output when it fails."""
     done = subprocess.run(
-        [sys.executable, "-m", "tryg_geo", "demo", "--incidents", str(incidents)]
-        + ["--seed", str(seed)],
+        [sys.executable, "-m", "tryg_geo", *args],
         cwd=REPO,
         env={**os.environ, "TRYG_DATA_DIR": str(store_dir)},
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"python -m tryg_geo demo failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(
+            f"python -m tryg_geo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        )
+    return done.stdout
+
+
+def make_demo_store(store_dir: Path, incidents: int, seed: int = 1) -> float:
+    """Demo data with ``incidents`` incidents in ``store_dir`` (through the CLI, as a user
+    would); returns the seconds it took."""
+    started = time.perf_counter()
+    tryg_geo_cli(store_dir, "demo", "--incidents", str(incidents), "--seed", str(seed))
     return time.perf_counter() - started
 
 
