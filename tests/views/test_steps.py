@@ -11,7 +11,7 @@ import pytest
 from tryg_geo.compute.breaks import SUPPRESSED_COLOR, legend_entries
 from tryg_geo.compute.counts import by_cell, category_mask, combine, night_mask, period_mask
 from tryg_geo.compute.privacy import small
-from tryg_geo.compute.steps import step_counts
+from tryg_geo.compute.steps import check_step, step_counts
 from tryg_geo.errors import UsageError
 from tryg_geo.fmt import number
 from tryg_geo.views.alt_text import view_map_text
@@ -109,10 +109,26 @@ def test_analyse_counts_its_analysed_selection(demo_ds, filters):
     assert stepped.labels[-1] == str(filters.end.year)
 
 
+def test_one_check_of_a_step_names_the_argument_the_value_and_the_steps():
+    """compute.steps.check_step is the one check (Python, CLI, emerging hot spots): its error
+    names the argument as the caller spells it, the value given and every step allowed."""
+    assert check_step("month") == "month"
+    with pytest.raises(
+        UsageError, match=r"^step='uge' er ikke tilladt; vælg month, quarter eller year\.$"
+    ):
+        check_step("uge")
+    with pytest.raises(
+        UsageError, match=r"^--step 'Kvartal' er ikke tilladt; vælg month, quarter eller year\.$"
+    ):
+        check_step("Kvartal", "--step")
+
+
 def test_views_and_steps_are_checked(demo_ds, filters):
     with pytest.raises(UsageError, match="overblik"):
         stepped_maps(demo_ds, "overblik", filters, "year")
-    with pytest.raises(UsageError, match="--step 'uge'"):
+    with pytest.raises(
+        UsageError, match=r"^--step 'uge' er ikke tilladt; vælg month, quarter eller"
+    ):
         stepped_maps(demo_ds, "natteliv", filters, "uge")
     stepped = stepped_maps(demo_ds, "natteliv", filters, "year")
     with pytest.raises(UsageError, match="trin=99"):

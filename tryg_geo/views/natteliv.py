@@ -11,7 +11,7 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, legend_entries
 from ..compute.counts import (
     by_cell,
     by_month,
@@ -43,6 +43,7 @@ from ..compute.registry import Indicator, all_indicators
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
+from .cell_features import count_cell_features
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -174,44 +175,22 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
-    """Cells with a shown count, each its own feature; all hidden cells as ONE grey shape.
-
-    One shape for the hidden cells says "few incidents here" without a tooltip per cell, and
-    keeps the map small: most cells of a night map hold fewer than five incidents.
-    """
+    """Cells with a shown count, each its own feature (the busiest; the rest one shape per
+    class); all hidden cells as ONE grey shape (:mod:`.cell_features`)."""
     hidden = table["suppressed"].to_numpy(dtype=bool)
     shown = table[~hidden]
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     classes, bins = classify(values, filters.scheme, whole=True)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    limit = threshold()
-    features = gpd.GeoDataFrame(
-        {
-            "feature_id": shown["cell_id"].to_numpy(),
-            "name": shown["cell_id"].to_numpy(),
-            "label": [f"{fmt.number(v)} hændelser" for v in values],
-            "color": colours(classes, PALETTE, len(bins)),
-        },
-        geometry=shapes[~hidden],
-        crs=WGS84,
-    )
-    features = _merge_beyond_top(features, values, classes, bins)
-    if hidden.any():
-        merged = gpd.GeoDataFrame(
-            {
-                "feature_id": ["skjulte-celler"],
-                "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-                "color": [SUPPRESSED_COLOR],
-            },
-            geometry=[_hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])],
-            crs=WGS84,
-        )
-        features = pd.concat([merged, features], ignore_index=True)
     lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) + [
-        (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")
-    ]
+    features, entries = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        legend_entries(bins, PALETTE, fmt.number, lowest, whole=True),
+        _hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden]) if hidden.any() else None,
+    )
     return MapSpec(
         kind="cells",
         features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
@@ -223,7 +202,6 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     )
 
 
-MAX_CELL_FEATURES = 600
 #: Up to this many hidden cells are drawn as their own 100 m squares (a year of nights in the
 #: demo data: about 1 600 cells, 6 000 corners); beyond it, as the 1 km squares holding them,
 #: so the map stays quick to send. 1 km squares paint whole districts grey: the last resort.
@@ -241,37 +219,6 @@ def _km_square(cell_id: str) -> str:
     size, north, east = cell_id.split("_")
     metres = cell_size(size)
     return f"1km_{int(north) * metres // 1000}_{int(east) * metres // 1000}"
-
-
-def _merge_beyond_top(
-    features: gpd.GeoDataFrame, values: np.ndarray, classes: np.ndarray, bins: list[float]
-) -> gpd.GeoDataFrame:
-    """Keep the busiest cells as features of their own (a tooltip each); merge the rest into
-    one shape per class, so a map over many years stays small enough to send."""
-    if len(features) <= MAX_CELL_FEATURES:
-        return features
-    order = np.argsort(-values, kind="stable")
-    top = np.zeros(len(features), dtype=bool)
-    top[order[:MAX_CELL_FEATURES]] = True
-    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values)), whole=True))
-    colour_of = {
-        c: colour for c, colour in enumerate(colours(np.arange(len(bins)), PALETTE, len(bins)))
-    }
-    merged = []
-    for cls in np.unique(classes[~top]):
-        part = ~top & (classes == cls)
-        colour = colour_of[int(cls)]
-        merged.append(
-            {
-                "feature_id": f"klasse-{int(cls) + 1}",
-                "name": f"Celler i klassen {labels.get(colour, '')}",
-                "label": f"{labels.get(colour, '')} hændelser pr. celle",
-                "color": colour,
-                "geometry": shapely.coverage_union_all(features.geometry.to_numpy()[part]),
-            }
-        )
-    rest = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
-    return pd.concat([rest, features[top]], ignore_index=True)
 
 
 def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:

@@ -24,7 +24,7 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
+from ..compute.breaks import classify, legend_entries
 from ..compute.counts import category_mask, combine, night_mask, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import count_text, hidden_text, suppress_with_total, threshold
@@ -33,6 +33,7 @@ from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
+from .cell_features import count_cell_features
 from .model import Legend, MapSpec, View
 from .natteliv import PALETTE, ZONE_KIND, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
@@ -43,9 +44,6 @@ STEPPED_VIEWS: dict[str, str] = {
     "natteliv": "Hændelser om natten",
     "analyse": "Analyserede hændelser",
 }
-#: Above this many cells with a shown count in one step, the quieter ones are merged per
-#: class (one shape each), so a step's map stays quick to send (as Natteliv's map).
-MAX_STEP_FEATURES = 600
 #: The words of the legend that say the scale is shared.
 SHARED_SCALE = "samme farveskala for alle perioder"
 
@@ -112,7 +110,7 @@ def stepped_maps(ds: Dataset, key: str, filters: Filters, step: str) -> SteppedM
     """
     if key not in STEPPED_VIEWS:
         raise UsageError(f"--view {key!r} har ingen tidsskyder; vælg {', '.join(STEPPED_VIEWS)}.")
-    check_step(step)
+    check_step(step, "--step")
     # The threshold is read on every call (a setting): part of the key, so no old one is kept.
     token = (key, filters, tuple(sorted(filters.extra.items())), step, threshold())
     return per_version(ds, "stepped_maps", token, lambda: _stepped(ds, key, filters, step))
@@ -267,32 +265,14 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     # The shared breaks: the same class rule as classify(whole=True), on fixed bounds.
     classes = np.minimum(np.searchsorted(np.asarray(bins), values, side="left"), len(bins) - 1)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    features = gpd.GeoDataFrame(
-        {
-            "feature_id": shown["cell_id"].to_numpy(),
-            "name": shown["cell_id"].to_numpy(),
-            "label": [f"{fmt.number(v)} hændelser" for v in values],
-            "color": colours(classes, PALETTE, len(bins)),
-        },
-        geometry=list(shapes[~hidden]),
-        crs=WGS84,
+    features, entries = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True),
+        shapely.coverage_union_all(shapes[hidden]) if hidden.any() else None,
     )
-    entries = legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True)
-    features = _merge_quiet(features, values, classes, entries)
-    limit = threshold()
-    if hidden.any():
-        grey = gpd.GeoDataFrame(
-            {
-                "feature_id": ["skjulte-celler"],
-                "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-                "color": [SUPPRESSED_COLOR],
-            },
-            geometry=[shapely.coverage_union_all(shapes[hidden])],
-            crs=WGS84,
-        )
-        features = pd.concat([grey, features], ignore_index=True)
-    entries = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")]
     zones = None
     if stepped.key == "natteliv" and ds.places_wgs84 is not None:
         places = ds.places_wgs84
@@ -307,33 +287,3 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
         zones=zones,
         bounds=stepped.bounds,
     )
-
-
-def _merge_quiet(
-    features: gpd.GeoDataFrame,
-    values: np.ndarray,
-    classes: np.ndarray,
-    entries: list[tuple[str, str]],
-) -> gpd.GeoDataFrame:
-    """The busiest :data:`MAX_STEP_FEATURES` cells keep a tooltip each; the rest become one
-    shape per class."""
-    if len(features) <= MAX_STEP_FEATURES:
-        return features
-    order = np.argsort(-values, kind="stable")
-    top = np.zeros(len(features), dtype=bool)
-    top[order[:MAX_STEP_FEATURES]] = True
-    merged = []
-    for cls in np.unique(classes[~top]):
-        part = ~top & (classes == cls)
-        colour, words = entries[int(cls)]
-        merged.append(
-            {
-                "feature_id": f"klasse-{int(cls) + 1}",
-                "name": f"Celler i klassen {words}",
-                "label": f"{words} hændelser pr. celle",
-                "color": colour,
-                "geometry": shapely.coverage_union_all(features.geometry.to_numpy()[part]),
-            }
-        )
-    rest = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
-    return pd.concat([rest, features[top]], ignore_index=True)
