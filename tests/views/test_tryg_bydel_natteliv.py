@@ -101,8 +101,11 @@ def test_natteliv_counts_only_the_chosen_nights_and_hides_small_cells(tmp_path):
     # 2 is small, and with the night total (11) shown the 9 would give it away: both hidden.
     assert table["suppressed"].sum() == 2 and table["incidents"].isna().all()
     assert view.kpis[0].value == "11"
-    # All hidden cells are one grey shape on the map, without a count.
-    assert view.map.features["label"].tolist() == ["<5 hændelser pr. celle"]
+    # The hidden cells are grey shapes without a count: the small one reads "<5", the 9
+    # (hidden only so that the 2 cannot be worked out from the total) reads "skjult".
+    assert view.map.features["label"].tolist() == ["<5 hændelser pr. celle", "skjult"]
+    assert table["complementary"].sum() == 1
+    assert set(view.display["Hændelser"]) == {"<5", "skjult"}
     # Hour x weekday counts every night and hour; its cells add up across the map.
     assert view.heatmap.loc["onsdag", "01"] == 30 and view.heatmap.loc["lørdag", "01"] == 11
 
@@ -138,7 +141,7 @@ def test_outside_count_cannot_reveal_a_hidden_district(tmp_path):
     total = int(view.kpis[0].value.replace(".", ""))
     # Either the outside count or a second district is hidden: the residual is never one count.
     assert (
-        outside_note.startswith("<5")
+        outside_note.startswith(("<5", "skjult"))
         or total - shown - 6 >= 5
         or view.table["suppressed"].sum() >= 2
     )

@@ -154,3 +154,26 @@ def legend_entries(
         entries.append((colour, label))
         lower = upper
     return entries
+
+
+def member_entries(
+    values: np.ndarray, classes: np.ndarray, bins: list[float], palette: str, fmt
+) -> list[tuple[str, str]]:
+    """(colour, 'a – b') per class that holds a value, read from the values it holds.
+
+    ``a`` and ``b`` are the smallest and largest value of the class, so a range never reaches
+    into values that are not shown: with counts 1–4 hidden, the class of 0 and 6–74 reads "0"
+    and "6 – 74", never "1 – 74" (class bounds from :func:`legend_entries` would). A class of
+    one value reads that value. ``values`` are the shown numbers (NaN: hidden or no data),
+    ``classes`` and ``bins`` from :func:`classify`.
+    """
+    values = np.asarray(values, dtype="float64")
+    ramp = _ramp(palette, len(bins))
+    entries = []
+    for cls, colour in enumerate(ramp):
+        members = values[(classes == cls) & np.isfinite(values)]
+        if not len(members):
+            continue
+        low, high = fmt(float(members.min())), fmt(float(members.max()))
+        entries.append((colour, low if low == high else f"{low} – {high}"))
+    return entries

@@ -138,11 +138,28 @@ def _cycle(values: tuple, index: int):
 
 
 def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag") -> alt.Chart:
-    """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'."""
+    """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'
+    (or 'skjult' where ``grid.attrs["complementary"]`` marks a cell hidden only to protect a
+    small one). All seven weekdays are labelled on the y axis."""
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    long["vist"] = long["antal"].map(lambda v: shown_count(v, pd.isna(v)))
+    protected = grid.attrs.get("complementary")
+    protects = (
+        protected.reindex(index=grid.index, columns=grid.columns).fillna(False)
+        if protected is not None
+        else pd.DataFrame(False, index=grid.index, columns=grid.columns)
+    )
+    long["skjult"] = (
+        protects.reset_index(names="ugedag")
+        .melt(id_vars="ugedag", var_name="time", value_name="skjult")["skjult"]
+        .astype(bool)
+    )
+    # A cell hidden only to protect a small one reads "skjult", never "<5".
+    long["vist"] = [
+        shown_count(v, pd.isna(v), is_complementary=p)
+        for v, p in zip(long["antal"], long["skjult"], strict=True)
+    ]
     classes, legend = heat_classes(grid)
     long["klasse"] = classes.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="klasse"
@@ -150,7 +167,14 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
     order = list(grid.index)
     base = alt.Chart(long).encode(
         x=alt.X("time:O", title="Time på døgnet"),
-        y=alt.Y("ugedag:O", title=None, sort=order),
+        # Every weekday named: Vega drops overlapping labels (every other day on a short
+        # chart) unless told not to.
+        y=alt.Y(
+            "ugedag:O",
+            title=None,
+            sort=order,
+            axis=alt.Axis(values=order, labelOverlap=False, labelLimit=0),
+        ),
     )
     cells = base.mark_rect().encode(
         # Whole-number classes (views.natteliv.heat_classes), never a continuous ramp that a

@@ -2,7 +2,8 @@
 from the numbers of a view.
 
 A hidden value (below the discretion limit) is never named: it is missing (NaN) here and only
-counted ("3 områder vises som <5").
+counted ("3 områder vises som <5"; one hidden only to protect a small count: "1 område er
+skjult, så en lille optælling ikke kan regnes ud af totalen").
 """
 
 from __future__ import annotations
@@ -14,17 +15,49 @@ import pandas as pd
 
 from .. import fmt
 from ..compute import privacy
+from ..compute.breaks import SUPPRESSED_COLOR
 from .model import View
 
-
 # ---- text alternatives ------------------------------------------------------------------------
-def _names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    shown = names[:3]
-    rest = len(names) - len(shown)
-    text = ", ".join(shown[:-1]) + (" og " if not rest else ", ") + shown[-1]
-    return text + (f" og {rest} til" if rest else "")
+#: How many features a sentence names at the top, or among those sharing the lowest value.
+NAMED = 3
+
+
+def _and(parts: Sequence[str]) -> str:
+    """'A', 'A og B', 'A, B og C'."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def _highest(shown: pd.DataFrame, low: float) -> str:
+    """'Højest: Vejgaard med 74 hændelser, Centrum med 61 hændelser og Øst med 55 hændelser.'
+    (at most :data:`NAMED`, never one of the lowest)."""
+    top = shown[shown["value"] > low].sort_values(["value", "name"], ascending=[False, True])
+    named = [f"{row.name} med {row.label}" for row in top.head(NAMED).itertuples()]
+    return f"Højest: {_and(named)}."
+
+
+def _lowest(shown: pd.DataFrame, low: float, noun_plural: str) -> str:
+    """'Lavest: Hals med 0 hændelser.', 'Lavest: Hals og Nibe, begge med 0 hændelser.' or
+    'Lavest: 25 områder med 0 hændelser, bl.a. Frejlev, Gistrup og Hals.'"""
+    lowest = shown[shown["value"] == low].sort_values("name")
+    names, label = list(lowest["name"]), lowest["label"].iloc[0]
+    if len(names) == 1:
+        return f"Lavest: {names[0]} med {label}."
+    if len(names) <= NAMED:
+        every = "begge" if len(names) == 2 else "alle"
+        return f"Lavest: {_and(names)}, {every} med {label}."
+    return (
+        f"Lavest: {fmt.number(len(names))} {noun_plural} med {label}, bl.a. {_and(names[:NAMED])}."
+    )
+
+
+def _counted(n: int, noun_plural: str, what: str) -> str:
+    """'1 område vises som <5.' / '2 områder er skjult, så …': ``n`` features and ``what``."""
+    word = noun_plural if n > 1 else _singular(noun_plural)
+    return f"{fmt.number(n)} {word} {what}."
 
 
 def map_sentence(
@@ -36,9 +69,10 @@ def map_sentence(
     noun_plural: str = "områder",
     hidden: Sequence[bool] | None = None,
     hidden_text: str | None = None,
+    complementary: Sequence[bool] | None = None,
 ) -> str:
     """A short Danish description of a map for screen readers: what it shows, the highest and
-    the lowest shown value and how many are hidden.
+    the lowest shown values and how many are hidden, and why.
 
     Parameters
     ----------
@@ -53,45 +87,49 @@ def map_sentence(
         True per feature whose value is hidden under the discretion limit.
     hidden_text
         The text shown for a hidden value; ``None`` means privacy's '<5'.
+    complementary
+        True per hidden feature hidden only so that a small count cannot be worked out from
+        the total (:func:`tryg_geo.compute.privacy.complementary`): counted apart, with the
+        reason, never as '<5'.
 
     Returns
     -------
     str
-        E.g. 'Kortet viser Anmeldte hændelser pr. 1.000 indbyggere for 25 områder. Højest:
-        Vestbyen 5,1; lavest: Hals 0,8. 2 områder vises som <5.'
+        E.g. 'Kortet viser anmeldte hændelser for 25 områder. Højest: Vejgaard med 74
+        hændelser og Vestbyen med 61 hændelser. Lavest: Hals med 2 hændelser. 2 områder vises
+        som <5.'
     """
     numbers = pd.to_numeric(pd.Series(list(values), dtype="float64"), errors="coerce")
     hide = np.zeros(len(numbers), bool) if hidden is None else np.asarray(hidden, bool)
+    protects = (
+        np.zeros(len(numbers), bool) if complementary is None else np.asarray(complementary, bool)
+    )
+    hide = hide | protects
     numbers[hide] = np.nan
     frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
     shown = frame.dropna(subset=["value"])
     parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {noun_plural}."]
     if shown.empty:
         parts.append(f"Ingen {noun_plural} har et tal, der kan vises.")
+    elif len(shown) == 1:  # "Alle 1 steder" is no Danish: name the one
+        only = shown.iloc[0]
+        parts.append(f"Kun {only['name']} har et tal: {only['label']}.")
     else:
         top, low = shown["value"].max(), shown["value"].min()
-        highest = shown[shown["value"] == top].sort_values("name")
-        lowest = shown[shown["value"] == low].sort_values("name")
-        high_text = f"{_names(list(highest['name']))} {highest['label'].iloc[0]}"
-        if len(shown) == 1:  # "Alle 1 steder" is no Danish: name the one
-            only = shown.iloc[0]
-            parts.append(f"Kun {only['name']} har et tal: {only['label']}.")
-        elif top == low:
+        if top == low:
             every = f"Alle {fmt.number(len(shown))} {noun_plural} med tal"
-            parts.append(f"{every} har {highest['label'].iloc[0]}.")
+            parts.append(f"{every} har {shown['label'].iloc[0]}.")
         else:
-            low_text = f"{_names(list(lowest['name']))} {lowest['label'].iloc[0]}"
-            parts.append(f"Højest: {high_text}; lavest: {low_text}.")
-    n_hidden = int(hide.sum())
-    if n_hidden:
-        word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(
-            f"{fmt.number(n_hidden)} {word} vises som {hidden_text or privacy.hidden_text()}."
-        )
+            parts += [_highest(shown, low), _lowest(shown, low, noun_plural)]
+    n_small, n_protecting = int((hide & ~protects).sum()), int(protects.sum())
+    if n_small:
+        secret = hidden_text or privacy.hidden_text()
+        parts.append(_counted(n_small, noun_plural, f"vises som {secret}"))
+    if n_protecting:
+        parts.append(_counted(n_protecting, noun_plural, f"er {privacy.COMPLEMENTARY_WHY}"))
     missing = int((frame["value"].isna() & ~hide).sum())
     if missing:
-        word = noun_plural if missing > 1 else _singular(noun_plural)
-        parts.append(f"{fmt.number(missing)} {word} uden data.")
+        parts.append(_counted(missing, noun_plural, "uden data"))
     return " ".join(parts)
 
 
@@ -217,6 +255,7 @@ def view_map_text(view: View) -> str | None:
             noun_plural="celler",
             hidden=table["suppressed"].astype(bool).to_numpy(),
             hidden_text=hidden_text,
+            complementary=_complementary(table),
         )
     if spec.kind == "cells" and "value" not in spec.features:
         return class_map_sentence(spec, what)
@@ -227,15 +266,28 @@ def view_map_text(view: View) -> str | None:
         if "value" in features
         else pd.Series(np.nan, index=features.index)
     )
+    # Hidden: the label says "<5", or the area is grey without a number; of those, the ones
+    # reading "skjult" are hidden only to protect a small count (privacy.hidden_label).
+    grey = (features["color"].astype(str) == SUPPRESSED_COLOR).to_numpy() & values.isna().to_numpy()
+    hidden = labels.str.startswith(hidden_text).to_numpy() | grey
+    protecting = hidden & labels.str.lower().str.startswith(privacy.COMPLEMENTARY_TEXT).to_numpy()
     return map_sentence(
         features["name"].astype(str).tolist(),
         values,
         labels.tolist(),
         what=what,
         noun_plural=NOUNS.get(spec.kind, "områder"),
-        hidden=labels.str.startswith(hidden_text).to_numpy(),
+        hidden=hidden,
         hidden_text=hidden_text,
+        complementary=protecting,
     )
+
+
+def _complementary(table: pd.DataFrame) -> np.ndarray | None:
+    """The table's ``complementary`` column (hidden only to protect a small count), if any."""
+    if "complementary" not in table:
+        return None
+    return table["complementary"].fillna(False).astype(bool).to_numpy()
 
 
 def class_map_sentence(spec, what: str) -> str:

@@ -11,7 +11,7 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, member_entries
 from ..compute.counts import (
     by_cell,
     by_month,
@@ -30,7 +30,10 @@ from ..compute.filters import (
     previous_year_covered,
 )
 from ..compute.privacy import (
+    complementary,
+    complementary_note,
     count_text,
+    hidden_legend,
     hidden_text,
     hide_periods,
     safe_change,
@@ -128,6 +131,9 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         f"Celler med færre end {threshold()} hændelser vises som '{hidden_text()}' uden tal. "
         "Tabellen over timer og ugedage viser alle døgnets timer."
     )
+    protected = view.heatmap.attrs.get("complementary")
+    if table["complementary"].any() or (protected is not None and protected.to_numpy().any()):
+        view.notes.append(complementary_note())
     if filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER:  # the "Hotspots" toggle: Gi* classes
         view.map, notes = night_hotspot_map(ds, filters)
         view.notes += notes
@@ -149,6 +155,8 @@ def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
             "categories": ", ".join(filters.categories),
             "incidents": pd.array(np.where(hidden, np.nan, cells.to_numpy()), dtype="Float64"),
             "suppressed": hidden,
+            # Hidden only so that a small cell cannot be worked out from the night total.
+            "complementary": complementary(cells.to_numpy(), hidden),
         }
     )
     return table.sort_values(
@@ -159,6 +167,12 @@ def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
 def _display(table: pd.DataFrame) -> pd.DataFrame:
     limit = threshold()
     hidden = shown_count(None, True, limit)
+    protecting = shown_count(None, True, limit, is_complementary=True)
+    complementary_cells = (
+        table["complementary"].to_numpy(dtype=bool)
+        if "complementary" in table
+        else np.zeros(len(table), dtype=bool)
+    )
     # Thousands of cells share a few dozen counts: each distinct count is written once.
     shown_counts = table.loc[~table["suppressed"].to_numpy(dtype=bool), "incidents"]
     texts = {v: shown_count(v, False, limit) for v in pd.unique(shown_counts)}
@@ -166,8 +180,10 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Celle (DDKN)": table["cell_id"],
             "Hændelser": [
-                hidden if s else texts[v]
-                for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+                (protecting if c else hidden) if s else texts[v]
+                for v, s, c in zip(
+                    table["incidents"], table["suppressed"], complementary_cells, strict=True
+                )
             ],
         }
     )
@@ -184,7 +200,6 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     classes, bins = classify(values, filters.scheme, whole=True)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    limit = threshold()
     features = gpd.GeoDataFrame(
         {
             "feature_id": shown["cell_id"].to_numpy(),
@@ -195,23 +210,20 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         geometry=shapes[~hidden],
         crs=WGS84,
     )
-    features = _merge_beyond_top(features, values, classes, bins)
-    if hidden.any():
-        merged = gpd.GeoDataFrame(
-            {
-                "feature_id": ["skjulte-celler"],
-                "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-                "color": [SUPPRESSED_COLOR],
-            },
-            geometry=[_hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])],
-            crs=WGS84,
-        )
-        features = pd.concat([merged, features], ignore_index=True)
-    lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) + [
-        (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")
-    ]
+    entries = member_entries(values, classes, bins, PALETTE, fmt.number)
+    features = _merge_beyond_top(features, values, classes, len(bins), dict(entries))
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    small_cells = hidden & ~protecting
+    features = with_grey_cells(
+        features,
+        _hidden_area(ds, table.loc[small_cells, "cell_id"], shapes[small_cells])
+        if small_cells.any()
+        else None,
+        _hidden_area(ds, table.loc[protecting, "cell_id"], shapes[protecting])
+        if protecting.any()
+        else None,
+    )
+    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, bool(protecting.any())))]
     return MapSpec(
         kind="cells",
         features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
@@ -221,6 +233,42 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         zones=_zones(ds),
         bounds=_hotspot_bounds(gpd.GeoSeries(shapes[~hidden], crs=WGS84), values),
     )
+
+
+def with_grey_cells(features: gpd.GeoDataFrame, small_area, protecting_area) -> gpd.GeoDataFrame:
+    """``features`` with the hidden cells first: one grey shape of the small cells ("<5
+    hændelser pr. celle") and one of the cells hidden only to protect them ("skjult"; they
+    hold no small count, so "<5" would be false there). ``None``: no such cells."""
+    limit = threshold()
+    protecting_words = hidden_legend(False, True)
+    grey = [
+        {
+            "feature_id": feature_id,
+            "name": name,
+            "label": label,
+            "color": SUPPRESSED_COLOR,
+            "geometry": area,
+        }
+        for area, feature_id, name, label in (
+            (
+                small_area,
+                "skjulte-celler",
+                f"Celler med færre end {limit} hændelser",
+                f"{shown_count(None, True, limit)} hændelser pr. celle",
+            ),
+            (
+                protecting_area,
+                "skjulte-celler-total",
+                f"Celler {protecting_words[:1].lower()}{protecting_words[1:]}",
+                shown_count(None, True, limit, is_complementary=True),
+            ),
+        )
+        if area is not None
+    ]
+    if not grey:
+        return features
+    merged = gpd.GeoDataFrame(grey, geometry="geometry", crs=WGS84)
+    return pd.concat([merged, features], ignore_index=True)
 
 
 MAX_CELL_FEATURES = 600
@@ -244,18 +292,22 @@ def _km_square(cell_id: str) -> str:
 
 
 def _merge_beyond_top(
-    features: gpd.GeoDataFrame, values: np.ndarray, classes: np.ndarray, bins: list[float]
+    features: gpd.GeoDataFrame,
+    values: np.ndarray,
+    classes: np.ndarray,
+    n_classes: int,
+    labels: dict[str, str],
 ) -> gpd.GeoDataFrame:
     """Keep the busiest cells as features of their own (a tooltip each); merge the rest into
-    one shape per class, so a map over many years stays small enough to send."""
+    one shape per class (``labels``: the legend's text per class colour), so a map over many
+    years stays small enough to send."""
     if len(features) <= MAX_CELL_FEATURES:
         return features
     order = np.argsort(-values, kind="stable")
     top = np.zeros(len(features), dtype=bool)
     top[order[:MAX_CELL_FEATURES]] = True
-    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values)), whole=True))
     colour_of = {
-        c: colour for c, colour in enumerate(colours(np.arange(len(bins)), PALETTE, len(bins)))
+        c: colour for c, colour in enumerate(colours(np.arange(n_classes), PALETTE, n_classes))
     }
     merged = []
     for cls in np.unique(classes[~top]):
@@ -314,43 +366,47 @@ def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     # The night hours add up to the night total shown as a KPI: complementary suppression there.
     night = _night_cells(filters)
     hidden[night] = suppress_with_total(grid[night], hidden=hidden[night])
+    protecting = complementary(grid.ravel(), hidden.ravel()).reshape(grid.shape)
     grid[hidden] = np.nan
-    return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
+    index, columns = list(fmt.WEEKDAYS_DA), [f"{h:02d}" for h in range(24)]
+    frame = pd.DataFrame(grid, index=index, columns=columns)
+    # Which hidden cells are hidden only to protect a small one ("skjult", not "<5").
+    frame.attrs["complementary"] = pd.DataFrame(protecting, index=index, columns=columns)
+    return frame
 
 
 def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
     """The hour × weekday table's colour classes: the class label of every cell and the legend.
 
     Counts get whole-number classes that never overlap (quantiles, like the maps); hidden
-    cells (NaN) get the grey of "Skjult (<5)". A table with one value only (e.g. all zero
-    after a small import) is one light class, never one solid dark colour.
+    cells (NaN) get the grey of "Skjult (<5)" (and its reason when some are hidden only to
+    protect a small one: ``grid.attrs["complementary"]``). A table with one value only (e.g.
+    all zero after a small import) is one light class, never one solid dark colour.
     """
     values = grid.to_numpy(dtype="float64").ravel()
     with warnings.catch_warnings():  # many equal counts merge quantile classes: expected
         warnings.simplefilter("ignore", UserWarning)
         classes, bins = classify(values, "quantiles", whole=True)
-    finite = values[np.isfinite(values)]
-    lowest = float(finite.min()) if len(finite) else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) if bins else []
     # Each class named by the counts it holds: with 1–4 hidden, a class "1 – 5" beside
     # "Skjult (<5)" would promise counts that are never shown.
-    names = {
-        c: _members_label(values[classes == c]) for c in range(len(entries)) if (classes == c).any()
-    }
-    entries = [(colour, names[c]) for c, (colour, _) in enumerate(entries) if c in names]
-    hidden = f"Skjult ({hidden_text()})"
+    entries = member_entries(values, classes, bins, PALETTE, fmt.number)
+    colour_names = dict(entries)
+    ramp = colours(np.arange(len(bins)), PALETTE, len(bins))
+    names = {c: colour_names[colour] for c, colour in enumerate(ramp) if colour in colour_names}
+    missing = ~np.isfinite(values)
+    protected = grid.attrs.get("complementary")
+    protects = (
+        protected.to_numpy(dtype=bool).ravel() & missing
+        if protected is not None
+        else np.zeros_like(missing)
+    )
+    hidden = hidden_legend(bool((missing & ~protects).any()), bool(protects.any()))
     cells = [names[c] if c >= 0 else hidden for c in classes]
-    if not np.isfinite(values).all():
+    if missing.any():
         entries.append((SUPPRESSED_COLOR, hidden))
     frame = pd.DataFrame(np.array(cells, dtype=object).reshape(grid.shape), index=grid.index)
     frame.columns = grid.columns
     return frame, Legend("Hændelser", entries)
-
-
-def _members_label(members: np.ndarray) -> str:
-    """'5' or '6 – 10': the smallest and largest count in a class (whole numbers)."""
-    low, high = float(np.nanmin(members)), float(np.nanmax(members))
-    return fmt.number(low) if low == high else f"{fmt.number(low)} – {fmt.number(high)}"
 
 
 def _night_cells(filters: Filters) -> np.ndarray:

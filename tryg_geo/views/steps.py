@@ -24,17 +24,25 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, member_entries
 from ..compute.counts import category_mask, combine, night_mask, period_mask
 from ..compute.filters import Filters
-from ..compute.privacy import count_text, hidden_text, suppress_with_total, threshold
+from ..compute.privacy import (
+    complementary,
+    complementary_note,
+    count_text,
+    hidden_legend,
+    hidden_text,
+    suppress_with_total,
+    threshold,
+)
 from ..compute.steps import STEPS, StepCounts, check_step, step_counts
 from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
 from .model import Legend, MapSpec, View
-from .natteliv import PALETTE, ZONE_KIND, zone_indicator
+from .natteliv import PALETTE, ZONE_KIND, with_grey_cells, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -209,6 +217,8 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
                 np.where(hidden[present], np.nan, values[present]), dtype="Float64"
             ),
             "suppressed": hidden[present],
+            # Hidden only so that a small cell cannot be worked out from the step's total.
+            "complementary": complementary(values[present], hidden[present]),
         }
     )
     table = table.sort_values(
@@ -234,6 +244,8 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
             f"'{hidden_text()}' uden tal."
         ],
     )
+    if table["complementary"].any():
+        view.notes.append(complementary_note())
     view.partnership = ds.partnership.name
     view.partnership_colour = ds.partnership.colour
     return view
@@ -258,22 +270,21 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
         geometry=list(shapes[~hidden]),
         crs=WGS84,
     )
-    entries = legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True)
-    features = _merge_quiet(features, values, classes, entries)
-    limit = threshold()
-    if hidden.any():
-        grey = gpd.GeoDataFrame(
-            {
-                "feature_id": ["skjulte-celler"],
-                "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-                "color": [SUPPRESSED_COLOR],
-            },
-            geometry=[shapely.coverage_union_all(shapes[hidden])],
-            crs=WGS84,
-        )
-        features = pd.concat([grey, features], ignore_index=True)
-    entries = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")]
+    entries = _shared_entries(stepped)
+    words = dict(entries)
+    ramp = colours(np.arange(len(bins)), PALETTE, len(bins))
+    features = _merge_quiet(features, values, classes, [(c, words.get(c, "")) for c in ramp])
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    small_cells = hidden & ~protecting
+    features = with_grey_cells(
+        features,
+        shapely.coverage_union_all(shapes[small_cells]) if small_cells.any() else None,
+        shapely.coverage_union_all(shapes[protecting]) if protecting.any() else None,
+    )
+    # One legend for every step: the grey entry names both kinds whenever any step has both.
+    all_hidden = stepped.hidden & (stepped.counts.counts > 0)
+    any_protecting = bool(complementary(stepped.counts.counts, all_hidden).any())
+    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, any_protecting))]
     zones = None
     if stepped.key == "natteliv" and ds.places_wgs84 is not None:
         places = ds.places_wgs84
@@ -288,6 +299,16 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
         zones=zones,
         bounds=stepped.bounds,
     )
+
+
+def _shared_entries(stepped: SteppedMaps) -> list[tuple[str, str]]:
+    """The shared legend's classes, each read from the counts it holds in any step (shown
+    counts only): no class range reaches into the hidden counts."""
+    bins = list(stepped.bins)
+    counts = stepped.counts.counts
+    shown = counts[~stepped.hidden & (counts > 0)].astype("float64")
+    classes = np.minimum(np.searchsorted(np.asarray(bins), shown, side="left"), len(bins) - 1)
+    return member_entries(shown, classes, bins, PALETTE, fmt.number)
 
 
 def _merge_quiet(
