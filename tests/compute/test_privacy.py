@@ -554,3 +554,61 @@ def test_only_privacy_writes_the_hidden_text():
     modules = sorted((REPO / "tryg_geo").rglob("*.py"))
     writers = [m.relative_to(REPO).as_posix() for m in modules if pattern.search(m.read_text())]
     assert writers == ["tryg_geo/compute/privacy.py"]
+
+
+# ---- a cell hidden only to protect another is "skjult", never "<5" ------------------------------
+def test_complementary_cells_read_skjult_and_small_ones_the_threshold(monkeypatch):
+    from tryg_geo.compute.privacy import (
+        complementary,
+        complementary_note,
+        hidden_label,
+        hidden_legend,
+        suppress_with_total,
+    )
+
+    counts = np.array([40, 3, 12, 0])
+    hidden = suppress_with_total(counts)
+    assert hidden.tolist() == [False, True, True, False]
+    assert complementary(counts, hidden).tolist() == [False, False, True, False]
+    assert hidden_label(False) == "<5" and hidden_label(True) == "skjult"
+    assert shown_count(12, True, is_complementary=True) == "skjult"
+    assert "regnes ud af totalen" in complementary_note()
+    assert hidden_legend(True, False) == "Skjult (<5)"
+    assert hidden_legend(False, True).startswith("Skjult, så en lille optælling")
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    both = hidden_legend(True, True)
+    assert "<10" in both and "<5" not in both and "totalen" in both
+    assert shown_count(12, True) == "<10"
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden_at_least"),
+    [
+        # "<5" (1–4) and "skjult" (≥ 5) summing to 6 would give the small one away as 1.
+        ([30, 1, 5, 5, 9], 3),
+        # Three "<5" summing to 11 would say each is at least 3: one more is hidden.
+        ([29, 3, 4, 4, 0], 4),
+        # Two "<5" summing to 5 say nothing beyond 1–4 each: enough as they are.
+        ([30, 2, 3, 9], 2),
+    ],
+)
+def test_hidden_sum_never_narrows_a_small_cell(counts, hidden_at_least):
+    """Given the sum of the hidden cells (the total minus the shown) and what their labels
+    say ('<5': 1–4, 'skjult': 5 or more), every small hidden cell could still be 1 or 4."""
+    from itertools import product
+
+    from tryg_geo.compute.privacy import suppress_with_total
+
+    values = np.array(counts)
+    hidden = suppress_with_total(values)
+    assert hidden.sum() >= hidden_at_least
+    total = values[hidden].sum()
+    small_cells = hidden & (values < LIMIT)
+    n_small, n_other = int(small_cells.sum()), int((hidden & ~small_cells).sum())
+    # Every assignment consistent with the labels and the sum: the small cells' possible values.
+    possible = set()
+    for smalls in product(range(1, LIMIT), repeat=n_small):
+        rest = total - sum(smalls)
+        if (n_other == 0 and rest == 0) or (n_other and rest >= n_other * LIMIT):
+            possible.add(smalls[0])
+    assert possible == set(range(1, LIMIT)), (counts, hidden)

@@ -89,9 +89,7 @@ def test_map_sentence_tells_complementary_from_small(monkeypatch) -> None:
         complementary=[False, False, True, False],
     )
     assert "1 område vises som <10. " in text
-    assert text.endswith(
-        "1 område er skjult, så en lille optælling ikke kan regnes ud af totalen."
-    )
+    assert text.endswith("1 område er skjult, så en lille optælling ikke kan regnes ud af totalen.")
     assert "12" not in text and "<5" not in text and "3 " not in text
 
 

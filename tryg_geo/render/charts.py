@@ -11,7 +11,7 @@ import pandas as pd
 from .. import fmt, palette
 from ..compute.privacy import shown_count
 from ..views.model import Trend
-from ..views.natteliv import heat_classes
+from ..views.natteliv import heat_classes, protected_cells
 
 # Okabe–Ito hues, darkened where needed: each line has at least 3:1 against white (WCAG 2.1
 # 1.4.11) and the lines stay apart with protanopia, deuteranopia and tritanopia
@@ -139,22 +139,12 @@ def _cycle(values: tuple, index: int):
 
 def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag") -> alt.Chart:
     """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'
-    (or 'skjult' where ``grid.attrs["complementary"]`` marks a cell hidden only to protect a
-    small one). All seven weekdays are labelled on the y axis."""
+    (or 'skjult' where :func:`~tryg_geo.views.natteliv.protected_cells` marks a cell hidden
+    only to protect a small one). All seven weekdays are labelled on the y axis."""
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    protected = grid.attrs.get("complementary")
-    protects = (
-        protected.reindex(index=grid.index, columns=grid.columns).fillna(False)
-        if protected is not None
-        else pd.DataFrame(False, index=grid.index, columns=grid.columns)
-    )
-    long["skjult"] = (
-        protects.reset_index(names="ugedag")
-        .melt(id_vars="ugedag", var_name="time", value_name="skjult")["skjult"]
-        .astype(bool)
-    )
+    long["skjult"] = protected_cells(grid).ravel(order="F")  # melt goes column by column
     # A cell hidden only to protect a small one reads "skjult", never "<5".
     long["vist"] = [
         shown_count(v, pd.isna(v), is_complementary=p)

@@ -131,8 +131,7 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         f"Celler med færre end {threshold()} hændelser vises som '{hidden_text()}' uden tal. "
         "Tabellen over timer og ugedage viser alle døgnets timer."
     )
-    protected = view.heatmap.attrs.get("complementary")
-    if table["complementary"].any() or (protected is not None and protected.to_numpy().any()):
+    if table["complementary"].any() or protected_cells(view.heatmap).any():
         view.notes.append(complementary_note())
     if filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER:  # the "Hotspots" toggle: Gi* classes
         view.map, notes = night_hotspot_map(ds, filters)
@@ -371,8 +370,21 @@ def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     index, columns = list(fmt.WEEKDAYS_DA), [f"{h:02d}" for h in range(24)]
     frame = pd.DataFrame(grid, index=index, columns=columns)
     # Which hidden cells are hidden only to protect a small one ("skjult", not "<5").
-    frame.attrs["complementary"] = pd.DataFrame(protecting, index=index, columns=columns)
+    # A frozenset of (weekday, hour) labels: pandas compares attrs when it reshapes a frame,
+    # which an array or a frame in attrs would make ambiguous.
+    frame.attrs["complementary"] = frozenset(
+        (index[d], columns[h]) for d, h in zip(*np.nonzero(protecting), strict=True)
+    )
     return frame
+
+
+def protected_cells(grid: pd.DataFrame) -> np.ndarray:
+    """The hour × weekday cells hidden only to protect a small one (``grid.attrs
+    ["complementary"]``: (weekday, hour) labels), as a boolean array of ``grid``'s shape."""
+    marked = grid.attrs.get("complementary", frozenset())
+    return np.array(
+        [[(day, hour) in marked for hour in grid.columns] for day in grid.index], dtype=bool
+    ).reshape(grid.shape)
 
 
 def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
@@ -394,12 +406,7 @@ def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
     ramp = colours(np.arange(len(bins)), PALETTE, len(bins))
     names = {c: colour_names[colour] for c, colour in enumerate(ramp) if colour in colour_names}
     missing = ~np.isfinite(values)
-    protected = grid.attrs.get("complementary")
-    protects = (
-        protected.to_numpy(dtype=bool).ravel() & missing
-        if protected is not None
-        else np.zeros_like(missing)
-    )
+    protects = protected_cells(grid).ravel() & missing
     hidden = hidden_legend(bool((missing & ~protects).any()), bool(protects.any()))
     cells = [names[c] if c >= 0 else hidden for c in classes]
     if missing.any():
