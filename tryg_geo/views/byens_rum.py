@@ -17,7 +17,14 @@ from ..cache import per_version
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
-from ..compute.privacy import hidden_rule, shown_count, small, suppress_with_total
+from ..compute.privacy import (
+    complementary,
+    complementary_note,
+    hidden_rule,
+    shown_count,
+    small,
+    suppress_with_total,
+)
 from ..compute.registry import Indicator, all_indicators, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
@@ -60,6 +67,8 @@ TABLE_COLUMNS = [
     "previous_value_suppressed",
     "previous_incidents_suppressed",
     "suppressed",
+    "incidents_complementary",
+    "previous_incidents_complementary",
 ]
 ALL_ID, ALL_NAME = "alle", "Alle steder"
 
@@ -267,6 +276,9 @@ def _table(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame) 
             "incidents_suppressed": count_hidden.to_numpy(),
             "previous_value_suppressed": before_hidden.to_numpy(),
             "previous_incidents_suppressed": count_before_hidden.to_numpy(),
+            # Hidden only so that a small place count cannot be worked out from the total.
+            "incidents_complementary": complementary(count, count_hidden),
+            "previous_incidents_complementary": complementary(count_before, count_before_hidden),
         }
     )
     table["change_pct"] = _change(table["value"], table["previous_value"])
@@ -300,9 +312,13 @@ def _display(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
                     row.previous_value, ind.unit, suppressed=row.previous_value_suppressed
                 ),
                 "Ændring": fmt.signed_percent(row.change_pct),
-                "Hændelser": _count_text(row.incidents, row.incidents_suppressed),
+                "Hændelser": _count_text(
+                    row.incidents, row.incidents_suppressed, row.incidents_complementary
+                ),
                 "Hændelser sidste år": _count_text(
-                    row.previous_incidents, row.previous_incidents_suppressed
+                    row.previous_incidents,
+                    row.previous_incidents_suppressed,
+                    row.previous_incidents_complementary,
                 ),
                 "Ændring i hændelser": fmt.signed_percent(row.incidents_change_pct),
             }
@@ -310,20 +326,23 @@ def _display(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _count_text(value: float, hidden: bool) -> str:
-    return shown_count(value, hidden)  # '–' when there is no number
+def _count_text(value: float, hidden: bool, protecting: bool = False) -> str:
+    """'<5' for a small count, 'skjult' for one hidden only to protect another, '–' when
+    there is no number."""
+    return shown_count(value, hidden, is_complementary=bool(protecting))
 
 
 def _map(ds: Dataset, table: pd.DataFrame, ind: Indicator, label: str, filters: Filters):
     rows = table[table["place_id"] != ALL_ID].set_index("place_id")
     labels = pd.Series(
         [
-            f"{value_text(v, ind.unit, suppressed=h)} · hændelser: {_count_text(c, ch)}"
-            for v, h, c, ch in zip(
+            f"{value_text(v, ind.unit, suppressed=h)} · hændelser: {_count_text(c, ch, cc)}"
+            for v, h, c, ch, cc in zip(
                 rows["value"],
                 rows["value_suppressed"],
                 rows["incidents"],
                 rows["incidents_suppressed"],
+                rows["incidents_complementary"],
                 strict=True,
             )
         ],
@@ -427,10 +446,9 @@ def _notes(
         f"({_categories_text(filters)}) inden for hvert steds afgrænsning; for havnefronten "
         "tæller anmeldelser op til 50 m fra kajen. Nattelivszonen er vist som omrids."
     )
-    notes.append(
-        f"{hidden_rule()}. Står et skjult tal ved siden af en total, skjules også det "
-        "næstmindste, så det skjulte ikke kan regnes ud."
-    )
+    notes.append(f"{hidden_rule()}.")
+    if (table["incidents_complementary"] | table["previous_incidents_complementary"]).any():
+        notes.append(complementary_note())
     return notes
 
 
