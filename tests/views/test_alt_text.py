@@ -171,3 +171,26 @@ def test_map_text_names_the_extremes_shown_and_no_hidden_place(demo_ds, key: str
         top = shown.loc[shown["value"].idxmax()]
         assert f"Højest: {top['name']}" in text or f"og {top['name']}" in text
         assert top["label"] in text
+
+
+def test_trend_sentence_names_hidden_periods_even_when_none_is_shown(monkeypatch) -> None:
+    """A chart whose every month is hidden still says how many, and why: small months as
+    '<10' (limit 10), months hidden only to protect them as 'skjult, så …'; no number."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    data = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
+            "series": "Hele kommunen",
+            "value": [math.nan] * 3,
+            "suppressed": [True, True, True],
+            "complementary": [False, False, True],
+        }
+    )
+    text = trend_sentence("Hændelser pr. måned", data, "antal")
+    assert text == (
+        "Hændelser pr. måned: der er for få tal til at vise en udvikling (2 perioder vises "
+        "som <10; 1 periode er skjult, så en lille optælling ikke kan regnes ud af totalen)."
+    )
+    shown = data.assign(value=[12.0, 15.0, math.nan], suppressed=[False, False, True])
+    mixed = trend_sentence("Hændelser pr. måned", shown, "antal")
+    assert "1 periode er skjult, så en lille optælling" in mixed and "<10" not in mixed

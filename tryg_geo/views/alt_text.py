@@ -169,11 +169,7 @@ def _series_text(
     first, last = shown.iloc[0], shown.iloc[-1]
     top = shown.loc[shown["value"].idxmax()]
     low = shown.loc[shown["value"].idxmin()]
-    hidden = (
-        rows["suppressed"].fillna(False).astype(bool)
-        if "suppressed" in rows
-        else pd.Series(False, index=rows.index)
-    )
+    hidden, protects = _hidden_periods(rows)
     n_hidden = int(hidden.sum())
     limit, secret = privacy.threshold(), privacy.hidden_text()
     text = (
@@ -185,18 +181,44 @@ def _series_text(
         high_text = f"{value_text(top['value'], unit)} i {period_text(top['period'], periods)}"
         low_text = f"{value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
         if n_hidden and top["value"] < limit:
-            high_text = f"{secret} i de skjulte perioder"
-        if n_hidden and low["value"] >= limit:
+            # A period hidden only to protect a small one may hold more than the limit.
+            high_text = (
+                "i de skjulte perioder" if protects.any() else f"{secret} i de skjulte perioder"
+            )
+        if (hidden & ~protects).any() and low["value"] >= limit:
             low_text = f"{secret} i de skjulte perioder"
         text += f"; højest {high_text}, lavest {low_text}"
-    if n_hidden:
-        text += f"; {fmt.number(n_hidden)} {'periode' if n_hidden == 1 else 'perioder'} vises "
-        text += f"som {secret}"
+    text += _hidden_periods_text(hidden, protects)
     gaps = int((rows["value"].isna() & ~hidden).sum())
     if gaps:
         # Without a suppressed column a gap may be hidden or empty: say only that it is not shown.
         why = "uden data" if "suppressed" in rows else "uden vist tal"
         text += f"; {fmt.number(gaps)} {'periode' if gaps == 1 else 'perioder'} {why}"
+    return text
+
+
+def _hidden_periods(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per period: hidden (a ``suppressed`` column), and hidden only to protect a small one
+    (a ``complementary`` column, :func:`tryg_geo.compute.privacy.complementary`)."""
+
+    def flag(column: str) -> pd.Series:
+        if column not in rows:
+            return pd.Series(False, index=rows.index)
+        return rows[column].fillna(False).astype(bool)
+
+    hidden = flag("suppressed")
+    return hidden, flag("complementary") & hidden
+
+
+def _hidden_periods_text(hidden: pd.Series, protects: pd.Series) -> str:
+    """'; 3 perioder vises som <5; 1 periode er skjult, så …' ('' when none is hidden)."""
+    text = ""
+    for n, words in (
+        (int((hidden & ~protects).sum()), f"vises som {privacy.hidden_text()}"),
+        (int(protects.sum()), f"er {privacy.COMPLEMENTARY_WHY}"),
+    ):
+        if n:
+            text += f"; {fmt.number(n)} {'periode' if n == 1 else 'perioder'} {words}"
     return text
 
 
@@ -210,12 +232,18 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
         The chart's title.
     data
         Columns ``period`` (datetime), ``series`` (str), ``value`` (float; NaN = hidden or
-        no data) and optionally ``suppressed`` (bool: the period is hidden, named as such).
+        no data) and optionally ``suppressed`` (bool: the period is hidden, named as such)
+        and ``complementary`` (bool: hidden only to protect a small one, named apart).
     unit
         'andel', 'antal', 'pr_1000', 'personer', 'timer' or 'score'.
     """
     if data.empty or data["value"].notna().sum() == 0:
-        return f"{title}: der er for få tal til at vise en udvikling."
+        # Every period hidden: say so (how many, and why), never a number.
+        hidden, protects = _hidden_periods(data)
+        told = _hidden_periods_text(hidden, protects).removeprefix("; ")
+        return f"{title}: der er for få tal til at vise en udvikling" + (
+            f" ({told})." if told else "."
+        )
     data = data.assign(period=pd.to_datetime(data["period"])).sort_values("period")
     periods = list(data["period"].drop_duplicates())
     parts = [f"{title}."]

@@ -449,13 +449,15 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
             "series": name,
             "value": np.nan if hide else float(count),
             "suppressed": bool(hide),
+            # Hidden only so that a small month cannot be worked out from the window's total.
+            "complementary": bool(complementary([count], [hide])[0]),
         }
         for name, counts in series
         for month, count, hide in zip(
             counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
         )
     ]
-    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
+    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed", "complementary"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
 
