@@ -457,7 +457,8 @@ def test_byens_rum_one_small_place_and_the_total_hides_a_second_place(tmp_path):
     true_counts = pd.Series(counts).reindex(parts.index).fillna(0)
     assert not residual_problems(true_counts, hidden, table.loc[ALL_ID, "incidents"])
     shown = view.display.set_index("Sted")["Hændelser"]
-    assert shown["Gammeltorv"] == shown["C.W. Obels Plads"] == "<5"
+    # 3 is small: "<5"; the 8 is hidden only so that the 3 cannot be worked out: "skjult".
+    assert shown["Gammeltorv"] == "<5" and shown["C.W. Obels Plads"] == "skjult"
     assert view.kpis[1].value == "33"
 
 
@@ -473,11 +474,18 @@ def test_place_observations_one_small_value_and_the_total_hides_a_second(tmp_pat
     values = {"nytorv": 10, "gammeltorv": 3, "cw-obels-plads": 8, "jf-kennedys-plads": 12}
     rows = [measurement("klager", p, "2025-05", v) for p, v in values.items()]
     ds = tiny_data.build(tmp_path, measurements=rows)
-    table = build_view("byens-rum", ds, YEAR).table.set_index("place_id")
+    view = build_view("byens-rum", ds, YEAR)
+    table = view.table.set_index("place_id")
     parts = table.loc[list(values)]
     assert parts["value_suppressed"].sum() >= 2
     total = table.loc[ALL_ID, "value"]
     assert not residual_problems(pd.Series(values), parts["value_suppressed"], total)
+    # The 3 reads "<5"; the 8, hidden only to protect it, "skjult" (in the table and on the map).
+    assert parts.loc["cw-obels-plads", "value_complementary"]
+    assert not parts.loc["gammeltorv", "value_complementary"]
+    labels = view.map.features.set_index("feature_id")["label"]
+    assert labels["cw-obels-plads"].startswith("skjult ·")
+    assert labels["gammeltorv"].startswith(f"{hidden_text()} ·")
 
 
 def natteliv(tmp_path: Path, frames: list[pd.DataFrame]) -> View:
@@ -579,6 +587,18 @@ def test_complementary_cells_read_skjult_and_small_ones_the_threshold(monkeypatc
     both = hidden_legend(True, True)
     assert "<10" in both and "<5" not in both and "totalen" in both
     assert shown_count(12, True) == "<10"
+
+
+def test_a_cell_hidden_before_without_its_count_still_gets_a_partner():
+    """A caller may pass a small cell already hidden and blanked (0 or NaN): its size is
+    unknown, so it is never taken as protected alone, nor called 'skjult'."""
+    from tryg_geo.compute.privacy import complementary, suppress_with_total
+
+    values = np.array([0.0, 25.0, 0.0])
+    before = np.array([True, False, False])
+    hidden = suppress_with_total(values, hidden=before)
+    assert hidden.tolist() == [True, True, False]
+    assert complementary(values, hidden).tolist() == [False, True, False]
 
 
 @pytest.mark.parametrize(

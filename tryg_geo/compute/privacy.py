@@ -58,7 +58,10 @@ def suppress_with_total(
     limit = threshold() if limit is None else limit
     values = np.asarray(counts, dtype="float64")
     hidden = small(values, limit) | (np.zeros(len(values), bool) if hidden is None else hidden)
-    while hidden.any() and not _sum_protects(values[hidden], limit):
+    # A cell hidden before without its count (blanked to NaN or 0 by the caller) is a small
+    # one of unknown size: NaN, which _sum_protects judges at both ends.
+    known = np.where(hidden & ~(values > 0), np.nan, values)
+    while hidden.any() and not _sum_protects(known[hidden], limit):
         candidates = np.where(~hidden & (values > 0), values, np.inf)
         if not np.isfinite(candidates).any():
             break
@@ -73,15 +76,20 @@ def _sum_protects(values: np.ndarray, limit: int) -> bool:
     hidden cell ("skjult") at least ``limit``. A small cell then lies between the sum minus
     the most the others can hold and the sum minus the least; both ends must stay open.
     """
-    primary = small(values, limit)
+    unknown = np.isnan(values)
+    primary = small(values, limit) | unknown
     n_small, n_other = int(primary.sum()), int((~primary).sum())
     if n_small == 0:
         return True
-    total = float(np.ceil(values).sum())  # fractions of a count (averages) count as whole
     others_least = (n_small - 1) + n_other * limit
     others_most = np.inf if n_other else (n_small - 1) * (limit - 1)
-    lowest, highest = max(1.0, total - others_most), min(limit - 1.0, total - others_least)
-    return lowest <= 1 and highest >= limit - 1
+    # A small cell of unknown size may be anything from 1 to limit − 1: both must hold.
+    for guess in (1.0, limit - 1.0):
+        total = float(np.ceil(np.where(unknown, guess, values)).sum())  # averages as whole
+        lowest, highest = max(1.0, total - others_most), min(limit - 1.0, total - others_least)
+        if lowest > 1 or highest < limit - 1:
+            return False
+    return True
 
 
 def hide_periods(counts: pd.Series, windows, *, length: str = "M") -> np.ndarray:
@@ -130,7 +138,9 @@ def complementary(
 ) -> np.ndarray:
     """True where a hidden cell is hidden only to protect another: its own count is not small
     (see :func:`suppress_with_total`). ``counts`` are the true counts, before hiding."""
-    return np.asarray(hidden, dtype=bool) & ~small(counts, limit)
+    values = np.asarray(counts, dtype="float64")
+    # A hidden cell whose count is not known here (NaN or 0) is taken as small: "<5".
+    return np.asarray(hidden, dtype=bool) & ~small(values, limit) & (values > 0)
 
 
 def hidden_label(is_complementary: bool = False, limit: int | None = None) -> str:

@@ -57,6 +57,10 @@ COLUMN_DOCS: dict[str, str] = {
     f"{COMPLEMENTARY_WHY}, og står som '{COMPLEMENTARY_TEXT}'.",
     "previous_complementary": "ja, når tallet for året før er skjult, så en lille optælling "
     "ikke kan regnes ud af totalen.",
+    "value_complementary": "ja, når value er skjult, så en lille optælling ikke kan regnes "
+    "ud af totalen (står som 'skjult').",
+    "previous_value_complementary": "ja, når previous_value er skjult, så en lille optælling "
+    "ikke kan regnes ud af totalen.",
     "incidents_complementary": "ja, når incidents er skjult, så en lille optælling ikke kan "
     "regnes ud af totalen (står som 'skjult').",
     "previous_incidents_complementary": "ja, når previous_incidents er skjult, så en lille "

@@ -48,7 +48,12 @@ def small_n(n: float | None) -> bool:
 
 
 def value_text(
-    value: float | None, unit: str, *, suppressed: bool = False, n: float | None = None
+    value: float | None,
+    unit: str,
+    *,
+    suppressed: bool = False,
+    n: float | None = None,
+    complementary: bool = False,
 ) -> str:
     """A value as shown in Danish for its registry unit.
 
@@ -58,6 +63,8 @@ def value_text(
     unit : 'andel' | 'antal' | 'pr_1000' | 'personer' | 'timer' | 'score'.
     suppressed : the value is hidden by the discretion rule: shown as '<5'.
     n : respondents behind a share; adds '(n=214)' and flags '(usikker: n<30)'.
+    complementary : the value is hidden only so that a small one cannot be worked out from
+        the total: shown as 'skjult', not '<5'.
 
     Returns
     -------
@@ -65,7 +72,7 @@ def value_text(
         e.g. '87,3 % (n=214)', '1.234', '4,2', '<5' or 'Ingen data'.
     """
     if suppressed:
-        return shown_count(None, True)
+        return shown_count(None, True, is_complementary=bool(complementary))
     if value is None or _missing(value):
         return NO_DATA_TEXT
     if unit == "andel":
@@ -170,6 +177,7 @@ def places_map(
     scheme: str = "quantiles",
     suppressed: pd.Series | None = None,
     selected: str | None = None,
+    complementary: pd.Series | None = None,
 ) -> MapSpec | None:
     """Places drawn as circles coloured and sized by ``values``.
 
@@ -184,6 +192,8 @@ def places_map(
     scheme : 'quantiles' or 'natural_breaks'.
     suppressed : True per place id whose value is hidden (grey, smallest circle).
     selected : a place id to highlight.
+    complementary : True per place id hidden only to protect a small value (the legend
+        says so).
 
     Returns
     -------
@@ -204,8 +214,11 @@ def places_map(
     ids = shapes["place_id"].astype(str)
     numbers = _aligned(values, ids, np.nan).astype("float64")
     hidden = _aligned(suppressed, ids, False).astype(bool) if suppressed is not None else None
+    protecting = (
+        _aligned(complementary, ids, False).astype(bool) if complementary is not None else None
+    )
     value_fmt = value_fmt or (lambda v: fmt.number(v, 0 if float(v) == round(float(v)) else 1))
-    fills, entries = _classed_colours(numbers, scheme, palette, value_fmt, hidden)
+    fills, entries = _classed_colours(numbers, scheme, palette, value_fmt, hidden, protecting)
     texts = _aligned(labels, ids, NO_DATA_TEXT).astype(object)
     features = gpd.GeoDataFrame(
         {
