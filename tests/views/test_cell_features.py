@@ -14,6 +14,7 @@ from tryg_geo.compute.breaks import SUPPRESSED_COLOR
 from tryg_geo.views import cell_features as cf
 from tryg_geo.views.cell_features import (
     CellClass,
+    by_class,
     cell_features,
     count_cell_features,
     with_hidden_cells,
@@ -60,10 +61,9 @@ def test_counted_cells_busiest_first_with_the_legend_words(monkeypatch):
     monkeypatch.setenv("TRYG_MIN_COUNT", "7")
     entries = [("#c6dbef", "5 – 7"), ("#08519c", "8 – 14")]
     values = np.array([6.0, 14.0, 5.0, 9.0])
-    features, legend = count_cell_features(
+    features = count_cell_features(
         np.array(["a", "b", "c", "d"]), squares(4), values, np.array([0, 1, 0, 1]), entries, None
     )
-    assert legend == [*entries, (SUPPRESSED_COLOR, "Skjult (<7)")]
     assert features["feature_id"].tolist() == ["klasse-1", "b", "d"]
     assert features["label"].tolist() == [
         "5 – 7 hændelser pr. celle",
@@ -74,19 +74,28 @@ def test_counted_cells_busiest_first_with_the_legend_words(monkeypatch):
     assert features["color"].tolist() == ["#c6dbef", "#08519c", "#08519c"]
 
 
-def test_hidden_cells_are_one_grey_shape_worded_from_the_setting(monkeypatch):
+def test_every_class_by_index_with_the_words_of_the_classes_that_hold_cells():
+    ramp = by_class([], 3, "blues")
+    assert [w for _, w in ramp] == ["", "", ""] and len({c for c, _ in ramp}) == 3
+    entries = [(ramp[2][0], "8 – 14")]
+    assert by_class(entries, 3, "blues")[2] == (ramp[2][0], "8 – 14")
+
+
+def test_hidden_cells_are_grey_shapes_worded_from_the_setting(monkeypatch):
+    """Small counts read "<10"; cells hidden only to protect them read "skjult" (they hold
+    no small count): two grey shapes, each worded from the threshold setting."""
     monkeypatch.setenv("TRYG_MIN_COUNT", "10")
     entries = [("#08519c", "10 – 12")]
     one = (np.array(["a"]), squares(1), np.array([12.0]), np.array([0]), entries)
-    features, _ = count_cell_features(*one, None)
+    features = count_cell_features(*one, None)
     assert features["feature_id"].tolist() == ["a"]
     assert with_hidden_cells(features, None) is features
-    both, legend = count_cell_features(*one, shapely.box(5, 0, 6, 1))
-    assert both["feature_id"].tolist() == ["skjulte-celler", "a"]
-    assert both["color"].iloc[0] == SUPPRESSED_COLOR
+    both = count_cell_features(*one, shapely.box(5, 0, 6, 1), shapely.box(7, 0, 8, 1))
+    assert both["feature_id"].tolist() == ["skjulte-celler", "skjulte-celler-total", "a"]
+    assert (both["color"].iloc[:2] == SUPPRESSED_COLOR).all()
     assert both["name"].iloc[0] == "Celler med færre end 10 hændelser"
     assert both["label"].iloc[0] == "<10 hændelser pr. celle"
-    assert legend[-1] == (SUPPRESSED_COLOR, "Skjult (<10)")
+    assert both["label"].iloc[1].startswith("skjult") and "<10" not in both["label"].iloc[1]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..compute.breaks import SUPPRESSED_COLOR
-from ..compute.privacy import hidden_text, threshold
+from ..compute.privacy import complementary_note, hidden_text, threshold
 from ..role_files import LEAST_ROLE, for_role
 from ..views.model import Trend, View
 from ..views.registry import kicker_text, png_layout
@@ -159,9 +159,18 @@ def footer_notes(view: View) -> list[str]:
         notes.append(
             f"Tal under {limit} vises ikke: de står som '{hidden_text(limit)}' eller er grå på kortet."
         )
+    if _shows_complementary(view):
+        notes.append(complementary_note())
     if any(has_gaps(t) for t in drawn_trends(view)):
         notes.append("Huller i en kurve: perioder uden tal eller med skjulte tal.")
     return notes
+
+
+def _shows_complementary(view: View) -> bool:
+    """True when a number of the view reads 'skjult': hidden only to protect a small one."""
+    table = view.table
+    flags = [c for c in table.columns if c == "complementary" or c.endswith("_complementary")]
+    return any(is_flagged(table[c]).any() for c in flags)
 
 
 def _shows_hidden(view: View) -> bool:

@@ -21,7 +21,7 @@ from ..analysis.hotspots import (
     district_hotspots,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import shown_count
+from ..compute.privacy import complementary, shown_count
 from ..store.dataset import WGS84, Dataset
 from .cell_features import CellClass, cell_features, cells_map
 from .mapspec import FEATURE_COLUMNS
@@ -41,8 +41,12 @@ def hotspot_legend(title: str) -> Legend:
 
 
 def _count_label(count: float, hidden: bool) -> str:
+    """'12 hændelser', '<5 hændelser', or 'skjult' for a count (``count``: the true one)
+    hidden only so that a small one cannot be worked out from the total."""
     if not hidden and (not np.isfinite(count) or count <= 0):
         return "ingen hændelser"
+    if complementary([count], [hidden])[0]:
+        return shown_count(count, hidden, is_complementary=True)
     return f"{shown_count(count, hidden)} hændelser"
 
 

@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 
 from .. import fmt
-from ..compute.breaks import SUPPRESSED_COLOR
-from ..compute.privacy import hidden_text, threshold
+from ..compute.breaks import SUPPRESSED_COLOR, colours
+from ..compute.privacy import hidden_legend, shown_count, threshold
 from ..store.dataset import WGS84, Dataset
 from .mapspec import FEATURE_COLUMNS, zones
 from .model import Legend, MapSpec
@@ -100,30 +100,42 @@ def cell_features(
     return gpd.GeoDataFrame(features[FEATURE_COLUMNS], geometry="geometry", crs=WGS84)
 
 
+def by_class(entries: Sequence[tuple[str, str]], n_classes: int, palette: str) -> list:
+    """(colour, words) of every class of a ``palette`` ramp by index, the words from the
+    legend's ``entries`` (which list only the classes that hold a cell; others get none)."""
+    words = dict(entries)
+    ramp = colours(np.arange(n_classes), palette, n_classes)
+    return [(c, words.get(c, "")) for c in ramp]
+
+
 def count_cell_features(
     ids: Sequence[str],
     shapes: np.ndarray,
     values: np.ndarray,
     classes: np.ndarray,
-    entries: Sequence[tuple[str, str]],
-    hidden: shapely.Geometry | None,
-) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    class_entries: Sequence[tuple[str, str]],
+    small: shapely.Geometry | None,
+    protecting: shapely.Geometry | None = None,
+) -> gpd.GeoDataFrame:
     """A map of counts per cell (Natteliv's, a time slider step's): the busiest
     :data:`MAX_CELL_FEATURES` cells each a feature saying "12 hændelser", the rest one shape
-    per class, the hidden cells one grey shape beneath.
+    per class, the hidden cells grey shapes beneath.
 
     Parameters
     ----------
     ids, shapes : the cells with a shown count and their polygons (lon/lat).
     values : each cell's count.
-    classes : each cell's class: an index into ``entries``.
-    entries : the legend's (colour, words) per class, its words e.g. "8 – 14".
-    hidden : the hidden cells as one shape; None when no cell is hidden.
+    classes : each cell's class: an index into ``class_entries``.
+    class_entries : (colour, words) of every class by its index, its words e.g. "8 – 14"
+        (the merged shapes' names; the legend itself lists only classes that hold a cell).
+    small : the cells hidden because their count is small, as one shape; None: none.
+    protecting : the cells hidden only so a small one cannot be worked out from the total,
+        as one shape; None: none.
 
     Returns
     -------
-    tuple
-        The features, and the legend's entries: ``entries`` and the hidden cells' grey.
+    geopandas.GeoDataFrame
+        The grey shapes first (beneath), then the merged classes and the cells of their own.
     """
     order = np.argsort(-values, kind="stable")
     values = values[order]
@@ -139,35 +151,54 @@ def count_cell_features(
                 f"Celler i klassen {words}",
                 f"{words} hændelser pr. celle",
             )
-            for number, (colour, words) in enumerate(entries)
+            for number, (colour, words) in enumerate(class_entries)
         },
     )
-    legend = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text()})")]
-    return with_hidden_cells(features, hidden), legend
+    return with_hidden_cells(features, small, protecting)
 
 
 def with_hidden_cells(
-    features: gpd.GeoDataFrame, hidden: shapely.Geometry | None
+    features: gpd.GeoDataFrame,
+    small: shapely.Geometry | None,
+    protecting: shapely.Geometry | None = None,
 ) -> gpd.GeoDataFrame:
-    """``features`` on top of ONE grey shape of the hidden cells (None: no cell is hidden).
+    """``features`` on top of the hidden cells: ONE grey shape of the small cells ("<5
+    hændelser pr. celle") and one of the cells hidden only to protect them ("skjult": they
+    hold no small count, so "<5" would be false there). None: no such cells.
 
-    The shape says "fewer than the threshold here" (the setting's, as every text) without a
-    tooltip per cell, and keeps the map small: most cells of a night map are hidden.
+    The shapes say "hidden here" (in the setting's words, as every text) without a tooltip per
+    cell, and keep the map small: most cells of a night map are hidden.
     """
-    if hidden is None:
-        return features
     limit = threshold()
-    grey = gpd.GeoDataFrame(
+    protecting_words = hidden_legend(False, True)
+    grey = [
         {
-            "feature_id": ["skjulte-celler"],
-            "name": [f"Celler med færre end {limit} hændelser"],
-            "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-            "color": [SUPPRESSED_COLOR],
-        },
-        geometry=[hidden],
-        crs=WGS84,
-    )
-    return pd.concat([grey, features], ignore_index=True)
+            "feature_id": feature_id,
+            "name": name,
+            "label": label,
+            "color": SUPPRESSED_COLOR,
+            "geometry": area,
+        }
+        for area, feature_id, name, label in (
+            (
+                small,
+                "skjulte-celler",
+                f"Celler med færre end {limit} hændelser",
+                f"{shown_count(None, True, limit)} hændelser pr. celle",
+            ),
+            (
+                protecting,
+                "skjulte-celler-total",
+                f"Celler {protecting_words[:1].lower()}{protecting_words[1:]}",
+                shown_count(None, True, limit, is_complementary=True),
+            ),
+        )
+        if area is not None
+    ]
+    if not grey:
+        return features
+    merged = gpd.GeoDataFrame(grey, geometry="geometry", crs=WGS84)
+    return pd.concat([merged, features], ignore_index=True)
 
 
 def cells_map(

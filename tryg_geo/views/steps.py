@@ -24,16 +24,24 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import classify, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, member_entries
 from ..compute.counts import category_mask, combine, night_mask, period_mask
 from ..compute.filters import Filters
-from ..compute.privacy import count_text, hidden_text, suppress_with_total, threshold
+from ..compute.privacy import (
+    complementary,
+    complementary_note,
+    count_text,
+    hidden_legend,
+    hidden_text,
+    suppress_with_total,
+    threshold,
+)
 from ..compute.steps import STEPS, StepCounts, check_step, is_partial, step_counts
 from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
-from .cell_features import count_cell_features
+from .cell_features import by_class, count_cell_features
 from .model import Legend, MapSpec, View
 from .natteliv import PALETTE, ZONE_KIND, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
@@ -226,6 +234,8 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
                 np.where(hidden[present], np.nan, values[present]), dtype="Float64"
             ),
             "suppressed": hidden[present],
+            # Hidden only so that a small cell cannot be worked out from the step's total.
+            "complementary": complementary(values[present], hidden[present]),
         }
     )
     table = table.sort_values(
@@ -251,6 +261,8 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
             f"'{hidden_text()}' uden tal."
         ],
     )
+    if table["complementary"].any():
+        view.notes.append(complementary_note())
     view.partnership = ds.partnership.name
     view.partnership_colour = ds.partnership.colour
     return view
@@ -265,14 +277,22 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     # The shared breaks: the same class rule as classify(whole=True), on fixed bounds.
     classes = np.minimum(np.searchsorted(np.asarray(bins), values, side="left"), len(bins) - 1)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    features, entries = count_cell_features(
+    entries = _shared_entries(stepped)
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    small_cells = hidden & ~protecting
+    features = count_cell_features(
         shown["cell_id"].to_numpy(),
         shapes[~hidden],
         values,
         classes,
-        legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True),
-        shapely.coverage_union_all(shapes[hidden]) if hidden.any() else None,
+        by_class(entries, len(bins), PALETTE),
+        shapely.coverage_union_all(shapes[small_cells]) if small_cells.any() else None,
+        shapely.coverage_union_all(shapes[protecting]) if protecting.any() else None,
     )
+    # One legend for every step: the grey entry names both kinds whenever any step has both.
+    all_hidden = stepped.hidden & (stepped.counts.counts > 0)
+    any_protecting = bool(complementary(stepped.counts.counts, all_hidden).any())
+    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, any_protecting))]
     zones = None
     if stepped.key == "natteliv" and ds.places_wgs84 is not None:
         places = ds.places_wgs84
@@ -287,3 +307,13 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
         zones=zones,
         bounds=stepped.bounds,
     )
+
+
+def _shared_entries(stepped: SteppedMaps) -> list[tuple[str, str]]:
+    """The shared legend's classes, each read from the counts it holds in any step (shown
+    counts only): no class range reaches into the hidden counts."""
+    bins = list(stepped.bins)
+    counts = stepped.counts.counts
+    shown = counts[~stepped.hidden & (counts > 0)].astype("float64")
+    classes = np.minimum(np.searchsorted(np.asarray(bins), shown, side="left"), len(bins) - 1)
+    return member_entries(shown, classes, bins, PALETTE, fmt.number)
