@@ -292,7 +292,7 @@ def _column_boxes(kind: str, preview, digest: str) -> dict[str, str | None]:
                 index=options.index(proposal.column) if proposal.column in options else 0,
                 key=f"wizard_col_{kind}_{digest[:12]}_{role}",
             )
-            if proposal.by == "indhold" and picked == proposal.column:
+            if proposal.reason and picked == proposal.column:
                 st.caption(md_text(f"Forslag: {proposal.reason}"))
         chosen[role] = None if picked == NONE else picked
     return chosen

@@ -29,8 +29,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .columns import OPTION, find_columns, normalise
-from .detect_content import SAMPLE_ROWS, Chooser, profile, settle_coordinates, text_frame
+from .columns import OPTION, find_columns, name_candidates, normalise
+from .detect_content import (
+    SAMPLE_ROWS,
+    Chooser,
+    explain_fit,
+    profile,
+    role_fit,
+    settle_coordinates,
+    text_frame,
+)
 from .detect_preview import Preview, preview_file
 from .detect_roles import KIND_ROLES, ROLE_LABELS, Proposal
 
@@ -65,13 +73,16 @@ def propose_columns(
     roles = KIND_ROLES[kind]
     text = text_frame(frame.head(SAMPLE_ROWS))
     columns = list(text.columns)
-    by_name = find_columns(columns, roles)
+    profiles = {column: profile(text[column]) for column in columns}
+    by_name = find_columns(
+        columns, roles, kind=kind, fit=lambda role, column: role_fit(profiles[column], role)
+    )
     _add_extra_aliases(by_name, columns, extra_aliases or {})
     proposals: dict[str, Proposal] = {
         role: Proposal(role, column, "navn") if column else Proposal(role, None)
         for role, column in by_name.items()
     }
-    profiles = {column: profile(text[column]) for column in columns}
+    explain_fit(proposals, profiles, lambda role: name_candidates(columns, role, kind))
     if kind == "incidents":
         settle_coordinates(proposals, profiles)
     chooser = Chooser(proposals, profiles, kind)

@@ -29,6 +29,7 @@ from ..geo.denmark import (
 from ..geo.enrich import enrich_incidents, outside_count
 from ..store.schema import STORE_CRS
 from .columns import cli_advice, find_columns
+from .detect_content import content_fit
 from .formats import VECTOR_FORMATS
 from .parse import explain, parse_datetimes, parse_numbers
 from .result import LoadResult, Rejections, reject_cases, reject_reasons, reject_where
@@ -73,7 +74,14 @@ def load_incidents(
     """
     path = Path(path)
     table = read_incident_table(path, columns, crs, layer)
-    found = find_columns(table.frame.columns, ROLES, columns, file=path.name)
+    found = find_columns(
+        table.frame.columns,
+        ROLES,
+        columns,
+        file=path.name,
+        kind="incidents",
+        fit=content_fit(table.frame),
+    )
     _require_columns(found, table.frame.columns, path.name)
     rejections = Rejections()
     times, notes = _check_times(table, found, rejections, now)
