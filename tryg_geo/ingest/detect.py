@@ -162,6 +162,8 @@ def page_wording(text: str) -> str:
 
     text = re.sub(r"--([a-z]+-col)\b", column, text)
     text = re.sub(r"[Aa]ngiv (?:den|dem) med kolonnen for", "vælg kolonnen for", text)
+    # "vælg kolonnen for Breddegrad (lat) og kolonnen for Længdegrad (lon)": one "kolonnen"
+    text = re.sub(r"(vælg kolonnen for [^.;:]*?) og kolonnen for ", r"\1 og ", text)
     for option, label in _PAGE_FIELDS.items():
         text = re.sub(rf"--{option} (?=['\"A-Za-z0-9])", f"feltet {label} = ", text)
         text = re.sub(rf"--{option}\b", f"feltet {label} under Avanceret", text)

@@ -315,7 +315,9 @@ def _xy_to_store(table, found, rejections, x, y, crs, notes):
         (
             degrees,
             "latlon_in_xy",
-            "Tallene er grader (WGS84), ikke meter: brug --lat-col og --lon-col for disse kolonner.",
+            # cli_advice: the page words it its own way (tryg_geo.ingest.detect.page_wording)
+            "Tallene er grader (WGS84), ikke meter: rummer kolonnerne grader, så "
+            f"{cli_advice(('lat', 'lon'))}.",
         ),
         (outside, "outside_denmark", f"Punktet ligger uden for Danmark; forventet {_XY_EXPECTED}."),
     )
@@ -385,6 +387,7 @@ def _district_warnings(enriched: pd.DataFrame, districts: gpd.GeoDataFrame | Non
     outside = outside_count(enriched)
     if outside:
         return [
-            f"{outside} hændelser ligger uden for alle områder; de er beholdt og tælles som 'uden for'."
+            f"{number(outside)} {'hændelse' if outside == 1 else 'hændelser'} ligger uden for "
+            "alle områder; de er beholdt og tælles som 'uden for'."
         ]
     return []
