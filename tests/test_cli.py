@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import tryg_geo.ingest.importer as importer
@@ -95,13 +96,35 @@ def test_import_human_report_mentions_counts(capsys, mixed_file):
     assert "Række 4, kolonne 'dato', værdi '31-02-2024 10:00': Datoen findes ikke" in out
 
 
+def test_human_report_numbers_in_danish() -> None:
+    from tryg_geo.cli.data import _human_report
+
+    report = {
+        "kind": "incidents",
+        "file": "indbrud.csv",
+        "rows_read": 4797,
+        "accepted": 4792,
+        "rejected": 5,
+        "duplicates": 0,
+        "outside_districts": 1250,
+        "rejected_reasons": {"unparseable_date": 1200},
+        "warnings": [],
+        "mode": {"mode": "append", "before": 200000, "new": 4792, "already_stored": 0},
+    }
+    text = _human_report(report, pd.DataFrame(), dry_run=True)
+    assert "Rækker læst:        4.797" in text and "Godkendt:           4.792" in text
+    assert "Uden for områder:   1.250 (beholdt)" in text
+    assert "unparseable_date: 1.200 (" in text
+    assert "Tilstand: tilføj (--mode append) – 200.000 + 4.792 hændelser" in text
+
+
 def test_import_mode_replace_is_the_default_and_the_report_says_so(capsys, tmp_path, data_dir):
     first = write(tmp_path, HEADER + "".join(GOOD.format(i=i) for i in range(1, 4)), "marts.csv")
     second = write(tmp_path, HEADER + "".join(GOOD.format(i=i) for i in range(3, 5)), "april.csv")
     assert run(capsys, "import", "incidents", str(first))[0] == 0
     code, out, _ = run(capsys, "import", "incidents", str(second))
     assert code == 0
-    assert "Tilstand: replace (standard) – 3 hændelser erstattes af 2" in out
+    assert "Tilstand: erstat (--mode replace, standard) – 3 hændelser erstattes af 2" in out
     assert len(Store(data_dir).read("incidents")) == 2
 
 
@@ -120,7 +143,7 @@ def test_import_mode_append_adds_and_reports_duplicates(capsys, tmp_path, data_d
     }
     assert sorted(Store(data_dir).read("incidents")["incident_id"]) == ["1", "2", "3", "4"]
     code, out, _ = run(capsys, "import", "incidents", str(second), "--mode", "append")
-    assert "Tilstand: append – 4 + 2 hændelser, heraf 2 dubletter" in out
+    assert "Tilstand: tilføj (--mode append) – 4 + 2 hændelser, heraf 2 dubletter" in out
 
 
 def test_import_mode_append_is_refused_for_other_kinds(capsys, tmp_path, data_dir):

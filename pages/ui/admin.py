@@ -23,6 +23,8 @@ ACTIONS = {
     "rollback": "Tilbagerulning",
     "restore": "Gendannelse",
 }
+#: The heading of the rollback section (the wizard's messages point to it by this name).
+ROLLBACK_SECTION = "Rul tilbage"
 VIA = {"dashboard": "dashboard", "kommandolinje": "kommandolinje", "python": "Python"}
 
 
@@ -31,7 +33,7 @@ def rollback_form(store: Store) -> None:
     if not can("rollback"):  # a second lock on the door: the page already asked
         return
     kinds = [k for k in KINDS if store.versions(k)]
-    st.subheader("Rul tilbage")
+    st.subheader(ROLLBACK_SECTION)
     if not kinds:
         st.caption("Der er ingen tidligere versioner at rulle tilbage til.")
         return

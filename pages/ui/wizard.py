@@ -46,6 +46,7 @@ from tryg_geo import (
     template_for,
 )
 
+from .admin import ROLLBACK_SECTION
 from .auth import actor
 from .chrome import danish_chrome
 from .render import md_text
@@ -183,13 +184,13 @@ def _mode_choice(
             disabled=not can_import,
             help="Tilføj: filens hændelser lægges til de gemte; en hændelse, hvis id allerede "
             "er gemt, springes over og tælles som dublet. Erstat: kun filens hændelser bruges. "
-            "Begge kan fortrydes under 'Gå tilbage til en tidligere version'.",
+            f"Begge kan fortrydes under '{ROLLBACK_SECTION}'.",
         )
     else:
         mode = REPLACE
         st.caption(
             f"{label.capitalize()} erstattes altid som en helhed (kun hændelser kan tilføjes); "
-            "den tidligere version kan gendannes."
+            f"den tidligere version kan gendannes under '{ROLLBACK_SECTION}'."
         )
     plan = _plan(tuple(chosen.items()), store.version(), mode, digest, _result=result)
     note = f" De nuværende {label} er demodata." if demo else ""
@@ -225,8 +226,8 @@ def _show_done(done: dict[str, str]) -> None:
     st.subheader("Importeret")
     st.success(md_text(done["text"]))
     st.caption(
-        "Filen er gemt; se den under 'Indlæst nu' nedenfor. En fejl kan fortrydes med "
-        "'Gå tilbage til en tidligere version'."
+        "Filen er gemt; se den under 'Indlæst nu' nedenfor. En fejl kan fortrydes under "
+        f"'{ROLLBACK_SECTION}'."
     )
     st.button("Start en ny import", on_click=_new_round, key="wizard_again", type="primary")
 
@@ -292,7 +293,7 @@ def _column_boxes(kind: str, preview, digest: str) -> dict[str, str | None]:
                 index=options.index(proposal.column) if proposal.column in options else 0,
                 key=f"wizard_col_{kind}_{digest[:12]}_{role}",
             )
-            if proposal.by == "indhold" and picked == proposal.column:
+            if proposal.reason and picked == proposal.column:
                 st.caption(md_text(f"Forslag: {proposal.reason}"))
         chosen[role] = None if picked == NONE else picked
     return chosen
@@ -473,7 +474,7 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
         )
         st.download_button(
             "Hent afviste rækker (CSV)",
-            csv_bytes(result.rejected, sep=";", bom=True),  # no cell runs as a formula
+            csv_bytes(page_messages(result.rejected), sep=";", bom=True),  # no formula runs
             file_name=f"afviste_{result.kind}.csv",
             mime="text/csv",
         )
@@ -482,9 +483,18 @@ def _show_report(result: LoadResult, *, dry_run: bool) -> None:
 def rejected_table(rejected):
     """Rejected rows for the page: Danish headers and reasons in words (the codes stay in the
     downloaded CSV, where scripts read them)."""
-    table = rejected.copy()
+    table = page_messages(rejected)
     table["reason"] = table["reason"].map(reason_text)
     return table.rename(columns=REJECTED_HEADERS)
+
+
+def page_messages(rejected):
+    """Rejected rows with their explanations in the page's words (its fields, not --lat-col)."""
+    table = rejected.copy()
+    if "message" in table.columns and len(table):
+        worded = {m: page_wording(m) for m in table["message"].dropna().unique()}
+        table["message"] = table["message"].map(lambda m: worded.get(m, m))
+    return table
 
 
 def template_button(slug: str) -> None:

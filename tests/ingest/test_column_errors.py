@@ -62,6 +62,10 @@ def test_page_sentence_for_missing_roles() -> None:
         ("--layer 'ark2': arket findes ikke", "feltet Lag/ark = 'ark2': arket findes ikke"),
         ("Prøv --crs EPSG:25832.", "Prøv feltet Koordinatsystem = EPSG:25832."),
         ("angiv det med --crs, fx", "angiv det med feltet Koordinatsystem under Avanceret, fx"),
+        (
+            "så angiv dem med --lat-col og --lon-col.",
+            "så vælg kolonnen for Breddegrad (lat) og Længdegrad (lon).",
+        ),
     ],
 )
 def test_loader_messages_in_the_words_of_the_page(cli: str, page: str) -> None:

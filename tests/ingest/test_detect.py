@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tryg_geo.ingest.columns import find_columns
 from tryg_geo.ingest.detect import propose_columns
+from tryg_geo.ingest.detect_content import content_fit
 from tryg_geo.ingest.detect_roles import KIND_ROLES, missing_roles
 
 
@@ -111,6 +113,41 @@ def test_danish_dates_and_clock_by_content() -> None:
     assert "datoer" in proposals["datetime"].reason
     assert proposals["time"].column == "Kl.slæt"
     assert proposals["category"].column == "Hvad"
+
+
+def test_a_time_of_day_column_is_never_the_date() -> None:
+    """'Gerningstidspunkt' is a name of both roles; its cells ('22:23') make it the time."""
+    frame = pd.DataFrame(
+        {
+            "Journalnr": ["5100-1", "5100-2", "5100-3"],
+            "Gerningstidspunkt": ["22:23", "17:33", "08:05"],
+            "Gerningsdato": ["01-01-2023", "02-01-2023", "03-01-2023"],
+            "Postnr": ["9000", "9000", "9220"],
+            "Kategori": ["vold", "vold", "tyveri"],
+        }
+    )
+    proposals = propose_columns("incidents", frame)
+    assert proposals["datetime"].column == "Gerningsdato"
+    assert proposals["time"].column == "Gerningstidspunkt"
+    assert proposals["id"].column == "Journalnr"  # a case number, never the postal code
+    # without the date column the time of day is still not taken as the date
+    alone = propose_columns("incidents", frame.drop(columns="Gerningsdato"))
+    assert alone["datetime"].column is None
+    assert alone["time"].column == "Gerningstidspunkt"
+
+
+def test_find_columns_prefers_the_column_whose_cells_fit() -> None:
+    columns = ["Tidspunkt", "Dato", "Postnr", "Sagsnr"]
+    table = pd.DataFrame(
+        {"Tidspunkt": ["10:00"], "Dato": ["24-12-2023"], "Postnr": ["9000"], "Sagsnr": ["1"]}
+    )
+    by_name = find_columns(columns, ("datetime", "time", "id"))
+    assert by_name["datetime"] == "Tidspunkt"  # names alone: the first alias wins
+    assert by_name["id"] == "Postnr"  # the shared id list is the districts'
+    judged = find_columns(
+        columns, ("datetime", "time", "id"), kind="incidents", fit=content_fit(table)
+    )
+    assert judged == {"datetime": "Dato", "time": "Tidspunkt", "id": "Sagsnr"}
 
 
 def test_half_a_coordinate_pair_is_not_proposed() -> None:

@@ -98,6 +98,18 @@ def test_each_latlon_rejection_reason(tmp_path, reason, line, column):
     assert_counts(result)
 
 
+def test_degrees_in_xy_are_explained_in_the_words_of_each_surface(tmp_path):
+    """The command line names --lat-col/--lon-col; the Data page its own select boxes."""
+    from tryg_geo.ingest.detect import page_wording
+
+    line = f"9;01-01-2024 10:00;vold;{LON};{LAT}\n"
+    message = load(write(tmp_path, HEADER_XY + good_xy(1) + line)).rejected["message"].iloc[0]
+    assert "angiv dem med --lat-col og --lon-col" in message
+    page = page_wording(message)
+    assert "--" not in page
+    assert "vælg kolonnen for Breddegrad (lat) og Længdegrad (lon)" in page
+
+
 XY_CASES = [
     ("xy_swapped", f"9;01-01-2024 10:00;vold;{N};{E}"),
     ("latlon_in_xy", f"9;01-01-2024 10:00;vold;{LON};{LAT}"),
@@ -390,7 +402,7 @@ def test_points_on_shared_boundary_go_to_lowest_district_id(tmp_path):
     assert result.accepted == 7
     assert result.report()["outside_districts"] == 1
     assert (
-        "1 hændelser ligger uden for alle områder; de er beholdt og tælles som 'uden for'."
+        "1 hændelse ligger uden for alle områder; de er beholdt og tælles som 'uden for'."
         in result.warnings
     )
 

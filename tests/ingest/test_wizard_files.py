@@ -18,6 +18,7 @@ from tryg_geo.store.folder import Store
 
 REPO = Path(__file__).resolve().parents[2]
 POLICE = REPO / "tests" / "data" / "wizard" / "politi_udtraek.csv"
+POLICE_BY_DATE = REPO / "tests" / "data" / "wizard" / "politi_gerningsdato.csv"
 DAGI = REPO.parent / "shared" / "data" / "dagi" / "postnumre.geojson"
 
 
@@ -48,6 +49,33 @@ def test_police_export_imports_with_the_proposed_columns_only() -> None:
     assert (result.rows_read, result.accepted) == (42, 40)
     assert sorted(result.rejected["reason"]) == ["impossible_date", "missing_coordinates"]
     assert Store().read("incidents")["category"].nunique() == 5
+
+
+def test_gerningsdato_export_guesses_date_time_and_case_number() -> None:
+    """Gerningsdato + Gerningstidspunkt (time of day only) + Journalnr beside Postnr: the page's
+    proposals and the command line's guesses agree and every good row is accepted."""
+    preview = preview_file("incidents", POLICE_BY_DATE)
+    proposals = propose_columns(
+        "incidents", preview.frame, extra_aliases=extra_aliases("incidents")
+    )
+    chosen = {role: p.column for role, p in proposals.items()}
+    assert (chosen["datetime"], chosen["time"]) == ("Gerningsdato", "Gerningstidspunkt")
+    assert chosen["id"] == "Journalnr"
+    assert (chosen["x"], chosen["y"]) == ("Øst (UTM32)", "Nord (UTM32)")
+    assert chosen["category"] == "Gerningskode"
+    # the preview says why the "-tidspunkt" column is not the date
+    assert "'Gerningstidspunkt' er kun klokkeslæt" in proposals["datetime"].reason
+    assert "datoen fra 'Gerningsdato'" in proposals["time"].reason
+    result = import_file("incidents", POLICE_BY_DATE, dry_run=True)  # the CLI's own guesses
+    assert (result.rows_read, result.accepted) == (14, 12)
+    assert sorted(result.rejected["reason"]) == ["impossible_date", "missing_coordinates"]
+    assert result.id_column == "Journalnr"
+    assert result.frame["incident_id"].str.startswith("5100-823").all()
+    assert (result.frame["time"].dt.minute > 0).any()  # the time of day was read, not midnight
+    paged = import_upload(
+        "incidents", POLICE_BY_DATE.name, POLICE_BY_DATE.read_bytes(), columns=chosen, dry_run=True
+    )
+    assert paged.accepted == 12
 
 
 def test_preview_of_an_upload_reads_like_the_loader() -> None:

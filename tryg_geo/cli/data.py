@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ..errors import UsageError
+from ..fmt import number
 from ..store.schema import KIND_LABELS, KINDS
 
 COLUMN_OPTIONS = (
@@ -78,10 +79,10 @@ def _rejected_where(args: argparse.Namespace, result) -> str:
     from ..store.folder import Store
 
     if args.dry_run:
-        return "kør uden --dry-run for at gemme dem"
+        return "kør uden --dry-run for at få dem alle i en fil"
     if not result.accepted:
-        return str(Store().failed_rejections_path(args.kind))
-    return str(Store().rejected_path(args.kind))
+        return f"alle står i {Store().failed_rejections_path(args.kind)}"
+    return f"alle står i {Store().rejected_path(args.kind)}"
 
 
 def _human_report(
@@ -98,23 +99,23 @@ def _human_report(
     lines = [
         f"{verb}: {KIND_LABELS[report['kind']]} fra {report['file']}",
         *([f"  Kilde: {source}"] if source else []),
-        f"  Rækker læst:        {report['rows_read']}",
-        f"  Godkendt:           {report['accepted']}",
-        f"  Afvist:             {report['rejected']}",
+        f"  Rækker læst:        {number(report['rows_read'])}",
+        f"  Godkendt:           {number(report['accepted'])}",
+        f"  Afvist:             {number(report['rejected'])}",
         (
-            f"  Rækker slået sammen: {report['duplicates']}"
+            f"  Rækker slået sammen: {number(report['duplicates'])}"
             if report["kind"] in ("districts", "places")
-            else f"  Dubletter fjernet:  {report['duplicates']}"
+            else f"  Dubletter fjernet:  {number(report['duplicates'])}"
         ),
     ]
     if report["kind"] == "incidents":
-        lines.append(f"  Uden for områder:   {report['outside_districts']} (beholdt)")
+        lines.append(f"  Uden for områder:   {number(report['outside_districts'])} (beholdt)")
     if report.get("kommune"):
-        lines.append(f"  Uden for kommunen:  {report['kommune']['dropped']} (udeladt)")
+        lines.append(f"  Uden for kommunen:  {number(report['kommune']['dropped'])} (udeladt)")
     if report.get("mode"):
         lines.append(_mode_line(report["kind"], report["mode"], dry_run=dry_run))
     for reason, count in report["rejected_reasons"].items():
-        lines.append(f"    {reason}: {count} ({reason_text(reason)})")
+        lines.append(f"    {reason}: {number(count)} ({reason_text(reason)})")
     for note in report["warnings"]:
         lines.append(f"  Bemærk: {note}")
     for _, row in rejected.head(5).iterrows():
@@ -122,16 +123,18 @@ def _human_report(
             f"  Række {row['row']}, kolonne '{row['column']}', værdi '{row['value']}': {row['message']}"
         )
     if len(rejected) > 5:
-        lines.append(f"  … og {len(rejected) - 5} afviste rækker mere (alle står i {where}).")
+        lines.append(f"  … og {number(len(rejected) - 5)} afviste rækker mere ({where}).")
     return "\n".join(lines)
 
 
 def _mode_line(kind: str, mode: dict[str, Any], *, dry_run: bool) -> str:
-    """'  Tilstand: replace (standard) – 200.000 hændelser erstattes af 40' and the like."""
-    from ..ingest.modes import ImportPlan
+    """'  Tilstand: erstat (--mode replace, standard) – 200.000 hændelser erstattes af 40' and
+    the like: the mode in Danish, the option as it is typed."""
+    from ..ingest.modes import MODE_WORDS, REPLACE, ImportPlan
 
     plan = ImportPlan(kind, mode["mode"], mode["before"], mode["new"], mode["already_stored"])
-    name = "replace (standard)" if plan.mode == "replace" else "append"
+    default = ", standard" if plan.mode == REPLACE else ""
+    name = f"{MODE_WORDS[plan.mode]} (--mode {plan.mode}{default})"
     return f"  Tilstand: {name} – {plan.sentence()}" + (" (ville ske)" if dry_run else "")
 
 

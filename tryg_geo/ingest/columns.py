@@ -7,9 +7,23 @@ the user (``--lat-col`` etc.) always wins and must exist.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from ..errors import ColumnError, UsageError
+
+#: The names of a police case or report number: an incident's own id.
+_CASE_IDS: tuple[str, ...] = (
+    "journalnr",
+    "journalnummer",
+    "jnr",
+    "sagsnr",
+    "sagsnummer",
+    "anmeldelsesnr",
+    "anmeldelsesnummer",
+    "incidentid",
+    "haendelsesid",
+    "hændelsesid",
+)
 
 #: role -> accepted names (normalised: lower case, letters and digits only).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -26,11 +40,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "komkode",
         "placeid",
         "stedid",
-        "incidentid",
-        "haendelsesid",
-        "hændelsesid",
-        "journalnr",
-        "sagsnr",
+        *_CASE_IDS,
         "fid",
     ),
     "name": (
@@ -48,6 +58,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "population": ("population", "befolkning", "indbyggere", "folketal", "antalindbyggere", "pop"),
     # the data owner's grouping of districts for the yardstick (tryg_geo.analysis.yardstick)
     "group": ("gruppe", "sammenlign", "sammenligning", "områdegruppe", "omraadegruppe", "group"),
+    # A "-tidspunkt" column holding date and time beats a date alone, but police exports call
+    # the time of day alone "Gerningstidspunkt" beside a "Gerningsdato": such names are also
+    # names of the time role, and the cells decide (find_columns' ``fit``).
     "datetime": (
         "datetime",
         "timestamp",
@@ -60,7 +73,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "gerningsdato",
         "anmeldelsesdato",
     ),
-    "time": ("time", "tid", "klokkeslæt", "klokkeslaet", "kl", "gerningsklokkeslæt"),
+    "time": (
+        "time",
+        "tid",
+        "klokkeslæt",
+        "klokkeslaet",
+        "kl",
+        "gerningsklokkeslæt",
+        "gerningsklokkeslaet",
+        "gerningstidspunkt",
+        "tidspunkt",
+        "anmeldelsestidspunkt",
+    ),
     "category": (
         "category",
         "kategori",
@@ -85,8 +109,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "x_wgs84",
         "xwgs84",
     ),
-    "x": ("x", "easting", "øst", "oest", "east", "utmx", "x25832", "etrs89x"),
-    "y": ("y", "northing", "nord", "north", "utmy", "y25832", "etrs89y"),
+    "x": (
+        "x",
+        "easting",
+        "øst",
+        "oest",
+        "east",
+        "utmx",
+        "x25832",
+        "etrs89x",
+        "østutm32",
+        "oestutm32",
+    ),
+    "y": ("y", "northing", "nord", "north", "utmy", "y25832", "etrs89y", "nordutm32"),
     "source": ("source", "kilde", "datakilde"),
     "initiative": ("initiative", "indsats", "initiativ"),
     "area": (
@@ -136,6 +171,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "kind": ("kind", "art", "slags", "stedtype", "placetype", "type"),
 }
 
+#: A kind's own order of names for a role, where the shared list would mislead: an incident's
+#: id is its case number, never a postal code or a kommune code (those are districts' ids).
+KIND_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "incidents": {"id": (*_CASE_IDS, "id", "fid")},
+}
+
+#: How well a column's content fits a role: (role, column) -> 2 the cells read as that role,
+#: 1 cannot tell, 0 the cells belong elsewhere (a time of day alone is never the date).
+Fit = Callable[[str, str], int]
+
 #: CLI option name for each role (``--<option>``), used in messages.
 OPTION: dict[str, str] = {
     "id": "id-col",
@@ -165,6 +210,19 @@ def normalise(name: object) -> str:
     return re.sub(r"[^0-9a-zæøå]", "", str(name).replace("\ufeff", "").strip().lower())
 
 
+def aliases(role: str, kind: str | None = None) -> tuple[str, ...]:
+    """The accepted names of ``role`` for data ``kind``, most likely first."""
+    return KIND_ALIASES.get(kind or "", {}).get(role, ALIASES[role])
+
+
+def name_candidates(columns: Iterable[object], role: str, kind: str | None = None) -> list[str]:
+    """The columns whose name is an alias of ``role``, in the order of :func:`aliases`."""
+    by_norm: dict[str, str] = {}
+    for column in map(str, columns):
+        by_norm.setdefault(normalise(column), column)
+    return list(dict.fromkeys(by_norm[a] for a in aliases(role, kind) if a in by_norm))
+
+
 def find_columns(
     columns: Iterable[object],
     roles: Iterable[str],
@@ -172,6 +230,8 @@ def find_columns(
     *,
     file: str = "",
     taken: Iterable[str] = (),
+    kind: str | None = None,
+    fit: Fit | None = None,
 ) -> dict[str, str | None]:
     """Map each role in ``roles`` to a column of ``columns`` (or None when absent).
 
@@ -182,6 +242,10 @@ def find_columns(
     explicit : role -> column name given by the user; such a column must exist.
     file : the file name, for messages.
     taken : columns already claimed by another role.
+    kind : the data kind, for its own order of names (:data:`KIND_ALIASES`).
+    fit : judges the content (:data:`Fit`). Of the columns a role's names match, the best
+        fitting is taken (name order breaks ties) and one whose content belongs elsewhere
+        (fit 0) never is. Without it the first name wins.
 
     Raises
     ------
@@ -209,9 +273,11 @@ def find_columns(
     for role in roles:
         if role in found:
             continue
-        found[role] = next(
-            (by_norm[a] for a in ALIASES[role] if a in by_norm and by_norm[a] not in used), None
-        )
+        free = [c for c in name_candidates(columns, role, kind) if c not in used]
+        if fit is not None:
+            scored = [(fit(role, c), -n, c) for n, c in enumerate(free)]
+            free = [c for score, _, c in sorted(scored, reverse=True) if score > 0]
+        found[role] = free[0] if free else None
         if found[role] is not None:
             used.add(found[role])
     return found

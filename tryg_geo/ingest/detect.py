@@ -29,8 +29,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .columns import OPTION, find_columns, normalise
-from .detect_content import SAMPLE_ROWS, Chooser, profile, settle_coordinates, text_frame
+from .columns import OPTION, find_columns, name_candidates, normalise
+from .detect_content import (
+    SAMPLE_ROWS,
+    Chooser,
+    explain_fit,
+    profile,
+    role_fit,
+    settle_coordinates,
+    text_frame,
+)
 from .detect_preview import Preview, preview_file
 from .detect_roles import KIND_ROLES, ROLE_LABELS, Proposal
 
@@ -65,13 +73,16 @@ def propose_columns(
     roles = KIND_ROLES[kind]
     text = text_frame(frame.head(SAMPLE_ROWS))
     columns = list(text.columns)
-    by_name = find_columns(columns, roles)
+    profiles = {column: profile(text[column]) for column in columns}
+    by_name = find_columns(
+        columns, roles, kind=kind, fit=lambda role, column: role_fit(profiles[column], role)
+    )
     _add_extra_aliases(by_name, columns, extra_aliases or {})
     proposals: dict[str, Proposal] = {
         role: Proposal(role, column, "navn") if column else Proposal(role, None)
         for role, column in by_name.items()
     }
-    profiles = {column: profile(text[column]) for column in columns}
+    explain_fit(proposals, profiles, lambda role: name_candidates(columns, role, kind))
     if kind == "incidents":
         settle_coordinates(proposals, profiles)
     chooser = Chooser(proposals, profiles, kind)
@@ -151,6 +162,8 @@ def page_wording(text: str) -> str:
 
     text = re.sub(r"--([a-z]+-col)\b", column, text)
     text = re.sub(r"[Aa]ngiv (?:den|dem) med kolonnen for", "vælg kolonnen for", text)
+    # "vælg kolonnen for Breddegrad (lat) og kolonnen for Længdegrad (lon)": one "kolonnen"
+    text = re.sub(r"(vælg kolonnen for [^.;:]*?) og kolonnen for ", r"\1 og ", text)
     for option, label in _PAGE_FIELDS.items():
         text = re.sub(rf"--{option} (?=['\"A-Za-z0-9])", f"feltet {label} = ", text)
         text = re.sub(rf"--{option}\b", f"feltet {label} under Avanceret", text)

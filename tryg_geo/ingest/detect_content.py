@@ -7,14 +7,14 @@ Pure: text cells in, :class:`~tryg_geo.ingest.detect_roles.Proposal` objects out
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..geo.denmark import EASTING_RANGE, LAT_RANGE, LON_RANGE, NORTHING_RANGE
-from .columns import normalise
+from .columns import Fit, normalise
 from .detect_roles import ROLE_LABELS, Proposal
 from .parse import parse_datetimes, parse_numbers, parse_periods
 
@@ -109,6 +109,80 @@ def profile(series: pd.Series) -> Profile:
         letter_share=float(letters.sum()) / filled,
         examples=tuple(str(v)[:40] for v in distinct_values[:3]),
     )
+
+
+def role_fit(prof: Profile, role: str) -> int:
+    """How well a column's content fits ``role``: 2 it reads as such, 1 cannot tell, 0 not it.
+
+    Only the date and the time of day are judged here (the columns police exports mix up);
+    coordinates are judged by :func:`settle_coordinates`, other roles cannot tell.
+    """
+    if prof.filled == 0 or role not in ("datetime", "time"):
+        return 1
+    clock = prof.clock_share >= FIT
+    if role == "datetime":
+        # a time of day alone ("22:23") is never the date, whatever the column is called
+        return 0 if clock else 2 if prof.date_share >= FIT else 1
+    return 2 if clock else 0 if prof.date_share >= FIT else 1
+
+
+def content_fit(frame: pd.DataFrame) -> Fit:
+    """A :data:`~tryg_geo.ingest.columns.Fit` judging the first :data:`SAMPLE_ROWS` of
+    ``frame``'s columns (each profiled once, when first asked)."""
+    profiles: dict[str, Profile] = {}
+
+    def fit(role: str, column: str) -> int:
+        if column not in profiles:
+            cells = text_frame(frame[[column]].head(SAMPLE_ROWS))[column]
+            profiles[column] = profile(cells.rename(column))
+        return role_fit(profiles[column], role)
+
+    return fit
+
+
+def _holds(prof: Profile) -> str:
+    if prof.clock_share >= FIT:
+        return f"er kun klokkeslæt (fx {prof.example()})"
+    if prof.date_share >= FIT:
+        return f"indeholder datoer (fx {prof.example()})"
+    return f"kan ikke læses som datoer eller klokkeslæt (fx {prof.example()})"
+
+
+def explain_fit(
+    proposals: dict[str, Proposal],
+    profiles: dict[str, Profile],
+    candidates: Callable[[str], list[str]],
+) -> None:
+    """Give a reason to the date and time proposals the content decided among named columns.
+
+    ``candidates(role)`` lists the columns named like ``role``. A date column chosen over a
+    better-named one says what the passed-over one holds ("'Gerningstidspunkt' er kun
+    klokkeslæt"); a time column also named like a date says that the date comes from elsewhere.
+    """
+    for role in ("datetime", "time"):
+        chosen = proposals.get(role)
+        if chosen is None or chosen.by != "navn" or chosen.column is None:
+            continue
+        prof = profiles[chosen.column]
+        passed = [
+            c
+            for c in candidates(role)
+            if c != chosen.column and role_fit(profiles[c], role) < role_fit(prof, role)
+        ]
+        date = proposals.get("datetime")
+        also_date = (
+            role == "time"
+            and chosen.column in candidates("datetime")
+            and date is not None
+            and date.column is not None
+        )
+        if not passed and not also_date:
+            continue
+        reason = f"'{chosen.column}' {_holds(prof)}, som {ROLE_LABELS[role]}"
+        reason += "".join(f"; '{c}' {_holds(profiles[c])}" for c in passed)
+        if also_date:
+            reason += f"; klokkeslættet lægges sammen med datoen fra '{date.column}'"
+        proposals[role] = Proposal(role, chosen.column, chosen.by, reason + ".")
 
 
 _RANGES = {"lat": LAT_RANGE, "lon": LON_RANGE, "x": EASTING_RANGE, "y": NORTHING_RANGE}

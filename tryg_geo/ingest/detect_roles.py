@@ -75,7 +75,9 @@ class Proposal:
         ``"navn"`` (the column name is a known alias), ``"indhold"`` (chosen by content) or
         ``""`` (nothing proposed).
     reason : str
-        One Danish sentence saying why (empty when proposed by name or not at all).
+        One Danish sentence saying why: for a proposal by content, and for one by name where
+        the content decided between named columns (a date column chosen over a
+        "Gerningstidspunkt" holding times of day only). Empty otherwise.
     """
 
     role: str

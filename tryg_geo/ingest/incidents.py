@@ -29,6 +29,7 @@ from ..geo.denmark import (
 from ..geo.enrich import enrich_incidents, outside_count
 from ..store.schema import STORE_CRS
 from .columns import cli_advice, find_columns
+from .detect_content import content_fit
 from .formats import VECTOR_FORMATS
 from .parse import explain, parse_datetimes, parse_numbers
 from .result import LoadResult, Rejections, reject_cases, reject_reasons, reject_where
@@ -73,7 +74,14 @@ def load_incidents(
     """
     path = Path(path)
     table = read_incident_table(path, columns, crs, layer)
-    found = find_columns(table.frame.columns, ROLES, columns, file=path.name)
+    found = find_columns(
+        table.frame.columns,
+        ROLES,
+        columns,
+        file=path.name,
+        kind="incidents",
+        fit=content_fit(table.frame),
+    )
     _require_columns(found, table.frame.columns, path.name)
     rejections = Rejections()
     times, notes = _check_times(table, found, rejections, now)
@@ -307,7 +315,9 @@ def _xy_to_store(table, found, rejections, x, y, crs, notes):
         (
             degrees,
             "latlon_in_xy",
-            "Tallene er grader (WGS84), ikke meter: brug --lat-col og --lon-col for disse kolonner.",
+            # cli_advice: the page words it its own way (tryg_geo.ingest.detect.page_wording)
+            "Tallene er grader (WGS84), ikke meter: rummer kolonnerne grader, så "
+            f"{cli_advice(('lat', 'lon'))}.",
         ),
         (outside, "outside_denmark", f"Punktet ligger uden for Danmark; forventet {_XY_EXPECTED}."),
     )
@@ -377,6 +387,7 @@ def _district_warnings(enriched: pd.DataFrame, districts: gpd.GeoDataFrame | Non
     outside = outside_count(enriched)
     if outside:
         return [
-            f"{outside} hændelser ligger uden for alle områder; de er beholdt og tælles som 'uden for'."
+            f"{number(outside)} {'hændelse' if outside == 1 else 'hændelser'} ligger uden for "
+            "alle områder; de er beholdt og tælles som 'uden for'."
         ]
     return []

@@ -30,6 +30,8 @@ MODES = (REPLACE, APPEND)
 APPENDABLE = frozenset({"incidents"})
 #: The wizard's words for the modes.
 MODE_LABELS = {APPEND: "Tilføj til de nuværende", REPLACE: "Erstat alle"}
+#: The modes in a Danish sentence (the command line's report; ``--mode`` keeps its values).
+MODE_WORDS = {APPEND: "tilføj", REPLACE: "erstat"}
 #: Columns that identify an incident when its file had no id column.
 CONTENT_KEY = ("time", "category", "x", "y")
 #: Incident columns whose values are codes of a category (kept categorical after an append).
