@@ -388,6 +388,6 @@ def _district_warnings(enriched: pd.DataFrame, districts: gpd.GeoDataFrame | Non
     if outside:
         return [
             f"{number(outside)} {'hændelse' if outside == 1 else 'hændelser'} ligger uden for "
-            "alle områder; de er beholdt og tælles som 'uden for'."
+            f"alle områder; {'den' if outside == 1 else 'de'} er beholdt og tælles som 'uden for'."
         ]
     return []
