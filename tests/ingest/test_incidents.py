@@ -402,7 +402,7 @@ def test_points_on_shared_boundary_go_to_lowest_district_id(tmp_path):
     assert result.accepted == 7
     assert result.report()["outside_districts"] == 1
     assert (
-        "1 hændelse ligger uden for alle områder; de er beholdt og tælles som 'uden for'."
+        "1 hændelse ligger uden for alle områder; den er beholdt og tælles som 'uden for'."
         in result.warnings
     )
 
