@@ -220,3 +220,41 @@ def test_highlights_name_at_most_three_groups_and_sum_the_rest():
         "1 fortløbende hotspot siden 4. kvt. 2025; 1 siden 3. kvt. 2025; 1 siden 2. kvt. 2025; "
         "2 andre celler."
     ]
+
+
+def test_kpi_tiles_show_the_patterns_that_occur_first():
+    """9 fortløbende and 2 vedvarende hot spots, nothing new or intensifying: the tiles lead
+    with the news, zeros after (the trial saw 'Nye hotspots 0 · Tiltagende 0' only)."""
+    ids = [f"1km_6300_{e}" for e in range(500, 511)]
+    result = _synthetic(
+        ["consecutive_hot"] * 9 + ["persistent_hot"] * 2, [[0] * 6 + [1, 1]] * 11, ids
+    )
+    tiles = [(k.label, k.value) for k in emerging_module.emerging_kpis(result)]
+    assert tiles == [
+        ("Fortløbende hotspots", "9"),
+        ("Vedvarende hotspots", "2"),
+        ("Nye hotspots", "0"),
+        ("Tiltagende hotspots", "0"),
+    ]
+
+
+def test_the_significant_cells_axis_starts_at_zero_in_the_png_and_the_deck():
+    """Cell counts cannot be negative: the PNG's and the deck's value axes start at 0."""
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    from tryg_geo.render.deck_view import Rect, chart_spec, value_range
+    from tryg_geo.render.png_trends import _y_range, series_frame
+
+    ids = [f"1km_6300_{e}" for e in range(500, 540)]
+    hot = [[1] * 8] * 35 + [[0] * 8] * 5
+    trend = emerging_module.emerging_trend(_synthetic(["persistent_hot"] * 40, hot, ids))
+    assert trend.unit == "celler"
+    assert value_range(chart_spec(trend, Rect(0, 0, 1, 1)))[0] == 0
+    fig, ax = plt.subplots()
+    try:
+        _y_range(ax, trend, series_frame(trend)[0], ticker.MaxNLocator(nbins=5, integer=True))
+        low, high = ax.get_ylim()
+    finally:
+        plt.close(fig)
+    assert -2 < low <= 0 and high >= 35  # the 3 % margin below zero, not −20

@@ -68,6 +68,9 @@ NEAR_M = 1_000.0
 HIGHLIGHTED = ("new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot")
 #: The patterns whose highlight says since when (the start of the cells' final hot run).
 SINCE_PATTERNS = ("new_hot", "consecutive_hot")
+#: The patterns the KPI tiles may show, in ArcGIS's order, and how many tiles there are.
+KPI_PATTERNS = (*HIGHLIGHTED, "diminishing_hot")
+KPI_TILES = 4
 #: Groups of cells (place and start) named per pattern in the highlights; the rest summed.
 NAMED_GROUPS = 3
 EMERGING_NOTE = (
@@ -531,7 +534,11 @@ def emerging_trend(result: EmergingResult) -> Trend:
 
 
 def emerging_kpis(result: EmergingResult) -> list[Kpi]:
+    """:data:`KPI_TILES` tiles of the hot patterns a meeting acts on (:data:`KPI_PATTERNS`):
+    those that occur first, in ArcGIS's order, then those at zero, so the news (9 fortløbende
+    hotspots) is never crowded out by tiles saying 0."""
     counts = result.counts()
+    ordered = sorted(KPI_PATTERNS, key=lambda k: counts[k] == 0)  # stable: ArcGIS's order
     return [
         Kpi(
             plural(k).capitalize(),
@@ -539,7 +546,7 @@ def emerging_kpis(result: EmergingResult) -> list[Kpi]:
             None,
             PATTERN_BY_KEY[k].meaning,
         )
-        for k in ("new_hot", "intensifying_hot", "persistent_hot", "diminishing_hot")
+        for k in ordered[:KPI_TILES]
     ]
 
 
