@@ -258,3 +258,19 @@ def test_the_significant_cells_axis_starts_at_zero_in_the_png_and_the_deck():
     finally:
         plt.close(fig)
     assert -2 < low <= 0 and high >= 35  # the 3 % margin below zero, not −20
+
+
+def test_incidents_left_out_by_the_study_grid_are_said(demo_ds, year):
+    from tryg_geo.analysis.hotspots import outside_note
+
+    filters, view = year
+    result = emerging_result(demo_ds, filters)
+    assert result.outside > 0  # the demo's coast cuts some 1 km cells
+    assert outside_note(result.outside, result.incidents) in view.notes
+    # Together: every incident of the quarters inside the districts (all categories here).
+    assert result.incidents + result.outside == int(
+        (demo_ds.arrays.district >= 0)[
+            (demo_ds.arrays.time >= np.datetime64("2023-01-01"))
+            & (demo_ds.arrays.time < np.datetime64("2026-01-01"))
+        ].sum()
+    )

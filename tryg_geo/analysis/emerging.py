@@ -68,6 +68,7 @@ from .hotspots import (
     classify,
     district_weights,
     incident_cells,
+    outside_cells,
     uses_rates,
 )
 
@@ -377,6 +378,8 @@ class EmergingResult:
     category: np.ndarray
     incidents: int
     step_incidents: np.ndarray
+    #: Incidents of the filters inside the districts whose cell's centre is not (cells only).
+    outside: int = 0
 
     def counts(self) -> dict[str, int]:
         """Locations per pattern key, every pattern (zeros included), in :data:`PATTERNS` order."""
@@ -516,11 +519,13 @@ def _emerging(
     steps = last - first + 1
     if unit == "cell":
         grid, index = incident_cells(ds, size, district)
+        outside = outside_cells(ds, mask, index, district)
         mask &= index >= 0
         locations, weights = len(grid.rows), grid.weights
         ids = np.asarray(grid.names, dtype=object)
         names, where = ids, index
     else:
+        outside = 0
         ids_list = ds.districts["district_id"].astype(str).tolist()
         weights = district_weights(ds.districts)
         codes = np.array(
@@ -554,4 +559,5 @@ def _emerging(
         category=pattern_keys(sig, trend),
         incidents=int(counts.sum()),
         step_incidents=step_incidents,
+        outside=outside,
     )

@@ -37,7 +37,7 @@ from ..analysis.emerging import (
     emerging_hotspots,
     step_name,
 )
-from ..analysis.hotspots import coarser_advice
+from ..analysis.hotspots import coarser_advice, outside_note
 from ..compute.filters import Filters
 from ..compute.steps import STEP_PLURALS
 from ..periods import label as period_label
@@ -578,7 +578,11 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
         kpis=emerging_kpis(result),
         trends=[emerging_trend(result)],
         highlights=[*highlights(ds, result), result.summary()],
-        notes=[*period_notes(ds, filters, result), EMERGING_NOTE],
+        notes=[
+            *period_notes(ds, filters, result),
+            *filter(None, [outside_note(result.outside, result.incidents)]),
+            EMERGING_NOTE,
+        ],
         sources=sources,
         file_part=FILE_PART,
         period=days,
