@@ -274,3 +274,16 @@ def test_incidents_left_out_by_the_study_grid_are_said(demo_ds, year):
             & (demo_ds.arrays.time < np.datetime64("2026-01-01"))
         ].sum()
     )
+
+
+def test_a_start_every_group_shares_is_said_once():
+    """New hot spots all began in the last step: the date once, after the groups."""
+    ids = ["1km_6320_555", "1km_6320_550", "1km_6300_500"]  # near Øst, near Vest, nowhere
+    result = _synthetic(["new_hot"] * 3, [[0] * 7 + [1]] * 3, ids)
+    assert emerging_module.highlights(_Places(), result) == [
+        "1 ny hotspot omkring Vest; 1 omkring Øst; 1 andetsteds; alle siden 4. kvt. 2025."
+    ]
+    one = _synthetic(["new_hot"], [[0] * 7 + [1]], ids[:1])
+    assert emerging_module.highlights(_Places(), one) == [
+        "1 ny hotspot omkring Øst siden 4. kvt. 2025."
+    ]

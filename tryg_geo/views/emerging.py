@@ -353,7 +353,10 @@ def cell_groups(ds: Dataset, result: EmergingResult, key: str) -> list[tuple[int
             centre = centres[members].mean(axis=0)
             where = nearest_name(ds, float(centre[0]), float(centre[1]))
             groups[(where, int(start))] = groups.get((where, int(start)), 0) + len(members)
-    ordered = sorted(groups.items(), key=lambda item: (-item[1], -item[0][1], item[0][0] or ""))
+    ordered = sorted(  # named places before cells near none, among equals
+        groups.items(),
+        key=lambda item: (-item[1], -item[0][1], item[0][0] is None, item[0][0] or ""),
+    )
     return [(n, where, start) for (where, start), n in ordered]
 
 
@@ -364,16 +367,26 @@ def plural(key: str) -> str:
     return f"{'nye' if adjective == 'ny' else adjective} {noun}s"
 
 
+def _start_label(result: EmergingResult, start: int) -> str:
+    """The period a run began in, in words ('1. kvt. 2025')."""
+    return period_label(result.periods[min(start, len(result.periods) - 1)])
+
+
 def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
     """Plain Danish, one line per acted-on pattern: how many cells, around which place, since
     when, per group of :func:`cell_groups` (at most :data:`NAMED_GROUPS`, the rest summed),
     so a new cluster is not hidden under an older one's date ("6 fortløbende hotspots omkring
-    Aalborg Øst siden 1. kvt. 2025; 3 omkring Vejgaard siden 3. kvt. 2023.")."""
+    Aalborg Øst siden 1. kvt. 2025; 3 omkring Vejgaard siden 3. kvt. 2023."); a date that
+    every group shares is said once ("…; 13 andre celler; alle siden 4. kvt. 2025.")."""
     lines = []
     for key in HIGHLIGHTED:
         groups = cell_groups(ds, result, key)
         if not groups:
             continue
+        dated = key in SINCE_PATTERNS
+        # One start for every group (every new hot spot's is the last step): said once.
+        starts = {start for _, _, start in groups}
+        named = any(where for _, where, _ in groups)
         parts = []
         for n, where, start in groups[:NAMED_GROUPS]:
             text = fmt.number(n)
@@ -381,14 +394,17 @@ def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
                 text += " " + (plural(key) if n > 1 else PATTERN_BY_KEY[key].name.lower())
             if where:
                 text += f" omkring {where}"
-            if key in SINCE_PATTERNS:
-                text += (
-                    f" siden {period_label(result.periods[min(start, len(result.periods) - 1)])}"
-                )
+            elif named:
+                text += " andetsteds"
+            if dated and len(starts) > 1:
+                text += f" siden {_start_label(result, start)}"
             parts.append(text)
         rest = sum(n for n, _, _ in groups[NAMED_GROUPS:])
         if rest:
             parts.append(f"{fmt.number(rest)} {'anden celle' if rest == 1 else 'andre celler'}")
+        if dated and len(starts) == 1:
+            since = f"siden {_start_label(result, starts.pop())}"
+            parts[-1] += f" {since}" if len(parts) == 1 else f"; alle {since}"
         lines.append("; ".join(parts) + ".")
     if not lines:
         lines.append(
