@@ -3,6 +3,10 @@
 Study area
     The cells of the chosen size (100m, 250m, 1km) whose centre lies inside the union of the
     loaded districts (or inside the one district asked for). Cells without incidents count as 0.
+    Not cells that merely touch a district: a cell mostly in the water or outside would hold
+    fewer incidents for its area and look like a cold spot. The incidents inside the districts
+    that this leaves out (a coarse coastline cuts cells) are counted (``outside``) and said
+    (:func:`outside_note`).
 Values
     Incidents matching the filters (period, categories) that lie inside the loaded districts,
     counted per study cell. A police export often covers more than the kommune; what lies outside
