@@ -16,29 +16,13 @@ the demo data in a temporary folder first. JSON (one object) goes to stdout.
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
-import sys
-import tempfile
-import time
 from datetime import date
-from pathlib import Path
 from typing import Any
+
+from bench.data import median_seconds, run_alone
 
 GOAL_SECONDS = 2.0
 BURGLARY = "indbrud i beboelse"
-
-
-def _timed(function: Any, repeat: int) -> tuple[float, list[float], Any]:
-    """Median seconds of ``repeat`` calls after one warm-up call, the runs and the last result."""
-    result = function()
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs), runs, result
 
 
 def run_analysis(ds: Any, repeat: int = 3) -> dict[str, Any]:
@@ -58,7 +42,7 @@ def run_analysis(ds: Any, repeat: int = 3) -> dict[str, Any]:
     start, end = date(year, 1, 1), date(year, 12, 31)
 
     _incident_cells(ds, "100m", None)  # per data version, like the dashboard's first visit
-    hot_s, hot_runs, hot = _timed(
+    hot_s, hot_runs, hot = median_seconds(
         lambda: _cell_hotspots(ds, start, end, (), None, "100m", True), repeat
     )
 
@@ -67,7 +51,7 @@ def run_analysis(ds: Any, repeat: int = 3) -> dict[str, Any]:
         days = ds.arrays.time[mask].astype("datetime64[D]").astype("int64")
         return knox_test(ds.arrays.x[mask], ds.arrays.y[mask], days, permutations=999, seed=1)
 
-    near_s, near_runs, table = _timed(knox, max(1, repeat - 1))
+    near_s, near_runs, table = median_seconds(knox, max(1, repeat - 1))
     return {
         "hotspots_seconds": round(hot_s, 3),
         "near_repeat_seconds": round(near_s, 3),
@@ -93,30 +77,16 @@ def run_analysis(ds: Any, repeat: int = 3) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args(argv)
-
-    from tryg_geo.demo.make import make_demo
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
-
-    with tempfile.TemporaryDirectory(prefix="tryg-analysis-") as folder:
-        store = Store(Path(folder) / "data")
-        kwargs = {} if args.seed is None else {"seed": args.seed}
-        make_demo(store, incidents=args.incidents, **kwargs)
-        ds = load_dataset(store)
-        _ = ds.arrays
-        results = {"incidents": args.incidents, **run_analysis(ds, args.repeat)}
-    print(
-        f"hotspots {results['hotspots_seconds']:.3f} s, "
-        f"near repeat {results['near_repeat_seconds']:.3f} s (goal ≤ {GOAL_SECONDS:g} s each)",
-        file=sys.stderr,
+    return run_alone(
+        argv,
+        __doc__,
+        "tryg-analysis-",
+        run_analysis,
+        lambda r: (
+            f"hotspots {r['hotspots_seconds']:.3f} s, near repeat {r['near_repeat_seconds']:.3f} s "
+            f"(goal ≤ {GOAL_SECONDS:g} s each)"
+        ),
     )
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    return results
 
 
 if __name__ == "__main__":

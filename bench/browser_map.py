@@ -28,17 +28,18 @@ navigation start; a new iframe means streamlit-folium's component was created ag
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import tempfile
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO, dashboard_server, make_demo_store
+from bench.server import REPO, dashboard_arguments, drive_demo_dashboard
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium (``CHROMIUM`` elsewhere), driven through Playwright; never a download.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -291,50 +292,62 @@ def open_page(page, base_url: str, path: str, timeout_s: float) -> float:
     return time.perf_counter() - started
 
 
-def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
-    """Both pages, ``changes`` changes each, in one Chromium page; returns rows and stats."""
+@contextmanager
+def loopback_context(viewport: dict[str, int], blocked: list[str] | None = None) -> Iterator[Any]:
+    """A Playwright context of :data:`CHROMIUM` that reaches the dashboard on loopback only:
+    any other request is aborted (and its URL added to ``blocked``), so a benchmark never
+    leaves the machine. The browser is closed on exit."""
     from playwright.sync_api import sync_playwright
 
-    from bench.run import is_loopback, stats
+    from bench.run import is_loopback
 
     if not CHROMIUM.exists():
         raise RuntimeError(f"Chromium is missing at {CHROMIUM} (make chromium installs it)")
-    rows: list[dict[str, Any]] = []
-    blocked: list[str] = []
-    opened: dict[str, float] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context = browser.new_context(viewport=viewport)
 
-            def guard(route):
+            def guard(route) -> None:
                 if is_loopback(route.request.url):
                     route.continue_()
                 else:
-                    blocked.append(route.request.url)
+                    if blocked is not None:
+                        blocked.append(route.request.url)
                     route.abort()
 
             context.route("**/*", guard)
-            context.add_init_script(INIT_SCRIPT)
-            page = context.new_page()
-            for path, (title, plan) in PLANS.items():
-                opened[title] = round(open_page(page, base_url, path, timeout_s), 2)
-                steps = plan()
-                for i in range(changes):
-                    step = steps[i % len(steps)]
-                    try:
-                        row = measure_change(page, step, timeout_s)
-                        row["error"] = None
-                    except MapUnchanged:
-                        row = {"change": step.label, "ms": None, "error": None, "unchanged": True}
-                    except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
-                        row = {"change": step.label, "ms": None, "error": f"{exc}"[:300]}
-                        page.goto(f"{base_url}/{path}", timeout=timeout_s * 1000)
-                        page.wait_for_timeout(2000)
-                    row["page"] = title
-                    rows.append(row)
+            yield context
         finally:
             browser.close()
+
+
+def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
+    """Both pages, ``changes`` changes each, in one Chromium page; returns rows and stats."""
+    from bench.run import stats
+
+    rows: list[dict[str, Any]] = []
+    blocked: list[str] = []
+    opened: dict[str, float] = {}
+    with loopback_context({"width": 1400, "height": 1000}, blocked) as context:
+        context.add_init_script(INIT_SCRIPT)
+        page = context.new_page()
+        for path, (title, plan) in PLANS.items():
+            opened[title] = round(open_page(page, base_url, path, timeout_s), 2)
+            steps = plan()
+            for i in range(changes):
+                step = steps[i % len(steps)]
+                try:
+                    row = measure_change(page, step, timeout_s)
+                    row["error"] = None
+                except MapUnchanged:
+                    row = {"change": step.label, "ms": None, "error": None, "unchanged": True}
+                except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
+                    row = {"change": step.label, "ms": None, "error": f"{exc}"[:300]}
+                    page.goto(f"{base_url}/{path}", timeout=timeout_s * 1000)
+                    page.wait_for_timeout(2000)
+                row["page"] = title
+                rows.append(row)
     ok = [r for r in rows if r["error"] is None and not r.get("unchanged")]
 
     def part(key: str, subset: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -371,24 +384,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         prog="python -m bench.browser_map", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--data", default=None, help="an existing data folder instead")
+    dashboard_arguments(parser, DEFAULT_OUT)
     parser.add_argument("--changes", type=int, default=22, help="changes per page (≥ 20)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="tryg-browsermap-"))
-    try:
-        store = Path(args.data) if args.data else work / "store"
-        if not args.data:
-            make_demo_store(store, args.incidents)
-        with dashboard_server(store, work / "streamlit.log") as server:
-            results = drive(server.url, args.changes)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
-    return results
+    return drive_demo_dashboard(lambda url: drive(url, args.changes), args, "tryg-browsermap-")
 
 
 if __name__ == "__main__":

@@ -19,23 +19,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from bench.browser_map import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     INIT_SCRIPT,
     TIMEOUT_MS,
     MapUnchanged,
     frame_states,
+    loopback_context,
     open_page,
     wait_for_map,
 )
-from bench.server import REPO, dashboard_server, make_demo_store
+from bench.server import REPO, dashboard_arguments, drive_demo_dashboard
 
 DEFAULT_OUT = REPO / "bench" / "out" / "browser_slider.json"
 GOAL_P95_MS = 400.0
@@ -101,45 +96,30 @@ FRACTIONS = (0.1, 0.9, 0.4, 0.02, 0.7, 0.25, 0.98, 0.55, 0.15, 0.8)
 
 
 def drive(base_url: str, moves: int, timeout_s: float = 30) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
+    from bench.run import stats
 
-    from bench.run import is_loopback, stats
-
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"Chromium is missing at {CHROMIUM} (make chromium installs it)")
     rows: list[dict[str, Any]] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route(
-                "**/*",
-                lambda route: (
-                    route.continue_() if is_loopback(route.request.url) else route.abort()
-                ),
-            )
-            context.add_init_script(INIT_SCRIPT)
-            context.add_init_script(RELEASE_SCRIPT)
-            page = context.new_page()
-            for path, title in PAGES.items():
-                open_page(page, base_url, path, timeout_s)
-                page.get_by_role("radiogroup", name="Trin").scroll_into_view_if_needed()
-                choose_months(page, timeout_s)
-                slider = period_slider(page)
-                slider.scroll_into_view_if_needed()
-                for i in range(moves):
-                    fraction = FRACTIONS[i % len(FRACTIONS)]
-                    try:
-                        row = measure_move(page, slider, fraction, timeout_s)
-                        row["error"] = None
-                    except MapUnchanged:
-                        row = {"ms": None, "error": None, "unchanged": True}
-                    except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
-                        row = {"ms": None, "error": f"{exc}"[:300]}
-                    row["page"] = title
-                    rows.append(row)
-        finally:
-            browser.close()
+    with loopback_context({"width": 1400, "height": 1000}) as context:
+        context.add_init_script(INIT_SCRIPT)
+        context.add_init_script(RELEASE_SCRIPT)
+        page = context.new_page()
+        for path, title in PAGES.items():
+            open_page(page, base_url, path, timeout_s)
+            page.get_by_role("radiogroup", name="Trin").scroll_into_view_if_needed()
+            choose_months(page, timeout_s)
+            slider = period_slider(page)
+            slider.scroll_into_view_if_needed()
+            for i in range(moves):
+                fraction = FRACTIONS[i % len(FRACTIONS)]
+                try:
+                    row = measure_move(page, slider, fraction, timeout_s)
+                    row["error"] = None
+                except MapUnchanged:
+                    row = {"ms": None, "error": None, "unchanged": True}
+                except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
+                    row = {"ms": None, "error": f"{exc}"[:300]}
+                row["page"] = title
+                rows.append(row)
     ok = [r for r in rows if r["error"] is None and not r.get("unchanged")]
     all_ms = stats([r["ms"] for r in ok])
     return {
@@ -159,24 +139,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         prog="python -m bench.browser_slider", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--data", default=None, help="an existing data folder instead")
+    dashboard_arguments(parser, DEFAULT_OUT)
     parser.add_argument("--moves", type=int, default=20, help="slider moves per page")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="tryg-slider-"))
-    try:
-        store = Path(args.data) if args.data else work / "store"
-        if not args.data:
-            make_demo_store(store, args.incidents)
-        with dashboard_server(store, work / "streamlit.log") as server:
-            results = drive(server.url, args.moves)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
-    return results
+    return drive_demo_dashboard(lambda url: drive(url, args.moves), args, "tryg-slider-")
 
 
 if __name__ == "__main__":

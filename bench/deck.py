@@ -18,10 +18,10 @@ import argparse
 import json
 import platform
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
+
+from bench.data import demo_dataset
 
 GOAL_SECONDS = 30.0
 
@@ -67,14 +67,9 @@ def deck_bench(ds: Any) -> dict[str, Any]:
 
 def run(sizes: list[int]) -> dict[str, Any]:
     """Demo data of each size, then :func:`deck_bench` on it."""
-    from tryg_geo import Store, load_dataset, make_demo
-
     out: dict[str, Any] = {"sizes": []}
     for incidents in sizes:
-        with tempfile.TemporaryDirectory(prefix="tryg-deck-") as folder:
-            store = Store(Path(folder) / "data")
-            make_demo(store, incidents=incidents)
-            ds = load_dataset(store)
+        with demo_dataset(incidents, prefix="tryg-deck-") as (ds, _):
             _ = ds.arrays, ds.place_members, ds.districts_wgs84, ds.places_wgs84
             result = deck_bench(ds)
         out["sizes"].append({"incidents": incidents, **result})

@@ -17,30 +17,16 @@ Each is run once to warm up (imports), then R times; the median counts. JSON to 
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
+
+from bench.data import median_seconds, run_alone
 
 GOAL_SECONDS = 3.0
 QUARTERS = 12
 #: Locations the naive loop is timed on (then scaled to all): pymannkendall takes ~0.1 ms each.
 NAIVE_SAMPLE = 5_000
-
-
-def _median(function: Any, repeat: int) -> tuple[float, list[float], Any]:
-    result = function()
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs), runs, result
 
 
 def _period(ds: Any) -> tuple[date, date]:
@@ -73,14 +59,14 @@ def run_emerging(ds: Any, repeat: int = 3) -> dict[str, Any]:
 
     out: dict[str, Any] = {"period": [start.isoformat(), end.isoformat()], "sizes": {}}
     for size in ("1km", "100m"):
-        cold_s, cold_runs, result = _median(lambda size=size: cold(size), repeat)
-        cached_s, _, _ = _median(
+        cold_s, cold_runs, result = median_seconds(lambda size=size: cold(size), repeat)
+        cached_s, _, _ = median_seconds(
             lambda size=size: emerging_hotspots(
                 ds, step="quarter", start=start, end=end, size=size
             ),
             repeat,
         )
-        mk_s, _, _ = _median(lambda result=result: mann_kendall(result.z), repeat)
+        mk_s, _, _ = median_seconds(lambda result=result: mann_kendall(result.z), repeat)
         sample = result.z[:NAIVE_SAMPLE]
         started = time.perf_counter()
         for row in sample:
@@ -113,30 +99,16 @@ def run_emerging(ds: Any, repeat: int = 3) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args(argv)
-
-    from tryg_geo.demo.make import make_demo
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
-
-    with tempfile.TemporaryDirectory(prefix="tryg-emerging-") as folder:
-        store = Store(Path(folder) / "data")
-        kwargs = {} if args.seed is None else {"seed": args.seed}
-        make_demo(store, incidents=args.incidents, **kwargs)
-        ds = load_dataset(store)
-        _ = ds.arrays
-        results = {"incidents": args.incidents, **run_emerging(ds, args.repeat)}
-    print(
-        f"emerging hot spots cold {results['emerging_cold_seconds']:.3f} s (goal ≤ "
-        f"{GOAL_SECONDS:g} s), cached {results['emerging_cached_seconds'] * 1e6:.0f} µs",
-        file=sys.stderr,
+    return run_alone(
+        argv,
+        __doc__,
+        "tryg-emerging-",
+        run_emerging,
+        lambda r: (
+            f"emerging hot spots cold {r['emerging_cold_seconds']:.3f} s (goal ≤ "
+            f"{GOAL_SECONDS:g} s), cached {r['emerging_cached_seconds'] * 1e6:.0f} µs"
+        ),
     )
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    return results
 
 
 if __name__ == "__main__":

@@ -37,17 +37,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.run import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    MAP_IFRAME,
-    REPO,
-    is_loopback,
-    machine_info,
-    proc_status,
-    stats,
-)
-from bench.server import dashboard_server
+from bench.browser_map import CHROMIUM, CHROMIUM_ARGS
+from bench.run import MAP_IFRAME, REPO, is_loopback, machine_info, stats
+from bench.server import dashboard_server, proc_status
 
 DEFAULT_OUT = REPO / "bench" / "load_results.json"
 ACTION_TIMEOUT_S = 60.0

@@ -17,27 +17,20 @@ import argparse
 import json
 import platform
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
+
+from bench.data import demo_dataset
 
 GOAL_SECONDS = 2.0
 
 
 def run(incidents: int, size: str, repeat: int) -> dict[str, Any]:
     """Time the PNG export of every view; returns the JSON-ready results."""
-    from tryg_geo.demo.make import make_demo
     from tryg_geo.render import png_base, png_page
-    from tryg_geo.store.dataset import load_dataset
-    from tryg_geo.store.folder import Store
     from tryg_geo.views.registry import build_view, default_filters, view_keys
 
-    with tempfile.TemporaryDirectory(prefix="tryg-png-") as folder:
-        started = time.perf_counter()
-        make_demo(Store(Path(folder) / "data"), incidents=incidents)
-        demo_seconds = time.perf_counter() - started
-        ds = load_dataset(Store(Path(folder) / "data"))
+    with demo_dataset(incidents, prefix="tryg-png-") as (ds, demo_seconds):
         filters = default_filters(ds, {})
         rows = [
             _time_view(key, ds, filters, size, repeat, build_view, png_page) for key in view_keys()

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.server import dashboard_server
+from bench.server import dashboard_server, proc_status
 from tryg_geo.views.registry import INITIATIVES_PAGE, MAIN_VIEWS
 from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
 
@@ -62,16 +62,6 @@ NAIVE_PAGES: tuple[str, ...] = ("tryg-bydel", "natteliv")
 SERVER_PAGES: tuple[str, ...] = tuple(p.url_path or "" for p in REGISTRY_PAGES)
 MAP_HEIGHT = {"tryg-bydel": 520, "natteliv": 560}
 ALL_DISTRICTS = "(hele kommunen)"  # pages.ui.ALL_DISTRICTS
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 REQUIRED_KEYS: tuple[str, ...] = (
     "rerun_ms_median",
@@ -875,16 +865,6 @@ def png_exports(ds, which: str) -> list[dict[str, Any]]:
 
 
 # ---- the real server ----------------------------------------------------------------------------
-def proc_status(pid: int) -> dict[str, int]:
-    """VmHWM, VmRSS (kB) of ``pid`` from /proc."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("VmHWM", "VmRSS"):
-            values[name] = int(rest.split()[0])
-    return values
-
-
 def is_loopback(url: str) -> bool:
     from urllib.parse import urlsplit
 
@@ -910,54 +890,38 @@ def wait_for_page(page, timeout_ms: float) -> None:
 
 def server_peak_memory(store_dir: Path, work: Path, page_timeout: float) -> dict[str, Any]:
     """VmHWM of ``streamlit run dashboard.py`` after Chromium opened every page once."""
-    from playwright.sync_api import sync_playwright
+    from bench.browser_map import loopback_context
 
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"Chromium is missing at {CHROMIUM} (make chromium installs it)")
     log_path = work / "streamlit-bench.log"
     pages = []
     blocked: list[str] = []
     with dashboard_server(store_dir, log_path) as server:
         url, proc = server.url, server.proc
         idle = proc_status(proc.pid)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                context = browser.new_context(viewport={"width": 1400, "height": 1100})
-
-                def guard(route):
-                    if is_loopback(route.request.url):
-                        route.continue_()
-                    else:
-                        blocked.append(route.request.url)
-                        route.abort()
-
-                context.route("**/*", guard)
-                page = context.new_page()
-                for path in SERVER_PAGES:
-                    started = time.perf_counter()
-                    error = None
-                    try:
-                        page.goto(f"{url}/{path}", timeout=page_timeout * 1000)
-                        wait_for_page(page, page_timeout * 1000)
-                        exceptions = page.locator('[data-testid="stException"]').count()
-                        if exceptions:
-                            error = f"{exceptions} exception box(es) on the page"
-                    except Exception as exc:  # noqa: BLE001 - reported, not fatal
-                        error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-                    pages.append(
-                        {
-                            "page": "/" + path,
-                            "seconds": round(time.perf_counter() - started, 2),
-                            "error": error,
-                            "rss_mb": round(proc_status(proc.pid)["VmRSS"] * 1024 / 1e6, 1),
-                        }
-                    )
-                    say(f"    /{path:<12} {pages[-1]['seconds']:6.1f} s  {error or ''}")
-                page.wait_for_timeout(1000)
-                status = proc_status(proc.pid)
-            finally:
-                browser.close()
+        with loopback_context({"width": 1400, "height": 1100}, blocked) as context:
+            page = context.new_page()
+            for path in SERVER_PAGES:
+                started = time.perf_counter()
+                error = None
+                try:
+                    page.goto(f"{url}/{path}", timeout=page_timeout * 1000)
+                    wait_for_page(page, page_timeout * 1000)
+                    exceptions = page.locator('[data-testid="stException"]').count()
+                    if exceptions:
+                        error = f"{exceptions} exception box(es) on the page"
+                except Exception as exc:  # noqa: BLE001 - reported, not fatal
+                    error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+                pages.append(
+                    {
+                        "page": "/" + path,
+                        "seconds": round(time.perf_counter() - started, 2),
+                        "error": error,
+                        "rss_mb": round(proc_status(proc.pid)["VmRSS"] * 1024 / 1e6, 1),
+                    }
+                )
+                say(f"    /{path:<12} {pages[-1]['seconds']:6.1f} s  {error or ''}")
+            page.wait_for_timeout(1000)
+            status = proc_status(proc.pid)
     return {
         "peak_rss_mb": round(status["VmHWM"] * 1024 / 1e6, 1),
         "rss_after_pages_mb": round(status["VmRSS"] * 1024 / 1e6, 1),

@@ -20,10 +20,9 @@ import argparse
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from bench.server import REPO, dashboard_server, make_demo_store
+from bench.server import REPO, dashboard_server, make_demo_store, tryg_geo_cli
 from tryg_geo.views.registry import PAGES
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -32,16 +31,7 @@ OUT = REPO / "test-artifacts" / "screens"
 
 
 def _cli(store: Path, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tryg_geo", *args],
-        cwd=REPO,
-        env={**os.environ, "TRYG_DATA_DIR": str(store)},
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"tryg_geo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    print(done.stdout.strip())
+    print(tryg_geo_cli(store, *args).strip())
 
 
 def import_police_csv(store: Path) -> None:

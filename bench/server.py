@@ -7,16 +7,21 @@ no map tiles (``TRYG_BASEMAP=none``), so nothing leaves the machine.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,20 +45,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_demo_store(store_dir: Path, incidents: int, seed: int = 1) -> float:
-    """Demo data with ``incidents`` incidents in ``store_dir`` (through the CLI, as a user
-    would); returns the seconds it took."""
-    started = time.perf_counter()
+def tryg_geo_cli(store_dir: Path, *args: str) -> str:
+    """``python -m tryg_geo ARGS`` over the data folder ``store_dir``, as a user would run it;
+    returns its output, or raises with the output when it fails."""
     done = subprocess.run(
-        [sys.executable, "-m", "tryg_geo", "demo", "--incidents", str(incidents)]
-        + ["--seed", str(seed)],
+        [sys.executable, "-m", "tryg_geo", *args],
         cwd=REPO,
         env={**os.environ, "TRYG_DATA_DIR": str(store_dir)},
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"python -m tryg_geo demo failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(
+            f"python -m tryg_geo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        )
+    return done.stdout
+
+
+def make_demo_store(store_dir: Path, incidents: int, seed: int = 1) -> float:
+    """Demo data with ``incidents`` incidents in ``store_dir`` (through the CLI, as a user
+    would); returns the seconds it took."""
+    started = time.perf_counter()
+    tryg_geo_cli(store_dir, "demo", "--incidents", str(incidents), "--seed", str(seed))
     return time.perf_counter() - started
 
 
@@ -111,6 +124,36 @@ def dashboard_server(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def dashboard_arguments(parser: argparse.ArgumentParser, out: Path) -> None:
+    """The options of a browser benchmark on the dashboard: ``--incidents``, ``--data`` and
+    ``--out`` (see :func:`drive_demo_dashboard`)."""
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--data", default=None, help="an existing data folder instead")
+    parser.add_argument("--out", type=Path, default=out)
+
+
+def drive_demo_dashboard(
+    drive: Callable[[str], dict[str, Any]], args: argparse.Namespace, prefix: str
+) -> dict[str, Any]:
+    """``drive`` (a browser run against a base URL) on the real dashboard: over ``args.data``
+    (an existing data folder) or over fresh demo data with ``args.incidents`` incidents, in a
+    temporary folder named ``prefix…`` that is removed after. The results go to ``args.out`` as
+    JSON and, without their ``rows``, to stdout; they are returned too."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        store = Path(args.data) if args.data else work / "store"
+        if not args.data:
+            make_demo_store(store, args.incidents)
+        with dashboard_server(store, work / "streamlit.log") as server:
+            results = drive(server.url)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps({k: v for k, v in results.items() if k != "rows"}, indent=1))
+    return results
 
 
 def proc_status(pid: int) -> dict[str, int]:

@@ -130,6 +130,10 @@ def test_a_wrong_observation_lists_the_allowed(demo_dir: Path) -> None:
         (["--view", "byens-rum", "--observation", "x"], "--observation 'x' findes ikke"),
         (["--view", "overblik", "--scheme", "x"], "--scheme 'x' er ikke tilladt"),
         (["--view", "tryg-bydel", "--map", "heat"], "--map 'heat' er ikke tilladt; vælg indikator"),
+        (
+            ["--view", "analyse", "--map", "emerging", "--step", "uge"],
+            "--step 'uge' er ikke tilladt; vælg month, quarter eller year.",
+        ),
     ],
 )
 def test_wrong_choices_exit_2(capsys, tmp_path: Path, argv: list[str], message: str) -> None:

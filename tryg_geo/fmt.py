@@ -37,6 +37,11 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def either(values: list[str]) -> str:
+    """The choices of an error message in Danish: ['a', 'b', 'c'] → 'a, b eller c'."""
+    return ", ".join(values[:-1]) + f" eller {values[-1]}" if len(values) > 1 else values[0]
+
+
 def short_number(value: float) -> str:
     """As few decimals as the value needs, Danish: 54.3 → '54,3', 58.0 → '58', 15.5 → '15,5'
     (for ranges in messages; at most six decimals)."""

@@ -51,12 +51,14 @@ class _Pin:
 
 
 def content_key(obj: Any) -> Hashable:
-    """A key for what ``obj`` holds: DataFrames by a digest of their values, index and columns,
-    dataclasses (a Trend) field by field, anything else as itself or its ``repr``."""
+    """A key for what ``obj`` holds: DataFrames by a digest of their values, index, columns and
+    ``attrs``, dataclasses (a Trend) field by field, anything else as itself or its ``repr``."""
     if isinstance(obj, pd.DataFrame):
         digest = hashlib.sha1(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
         columns = tuple((str(c), str(t)) for c, t in obj.dtypes.items())
-        return ("frame", obj.shape, columns, digest.hexdigest())
+        # attrs carry meaning too (the heatmap's cells hidden only to protect another).
+        attrs = tuple((str(k), content_key(v)) for k, v in sorted(obj.attrs.items()))
+        return ("frame", obj.shape, columns, digest.hexdigest(), attrs)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         fields = dataclasses.fields(obj)
         return (type(obj).__qualname__, *(content_key(getattr(obj, f.name)) for f in fields))

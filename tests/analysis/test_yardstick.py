@@ -104,3 +104,41 @@ def test_the_group_column_of_the_districts_file_is_kept_and_used(tmp_path) -> No
     assert ds.districts["group"].isna().tolist() == [False, False, False, True, False, False]
     assert similar_districts(ds, ids[0]) == ([ids[1], ids[2]], "gruppe")
     assert similar_districts(ds, ids[3])[1] == "befolkning og tæthed"  # no group: by likeness
+
+
+@pytest.mark.parametrize(
+    ("populations", "says"),
+    [
+        ((None, None, None), "områdefilen har ingen kolonne med folketal"),
+        ((10_000, None, 2_000), "området Beta har intet folketal i områdefilen"),
+    ],
+)
+def test_without_population_the_part_says_why_and_what_to_import(
+    tmp_path, monkeypatch, populations, says
+) -> None:
+    """A chosen district without population gets no silent gap: one Danish line says why
+    and which column to import (the README's population aliases and --population-col)."""
+    import pandas as pd
+    import tiny_data
+    from tiny_data import X0, Y0, incidents_at
+
+    from tryg_geo.compute.filters import Filters
+
+    districts = tiny_data.districts()
+    districts["population"] = pd.array(list(populations), dtype="Int64")
+    monkeypatch.setattr(tiny_data, "districts", lambda: districts)
+    ds = tiny_data.build(
+        tmp_path,
+        incidents=[incidents_at(20, when="2025-03-01 12:00", where=(X0 + 1_300, Y0 + 300))],
+        with_places=False,
+    )
+    filters = Filters(
+        start=pd.Timestamp("2025-01-01").date(), end=pd.Timestamp("2025-12-31").date()
+    )
+    part = yardstick_part(ds, filters.with_(district="b"))
+    assert part is not None and part.display.empty and part.sentences == []
+    assert part.missing.startswith("Sammenligning pr. 1.000 indbyggere kræver folketal")
+    assert says in part.missing
+    assert "befolkning" in part.missing and "--population-col" in part.missing
+    assert "import districts" in part.missing
+    assert yardstick_part(ds, filters) is None  # no district chosen: nothing at all

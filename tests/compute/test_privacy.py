@@ -457,7 +457,8 @@ def test_byens_rum_one_small_place_and_the_total_hides_a_second_place(tmp_path):
     true_counts = pd.Series(counts).reindex(parts.index).fillna(0)
     assert not residual_problems(true_counts, hidden, table.loc[ALL_ID, "incidents"])
     shown = view.display.set_index("Sted")["Hændelser"]
-    assert shown["Gammeltorv"] == shown["C.W. Obels Plads"] == "<5"
+    # 3 is small: "<5"; the 8 is hidden only so that the 3 cannot be worked out: "skjult".
+    assert shown["Gammeltorv"] == "<5" and shown["C.W. Obels Plads"] == "skjult"
     assert view.kpis[1].value == "33"
 
 
@@ -473,11 +474,18 @@ def test_place_observations_one_small_value_and_the_total_hides_a_second(tmp_pat
     values = {"nytorv": 10, "gammeltorv": 3, "cw-obels-plads": 8, "jf-kennedys-plads": 12}
     rows = [measurement("klager", p, "2025-05", v) for p, v in values.items()]
     ds = tiny_data.build(tmp_path, measurements=rows)
-    table = build_view("byens-rum", ds, YEAR).table.set_index("place_id")
+    view = build_view("byens-rum", ds, YEAR)
+    table = view.table.set_index("place_id")
     parts = table.loc[list(values)]
     assert parts["value_suppressed"].sum() >= 2
     total = table.loc[ALL_ID, "value"]
     assert not residual_problems(pd.Series(values), parts["value_suppressed"], total)
+    # The 3 reads "<5"; the 8, hidden only to protect it, "skjult" (in the table and on the map).
+    assert parts.loc["cw-obels-plads", "value_complementary"]
+    assert not parts.loc["gammeltorv", "value_complementary"]
+    labels = view.map.features.set_index("feature_id")["label"]
+    assert labels["cw-obels-plads"].startswith("skjult ·")
+    assert labels["gammeltorv"].startswith(f"{hidden_text()} ·")
 
 
 def natteliv(tmp_path: Path, frames: list[pd.DataFrame]) -> View:
@@ -554,3 +562,73 @@ def test_only_privacy_writes_the_hidden_text():
     modules = sorted((REPO / "tryg_geo").rglob("*.py"))
     writers = [m.relative_to(REPO).as_posix() for m in modules if pattern.search(m.read_text())]
     assert writers == ["tryg_geo/compute/privacy.py"]
+
+
+# ---- a cell hidden only to protect another is "skjult", never "<5" ------------------------------
+def test_complementary_cells_read_skjult_and_small_ones_the_threshold(monkeypatch):
+    from tryg_geo.compute.privacy import (
+        complementary,
+        complementary_note,
+        hidden_label,
+        hidden_legend,
+        suppress_with_total,
+    )
+
+    counts = np.array([40, 3, 12, 0])
+    hidden = suppress_with_total(counts)
+    assert hidden.tolist() == [False, True, True, False]
+    assert complementary(counts, hidden).tolist() == [False, False, True, False]
+    assert hidden_label(False) == "<5" and hidden_label(True) == "skjult"
+    assert shown_count(12, True, is_complementary=True) == "skjult"
+    assert "regnes ud af totalen" in complementary_note()
+    assert hidden_legend(True, False) == "Skjult (<5)"
+    assert hidden_legend(False, True).startswith("Skjult, så en lille optælling")
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    both = hidden_legend(True, True)
+    assert "<10" in both and "<5" not in both and "totalen" in both
+    assert shown_count(12, True) == "<10"
+
+
+def test_a_cell_hidden_before_without_its_count_still_gets_a_partner():
+    """A caller may pass a small cell already hidden and blanked (0 or NaN): its size is
+    unknown, so it is never taken as protected alone, nor called 'skjult'."""
+    from tryg_geo.compute.privacy import complementary, suppress_with_total
+
+    values = np.array([0.0, 25.0, 0.0])
+    before = np.array([True, False, False])
+    hidden = suppress_with_total(values, hidden=before)
+    assert hidden.tolist() == [True, True, False]
+    assert complementary(values, hidden).tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden_at_least"),
+    [
+        # "<5" (1–4) and "skjult" (≥ 5) summing to 6 would give the small one away as 1.
+        ([30, 1, 5, 5, 9], 3),
+        # Three "<5" summing to 11 would say each is at least 3: one more is hidden.
+        ([29, 3, 4, 4, 0], 4),
+        # Two "<5" summing to 5 say nothing beyond 1–4 each: enough as they are.
+        ([30, 2, 3, 9], 2),
+    ],
+)
+def test_hidden_sum_never_narrows_a_small_cell(counts, hidden_at_least):
+    """Given the sum of the hidden cells (the total minus the shown) and what their labels
+    say ('<5': 1–4, 'skjult': 5 or more), every small hidden cell could still be 1 or 4."""
+    from itertools import product
+
+    from tryg_geo.compute.privacy import suppress_with_total
+
+    values = np.array(counts)
+    hidden = suppress_with_total(values)
+    assert hidden.sum() >= hidden_at_least
+    total = values[hidden].sum()
+    small_cells = hidden & (values < LIMIT)
+    n_small, n_other = int(small_cells.sum()), int((hidden & ~small_cells).sum())
+    # Every assignment consistent with the labels and the sum: the small cells' possible values.
+    possible = set()
+    for smalls in product(range(1, LIMIT), repeat=n_small):
+        rest = total - sum(smalls)
+        if (n_other == 0 and rest == 0) or (n_other and rest >= n_other * LIMIT):
+            possible.add(smalls[0])
+    assert possible == set(range(1, LIMIT)), (counts, hidden)

@@ -247,3 +247,33 @@ def test_the_hot_spot_lines_are_emerging_hot_spots(demo_ds, demo_dir: Path) -> N
     named = line.text.split("Stærkest først: ")[1].split(" og ")[0].rstrip(".").split(", ")
     assert set(named) <= set(new) and len(named) == min(len(new), 10)
     assert "kort=emerging" in line.link and "trin=month" in line.link and "celle=250m" in line.link
+
+
+@pytest.mark.parametrize(
+    ("statuses", "wanted"),
+    [
+        (["ingen data", "intet mål"], "Ingen indsats med et mål har tal i perioden"),
+        (["på sporet", "ingen data", "på sporet"], "Alle 2 indsatser med mål og tal i perioden"),
+    ],
+)
+def test_all_on_track_is_said_only_of_initiatives_measured_against_a_target(
+    demo_ds, monkeypatch: pytest.MonkeyPatch, statuses: list[str], wanted: str
+) -> None:
+    """Without numbers nothing is on track: the digest must not say "alle er på sporet"."""
+    from types import SimpleNamespace
+
+    from tryg_geo.views import digest as digest_view_module
+    from tryg_geo.views.registry import default_filters
+
+    initiatives = [SimpleNamespace(slug=f"i{n}") for n in range(len(statuses))]
+    by_slug = dict(zip((i.slug for i in initiatives), statuses, strict=True))
+    monkeypatch.setattr(digest_view_module, "load_initiatives", lambda: initiatives)
+    monkeypatch.setattr(
+        digest_view_module,
+        "headline",
+        lambda ds, initiative, filters: SimpleNamespace(
+            status=by_slug[initiative.slug], suppressed=False
+        ),
+    )
+    section = digest_view_module._off_track(demo_ds, default_filters(demo_ds), "http://x")
+    assert section.items == [] and section.empty.startswith(wanted)

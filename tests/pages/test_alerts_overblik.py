@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_roles import AUTH, DASHBOARD, ROLES, texts
+from test_roles import AUTH, DASHBOARD, linked_data, texts
 
 from tryg_geo.store.notices import add_alerts, seen_by
 
@@ -27,14 +27,8 @@ ALERT = {
 @pytest.fixture()
 def env(monkeypatch: pytest.MonkeyPatch, demo_dir: Path, tmp_path: Path) -> Path:
     """The shared demo data through a folder of links, with roles.toml and one alert."""
-    data = tmp_path / "data"
-    data.mkdir()
-    for child in demo_dir.iterdir():
-        (data / child.name).symlink_to(child)
-    (data / "roles.toml").write_text(ROLES, encoding="utf-8")
+    data = linked_data(monkeypatch, demo_dir, tmp_path)
     add_alerts([ALERT], data)
-    monkeypatch.setenv("TRYG_DATA_DIR", str(data))
-    monkeypatch.setenv("TRYG_BASEMAP", "none")
     return data
 
 

@@ -30,9 +30,10 @@ ROLES = '[users]\n"l@aalborg.dk" = "leder"\n"a@aalborg.dk" = "analytiker"\n"d@aa
 EMAIL = {"leder": "l@aalborg.dk", "analytiker": "a@aalborg.dk", "dataansvarlig": "d@aalborg.dk"}
 
 
-@pytest.fixture()
-def env(monkeypatch: pytest.MonkeyPatch, demo_dir: Path, tmp_path: Path) -> Path:
-    """The shared demo data, read through a copy of its folder that holds a ``roles.toml``."""
+def linked_data(monkeypatch: pytest.MonkeyPatch, demo_dir: Path, tmp_path: Path) -> Path:
+    """The shared demo data, read through a folder of links to its files that also holds a
+    ``roles.toml`` (:data:`ROLES`): the data folder of the dashboard under test (here and in
+    ``test_alerts_overblik.py``)."""
     data = tmp_path / "data"
     data.mkdir()
     for child in demo_dir.iterdir():
@@ -42,6 +43,12 @@ def env(monkeypatch: pytest.MonkeyPatch, demo_dir: Path, tmp_path: Path) -> Path
     monkeypatch.setenv("TRYG_BASEMAP", "none")
     monkeypatch.delenv("TRYG_ALLOW_OPEN", raising=False)
     return data
+
+
+@pytest.fixture()
+def env(monkeypatch: pytest.MonkeyPatch, demo_dir: Path, tmp_path: Path) -> Path:
+    """The shared demo data, read through a copy of its folder that holds a ``roles.toml``."""
+    return linked_data(monkeypatch, demo_dir, tmp_path)
 
 
 @pytest.fixture()

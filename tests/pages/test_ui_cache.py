@@ -25,3 +25,7 @@ def test_content_key_follows_the_values_not_the_object():
     assert cache.content_key(other) != cache.content_key(same)
     assert cache.content_key(Trend("U", frame, "antal")) != cache.content_key(same)
     assert cache.content_key(frame.rename(columns={"value": "v"})) != cache.content_key(frame)
+    # The heatmap's cells hidden only to protect a small one live in attrs: a new chart.
+    marked = frame.copy()
+    marked.attrs["complementary"] = frozenset({("mandag", "01")})
+    assert cache.content_key(marked) != cache.content_key(frame)

@@ -27,7 +27,8 @@ def test_map_sentence_names_highest_and_lowest_and_counts_hidden() -> None:
     )
     assert text == (
         "Kortet viser anmeldte hændelser pr. 1.000 indbyggere for 5 områder. "
-        "Højest: Vestbyen 5,1; lavest: Hals 0,8. 1 område vises som <5. 1 område uden data."
+        "Højest: Vestbyen med 5,1 og Vodskov med 2,0. Lavest: Hals med 0,8. "
+        "1 område vises som <5. 1 område uden data."
     )
 
 
@@ -41,14 +42,14 @@ def test_map_sentence_never_names_a_hidden_value() -> None:
         noun_plural="celler",
         hidden=[True, False, False],
     )
-    assert "Højest: C 9; lavest: B 7." in text
+    assert "Højest: C med 9. Lavest: B med 7." in text
     assert "Skjultby" not in text and "3,25" not in text and "3.25" not in text
     assert "1 celle vises som <5." in text
 
 
 def test_map_sentence_ties_all_equal_and_nothing_shown() -> None:
     tie = map_sentence(["B", "A", "C"], [4, 4, 1], ["4", "4", "1"], what="x")
-    assert "Højest: A og B 4; lavest: C 1." in tie
+    assert "Højest: A med 4 og B med 4. Lavest: C med 1." in tie
     same = map_sentence(["A", "B"], [2, 2], ["2", "2"], what="x", noun_plural="steder")
     assert "Alle 2 steder med tal har 2." in same
     one = map_sentence(
@@ -57,6 +58,39 @@ def test_map_sentence_ties_all_equal_and_nothing_shown() -> None:
     assert "Kun A har et tal: 7. 1 sted uden data." in one and "Alle 1" not in one
     none = map_sentence(["A"], [math.nan], ["<5"], what="x", hidden=[True])
     assert "Ingen områder har et tal, der kan vises. 1 område vises som <5." in none
+
+
+def test_map_sentence_reads_as_danish_not_as_ranges() -> None:
+    """Many districts sharing the lowest count are counted and a few named: no "og 11 til 0
+    hændelser" (read: 11 to 0) and no "og 3 til 5 hændelser" (read: 3 to 5)."""
+    names = ["Vejgaard", "Centrum", "Øst", "Vest", *(f"By {i:02d}" for i in range(14))]
+    values = [74, 61, 55, 20, *([0] * 14)]
+    labels = [f"{v} hændelser" for v in values]
+    text = map_sentence(names, values, labels, what="anmeldte hændelser")
+    assert (
+        "Højest: Vejgaard med 74 hændelser, Centrum med 61 hændelser og Øst med 55 hændelser. "
+        "Lavest: 14 områder med 0 hændelser, bl.a. By 00, By 01 og By 02."
+    ) in text
+    assert " til " not in text
+    few = map_sentence(["A", "B", "C"], [9, 5, 5], ["9", "5", "5"], what="x")
+    assert "Lavest: B og C, begge med 5." in few
+
+
+def test_map_sentence_tells_complementary_from_small(monkeypatch) -> None:
+    """A district hidden only to protect a small one is "skjult" with the reason, not "<5";
+    with the limit at 10 no "<5" appears."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    text = map_sentence(
+        ["A", "B", "C", "D"],
+        [40, 3, 12, 0],
+        ["40 hændelser", "<10 hændelser", "skjult", "0 hændelser"],
+        what="anmeldte hændelser",
+        hidden=[False, True, True, False],
+        complementary=[False, False, True, False],
+    )
+    assert "1 område vises som <10. " in text
+    assert text.endswith("1 område er skjult, så en lille optælling ikke kan regnes ud af totalen.")
+    assert "12" not in text and "<5" not in text and "3 " not in text
 
 
 def test_trend_sentence_years_shares_and_gaps() -> None:
@@ -137,3 +171,26 @@ def test_map_text_names_the_extremes_shown_and_no_hidden_place(demo_ds, key: str
         top = shown.loc[shown["value"].idxmax()]
         assert f"Højest: {top['name']}" in text or f"og {top['name']}" in text
         assert top["label"] in text
+
+
+def test_trend_sentence_names_hidden_periods_even_when_none_is_shown(monkeypatch) -> None:
+    """A chart whose every month is hidden still says how many, and why: small months as
+    '<10' (limit 10), months hidden only to protect them as 'skjult, så …'; no number."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    data = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
+            "series": "Hele kommunen",
+            "value": [math.nan] * 3,
+            "suppressed": [True, True, True],
+            "complementary": [False, False, True],
+        }
+    )
+    text = trend_sentence("Hændelser pr. måned", data, "antal")
+    assert text == (
+        "Hændelser pr. måned: der er for få tal til at vise en udvikling (2 perioder vises "
+        "som <10; 1 periode er skjult, så en lille optælling ikke kan regnes ud af totalen)."
+    )
+    shown = data.assign(value=[12.0, 15.0, math.nan], suppressed=[False, False, True])
+    mixed = trend_sentence("Hændelser pr. måned", shown, "antal")
+    assert "1 periode er skjult, så en lille optælling" in mixed and "<10" not in mixed

@@ -124,7 +124,8 @@ def test_incident_rates_suppressed_in_map_table_and_trend(tmp_path):
     assert list(kort["suppressed"]) == [False, True, True]
     assert kort.loc["a", "value"] == 4.0 and kort.loc["a", "n"] == 40
     labels = view.map.features.set_index("feature_id")["label"]
-    assert labels["b"] == "<5" and labels["c"] == "<5" and labels["a"] == "4,0"
+    # Gamma (12) is hidden only to protect Beta: "skjult", never "<5".
+    assert labels["b"] == "<5" and labels["c"] == "skjult" and labels["a"] == "4,0"
     burglary_trend = next(t for t in view.trends if t.unit == "pr_1000")
     district_b = burglary_trend.data[burglary_trend.data["series"] == "Beta"]
     # Zero months are shown; March with its 3 burglaries is hidden.
@@ -167,8 +168,9 @@ def test_place_observations_map_and_trend_per_place(tmp_path):
     feats = view.map.features.set_index("feature_id")
     assert feats.loc["nytorv", "label"] == "120"
     assert feats.loc["cw-obels-plads", "label"] == "<5"
-    # With one hidden place beside the total, the next smallest place is hidden too.
-    assert feats.loc["gammeltorv", "label"] == "<5"
+    # With one hidden place beside the total, the next smallest place is hidden too: it is
+    # not small (72), so it reads "skjult", never "<5".
+    assert feats.loc["gammeltorv", "label"] == "skjult"
     assert feats.loc["nytorv", "radius"] > feats.loc["gammeltorv", "radius"]
     assert set(view.trends[0].data["series"]) == {"Nytorv", "Gammeltorv"}
     assert view.kpis[0].value == "194"

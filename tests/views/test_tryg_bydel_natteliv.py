@@ -101,8 +101,11 @@ def test_natteliv_counts_only_the_chosen_nights_and_hides_small_cells(tmp_path):
     # 2 is small, and with the night total (11) shown the 9 would give it away: both hidden.
     assert table["suppressed"].sum() == 2 and table["incidents"].isna().all()
     assert view.kpis[0].value == "11"
-    # All hidden cells are one grey shape on the map, without a count.
-    assert view.map.features["label"].tolist() == ["<5 hændelser pr. celle"]
+    # The hidden cells are grey shapes without a count: the small one reads "<5", the 9
+    # (hidden only so that the 2 cannot be worked out from the total) reads "skjult".
+    assert view.map.features["label"].tolist() == ["<5 hændelser pr. celle", "skjult"]
+    assert table["complementary"].sum() == 1
+    assert set(view.display["Hændelser"]) == {"<5", "skjult"}
     # Hour x weekday counts every night and hour; its cells add up across the map.
     assert view.heatmap.loc["onsdag", "01"] == 30 and view.heatmap.loc["lørdag", "01"] == 11
 
@@ -138,7 +141,7 @@ def test_outside_count_cannot_reveal_a_hidden_district(tmp_path):
     total = int(view.kpis[0].value.replace(".", ""))
     # Either the outside count or a second district is hidden: the residual is never one count.
     assert (
-        outside_note.startswith("<5")
+        outside_note.startswith(("<5", "skjult"))
         or total - shown - 6 >= 5
         or view.table["suppressed"].sum() >= 2
     )
@@ -192,3 +195,80 @@ def test_natteliv_cell_texts_written_once_per_count_equal_one_per_row():
         shown_count(v, s) for v, s in zip(table["incidents"], table["suppressed"], strict=True)
     ]
     assert texts == expected and texts[0] == "1.234" and texts[2] == shown_count(None, True)
+
+
+# ---- honest hidden numbers (new-user trial) -------------------------------------------------------
+def test_a_district_hidden_to_protect_another_reads_skjult_everywhere(incident_store, monkeypatch):
+    """b (3) is small: "<5"; c (12) is hidden only so that b cannot be worked out from the
+    kommune's total: "skjult" in the table, the map, the legend, the CSV, the notes and the
+    text alternative — never "<5" — and with the limit at 10 no "<5" at all."""
+    from tryg_geo.render.csv_export import csv_table
+    from tryg_geo.views.alt_text import view_map_text
+
+    for limit, small_text in ((5, "<5"), (10, "<10")):
+        monkeypatch.setenv("TRYG_MIN_COUNT", str(limit))
+        view = tryg_bydel_view(incident_store, YEAR_2025.with_(indicator=INCIDENT_RATE))
+        table = view.table.set_index("district_id")
+        assert table.loc["c", "complementary"] and not table.loc["b", "complementary"]
+        shown = view.display.set_index("Område")["Hændelser"]
+        assert shown["Gamma"] == "skjult" and shown["Beta"] == small_text
+        labels = view.map.features.set_index("feature_id")["label"]
+        assert labels["c"] == "skjult" and labels["b"] == f"{small_text} hændelser"
+        legend = dict((label, colour) for colour, label in view.map.legend.entries)
+        grey = next(label for label in legend if label.startswith("Skjult"))
+        assert small_text in grey and "regnes ud af totalen" in grey
+        assert any("regnes ud af totalen" in note for note in view.notes)
+        csv = csv_table(view).set_index("district_id")
+        assert csv.loc["c", "complementary"] == "ja" and csv.loc["b", "complementary"] == "nej"
+        text = view_map_text(view)
+        assert f"1 område vises som {small_text}." in text
+        # At 10, c (12) alone would tell b lies in 1–5: a is hidden too.
+        protecting = "1 område er" if limit == 5 else "2 områder er"
+        assert f"{protecting} skjult, så en lille optælling ikke kan regnes ud af totalen." in text
+        if limit == 10:
+            every = " ".join([*view.display.astype(str).to_numpy().ravel(), *labels, grey, text])
+            assert "<5" not in every
+
+
+def test_legend_classes_hold_only_shown_counts(tmp_path):
+    """With 1–4 hidden, a class starting after 0 starts at the smallest shown count: "0" and
+    "6 – 74", never "1 – 74" (that would imply hidden counts of 1–4 in the class)."""
+    from tryg_geo.views.tryg_bydel import INCIDENT_COUNT
+
+    ds = tiny_data.build(
+        tmp_path,
+        incidents=[
+            incidents_at(74, when="2025-03-01 12:00"),
+            incidents_at(6, when="2025-03-01 12:00", where=IN_B),
+        ],
+        with_places=False,
+    )
+    view = tryg_bydel_view(ds, YEAR_2025.with_(indicator=INCIDENT_COUNT, scheme="quantiles"))
+    labels = [label for _, label in view.map.legend.entries]
+    assert "0" in labels and any(label.startswith("6") for label in labels), labels
+    assert not any(label.startswith(("1 ", "1 –")) for label in labels), labels
+
+
+def test_heatmap_names_all_seven_weekdays_and_skjult_cells():
+    """Vega drops every other weekday on a short chart unless told not to; the spec names all
+    seven, and a cell hidden only to protect another says "skjult" in its tooltip."""
+    import pandas as pd
+
+    from tryg_geo import fmt
+    from tryg_geo.render.charts import heatmap_chart
+
+    days = list(fmt.WEEKDAYS_DA)
+    hours = [f"{h:02d}" for h in range(24)]
+    grid = pd.DataFrame(
+        np.arange(7 * 24, dtype="float64").reshape(7, 24), index=days, columns=hours
+    )
+    grid.iloc[0, 0] = grid.iloc[0, 1] = np.nan
+    grid.attrs["complementary"] = frozenset({(days[0], "01")})
+    spec = heatmap_chart(grid).to_dict()
+    y = spec["encoding"]["y"]
+    assert y["sort"] == days and y["axis"]["values"] == days
+    assert y["axis"]["labelOverlap"] is False
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["ugedag"] for r in rows} == set(days)
+    shown = {(r["ugedag"], r["time"]): r["vist"] for r in rows}
+    assert shown[(days[0], "00")] == "<5" and shown[(days[0], "01")] == "skjult"

@@ -56,7 +56,7 @@ from ..compute.counts import category_mask, combine
 from ..compute.privacy import count_text
 
 # The steps (month, quarter, year), their months and the default: one home with the slider's.
-from ..compute.steps import DEFAULT_STEP, STEP_MONTHS, STEPS
+from ..compute.steps import DEFAULT_STEP, STEP_MONTHS, STEPS, check_step
 from ..errors import UsageError
 from ..fmt import number
 from ..periods import Period
@@ -187,13 +187,6 @@ def _patterns() -> tuple[Pattern, ...]:
 #: of the legend, the CSV, the table and the tests).
 PATTERNS: tuple[Pattern, ...] = _patterns()
 PATTERN_BY_KEY: dict[str, Pattern] = {p.key: p for p in PATTERNS}
-
-
-def check_step(step: str) -> str:
-    """``step`` when it is one of :data:`STEPS`, else a :class:`UsageError` naming it."""
-    if step not in STEPS:
-        raise UsageError(f"step={step!r} er ikke tilladt; vælg {', '.join(STEPS)}.")
-    return step
 
 
 # ---- Mann–Kendall --------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from scipy import sparse, stats
 
 from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
-from ..compute.privacy import count_text, small, suppress_with_total
+from ..compute.privacy import complementary, count_text, small, suppress_with_total
 from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
 from ..fmt import number, percent
@@ -375,6 +375,8 @@ class HotspotResult:
             if self.basis == "pr_1000":
                 out["value"] = out["value"].where(~hidden)
         out["incidents_suppressed"] = hidden
+        # Hidden only so that a small count cannot be worked out from the total: "skjult".
+        out["incidents_complementary"] = complementary(self.table["incidents"].to_numpy(), hidden)
         if not detail:
             out = out.drop(columns=["gi_z", "p_value", "p_fdr", "value"], errors="ignore")
         return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import mapclassify
 import numpy as np
 
@@ -127,30 +125,24 @@ def _ramp(palette: str, n: int) -> list[str]:
     return [full[p] for p in positions]
 
 
-def legend_entries(
-    bins: list[float], palette: str, fmt, lowest: float | None = None, *, whole: bool = False
+def member_entries(
+    values: np.ndarray, classes: np.ndarray, bins: list[float], palette: str, fmt
 ) -> list[tuple[str, str]]:
-    """(colour, 'a – b') per class, formatted with ``fmt``; the first class starts at
-    ``lowest`` when given (else it reads '≤ b').
+    """(colour, 'a – b') per class that holds a value, read from the values it holds.
 
-    ``whole``: the values are whole counts, so a class (lower, upper] holds the counts
-    floor(lower) + 1 … floor(upper) and reads "8 – 14", never "5 – 6" then "6 – 7".
+    ``a`` and ``b`` are the smallest and largest value of the class, so a range never reaches
+    into values that are not shown: with counts 1–4 hidden, the classes of 0 and 6–74 read "0"
+    and "6 – 74", never "1 – 74" (as class bounds would). A class of one value reads that
+    value. ``values`` are the shown numbers (NaN: hidden or no data),
+    ``classes`` and ``bins`` from :func:`classify`.
     """
+    values = np.asarray(values, dtype="float64")
     ramp = _ramp(palette, len(bins))
     entries = []
-    lower = lowest
-    for colour, upper in zip(ramp, bins, strict=True):
-        start, end = lower, upper
-        if whole:
-            end = math.floor(upper)
-            if lower is not None:
-                start = math.floor(lower) + 1 if entries else math.ceil(lower)
-        if start is None:
-            label = f"≤ {fmt(end)}"
-        elif fmt(start) == fmt(end):
-            label = fmt(end)
-        else:
-            label = f"{fmt(start)} – {fmt(end)}"
-        entries.append((colour, label))
-        lower = upper
+    for cls, colour in enumerate(ramp):
+        members = values[(classes == cls) & np.isfinite(values)]
+        if not len(members):
+            continue
+        low, high = fmt(float(members.min())), fmt(float(members.max()))
+        entries.append((colour, low if low == high else f"{low} – {high}"))
     return entries

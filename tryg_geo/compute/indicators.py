@@ -28,7 +28,7 @@ from ..periods import parse as stored_period
 from ..store.dataset import Dataset
 from .counts import period_mask
 from .filters import Filters, previous_year_covered
-from .privacy import suppress_with_total, threshold
+from .privacy import complementary, suppress_with_total, threshold
 from .registry import Indicator, Initiative
 from .series import (
     COUNT_UNITS,
@@ -319,7 +319,8 @@ def _incident_trend(
     )
     windows = [(filters.start, filters.end), filters.previous_year()]
     series = hide_beside_totals(series, windows, whole_periods=False)
-    return series[["period_start", "period", "value", "suppressed"]].reset_index(drop=True)
+    columns = ["period_start", "period", "value", "suppressed", "complementary"]
+    return series[columns].reset_index(drop=True)
 
 
 def hide_beside_totals(
@@ -344,7 +345,8 @@ def hide_beside_totals(
     Returns
     -------
     pandas.DataFrame
-        A copy with ``suppressed`` extended and ``value``/``n`` blanked where hidden.
+        A copy with ``suppressed`` extended, ``complementary`` (hidden only to protect a small
+        period: "skjult") and ``value``/``n`` blanked where hidden.
     """
     out = series.reset_index(drop=True).copy()
     if not len(out):
@@ -368,6 +370,9 @@ def hide_beside_totals(
                     np.nan_to_num(counts[positions]), hidden=hidden[positions]
                 )
     out["suppressed"] = hidden
+    # Hidden only so that a small period cannot be worked out from the total: its count is
+    # known here (earlier hidden ones were blanked, so they stay "<5").
+    out["complementary"] = complementary(counts, hidden)
     out.loc[hidden, ["value", "n"]] = np.nan
     return out
 

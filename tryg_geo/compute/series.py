@@ -19,6 +19,7 @@ from .counts import category_mask, combine, night_mask, period_mask
 
 # The nights of ``night_only`` indicators are the default night of the filters.
 from .filters import NIGHT_END, NIGHT_START, NIGHTS
+from .privacy import complementary as protecting_cells
 from .privacy import small, suppress_with_total, threshold
 from .registry import Indicator
 
@@ -29,7 +30,17 @@ TOTAL_ID = "kommune"
 COUNT_UNITS: frozenset[str] = frozenset({"antal", "personer"})
 #: Units whose values add up over periods and areas; the others are averaged.
 SUMMED_UNITS: frozenset[str] = frozenset({"antal", "timer", "pr_1000"})
-SERIES_COLUMNS = ["period_start", "period", "area_id", "value", "n", "suppressed"]
+#: ``complementary``: hidden only so that a small count cannot be worked out from the total
+#: (privacy.complementary) — shown as "skjult", not "<5".
+SERIES_COLUMNS = [
+    "period_start",
+    "period",
+    "area_id",
+    "value",
+    "n",
+    "suppressed",
+    "complementary",
+]
 
 
 def period_label(period: str) -> str:
@@ -98,6 +109,7 @@ def incident_series(
         }
     )
     frame["suppressed"] = _hidden_counts(frame, complementary=len(areas) > 1)
+    frame["complementary"] = protecting_cells(frame["count"], frame["suppressed"])
     frame["value"] = _incident_values(ds, indicator, frame)
     frame["n"] = frame["count"].astype("float64")
     frame.loc[frame["suppressed"], ["value", "n"]] = np.nan
@@ -426,6 +438,12 @@ def suppress_measurements(rows: pd.DataFrame, indicator: Indicator) -> pd.DataFr
     else:
         hidden = np.zeros(len(out), dtype=bool)
     out["suppressed"] = hidden
+    # Counts only: a share hidden for few answers is small itself.
+    out["complementary"] = (
+        protecting_cells(np.ceil(values), hidden)
+        if indicator.unit in COUNT_UNITS
+        else np.zeros(len(out), dtype=bool)
+    )
     out.loc[hidden, ["value", "n"]] = np.nan
     if indicator.unit in COUNT_UNITS:
         # n of a count is the count itself when not given: a hidden value must not leak via n.
@@ -447,5 +465,6 @@ def _empty() -> pd.DataFrame:
             "value": pd.Series(dtype="float64"),
             "n": pd.Series(dtype="float64"),
             "suppressed": pd.Series(dtype=bool),
+            "complementary": pd.Series(dtype=bool),
         }
     )

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 
 from ..errors import UsageError
+from ..fmt import either
 from ..periods import Period
 from ..store.dataset import IncidentArrays
 from .counts import cell_codes
@@ -26,10 +27,24 @@ STEP_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 DEFAULT_STEP = "quarter"
 
 
-def check_step(step: str) -> str:
-    """``step`` when it is one of :data:`STEPS`, else a Danish :class:`UsageError`."""
+def check_step(step: str, argument: str = "step") -> str:
+    """``step`` when it is one of :data:`STEPS`; the one check of a step (Python, URL, CLI).
+
+    Parameters
+    ----------
+    step : the value to check.
+    argument : what the caller calls it, named in the error: ``step`` for a Python argument
+        (``step='week'``), ``--step`` for the command line (``--step 'week'``).
+
+    Raises
+    ------
+    UsageError
+        Naming the argument, the value and the steps allowed, e.g.
+        ``--step 'week' er ikke tilladt; vælg month, quarter eller year.``
+    """
     if step not in STEPS:
-        raise UsageError(f"--step {step!r} er ikke tilladt; vælg {', '.join(STEPS)}.")
+        given = f"{argument} {step!r}" if argument.startswith("-") else f"{argument}={step!r}"
+        raise UsageError(f"{given} er ikke tilladt; vælg {either(list(STEPS))}.")
     return step
 
 

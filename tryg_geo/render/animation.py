@@ -31,12 +31,11 @@ from ..errors import ExportError, UsageError
 from ..role_files import LEAST_ROLE, for_role
 from ..store.dataset import Dataset
 from ..views.model import View
-from ..views.registry import kicker_text
-from ..views.sources import badge_text
 from ..views.steps import SteppedMaps, step_view
 from .files import key_stem
-from .png_base import DEMO_RED, MARGIN_X, MUTED, TEXT, Box, Page, font_scale
+from .png_base import MARGIN_X, MUTED, TEXT, Box, Page, font_scale
 from .png_map import draw_map_panel
+from .png_page import draw_kicker
 
 #: The formats and their MIME types (the page's button, the CLI's ``--format``).
 ANIMATION_FORMATS: dict[str, str] = {"gif": "image/gif", "mp4": "video/mp4"}
@@ -144,33 +143,8 @@ def frame_figure(view: View, period: str, dpi: int = FRAME_DPI) -> Figure:
 
 def _header(page: Page, view: View, period: str) -> float:
     """Kicker, the period large, the filters in words; the badge on demo data."""
-    y = 1 - page.gap_y(24)
-    right = 1 - MARGIN_X
-    badge = badge_text(view.demo, view.demo_label)
-    if badge:
-        drawn = page.text(
-            right,
-            y,
-            badge,
-            "badge",
-            weight="bold",
-            color="white",
-            ha="right",
-            va="top",
-            gid="demo",
-            bbox={"boxstyle": "round,pad=0.45", "facecolor": DEMO_RED, "edgecolor": DEMO_RED},
-        )
-        right = page.extent(drawn).left - 0.03
-    kicker = page.text(
-        MARGIN_X,
-        y,
-        kicker_text(view),
-        "kicker",
-        color=view.partnership_colour or MUTED,
-        va="top",
-        gid="kicker",
-    )
-    y = page.extent(kicker).bottom - page.gap_y(8)
+    bottom, right = draw_kicker(page, view, 1 - page.gap_y(24))
+    y = bottom - page.gap_y(8)
     shown = page.figure.text(
         MARGIN_X,
         y,

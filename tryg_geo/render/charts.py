@@ -11,7 +11,7 @@ import pandas as pd
 from .. import fmt, palette
 from ..compute.privacy import shown_count
 from ..views.model import Trend
-from ..views.natteliv import heat_classes
+from ..views.natteliv import heat_classes, protected_cells
 
 # Okabe–Ito hues, darkened where needed: each line has at least 3:1 against white (WCAG 2.1
 # 1.4.11) and the lines stay apart with protanopia, deuteranopia and tritanopia
@@ -140,11 +140,18 @@ def _cycle(values: tuple, index: int):
 
 
 def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag") -> alt.Chart:
-    """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'."""
+    """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'
+    (or 'skjult' where :func:`~tryg_geo.views.natteliv.protected_cells` marks a cell hidden
+    only to protect a small one). All seven weekdays are labelled on the y axis."""
     long = grid.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="antal"
     )
-    long["vist"] = long["antal"].map(lambda v: shown_count(v, pd.isna(v)))
+    long["skjult"] = protected_cells(grid).ravel(order="F")  # melt goes column by column
+    # A cell hidden only to protect a small one reads "skjult", never "<5".
+    long["vist"] = [
+        shown_count(v, pd.isna(v), is_complementary=p)
+        for v, p in zip(long["antal"], long["skjult"], strict=True)
+    ]
     classes, legend = heat_classes(grid)
     long["klasse"] = classes.reset_index(names="ugedag").melt(
         id_vars="ugedag", var_name="time", value_name="klasse"
@@ -152,7 +159,14 @@ def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ug
     order = list(grid.index)
     base = alt.Chart(long).encode(
         x=alt.X("time:O", title="Time på døgnet"),
-        y=alt.Y("ugedag:O", title=None, sort=order),
+        # Every weekday named: Vega drops overlapping labels (every other day on a short
+        # chart) unless told not to.
+        y=alt.Y(
+            "ugedag:O",
+            title=None,
+            sort=order,
+            axis=alt.Axis(values=order, labelOverlap=False, labelLimit=0),
+        ),
     )
     cells = base.mark_rect().encode(
         # Whole-number classes (views.natteliv.heat_classes), never a continuous ramp that a

@@ -11,7 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..compute.privacy import small, threshold
+from ..compute.privacy import COMPLEMENTARY_TEXT, COMPLEMENTARY_WHY, small, threshold
 from ..csv_safe import csv_bytes
 from ..errors import ExportError, UsageError
 from ..role_files import LEAST_ROLE, for_role
@@ -51,8 +51,21 @@ COLUMN_DOCS: dict[str, str] = {
     "target": "Målet for indikatoren (samme enhed som value).",
     "status": "Status mod målet: på sporet, ikke på sporet, intet mål eller ingen data.",
     "significant": "ja, når ændringen (for Knox: ratioen) næppe skyldes tilfældigheder (p < 0,05, Benjamini–Hochberg-korrigeret på Overblik).",
-    "suppressed": "ja, når et tal i rækken er skjult, fordi det er under diskretionsgrænsen.",
+    "suppressed": "ja, når et tal i rækken er skjult, fordi det er under diskretionsgrænsen "
+    "eller (complementary = ja) så en lille optælling ikke kan regnes ud af totalen.",
     "previous_suppressed": "ja, når tallet for året før er skjult.",
+    "complementary": "ja, når tallet er skjult uden selv at være lille: det er "
+    f"{COMPLEMENTARY_WHY}, og står som '{COMPLEMENTARY_TEXT}'.",
+    "previous_complementary": "ja, når tallet for året før er skjult, så en lille optælling "
+    "ikke kan regnes ud af totalen.",
+    "value_complementary": "ja, når value er skjult, så en lille optælling ikke kan regnes "
+    "ud af totalen (står som 'skjult').",
+    "previous_value_complementary": "ja, når previous_value er skjult, så en lille optælling "
+    "ikke kan regnes ud af totalen.",
+    "incidents_complementary": "ja, når incidents er skjult, så en lille optælling ikke kan "
+    "regnes ud af totalen (står som 'skjult').",
+    "previous_incidents_complementary": "ja, når previous_incidents er skjult, så en lille "
+    "optælling ikke kan regnes ud af totalen.",
     "value_suppressed": "ja, når value er skjult.",
     "previous_value_suppressed": "ja, når previous_value er skjult.",
     "incidents_suppressed": "ja, når incidents er skjult.",

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..compute.breaks import SUPPRESSED_COLOR
-from ..compute.privacy import hidden_text, threshold
+from ..compute.privacy import complementary_note, hidden_text, threshold
 from ..role_files import LEAST_ROLE, for_role
 from ..views.model import Trend, View
 from ..views.registry import kicker_text, png_layout
@@ -85,16 +85,23 @@ def _view_figure(view: View, size: str) -> Figure:
 
 
 # ---- PNG: header and footer -------------------------------------------------------------------
-def _draw_header(page: Page, view: View) -> float:
-    """Kicker ('Tryg Aalborg · Natteliv', the view's partnership), title, filters in words; the Demodata badge.
-    Returns the top of the body."""
-    y = 1 - page.gap_y(30)
+def draw_kicker(page: Page, view: View, y: float) -> tuple[float, float]:
+    """The kicker line at ``y`` (top): 'Tryg Aalborg · Natteliv' in the partnership's colour on
+    the left and, on demo data, the Demodata badge on the right. The one drawing of it: the PNG
+    and every frame of the animation.
+
+    Returns
+    -------
+    tuple of float
+        The kicker's bottom and the right edge left free beside the badge (figure fractions).
+    """
     right = 1 - MARGIN_X
-    if view.demo:
-        badge = page.text(
+    badge = badge_text(view.demo, view.demo_label)
+    if badge:
+        drawn = page.text(
             right,
             y,
-            badge_text(view.demo, view.demo_label),
+            badge,
             "badge",
             weight="bold",
             color="white",
@@ -103,7 +110,7 @@ def _draw_header(page: Page, view: View) -> float:
             gid="demo",
             bbox={"boxstyle": "round,pad=0.45", "facecolor": DEMO_RED, "edgecolor": DEMO_RED},
         )
-        right = page.extent(badge).left - 0.03
+        right = page.extent(drawn).left - 0.03
     kicker = page.text(
         MARGIN_X,
         y,
@@ -113,7 +120,14 @@ def _draw_header(page: Page, view: View) -> float:
         va="top",
         gid="kicker",
     )
-    y = page.extent(kicker).bottom - page.gap_y(10)
+    return page.extent(kicker).bottom, right
+
+
+def _draw_header(page: Page, view: View) -> float:
+    """Kicker ('Tryg Aalborg · Natteliv', the view's partnership), title, filters in words; the Demodata badge.
+    Returns the top of the body."""
+    bottom, right = draw_kicker(page, view, 1 - page.gap_y(30))
+    y = bottom - page.gap_y(10)
     title = page.text(
         MARGIN_X,
         y,
@@ -145,9 +159,18 @@ def footer_notes(view: View) -> list[str]:
         notes.append(
             f"Tal under {limit} vises ikke: de står som '{hidden_text(limit)}' eller er grå på kortet."
         )
+    if _shows_complementary(view):
+        notes.append(complementary_note())
     if any(has_gaps(t) for t in drawn_trends(view)):
         notes.append("Huller i en kurve: perioder uden tal eller med skjulte tal.")
     return notes
+
+
+def _shows_complementary(view: View) -> bool:
+    """True when a number of the view reads 'skjult': hidden only to protect a small one."""
+    table = view.table
+    flags = [c for c in table.columns if c == "complementary" or c.endswith("_complementary")]
+    return any(is_flagged(table[c]).any() for c in flags)
 
 
 def _shows_hidden(view: View) -> bool:

@@ -2,7 +2,8 @@
 from the numbers of a view.
 
 A hidden value (below the discretion limit) is never named: it is missing (NaN) here and only
-counted ("3 områder vises som <5").
+counted ("3 områder vises som <5"; one hidden only to protect a small count: "1 område er
+skjult, så en lille optælling ikke kan regnes ud af totalen").
 """
 
 from __future__ import annotations
@@ -14,17 +15,49 @@ import pandas as pd
 
 from .. import fmt
 from ..compute import privacy
+from ..compute.breaks import SUPPRESSED_COLOR
 from .model import View
 
-
 # ---- text alternatives ------------------------------------------------------------------------
-def _names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    shown = names[:3]
-    rest = len(names) - len(shown)
-    text = ", ".join(shown[:-1]) + (" og " if not rest else ", ") + shown[-1]
-    return text + (f" og {rest} til" if rest else "")
+#: How many features a sentence names at the top, or among those sharing the lowest value.
+NAMED = 3
+
+
+def _and(parts: Sequence[str]) -> str:
+    """'A', 'A og B', 'A, B og C'."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def _highest(shown: pd.DataFrame, low: float) -> str:
+    """'Højest: Vejgaard med 74 hændelser, Centrum med 61 hændelser og Øst med 55 hændelser.'
+    (at most :data:`NAMED`, never one of the lowest)."""
+    top = shown[shown["value"] > low].sort_values(["value", "name"], ascending=[False, True])
+    named = [f"{row.name} med {row.label}" for row in top.head(NAMED).itertuples()]
+    return f"Højest: {_and(named)}."
+
+
+def _lowest(shown: pd.DataFrame, low: float, noun_plural: str) -> str:
+    """'Lavest: Hals med 0 hændelser.', 'Lavest: Hals og Nibe, begge med 0 hændelser.' or
+    'Lavest: 25 områder med 0 hændelser, bl.a. Frejlev, Gistrup og Hals.'"""
+    lowest = shown[shown["value"] == low].sort_values("name")
+    names, label = list(lowest["name"]), lowest["label"].iloc[0]
+    if len(names) == 1:
+        return f"Lavest: {names[0]} med {label}."
+    if len(names) <= NAMED:
+        every = "begge" if len(names) == 2 else "alle"
+        return f"Lavest: {_and(names)}, {every} med {label}."
+    return (
+        f"Lavest: {fmt.number(len(names))} {noun_plural} med {label}, bl.a. {_and(names[:NAMED])}."
+    )
+
+
+def _counted(n: int, noun_plural: str, what: str) -> str:
+    """'1 område vises som <5.' / '2 områder er skjult, så …': ``n`` features and ``what``."""
+    word = noun_plural if n > 1 else _singular(noun_plural)
+    return f"{fmt.number(n)} {word} {what}."
 
 
 def map_sentence(
@@ -36,9 +69,10 @@ def map_sentence(
     noun_plural: str = "områder",
     hidden: Sequence[bool] | None = None,
     hidden_text: str | None = None,
+    complementary: Sequence[bool] | None = None,
 ) -> str:
     """A short Danish description of a map for screen readers: what it shows, the highest and
-    the lowest shown value and how many are hidden.
+    the lowest shown values and how many are hidden, and why.
 
     Parameters
     ----------
@@ -53,45 +87,49 @@ def map_sentence(
         True per feature whose value is hidden under the discretion limit.
     hidden_text
         The text shown for a hidden value; ``None`` means privacy's '<5'.
+    complementary
+        True per hidden feature hidden only so that a small count cannot be worked out from
+        the total (:func:`tryg_geo.compute.privacy.complementary`): counted apart, with the
+        reason, never as '<5'.
 
     Returns
     -------
     str
-        E.g. 'Kortet viser Anmeldte hændelser pr. 1.000 indbyggere for 25 områder. Højest:
-        Vestbyen 5,1; lavest: Hals 0,8. 2 områder vises som <5.'
+        E.g. 'Kortet viser anmeldte hændelser for 25 områder. Højest: Vejgaard med 74
+        hændelser og Vestbyen med 61 hændelser. Lavest: Hals med 2 hændelser. 2 områder vises
+        som <5.'
     """
     numbers = pd.to_numeric(pd.Series(list(values), dtype="float64"), errors="coerce")
     hide = np.zeros(len(numbers), bool) if hidden is None else np.asarray(hidden, bool)
+    protects = (
+        np.zeros(len(numbers), bool) if complementary is None else np.asarray(complementary, bool)
+    )
+    hide = hide | protects
     numbers[hide] = np.nan
     frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
     shown = frame.dropna(subset=["value"])
     parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {noun_plural}."]
     if shown.empty:
         parts.append(f"Ingen {noun_plural} har et tal, der kan vises.")
+    elif len(shown) == 1:  # "Alle 1 steder" is no Danish: name the one
+        only = shown.iloc[0]
+        parts.append(f"Kun {only['name']} har et tal: {only['label']}.")
     else:
         top, low = shown["value"].max(), shown["value"].min()
-        highest = shown[shown["value"] == top].sort_values("name")
-        lowest = shown[shown["value"] == low].sort_values("name")
-        high_text = f"{_names(list(highest['name']))} {highest['label'].iloc[0]}"
-        if len(shown) == 1:  # "Alle 1 steder" is no Danish: name the one
-            only = shown.iloc[0]
-            parts.append(f"Kun {only['name']} har et tal: {only['label']}.")
-        elif top == low:
+        if top == low:
             every = f"Alle {fmt.number(len(shown))} {noun_plural} med tal"
-            parts.append(f"{every} har {highest['label'].iloc[0]}.")
+            parts.append(f"{every} har {shown['label'].iloc[0]}.")
         else:
-            low_text = f"{_names(list(lowest['name']))} {lowest['label'].iloc[0]}"
-            parts.append(f"Højest: {high_text}; lavest: {low_text}.")
-    n_hidden = int(hide.sum())
-    if n_hidden:
-        word = noun_plural if n_hidden > 1 else _singular(noun_plural)
-        parts.append(
-            f"{fmt.number(n_hidden)} {word} vises som {hidden_text or privacy.hidden_text()}."
-        )
+            parts += [_highest(shown, low), _lowest(shown, low, noun_plural)]
+    n_small, n_protecting = int((hide & ~protects).sum()), int(protects.sum())
+    if n_small:
+        secret = hidden_text or privacy.hidden_text()
+        parts.append(_counted(n_small, noun_plural, f"vises som {secret}"))
+    if n_protecting:
+        parts.append(_counted(n_protecting, noun_plural, f"er {privacy.COMPLEMENTARY_WHY}"))
     missing = int((frame["value"].isna() & ~hide).sum())
     if missing:
-        word = noun_plural if missing > 1 else _singular(noun_plural)
-        parts.append(f"{fmt.number(missing)} {word} uden data.")
+        parts.append(_counted(missing, noun_plural, "uden data"))
     return " ".join(parts)
 
 
@@ -131,11 +169,7 @@ def _series_text(
     first, last = shown.iloc[0], shown.iloc[-1]
     top = shown.loc[shown["value"].idxmax()]
     low = shown.loc[shown["value"].idxmin()]
-    hidden = (
-        rows["suppressed"].fillna(False).astype(bool)
-        if "suppressed" in rows
-        else pd.Series(False, index=rows.index)
-    )
+    hidden, protects = _hidden_periods(rows)
     n_hidden = int(hidden.sum())
     limit, secret = privacy.threshold(), privacy.hidden_text()
     text = (
@@ -147,18 +181,44 @@ def _series_text(
         high_text = f"{value_text(top['value'], unit)} i {period_text(top['period'], periods)}"
         low_text = f"{value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
         if n_hidden and top["value"] < limit:
-            high_text = f"{secret} i de skjulte perioder"
-        if n_hidden and low["value"] >= limit:
+            # A period hidden only to protect a small one may hold more than the limit.
+            high_text = (
+                "i de skjulte perioder" if protects.any() else f"{secret} i de skjulte perioder"
+            )
+        if (hidden & ~protects).any() and low["value"] >= limit:
             low_text = f"{secret} i de skjulte perioder"
         text += f"; højest {high_text}, lavest {low_text}"
-    if n_hidden:
-        text += f"; {fmt.number(n_hidden)} {'periode' if n_hidden == 1 else 'perioder'} vises "
-        text += f"som {secret}"
+    text += _hidden_periods_text(hidden, protects)
     gaps = int((rows["value"].isna() & ~hidden).sum())
     if gaps:
         # Without a suppressed column a gap may be hidden or empty: say only that it is not shown.
         why = "uden data" if "suppressed" in rows else "uden vist tal"
         text += f"; {fmt.number(gaps)} {'periode' if gaps == 1 else 'perioder'} {why}"
+    return text
+
+
+def _hidden_periods(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per period: hidden (a ``suppressed`` column), and hidden only to protect a small one
+    (a ``complementary`` column, :func:`tryg_geo.compute.privacy.complementary`)."""
+
+    def flag(column: str) -> pd.Series:
+        if column not in rows:
+            return pd.Series(False, index=rows.index)
+        return rows[column].fillna(False).astype(bool)
+
+    hidden = flag("suppressed")
+    return hidden, flag("complementary") & hidden
+
+
+def _hidden_periods_text(hidden: pd.Series, protects: pd.Series) -> str:
+    """'; 3 perioder vises som <5; 1 periode er skjult, så …' ('' when none is hidden)."""
+    text = ""
+    for n, words in (
+        (int((hidden & ~protects).sum()), f"vises som {privacy.hidden_text()}"),
+        (int(protects.sum()), f"er {privacy.COMPLEMENTARY_WHY}"),
+    ):
+        if n:
+            text += f"; {fmt.number(n)} {'periode' if n == 1 else 'perioder'} {words}"
     return text
 
 
@@ -172,12 +232,18 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
         The chart's title.
     data
         Columns ``period`` (datetime), ``series`` (str), ``value`` (float; NaN = hidden or
-        no data) and optionally ``suppressed`` (bool: the period is hidden, named as such).
+        no data) and optionally ``suppressed`` (bool: the period is hidden, named as such)
+        and ``complementary`` (bool: hidden only to protect a small one, named apart).
     unit
         'andel', 'antal', 'pr_1000', 'personer', 'timer' or 'score'.
     """
     if data.empty or data["value"].notna().sum() == 0:
-        return f"{title}: der er for få tal til at vise en udvikling."
+        # Every period hidden: say so (how many, and why), never a number.
+        hidden, protects = _hidden_periods(data)
+        told = _hidden_periods_text(hidden, protects).removeprefix("; ")
+        return f"{title}: der er for få tal til at vise en udvikling" + (
+            f" ({told})." if told else "."
+        )
     data = data.assign(period=pd.to_datetime(data["period"])).sort_values("period")
     periods = list(data["period"].drop_duplicates())
     parts = [f"{title}."]
@@ -220,6 +286,7 @@ def view_map_text(view: View) -> str | None:
             noun_plural="celler",
             hidden=table["suppressed"].astype(bool).to_numpy(),
             hidden_text=hidden_text,
+            complementary=_complementary(table),
         )
     if spec.kind == "cells" and "value" not in spec.features:
         return class_map_sentence(spec, what)
@@ -230,15 +297,28 @@ def view_map_text(view: View) -> str | None:
         if "value" in features
         else pd.Series(np.nan, index=features.index)
     )
+    # Hidden: the label says "<5", or the area is grey without a number; of those, the ones
+    # reading "skjult" are hidden only to protect a small count (privacy.hidden_label).
+    grey = (features["color"].astype(str) == SUPPRESSED_COLOR).to_numpy() & values.isna().to_numpy()
+    hidden = labels.str.startswith(hidden_text).to_numpy() | grey
+    protecting = hidden & labels.str.lower().str.startswith(privacy.COMPLEMENTARY_TEXT).to_numpy()
     return map_sentence(
         features["name"].astype(str).tolist(),
         values,
         labels.tolist(),
         what=what,
         noun_plural=NOUNS.get(spec.kind, "områder"),
-        hidden=labels.str.startswith(hidden_text).to_numpy(),
+        hidden=hidden,
         hidden_text=hidden_text,
+        complementary=protecting,
     )
+
+
+def _complementary(table: pd.DataFrame) -> np.ndarray | None:
+    """The table's ``complementary`` column (hidden only to protect a small count), if any."""
+    if "complementary" not in table:
+        return None
+    return table["complementary"].fillna(False).astype(bool).to_numpy()
 
 
 def class_map_sentence(spec, what: str) -> str:

@@ -345,8 +345,13 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
             {
                 "Celle (DDKN)": top["cell_id"],
                 "Hændelser": [
-                    shown_count(v, h)
-                    for v, h in zip(top["incidents"], top["incidents_suppressed"], strict=True)
+                    shown_count(v, h, is_complementary=c)
+                    for v, h, c in zip(
+                        top["incidents"],
+                        top["incidents_suppressed"],
+                        top["incidents_complementary"],
+                        strict=True,
+                    )
                 ],
                 "Gi* z": [fmt.number(v, 2) for v in top["gi_z"]],
                 "p": [fmt.number(v, 4) for v in top["p_value"]],

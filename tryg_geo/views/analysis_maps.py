@@ -10,7 +10,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from ..analysis.change import CHANGE_CLASSES, CHANGE_COLOURS
 from ..analysis.hotspots import (
@@ -22,13 +21,12 @@ from ..analysis.hotspots import (
     district_hotspots,
 )
 from ..compute.filters import Filters
-from ..compute.privacy import shown_count
+from ..compute.privacy import complementary, shown_count
 from ..store.dataset import WGS84, Dataset
-from .mapspec import FEATURE_COLUMNS, zones
+from .cell_features import CellClass, cell_features, cells_map
+from .mapspec import FEATURE_COLUMNS
 from .model import NO_DATA_COLOR, Legend, MapSpec, View
 
-#: Significant cells drawn one by one (a popup each); beyond, merged into one shape per class.
-MAX_CELL_FEATURES = 600
 FDR_NOTE = (
     "Hotspots er beregnet med Getis-Ord Gi* (som ArcGIS' Hot Spot Analysis): en celle (eller et "
     "område) er en hot spot, når den og dens naboer tilsammen har flere hændelser, end "
@@ -43,8 +41,12 @@ def hotspot_legend(title: str) -> Legend:
 
 
 def _count_label(count: float, hidden: bool) -> str:
+    """'12 hændelser', '<5 hændelser', or 'skjult' for a count (``count``: the true one)
+    hidden only so that a small one cannot be worked out from the total."""
     if not hidden and (not np.isfinite(count) or count <= 0):
         return "ingen hændelser"
+    if complementary([count], [hidden])[0]:
+        return shown_count(count, hidden, is_complementary=True)
     return f"{shown_count(count, hidden)} hændelser"
 
 
@@ -52,7 +54,8 @@ def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapS
     """The significant cells of ``result`` coloured by class (not significant: not drawn).
 
     The popup says the class and the count (``<5`` when small); the strongest
-    :data:`MAX_CELL_FEATURES` cells are features of their own, the rest one shape per class.
+    :data:`~tryg_geo.views.cell_features.MAX_CELL_FEATURES` cells are features of their own,
+    the rest one shape per class.
     """
     table = result.table.assign(hidden=result.hidden())
     significant = table[table["hotspot_class"] != NOT_SIGNIFICANT]
@@ -63,51 +66,20 @@ def hotspot_cells_map(ds: Dataset, result: HotspotResult, *, title: str) -> MapS
     classes = significant["hotspot_class"].to_numpy()
     counts = significant["incidents"].to_numpy(dtype="float64")
     hidden = significant["hidden"].to_numpy(dtype=bool)
-    top = np.arange(len(names)) < MAX_CELL_FEATURES
-    features = gpd.GeoDataFrame(
+    features = cell_features(
+        names,
+        shapes,
+        classes,
+        lambda i: [
+            f"{c} · {_count_label(n, h)}"
+            for c, n, h in zip(classes[i], counts[i], hidden[i], strict=True)
+        ],
         {
-            "feature_id": np.asarray(names, dtype=object)[top],
-            "name": np.asarray(names, dtype=object)[top],
-            "label": [
-                f"{c} · {_count_label(n, h)}"
-                for c, n, h in zip(classes[top], counts[top], hidden[top], strict=True)
-            ],
-            "color": [HOTSPOT_COLOURS[c] for c in classes[top]],
+            cls: CellClass(HOTSPOT_COLOURS[cls], f"klasse-{number}", f"Øvrige celler: {cls}", cls)
+            for number, cls in enumerate(HOTSPOT_CLASSES, start=1)
         },
-        geometry=list(shapes[top]),
-        crs=WGS84,
     )
-    merged = []
-    for cls in HOTSPOT_CLASSES:
-        part = ~top & (classes == cls)
-        if part.any():
-            merged.append(
-                {
-                    "feature_id": f"klasse-{HOTSPOT_CLASSES.index(cls) + 1}",
-                    "name": f"Øvrige celler: {cls}",
-                    "label": cls,
-                    "color": HOTSPOT_COLOURS[cls],
-                    "geometry": shapely.coverage_union_all(shapes[part]),
-                }
-            )
-    if merged:
-        features = pd.concat(
-            [gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84), features],
-            ignore_index=True,
-        )
-    bounds = None
-    if len(names):
-        minx, miny, maxx, maxy = gpd.GeoSeries(shapes, crs=WGS84).total_bounds
-        bounds = (minx - 0.01, miny - 0.005, maxx + 0.01, maxy + 0.005)
-    return MapSpec(
-        kind="cells",
-        features=gpd.GeoDataFrame(features[FEATURE_COLUMNS], geometry="geometry", crs=WGS84),
-        legend=hotspot_legend(title),
-        outline=ds.districts_wgs84,
-        water=ds.water_wgs84,
-        zones=zones(ds),
-        bounds=bounds,
-    )
+    return cells_map(ds, features, hotspot_legend(title), shapes)
 
 
 def _district_features(

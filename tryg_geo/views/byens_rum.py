@@ -17,7 +17,14 @@ from ..cache import per_version
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
 from ..compute.indicators import hide_beside_totals, indicator_series, rounded
-from ..compute.privacy import hidden_rule, shown_count, small, suppress_with_total
+from ..compute.privacy import (
+    complementary,
+    complementary_note,
+    hidden_rule,
+    shown_count,
+    small,
+    suppress_with_total,
+)
 from ..compute.registry import Indicator, all_indicators, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
 from ..store.dataset import Dataset
@@ -60,6 +67,10 @@ TABLE_COLUMNS = [
     "previous_value_suppressed",
     "previous_incidents_suppressed",
     "suppressed",
+    "value_complementary",
+    "previous_value_complementary",
+    "incidents_complementary",
+    "previous_incidents_complementary",
 ]
 ALL_ID, ALL_NAME = "alle", "Alle steder"
 
@@ -191,8 +202,9 @@ def _places(ds: Dataset) -> pd.DataFrame:
 
 def _observations(
     ds: Dataset, ind: Indicator, start, end, places: pd.DataFrame
-) -> tuple[pd.Series, pd.Series, str | None]:
-    """Value per place and whether it is hidden, plus the all-places total as an 'alle' row."""
+) -> tuple[pd.Series, pd.DataFrame, str | None]:
+    """Value per place, and per place whether it is ``hidden`` and whether only to protect a
+    small one (``protecting``), plus the all-places total as an 'alle' row."""
     rows = indicator_series(ds, ind, start=start, end=end, freq="window")
     total = indicator_series(ds, ind, start=start, end=end, area_id=TOTAL_ID, freq="window")
     if len(total):
@@ -202,7 +214,13 @@ def _observations(
     index = [*places["place_id"], ALL_ID]
     values = rows["value"].reindex(index)
     hidden = rows["suppressed"].reindex(index).fillna(False).astype(bool)
-    return values, hidden, period
+    # Hidden only so that a small value cannot be worked out from the total ("skjult").
+    protecting = (
+        rows["complementary"].reindex(index).fillna(False).astype(bool)
+        if "complementary" in rows
+        else pd.Series(False, index=index)
+    )
+    return values, hidden.rename("hidden").to_frame().assign(protecting=protecting), period
 
 
 def _incidents(
@@ -243,8 +261,9 @@ def _union_of_places(ds: Dataset, ids: tuple, per_place: list[np.ndarray]) -> np
 
 def _table(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame) -> pd.DataFrame:
     before_start, before_end = filters.previous_year()
-    value, value_hidden, period = _observations(ds, ind, filters.start, filters.end, places)
-    before, before_hidden, _ = _observations(ds, ind, before_start, before_end, places)
+    value, value_flags, period = _observations(ds, ind, filters.start, filters.end, places)
+    before, before_flags, _ = _observations(ds, ind, before_start, before_end, places)
+    value_hidden, before_hidden = value_flags["hidden"], before_flags["hidden"]
     count, count_hidden = _incidents(ds, filters, filters.start, filters.end, places)
     count_before, count_before_hidden = _incidents(ds, filters, before_start, before_end, places)
     if ds.has_incidents and not previous_year_covered(filters, ds.incident_span[0]):
@@ -267,6 +286,11 @@ def _table(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame) 
             "incidents_suppressed": count_hidden.to_numpy(),
             "previous_value_suppressed": before_hidden.to_numpy(),
             "previous_incidents_suppressed": count_before_hidden.to_numpy(),
+            # Hidden only so that a small place count cannot be worked out from the total.
+            "value_complementary": value_flags["protecting"].to_numpy(),
+            "previous_value_complementary": before_flags["protecting"].to_numpy(),
+            "incidents_complementary": complementary(count, count_hidden),
+            "previous_incidents_complementary": complementary(count_before, count_before_hidden),
         }
     )
     table["change_pct"] = _change(table["value"], table["previous_value"])
@@ -295,14 +319,26 @@ def _display(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
                 "Sted": row.place_name,
                 "Type": PLACE_KINDS.get(row.kind, ""),
                 "Observationsperiode": row.period,
-                ind.label: value_text(row.value, ind.unit, suppressed=row.value_suppressed),
+                ind.label: value_text(
+                    row.value,
+                    ind.unit,
+                    suppressed=row.value_suppressed,
+                    complementary=row.value_complementary,
+                ),
                 "Samme periode sidste år": value_text(
-                    row.previous_value, ind.unit, suppressed=row.previous_value_suppressed
+                    row.previous_value,
+                    ind.unit,
+                    suppressed=row.previous_value_suppressed,
+                    complementary=row.previous_value_complementary,
                 ),
                 "Ændring": fmt.signed_percent(row.change_pct),
-                "Hændelser": _count_text(row.incidents, row.incidents_suppressed),
+                "Hændelser": _count_text(
+                    row.incidents, row.incidents_suppressed, row.incidents_complementary
+                ),
                 "Hændelser sidste år": _count_text(
-                    row.previous_incidents, row.previous_incidents_suppressed
+                    row.previous_incidents,
+                    row.previous_incidents_suppressed,
+                    row.previous_incidents_complementary,
                 ),
                 "Ændring i hændelser": fmt.signed_percent(row.incidents_change_pct),
             }
@@ -310,20 +346,25 @@ def _display(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _count_text(value: float, hidden: bool) -> str:
-    return shown_count(value, hidden)  # '–' when there is no number
+def _count_text(value: float, hidden: bool, protecting: bool = False) -> str:
+    """'<5' for a small count, 'skjult' for one hidden only to protect another, '–' when
+    there is no number."""
+    return shown_count(value, hidden, is_complementary=bool(protecting))
 
 
 def _map(ds: Dataset, table: pd.DataFrame, ind: Indicator, label: str, filters: Filters):
     rows = table[table["place_id"] != ALL_ID].set_index("place_id")
     labels = pd.Series(
         [
-            f"{value_text(v, ind.unit, suppressed=h)} · hændelser: {_count_text(c, ch)}"
-            for v, h, c, ch in zip(
+            f"{value_text(v, ind.unit, suppressed=h, complementary=vc)} · hændelser: "
+            f"{_count_text(c, ch, cc)}"
+            for v, h, vc, c, ch, cc in zip(
                 rows["value"],
                 rows["value_suppressed"],
+                rows["value_complementary"],
                 rows["incidents"],
                 rows["incidents_suppressed"],
+                rows["incidents_complementary"],
                 strict=True,
             )
         ],
@@ -338,6 +379,7 @@ def _map(ds: Dataset, table: pd.DataFrame, ind: Indicator, label: str, filters: 
         value_fmt=unit_formatter(ind.unit),
         scheme=filters.scheme,
         suppressed=rows["value_suppressed"],
+        complementary=rows["value_complementary"],
     )
 
 
@@ -366,6 +408,11 @@ def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame)
                 "value": shown["value"].astype("float64").to_numpy(),
                 # Hidden months are told apart from months without data in the text.
                 "suppressed": shown["suppressed"].fillna(False).astype(bool).to_numpy(),
+                "complementary": (
+                    shown["complementary"].fillna(False).astype(bool).to_numpy()
+                    if "complementary" in shown
+                    else np.zeros(len(shown), dtype=bool)
+                ),
             }
         )
         trends.append(
@@ -427,10 +474,10 @@ def _notes(
         f"({_categories_text(filters)}) inden for hvert steds afgrænsning; for havnefronten "
         "tæller anmeldelser op til 50 m fra kajen. Nattelivszonen er vist som omrids."
     )
-    notes.append(
-        f"{hidden_rule()}. Står et skjult tal ved siden af en total, skjules også det "
-        "næstmindste, så det skjulte ikke kan regnes ud."
-    )
+    notes.append(f"{hidden_rule()}.")
+    protected = [c for c in table.columns if c.endswith("_complementary")]
+    if table[protected].to_numpy(dtype=bool).any():
+        notes.append(complementary_note())
     return notes
 
 

@@ -25,10 +25,10 @@ Each check returns the value a :class:`Filters` holds, or raises a Danish
 
 from __future__ import annotations
 
-from ..analysis.emerging import STEPS
 from ..compute.filters import NIGHT_ENDS, NIGHT_STARTS, PRESETS, SCHEMES, URL_KEYS, Filters
+from ..compute.steps import check_step as compute_check_step
 from ..errors import UsageError
-from ..fmt import WEEKDAYS_DA
+from ..fmt import WEEKDAYS_DA, either
 from ..geo.grid import CELL_CHOICES
 from ..store.dataset import Dataset
 from .analysis_maps import (
@@ -53,10 +53,6 @@ MAP_MODES: dict[str, str] = {
 }
 
 
-def _either(values: list[str]) -> str:
-    return ", ".join(values[:-1]) + f" eller {values[-1]}" if len(values) > 1 else values[0]
-
-
 def check_indicator(value: str) -> str:
     """A Tryg bydel indicator id (``--indicator``), e.g. 'haendelser_pr_1000'."""
     allowed = list(tryg_bydel_indicators())
@@ -71,14 +67,14 @@ def check_scheme(value: str) -> str:
     """A map class scheme id (``--scheme``): 'quantiles' or 'natural_breaks'."""
     if value not in SCHEMES:
         named = [f"{key} ({label.lower()})" for key, label in SCHEMES.items()]
-        raise UsageError(f"--scheme {value!r} er ikke tilladt; vælg {_either(named)}.")
+        raise UsageError(f"--scheme {value!r} er ikke tilladt; vælg {either(named)}.")
     return value
 
 
 def check_cell(value: str) -> str:
     """A Natteliv cell size (``--cell``): one of :data:`tryg_geo.geo.grid.CELL_CHOICES`."""
     if value not in CELL_CHOICES:
-        raise UsageError(f"--cell {value!r} er ikke tilladt; vælg {_either(list(CELL_CHOICES))}.")
+        raise UsageError(f"--cell {value!r} er ikke tilladt; vælg {either(list(CELL_CHOICES))}.")
     return value
 
 
@@ -131,7 +127,7 @@ def check_preset(value: str) -> str:
     if value not in allowed:
         named = [f"{key} ({PRESETS[key].lower()})" for key in allowed]
         raise UsageError(
-            f"--preset {value!r} er ikke tilladt; vælg {_either(named)}, "
+            f"--preset {value!r} er ikke tilladt; vælg {either(named)}, "
             "eller angiv perioden med --from og --to."
         )
     return value
@@ -141,15 +137,14 @@ def check_map_mode(value: str) -> str:
     """The map mode (``--map``): Tryg bydel's 'indikator', 'hotspots' or 'aendring', or
     Analyse's 'emerging'."""
     if value not in MAP_MODES:
-        raise UsageError(f"--map {value!r} er ikke tilladt; vælg {_either(list(MAP_MODES))}.")
+        raise UsageError(f"--map {value!r} er ikke tilladt; vælg {either(list(MAP_MODES))}.")
     return MAP_MODES[value]
 
 
 def check_step(value: str) -> str:
-    """Analyse's time step of the emerging hot spots (``--step``): month, quarter or year."""
-    if value not in STEPS:
-        raise UsageError(f"--step {value!r} er ikke tilladt; vælg {_either(list(STEPS))}.")
-    return value
+    """Analyse's time step of the emerging hot spots (``--step``): month, quarter or year
+    (:func:`tryg_geo.compute.steps.check_step`, named as the option)."""
+    return compute_check_step(value, "--step")
 
 
 def with_choices(

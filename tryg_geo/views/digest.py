@@ -19,7 +19,7 @@ import pandas as pd
 from ..analysis.change import DOWN, UP, district_count_changes
 from ..analysis.emerging import emerging_hotspots
 from ..compute.filters import Filters
-from ..compute.indicators import OFF_TRACK, headline
+from ..compute.indicators import OFF_TRACK, ON_TRACK, headline
 from ..compute.privacy import count_text, hidden_rule
 from ..compute.registry import load_initiatives
 from ..errors import UsageError
@@ -239,8 +239,10 @@ def _pattern_words(key: str, cells: int, periods: tuple[str, ...]) -> str:
 
 def _off_track(ds: Dataset, filters: Filters, base_url: str) -> Section:
     items = []
+    on_track = 0
     for initiative in load_initiatives():
         summary = headline(ds, initiative, filters)
+        on_track += summary.status == ON_TRACK and not summary.suppressed
         if summary.status != OFF_TRACK or summary.suppressed:
             continue
         unit = summary.indicator.unit
@@ -255,9 +257,14 @@ def _off_track(ds: Dataset, filters: Filters, base_url: str) -> Section:
                 page_url(f"{INITIATIVE_PREFIX}{initiative.slug}", params, base_url),
             )
         )
-    return _capped(
-        "Indsatser, der ikke er på sporet", items, "Alle indsatser med mål er på sporet."
+    # "All on track" only when some initiative was measured against its target: without
+    # numbers nothing is on track, and the mail must not say so.
+    empty = (
+        f"Alle {number(on_track)} indsatser med mål og tal i perioden er på sporet."
+        if on_track
+        else "Ingen indsats med et mål har tal i perioden, så intet kan vurderes mod målet."
     )
+    return _capped("Indsatser, der ikke er på sporet", items, empty)
 
 
 def _alerts(store: Store, since: datetime | None, role: str, base_url: str) -> Section:

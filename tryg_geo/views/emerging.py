@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -42,10 +41,10 @@ from ..compute.filters import Filters
 from ..compute.steps import STEP_PLURALS
 from ..periods import label as period_label
 from ..periods import parse as parse_period
-from ..store.dataset import WGS84, Dataset
+from ..store.dataset import Dataset
 from .analyse import MAP_PARTS, analyse_categories, analyse_view
-from .analysis_maps import MAP_MODE_PARAM, MAX_CELL_FEATURES
-from .mapspec import FEATURE_COLUMNS, zones
+from .analysis_maps import MAP_MODE_PARAM
+from .cell_features import CellClass, cell_features, cells_map
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -214,8 +213,8 @@ def emerging_legend(result: EmergingResult) -> Legend:
 
 def emerging_cells_map(ds: Dataset, result: EmergingResult) -> MapSpec:
     """Cells with a pattern coloured by it; the popup names the pattern and its meaning. The
-    first :data:`MAX_CELL_FEATURES` cells (hot patterns first) are features of their own, the
-    rest one shape per pattern."""
+    first :data:`~tryg_geo.views.cell_features.MAX_CELL_FEATURES` cells (hot patterns first) are
+    features of their own, the rest one shape per pattern."""
     keep = result.category != "none"
     keys = result.category[keep]
     rank = np.array([[p.key for p in PATTERNS].index(k) for k in keys], dtype=np.int64)
@@ -223,49 +222,18 @@ def emerging_cells_map(ds: Dataset, result: EmergingResult) -> MapSpec:
     keys = keys[order]
     names = list(result.ids[keep][order])
     shapes = ds.cell_shapes(names) if names else np.array([], dtype=object)
-    top = np.arange(len(names)) < MAX_CELL_FEATURES
-    patterns = [PATTERN_BY_KEY[k] for k in keys]
-    features = gpd.GeoDataFrame(
+    features = cell_features(
+        names,
+        shapes,
+        keys,
+        lambda i: [f"{PATTERN_BY_KEY[k].name}: {PATTERN_BY_KEY[k].meaning}" for k in keys[i]],
         {
-            "feature_id": np.asarray(names, dtype=object)[top],
-            "name": np.asarray(names, dtype=object)[top],
-            "label": [f"{p.name}: {p.meaning}" for p, t in zip(patterns, top, strict=True) if t],
-            "color": [p.colour for p, t in zip(patterns, top, strict=True) if t],
+            p.key: CellClass(p.colour, f"moenster-{p.key}", f"Øvrige celler: {p.name}", p.name)
+            for p in PATTERNS
         },
-        geometry=list(shapes[top]),
-        crs=WGS84,
     )
-    merged = []
-    for pattern in PATTERNS:
-        part = ~top & (keys == pattern.key)
-        if part.any():
-            merged.append(
-                {
-                    "feature_id": f"moenster-{pattern.key}",
-                    "name": f"Øvrige celler: {pattern.name}",
-                    "label": pattern.name,
-                    "color": pattern.colour,
-                    "geometry": shapely.coverage_union_all(shapes[part]),
-                }
-            )
-    if merged:
-        features = pd.concat(
-            [gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84), features],
-            ignore_index=True,
-        )
-    bounds = None
-    if names:
-        minx, miny, maxx, maxy = gpd.GeoSeries(shapes, crs=WGS84).total_bounds
-        bounds = (minx - 0.01, miny - 0.005, maxx + 0.01, maxy + 0.005)
-    return MapSpec(
-        kind="cells",
-        features=gpd.GeoDataFrame(features[FEATURE_COLUMNS], geometry="geometry", crs=WGS84),
-        legend=emerging_legend(result),
-        outline=ds.districts_wgs84,
-        water=ds.water_wgs84,
-        zones=zones(ds),
-        bounds=bounds,
-        description=text_alternative(result),
+    return cells_map(
+        ds, features, emerging_legend(result), shapes, description=text_alternative(result)
     )
 
 

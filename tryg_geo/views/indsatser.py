@@ -25,7 +25,7 @@ from ..compute.indicators import (
     rounded,
     summarise,
 )
-from ..compute.privacy import hidden_rule, threshold
+from ..compute.privacy import complementary_note, hidden_rule, threshold
 from ..compute.registry import Indicator, Initiative, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, period_label, window_label
 from ..store.dataset import Dataset
@@ -73,6 +73,7 @@ TABLE_COLUMNS = [
     "n",
     "target",
     "suppressed",
+    "complementary",
     "source",
 ]
 PART_KPI, PART_TREND, PART_MAP = "nøgletal", "udvikling", "kort"
@@ -141,7 +142,8 @@ def initiative_view(ds: Dataset, filters: Filters, slug: str) -> View:
         map=_map(ds, map_rows, filters),
         trends=[t for t in trends if t is not None],
         kpis=[_kpi(s) for s in summaries],
-        notes=_notes(ds, ini, summaries, trend_rows),
+        notes=_notes(ds, ini, summaries, trend_rows)
+        + ([complementary_note()] if table["complementary"].any() else []),
         links=[("Overblik", "overblik"), *RELATED_VIEWS.get(slug, [])],
     )
 
@@ -274,10 +276,20 @@ def _map(ds: Dataset, found: _Rows | None, filters: Filters) -> MapSpec | None:
     if found is None:
         return None
     ind, rows = found.indicator, found.rows.set_index("area_id")
+    # Hidden only so that a small value cannot be worked out from the total: "skjult".
+    protecting = (
+        rows["complementary"].fillna(False).astype(bool)
+        if "complementary" in rows
+        else pd.Series(False, index=rows.index)
+    )
     labels = pd.Series(
         [
-            value_text(v, ind.unit, suppressed=h, n=n if ind.unit == "andel" else None)
-            for v, n, h in zip(rows["value"], rows["n"], rows["suppressed"], strict=True)
+            value_text(
+                v, ind.unit, suppressed=h, n=n if ind.unit == "andel" else None, complementary=c
+            )
+            for v, n, h, c in zip(
+                rows["value"], rows["n"], rows["suppressed"], protecting, strict=True
+            )
         ],
         index=rows.index,
     )
@@ -294,6 +306,7 @@ def _map(ds: Dataset, found: _Rows | None, filters: Filters) -> MapSpec | None:
             value_fmt=unit_formatter(ind.unit),
             selected=filters.district,
             suppressed=rows["suppressed"],
+            complementary=protecting,
         )
     return places_map(
         ds,
@@ -304,6 +317,7 @@ def _map(ds: Dataset, found: _Rows | None, filters: Filters) -> MapSpec | None:
         value_fmt=unit_formatter(ind.unit),
         scheme=filters.scheme,
         suppressed=rows["suppressed"],
+        complementary=protecting,
     )
 
 
@@ -327,6 +341,11 @@ def _table(ds: Dataset, parts: list[_Rows]) -> pd.DataFrame:
                     "n": rows["n"].astype("float64").to_numpy(),
                     "target": ind.target if ind.target is not None else np.nan,
                     "suppressed": rows["suppressed"].astype(bool).to_numpy(),
+                    "complementary": (
+                        rows["complementary"].fillna(False).astype(bool).to_numpy()
+                        if "complementary" in rows
+                        else np.zeros(len(rows), dtype=bool)
+                    ),
                     "source": indicator_source(ds, ind),
                 }
             )
@@ -339,7 +358,13 @@ def _table(ds: Dataset, parts: list[_Rows]) -> pd.DataFrame:
     return table
 
 
-_DTYPES = {"value": "float64", "n": "float64", "target": "float64", "suppressed": bool}
+_DTYPES = {
+    "value": "float64",
+    "n": "float64",
+    "target": "float64",
+    "suppressed": bool,
+    "complementary": bool,
+}
 
 
 def _display(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -357,7 +382,11 @@ def _display(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
                 "Område": row.area_name,
                 "Periode": period_label(row.period),
                 "Værdi": value_text(
-                    row.value, unit, suppressed=row.suppressed, n=row.n if unit == "andel" else None
+                    row.value,
+                    unit,
+                    suppressed=row.suppressed,
+                    n=row.n if unit == "andel" else None,
+                    complementary=row.complementary,
                 ),
                 "Mål": target_text(
                     None if np.isnan(row.target) else row.target,

@@ -22,10 +22,10 @@ from ..compute.breaks import (
     SUPPRESSED_COLOR,
     classify,
     colours,
-    legend_entries,
+    member_entries,
 )
 from ..compute.indicators import unit_decimals
-from ..compute.privacy import hidden_text
+from ..compute.privacy import hidden_legend, shown_count
 from ..store.dataset import WGS84, Dataset
 from .model import Legend, MapSpec
 
@@ -48,7 +48,12 @@ def small_n(n: float | None) -> bool:
 
 
 def value_text(
-    value: float | None, unit: str, *, suppressed: bool = False, n: float | None = None
+    value: float | None,
+    unit: str,
+    *,
+    suppressed: bool = False,
+    n: float | None = None,
+    complementary: bool = False,
 ) -> str:
     """A value as shown in Danish for its registry unit.
 
@@ -58,6 +63,8 @@ def value_text(
     unit : 'andel' | 'antal' | 'pr_1000' | 'personer' | 'timer' | 'score'.
     suppressed : the value is hidden by the discretion rule: shown as '<5'.
     n : respondents behind a share; adds '(n=214)' and flags '(usikker: n<30)'.
+    complementary : the value is hidden only so that a small one cannot be worked out from
+        the total: shown as 'skjult', not '<5'.
 
     Returns
     -------
@@ -65,7 +72,7 @@ def value_text(
         e.g. '87,3 % (n=214)', '1.234', '4,2', '<5' or 'Ingen data'.
     """
     if suppressed:
-        return hidden_text()
+        return shown_count(None, True, is_complementary=bool(complementary))
     if value is None or _missing(value):
         return NO_DATA_TEXT
     if unit == "andel":
@@ -99,6 +106,7 @@ def district_choropleth(
     value_fmt: Callable[[float], str],
     selected: str | None = None,
     suppressed: pd.Series | None = None,
+    complementary: pd.Series | None = None,
 ) -> MapSpec | None:
     """A choropleth of every district, classed by ``values``.
 
@@ -115,6 +123,8 @@ def district_choropleth(
     selected : a district id to highlight.
     suppressed : True per district id whose value is hidden: drawn grey with its own legend
         entry, so a hidden count is told apart from a missing one.
+    complementary : True per district id hidden only to protect a small count (complementary
+        suppression, :func:`~tryg_geo.compute.privacy.complementary`): the legend says so.
 
     Returns
     -------
@@ -127,7 +137,10 @@ def district_choropleth(
     ids = shapes["district_id"].astype(str)
     numbers = _aligned(values, ids, np.nan).astype("float64")
     hidden = _aligned(suppressed, ids, False).astype(bool) if suppressed is not None else None
-    fills, entries = _classed_colours(numbers, scheme, palette, value_fmt, hidden)
+    protecting = (
+        _aligned(complementary, ids, False).astype(bool) if complementary is not None else None
+    )
+    fills, entries = _classed_colours(numbers, scheme, palette, value_fmt, hidden, protecting)
     texts = _aligned(labels, ids, NO_DATA_TEXT).astype(object)
     texts = [NO_DATA_TEXT if _missing(t) else str(t) for t in texts]
     features = gpd.GeoDataFrame(
@@ -164,6 +177,7 @@ def places_map(
     scheme: str = "quantiles",
     suppressed: pd.Series | None = None,
     selected: str | None = None,
+    complementary: pd.Series | None = None,
 ) -> MapSpec | None:
     """Places drawn as circles coloured and sized by ``values``.
 
@@ -178,6 +192,8 @@ def places_map(
     scheme : 'quantiles' or 'natural_breaks'.
     suppressed : True per place id whose value is hidden (grey, smallest circle).
     selected : a place id to highlight.
+    complementary : True per place id hidden only to protect a small value (the legend
+        says so).
 
     Returns
     -------
@@ -198,8 +214,11 @@ def places_map(
     ids = shapes["place_id"].astype(str)
     numbers = _aligned(values, ids, np.nan).astype("float64")
     hidden = _aligned(suppressed, ids, False).astype(bool) if suppressed is not None else None
+    protecting = (
+        _aligned(complementary, ids, False).astype(bool) if complementary is not None else None
+    )
     value_fmt = value_fmt or (lambda v: fmt.number(v, 0 if float(v) == round(float(v)) else 1))
-    fills, entries = _classed_colours(numbers, scheme, palette, value_fmt, hidden)
+    fills, entries = _classed_colours(numbers, scheme, palette, value_fmt, hidden, protecting)
     texts = _aligned(labels, ids, NO_DATA_TEXT).astype(object)
     features = gpd.GeoDataFrame(
         {
@@ -256,8 +275,14 @@ def _classed_colours(
     palette: str,
     value_fmt: Callable[[float], str],
     hidden: np.ndarray | None,
+    protecting: np.ndarray | None = None,
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Fill colour per value and the legend entries (classes, then hidden, then no data)."""
+    """Fill colour per value and the legend entries (classes, then hidden, then no data).
+
+    Each class reads the smallest and largest shown value it holds
+    (:func:`~tryg_geo.compute.breaks.member_entries`), so no range reaches into hidden counts;
+    ``protecting`` (hidden only to protect a small count) gives the grey entry its reason.
+    """
     numbers = np.array(numbers, dtype="float64")  # a copy: the caller's array stays as it was
     if hidden is not None:
         numbers[hidden] = np.nan
@@ -270,11 +295,13 @@ def _classed_colours(
         whole = bool(len(finite)) and bool((finite == np.round(finite)).all()) and finite.max() > 1
         classes, bins = classify(numbers, scheme, whole=whole)
     fills = colours(classes, palette, len(bins))
-    lowest = float(finite.min()) if len(finite) else None
-    entries = legend_entries(bins, palette, value_fmt, lowest, whole=whole) if bins else []
+    entries = member_entries(numbers, classes, bins, palette, value_fmt)
     if hidden is not None and hidden.any():
         fills = [SUPPRESSED_COLOR if h else f for f, h in zip(fills, hidden, strict=True)]
-        entries.append((SUPPRESSED_COLOR, f"Skjult ({hidden_text()})"))
+        protects = hidden & protecting if protecting is not None else np.zeros_like(hidden)
+        entries.append(
+            (SUPPRESSED_COLOR, hidden_legend(bool((hidden & ~protects).any()), protects.any()))
+        )
     no_data = ~np.isfinite(numbers) & (~hidden if hidden is not None else True)
     if no_data.any():
         entries.append((NO_DATA_COLOR, NO_DATA_TEXT))

@@ -11,7 +11,7 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, member_entries
 from ..compute.counts import (
     by_cell,
     by_month,
@@ -30,7 +30,10 @@ from ..compute.filters import (
     previous_year_covered,
 )
 from ..compute.privacy import (
+    complementary,
+    complementary_note,
     count_text,
+    hidden_legend,
     hidden_text,
     hide_periods,
     safe_change,
@@ -43,6 +46,7 @@ from ..compute.registry import Indicator, all_indicators
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
+from .cell_features import by_class, count_cell_features
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -128,6 +132,8 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         f"Celler med færre end {threshold()} hændelser vises som '{hidden_text()}' uden tal. "
         "Tabellen over timer og ugedage viser alle døgnets timer."
     )
+    if table["complementary"].any() or protected_cells(view.heatmap).any():
+        view.notes.append(complementary_note())
     if filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER:  # the "Hotspots" toggle: Gi* classes
         view.map, notes = night_hotspot_map(ds, filters)
         view.notes += notes
@@ -149,6 +155,8 @@ def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
             "categories": ", ".join(filters.categories),
             "incidents": pd.array(np.where(hidden, np.nan, cells.to_numpy()), dtype="Float64"),
             "suppressed": hidden,
+            # Hidden only so that a small cell cannot be worked out from the night total.
+            "complementary": complementary(cells.to_numpy(), hidden),
         }
     )
     return table.sort_values(
@@ -159,6 +167,12 @@ def _cell_table(cells: pd.Series, filters: Filters) -> pd.DataFrame:
 def _display(table: pd.DataFrame) -> pd.DataFrame:
     limit = threshold()
     hidden = shown_count(None, True, limit)
+    protecting = shown_count(None, True, limit, is_complementary=True)
+    complementary_cells = (
+        table["complementary"].to_numpy(dtype=bool)
+        if "complementary" in table
+        else np.zeros(len(table), dtype=bool)
+    )
     # Thousands of cells share a few dozen counts: each distinct count is written once.
     shown_counts = table.loc[~table["suppressed"].to_numpy(dtype=bool), "incidents"]
     texts = {v: shown_count(v, False, limit) for v in pd.unique(shown_counts)}
@@ -166,52 +180,40 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Celle (DDKN)": table["cell_id"],
             "Hændelser": [
-                hidden if s else texts[v]
-                for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+                (protecting if c else hidden) if s else texts[v]
+                for v, s, c in zip(
+                    table["incidents"], table["suppressed"], complementary_cells, strict=True
+                )
             ],
         }
     )
 
 
 def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
-    """Cells with a shown count, each its own feature; all hidden cells as ONE grey shape.
-
-    One shape for the hidden cells says "few incidents here" without a tooltip per cell, and
-    keeps the map small: most cells of a night map hold fewer than five incidents.
-    """
+    """Cells with a shown count, each its own feature (the busiest; the rest one shape per
+    class); all hidden cells as ONE grey shape (:mod:`.cell_features`)."""
     hidden = table["suppressed"].to_numpy(dtype=bool)
     shown = table[~hidden]
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     classes, bins = classify(values, filters.scheme, whole=True)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    limit = threshold()
-    features = gpd.GeoDataFrame(
-        {
-            "feature_id": shown["cell_id"].to_numpy(),
-            "name": shown["cell_id"].to_numpy(),
-            "label": [f"{fmt.number(v)} hændelser" for v in values],
-            "color": colours(classes, PALETTE, len(bins)),
-        },
-        geometry=shapes[~hidden],
-        crs=WGS84,
+    entries = member_entries(values, classes, bins, PALETTE, fmt.number)
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    small_cells = hidden & ~protecting
+    features = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        by_class(entries, len(bins), PALETTE),
+        _hidden_area(ds, table.loc[small_cells, "cell_id"], shapes[small_cells])
+        if small_cells.any()
+        else None,
+        _hidden_area(ds, table.loc[protecting, "cell_id"], shapes[protecting])
+        if protecting.any()
+        else None,
     )
-    features = _merge_beyond_top(features, values, classes, bins)
-    if hidden.any():
-        merged = gpd.GeoDataFrame(
-            {
-                "feature_id": ["skjulte-celler"],
-                "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-                "color": [SUPPRESSED_COLOR],
-            },
-            geometry=[_hidden_area(ds, table.loc[hidden, "cell_id"], shapes[hidden])],
-            crs=WGS84,
-        )
-        features = pd.concat([merged, features], ignore_index=True)
-    lowest = float(np.nanmin(values)) if np.isfinite(values).any() else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) + [
-        (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")
-    ]
+    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, bool(protecting.any())))]
     return MapSpec(
         kind="cells",
         features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
@@ -223,7 +225,6 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     )
 
 
-MAX_CELL_FEATURES = 600
 #: Up to this many hidden cells are drawn as their own 100 m squares (a year of nights in the
 #: demo data: about 1 600 cells, 6 000 corners); beyond it, as the 1 km squares holding them,
 #: so the map stays quick to send. 1 km squares paint whole districts grey: the last resort.
@@ -241,37 +242,6 @@ def _km_square(cell_id: str) -> str:
     size, north, east = cell_id.split("_")
     metres = cell_size(size)
     return f"1km_{int(north) * metres // 1000}_{int(east) * metres // 1000}"
-
-
-def _merge_beyond_top(
-    features: gpd.GeoDataFrame, values: np.ndarray, classes: np.ndarray, bins: list[float]
-) -> gpd.GeoDataFrame:
-    """Keep the busiest cells as features of their own (a tooltip each); merge the rest into
-    one shape per class, so a map over many years stays small enough to send."""
-    if len(features) <= MAX_CELL_FEATURES:
-        return features
-    order = np.argsort(-values, kind="stable")
-    top = np.zeros(len(features), dtype=bool)
-    top[order[:MAX_CELL_FEATURES]] = True
-    labels = dict(legend_entries(bins, PALETTE, fmt.number, float(np.nanmin(values)), whole=True))
-    colour_of = {
-        c: colour for c, colour in enumerate(colours(np.arange(len(bins)), PALETTE, len(bins)))
-    }
-    merged = []
-    for cls in np.unique(classes[~top]):
-        part = ~top & (classes == cls)
-        colour = colour_of[int(cls)]
-        merged.append(
-            {
-                "feature_id": f"klasse-{int(cls) + 1}",
-                "name": f"Celler i klassen {labels.get(colour, '')}",
-                "label": f"{labels.get(colour, '')} hændelser pr. celle",
-                "color": colour,
-                "geometry": shapely.coverage_union_all(features.geometry.to_numpy()[part]),
-            }
-        )
-    rest = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
-    return pd.concat([rest, features[top]], ignore_index=True)
 
 
 def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
@@ -314,43 +284,55 @@ def _heatmap(arrays, mask: np.ndarray, filters: Filters) -> pd.DataFrame:
     # The night hours add up to the night total shown as a KPI: complementary suppression there.
     night = _night_cells(filters)
     hidden[night] = suppress_with_total(grid[night], hidden=hidden[night])
+    protecting = complementary(grid.ravel(), hidden.ravel()).reshape(grid.shape)
     grid[hidden] = np.nan
-    return pd.DataFrame(grid, index=list(fmt.WEEKDAYS_DA), columns=[f"{h:02d}" for h in range(24)])
+    index, columns = list(fmt.WEEKDAYS_DA), [f"{h:02d}" for h in range(24)]
+    frame = pd.DataFrame(grid, index=index, columns=columns)
+    # Which hidden cells are hidden only to protect a small one ("skjult", not "<5").
+    # A frozenset of (weekday, hour) labels: pandas compares attrs when it reshapes a frame,
+    # which an array or a frame in attrs would make ambiguous.
+    frame.attrs["complementary"] = frozenset(
+        (index[d], columns[h]) for d, h in zip(*np.nonzero(protecting), strict=True)
+    )
+    return frame
+
+
+def protected_cells(grid: pd.DataFrame) -> np.ndarray:
+    """The hour × weekday cells hidden only to protect a small one (``grid.attrs
+    ["complementary"]``: (weekday, hour) labels), as a boolean array of ``grid``'s shape."""
+    marked = grid.attrs.get("complementary", frozenset())
+    return np.array(
+        [[(day, hour) in marked for hour in grid.columns] for day in grid.index], dtype=bool
+    ).reshape(grid.shape)
 
 
 def heat_classes(grid: pd.DataFrame) -> tuple[pd.DataFrame, Legend]:
     """The hour × weekday table's colour classes: the class label of every cell and the legend.
 
     Counts get whole-number classes that never overlap (quantiles, like the maps); hidden
-    cells (NaN) get the grey of "Skjult (<5)". A table with one value only (e.g. all zero
-    after a small import) is one light class, never one solid dark colour.
+    cells (NaN) get the grey of "Skjult (<5)" (and its reason when some are hidden only to
+    protect a small one: ``grid.attrs["complementary"]``). A table with one value only (e.g.
+    all zero after a small import) is one light class, never one solid dark colour.
     """
     values = grid.to_numpy(dtype="float64").ravel()
     with warnings.catch_warnings():  # many equal counts merge quantile classes: expected
         warnings.simplefilter("ignore", UserWarning)
         classes, bins = classify(values, "quantiles", whole=True)
-    finite = values[np.isfinite(values)]
-    lowest = float(finite.min()) if len(finite) else None
-    entries = legend_entries(bins, PALETTE, fmt.number, lowest, whole=True) if bins else []
     # Each class named by the counts it holds: with 1–4 hidden, a class "1 – 5" beside
     # "Skjult (<5)" would promise counts that are never shown.
-    names = {
-        c: _members_label(values[classes == c]) for c in range(len(entries)) if (classes == c).any()
-    }
-    entries = [(colour, names[c]) for c, (colour, _) in enumerate(entries) if c in names]
-    hidden = f"Skjult ({hidden_text()})"
+    entries = member_entries(values, classes, bins, PALETTE, fmt.number)
+    colour_names = dict(entries)
+    ramp = colours(np.arange(len(bins)), PALETTE, len(bins))
+    names = {c: colour_names[colour] for c, colour in enumerate(ramp) if colour in colour_names}
+    missing = ~np.isfinite(values)
+    protects = protected_cells(grid).ravel() & missing
+    hidden = hidden_legend(bool((missing & ~protects).any()), bool(protects.any()))
     cells = [names[c] if c >= 0 else hidden for c in classes]
-    if not np.isfinite(values).all():
+    if missing.any():
         entries.append((SUPPRESSED_COLOR, hidden))
     frame = pd.DataFrame(np.array(cells, dtype=object).reshape(grid.shape), index=grid.index)
     frame.columns = grid.columns
     return frame, Legend("Hændelser", entries)
-
-
-def _members_label(members: np.ndarray) -> str:
-    """'5' or '6 – 10': the smallest and largest count in a class (whole numbers)."""
-    low, high = float(np.nanmin(members)), float(np.nanmax(members))
-    return fmt.number(low) if low == high else f"{fmt.number(low)} – {fmt.number(high)}"
 
 
 def _night_cells(filters: Filters) -> np.ndarray:
@@ -386,13 +368,15 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
             "series": name,
             "value": np.nan if hide else float(count),
             "suppressed": bool(hide),
+            # Hidden only so that a small month cannot be worked out from the window's total.
+            "complementary": bool(complementary([count], [hide])[0]),
         }
         for name, counts in series
         for month, count, hide in zip(
             counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
         )
     ]
-    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
+    data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed", "complementary"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
 

@@ -24,15 +24,24 @@ import shapely
 
 from .. import fmt
 from ..cache import per_version
-from ..compute.breaks import SUPPRESSED_COLOR, classify, colours, legend_entries
+from ..compute.breaks import SUPPRESSED_COLOR, classify, member_entries
 from ..compute.counts import category_mask, combine, night_mask, period_mask
 from ..compute.filters import Filters
-from ..compute.privacy import count_text, hidden_text, suppress_with_total, threshold
+from ..compute.privacy import (
+    complementary,
+    complementary_note,
+    count_text,
+    hidden_legend,
+    hidden_text,
+    suppress_with_total,
+    threshold,
+)
 from ..compute.steps import STEPS, StepCounts, check_step, is_partial, step_counts
 from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
+from .cell_features import by_class, count_cell_features
 from .model import Legend, MapSpec, View
 from .natteliv import PALETTE, ZONE_KIND, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
@@ -43,9 +52,6 @@ STEPPED_VIEWS: dict[str, str] = {
     "natteliv": "Hændelser om natten",
     "analyse": "Analyserede hændelser",
 }
-#: Above this many cells with a shown count in one step, the quieter ones are merged per
-#: class (one shape each), so a step's map stays quick to send (as Natteliv's map).
-MAX_STEP_FEATURES = 600
 #: The words of the legend that say the scale is shared.
 SHARED_SCALE = "samme farveskala for alle perioder"
 
@@ -112,7 +118,7 @@ def stepped_maps(ds: Dataset, key: str, filters: Filters, step: str) -> SteppedM
     """
     if key not in STEPPED_VIEWS:
         raise UsageError(f"--view {key!r} har ingen tidsskyder; vælg {', '.join(STEPPED_VIEWS)}.")
-    check_step(step)
+    check_step(step, "--step")
     # The threshold is read on every call (a setting): part of the key, so no old one is kept.
     token = (key, filters, tuple(sorted(filters.extra.items())), step, threshold())
     return per_version(ds, "stepped_maps", token, lambda: _stepped(ds, key, filters, step))
@@ -228,6 +234,8 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
                 np.where(hidden[present], np.nan, values[present]), dtype="Float64"
             ),
             "suppressed": hidden[present],
+            # Hidden only so that a small cell cannot be worked out from the step's total.
+            "complementary": complementary(values[present], hidden[present]),
         }
     )
     table = table.sort_values(
@@ -253,6 +261,8 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
             f"'{hidden_text()}' uden tal."
         ],
     )
+    if table["complementary"].any():
+        view.notes.append(complementary_note())
     view.partnership = ds.partnership.name
     view.partnership_colour = ds.partnership.colour
     return view
@@ -267,32 +277,22 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     # The shared breaks: the same class rule as classify(whole=True), on fixed bounds.
     classes = np.minimum(np.searchsorted(np.asarray(bins), values, side="left"), len(bins) - 1)
     shapes = ds.cell_shapes(table["cell_id"].tolist())
-    features = gpd.GeoDataFrame(
-        {
-            "feature_id": shown["cell_id"].to_numpy(),
-            "name": shown["cell_id"].to_numpy(),
-            "label": [f"{fmt.number(v)} hændelser" for v in values],
-            "color": colours(classes, PALETTE, len(bins)),
-        },
-        geometry=list(shapes[~hidden]),
-        crs=WGS84,
+    entries = _shared_entries(stepped)
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    small_cells = hidden & ~protecting
+    features = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        by_class(entries, len(bins), PALETTE),
+        shapely.coverage_union_all(shapes[small_cells]) if small_cells.any() else None,
+        shapely.coverage_union_all(shapes[protecting]) if protecting.any() else None,
     )
-    entries = legend_entries(bins, PALETTE, fmt.number, stepped.lowest, whole=True)
-    features = _merge_quiet(features, values, classes, entries)
-    limit = threshold()
-    if hidden.any():
-        grey = gpd.GeoDataFrame(
-            {
-                "feature_id": ["skjulte-celler"],
-                "name": [f"Celler med færre end {limit} hændelser"],
-                "label": [f"{hidden_text(limit)} hændelser pr. celle"],
-                "color": [SUPPRESSED_COLOR],
-            },
-            geometry=[shapely.coverage_union_all(shapes[hidden])],
-            crs=WGS84,
-        )
-        features = pd.concat([grey, features], ignore_index=True)
-    entries = [*entries, (SUPPRESSED_COLOR, f"Skjult ({hidden_text(limit)})")]
+    # One legend for every step: the grey entry names both kinds whenever any step has both.
+    all_hidden = stepped.hidden & (stepped.counts.counts > 0)
+    any_protecting = bool(complementary(stepped.counts.counts, all_hidden).any())
+    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, any_protecting))]
     zones = None
     if stepped.key == "natteliv" and ds.places_wgs84 is not None:
         places = ds.places_wgs84
@@ -309,31 +309,11 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     )
 
 
-def _merge_quiet(
-    features: gpd.GeoDataFrame,
-    values: np.ndarray,
-    classes: np.ndarray,
-    entries: list[tuple[str, str]],
-) -> gpd.GeoDataFrame:
-    """The busiest :data:`MAX_STEP_FEATURES` cells keep a tooltip each; the rest become one
-    shape per class."""
-    if len(features) <= MAX_STEP_FEATURES:
-        return features
-    order = np.argsort(-values, kind="stable")
-    top = np.zeros(len(features), dtype=bool)
-    top[order[:MAX_STEP_FEATURES]] = True
-    merged = []
-    for cls in np.unique(classes[~top]):
-        part = ~top & (classes == cls)
-        colour, words = entries[int(cls)]
-        merged.append(
-            {
-                "feature_id": f"klasse-{int(cls) + 1}",
-                "name": f"Celler i klassen {words}",
-                "label": f"{words} hændelser pr. celle",
-                "color": colour,
-                "geometry": shapely.coverage_union_all(features.geometry.to_numpy()[part]),
-            }
-        )
-    rest = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
-    return pd.concat([rest, features[top]], ignore_index=True)
+def _shared_entries(stepped: SteppedMaps) -> list[tuple[str, str]]:
+    """The shared legend's classes, each read from the counts it holds in any step (shown
+    counts only): no class range reaches into the hidden counts."""
+    bins = list(stepped.bins)
+    counts = stepped.counts.counts
+    shown = counts[~stepped.hidden & (counts > 0)].astype("float64")
+    classes = np.minimum(np.searchsorted(np.asarray(bins), shown, side="left"), len(bins) - 1)
+    return member_entries(shown, classes, bins, PALETTE, fmt.number)

@@ -14,6 +14,8 @@ from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import (
+    complementary,
+    complementary_note,
     count_text,
     hide_periods,
     safe_change,
@@ -235,8 +237,11 @@ def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
     before, outside_before = _incident_counts(ds, filters, *filters.previous_year())
     # The kommune totals (this year and last) are shown, with the count outside the districts
     # as one more part: complementary suppression over districts + outside, both years.
-    hidden_all = suppress_with_total(pd.concat([now, pd.Series({"_uden_for": outside})]))
+    parts = pd.concat([now, pd.Series({"_uden_for": outside})])
+    hidden_all = suppress_with_total(parts)
     hidden, outside_hidden = hidden_all[:-1], bool(hidden_all[-1])
+    # A cell hidden only to protect a small one reads "skjult", never "<5" (it is not small).
+    protecting = complementary(parts, hidden_all)
     hidden_before = suppress_with_total(
         pd.concat([before, pd.Series({"_uden_for": outside_before})])
     )[:-1]
@@ -271,10 +276,12 @@ def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
         view.map.bounds = bounds_with_data(ds, table, "incidents")
     view.trends = [_incident_trend(ds, filters, per_1000=per_1000)]
     if outside:
-        shown = shown_count(outside, outside_hidden)
+        shown = shown_count(outside, outside_hidden, is_complementary=bool(protecting[-1]))
         view.notes.append(
             f"{shown} hændelser ligger uden for områderne og indgår kun i kommunens total."
         )
+    if protecting.any() or table["previous_complementary"].any():
+        view.notes.append(complementary_note())
     return view
 
 
@@ -298,6 +305,9 @@ def _incident_table(ds, filters, now, before, hidden, hidden_before, indicator) 
             "previous_incidents": before_shown.to_numpy(),
             "change_pct": change.to_numpy(),
             "suppressed": np.asarray(hidden, dtype=bool),
+            # Hidden only so that a small count cannot be worked out from the total.
+            "complementary": complementary(now, hidden),
+            "previous_complementary": complementary(before, hidden_before),
         }
     )
     return table.sort_values(
@@ -311,14 +321,18 @@ def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Område": table["district_name"],
             "Hændelser": [
-                shown_count(v, s, limit)
-                for v, s in zip(table["incidents"], table["suppressed"], strict=True)
+                shown_count(v, s, limit, is_complementary=c)
+                for v, s, c in zip(
+                    table["incidents"], table["suppressed"], table["complementary"], strict=True
+                )
             ],
             "Pr. 1.000 indb.": [fmt.number(as_float(v), 1) for v in table["incidents_per_1000"]],
             "Samme periode sidste år": [
                 # NaN last year is a hidden count (a district without incidents has 0).
-                shown_count(as_float(v), pd.isna(v), limit)
-                for v in table["previous_incidents"]
+                shown_count(as_float(v), pd.isna(v), limit, is_complementary=c)
+                for v, c in zip(
+                    table["previous_incidents"], table["previous_complementary"], strict=True
+                )
             ],
             "Ændring": [fmt.signed_percent(as_float(v) / 100) for v in table["change_pct"]],
         }
@@ -329,9 +343,18 @@ def _district_kpi(row: pd.Series) -> Kpi:
     change = row["change_pct"]
     return Kpi(
         f"{row['district_name']}",
-        shown_count(as_float(row["incidents"]), bool(row["suppressed"])),
+        shown_count(
+            as_float(row["incidents"]),
+            bool(row["suppressed"]),
+            is_complementary=bool(row["complementary"]),
+        ),
         fmt.signed_percent(as_float(change) / 100) if pd.notna(change) else None,
-        f"Samme periode sidste år: {fmt.number(as_float(row['previous_incidents']))}",
+        "Samme periode sidste år: "
+        + shown_count(
+            as_float(row["previous_incidents"]),
+            pd.isna(row["previous_incidents"]),
+            is_complementary=bool(row["previous_complementary"]),
+        ),
     )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import fmt
 from ..compute.filters import Filters
-from ..compute.privacy import hidden_text
+from ..compute.privacy import shown_count
 from ..store.dataset import Dataset
 from .model import Kpi, View
 from .sources import data_sources, demo_mark, source_line
@@ -49,6 +49,7 @@ def bydel_choropleth(
     values = indexed[column].astype("Float64").astype("float64")
     labels = _map_labels(table, column)
     hidden = indexed["suppressed"].astype(bool) if "suppressed" in indexed else None
+    protecting = indexed["complementary"].astype(bool) if "complementary" in indexed else None
     return district_choropleth(
         ds,
         values,
@@ -61,6 +62,7 @@ def bydel_choropleth(
         else (lambda v: fmt.number(v, 0 if column == "incidents" else 1)),
         selected=filters.district,
         suppressed=hidden,
+        complementary=protecting,
     )
 
 
@@ -80,7 +82,7 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
     indexed = table.set_index("district_id")
     if column == "value":
         texts = [
-            f"skjult ({hidden_text()} svar)"
+            f"{shown_count(None, True)} svar"
             if h
             else "ingen måling"
             if pd.isna(v)
@@ -94,15 +96,22 @@ def _map_labels(table: pd.DataFrame, column: str) -> pd.Series:
             )
         ]
     else:
+        protecting = (
+            indexed["complementary"].astype(bool)
+            if "complementary" in indexed
+            else pd.Series(False, index=indexed.index)
+        )
         texts = [
-            f"{hidden_text()} hændelser"
-            if s
-            else f"{fmt.number(as_float(c))} hændelser"
-            + ("" if pd.isna(r) else f" ({fmt.number(as_float(r), 1)} pr. 1.000)")
-            for c, r, s in zip(
+            # "skjult" alone: a cell hidden to protect another is no count of "hændelser".
+            shown_count(None, True, is_complementary=True)
+            if p
+            else f"{shown_count(as_float(c), s)} hændelser"
+            + ("" if s or pd.isna(r) else f" ({fmt.number(as_float(r), 1)} pr. 1.000)")
+            for c, r, s, p in zip(
                 indexed["incidents"],
                 indexed["incidents_per_1000"],
                 indexed["suppressed"],
+                protecting,
                 strict=True,
             )
         ]

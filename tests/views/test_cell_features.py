@@ -1,0 +1,117 @@
+"""Cells as map features in one place (views/cell_features.py): the first cells each a
+feature, the rest one shape per class, the hidden cells one grey shape; no second copy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from tryg_geo.compute.breaks import SUPPRESSED_COLOR
+from tryg_geo.views import cell_features as cf
+from tryg_geo.views.cell_features import (
+    CellClass,
+    by_class,
+    cell_features,
+    count_cell_features,
+    with_hidden_cells,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+HOME = ROOT / "tryg_geo" / "views" / "cell_features.py"
+
+
+def squares(n: int) -> np.ndarray:
+    """``n`` touching unit squares in a row (a coverage, as grid cells are)."""
+    return np.array([shapely.box(i, 0, i + 1, 1) for i in range(n)], dtype=object)
+
+
+def test_the_first_cells_keep_a_popup_and_the_rest_merge_per_class(monkeypatch):
+    monkeypatch.setattr(cf, "MAX_CELL_FEATURES", 2)
+    asked = []
+
+    def labels(positions: np.ndarray) -> list[str]:
+        asked.extend(positions.tolist())
+        return [f"celle {i}" for i in positions]
+
+    classes = {
+        "varm": CellClass("#aa0000", "klasse-1", "Øvrige celler: varm", "varm"),
+        "kold": CellClass("#0000aa", "klasse-2", "Øvrige celler: kold", "kold"),
+    }
+    groups = np.array(["kold", "varm", "varm", "kold", "varm"], dtype=object)
+    ids = [f"c{i}" for i in range(5)]
+    features = cell_features(ids, squares(5), groups, labels, classes)
+
+    assert asked == [0, 1]  # texts only for the cells drawn one by one
+    # The merged shapes first (beneath), in the order of the classes, then the first cells.
+    assert features["feature_id"].tolist() == ["klasse-1", "klasse-2", "c0", "c1"]
+    assert features["color"].tolist() == ["#aa0000", "#0000aa", "#0000aa", "#aa0000"]
+    assert features["label"].tolist() == ["varm", "kold", "celle 0", "celle 1"]
+    assert features.geometry.iloc[0].equals(
+        shapely.union(shapely.box(2, 0, 3, 1), shapely.box(4, 0, 5, 1))
+    )
+    assert features.geometry.iloc[1].equals(shapely.box(3, 0, 4, 1))
+
+
+def test_counted_cells_busiest_first_with_the_legend_words(monkeypatch):
+    monkeypatch.setattr(cf, "MAX_CELL_FEATURES", 2)
+    monkeypatch.setenv("TRYG_MIN_COUNT", "7")
+    entries = [("#c6dbef", "5 – 7"), ("#08519c", "8 – 14")]
+    values = np.array([6.0, 14.0, 5.0, 9.0])
+    features = count_cell_features(
+        np.array(["a", "b", "c", "d"]), squares(4), values, np.array([0, 1, 0, 1]), entries, None
+    )
+    assert features["feature_id"].tolist() == ["klasse-1", "b", "d"]
+    assert features["label"].tolist() == [
+        "5 – 7 hændelser pr. celle",
+        "14 hændelser",
+        "9 hændelser",
+    ]
+    assert features["name"].iloc[0] == "Celler i klassen 5 – 7"
+    assert features["color"].tolist() == ["#c6dbef", "#08519c", "#08519c"]
+
+
+def test_every_class_by_index_with_the_words_of_the_classes_that_hold_cells():
+    ramp = by_class([], 3, "blues")
+    assert [w for _, w in ramp] == ["", "", ""] and len({c for c, _ in ramp}) == 3
+    entries = [(ramp[2][0], "8 – 14")]
+    assert by_class(entries, 3, "blues")[2] == (ramp[2][0], "8 – 14")
+
+
+def test_hidden_cells_are_grey_shapes_worded_from_the_setting(monkeypatch):
+    """Small counts read "<10"; cells hidden only to protect them read "skjult" (they hold
+    no small count): two grey shapes, each worded from the threshold setting."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    entries = [("#08519c", "10 – 12")]
+    one = (np.array(["a"]), squares(1), np.array([12.0]), np.array([0]), entries)
+    features = count_cell_features(*one, None)
+    assert features["feature_id"].tolist() == ["a"]
+    assert with_hidden_cells(features, None) is features
+    both = count_cell_features(*one, shapely.box(5, 0, 6, 1), shapely.box(7, 0, 8, 1))
+    assert both["feature_id"].tolist() == ["skjulte-celler", "skjulte-celler-total", "a"]
+    assert (both["color"].iloc[:2] == SUPPRESSED_COLOR).all()
+    assert both["name"].iloc[0] == "Celler med færre end 10 hændelser"
+    assert both["label"].iloc[0] == "<10 hændelser pr. celle"
+    assert both["label"].iloc[1].startswith("skjult") and "<10" not in both["label"].iloc[1]
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        r"MAX_\w*FEATURES\s*=",  # the limit
+        r"[\"']skjulte-celler[\"']",  # the grey shape of hidden cells
+        r"~top\s*&",  # merging the cells beyond the first
+    ],
+)
+def test_cell_features_are_built_in_one_place(copy):
+    found = []
+    for path in sorted((ROOT / "tryg_geo").rglob("*.py")):
+        if path == HOME:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(copy, line) and not line.lstrip().startswith("#"):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
