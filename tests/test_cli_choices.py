@@ -308,3 +308,24 @@ def test_analyse_emerging_page_export_and_analyse_give_the_same_csv(
     assert not [c for c in header if c.startswith(("z_", "mk_"))]
     analyst = view_csv(build_view("analyse", ds, emerging), role="analytiker")
     assert "z_" in analyst.decode("utf-8-sig").splitlines()[0]
+
+
+def test_analyse_emerging_says_the_widened_period_as_the_page_does(
+    capsys, tmp_path: Path, demo_dir: Path
+):
+    """``--from 2025-01-01`` holds 4 quarters: the analysis covers 12, and the command says so
+    with the page's own note (stderr), not silently."""
+    from tryg_geo.views.emerging import EMERGING_NOTE
+
+    ds = load_dataset(Store(demo_dir))
+    options = ("--step", "quarter", "--from", "2025-01-01", "--to", "2025-12-31")
+    options += tuple(part for c in ds.categories for part in ("--category", c))
+    code, out, err = run(
+        capsys, "analyse", "emerging", "--format", "csv", "--out", str(tmp_path), *options
+    )
+    assert code == 0, err
+    assert (
+        "Bemærk: Perioden er udvidet til 12 kvartaler, 1. kvt. 2023–4. kvt. 2025, fordi mønstre "
+        "kræver mindst 8 perioder, og den valgte periode (01.01.2025–31.12.2025) rummer kun 4"
+    ) in err
+    assert EMERGING_NOTE not in err and "Bemærk" not in out

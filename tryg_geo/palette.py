@@ -32,31 +32,35 @@ DIVERGING: tuple[str, ...] = (
     "#67a9cf",
     "#2166ac",
 )
-#: Emerging hot spot patterns (analysis/emerging.py), hot and cold apart, lightest first: the
-#: hues of ColorBrewer RdYlBu's ends (orange–red, blue), resampled to even CIELAB lightness
-#: so that neighbours stay apart with every common colour-vision deficiency and hot is told
-#: from cold (tests/render/test_a11y_colours.py); every pattern is also named in the legend,
-#: the popup and the table, never told by colour alone.
-EMERGING_HOT: tuple[str, ...] = (
-    "#fff5c0",
-    "#fdb064",
-    "#f67747",
-    "#e0442f",
-    "#ba221b",
-    "#900a09",
-    "#660008",
-    "#3d0010",
-)
-EMERGING_COLD: tuple[str, ...] = (
-    "#d6e6f5",
-    "#a1c7e4",
-    "#66a9d3",
-    "#4387c1",
-    "#1e67aa",
-    "#134886",
-    "#072b60",
-    "#03142e",
-)
+#: Emerging hot spot patterns (analysis/emerging.py), by pattern, hot and cold apart. Not one
+#: ramp (issue 23's trial could not tell Fortløbende from Vedvarende on the old dark-red one):
+#: after ArcGIS's convention loosely, hot patterns are reds, oranges and purples (darkest red
+#: strengthening, red lasting, light fading, purple new), cold ones blues, teals and
+#: blue-greys (muted: cold spots are rarely the news), each of a lightness and hue of its own,
+#: chosen so that every two of the 16 differ by CIEDE2000 ΔE ≥ 10 as drawn, with normal
+#: vision, protanopia and deuteranopia, and each side's light-to-dark order reads with
+#: tritanopia too (tests/render/test_a11y_colours.py). Every pattern is also named in the
+#: legend, the popup and the table: never told by colour alone.
+EMERGING_HOT: dict[str, str] = {
+    "new": "#a80ea1",
+    "consecutive": "#f16600",
+    "intensifying": "#77051c",
+    "persistent": "#d20401",
+    "diminishing": "#fba59e",
+    "sporadic": "#fcd362",
+    "oscillating": "#f687f9",
+    "historical": "#9b6c57",
+}
+EMERGING_COLD: dict[str, str] = {
+    "new": "#4c6af4",
+    "consecutive": "#7b7ea8",
+    "intensifying": "#313155",
+    "persistent": "#384a46",
+    "diminishing": "#dfe0ff",
+    "sporadic": "#9caeb7",
+    "oscillating": "#667b7c",
+    "historical": "#535872",
+}
 #: More than expected (hot spot, a rise) and less (cold spot, a fall).
 HOT, COLD = DIVERGING[0], DIVERGING[-1]
 #: The nattelivszone's outline, on screen and in the PNG.

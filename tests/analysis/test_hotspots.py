@@ -271,3 +271,26 @@ def test_study_cell_lookup_equals_a_binary_search_in_the_sorted_keys():
         expected = np.where(np.isfinite(x) & np.isfinite(y) & (keys[pos] == wanted), pos, -1)
         np.testing.assert_array_equal(grid.index_of(x, y), expected)
         assert (expected >= 0).any() and (expected < 0).any()
+
+
+def test_incidents_in_cells_whose_centre_is_outside_are_counted_and_said():
+    """One district 1.4 km wide: the second 1 km cell's centre (1.5 km) lies outside it, so its
+    incidents inside the district fall out of the study; they are counted, not those outside
+    every district, and the note says how many and what share (the trial lost 5.8 % silently)."""
+    from tryg_geo.analysis.hotspots import outside_note
+    from tryg_geo.compute.privacy import threshold
+
+    district = square_districts(columns=1)
+    district["geometry"] = [shapely.MultiPolygon([shapely.box(X0, Y0, X0 + 1_400, Y0 + 1_000)])]
+    xs = [X0 + 500] * 30 + [X0 + 1_200] * 10 + [X0 + 1_800] * 4  # in, cut off, outside
+    ds = dataset(district, raw_incidents(xs, [Y0 + 500] * 44, ["2024-05-01 12:00"] * 44))
+    result = cell_hotspots(ds, size="1km")
+    assert (result.incidents, result.outside) == (30, 10)
+    assert outside_note(result.outside, result.incidents) == (
+        "10 hændelser (25,0 %) ligger i celler, hvis midtpunkt er uden for områderne, og indgår "
+        "ikke: kun celler med midtpunkt inde i områderne er med, så en celle, der mest ligger i "
+        "vandet eller uden for områderne, ikke ligner et coldspot."
+    )
+    assert outside_note(0, 30) is None
+    hidden = outside_note(threshold() - 1, 30)
+    assert hidden is not None and "%" not in hidden  # a share would tell the hidden count

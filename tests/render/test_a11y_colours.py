@@ -214,3 +214,27 @@ def test_emerging_hot_is_told_from_cold_with_every_colour_vision() -> None:
             for vision in ("normal", *a11y.DEFICIENCIES):
                 seen = (a, b) if vision == "normal" else (simulate(a, vision), simulate(b, vision))
                 assert a11y.delta_e(*seen) >= MIN_CLASS_DELTA_E, (h, c, vision)
+
+
+#: Every two emerging patterns differ at least this much (CIEDE2000) as drawn, with normal
+#: vision, protanopia and deuteranopia: clearly apart, not merely noticeable (the old dark-red
+#: ramp had Fortløbende and Vedvarende 6.6 apart).
+MIN_PATTERN_DELTA_E = 10.0
+
+
+def test_every_two_emerging_patterns_are_told_apart_with_red_green_deficiencies() -> None:
+    """Not only neighbours in the legend: any two of the 16 pattern colours, hot or cold, are
+    at least MIN_PATTERN_DELTA_E apart, and apart from the map's background, as drawn."""
+    from tryg_geo.analysis.emerging import PATTERNS
+
+    patterns = [p for p in PATTERNS if p.side]
+    assert len({p.colour for p in patterns}) == 16
+    drawn = {p.name: composite(p.colour, BACKGROUND_COLOR, 0.75) for p in patterns}
+    drawn["kortets baggrund"] = BACKGROUND_COLOR
+    names = list(drawn)
+    for vision in ("normal", "protanopia", "deuteranopia"):
+        seen = {n: drawn[n] if vision == "normal" else simulate(drawn[n], vision) for n in names}
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                diff = a11y.delta_e(seen[first], seen[second])
+                assert diff >= MIN_PATTERN_DELTA_E, (first, second, vision, round(diff, 1))

@@ -156,3 +156,134 @@ def test_slider_frames_cover_the_study_area_not_the_shown_cells(demo_ds):
     lo_x, lo_y, hi_x, hi_y = shapely.total_bounds(cells)
     w, s, e, n = night.bounds
     assert w < lo_x and s < lo_y and e > hi_x and n > hi_y
+
+
+# ---- highlights, KPI tiles and the trend's unit on a small synthetic result ------------------------
+def _synthetic(categories: list[str], hot: list[list[int]], ids: list[str]):
+    """An EmergingResult of ``ids`` (1 km cells) over 8 quarters with the given patterns and
+    hot steps (1 = hot): no analysis is run."""
+    from tryg_geo.analysis.emerging import EmergingResult, Trend
+
+    n, steps = len(ids), len(hot[0])
+    zeros = np.zeros(n)
+    return EmergingResult(
+        unit="cell",
+        size="1km",
+        step="quarter",
+        periods=tuple(f"{2024 + (q // 4)}-Q{q % 4 + 1}" for q in range(steps)),
+        ids=np.asarray(ids, dtype=object),
+        names=np.asarray(ids, dtype=object),
+        z=np.asarray(hot, dtype="float64") * 3,
+        significance=np.asarray(hot, dtype=np.int8),
+        trend=Trend(zeros, zeros, zeros, zeros + 1, zeros),
+        category=np.asarray(categories, dtype=object),
+        incidents=100,
+        step_incidents=np.full(steps, 100 // steps),
+    )
+
+
+class _Places:
+    """Two places 5 km apart (EPSG:25832) and no districts: what nearest_name reads."""
+
+    def __init__(self) -> None:
+        import geopandas as gpd
+
+        self.places = gpd.GeoDataFrame(
+            {"name": ["Øst", "Vest"]},
+            geometry=[shapely.Point(555_500, 6_320_500), shapely.Point(550_500, 6_320_500)],
+            crs="EPSG:25832",
+        )
+        self.districts = None
+
+
+def test_highlights_group_cells_by_place_and_by_when_their_run_began():
+    """6 touching cells hot since the 7th quarter near Øst, 3 hot since the 3rd near Vest: two
+    groups, the larger and newer first, each with its own date (not all under the earliest)."""
+    late = [0, 0, 0, 0, 0, 0, 1, 1]
+    early = [0, 0, 1, 1, 1, 1, 1, 1]
+    east = [f"1km_6320_{e}" for e in (555, 556)] + [f"1km_6321_{e}" for e in (554, 555, 556, 557)]
+    west = ["1km_6320_550", "1km_6321_550", "1km_6320_551"]
+    result = _synthetic(["consecutive_hot"] * 9, [late] * 6 + [early] * 3, east + west)
+    lines = emerging_module.highlights(_Places(), result)
+    assert lines == [
+        "6 fortløbende hotspots omkring Øst siden 3. kvt. 2025; 3 omkring Vest siden 3. kvt. 2024."
+    ]
+
+
+def test_highlights_name_at_most_three_groups_and_sum_the_rest():
+    """Five lone cells (no place near, no districts) whose runs began in five quarters: the
+    three newest named by their date, the other two summed."""
+    ids = [f"1km_6300_{e}" for e in range(500, 510, 2)]  # none touching
+    hot = [[0] * start + [1] * (8 - start) for start in (3, 4, 5, 6, 7)]
+    result = _synthetic(["consecutive_hot"] * 5, hot, ids)
+    assert emerging_module.highlights(_Places(), result) == [
+        "1 fortløbende hotspot siden 4. kvt. 2025; 1 siden 3. kvt. 2025; 1 siden 2. kvt. 2025; "
+        "2 andre celler."
+    ]
+
+
+def test_kpi_tiles_show_the_patterns_that_occur_first():
+    """9 fortløbende and 2 vedvarende hot spots, nothing new or intensifying: the tiles lead
+    with the news, zeros after (the trial saw 'Nye hotspots 0 · Tiltagende 0' only)."""
+    ids = [f"1km_6300_{e}" for e in range(500, 511)]
+    result = _synthetic(
+        ["consecutive_hot"] * 9 + ["persistent_hot"] * 2, [[0] * 6 + [1, 1]] * 11, ids
+    )
+    tiles = [(k.label, k.value) for k in emerging_module.emerging_kpis(result)]
+    assert tiles == [
+        ("Fortløbende hotspots", "9"),
+        ("Vedvarende hotspots", "2"),
+        ("Nye hotspots", "0"),
+        ("Tiltagende hotspots", "0"),
+    ]
+
+
+def test_the_significant_cells_axis_starts_at_zero_in_the_png_and_the_deck():
+    """Cell counts cannot be negative: the PNG's and the deck's value axes start at 0."""
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    from tryg_geo.render.deck_view import Rect, chart_spec, value_range
+    from tryg_geo.render.png_trends import _y_range, series_frame
+
+    ids = [f"1km_6300_{e}" for e in range(500, 540)]
+    hot = [[1] * 8] * 35 + [[0] * 8] * 5
+    trend = emerging_module.emerging_trend(_synthetic(["persistent_hot"] * 40, hot, ids))
+    assert trend.unit == "celler"
+    assert value_range(chart_spec(trend, Rect(0, 0, 1, 1)))[0] == 0
+    fig, ax = plt.subplots()
+    try:
+        _y_range(ax, trend, series_frame(trend)[0], ticker.MaxNLocator(nbins=5, integer=True))
+        low, high = ax.get_ylim()
+    finally:
+        plt.close(fig)
+    assert -2 < low <= 0 and high >= 35  # the 3 % margin below zero, not −20
+
+
+def test_incidents_left_out_by_the_study_grid_are_said(demo_ds, year):
+    from tryg_geo.analysis.hotspots import outside_note
+
+    filters, view = year
+    result = emerging_result(demo_ds, filters)
+    assert result.outside > 0  # the demo's coast cuts some 1 km cells
+    assert outside_note(result.outside, result.incidents) in view.notes
+    # Together: every incident of the quarters inside the districts (all categories here).
+    assert result.incidents + result.outside == int(
+        (demo_ds.arrays.district >= 0)[
+            (demo_ds.arrays.time >= np.datetime64("2023-01-01"))
+            & (demo_ds.arrays.time < np.datetime64("2026-01-01"))
+        ].sum()
+    )
+
+
+def test_a_start_every_group_shares_is_said_once():
+    """New hot spots all began in the last step: the date once, after the groups."""
+    ids = ["1km_6320_555", "1km_6320_550", "1km_6300_500"]  # near Øst, near Vest, nowhere
+    result = _synthetic(["new_hot"] * 3, [[0] * 7 + [1]] * 3, ids)
+    assert emerging_module.highlights(_Places(), result) == [
+        "1 ny hotspot omkring Vest; 1 omkring Øst; 1 andetsteds; alle siden 4. kvt. 2025."
+    ]
+    one = _synthetic(["new_hot"], [[0] * 7 + [1]], ids[:1])
+    assert emerging_module.highlights(_Places(), one) == [
+        "1 ny hotspot omkring Øst siden 4. kvt. 2025."
+    ]

@@ -68,6 +68,7 @@ from .hotspots import (
     classify,
     district_weights,
     incident_cells,
+    outside_cells,
     uses_rates,
 )
 
@@ -103,57 +104,50 @@ class Pattern:
     colour: str
 
 
-# (shape, Danish adjective, ArcGIS word, meaning with {spot}, colour index lightest = 0).
-_SHAPES: tuple[tuple[str, str, str, str, int], ...] = (
-    ("new", "Ny", "New", "{spot} i sidste periode og aldrig før", 4),
+# (shape, Danish adjective, ArcGIS word, meaning with {spot}); colours in palette.EMERGING_*.
+_SHAPES: tuple[tuple[str, str, str, str], ...] = (
+    ("new", "Ny", "New", "{spot} i sidste periode og aldrig før"),
     (
         "consecutive",
         "Fortløbende",
         "Consecutive",
         "{spot} i de sidste perioder i træk (mindst to), aldrig før, under 90 % af perioderne",
-        5,
     ),
     (
         "intensifying",
         "Tiltagende",
         "Intensifying",
         "{spot} i mindst 90 % af perioderne, også den sidste, og stadig stærkere",
-        7,
     ),
     (
         "persistent",
         "Vedvarende",
         "Persistent",
         "{spot} i mindst 90 % af perioderne, også den sidste, uden en tendens",
-        6,
     ),
     (
         "diminishing",
         "Aftagende",
         "Diminishing",
         "{spot} i mindst 90 % af perioderne, også den sidste, men stadig svagere",
-        3,
     ),
     (
         "sporadic",
         "Sporadisk",
         "Sporadic",
         "{spot} i sidste periode og af og til før, under 90 % af perioderne, aldrig det modsatte",
-        1,
     ),
     (
         "oscillating",
         "Skiftende",
         "Oscillating",
         "{spot} i sidste periode, men det modsatte i en tidligere, under 90 % af perioderne",
-        2,
     ),
     (
         "historical",
         "Historisk",
         "Historical",
         "ikke {spot} i sidste periode, men i mindst 90 % af perioderne",
-        0,
     ),
 )
 NO_PATTERN = "none"
@@ -161,11 +155,11 @@ NO_PATTERN = "none"
 
 def _patterns() -> tuple[Pattern, ...]:
     out = []
-    for side, word, ramp in (
+    for side, word, colours in (
         ("hot", "hotspot", palette.EMERGING_HOT),
         ("cold", "coldspot", palette.EMERGING_COLD),
     ):
-        for shape, adjective, arcgis, meaning, shade in _SHAPES:
+        for shape, adjective, arcgis, meaning in _SHAPES:
             out.append(
                 Pattern(
                     f"{shape}_{side}",
@@ -173,7 +167,7 @@ def _patterns() -> tuple[Pattern, ...]:
                     side,
                     f"{arcgis} {side.title()} Spot",
                     meaning.format(spot=word),
-                    ramp[shade],
+                    colours[shape],
                 )
             )
     out.append(
@@ -377,6 +371,8 @@ class EmergingResult:
     category: np.ndarray
     incidents: int
     step_incidents: np.ndarray
+    #: Incidents of the filters inside the districts whose cell's centre is not (cells only).
+    outside: int = 0
 
     def counts(self) -> dict[str, int]:
         """Locations per pattern key, every pattern (zeros included), in :data:`PATTERNS` order."""
@@ -516,11 +512,13 @@ def _emerging(
     steps = last - first + 1
     if unit == "cell":
         grid, index = incident_cells(ds, size, district)
+        outside = outside_cells(ds, mask, index, district)
         mask &= index >= 0
         locations, weights = len(grid.rows), grid.weights
         ids = np.asarray(grid.names, dtype=object)
         names, where = ids, index
     else:
+        outside = 0
         ids_list = ds.districts["district_id"].astype(str).tolist()
         weights = district_weights(ds.districts)
         codes = np.array(
@@ -554,4 +552,5 @@ def _emerging(
         category=pattern_keys(sig, trend),
         incidents=int(counts.sum()),
         step_incidents=step_incidents,
+        outside=outside,
     )

@@ -3,6 +3,10 @@
 Study area
     The cells of the chosen size (100m, 250m, 1km) whose centre lies inside the union of the
     loaded districts (or inside the one district asked for). Cells without incidents count as 0.
+    Not cells that merely touch a district: a cell mostly in the water or outside would hold
+    fewer incidents for its area and look like a cold spot. The incidents inside the districts
+    that this leaves out (a coarse coastline cuts cells) are counted (``outside``) and said
+    (:func:`outside_note`).
 Values
     Incidents matching the filters (period, categories) that lie inside the loaded districts,
     counted per study cell. A police export often covers more than the kommune; what lies outside
@@ -32,10 +36,10 @@ from scipy import sparse, stats
 
 from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, night_mask, period_mask
-from ..compute.privacy import complementary, count_text, suppress_with_total
+from ..compute.privacy import complementary, count_text, small, suppress_with_total
 from ..compute.stats import benjamini_hochberg
 from ..errors import UsageError
-from ..fmt import number
+from ..fmt import number, percent
 from ..geo.grid import CELL_CHOICES, CELL_SIZES
 from ..palette import DIVERGING
 from ..store.dataset import Dataset
@@ -281,6 +285,8 @@ class HotspotResult:
     fdr: bool
     incidents: int
     basis: str  # "antal" or "pr_1000" (what Gi* was computed on)
+    #: Incidents of the filters inside the districts whose cell's centre is not (cells only).
+    outside: int = 0
 
     def __post_init__(self) -> None:
         # Too few incidents: no classes at all (the map, CSV, key figures and slide agree).
@@ -425,21 +431,45 @@ def _district_geometry(ds: Dataset, district: str | None) -> shapely.Geometry | 
     return shapely.union_all(ds.districts.geometry[ids == district].to_numpy())
 
 
+def in_districts(ds: Dataset, district: str | None) -> np.ndarray:
+    """Whether each incident lies inside the loaded districts (or inside ``district``)."""
+    arrays = ds.arrays
+    if district is None:
+        return arrays.district >= 0
+    if district in arrays.district_ids:
+        return arrays.district == arrays.district_ids.index(district)
+    return np.zeros(len(arrays.district), dtype=bool)
+
+
+def outside_cells(ds: Dataset, mask: np.ndarray, index: np.ndarray, district: str | None) -> int:
+    """The incidents of ``mask`` inside the districts (or ``district``) whose study cell is
+    missing (``index`` −1): their cell's centre lies outside, as on a coarse coastline."""
+    return int((mask & in_districts(ds, district) & (index < 0)).sum())
+
+
+def outside_note(outside: int, incidents: int) -> str | None:
+    """In Danish, how many incidents inside the districts the study grid leaves out, because
+    their cell's centre lies outside every district (a coarse coastline cuts cells at the
+    water); None when none. The share is left out when the count is hidden (it would tell it).
+    """
+    if outside <= 0:
+        return None
+    share = "" if small([outside])[0] else f" ({percent(outside / (outside + incidents))})"
+    return (
+        f"{count_text(outside)} hændelser{share} ligger i celler, hvis midtpunkt er uden for "
+        "områderne, og indgår ikke: kun celler med midtpunkt inde i områderne er med, så en "
+        "celle, der mest ligger i vandet eller uden for områderne, ikke ligner et coldspot."
+    )
+
+
 def _incident_cells(ds: Dataset, size: str, district: str | None) -> tuple[StudyGrid, np.ndarray]:
     """The study grid and every incident's study cell (-1: outside the districts or the study),
     once per data version, size and district."""
 
     def compute() -> tuple[StudyGrid, np.ndarray]:
         grid = study_grid(_district_geometry(ds, district), size)
-        arrays = ds.arrays
-        index = grid.index_of(arrays.x, arrays.y)
-        if district is None:
-            inside = arrays.district >= 0
-        elif district in arrays.district_ids:
-            inside = arrays.district == arrays.district_ids.index(district)
-        else:
-            inside = np.zeros(len(index), dtype=bool)
-        index[~inside] = -1
+        index = grid.index_of(ds.arrays.x, ds.arrays.y)
+        index[~in_districts(ds, district)] = -1
         return grid, index.astype(np.int32)
 
     return per_version(ds, "analyses", ("study-grid", size, district), compute)
@@ -501,7 +531,8 @@ def _cell_hotspots(
     night: Night | None = None,
 ) -> HotspotResult:
     grid, index = _incident_cells(ds, size, district)
-    mask = filter_mask(ds, start, end, categories, night) & (index >= 0)
+    chosen = filter_mask(ds, start, end, categories, night)
+    mask = chosen & (index >= 0)
     counts = np.bincount(index[mask], minlength=len(grid.rows)).astype(np.int64)
     table = pd.DataFrame(
         {
@@ -514,7 +545,8 @@ def _cell_hotspots(
             **_classify(counts, grid.weights, fdr),
         }
     )
-    return HotspotResult(table, "cell", size, bool(fdr), int(counts.sum()), "antal")
+    outside = outside_cells(ds, chosen, index, district)
+    return HotspotResult(table, "cell", size, bool(fdr), int(counts.sum()), "antal", outside)
 
 
 def district_hotspots(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,7 @@ def cmd_emerging(args: argparse.Namespace) -> int:
     from ..render import csv_export, files, png_base, png_page
     from ..views.analysis_maps import MAP_MODE_PARAM
     from ..views.choices import check_cell, check_step
-    from ..views.emerging import EMERGING_MODE, STEP_PARAM
+    from ..views.emerging import EMERGING_MODE, EMERGING_NOTE, STEP_PARAM
     from ..views.registry import build_view
 
     fmt = (args.fmt or "").lower()
@@ -191,4 +192,9 @@ def cmd_emerging(args: argparse.Namespace) -> int:
         print(f"Gemt: {path} – {view.title}" + (" – Demodata" if view.demo else ""))
     for line in view.highlights:
         print(line)
+    # What the page says beside the map about the data behind it (a widened or cut period,
+    # incidents outside the study cells), so a period the files do not match is never silent.
+    for note in view.notes:
+        if note != EMERGING_NOTE:
+            print(f"Bemærk: {note}", file=sys.stderr)
     return 0

@@ -29,6 +29,7 @@ _AXIS_FORMAT = {
     "personer": ",.0f",
     "timer": ",.0f",
     "score": ",.0f",
+    "celler": ",.0f",
 }
 _UNIT_TITLE = {
     "andel": "Andel",
@@ -37,6 +38,7 @@ _UNIT_TITLE = {
     "personer": "Personer",
     "timer": "Timer",
     "score": "Score",
+    "celler": "Celler",
 }
 
 # Danish number and time format for Vega (d3-format / d3-time-format locales): 1.234,5 and

@@ -26,7 +26,7 @@ from .deck_layout import SLIDE_H_IN, SLIDE_W_IN
 from .png_base import SIZES, Box, Page
 from .png_map import draw_map_panel
 from .png_page import drawn_trends, footer_notes
-from .png_trends import COUNT_UNITS, MONTHS_SHORT, period_step, series_frame
+from .png_trends import COUNT_UNITS, MONTHS_SHORT, WHOLE_UNITS, period_step, series_frame
 
 MARGIN = 0.4
 #: Font sizes in points of a view slide's parts.
@@ -286,7 +286,7 @@ def value_range(spec: ChartSpec) -> tuple[float, float, float]:
     shown = [v for _, s in spec.series for v in s if v is not None]
     if spec.target is not None:
         shown.append(spec.target)
-    whole = spec.unit in ("antal", "personer", "timer")
+    whole = spec.unit in WHOLE_UNITS
     low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
     if spec.unit in COUNT_UNITS and low >= 0:
         low = 0.0

@@ -22,7 +22,10 @@ from .png_base import MUTED, Box, Page, clip
 from .png_map import halo
 
 MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-COUNT_UNITS = ("antal", "personer", "timer", "pr_1000")  # trend axes start at zero
+#: Units that are never negative: their trend axes start at zero (PNG, deck).
+COUNT_UNITS = ("antal", "personer", "timer", "pr_1000", "celler")
+#: Units counted in whole numbers: whole steps on the value axis.
+WHOLE_UNITS = ("antal", "personer", "timer", "celler")
 
 
 # ---- PNG: trends ------------------------------------------------------------------------------
@@ -212,7 +215,7 @@ def _style_trend_axes(ax: Axes, trend: Trend, wide: pd.DataFrame, page: Page) ->
     ax.grid(axis="y", color=palette.GRID, linewidth=0.9)
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=page.size("tick"), colors=palette.TICK, length=3)
-    whole = trend.unit in ("antal", "personer", "timer")
+    whole = trend.unit in WHOLE_UNITS
     steps = [1, 2, 5, 10]
     locator = ticker.MaxNLocator(nbins=5, integer=whole, steps=steps)
     ax.yaxis.set_major_locator(locator)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, palette
-from ..analysis.hotspots import HotspotResult, cell_hotspots
+from ..analysis.hotspots import HotspotResult, cell_hotspots, outside_note
 from ..analysis.near_repeat import (
     ALPHA,
     DEFAULT_PERMUTATIONS,
@@ -131,6 +131,9 @@ def hotspot_view(ds: Dataset, filters: Filters) -> View:
     )
     if result.sparse_note:
         view.notes.insert(0, result.sparse_note)
+    outside = outside_note(result.outside, result.incidents)
+    if outside:  # before the method's note, after a warning on sparse data
+        view.notes.insert(len(view.notes) - 1, outside)
     return view
 
 

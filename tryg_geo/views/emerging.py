@@ -36,7 +36,7 @@ from ..analysis.emerging import (
     emerging_hotspots,
     step_name,
 )
-from ..analysis.hotspots import coarser_advice
+from ..analysis.hotspots import coarser_advice, outside_note
 from ..compute.filters import Filters
 from ..compute.steps import STEP_PLURALS
 from ..periods import label as period_label
@@ -65,6 +65,13 @@ DEFAULT_STEPS = 12
 NEAR_M = 1_000.0
 #: The patterns the highlights speak of, in this order (the ones a meeting acts on).
 HIGHLIGHTED = ("new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot")
+#: The patterns whose highlight says since when (the start of the cells' final hot run).
+SINCE_PATTERNS = ("new_hot", "consecutive_hot")
+#: The patterns the KPI tiles may show, in ArcGIS's order, and how many tiles there are.
+KPI_PATTERNS = (*HIGHLIGHTED, "diminishing_hot")
+KPI_TILES = 4
+#: Groups of cells (place and start) named per pattern in the highlights; the rest summed.
+NAMED_GROUPS = 3
 EMERGING_NOTE = (
     "Nye og vedvarende hotspots (som ArcGIS' Emerging Hot Spot Analysis): Gi* beregnes for hver "
     "periode med samme naboskab og FDR-korrektion som hotspot-kortet, derefter testes hver "
@@ -264,12 +271,61 @@ def nearest_name(ds: Dataset, x: float, y: float) -> str | None:
     return None
 
 
-def _since(result: EmergingResult, rows: np.ndarray) -> str:
-    """The first period of the final run of hot steps of the cells ``rows`` (earliest)."""
+def run_starts(result: EmergingResult, rows: np.ndarray) -> np.ndarray:
+    """Per cell of ``rows``: the step where its final run of hot steps began (the number of
+    steps when the cell is not hot in the final step)."""
     hot = result.significance[rows] > 0
     run = np.cumprod(hot[:, ::-1], axis=1).sum(axis=1)
-    first = len(result.periods) - int(run.max())
-    return period_label(result.periods[max(first, 0)])
+    return len(result.periods) - run
+
+
+def _clusters(ids: list[str]) -> np.ndarray:
+    """A cluster number per cell: cells that touch (the 3 × 3 block of Gi*) share one."""
+    keys = [tuple(int(v) for v in cell.split("_")[1:]) for cell in ids]
+    position = {key: i for i, key in enumerate(keys)}
+    label = np.full(len(ids), -1, dtype=np.int64)
+    for first in range(len(ids)):
+        if label[first] >= 0:
+            continue
+        label[first], todo = first, [first]
+        while todo:  # flood fill over the touching cells
+            north, east = keys[todo.pop()]
+            for dn in (-1, 0, 1):
+                for de in (-1, 0, 1):
+                    other = position.get((north + dn, east + de))
+                    if other is not None and label[other] < 0:
+                        label[other] = first
+                        todo.append(other)
+    return label
+
+
+def cell_groups(ds: Dataset, result: EmergingResult, key: str) -> list[tuple[int, str | None, int]]:
+    """The cells of pattern ``key`` grouped by where they are and, for new and consecutive
+    hot spots, by when their final run of hot steps began: ``(cells, place, start step)``,
+    most cells first (newest first among equals). Touching cells that began together are one
+    cluster named by the place nearest its centre (:func:`nearest_name`); clusters with the
+    same name and start are one group, so a cluster that grew in two waves is told as two."""
+    rows = np.flatnonzero(result.category == key)
+    if not len(rows):
+        return []
+    ids = [str(result.ids[i]) for i in rows]
+    dated = key in SINCE_PATTERNS
+    starts = run_starts(result, rows) if dated else np.full(len(rows), -1)
+    centres = _centres(ids)
+    groups: dict[tuple[str | None, int], int] = {}
+    for start in np.unique(starts):
+        part = np.flatnonzero(starts == start)
+        labels = _clusters([ids[i] for i in part])
+        for label in np.unique(labels):
+            members = part[labels == label]
+            centre = centres[members].mean(axis=0)
+            where = nearest_name(ds, float(centre[0]), float(centre[1]))
+            groups[(where, int(start))] = groups.get((where, int(start)), 0) + len(members)
+    ordered = sorted(  # named places before cells near none, among equals
+        groups.items(),
+        key=lambda item: (-item[1], -item[0][1], item[0][0] is None, item[0][0] or ""),
+    )
+    return [(n, where, start) for (where, start), n in ordered]
 
 
 def plural(key: str) -> str:
@@ -279,24 +335,45 @@ def plural(key: str) -> str:
     return f"{'nye' if adjective == 'ny' else adjective} {noun}s"
 
 
+def _start_label(result: EmergingResult, start: int) -> str:
+    """The period a run began in, in words ('1. kvt. 2025')."""
+    return period_label(result.periods[min(start, len(result.periods) - 1)])
+
+
 def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
-    """Plain Danish: how many cells of each acted-on pattern, around which place, since when
-    ("3 nye hotspots omkring Jomfru Ane Gade siden 2. kvt. 2025")."""
+    """Plain Danish, one line per acted-on pattern: how many cells, around which place, since
+    when, per group of :func:`cell_groups` (at most :data:`NAMED_GROUPS`, the rest summed),
+    so a new cluster is not hidden under an older one's date ("6 fortløbende hotspots omkring
+    Aalborg Øst siden 1. kvt. 2025; 3 omkring Vejgaard siden 3. kvt. 2023."); a date that
+    every group shares is said once ("…; 13 andre celler; alle siden 4. kvt. 2025.")."""
     lines = []
     for key in HIGHLIGHTED:
-        rows = np.flatnonzero(result.category == key)
-        if not len(rows):
+        groups = cell_groups(ds, result, key)
+        if not groups:
             continue
-        pattern = PATTERN_BY_KEY[key]
-        centre = _centres([str(result.ids[i]) for i in rows]).mean(axis=0)
-        where = nearest_name(ds, float(centre[0]), float(centre[1]))
-        word = plural(key) if len(rows) > 1 else pattern.name.lower()
-        text = f"{fmt.number(len(rows))} {word}"
-        if where:
-            text += f" omkring {where}"
-        if key in ("new_hot", "consecutive_hot"):
-            text += f" siden {_since(result, rows)}"
-        lines.append(text + ".")
+        dated = key in SINCE_PATTERNS
+        # One start for every group (every new hot spot's is the last step): said once.
+        starts = {start for _, _, start in groups}
+        named = any(where for _, where, _ in groups)
+        parts = []
+        for n, where, start in groups[:NAMED_GROUPS]:
+            text = fmt.number(n)
+            if not parts:
+                text += " " + (plural(key) if n > 1 else PATTERN_BY_KEY[key].name.lower())
+            if where:
+                text += f" omkring {where}"
+            elif named:
+                text += " andetsteds"
+            if dated and len(starts) > 1:
+                text += f" siden {_start_label(result, start)}"
+            parts.append(text)
+        rest = sum(n for n, _, _ in groups[NAMED_GROUPS:])
+        if rest:
+            parts.append(f"{fmt.number(rest)} {'anden celle' if rest == 1 else 'andre celler'}")
+        if dated and len(starts) == 1:
+            since = f"siden {_start_label(result, starts.pop())}"
+            parts[-1] += f" {since}" if len(parts) == 1 else f"; alle {since}"
+        lines.append("; ".join(parts) + ".")
     if not lines:
         lines.append(
             f"Ingen nye, fortløbende, tiltagende eller vedvarende hotspots over "
@@ -441,7 +518,11 @@ def emerging_trend(result: EmergingResult) -> Trend:
 
 
 def emerging_kpis(result: EmergingResult) -> list[Kpi]:
+    """:data:`KPI_TILES` tiles of the hot patterns a meeting acts on (:data:`KPI_PATTERNS`):
+    those that occur first, in ArcGIS's order, then those at zero, so the news (9 fortløbende
+    hotspots) is never crowded out by tiles saying 0."""
     counts = result.counts()
+    ordered = sorted(KPI_PATTERNS, key=lambda k: counts[k] == 0)  # stable: ArcGIS's order
     return [
         Kpi(
             plural(k).capitalize(),
@@ -449,7 +530,7 @@ def emerging_kpis(result: EmergingResult) -> list[Kpi]:
             None,
             PATTERN_BY_KEY[k].meaning,
         )
-        for k in ("new_hot", "intensifying_hot", "persistent_hot", "diminishing_hot")
+        for k in ordered[:KPI_TILES]
     ]
 
 
@@ -481,7 +562,11 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
         kpis=emerging_kpis(result),
         trends=[emerging_trend(result)],
         highlights=[*highlights(ds, result), result.summary()],
-        notes=[*period_notes(ds, filters, result), EMERGING_NOTE],
+        notes=[
+            *period_notes(ds, filters, result),
+            *filter(None, [outside_note(result.outside, result.incidents)]),
+            EMERGING_NOTE,
+        ],
         sources=sources,
         file_part=FILE_PART,
         period=days,
