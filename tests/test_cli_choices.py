@@ -312,8 +312,12 @@ def test_analyse_emerging_page_export_and_analyse_give_the_same_csv(
     assert not [c for c in header if c.startswith(("z_", "mk_"))]
     analyst = view_csv(build_view("analyse", ds, emerging), role="analytiker")
     assert "z_" in analyst.decode("utf-8-sig").splitlines()[0]
-    # Districts (the page's "Enhed: Områder", the URL's enhed=omraade): the same three files.
-    districts = emerging.with_(extra={**extra, "enhed": "omraade"})
+    # Districts (the page's "Enhed: Områder", written to the URL as enhed=omraade): the same
+    # three files.
+    at.radio(key="flt_unit").set_value("omraade").run()
+    assert not at.exception, at.exception
+    assert "Områder pr. mønster" in [h.value for h in at.subheader]
+    districts = emerging.with_(extra={**extra, "enhed": page_filters(at, ds).extra["enhed"]})
     page = view_csv(build_view("analyse", ds, districts), role="leder")
     cli = cli_csv(capsys, tmp_path, "analyse", "--map", "emerging", "--unit", "district", *options)
     assert page == cli

@@ -576,18 +576,25 @@ def emerging_kpis(result: EmergingResult) -> list[Kpi]:
 
 
 # ---- the view ---------------------------------------------------------------------------------
-def district_note(ds: Dataset) -> str:
+def district_note(ds: Dataset, filters: Filters) -> str:
     """How the districts are analysed: neighbours that share a border, and rates per 1 000
-    inhabitants when every district has a population (as the districts' hot spots)."""
+    inhabitants when every district has a population (as the districts' hot spots); a chosen
+    district is outlined, as every district is analysed."""
     population = ds.population.reindex(ds.districts["district_id"].astype(str))
     basis = (
         "hændelser pr. 1.000 indbyggere"
         if uses_rates(population.to_numpy(dtype="float64"))
         else "antal hændelser (ikke alle områder har et indbyggertal)"
     )
+    chosen = ds.district_names.get(filters.district or "")
+    marked = (
+        f" {chosen} er markeret på kortet; alle områder indgår, for Gi* bruger naboerne."
+        if chosen
+        else ""
+    )
     return (
         f"Pr. område: Gi* beregnes på {basis}, og et områdes naboer er de områder, det deler "
-        "grænse med. Et område uden mønster er lysegråt på kortet."
+        f"grænse med. Et område uden mønster er lysegråt på kortet.{marked}"
     )
 
 
@@ -607,7 +614,7 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
     cells = result.unit == "cell"
     notes = [*period_notes(ds, filters, result), EMERGING_NOTE]
     if not cells:
-        notes.append(district_note(ds))
+        notes.append(district_note(ds, filters))
     view = View(
         key="analyse",
         title=f"Nye og vedvarende hotspots, {f'{filters.cell}-celler' if cells else 'områder'}",
