@@ -10,6 +10,11 @@ pattern (:attr:`View.table`). The z-series and the trend statistics (``mk_*``,
 ``z_<periode>``) are analyst detail that :mod:`tryg_geo.role_files` takes out for leaders in
 every file; :func:`emerging_detail` is the analysts' per-cell table on screen, in Danish.
 
+Per district (the URL's ``enhed=omraade``, :data:`UNIT_PARAM`; ``--unit district``): every
+district is drawn in its pattern's colour (:func:`emerging_districts_map`, "intet mønster" light
+grey), the highlights name the districts (:func:`district_highlights`), and the CSV has one row
+per district with a pattern (``district_id, district_name, category, …``).
+
 The page's period is often 12 months: :func:`emerging_period` widens it to
 :data:`DEFAULT_STEPS` steps and :func:`period_notes` says so, and says when a step that the
 data's first or last day cut is left out (or kept), as the time slider marks it "(delvis)".
