@@ -12,9 +12,11 @@ from tryg_geo import (
     PERMUTATION_PARAM,
     STEP_PARAM,
     STEPS,
+    UNIT_PARAM,
     URL_KEYS,
     analyse_panels,
     emerging_detail,
+    emerging_units,
     opening_cell,
     permutations_of,
     role_files,
@@ -58,7 +60,20 @@ with st.sidebar:
         help="Gi* beregnes for hver periode; mindst 8 perioder. Tidslinjen under kortet går "
         "frem i de samme trin.",
     )
-extra = {**filters.extra, PERMUTATION_PARAM: str(permutations), STEP_PARAM: step}
+    units = emerging_units(ds)  # districts only when loaded
+    unit = st.radio(
+        "Enhed (nye og vedvarende hotspots)",
+        list(units),
+        format_func=units.get,
+        horizontal=True,
+        key="flt_unit",
+        index=list(units).index(filters.extra.get(UNIT_PARAM))
+        if filters.extra.get(UNIT_PARAM) in units
+        else 0,
+        help="Celler viser mønstrene i kvadratnettet; områder pr. område (pr. 1.000 indbyggere, "
+        "når indbyggertallet findes).",
+    )
+extra = {**filters.extra, PERMUTATION_PARAM: str(permutations), STEP_PARAM: step, UNIT_PARAM: unit}
 filters = filters.with_(cell=cell, extra=extra)
 ui.keep_in_url(filters)
 # z-scores, p-values and pair counts are analyst detail (tryg_geo.role_files decides who sees them).
@@ -108,10 +123,10 @@ st.caption(ui.md_text(emerging.subtitle))  # the period analysed: often wider th
 for line in emerging.highlights:
     st.markdown(f"- {ui.md_text(line)}")
 ui.map_(emerging, key="emerging", height=560)
-st.subheader("Celler pr. mønster")
-ui.table(emerging, empty=emerging.missing)  # one row per pattern; the CSV has one per cell
+st.subheader(f"{units[unit]} pr. mønster")
+ui.table(emerging, empty=emerging.missing)  # one row per pattern; the CSV has one per location
 if not emerging.table.empty and role_files.may_see(ui.role(), "analyse", "emerging_detail"):
-    with st.expander("Z-værdier pr. periode og tendens pr. celle (analytiker)"):
+    with st.expander(f"Z-værdier pr. periode og tendens, {units[unit].lower()} (analytiker)"):
         st.dataframe(emerging_detail(emerging), hide_index=True, width="stretch")
 ui.notes(emerging)
 ui.downloads(emerging, emerging_filters, part="-emerging")

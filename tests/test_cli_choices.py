@@ -134,6 +134,10 @@ def test_a_wrong_observation_lists_the_allowed(demo_dir: Path) -> None:
             ["--view", "analyse", "--map", "emerging", "--step", "uge"],
             "--step 'uge' er ikke tilladt; vælg month, quarter eller year.",
         ),
+        (
+            ["--view", "analyse", "--map", "emerging", "--unit", "omraade"],
+            "--unit 'omraade' er ikke tilladt; vælg cell eller district.",
+        ),
     ],
 )
 def test_wrong_choices_exit_2(capsys, tmp_path: Path, argv: list[str], message: str) -> None:
@@ -308,6 +312,24 @@ def test_analyse_emerging_page_export_and_analyse_give_the_same_csv(
     assert not [c for c in header if c.startswith(("z_", "mk_"))]
     analyst = view_csv(build_view("analyse", ds, emerging), role="analytiker")
     assert "z_" in analyst.decode("utf-8-sig").splitlines()[0]
+    # Districts (the page's "Enhed: Områder", written to the URL as enhed=omraade): the same
+    # three files.
+    at.radio(key="flt_unit").set_value("omraade").run()
+    assert not at.exception, at.exception
+    assert "Områder pr. mønster" in [h.value for h in at.subheader]
+    districts = emerging.with_(extra={**extra, "enhed": page_filters(at, ds).extra["enhed"]})
+    page = view_csv(build_view("analyse", ds, districts), role="leder")
+    cli = cli_csv(capsys, tmp_path, "analyse", "--map", "emerging", "--unit", "district", *options)
+    assert page == cli
+    code, out, err = run(
+        capsys, "analyse", "emerging", "--unit", "district", "--format", "csv",
+        "--out", str(tmp_path / "e"), *options,
+    )  # fmt: skip
+    assert code == 0, err
+    assert (tmp_path / "e" / "emerging-quarter-omraader.csv").read_bytes() == cli
+    header = cli.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[header.index("district_id") + 1] == "district_name"
+    assert "cell_id" not in header and not [c for c in header if c.startswith(("z_", "mk_"))]
 
 
 def test_analyse_emerging_says_the_widened_period_as_the_page_does(

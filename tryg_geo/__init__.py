@@ -18,8 +18,9 @@ Grouped by what a caller wants to do:
   :data:`MAP_MODE_PARAM`, :data:`HOTSPOT_MODE`, :data:`CHANGE_MODE`; the Analyse page's panels
   beside its view: :func:`analyse_panels`, :data:`PERMUTATION_CHOICES`,
   :data:`PERMUTATION_PARAM`, :func:`permutations_of`; its emerging hot spots:
-  :data:`EMERGING_MODE`, :data:`STEP_PARAM` (its steps are :data:`STEPS`), the analysts'
-  per-cell table :func:`emerging_detail`
+  :data:`EMERGING_MODE`, :data:`STEP_PARAM` (its steps are :data:`STEPS`), :data:`UNIT_PARAM`
+  (cells or districts, as :func:`emerging_units` offers them), the analysts' per-location
+  table :func:`emerging_detail`
 - the time slider and its motion: :func:`stepped_maps` (a view's steps on one colour scale,
   :data:`STEPS`, :data:`DEFAULT_STEP`, :class:`SteppedMaps`), :func:`step_view` (one step as a
   View), :func:`animation_bytes` (GIF/MP4), :func:`animation_name`, :data:`ANIMATION_FORMATS`,
@@ -123,7 +124,7 @@ from .views.analysis_maps import (
     MAP_MODE_PARAM,
 )
 from .views.byens_rum import place_indicators
-from .views.emerging import EMERGING_MODE, STEP_PARAM, emerging_detail
+from .views.emerging import EMERGING_MODE, STEP_PARAM, UNIT_PARAM, emerging_detail, emerging_units
 from .views.model import View
 from .views.registry import (
     MAIN_VIEWS,
@@ -168,6 +169,7 @@ __all__ = [
     "PRESETS",
     "PrerenderedLayers",
     "STEP_PARAM",
+    "UNIT_PARAM",
     "period_caption",
     "REQUIRED_ROLES",
     "ROLE_LABELS",
@@ -198,6 +200,7 @@ __all__ = [
     "permutations_of",
     "analyse_panels",
     "emerging_detail",
+    "emerging_units",
     "animation_bytes",
     "animation_name",
     "mp4_available",

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
-from tryg_geo.analysis.emerging import NO_PATTERN
+from tryg_geo.analysis.emerging import NO_PATTERN, PATTERN_BY_KEY
 from tryg_geo.render.csv_export import read_csv, view_csv
 from tryg_geo.render.files import file_stem
 from tryg_geo.role_files import for_role
@@ -20,6 +20,7 @@ from tryg_geo.views import emerging as emerging_module
 from tryg_geo.views.alt_text import view_map_text
 from tryg_geo.views.analyse import analyse_view
 from tryg_geo.views.emerging import (
+    DISTRICT_SUMMARY_COLUMNS,
     SUMMARY_COLUMNS,
     emerging_detail,
     emerging_result,
@@ -31,12 +32,12 @@ from tryg_geo.views.sources import SEPARATOR
 from tryg_geo.views.steps import stepped_maps
 
 
-def _filters(ds, start: date, end: date, cell: str = "1km"):
+def _filters(ds, start: date, end: date, cell: str = "1km", unit: str = "celle"):
     base = default_filters(
         ds, {"preset": "custom", "fra": start.isoformat(), "til": end.isoformat()}
     )
     # Every category: the small shared demo has too few burglaries for patterns.
-    extra = {**base.extra, "kort": "emerging", "trin": "quarter"}
+    extra = {**base.extra, "kort": "emerging", "trin": "quarter", "enhed": unit}
     return base.with_(cell=cell, categories=tuple(ds.categories), extra=extra)
 
 
@@ -287,3 +288,72 @@ def test_a_start_every_group_shares_is_said_once():
     assert emerging_module.highlights(_Places(), one) == [
         "1 ny hotspot omkring Øst siden 4. kvt. 2025."
     ]
+
+
+# ---- districts (enhed=omraade) -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def districts(demo_ds):
+    """The same period per district: the page's "Enhed: Områder"."""
+    filters = _filters(demo_ds, date(2025, 1, 1), date(2025, 12, 31), unit="omraade")
+    return filters, emerging_view(demo_ds, filters)
+
+
+def test_district_map_colours_every_district_by_its_pattern(demo_ds, districts):
+    filters, view = districts
+    result = emerging_result(demo_ds, filters)
+    assert result.unit == "district" and view.title == "Nye og vedvarende hotspots, områder"
+    features = view.map.features
+    assert view.map.kind == "areas"
+    assert sorted(features["feature_id"]) == sorted(demo_ds.districts["district_id"].astype(str))
+    keys = dict(zip(result.ids, result.category, strict=True))
+    for row in features.itertuples():
+        pattern = PATTERN_BY_KEY[keys[row.feature_id]]
+        assert row.color == pattern.colour  # "intet mønster" in its own light grey
+        assert row.label == f"{pattern.name} – {pattern.meaning}"  # popup: Område: name
+    drawn = int((result.category != NO_PATTERN).sum())
+    assert 0 < drawn < len(features)  # the demo has both: some patterns, the rest grey
+    legend = [label for _, label in view.map.legend.entries]
+    assert legend[0] == f"Intet mønster ({len(features) - drawn})"
+    text = view_map_text(view)
+    assert text == text_alternative(result)
+    assert f"{drawn} af {len(features)} områder har et mønster" in text
+    assert "celle" not in text
+
+
+def test_district_table_summary_and_files(demo_ds, districts, year):
+    _, view = districts
+    table = view.table
+    assert table.columns[:3].tolist() == ["district_id", "district_name", "category"]
+    assert NO_PATTERN not in set(table["category_key"]) and len(table)
+    names = dict(zip(demo_ds.districts["district_id"], demo_ds.districts["name"], strict=True))
+    assert [names[i] for i in table["district_id"]] == table["district_name"].tolist()
+    summary = view.display
+    assert summary.columns.tolist() == list(DISTRICT_SUMMARY_COLUMNS)
+    assert sum(int(n) for n in summary["Områder"]) == len(table)
+    assert set(table["district_name"]) <= set(
+        ", ".join(summary["Hvilke områder"]).replace(" og ", ", ").split(", ")
+    )
+    leader = for_role(view, "leder")
+    assert not [c for c in leader.table.columns if c.startswith(("mk_", "z_"))]
+    assert "z_2025_q4" in table.columns
+    detail = emerging_detail(for_role(view, "analytiker"))
+    assert "Celle (DDKN)" not in detail and "Gi* z 4. kvt. 2025" in detail
+    assert view.trends[0].data["series"].str.endswith("-områder").all()
+    # Their own files, apart from the cells' files of the same section.
+    assert file_stem(view, year[0]) == (
+        "tryg-geo_analyse-nye-og-vedvarende-hotspots-omraader_2023-01-01_2025-12-31"
+    )
+
+
+def test_district_highlights_name_the_districts(demo_ds, districts, monkeypatch):
+    filters, _ = districts
+    result = emerging_result(demo_ds, filters)
+    category = np.full(len(result.ids), NO_PATTERN, object)
+    category[:2] = "new_hot"
+    category[2] = "persistent_hot"
+    marked = dataclasses.replace(result, category=category)
+    monkeypatch.setattr(emerging_module, "emerging_result", lambda ds, f: marked)
+    lines = emerging_view(demo_ds, filters).highlights
+    first, second = result.names[:2]
+    assert lines[0].startswith(f"2 nye hotspots: {first} og {second}, siden ")
+    assert lines[1] == f"1 vedvarende hotspot: {result.names[2]}."

@@ -149,15 +149,22 @@ def _analysis_view(args: argparse.Namespace, ds, filters, options: dict[str, Any
 
 def cmd_emerging(args: argparse.Namespace) -> int:
     """``analyse emerging``: the categories as CSV and the category map as PNG (both, or the
-    one of ``--format``) into the folder ``--out`` (or beside the file named there).
+    one of ``--format``) into the folder ``--out`` (or beside the file named there), on
+    ``--cell`` cells or, with ``--unit district``, on the districts.
 
     The files are those of ``export --view analyse --map emerging`` and of the page's buttons
     for the same choices: the same view, through the same role rules.
     """
     from ..render import csv_export, files, png_base, png_page
     from ..views.analysis_maps import MAP_MODE_PARAM
-    from ..views.choices import check_cell, check_step
-    from ..views.emerging import EMERGING_MODE, EMERGING_NOTE, STEP_PARAM
+    from ..views.choices import check_cell, check_step, check_unit
+    from ..views.emerging import (
+        DISTRICT_FILE_PART,
+        EMERGING_MODE,
+        EMERGING_NOTE,
+        STEP_PARAM,
+        UNIT_PARAM,
+    )
     from ..views.registry import build_view
 
     fmt = (args.fmt or "").lower()
@@ -167,19 +174,20 @@ def cmd_emerging(args: argparse.Namespace) -> int:
         raise UsageError("--out mangler; angiv mappen der skal skrives til, fx --out analyse/.")
     csv_export.check_dialect(args.dialect)
     png_base.check_size(args.size)
-    step, cell = check_step(args.step), check_cell(args.cell)
+    step, cell, unit = check_step(args.step), check_cell(args.cell), check_unit(args.unit)
     role = cli_role(args)
     ds = cli_dataset()
     filters = cli_filters(ds, args)
     if not ds.has_incidents:
         raise ExportError(no_incidents(ds, filters))
-    extra = {**filters.extra, MAP_MODE_PARAM: EMERGING_MODE, STEP_PARAM: step}
+    extra = {**filters.extra, MAP_MODE_PARAM: EMERGING_MODE, STEP_PARAM: step, UNIT_PARAM: unit}
     view = for_role(build_view("analyse", ds, filters.with_(cell=cell, extra=extra)), role)
     if not files.has_data(view):  # no cell has a pattern: no file of empty values, as export
         raise ExportError(no_numbers(view, ds, filters))
     out = Path(args.out)
     folder = out if not out.suffix else out.parent
-    stem = f"emerging-{step}-{cell}" if not out.suffix else out.stem
+    where = cell if args.unit == "cell" else DISTRICT_FILE_PART  # districts have no cell size
+    stem = f"emerging-{step}-{where}" if not out.suffix else out.stem
     files.make_folder(folder)
     for kind in (fmt,) if fmt else FORMATS:
         data = (

@@ -123,6 +123,7 @@ def _with_page_choices(ds, args: argparse.Namespace, filters):
             "preset",
             "map_mode",
             "step",
+            "unit",
         )
     }
     # A view's own opening cell size (Analyse: 1 km), as its page opens on it.

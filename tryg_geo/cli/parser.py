@@ -9,6 +9,7 @@ from ..compute.steps import DEFAULT_STEP, STEPS
 from ..geo.grid import CELL_CHOICES
 from ..ingest.columns import OPTION
 from ..store.schema import KINDS
+from ..views.emerging import UNIT_VALUES
 from ..views.registry import opening_cell, view_choices
 from .analyse import cmd_analyse, cmd_emerging
 from .backup import add_backup_parsers
@@ -313,6 +314,12 @@ def _page_options(parser: argparse.ArgumentParser) -> None:
         "(year); for Analyses nye og vedvarende hotspots (--map emerging) og for --animation.",
     )
     parser.add_argument(
+        "--unit",
+        metavar="|".join(UNIT_VALUES),
+        help="Analyses nye og vedvarende hotspots (--map emerging) pr. celle (cell, standard) "
+        "eller pr. område (district), som sidens valg 'Enhed'.",
+    )
+    parser.add_argument(
         "--hotspots",
         action="store_true",
         help="Natteliv: vis hotspots (Gi*) på kortet i stedet for antal pr. celle.",
@@ -357,6 +364,12 @@ def _add_analyse_parsers(commands: argparse._SubParsersAction) -> None:
         default=opening_cell("analyse"),
         metavar="|".join(CELL_CHOICES),
         help=f"Cellestørrelse ({opening_cell('analyse')}, som Analyse-siden).",
+    )
+    emerging.add_argument(
+        "--unit",
+        default="cell",
+        metavar="|".join(UNIT_VALUES),
+        help="Celler (cell, standard) eller områder (district); --cell gælder kun celler.",
     )
     _analysis_options(emerging)
     emerging.set_defaults(handler=cmd_emerging)

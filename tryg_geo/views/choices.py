@@ -15,6 +15,7 @@ option                    page                   Filters field
 ``--map MODE``            Tryg bydel, Analyse    ``extra[MAP_MODE_PARAM]``
 ``--hotspots``            Natteliv (Hotspots)    ``extra[LAYER_PARAM] = HOTSPOT_LAYER``
 ``--step STEP``            Analyse (Trin)         ``extra[STEP_PARAM]`` (month, quarter, year)
+``--unit UNIT``           Analyse (Enhed)        ``extra[UNIT_PARAM]`` (cell → celle, district → omraade)
 ``--preset ID``           every page (Periode)   ``preset``, ``start``, ``end``
 ========================  =====================  ===========================================
 
@@ -39,7 +40,7 @@ from .analysis_maps import (
     MAP_MODE_PARAM,
 )
 from .byens_rum import place_indicators
-from .emerging import EMERGING_MODE, STEP_PARAM
+from .emerging import EMERGING_MODE, STEP_PARAM, UNIT_PARAM, UNIT_VALUES
 from .registry import default_filters
 from .tryg_bydel import tryg_bydel_indicators
 
@@ -147,6 +148,14 @@ def check_step(value: str) -> str:
     return compute_check_step(value, "--step")
 
 
+def check_unit(value: str) -> str:
+    """Analyse's unit of the emerging hot spots (``--unit``): ``cell`` or ``district``; the
+    URL's value of it (:data:`~tryg_geo.views.emerging.UNIT_VALUES`)."""
+    if value not in UNIT_VALUES:
+        raise UsageError(f"--unit {value!r} er ikke tilladt; vælg {either(list(UNIT_VALUES))}.")
+    return UNIT_VALUES[value]
+
+
 def with_choices(
     ds: Dataset,
     filters: Filters,
@@ -161,6 +170,7 @@ def with_choices(
     map_mode: str | None = None,
     hotspots: bool = False,
     step: str | None = None,
+    unit: str | None = None,
 ) -> Filters:
     """``filters`` with the page choices given as option texts (None: not given, unchanged).
 
@@ -195,6 +205,8 @@ def with_choices(
         extra[LAYER_PARAM] = HOTSPOT_LAYER
     if step is not None:
         extra[STEP_PARAM] = check_step(step)
+    if unit is not None:
+        extra[UNIT_PARAM] = check_unit(unit)
     if extra != filters.extra:
         changes["extra"] = extra
     return filters.with_(**changes)

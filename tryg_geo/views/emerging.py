@@ -10,6 +10,11 @@ pattern (:attr:`View.table`). The z-series and the trend statistics (``mk_*``,
 ``z_<periode>``) are analyst detail that :mod:`tryg_geo.role_files` takes out for leaders in
 every file; :func:`emerging_detail` is the analysts' per-cell table on screen, in Danish.
 
+Per district (the URL's ``enhed=omraade``, :data:`UNIT_PARAM`; ``--unit district``): every
+district is drawn in its pattern's colour (:func:`emerging_districts_map`, "intet mønster" light
+grey), the highlights name the districts (:func:`district_highlights`), and the CSV has one row
+per district with a pattern (``district_id, district_name, category, …``).
+
 The page's period is often 12 months: :func:`emerging_period` widens it to
 :data:`DEFAULT_STEPS` steps and :func:`period_notes` says so, and says when a step that the
 data's first or last day cut is left out (or kept), as the time slider marks it "(delvis)".
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -36,15 +42,16 @@ from ..analysis.emerging import (
     emerging_hotspots,
     step_name,
 )
-from ..analysis.hotspots import coarser_advice, outside_note
+from ..analysis.hotspots import coarser_advice, outside_note, uses_rates
 from ..compute.filters import Filters
 from ..compute.steps import STEP_PLURALS
 from ..periods import label as period_label
 from ..periods import parse as parse_period
-from ..store.dataset import Dataset
+from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS, analyse_categories, analyse_view
 from .analysis_maps import MAP_MODE_PARAM
 from .cell_features import CellClass, cell_features, cells_map
+from .mapspec import FEATURE_COLUMNS
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -59,6 +66,17 @@ NAMED_AREAS = 3
 EMERGING_MODE = "emerging"
 #: The URL's key of the time step (``trin``): one of :data:`~tryg_geo.analysis.emerging.STEPS`.
 STEP_PARAM = "trin"
+#: The URL's key of the unit (``enhed``): grid cells (``celle``, the default) or districts
+#: (``omraade``); ``analyse emerging --unit`` and ``export --unit`` take the analysis' words.
+UNIT_PARAM = "enhed"
+#: The URL's value of each unit of :data:`~tryg_geo.analysis.emerging.UNITS` and its Danish word
+#: on the page's radio (the one home of both).
+UNIT_VALUES: dict[str, str] = {"cell": "celle", "district": "omraade"}
+UNIT_LABELS: dict[str, str] = {"cell": "Celler", "district": "Områder"}
+#: The districts' file part beside :data:`FILE_PART` (the cells' files keep their names).
+DISTRICT_FILE_PART = "omraader"
+#: The on-screen summary's columns for districts: one row per pattern that occurs.
+DISTRICT_SUMMARY_COLUMNS = ("Mønster", "Områder", "Betydning", "Hvilke områder")
 #: Steps shown when the chosen period holds fewer (the page's period is often 12 months).
 DEFAULT_STEPS = 12
 #: A place farther than this (metres) from a group of cells is not named: its district is.
@@ -86,6 +104,22 @@ def step_of(filters: Filters) -> str:
     """The step from the URL (``trin``), else :data:`~tryg_geo.analysis.emerging.DEFAULT_STEP`."""
     value = filters.extra.get(STEP_PARAM, DEFAULT_STEP)
     return value if value in STEPS else DEFAULT_STEP
+
+
+def unit_of(filters: Filters) -> str:
+    """The analysis' unit from the URL (``enhed``): ``district`` for ``omraade``, else ``cell``."""
+    value = filters.extra.get(UNIT_PARAM)
+    return next((unit for unit, url in UNIT_VALUES.items() if url == value), "cell")
+
+
+def emerging_units(ds: Dataset) -> dict[str, str]:
+    """The units the page offers, URL value → Danish word: districts only when loaded."""
+    has_districts = ds.districts is not None and len(ds.districts) > 0
+    return {
+        UNIT_VALUES[unit]: label
+        for unit, label in UNIT_LABELS.items()
+        if unit == "cell" or has_districts
+    }
 
 
 def is_emerging(filters: Filters) -> bool:
@@ -185,28 +219,34 @@ def period_notes(ds: Dataset, filters: Filters, result: EmergingResult) -> list[
 
 def emerging_result(ds: Dataset, filters: Filters) -> EmergingResult:
     """The emerging hot spots of the filters: the Analyse categories (burglary when none is
-    chosen), ``filters.cell`` cells, the step of ``trin`` (cached)."""
+    chosen), the step of ``trin``, ``filters.cell`` cells or every district (``enhed``; a
+    chosen district is then marked on the map, as Gi* needs its neighbours) (cached)."""
     step = step_of(filters)
     start, end = emerging_period(filters, step)
+    unit = unit_of(filters)
+    cells = unit == "cell"
     return emerging_hotspots(
         ds,
         step=step,
         start=start,
         end=end,
         categories=analyse_categories(ds, filters),
-        unit="cell",
-        size=filters.cell,
-        district=filters.district if filters.district in ds.district_names else None,
+        unit=unit,
+        size=filters.cell if cells else "1km",  # the districts' analysis has no cell size
+        district=filters.district if cells and filters.district in ds.district_names else None,
     )
 
 
 # ---- the map --------------------------------------------------------------------------------
 def emerging_legend(result: EmergingResult) -> Legend:
     """The patterns that occur, cold first and hot last (legends read from low to high),
-    each named; "intet mønster" is not drawn and not listed."""
+    each named; "intet mønster" is not drawn and not listed for cells, and comes first for
+    districts (every district is drawn)."""
     counts = result.counts()
     shown = [p for p in PATTERNS if p.side and counts[p.key]]
     order = [p for p in reversed(shown) if p.side == "cold"] + [p for p in shown if p.side == "hot"]
+    if result.unit == "district" and counts[NO_PATTERN]:
+        order.insert(0, PATTERN_BY_KEY[NO_PATTERN])
     title = f"Mønster over {len(result.periods)} perioder ({STEPS[result.step].lower()})"
     return Legend(title, [(p.colour, f"{p.name} ({fmt.number(counts[p.key])})") for p in order])
 
@@ -235,6 +275,43 @@ def emerging_cells_map(ds: Dataset, result: EmergingResult) -> MapSpec:
     return cells_map(
         ds, features, emerging_legend(result), shapes, description=text_alternative(result)
     )
+
+
+def emerging_districts_map(
+    ds: Dataset, result: EmergingResult, *, selected: str | None = None
+) -> MapSpec:
+    """Every district coloured by its pattern ("intet mønster" in its own light grey); the
+    popup names the district, the pattern and its meaning ("Vestbyen: Sporadisk hotspot –
+    …"). ``selected``: the district chosen in the filters, outlined."""
+    shapes = ds.districts_wgs84
+    keys = pd.Series(result.category, index=result.ids.astype(str))
+    ids = shapes["district_id"].astype(str)
+    patterns = [PATTERN_BY_KEY[k] for k in keys.reindex(ids).fillna(NO_PATTERN)]
+    features = gpd.GeoDataFrame(
+        {
+            "feature_id": ids.to_numpy(),
+            "name": shapes["name"].astype(str).to_numpy(),
+            "label": [f"{p.name} – {p.meaning}" for p in patterns],
+            "color": [p.colour for p in patterns],
+        },
+        geometry=shapes.geometry.to_numpy(),
+        crs=WGS84,
+    )[FEATURE_COLUMNS]
+    return MapSpec(
+        kind="areas",
+        features=features,
+        legend=emerging_legend(result),
+        water=ds.water_wgs84,
+        selected=selected,
+        description=text_alternative(result),
+    )
+
+
+def emerging_map(ds: Dataset, result: EmergingResult, filters: Filters) -> MapSpec:
+    """The category map of the result's unit: cells, or districts."""
+    if result.unit == "district":
+        return emerging_districts_map(ds, result, selected=filters.district)
+    return emerging_cells_map(ds, result)
 
 
 # ---- words ------------------------------------------------------------------------------------
@@ -382,6 +459,36 @@ def highlights(ds: Dataset, result: EmergingResult) -> list[str]:
     return lines
 
 
+def district_highlights(result: EmergingResult) -> list[str]:
+    """:func:`highlights` for districts: the acted-on patterns name their districts
+    ("2 nye hotspots: Vestbyen og Kærby, siden 2. kvt. 2025")."""
+    lines = []
+    for key in HIGHLIGHTED:
+        rows = np.flatnonzero(result.category == key)
+        if not len(rows):
+            continue
+        word = plural(key) if len(rows) > 1 else PATTERN_BY_KEY[key].name.lower()
+        names = [str(result.names[i]) for i in rows]
+        dated = key in ("new_hot", "consecutive_hot")
+        starts = run_starts(result, rows) if dated else np.zeros(len(rows), dtype=int)
+        if len(set(starts.tolist())) > 1:
+            # Each district its own start: one date for all would hide a new one behind an old.
+            names = [
+                f"{n} (siden {_start_label(result, int(s))})"
+                for n, s in zip(names, starts, strict=True)
+            ]
+        text = f"{fmt.number(len(rows))} {word}: {_named(names)}"
+        if dated and len(set(starts.tolist())) == 1:
+            text += f", siden {_start_label(result, int(starts[0]))}"
+        lines.append(text + ".")
+    if not lines:
+        lines.append(
+            f"Ingen områder er nye, fortløbende, tiltagende eller vedvarende hotspots over "
+            f"{len(result.periods)} perioder."
+        )
+    return lines
+
+
 def text_alternative(result: EmergingResult) -> str:
     """The map in words, from the result itself (the cells drawn are the cells with a
     pattern): how many, and per pattern that occurs how many cells and what it means."""
@@ -394,6 +501,14 @@ def text_alternative(result: EmergingResult) -> str:
     first, last = period_label(result.periods[0]), period_label(result.periods[-1])
     size = f"{result.size}-celler" if result.size else "områder"
     head = f"Kortet viser nye og vedvarende hotspots på {size} fra {first} til {last}"
+    if result.unit == "district":
+        if not parts:
+            return f"{head}: intet område har et hot- eller coldspot-mønster."
+        drawn = len(result.ids) - counts[NO_PATTERN]
+        return (
+            f"{head}: {fmt.number(drawn)} af {fmt.number(len(result.ids))} områder har et "
+            f"mønster; de øvrige er lysegrå (intet mønster). " + "; ".join(parts) + "."
+        )
     if not parts:
         return f"{head}: ingen celler har et hot- eller coldspot-mønster, så ingen er tegnet."
     drawn = len(result.ids) - counts[NO_PATTERN]
@@ -425,16 +540,19 @@ def emerging_table(ds: Dataset, result: EmergingResult) -> pd.DataFrame:
     """The CSV: one row per cell with a pattern (cells without one, "intet mønster", are
     the rest of the study area and are not listed), hot patterns first in ArcGIS's order:
     ``cell_id, district_name, category, category_key, hot_steps, cold_steps``, then the
-    analysts' ``mk_s, mk_tau, mk_p, mk_z`` and ``z_<periode>``."""
+    analysts' ``mk_s, mk_tau, mk_p, mk_z`` and ``z_<periode>``. Districts alike, one row per
+    district with a pattern: ``district_id, district_name, category, …``."""
     keep = result.category != NO_PATTERN
     frame = result.table(detail=True)[keep]
     rank = frame["category_key"].map({p.key: i for i, p in enumerate(PATTERNS)})
     frame = frame.assign(_rank=rank).sort_values(["_rank", "location_id"], kind="stable")
     ids = frame["location_id"].astype(str).tolist()
+    names = frame["location_name"].astype(str).to_numpy()
     frame = frame.drop(columns=["_rank", "location_id", "location_name"])
     frame = frame.rename(columns={f"z_{name}": z_column(name) for name in result.periods})
-    frame.insert(0, "cell_id", ids)
-    frame.insert(1, "district_name", cell_districts(ds, ids))
+    cells = result.unit == "cell"
+    frame.insert(0, "cell_id" if cells else "district_id", ids)
+    frame.insert(1, "district_name", cell_districts(ds, ids) if cells else names)
     return frame.reset_index(drop=True)
 
 
@@ -451,9 +569,22 @@ def _areas(names: pd.Series) -> str:
     return text
 
 
+def _named(names: list[str]) -> str:
+    """'Vestbyen, Kærby og Hasseris', or 'Vestbyen, Kærby, Hasseris og 2 andre områder'."""
+    shown, rest = names[:NAMED_AREAS], len(names) - NAMED_AREAS
+    if rest > 0:
+        return ", ".join(shown) + (
+            f" og {fmt.number(rest)} {'andet område' if rest == 1 else 'andre områder'}"
+        )
+    return ", ".join(shown[:-1]) + f" og {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
 def pattern_summary(table: pd.DataFrame) -> pd.DataFrame:
     """The screen's table: one row per pattern that occurs (ArcGIS's order, hot first) with
-    its Danish name, its number of cells, its meaning and the districts of its cells."""
+    its Danish name, its number of cells, its meaning and the districts of its cells; for a
+    district table (``district_id``) its number of districts, meaning and their names."""
+    districts = "cell_id" not in table
+    columns = DISTRICT_SUMMARY_COLUMNS if districts else SUMMARY_COLUMNS
     rows = []
     for pattern in PATTERNS:
         part = table[table["category_key"] == pattern.key]
@@ -462,27 +593,30 @@ def pattern_summary(table: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             dict(
                 zip(
-                    SUMMARY_COLUMNS,
+                    columns,
                     (
                         pattern.name,
                         fmt.number(len(part)),
                         pattern.meaning[:1].upper() + pattern.meaning[1:] + ".",
-                        _areas(part["district_name"]),
+                        _named(part["district_name"].astype(str).tolist())
+                        if districts
+                        else _areas(part["district_name"]),
                     ),
                     strict=True,
                 )
             )
         )
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def emerging_detail(view: View) -> pd.DataFrame:
     """The analysts' per-cell table on screen, from the view's table as the role may have it
     (:func:`tryg_geo.role_files.for_role`): Danish headers and numbers (decimal comma)."""
     table = view.table
+    where = {"Celle (DDKN)": table["cell_id"]} if "cell_id" in table else {}
     frame = pd.DataFrame(
         {
-            "Celle (DDKN)": table["cell_id"],
+            **where,
             "Område": table["district_name"],
             "Mønster": table["category"],
             "Perioder som hotspot": [fmt.number(v) for v in table["hot_steps"]],
@@ -505,16 +639,17 @@ def emerging_detail(view: View) -> pd.DataFrame:
 
 
 def emerging_trend(result: EmergingResult) -> Trend:
-    """Cells that are a significant hot spot, and a cold spot, in each period (cells, not
-    incidents: no count of incidents is shown)."""
+    """Cells (or districts) that are a significant hot spot, and a cold spot, in each period
+    (locations, not incidents: no count of incidents is shown)."""
     starts = [pd.Timestamp(period_start(name)) for name in result.periods]
+    noun = "celler" if result.unit == "cell" else "områder"
     rows = [
         {"period": start, "series": name, "value": float(count), "suppressed": False}
-        for name, sign in (("Hotspot-celler", 1), ("Coldspot-celler", -1))
+        for name, sign in ((f"Hotspot-{noun}", 1), (f"Coldspot-{noun}", -1))
         for start, count in zip(starts, (result.significance == sign).sum(axis=0), strict=True)
     ]
     data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed"])
-    return Trend(f"Signifikante celler pr. {STEPS[result.step].lower()}", data, "celler")
+    return Trend(f"Signifikante {noun} pr. {STEPS[result.step].lower()}", data, noun)
 
 
 def emerging_kpis(result: EmergingResult) -> list[Kpi]:
@@ -535,6 +670,28 @@ def emerging_kpis(result: EmergingResult) -> list[Kpi]:
 
 
 # ---- the view ---------------------------------------------------------------------------------
+def district_note(ds: Dataset, filters: Filters) -> str:
+    """How the districts are analysed: neighbours that share a border, and rates per 1 000
+    inhabitants when every district has a population (as the districts' hot spots); a chosen
+    district is outlined, as every district is analysed."""
+    population = ds.population.reindex(ds.districts["district_id"].astype(str))
+    basis = (
+        "hændelser pr. 1.000 indbyggere"
+        if uses_rates(population.to_numpy(dtype="float64"))
+        else "antal hændelser (ikke alle områder har et indbyggertal)"
+    )
+    chosen = ds.district_names.get(filters.district or "")
+    marked = (
+        f" {chosen} er markeret på kortet; alle områder indgår, for Gi* bruger naboerne."
+        if chosen
+        else ""
+    )
+    return (
+        f"Pr. område: Gi* beregnes på {basis}, og et områdes naboer er de områder, det deler "
+        f"grænse med. Et område uden mønster er lysegråt på kortet.{marked}"
+    )
+
+
 def emerging_view(ds: Dataset, filters: Filters) -> View:
     """The emerging hot spot section: map (with its text alternative), legend, KPIs,
     highlights, the patterns summed up (``display``) and per cell (``table``, the CSV), and
@@ -548,9 +705,17 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
     subtitle = filters.with_(start=days[0], end=days[1]).describe(ds.district_names)
     widened = " (udvidet fra den valgte periode, se noten)" if days[0] < filters.start else ""
     table = emerging_table(ds, result)
+    cells = result.unit == "cell"
+    notes = [
+        *period_notes(ds, filters, result),
+        *filter(None, [outside_note(result.outside, result.incidents)]),
+        EMERGING_NOTE,
+    ]
+    if not cells:
+        notes.append(district_note(ds, filters))
     view = View(
         key="analyse",
-        title=f"Nye og vedvarende hotspots, {filters.cell}-celler",
+        title=f"Nye og vedvarende hotspots, {f'{filters.cell}-celler' if cells else 'områder'}",
         subtitle=f"{subtitle}; {len(result.periods)} {STEP_PLURALS[result.step]}, "
         f"{first}–{last}{widened}",
         demo=mark.demo,
@@ -558,20 +723,25 @@ def emerging_view(ds: Dataset, filters: Filters) -> View:
         source=source_line(sources, demo=mark),
         table=table,
         display=pattern_summary(table),
-        map=emerging_cells_map(ds, result),
+        map=emerging_map(ds, result, filters),
         kpis=emerging_kpis(result),
         trends=[emerging_trend(result)],
-        highlights=[*highlights(ds, result), result.summary()],
-        notes=[
-            *period_notes(ds, filters, result),
-            *filter(None, [outside_note(result.outside, result.incidents)]),
-            EMERGING_NOTE,
+        highlights=[
+            *(highlights(ds, result) if cells else district_highlights(result)),
+            result.summary(),
         ],
+        notes=notes,
         sources=sources,
-        file_part=FILE_PART,
+        file_part=FILE_PART if cells else f"{FILE_PART}-{DISTRICT_FILE_PART}",
         period=days,
     )
-    if table.empty:
+    if table.empty and not cells:
+        view.missing = (
+            f"Intet område har et hot- eller coldspot-mønster over de {len(result.periods)} "
+            f"{STEP_PLURALS[result.step]}, så der er ingen områder at hente. Prøv flere "
+            "kategorier, en længere periode eller celler i stedet for områder."
+        )
+    elif table.empty:
         view.missing = (
             f"Ingen celler har et hot- eller coldspot-mønster over de {len(result.periods)} "
             f"{STEP_PLURALS[result.step]}, så der er ingen celler at vise eller hente. "
