@@ -40,6 +40,7 @@ from .png_base import (
     clip,
     font_scale,
 )
+from .png_kommuner import draw_kommune_chart
 from .png_map import draw_map_panel
 from .png_overview import draw_overview
 from .png_trends import draw_trend_grid, has_gaps
@@ -233,6 +234,9 @@ def _draw_body(page: Page, view: View, box: Box) -> None:
         box = Box(box.left, box.bottom, box.right, _draw_kpis(page, view, box) - gap_y)
     if png_layout(view.key) == "overview" and view.display is not None and len(view.display):
         draw_overview(page, view, box)
+        return
+    if png_layout(view.key) == "kommuner" and len(view.table):
+        draw_kommune_chart(page, view.table, box)
         return
     trends = drawn_trends(view)
     if view.map is not None and trends:
