@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 
 import pandas as pd
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -54,15 +56,54 @@ def draw_kommune_chart(page: Page, table: pd.DataFrame, box: Box) -> None:
     size = _font_size(page, box.height - (box.top - top), rows, len(areas))
     names_width = _names_width(page, areas, own, size)
     grid = Box(box.left + names_width, box.bottom, box.right, top)
-    title_height = page.px_y(size * 1.25 * page.figure.dpi / 72 * 2.3)
     cells = [row.columns(columns, page.gap_x(40)) for row in grid.rows(rows, page.gap_y(18))]
-    for index, category in enumerate(categories):
+    title_size, titles = _titles(page, categories, cells[0][0].width)
+    lines = max(title.count("\n") + 1 for title in titles)
+    title_height = page.px_y((title_size * 1.2 * lines + size * 0.6) * page.figure.dpi / 72)
+    for index, (category, title) in enumerate(zip(categories, titles, strict=True)):
         row, column = divmod(index, columns)
         cell = cells[row][column]
         plot = Box(cell.left, cell.bottom, cell.right, cell.top - title_height)
-        rows_of = table[table["category"] == category].set_index("area_name")
-        _panel(page, plot, category, [rows_of.loc[a] if a in rows_of.index else None for a in areas],
-               areas, own, size, names=column == 0)  # fmt: skip
+        ax = _panel(
+            page, plot, table[table["category"] == category], areas, own, size, names=column == 0
+        )
+        ax.set_title(
+            title,
+            loc="left",
+            fontsize=title_size,
+            weight="bold",
+            color=TEXT,
+            pad=size * 0.6,
+            linespacing=1.1,
+        )
+
+
+def _titles(page: Page, categories: list[str], width: float) -> tuple[float, list[str]]:
+    """The panels' titles, one size for all: the panel font, smaller (to 75 %) so that the
+    longest type of offence fits on one line, and wrapped to two lines when it still does
+    not ('Seksualforbrydelser i alt' whole, not 'Seksualforbrydelser i' over 'alt')."""
+    size = page.size("panel")
+    widths = {category: _text_width(page, category, size, bold=True) for category in categories}
+    widest = max(widths.values(), default=0.0)
+    factor = max(0.75, min(1.0, width / widest if widest else 1.0))
+    size *= factor
+    chars = max(8, int(width * page.width_px / (size * page.figure.dpi / 72 * 0.62)))
+    titles = []
+    for category in categories:
+        if widths[category] * factor <= width:
+            titles.append(category)
+            continue
+        lines = textwrap.wrap(category, chars) or [""]
+        titles.append("\n".join(lines[:2]) + (" …" if len(lines) > 2 else ""))
+    return size, titles
+
+
+def _text_width(page: Page, text: str, size: float, *, bold: bool = False) -> float:
+    """How wide ``text`` is at ``size`` points (figure fraction), measured."""
+    artist = page.figure.text(0, 0, text, fontsize=size, weight="bold" if bold else "normal")
+    width = page.extent(artist).width
+    artist.remove()
+    return width
 
 
 def _draw_legend(page: Page, box: Box, own: set[str]) -> float:
@@ -100,8 +141,9 @@ def _draw_legend(page: Page, box: Box, own: set[str]) -> float:
             gid="legend",
         )
         x = page.extent(text).right + page.gap_x(28)
-    page.figure.text(x, y + height / 2, SCALE_NOTE, fontsize=size, va="center", color=MUTED,
-                     gid="legend")  # fmt: skip
+    page.figure.text(
+        x, y + height / 2, SCALE_NOTE, fontsize=size, va="center", color=MUTED, gid="legend"
+    )
     return y - page.gap_y(18)
 
 
@@ -116,38 +158,26 @@ def _font_size(page: Page, height: float, rows: int, areas: int) -> float:
 
 def _names_width(page: Page, areas: list[str], own: set[str], size: float) -> float:
     """The room for the area names left of the first panel of each row (measured)."""
-    widest = 0.0
-    for area in areas:
-        text = page.figure.text(
-            0, 0, area, fontsize=size, weight="bold" if area in own else "normal"
-        )
-        widest = max(widest, page.extent(text).width)
-        text.remove()
+    widest = max((_text_width(page, a, size, bold=a in own) for a in areas), default=0.0)
     return widest + page.gap_x(14)
 
 
 def _panel(
     page: Page,
     plot: Box,
-    category: str,
-    rows: list[pd.Series | None],
+    table: pd.DataFrame,
     areas: list[str],
     own: set[str],
     size: float,
     *,
     names: bool,
-) -> None:
-    """One type of offence: a bar per area with its value beside it, or the reason it has none."""
+) -> Axes:
+    """One type of offence (``table``: its rows): a bar per area with its value beside it, or
+    the reason it has none; the area names on the left when ``names``."""
     ax = page.figure.add_axes(plot.rect)
     ax.set_gid("kommune_panel")
-    ax.set_title(
-        page.wrap(category, "panel", plot.width, 2, bold=True),
-        loc="left",
-        fontsize=page.size("panel"),
-        weight="bold",
-        color=TEXT,
-        pad=size * 0.6,
-    )
+    by_area = table.set_index("area_name")
+    rows = [by_area.loc[a] if a in by_area.index else None for a in areas]
     values = [
         float(r["incidents_per_1000"])
         if r is not None and not r["suppressed"] and pd.notna(r["incidents_per_1000"])
@@ -187,6 +217,7 @@ def _panel(
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.spines["left"].set_color(palette.AXIS)
+    return ax
 
 
 def _unknown() -> dict:
