@@ -2,7 +2,8 @@
 
 Titles, key figures, highlights and notes are text, tables are PowerPoint tables, trends are
 PowerPoint line charts (editable, with the view's numbers in the chart's data), and the map is
-the slide's one picture. Every text run is Danish; text colours and fonts match the PNG export.
+the slide's one picture (Kommuner: the PNG export's chart, with its text alternative as the
+picture's description). Every text run is Danish; text colours and fonts match the PNG export.
 """
 
 from __future__ import annotations

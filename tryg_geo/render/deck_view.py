@@ -3,7 +3,8 @@
 The title is the slide's title placeholder; kicker, subtitle, key figures, highlights, notes and
 the source line are text boxes; tables are PowerPoint tables; trend charts are PowerPoint line
 charts with the view's own numbers (hidden or missing periods are gaps, never zeros); the map is
-the one picture, drawn by matplotlib as in the PNG export, placed in its box. The layout
+the one picture, drawn by matplotlib as in the PNG export, placed in its box (Kommuner: the
+PNG export's chart is the picture, described by its text alternative). The layout
 follows the PNG export's grid (:mod:`tryg_geo.render.png_page`), in slide inches; every text is
 measured (:mod:`.deck_fit`) so nothing runs out of its box. The writing itself is in
 :mod:`.deck_pptx_view`.

@@ -6,8 +6,8 @@ orientation, the trend panels, and a footer with the source line and, on demo da
 "Demodata" mark. Sizes: 1920 × 1080 pixels for slides, 2338 × 1654 pixels (A4 landscape at
 200 dpi) for print. Every artist a test needs carries a gid: 'title', 'subtitle', 'source',
 'demo', 'legend', 'map', 'trend' (and 'kicker', 'kpi', 'note', 'table').
-The map panel is drawn by :mod:`.png_map`, the trend panels by :mod:`.png_trends` and the
-Overblik layout by :mod:`.png_overview`; sizes, colours and the page grid are in :mod:`.png_base`.
+The map panel is drawn by :mod:`.png_map`, the trend panels by :mod:`.png_trends`, the
+Overblik layout by :mod:`.png_overview` and the Kommuner chart by :mod:`.png_kommuner`; sizes, colours and the page grid are in :mod:`.png_base`.
 """
 
 from __future__ import annotations
