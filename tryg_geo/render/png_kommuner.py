@@ -115,7 +115,7 @@ def _draw_legend(page: Page, box: Box, own: set[str]) -> float:
     x = box.left
     y = box.top - height
     entries = [
-        (OWN_COLOUR, f"{', '.join(sorted(own))} (vores kommune)"),
+        (OWN_COLOUR, f"{', '.join(sorted(own))} (vores kommune)" if own else "Vores kommune"),
         (OTHER_COLOUR, LEGEND_OTHERS),
     ]
     for colour, label in entries:
@@ -141,9 +141,12 @@ def _draw_legend(page: Page, box: Box, own: set[str]) -> float:
             gid="legend",
         )
         x = page.extent(text).right + page.gap_x(28)
-    page.figure.text(
+    note = page.figure.text(
         x, y + height / 2, SCALE_NOTE, fontsize=size, va="center", color=MUTED, gid="legend"
     )
+    if page.extent(note).right > box.right:  # a narrow page: the unit on a line of its own
+        y -= height * 1.5
+        note.set_position((box.left, y + height / 2))
     return y - page.gap_y(18)
 
 
