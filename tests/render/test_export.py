@@ -29,6 +29,7 @@ from tryg_geo.views.model import Trend, View
 from tryg_geo.views.registry import (
     KOMMUNER_VIEW,
     MAIN_VIEWS,
+    PNG_LAYOUTS,
     build_view,
     default_filters,
     png_layout,
@@ -575,6 +576,8 @@ def test_every_main_view_has_a_section_and_overblik_alone_the_overview_layout():
     assert {k: section_title(k) for k in SECTIONS} == SECTIONS
     assert [v.key for v in MAIN_VIEWS if png_layout(v.key) == "overview"] == ["overblik"]
     assert png_layout("indsats/tryg-bydel") == "page"
+    assert png_layout(KOMMUNER_VIEW.key) == "kommuner"  # the chart (tests/views/test_kommuner)
+    assert {info.png_layout for info in (*MAIN_VIEWS, KOMMUNER_VIEW)} <= set(PNG_LAYOUTS)
 
 
 def test_empty_map_says_so(views):

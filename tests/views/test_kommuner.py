@@ -6,26 +6,34 @@ imported into it (tests/fixtures/statbank).
 
 from __future__ import annotations
 
+import io
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from matplotlib.colors import to_hex
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from tryg_geo import fmt, palette
 from tryg_geo.compute.kommuner import comparison_codes, kommune_rates
 from tryg_geo.compute.privacy import hidden_text
 from tryg_geo.ingest.importer import import_file
 from tryg_geo.render.charts import kommune_chart
 from tryg_geo.render.csv_export import read_csv, view_csv
 from tryg_geo.render.deck import deck_slides
+from tryg_geo.render.deck_layout import Slide
+from tryg_geo.render.deck_pptx import pptx_bytes
 from tryg_geo.render.deck_view import view_layout
 from tryg_geo.render.files import file_stem
 from tryg_geo.render.pack import plan_views
+from tryg_geo.render.png_page import view_figure
 from tryg_geo.store.as_of import data_as_of, statbank_as_of
 from tryg_geo.store.dataset import Dataset, load_dataset
 from tryg_geo.store.folder import Store
 from tryg_geo.store.partnership import PARTNERSHIP_FILE
-from tryg_geo.views.kommuner import MISSING
+from tryg_geo.views.kommuner import MISSING, NOT_PUBLISHED_NOTE, NOT_PUBLISHED_TEXT, chart_text
 from tryg_geo.views.registry import build_view, default_filters
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statbank"
@@ -79,9 +87,77 @@ def test_the_data_owner_picks_the_kommuner(folder: Path, tmp_path: Path) -> None
     # Læsø's four violent crimes in the year are hidden, and so is their rate; '..' is no bar.
     laeso = table[(table["area_code"] == "0825") & (table["category"] == "Voldsforbrydelser i alt")]
     assert laeso["suppressed"].all() and laeso["incidents_per_1000"].isna().all()
+    # Læsø's sexual offences are '..' in all four quarters: a row saying so, never a 0.
+    unpublished = table[
+        (table["area_code"] == "0825") & (table["category"] == "Seksualforbrydelser i alt")
+    ]
+    assert len(unpublished) == 1 and unpublished["incidents"].isna().all()
+    assert not unpublished["suppressed"].any()
     view = build_view("kommuner", ds, default_filters(ds))
-    assert f"skjult ({hidden_text()} anmeldelser)" in view.display.to_string()
-    assert view_csv(view)  # the discretion check passes
+    laeso_row = view.display[view.display["Kommune"] == "Læsø"].iloc[0]
+    assert laeso_row["Voldsforbrydelser i alt"] == f"skjult ({hidden_text()} anmeldelser)"
+    assert laeso_row["Seksualforbrydelser i alt"] == NOT_PUBLISHED_TEXT
+    assert "Læsø ikke offentliggjort." in view.highlights[1] and NOT_PUBLISHED_NOTE in view.notes
+    csv = read_csv(view_csv(view))  # the discretion check passes
+    assert len(csv) == len(view.table) == 4 * 4
+    # The PNG: no bar for Læsø where the rate is not known, the reason beside the axis.
+    panels = _panels(view_figure(view))
+    assert [bars for bars, _ in panels.values()] == [
+        ["Aalborg", "Randers", "Læsø", "Hele landet"],
+        ["Aalborg", "Randers", "Hele landet"],
+        ["Aalborg", "Randers", "Hele landet"],
+        ["Aalborg", "Randers", "Læsø", "Hele landet"],
+    ]
+    assert panels["Seksualforbrydelser i alt"][1][2] == NOT_PUBLISHED_TEXT
+    assert panels["Voldsforbrydelser i alt"][1][2] == f"skjult ({hidden_text()} anmeldelser)"
+    assert not any(v in ("0", "0,0") for _, values in panels.values() for v in values)
+
+
+def _panels(figure) -> dict[str, tuple[list[str], list[str]]]:
+    """Per panel of the Kommuner chart (its title): the areas with a bar and the texts beside
+    the bars, top to bottom."""
+    found = {}
+    for ax in figure.findobj(lambda a: a.get_gid() == "kommune_panel"):
+        bars = [p.get_label() for p in ax.patches if p.get_gid() == "bar"]
+        texts = [t.get_text() for t in ax.texts if t.get_gid() == "value"]
+        found[ax.get_title(loc="left")] = (bars, texts)
+    return found
+
+
+def test_png_and_slide_show_the_chart_with_its_text_alternative(ds: Dataset) -> None:
+    """The PNG export and the deck slide draw the comparison as bars per type of offence
+    (ours highlighted, values in Danish); the slide's picture is described by chart_text."""
+    view = build_view("kommuner", ds, default_filters(ds))
+    figure = view_figure(view)
+    panels = _panels(figure)
+    categories = list(dict.fromkeys(view.table["category"]))
+    areas = list(dict.fromkeys(view.table["area_name"]))
+    assert list(panels) == categories and all(bars == areas for bars, _ in panels.values())
+    first = view.table[view.table["category"] == categories[0]]
+    assert panels[categories[0]][1] == [fmt.number(v, 1) for v in first["incidents_per_1000"]]
+    assert panels[categories[0]][1][0] == "50,4"  # Aalborg's 11.349 over 224.978 inhabitants
+    (axes, *_) = figure.findobj(lambda a: a.get_gid() == "kommune_panel")
+    colours = {p.get_label(): to_hex(p.get_facecolor()) for p in axes.patches}
+    assert colours["Aalborg"] == palette.SERIES[0].lower()
+    assert {c for a, c in colours.items() if a != "Aalborg"} == {palette.LIGHT}
+    assert [t.get_text() for t in axes.get_yticklabels()] == areas
+    legend = " ".join(t.get_text() for t in figure.findobj(lambda a: a.get_gid() == "legend"))
+    assert "Aalborg (vores kommune)" in legend and "egen skala" in legend
+    assert not figure.findobj(lambda a: a.get_gid() == "table")
+    assert view.as_of in figure.findobj(lambda a: a.get_gid() == "source")[0].get_text()
+    # The slide: the same chart as its one picture, described by the chart's text alternative.
+    layout = view_layout(view)
+    assert layout.tables == [] and layout.picture is not None
+    assert layout.picture_text == " ".join(chart_text(view.table))
+    data = pptx_bytes([Slide(view.title, "", view=view)], lambda *_: None, "Kommuner")
+    (picture,) = [
+        shape
+        for shape in Presentation(io.BytesIO(data)).slides[0].shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert picture.name == "Diagram"
+    assert picture._element.nvPicPr.cNvPr.get("descr") == layout.picture_text
+    assert "Aalborg 50,4" in layout.picture_text
 
 
 def test_view_chart_text_csv_and_slide(ds: Dataset) -> None:

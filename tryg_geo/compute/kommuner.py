@@ -31,7 +31,8 @@ class KommuneRates:
 
     ``table``: one row per area and type of offence — ``area_code, area_name, category,
     period, incidents, population, incidents_per_1000, suppressed, own`` (counts hidden under
-    the threshold: NaN with ``suppressed`` True). ``periods``: the quarters summed.
+    the threshold: NaN with ``suppressed`` True; a year with a quarter StatBank did not publish
+    or the file lacks: NaN with ``suppressed`` False). ``periods``: the quarters summed.
     """
 
     table: pd.DataFrame
@@ -87,6 +88,13 @@ def kommune_rates(ds: Dataset) -> KommuneRates | None:
     summed = window.groupby(["area_code", "category"], sort=False).agg(
         incidents=("value", "sum"), quarters=("period", "nunique")
     )
+    # Every area of the file beside every type of offence: a year StatBank did not publish
+    # ('..', rejected at import) is a row without a count, not a row left out.
+    grid = pd.MultiIndex.from_product(
+        [list(dict.fromkeys(crimes["area_code"])), list(dict.fromkeys(window["category"]))],
+        names=["area_code", "category"],
+    )
+    summed = summed.reindex(summed.index.append(grid).unique()).fillna({"quarters": 0})
     summed = summed.reset_index()
     # An area missing a quarter of the window would look lower than it is: no rate then.
     summed.loc[summed["quarters"] < len(periods), "incidents"] = np.nan

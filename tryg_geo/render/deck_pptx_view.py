@@ -2,7 +2,8 @@
 
 Titles, key figures, highlights and notes are text, tables are PowerPoint tables, trends are
 PowerPoint line charts (editable, with the view's numbers in the chart's data), and the map is
-the slide's one picture. Every text run is Danish; text colours and fonts match the PNG export.
+the slide's one picture (Kommuner: the PNG export's chart, with its text alternative as the
+picture's description). Every text run is Danish; text colours and fonts match the PNG export.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .deck_view import (
     Rect,
     TableSpec,
     ViewLayout,
+    kommune_png,
     label_skip,
     map_png,
     value_range,
@@ -68,6 +70,8 @@ def write_view(page, view: View, layout: ViewLayout) -> None:
         _chart(page, chart)
     if layout.map is not None and view.map is not None:
         _picture(page, view, layout.map)
+    if layout.picture is not None:
+        _chart_picture(page, view, layout.picture, layout.picture_text)
     if layout.empty_text:
         _text(page, Rect(layout.footer.left, 2.6, layout.footer.width, 0.6),
               [(layout.empty_text, PT["kpi_value"], MUTED, False)])  # fmt: skip
@@ -265,5 +269,13 @@ def _picture(page, view: View, rect: Rect) -> None:
     picture = page.shapes.add_picture(io.BytesIO(map_png(view.map, rect)), *_emu(rect))
     picture.name = "Kort"
     description = view_map_text(view)
+    if description:
+        picture._element.nvPicPr.cNvPr.set("descr", description)
+
+
+def _chart_picture(page, view: View, rect: Rect, description: str) -> None:
+    """A chart drawn as a picture (Kommuner), with its text alternative as its description."""
+    picture = page.shapes.add_picture(io.BytesIO(kommune_png(view, rect)), *_emu(rect))
+    picture.name = "Diagram"
     if description:
         picture._element.nvPicPr.cNvPr.set("descr", description)

@@ -3,7 +3,8 @@
 The title is the slide's title placeholder; kicker, subtitle, key figures, highlights, notes and
 the source line are text boxes; tables are PowerPoint tables; trend charts are PowerPoint line
 charts with the view's own numbers (hidden or missing periods are gaps, never zeros); the map is
-the one picture, drawn by matplotlib as in the PNG export, placed in its box. The layout
+the one picture, drawn by matplotlib as in the PNG export, placed in its box (Kommuner: the
+PNG export's chart is the picture, described by its text alternative). The layout
 follows the PNG export's grid (:mod:`tryg_geo.render.png_page`), in slide inches; every text is
 measured (:mod:`.deck_fit`) so nothing runs out of its box. The writing itself is in
 :mod:`.deck_pptx_view`.
@@ -19,11 +20,13 @@ from matplotlib import rc_context, ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..views.kommuner import chart_text
 from ..views.model import MapSpec, Trend, View
 from ..views.registry import png_layout
 from . import deck_fit
 from .deck_layout import SLIDE_H_IN, SLIDE_W_IN
-from .png_base import SIZES, Box, Page
+from .png_base import FONTS, SIZES, Box, Page
+from .png_kommuner import kommune_chart_png
 from .png_map import draw_map_panel
 from .png_page import drawn_trends, footer_notes
 from .png_trends import COUNT_UNITS, MONTHS_SHORT, WHOLE_UNITS, period_step, series_frame
@@ -117,6 +120,10 @@ class ViewLayout:
     caption: Rect | None = None
     caption_text: str = ""
     empty_text: str = ""
+    #: A chart drawn as a picture (Kommuner: :mod:`.png_kommuner`) and its text alternative,
+    #: the picture's description.
+    picture: Rect | None = None
+    picture_text: str = ""
 
 
 def view_layout(view: View) -> ViewLayout:
@@ -159,6 +166,10 @@ def _plan_body(view: View, layout: ViewLayout, body: Rect) -> None:
     trends = drawn_trends(view)
     if png_layout(view.key) == "overview" and view.display is not None and len(view.display):
         _plan_overview(view, layout, body)
+    elif png_layout(view.key) == "kommuner" and len(view.table):
+        # The PNG export's chart, as the slide's one picture; its words are the view's own.
+        layout.picture = body
+        layout.picture_text = " ".join(chart_text(view.table))
     elif view.map is not None and trends:
         share = body.width * 0.56
         layout.map = Rect(body.left, body.top, share - 0.15, body.height)
@@ -310,6 +321,14 @@ def label_skip(labels: list[str], width_in: float) -> int:
     widest = max(deck_fit.text_width(t, PT["chart"]) for t in labels) + 0.12
     room = max(int((width_in - 0.6) / widest), 1)
     return max(1, -(-len(labels) // room))
+
+
+def kommune_png(view: View, rect: Rect) -> bytes:
+    """The Kommuner chart of the PNG export as a picture of the box's size, its names and
+    values in the slide's table font."""
+    return kommune_chart_png(
+        view.table, rect.width, rect.height, scale=PT["table"] / FONTS["table"], dpi=MAP_DPI
+    )
 
 
 def map_png(spec: MapSpec, rect: Rect) -> bytes:

@@ -6,8 +6,8 @@ orientation, the trend panels, and a footer with the source line and, on demo da
 "Demodata" mark. Sizes: 1920 × 1080 pixels for slides, 2338 × 1654 pixels (A4 landscape at
 200 dpi) for print. Every artist a test needs carries a gid: 'title', 'subtitle', 'source',
 'demo', 'legend', 'map', 'trend' (and 'kicker', 'kpi', 'note', 'table').
-The map panel is drawn by :mod:`.png_map`, the trend panels by :mod:`.png_trends` and the
-Overblik layout by :mod:`.png_overview`; sizes, colours and the page grid are in :mod:`.png_base`.
+The map panel is drawn by :mod:`.png_map`, the trend panels by :mod:`.png_trends`, the
+Overblik layout by :mod:`.png_overview` and the Kommuner chart by :mod:`.png_kommuner`; sizes, colours and the page grid are in :mod:`.png_base`.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from .png_base import (
     clip,
     font_scale,
 )
+from .png_kommuner import draw_kommune_chart
 from .png_map import draw_map_panel
 from .png_overview import draw_overview
 from .png_trends import draw_trend_grid, has_gaps
@@ -233,6 +234,9 @@ def _draw_body(page: Page, view: View, box: Box) -> None:
         box = Box(box.left, box.bottom, box.right, _draw_kpis(page, view, box) - gap_y)
     if png_layout(view.key) == "overview" and view.display is not None and len(view.display):
         draw_overview(page, view, box)
+        return
+    if png_layout(view.key) == "kommuner" and len(view.table):
+        draw_kommune_chart(page, view.table, box)
         return
     trends = drawn_trends(view)
     if view.map is not None and trends:

@@ -35,6 +35,16 @@ MISSING = (
     "med python -m tryg_geo import kommune_crimes FIL og import kommune_population FIL. "
     "README, afsnittet Data, siger præcis hvilke valg."
 )
+#: A rate without a count: StatBank did not publish a quarter of the year ('..'), or the
+#: export has not got it. Never drawn as 0.
+NOT_PUBLISHED_TEXT = "ikke offentliggjort"
+#: A rate without a population: FOLK1A has not got the area.
+NO_POPULATION = "intet folketal"
+#: The note under the view when a rate is :data:`NOT_PUBLISHED_TEXT`.
+NOT_PUBLISHED_NOTE = (
+    "'Ikke offentliggjort': Danmarks Statistik har ikke offentliggjort tallet for alle fire "
+    "kvartaler ('..' i Statistikbanken), så der er ingen rate."
+)
 
 
 def kommune_view(ds: Dataset, filters: Filters) -> View:
@@ -81,6 +91,8 @@ def kommune_view(ds: Dataset, filters: Filters) -> View:
         "største kommuner efter folketal (FOLK1A). Befolkningen er fra seneste kvartal i "
         "perioden. Anmeldelser afhænger også af, hvor mange der anmelder."
     ]
+    if (rates.table["incidents"].isna() & ~rates.table["suppressed"]).any():
+        view.notes.append(NOT_PUBLISHED_NOTE)
     return view
 
 
@@ -100,17 +112,25 @@ def _span(rates: KommuneRates) -> tuple[date, date] | None:
     return first.days()[0], last.days()[1]
 
 
-def _rate(row) -> str:
+def rate_text(row) -> str:
+    """One area's rate as every picture and text writes it: '50,4', 'skjult (<5 anmeldelser)'
+    under the threshold, :data:`NOT_PUBLISHED_TEXT` for a year StatBank did not publish in full
+    ('..'), :data:`NO_POPULATION` without FOLK1A's number — never 0 for a number not known.
+
+    ``row``: a row of :attr:`tryg_geo.compute.kommuner.KommuneRates.table` (a mapping).
+    """
     if row["suppressed"]:  # the count is hidden, and the rate with it
         return f"skjult ({hidden_text()} anmeldelser)"
+    if pd.isna(row["incidents"]):
+        return NOT_PUBLISHED_TEXT
     value = row["incidents_per_1000"]
-    return "–" if pd.isna(value) else fmt.number(value, 1)
+    return NO_POPULATION if pd.isna(value) else fmt.number(value, 1)
 
 
 def _display(table: pd.DataFrame) -> pd.DataFrame:
     """The table in Danish: one row per kommune, one column per type of offence."""
     shown = table.assign(
-        rate=[_rate(row) for _, row in table.iterrows()],
+        rate=[rate_text(row) for _, row in table.iterrows()],
         Kommune=table["area_name"],
     )
     wide = shown.pivot_table(
@@ -135,7 +155,7 @@ def _kpis(rates: KommuneRates) -> list[Kpi]:
         kpis.append(
             Kpi(
                 row["area_name"],
-                _rate(row),
+                rate_text(row),
                 help=f"{row['category']} pr. 1.000 indbyggere ("
                 f"{shown_count(row['incidents'], bool(row['suppressed']))} anmeldelser).",
             )
@@ -148,6 +168,6 @@ def chart_text(table: pd.DataFrame) -> list[str]:
     sentences = []
     for category, rows in table.groupby("category", sort=False):
         ranked = rows.sort_values("incidents_per_1000", ascending=False, na_position="last")
-        parts = [f"{row['area_name']} {_rate(row)}" for _, row in ranked.iterrows()]
+        parts = [f"{row['area_name']} {rate_text(row)}" for _, row in ranked.iterrows()]
         sentences.append(f"{category} pr. 1.000 indbyggere: {', '.join(parts)}.")
     return sentences

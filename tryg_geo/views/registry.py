@@ -31,9 +31,10 @@ from .natteliv import natteliv_view
 from .overblik import overblik_view
 from .tryg_bydel import tryg_bydel_view
 
-#: PNG layouts: ``page`` (key figures, then map and trends) or ``overview`` (one row per
-#: initiative with its latest figure, status and a sparkline).
-PNG_LAYOUTS: tuple[str, ...] = ("page", "overview")
+#: PNG layouts: ``page`` (key figures, then map and trends), ``overview`` (one row per
+#: initiative with its latest figure, status and a sparkline) or ``kommuner`` (key figures,
+#: then the rates as bars per type of offence; the deck slide shows the same chart).
+PNG_LAYOUTS: tuple[str, ...] = ("page", "overview", "kommuner")
 #: The prefix of the initiative views: ``indsats/<slug>`` (slugs in compute/initiatives.toml).
 INITIATIVE_PREFIX = "indsats/"
 
@@ -133,6 +134,7 @@ KOMMUNER_VIEW = ViewInfo(
     "Anmeldte forbrydelser pr. 1.000 indbyggere i kommunen og i sammenligningskommunerne.",
     kommune_view,
     MAIN_VIEWS[0].page,
+    png_layout="kommuner",
 )
 #: The page of the initiative views (``indsats/<slug>``, one per initiative of the registry).
 INITIATIVES_PAGE = PageInfo("pages/indsatser.py", "Indsatser", "indsats")
