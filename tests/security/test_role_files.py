@@ -87,7 +87,7 @@ def test_pack_and_deck_for_a_leader(demo_ds, tmp_path: Path, monkeypatch) -> Non
     monkeypatch.setattr(pack.png_page, "view_png", lambda *a, **k: b"png")
     filters = default_filters(demo_ds, PARAMS)
     pack.make_pack(demo_ds, tmp_path, filters, role="leder")
-    written = list(tmp_path.glob("tryg-geo_analyse_*.csv"))
+    written = list(tmp_path.glob("tryg-geo_analyse-*.csv"))
     assert written
     for path in tmp_path.glob("tryg-geo_*.csv"):
         assert not columns_of(path.read_bytes()) & ANALYST_ONLY, path.name
