@@ -157,6 +157,55 @@ def count_cell_features(
     return with_hidden_cells(features, small, protecting)
 
 
+def table_cell_features(
+    ds: Dataset,
+    table: pd.DataFrame,
+    classes: np.ndarray,
+    class_entries: Sequence[tuple[str, str]],
+    hidden_area: Callable[[pd.Series, np.ndarray], shapely.Geometry] | None = None,
+) -> tuple[gpd.GeoDataFrame, np.ndarray, bool]:
+    """:func:`count_cell_features` of a view's cell table (``cell_id, incidents, suppressed,
+    complementary``): the shown cells by count, the small and the protecting hidden cells each
+    as one grey shape.
+
+    Parameters
+    ----------
+    ds : the loaded data (the cells' polygons).
+    table : one row per cell; ``suppressed`` hides its count, ``complementary`` says it is
+        hidden only to protect a small one.
+    classes : the class of each shown cell (rows not suppressed, in table order).
+    class_entries : (colour, words) of every class by index (:func:`by_class`).
+    hidden_area : the grey shape of hidden cells from their ids and polygons (default: their
+        union; Natteliv coarsens many hidden cells to 1 km squares).
+
+    Returns
+    -------
+    tuple
+        The features, the shown cells' polygons (a map opens on them) and whether any cell is
+        hidden only to protect another (the legend then names both kinds).
+    """
+    hidden = table["suppressed"].to_numpy(dtype=bool)
+    shown = table[~hidden]
+    values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
+    shapes = ds.cell_shapes(table["cell_id"].tolist())
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    area = hidden_area or (lambda _ids, polygons: shapely.coverage_union_all(polygons))
+
+    def grey(cells: np.ndarray) -> shapely.Geometry | None:
+        return area(table.loc[cells, "cell_id"], shapes[cells]) if cells.any() else None
+
+    features = count_cell_features(
+        shown["cell_id"].to_numpy(),
+        shapes[~hidden],
+        values,
+        classes,
+        class_entries,
+        grey(hidden & ~protecting),
+        grey(protecting),
+    )
+    return features, shapes[~hidden], bool(protecting.any())
+
+
 def with_hidden_cells(
     features: gpd.GeoDataFrame,
     small: shapely.Geometry | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from functools import partial
 
 import geopandas as gpd
 import numpy as np
@@ -46,7 +47,7 @@ from ..compute.registry import Indicator, all_indicators
 from ..geo.grid import cell_size
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
-from .cell_features import by_class, count_cell_features
+from .cell_features import by_class, table_cell_features
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -191,29 +192,17 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
 
 def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     """Cells with a shown count, each its own feature (the busiest; the rest one shape per
-    class); all hidden cells as ONE grey shape (:mod:`.cell_features`)."""
+    class); hidden cells as grey shapes, the small ones and those hidden to protect them
+    (:mod:`.cell_features`)."""
     hidden = table["suppressed"].to_numpy(dtype=bool)
     shown = table[~hidden]
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     classes, bins = classify(values, filters.scheme, whole=True)
-    shapes = ds.cell_shapes(table["cell_id"].tolist())
     entries = member_entries(values, classes, bins, PALETTE, fmt.number)
-    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
-    small_cells = hidden & ~protecting
-    features = count_cell_features(
-        shown["cell_id"].to_numpy(),
-        shapes[~hidden],
-        values,
-        classes,
-        by_class(entries, len(bins), PALETTE),
-        _hidden_area(ds, table.loc[small_cells, "cell_id"], shapes[small_cells])
-        if small_cells.any()
-        else None,
-        _hidden_area(ds, table.loc[protecting, "cell_id"], shapes[protecting])
-        if protecting.any()
-        else None,
+    features, shown_shapes, protecting = table_cell_features(
+        ds, table, classes, by_class(entries, len(bins), PALETTE), partial(_hidden_area, ds)
     )
-    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, bool(protecting.any())))]
+    entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, protecting))]
     return MapSpec(
         kind="cells",
         features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
@@ -221,7 +210,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         outline=ds.districts_wgs84,
         water=ds.water_wgs84,
         zones=_zones(ds),
-        bounds=_hotspot_bounds(gpd.GeoSeries(shapes[~hidden], crs=WGS84), values),
+        bounds=_hotspot_bounds(gpd.GeoSeries(shown_shapes, crs=WGS84), values),
     )
 
 
@@ -232,7 +221,8 @@ MAX_HIDDEN_CELLS = 5_000
 
 
 def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
-    """One grey shape where cells hold fewer than five incidents (see :data:`MAX_HIDDEN_CELLS`)."""
+    """One grey shape of hidden cells: their own squares, or the 1 km squares holding them when
+    there are more than :data:`MAX_HIDDEN_CELLS`."""
     if len(cell_ids) <= MAX_HIDDEN_CELLS:
         return shapely.coverage_union_all(shapes)
     return shapely.coverage_union_all(ds.cell_shapes(sorted({_km_square(c) for c in cell_ids})))

@@ -41,7 +41,7 @@ from ..errors import UsageError
 from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
-from .cell_features import by_class, count_cell_features
+from .cell_features import by_class, table_cell_features
 from .model import Legend, MapSpec, View
 from .natteliv import PALETTE, ZONE_KIND, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
@@ -269,26 +269,15 @@ def _step_view(ds: Dataset, stepped: SteppedMaps, index: int) -> View:
 
 
 def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec:
-    """Shown cells coloured on the shared breaks; hidden cells as one grey shape."""
+    """Shown cells coloured on the shared breaks; hidden cells as grey shapes."""
     bins = list(stepped.bins)
     hidden = table["suppressed"].to_numpy(dtype=bool)
     shown = table[~hidden]
     values = shown["incidents"].astype("float64").to_numpy(na_value=np.nan)
     # The shared breaks: the same class rule as classify(whole=True), on fixed bounds.
     classes = np.minimum(np.searchsorted(np.asarray(bins), values, side="left"), len(bins) - 1)
-    shapes = ds.cell_shapes(table["cell_id"].tolist())
     entries = _shared_entries(stepped)
-    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
-    small_cells = hidden & ~protecting
-    features = count_cell_features(
-        shown["cell_id"].to_numpy(),
-        shapes[~hidden],
-        values,
-        classes,
-        by_class(entries, len(bins), PALETTE),
-        shapely.coverage_union_all(shapes[small_cells]) if small_cells.any() else None,
-        shapely.coverage_union_all(shapes[protecting]) if protecting.any() else None,
-    )
+    features, _, _ = table_cell_features(ds, table, classes, by_class(entries, len(bins), PALETTE))
     # One legend for every step: the grey entry names both kinds whenever any step has both.
     all_hidden = stepped.hidden & (stepped.counts.counts > 0)
     any_protecting = bool(complementary(stepped.counts.counts, all_hidden).any())
