@@ -351,9 +351,19 @@ def test_district_highlights_name_the_districts(demo_ds, districts, monkeypatch)
     category = np.full(len(result.ids), NO_PATTERN, object)
     category[:2] = "new_hot"
     category[2] = "persistent_hot"
-    marked = dataclasses.replace(result, category=category)
+    significance = result.significance.copy()
+    significance[:2] = 0
+    significance[:2, -1] = 1  # new: hot in the last step only, so both since that step
+    marked = dataclasses.replace(result, category=category, significance=significance)
     monkeypatch.setattr(emerging_module, "emerging_result", lambda ds, f: marked)
     lines = emerging_view(demo_ds, filters).highlights
     first, second = result.names[:2]
     assert lines[0].startswith(f"2 nye hotspots: {first} og {second}, siden ")
     assert lines[1] == f"1 vedvarende hotspot: {result.names[2]}."
+    # Runs that began in different steps are dated per district, not all by the earliest.
+    significance[1, -2] = 1
+    category[1] = "consecutive_hot"
+    category[0] = "consecutive_hot"
+    lines = emerging_view(demo_ds, filters).highlights
+    assert lines[0].startswith(f"2 fortløbende hotspots: {first} (siden ")
+    assert f"{second} (siden " in lines[0]
