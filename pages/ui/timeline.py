@@ -36,6 +36,8 @@ from .render import map_, md_text, prepared
 
 #: The map component's key prefix: one slider map per page, apart from the page's own map.
 MAP_KEY = "tid"
+#: The switch that shows the slider (browser tests and the slider benchmark click it by name).
+SHOW_LABEL = "Vis et kort for hver periode"
 
 
 @st.fragment
@@ -46,6 +48,15 @@ def time_slider(
     does: one page, one step), the slider with the periods in Danish, the step's map with its
     text alternative, and the animation's downloads."""
     st.header("Udvikling over tid")
+    # Shown on request: the periods' counts and a second map cost every rerun of the page a
+    # third of its time (Natteliv at 1M incidents), and most filter changes do not look at
+    # them. Turning it on reruns this fragment only, and it stays on for the session.
+    if not st.toggle(SHOW_LABEL, key=f"tid_vis_{view.key}"):
+        st.caption(
+            "Slå til for at se et kort for hver måned, kvartal eller år på samme farveskala, "
+            "gå frem og tilbage i tiden og hente kortene som GIF eller MP4."
+        )
+        return
     if step is None:
         steps = list(STEPS)
         step = st.radio(

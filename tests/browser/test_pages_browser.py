@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from pages.ui.timeline import SHOW_LABEL
 from tryg_geo.compute.filters import Filters
 from tryg_geo.compute.registry import load_initiatives
 from tryg_geo.demo.make import make_demo
@@ -34,7 +35,7 @@ from tryg_geo.views.registry import (
     default_filters,
 )
 from tryg_geo.views.registry import PAGES as REGISTRY_PAGES
-from tryg_geo.views.steps import STEPPED_VIEWS, step_view, stepped_maps
+from tryg_geo.views.steps import step_view, stepped_maps
 
 pytestmark = pytest.mark.browser
 
@@ -304,9 +305,9 @@ def test_every_page_draws_its_map(page_and_log, app_url, ds, shots: Path, path: 
     if key is None:
         assert page.locator(MAP_IFRAME).count() == 0
     else:
-        # Natteliv and Analyse have the time slider's map below their own; Analyse also the
-        # emerging hot spot categories.
-        assert page.locator(MAP_IFRAME).count() == 1 + (key in STEPPED_VIEWS) + (key == "analyse")
+        # Natteliv and Analyse show the time slider's map on request (off when the page opens);
+        # Analyse also the emerging hot spot categories.
+        assert page.locator(MAP_IFRAME).count() == 1 + (key == "analyse")
         assert frame.locator(FEATURES).count() == expected
         assert frame.locator("img.leaflet-tile").count() == 0  # basemap 'none'
         assert frame.locator(".tryg-legend").is_visible()
@@ -418,6 +419,8 @@ def test_time_slider_redraws_its_map_and_keeps_the_zoom(page_and_log, app_url, d
     page, rec = page_and_log
     path = next(p for p, key in PAGES.items() if key == "natteliv")
     open_page(page, f"{app_url}/{path}", None)
+    page.get_by_text(SHOW_LABEL, exact=True).click()  # the slider is shown on request
+    page.locator(MAP_IFRAME).nth(1).wait_for()
     stepped = stepped_maps(ds, "natteliv", default_filters(ds, url_params(page)), "quarter")
     labels = list(stepped.labels)
     last, previous = (step_view(ds, stepped, i).map for i in (len(labels) - 1, len(labels) - 2))

@@ -383,6 +383,10 @@ def test_time_slider_swaps_the_step_map_in_place(demo_env, ds):
     same component identity (the zoom stays; the browser test watches it), with the legend
     saying the scale is shared, and leaves the page's own map as it was."""
     at = open_page("natteliv", {"preset": "all", "celle": "1km"})
+    # The slider is shown on request: until then the page draws its own map only.
+    assert len(at.get("component_instance")) == 1 and not at.select_slider
+    at.toggle(key="tid_vis_natteliv").set_value(True).run()
+    assert not at.exception, at.exception
     page_map, slider_map = at.get("component_instance")
     (slider,) = [s for s in at.select_slider if s.label == "Periode"]
     assert slider.value == slider.options[-1] and len(slider.options) >= 2

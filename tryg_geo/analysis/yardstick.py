@@ -19,8 +19,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..cache import per_version
 from ..compute.counts import by_district, category_mask, combine, period_mask
-from ..compute.privacy import small
+from ..compute.privacy import small, threshold
 from ..compute.stats import benjamini_hochberg, count_change_p
 from ..store.dataset import Dataset
 from .change import ALPHA
@@ -89,7 +90,21 @@ def district_yardstick(
     categories: tuple[str, ...] = (),
 ) -> Yardstick | None:
     """Incidents per 1 000 of ``district_id`` against the rest of the kommune and the districts
-    most like it, tested; None when the district has no population or is unknown."""
+    most like it, tested; None when the district has no population or is unknown. Kept per
+    data version and choices: Tryg bydel asks on every rerun, and the districts' areas (for
+    the likeness) cost more than the counting."""
+    token = ("yardstick", district_id, start, end, tuple(categories), threshold())
+    return per_version(
+        ds,
+        "analyses",
+        token,
+        lambda: _district_yardstick(ds, district_id, start=start, end=end, categories=categories),
+    )
+
+
+def _district_yardstick(
+    ds: Dataset, district_id: str, *, start: date, end: date, categories: tuple[str, ...]
+) -> Yardstick | None:
     population = ds.population
     if district_id not in population.index or not population.get(district_id, 0) > 0:
         return None
