@@ -246,5 +246,8 @@ def downloads(view: View, filters: Filters, *, part: str = "") -> None:
 def md_text(value: object) -> str:
     """Data text safe for Streamlit's Markdown: the characters that make links, images, HTML,
     LaTeX, emphasis or tables are backslash-escaped, so a name like '<img src=x onerror=…>',
-    '![](http://…)' or '$x$' is shown as typed and never fetches or runs anything."""
-    return re.sub(r"([\\`*_\[\]<>#!$|~{}])", r"\\\1", str(value))
+    '![](http://…)' or '$x$' is shown as typed and never fetches or runs anything. A line
+    that starts like a list ('4. kvt. 2025 er …', '- 3') stays text, not a numbered list."""
+    text = re.sub(r"([\\`*_\[\]<>#!$|~{}])", r"\\\1", str(value))
+    text = re.sub(r"(?m)^(\s*\d+)([.)])(?=\s|$)", r"\1\\\2", text)
+    return re.sub(r"(?m)^(\s*)([-+])(?=\s|$)", r"\1\\\2", text)

@@ -125,6 +125,16 @@ def _ramp(palette: str, n: int) -> list[str]:
     return [full[p] for p in positions]
 
 
+def _members_text(members: np.ndarray, fmt) -> str:
+    """'a – b' of a class's values; a class holding 0 beside larger values says '0 og a – b',
+    so the range never spans the hidden counts between them (0 and 5–8 with 1–4 hidden)."""
+    positive = members[members > 0]
+    prefix = "0 og " if (members == 0).any() and len(positive) else ""
+    shown = positive if prefix else members
+    low, high = fmt(float(shown.min())), fmt(float(shown.max()))
+    return prefix + (low if low == high else f"{low} – {high}")
+
+
 def member_entries(
     values: np.ndarray, classes: np.ndarray, bins: list[float], palette: str, fmt
 ) -> list[tuple[str, str]]:
@@ -143,6 +153,5 @@ def member_entries(
         members = values[(classes == cls) & np.isfinite(values)]
         if not len(members):
             continue
-        low, high = fmt(float(members.min())), fmt(float(members.max()))
-        entries.append((colour, low if low == high else f"{low} – {high}"))
+        entries.append((colour, _members_text(members, fmt)))
     return entries
