@@ -55,13 +55,21 @@ MEDIA_GRACE = 30.0
 #: A media file's name in a websocket frame: Streamlit's hex id and an optional extension.
 _MEDIA_RE = re.compile(rb"/media/([0-9a-f]{16,64}(?:\.[A-Za-z0-9]{1,12})?)")
 
-#: Streamlit's own English words that its built frontend (``static/js/index.*.js``) shows on
+#: Streamlit's own English words that its built frontend (``static/js/*.js``) shows on
 #: every page, and the Danish served instead: the page is ``lang="da"``, so an English skip link
 #: would be read with Danish rules (WCAG 3.1.2). Streamlit has no setting for them. The Danish
 #: is written with JavaScript's ``\u`` escapes, so the script stays ASCII whatever charset it
 #: is served with. ``tests/security/test_http_rules.py`` fails when an upgrade moves a word.
 FRONTEND_DANISH: dict[bytes, bytes] = {
     b"Skip to main content": rb"G\u00e5 til hovedindhold",
+    # Screen readers' names of the sidebar's buttons, the main menu and heading anchors, the
+    # help icon's name and the select boxes' placeholder (each as the built script spells it).
+    b'"aria-label":`Collapse sidebar`': b'"aria-label":`Skjul sidepanelet`',
+    b'"aria-label":`Expand sidebar`': b'"aria-label":`Vis sidepanelet`',
+    b'"aria-label":`Main menu`': b'"aria-label":`Hovedmenu`',
+    b'"aria-label":`Link to heading`': b'"aria-label":`Link til overskriften`',
+    b"`Help`:`Help for ${": rb"`Hj\u00e6lp`:`Hj\u00e6lp til ${",
+    b"`Choose options`:`Choose an option`": rb"`V\u00e6lg flere`:`V\u00e6lg en mulighed`",
 }
 
 RouteKind = Literal["open", "media", "upload", "private", "closed", "socket", "logout", "login"]

@@ -170,6 +170,14 @@ def test_every_page_passes_axe_and_is_danish(
         skip_text = skip.first.text_content() if skip.count() else None
         if skip_text != "Gå til hovedindhold":
             problems.append(f"/{path}: skip link {skip_text!r}, expected 'Gå til hovedindhold'")
+        # Names screen readers say, from Streamlit's own scripts, in Danish too.
+        english = page.evaluate(
+            """() => Array.from(document.querySelectorAll('[aria-label]'))
+                .map(e => e.getAttribute('aria-label'))
+                .filter(l => /^(Main menu|Collapse sidebar|Expand sidebar|Link to heading|Help for)/.test(l))"""
+        )
+        if english:
+            problems.append(f"/{path}: English names for screen readers: {sorted(set(english))}")
         for part_name, part in report.items():
             if part["lang"] != "da":
                 problems.append(f"/{path} [{part_name}]: lang={part['lang']!r}, expected 'da'")
