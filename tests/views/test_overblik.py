@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import tiny_data
 from tiny_data import incidents_at, measurement
 
@@ -13,6 +14,7 @@ from tryg_geo.compute.registry import load_initiatives
 from tryg_geo.views.model import View
 from tryg_geo.views.overblik import TABLE_COLUMNS, overblik_view
 
+IN_C = (tiny_data.X0 + 2_300, tiny_data.Y0 + 300)
 YEAR = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 COUNT_UNITS = ("antal", "personer", "pr_1000")
 
@@ -121,3 +123,38 @@ def test_demo_overblik(demo_ds):
     assert_no_small_counts(view)
     for trend in view.trends:
         assert list(trend.data.columns) == ["period", "series", "value"]
+
+
+def test_map_counts_burglaries_when_districts_have_no_population(tmp_path, monkeypatch):
+    # The trial: postal areas without population and police burglaries, no survey. The rate
+    # per 1 000 has no value anywhere, so the map counts the burglaries and says why.
+    plain = tiny_data.districts
+    monkeypatch.setattr(
+        tiny_data, "districts", lambda: plain().assign(population=pd.array([None] * 3, "Int64"))
+    )
+    frames = [
+        incidents_at(40, category="indbrud i beboelse", when="2025-03-01 12:00"),
+        incidents_at(12, category="indbrud i beboelse", when="2025-03-01 12:00", where=IN_C),
+    ]
+    ds = tiny_data.build(tmp_path, incidents=frames, with_places=False)
+    view = overblik_view(ds, YEAR)
+    assert view.map is not None
+    labels = view.map.features.set_index("feature_id")["label"]
+    assert labels["a"] == "40" and labels["c"] == "12"
+    assert "Indbrud i beboelse, " in view.map.legend.title
+    assert "pr. 1.000" not in view.map.legend.title
+    assert (
+        "Der er ikke tal for «Trygge i nabolaget» pr. område i perioden, og områderne har intet "
+        "folketal, så kortet viser antal hændelser («Indbrud i beboelse») og ikke «Indbrud i "
+        "beboelse pr. 1.000 indbyggere»."
+    ) in view.notes
+    assert_no_small_counts(view)
+
+
+def test_hidden_cells_alone_are_no_values_for_the_map():
+    # Grey shapes and "Ingen data" are no map: the fallback must go on to the next indicator.
+    from tryg_geo.views.overblik import _has_values
+
+    hidden = pd.DataFrame({"value": [np.nan, np.nan], "suppressed": [True, False]})
+    assert not _has_values(hidden)
+    assert _has_values(hidden.assign(value=[np.nan, 0.0]))

@@ -3,6 +3,7 @@
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 import tiny_data
 from tiny_data import X0, Y0, incidents_at, measurement
@@ -57,6 +58,30 @@ def test_district_profile_adds_a_kpi_and_a_trend_line(incident_store):
     assert [k.label for k in view.kpis] == ["Hændelser i kommunen", "Alfa"]
     assert set(view.trends[0].data["series"]) == {"Alfa", "Hele kommunen"}
     assert view.map.selected == "a"
+
+
+def test_quarter_trend_leaves_out_a_last_quarter_the_data_end_inside(tmp_path):
+    # Data cover July-November 2025: 4. kvt. is cut (like the trial's Oct-Nov) and would
+    # look like a fall; it is left out of the chart and its text, and a note says why.
+    frames = [
+        incidents_at(30, when="2025-08-01 12:00"),
+        incidents_at(20, when="2025-11-20 12:00"),
+    ]
+    ds = tiny_data.build(tmp_path, incidents=frames, with_places=False)
+    view = tryg_bydel_view(ds, YEAR_2025.with_(indicator=INCIDENT_RATE))
+    periods = set(view.trends[0].data["period"])
+    assert pd.Timestamp("2025-07-01") in periods and pd.Timestamp("2025-10-01") not in periods
+    note = next(n for n in view.notes if n.startswith("4. kvt. 2025 er ikke med"))
+    assert "kun 51 af dens 92 dage" in note and "'4. kvt. 2025 (delvis)'" in note
+    # Data through the quarter's last day: the quarter is whole and shown, no note.
+    full = tiny_data.build(
+        tmp_path / "full",
+        incidents=[*frames, incidents_at(6, when="2025-12-31 12:00")],
+        with_places=False,
+    )
+    whole = tryg_bydel_view(full, YEAR_2025.with_(indicator=INCIDENT_RATE))
+    assert pd.Timestamp("2025-10-01") in set(whole.trends[0].data["period"])
+    assert not any("er ikke med i grafen" in n for n in whole.notes)
 
 
 def test_survey_share_with_wilson_interval_and_small_n_flag(tmp_path):
@@ -169,6 +194,8 @@ def test_district_quarters_beside_the_total_hide_in_pairs(tmp_path):
             incidents_at(30, when="2025-02-01 12:00"),
             incidents_at(3, when="2025-05-01 12:00"),
             incidents_at(9, when="2025-08-01 12:00"),
+            # Data to the quarter's last day, so 3. kvt. is whole and stays in the chart.
+            incidents_at(6, when="2025-09-30 12:00", where=IN_C),
         ],
         with_places=False,
     )

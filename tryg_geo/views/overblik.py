@@ -7,6 +7,8 @@ indsats; and a few plain Danish sentences naming only the changes that are more 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -322,15 +324,49 @@ def _map_rows(ds: Dataset, ind: Indicator, filters: Filters) -> pd.DataFrame:
 
 
 def _has_values(rows: pd.DataFrame) -> bool:
-    return bool(len(rows)) and bool(rows["value"].notna().any() or rows["suppressed"].any())
+    """True when at least one area has a value to show: hidden counts alone draw grey shapes
+    and "Ingen data", not a map (and rates without a population are no values either)."""
+    return bool(len(rows)) and bool(rows["value"].notna().any())
+
+
+def _as_counts(ind: Indicator) -> Indicator:
+    """A rate per 1 000 inhabitants as plain counts of the same incidents, for districts
+    without a population (where no rate can be worked out)."""
+    base = ind.label.removesuffix(" pr. 1.000 indbyggere")
+    return replace(ind, unit="antal", label=base if base != ind.label else f"{ind.label} (antal)")
+
+
+def _candidates(ds: Dataset, asked: Indicator) -> list[tuple[Indicator, Indicator]]:
+    """The indicators the map may show, in order: the one asked for, then the registry's other
+    district indicators; each as (shown, registry indicator). A rate per 1 000 is counted
+    instead when no district has a population."""
+    others = [i for _, i in all_indicators() if i.area == "district" and i.id != asked.id]
+    no_population = not ds.population.gt(0).any()
+    return [
+        (_as_counts(ind) if ind.unit == "pr_1000" and no_population else ind, ind)
+        for ind in [asked, *others]
+    ]
+
+
+def _map_note(asked: Indicator, shown: Indicator, source: Indicator) -> str | None:
+    """Why the map shows what it shows (None when it shows what was asked for)."""
+    missing = f"der er ikke tal for «{asked.label}» pr. område i perioden"
+    if shown is not source:  # counts for a rate: the districts have no population
+        why = "Områderne har intet folketal"
+        if source is not asked:
+            why = f"{missing[0].upper()}{missing[1:]}, og områderne har intet folketal"
+        return f"{why}, så kortet viser antal hændelser («{shown.label}») og ikke «{source.label}»."
+    return None if shown is asked else f"Kortet viser «{shown.label}», fordi {missing}."
 
 
 def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | None]:
     """District choropleth of the latest year (surveys) or the period (incidents).
 
     The map follows the data: when the indicator asked for (:func:`map_indicator`) has no
-    numbers, the first district indicator of the registry that has is shown instead (e.g.
-    burglaries per 1 000 for a user with police data and no survey), with a note.
+    shown number in any area, the first district indicator of the registry that has is shown
+    instead (e.g. burglaries per 1 000 for a user with police data and no survey), with a
+    note; a rate per 1 000 becomes counts of the same incidents when the districts have no
+    population, and the note says so.
 
     Returns
     -------
@@ -338,22 +374,16 @@ def tryghed_map(ds: Dataset, filters: Filters) -> tuple[MapSpec | None, str | No
         No map, and a note saying so, when there are no districts or no values.
     """
     asked = map_indicator(filters)
-    ind, rows = asked, _map_rows(ds, asked, filters)
-    if not _has_values(rows):
-        for _, other in all_indicators():
-            if other.area == "district" and other.id != asked.id:
-                other_rows = _map_rows(ds, other, filters)
-                if _has_values(other_rows):
-                    ind, rows = other, other_rows
-                    break
-    if ds.districts_wgs84 is None or not _has_values(rows):
+    found = None
+    for shown, source in _candidates(ds, asked):
+        rows = _map_rows(ds, shown, filters)
+        if _has_values(rows):
+            found = shown, source, rows
+            break
+    if ds.districts_wgs84 is None or found is None:
         return None, f"Kortet mangler: der er ingen tal for «{asked.label}» pr. område i perioden."
-    note = (
-        None
-        if ind is asked
-        else f"Kortet viser «{ind.label}», fordi der ikke er tal for «{asked.label}» pr. område "
-        "i perioden."
-    )
+    ind, source, rows = found
+    note = _map_note(asked, ind, source)
     rows = rows.set_index("area_id")
     labels = pd.Series(
         [

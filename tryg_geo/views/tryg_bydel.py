@@ -26,6 +26,7 @@ from ..compute.privacy import (
 )
 from ..compute.registry import all_indicators
 from ..compute.stats import wilson
+from ..compute.steps import is_partial
 from ..store.dataset import Dataset
 from .analysis_maps import (
     CHANGE_MODE,
@@ -274,7 +275,10 @@ def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
             )
     if view.map is not None:
         view.map.bounds = bounds_with_data(ds, table, "incidents")
-    view.trends = [_incident_trend(ds, filters, per_1000=per_1000)]
+    trend, left_out = _incident_trend(ds, filters, per_1000=per_1000)
+    view.trends = [trend]
+    if left_out:
+        view.notes.append(left_out)
     if outside:
         shown = shown_count(outside, outside_hidden, is_complementary=bool(protecting[-1]))
         view.notes.append(
@@ -358,8 +362,15 @@ def _district_kpi(row: pd.Series) -> Kpi:
     )
 
 
-def _incident_trend(ds: Dataset, filters: Filters, *, per_1000: bool) -> Trend:
-    """Quarterly incidents (per 1 000, or counts) for the chosen district against the kommune."""
+def _incident_trend(ds: Dataset, filters: Filters, *, per_1000: bool) -> tuple[Trend, str | None]:
+    """Quarterly incidents (per 1 000, or counts) for the chosen district against the kommune.
+
+    Returns
+    -------
+    (Trend, note or None)
+        Whole quarters only: a last quarter that the period or the data end inside is left
+        out, and the note says so (the time slider shows it as '(delvis)').
+    """
     arrays = ds.arrays
     # Whole quarters only: a quarter cut by the window's start would look like a sudden drop.
     start = (pd.Timestamp(filters.end) - pd.DateOffset(years=3)).to_period(
@@ -397,10 +408,39 @@ def _incident_trend(ds: Dataset, filters: Filters, *, per_1000: bool) -> Trend:
                 value = count / pop * 1000 if per_1000 else float(count)
             rows.append({"period": quarter, "series": name, "value": value})
     data = pd.DataFrame(rows, columns=["period", "series", "value"])
+    # ... and at the end: a quarter the period or the data stop inside holds fewer incidents
+    # and would look like a fall. It is left out (hidden cells stay hidden: only less is shown).
+    last, note = _cut_last_quarter(ds, filters)
+    if last is not None:
+        data = data[data["period"] != last].reset_index(drop=True)
     if not per_1000:
-        return Trend("Hændelser pr. kvartal", data, "antal", higher_is_better=False)
-    return Trend(
-        "Hændelser pr. 1.000 indbyggere pr. kvartal", data, "pr_1000", higher_is_better=False
+        trend = Trend("Hændelser pr. kvartal", data, "antal", higher_is_better=False)
+    else:
+        trend = Trend(
+            "Hændelser pr. 1.000 indbyggere pr. kvartal", data, "pr_1000", higher_is_better=False
+        )
+    return trend, note
+
+
+def _cut_last_quarter(ds: Dataset, filters: Filters) -> tuple[pd.Timestamp | None, str | None]:
+    """The start of the last quarter when the period or the data end inside it, and a note.
+
+    The same test as the time slider's '(delvis)' (:func:`~tryg_geo.compute.steps.is_partial`
+    on the period within the data's span).
+    """
+    span = ds.incident_span
+    start, end = max(filters.start, span[0]), min(filters.end, span[1])
+    quarter = periods.Period(end.year, quarter=(end.month - 1) // 3 + 1)
+    first, last = quarter.days()
+    if start > end or not is_partial(quarter, start, end):
+        return None, None
+    days = (end - max(first, start)).days + 1
+    whole = (last - first).days + 1
+    label = quarter.label()
+    return pd.Timestamp(first), (
+        f"{label} er ikke med i grafen over hændelser pr. kvartal: kun {fmt.number(days)} af "
+        f"dens {fmt.number(whole)} dage er med i perioden og data, og en delvis periode har "
+        f"færre hændelser og ville ligne et fald; tidslinjen viser den som '{label} (delvis)'."
     )
 
 
