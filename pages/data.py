@@ -31,8 +31,9 @@ status = data_status()
 ui.data_problems(status)
 if not status["kinds"]:
     st.info(
-        "Der er ingen data endnu. Importér jeres filer ovenfor, eller kør `make dashboard`, "
-        "som laver demodata i en tom data-mappe. Se **Data**-afsnittet i README."
+        "Der er ingen data endnu. Importér jeres filer ovenfor. Demodata fås ved at køre "
+        "`make dashboard` i en tom data-mappe (for den, der har installeret dashboardet); se "
+        "**Data**-afsnittet i README."
     )
 if status["demo"]:
     st.warning("**Demodata** er indlæst for mindst én datatype.")

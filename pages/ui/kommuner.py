@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tryg_geo import Dataset, Filters, kommune_chart
+from tryg_geo import Dataset, Filters, kommune_chart, page_wording
 
 from .render import chart, downloads, md_text, notes, table
 from .state import build
@@ -19,7 +19,7 @@ def kommune_section(ds: Dataset, filters: Filters) -> None:
     view = build("kommuner", ds, filters)
     st.header(md_text(view.title))
     if view.missing:
-        st.info(md_text(view.missing))
+        st.info(md_text(page_wording(view.missing)))  # the page's import, not the command
         return
     st.caption(md_text(view.subtitle))
     chart(kommune_chart, view.table)

@@ -20,6 +20,7 @@ from tryg_geo import (
     file_stem,
     fmt,
     frame_map,
+    page_wording,
     role_files,
     settings,
     suppression_problems,
@@ -49,7 +50,7 @@ def header(view: View) -> None:
         st.warning("**Demodata** – genererede eksempeldata, ikke rigtige tal.", icon="⚠️")
     st.caption(md_text(view.subtitle))
     if view.missing:
-        st.info(md_text(view.missing))
+        st.info(md_text(page_wording(view.missing)))  # the page's import, not the command
 
 
 def kpis(view: View) -> None:
@@ -195,7 +196,7 @@ def table(view: View, limit: int = 300, *, empty: str | None = None) -> None:
 
 def notes(view: View) -> None:
     for note in view.notes:
-        st.caption(md_text(note))
+        st.caption(md_text(page_wording(note)))
     st.caption(md_text(view.source))
     if view.as_of:
         st.caption(md_text(view.as_of))

@@ -83,8 +83,11 @@ def build(key: str, ds: Dataset, filters: Filters) -> View:
 def require_data(ds: Dataset, *, incidents: bool = False) -> None:
     if ds.districts is None and ds.incidents is None and ds.measurements is None:
         st.info(
-            "Der er ingen data endnu. Kør `make dashboard` (laver demodata), eller importér "
-            "jeres egne filer på siden **Data**."
+            # The page's import first: a municipal user has no shell; `make dashboard` is the
+            # demo-data hint for whoever installed it.
+            "Der er ingen data endnu. Importér jeres egne filer på siden **Data**. Demodata fås "
+            "ved at køre `make dashboard` i en tom data-mappe (for den, der har installeret "
+            "dashboardet)."
         )
         st.stop()
     if incidents and not ds.has_incidents:

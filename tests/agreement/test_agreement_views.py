@@ -117,7 +117,7 @@ def test_analyse_needs_enough_events(by_key):
     assert incidents < minimum
     assert view.map is None or _class_features(view.map) == 0
     assert any(str(minimum) in n and "hændelser" in n for n in view.notes + view.highlights)
-    hot = next(k for k in view.kpis if k.label.startswith("Hot spots"))
+    hot = next(k for k in view.kpis if k.label.startswith("Hotspots"))
     assert hot.value == "–"
     demo = by_key[("demo", "analyse")].view
     assert demo.map is not None and _class_features(demo.map) > 0

@@ -119,6 +119,11 @@ def test_reading_is_computed_from_the_table():
     p[0, 0] = 0.3
     quiet = KnoxTable(SPACE, TIME, observed, expected, p, 999, 1, 500).reading()
     assert "Efter en hændelse" in quiet and "kan skyldes tilfældigheder (p = 0,300)" in quiet
+    # More raised cells than are listed: the list ends in "…", never "…." (found in trial).
+    twice = np.full((5, 5), 20, dtype=np.int64)  # every cell 2 × the expected 10, p = 0,001
+    many = KnoxTable(SPACE, TIME, twice, np.full((5, 5), 10.0), np.full((5, 5), 0.001), 999, 1, 500)
+    crowded = many.reading()
+    assert crowded.endswith(" …") and "…." not in crowded, crowded
 
 
 def test_too_few_events_give_an_empty_table_and_a_sentence():

@@ -66,6 +66,15 @@ def test_page_sentence_for_missing_roles() -> None:
             "så angiv dem med --lat-col og --lon-col.",
             "så vælg kolonnen for Breddegrad (lat) og Længdegrad (lon).",
         ),
+        (
+            "importér dem på siden Data – eller med python -m tryg_geo import kommune_crimes "
+            "FIL og import kommune_population FIL. README, afsnittet Data",
+            "importér dem på siden Data. README, afsnittet Data",
+        ),
+        (
+            "som datatype Områder på siden Data eller med python -m tryg_geo import districts FIL.",
+            "som datatype Områder på siden Data.",
+        ),
     ],
 )
 def test_loader_messages_in_the_words_of_the_page(cli: str, page: str) -> None:

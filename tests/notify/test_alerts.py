@@ -164,7 +164,7 @@ def test_a_new_hot_spot_fires_once_and_a_lasting_one_never(
     (alert,) = run.fired
     assert alert["kind"] == "ny_hotspot" and alert["roles"] == ["analytiker"]
     assert alert["view"] == "analyse" and alert["params"]["celle"] == "250m"
-    assert "hot spots i 250m-celler i 4. kvt. 2025 (01.10.2025–20.11.2025)" in alert["text"]
+    assert "hotspots i 250m-celler i 4. kvt. 2025 (01.10.2025–20.11.2025)" in alert["text"]
     assert "i nogen af perioderne før (1. kvt. 2023–3. kvt. 2025)" in alert["text"]
     assert "250m_" in alert["text"]  # the cells are named
     assert alert_log(new) == run.fired

@@ -84,7 +84,7 @@ def test_a_leaders_digest_arrives_with_both_parts_and_the_real_deck(
     assert message["Subject"].startswith("Nyt fra Tryg Geo") and "Demodata" in message["Subject"]
     text = parts(message)
     for part in text.values():
-        assert "Demodata" in part and "Nye data" in part and "Nye og tiltagende hot spots" in part
+        assert "Demodata" in part and "Nye data" in part and "Nye og tiltagende hotspots" in part
         assert "https://tryggeo.aalborg.dk/" in part
     ((name, mime, pdf),) = attachments(message)
     assert mime == "application/pdf" and re.fullmatch(r"tryg-geo_styregruppe_[\d_-]+\.pdf", name)
@@ -236,14 +236,14 @@ def test_the_hot_spot_lines_are_emerging_hot_spots(demo_ds, demo_dir: Path) -> N
     digest = digest_view(
         demo_ds, Store(demo_dir), role="leder", since=None, base_url="https://t.dk"
     )
-    (section,) = [s for s in digest.sections if "hot spots" in s.title]
+    (section,) = [s for s in digest.sections if "hotspots" in s.title]
     found = emerging_hotspots(
         demo_ds, step="month", start=digest.period[0], end=digest.period[1], size="250m"
     )
     new = sorted(str(c) for c in found.ids[found.category == "new_hot"])
     assert new, "the demo data have new hot spots in their last month"
     line = section.items[0]
-    assert line.text.startswith(f"{len(new)} celler er nye hot spots i december 2025")
+    assert line.text.startswith(f"{len(new)} celler er nye hotspots i december 2025")
     named = line.text.split("Stærkest først: ")[1].split(" og ")[0].rstrip(".").split(", ")
     assert set(named) <= set(new) and len(named) == min(len(new), 10)
     assert "kort=emerging" in line.link and "trin=month" in line.link and "celle=250m" in line.link

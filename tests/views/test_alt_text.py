@@ -56,8 +56,28 @@ def test_map_sentence_ties_all_equal_and_nothing_shown() -> None:
         ["A", "B"], [7, math.nan], ["7", "Ingen data"], what="x", noun_plural="steder"
     )
     assert "Kun A har et tal: 7. 1 sted uden data." in one and "Alle 1" not in one
-    none = map_sentence(["A"], [math.nan], ["<5"], what="x", hidden=[True])
+    none = map_sentence(["A", "B"], [math.nan] * 2, ["<5", "–"], what="x", hidden=[True, False])
     assert "Ingen områder har et tal, der kan vises. 1 område vises som <5." in none
+
+
+def test_map_sentence_all_hidden_says_so_once(monkeypatch) -> None:
+    """Every feature small: one sentence with the limit from the setting, not 'Ingen … kan
+    vises' followed by 'N vises som <N'."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    text = map_sentence(
+        [f"celle {i}" for i in range(52)],
+        [math.nan] * 52,
+        ["<10"] * 52,
+        what="hændelser pr. 100m-celle",
+        noun_plural="celler",
+        hidden=[True] * 52,
+    )
+    assert text == (
+        "Kortet viser hændelser pr. 100m-celle for 52 celler. "
+        "Alle 52 celler har tal under 10 og vises som <10."
+    )
+    one = map_sentence(["A"], [math.nan], ["<10"], what="x", hidden=[True])
+    assert one.endswith("for 1 område. Tallet er under 10 og vises som <10."), one
 
 
 def test_map_sentence_reads_as_danish_not_as_ranges() -> None:

@@ -367,3 +367,13 @@ def test_district_highlights_name_the_districts(demo_ds, districts, monkeypatch)
     lines = emerging_view(demo_ds, filters).highlights
     assert lines[0].startswith(f"2 fortløbende hotspots: {first} (siden ")
     assert f"{second} (siden " in lines[0]
+
+
+def test_method_note_fits_cells_and_districts() -> None:
+    """The note is shown in both units: it names both, and spells "hotspot" as the page does."""
+    from tryg_geo.views.emerging import EMERGING_NOTE
+
+    assert (
+        "hver celle eller hvert område" in EMERGING_NOTE and "hver celle får" not in EMERGING_NOTE
+    )
+    assert "hot spot" not in EMERGING_NOTE.lower().replace("hot spot analysis", "")

@@ -215,5 +215,10 @@ def test_without_statbank_the_view_says_how_to_get_it(demo_ds: Dataset) -> None:
     view = build_view("kommuner", demo_ds, default_filters(demo_ds))
     assert view.missing == MISSING and view.table.empty
     assert "STRAF11" in MISSING and "FOLK1A" in MISSING and "semikolonsepareret" in MISSING
+    from tryg_geo.ingest.detect import page_wording
+
+    # The page names its own import, never the command (which stays for the CLI).
+    on_page = page_wording(MISSING)
+    assert "python -m" not in on_page and "importér dem på siden Data. README" in on_page
     # The deck and the pack leave the view out without a word: Overblik says how to get it.
     assert plan_views(demo_ds, default_filters(demo_ds), keep=lambda k: k == "kommuner") == []

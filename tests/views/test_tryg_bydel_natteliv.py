@@ -103,6 +103,7 @@ def test_survey_share_with_wilson_interval_and_small_n_flag(tmp_path):
     labels = view.map.features.set_index("feature_id")["label"]
     assert labels["a"] == "90,0 % (n=400)" and "usikker" in labels["b"]
     assert view.kpis[0].value == "88,0 %"
+    assert not any(note.startswith("Tal under") for note in view.notes)  # no "<5" shown
     # The kept survey rows equal the rows computed again, and a caller's copy changes nothing.
     from tryg_geo.views.tryg_bydel import _sorted_rows, _survey_rows
 
@@ -299,3 +300,53 @@ def test_heatmap_names_all_seven_weekdays_and_skjult_cells():
     assert {r["ugedag"] for r in rows} == set(days)
     shown = {(r["ugedag"], r["time"]): r["vist"] for r in rows}
     assert shown[(days[0], "00")] == "<5" and shown[(days[0], "01")] == "skjult"
+
+
+def test_hidden_districts_rank_above_zero_and_the_notes_explain_small(tmp_path, monkeypatch):
+    """A hidden count is at least 1: "skjult" and "<N" rank above a shown 0, and the notes
+    say what "<N" means (privacy.hidden_rule, limit from the setting), not only 'skjult'."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    ds = tiny_data.build(
+        tmp_path,
+        incidents=[
+            incidents_at(40, when="2025-03-01 12:00"),  # a: hidden to protect b
+            incidents_at(3, when="2025-03-01 12:00", where=IN_B),  # b: small
+        ],
+        with_places=False,
+    )
+    view = tryg_bydel_view(ds, YEAR_2025.with_(indicator=INCIDENT_RATE))
+    assert list(view.display["Hændelser"]) == ["skjult", "<10", "0"]
+    assert "Tal under 10 vises som '<10'." in view.notes
+    assert any(note.startswith("'skjult'") for note in view.notes)
+    # Nothing small shown: no "<N" note.
+    shown = tryg_bydel_view(_nothing_small_store(tmp_path / "big"), YEAR_2025)
+    assert not any(note.startswith("Tal under") for note in shown.notes), shown.notes
+
+
+def _nothing_small_store(path):
+    """Two districts with large counts both years, one with 0: nothing is hidden."""
+    return tiny_data.build(
+        path,
+        incidents=[
+            incidents_at(40, when="2025-03-01 12:00"),
+            incidents_at(30, when="2025-03-01 12:00", where=IN_B),
+            incidents_at(40, when="2024-03-01 12:00"),
+            incidents_at(30, when="2024-03-01 12:00", where=IN_B),
+        ],
+        with_places=False,
+    )
+
+
+def test_survey_shares_of_few_answers_explain_small(tmp_path):
+    """A share of fewer answers than the limit shows n as "<5": the notes say why."""
+    ds = tiny_data.build(
+        tmp_path,
+        measurements=[
+            measurement("tryg_andel", "a", "2025", 0.9, 400),
+            measurement("tryg_andel", "b", "2025", 0.5, 3),
+        ],
+        with_places=False,
+    )
+    view = tryg_bydel_view(ds, YEAR_2025.with_(indicator="tryg_andel"))
+    assert "<5" in set(view.display["Svar (n)"])
+    assert "Tal under 5 vises som '<5'; andelen af så få svar vises ikke." in view.notes

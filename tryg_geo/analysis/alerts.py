@@ -216,10 +216,10 @@ def _new_hotspot(ds: Dataset, rule: AlertRule) -> list[Alert]:
     first_day = final.days()[0] if final else start
     named = ", ".join(cells[:CELLS_NAMED]) + (" …" if len(cells) > CELLS_NAMED else "")
     what = f" med {rule.category}" if rule.category else ""
-    count = "et nyt hot spot" if len(cells) == 1 else f"{number(len(cells))} nye hot spots"
+    count = "et nyt hotspot" if len(cells) == 1 else f"{number(len(cells))} nye hotspots"
     text = (
         f"{count.capitalize()}{what} i {rule.cell}-celler i {period_label(found.periods[-1])} "
-        f"({day(first_day)}–{day(end)}), som ikke var hot spots i nogen af perioderne før "
+        f"({day(first_day)}–{day(end)}), som ikke var hotspots i nogen af perioderne før "
         f"({period_label(found.periods[0])}–{period_label(found.periods[-2])}): {named}"
         + ("" if named.endswith("…") else ".")
     )

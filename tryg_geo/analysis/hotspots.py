@@ -305,8 +305,8 @@ class HotspotResult:
             return None
         return (
             f"Kun {count_text(self.incidents)} hændelser med disse filtre: Gi* kræver mindst "
-            f"{MIN_EVENTS} hændelser (som ArcGIS' Hot Spot Analysis), så der vises ingen hot "
-            "eller cold spots. Vælg en længere periode, flere kategorier eller et større område."
+            f"{MIN_EVENTS} hændelser (som ArcGIS' Hot Spot Analysis), så der vises ingen "
+            "hotspots eller cold spots. Vælg en længere periode, flere kategorier eller et større område."
         )
 
     @property
@@ -324,7 +324,7 @@ class HotspotResult:
         return (
             f"Få hændelser pr. celle (i snit {number(per_block, 2)} pr. 3 × 3 celler): Gi* bygger "
             "på en normalfordeling, der da overdriver signifikansen, så selv enkelte hændelser "
-            "kan blive hot spots. " + coarser_advice(self.size)
+            "kan blive hotspots. " + coarser_advice(self.size)
         )
 
     def class_counts(self) -> dict[str, int]:
@@ -351,7 +351,7 @@ class HotspotResult:
             else "uden korrektion for mange samtidige test"
         )
         return (
-            f"{number(hot)} hot spots og {number(cold)} cold spots blandt "
+            f"{number(hot)} hotspots og {number(cold)} cold spots blandt "
             f"{number(len(self.table))} {what} ({count_text(self.incidents)} hændelser); {fdr}."
         )
 

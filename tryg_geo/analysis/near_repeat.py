@@ -202,7 +202,10 @@ class KnoxTable:
             space, time = self.space_labels(), self.time_labels()
             cells = [f"{space[r]} og {time[c]}" for r, c in zip(*np.nonzero(raised), strict=True)]
             shown = "; ".join(cells[:MAX_LISTED]) + (" …" if len(cells) > MAX_LISTED else "")
-            second = f"Signifikant forhøjet risiko også ved: {shown}."
+            # An ellipsis ends the sentence itself: no "…." after a cut list.
+            second = f"Signifikant forhøjet risiko også ved: {shown}" + (
+                "" if shown.endswith("…") else "."
+            )
         elif p < ALPHA and ratio > 1:
             second = "Ingen andre afstande og tider har signifikant forhøjet risiko."
         else:

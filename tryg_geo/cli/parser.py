@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser(
         "digest",
         help="Send nyhedsbrevet «Nyt fra Tryg Geo» med e-mail (nye data, markante ændringer, "
-        "nye og tiltagende hot spots, indsatser uden for sporet, præsentationen som PDF).",
+        "nye og tiltagende hotspots, indsatser uden for sporet, præsentationen som PDF).",
     )
     digest.add_argument(
         "--since",

@@ -37,7 +37,7 @@ from .registry import all_indicators
 
 KINDS: dict[str, str] = {
     "stigning": "en markant stigning mod samme periode sidste år i et område",
-    "ny_hotspot": "et nyt hot spot (Gi*) i en celle",
+    "ny_hotspot": "et nyt hotspot (Gi*) i en celle",
     "under_maal": "en indikator i et område under målet",
 }
 #: The views a ``stigning`` rule may name: which hours are counted and which page the link opens.

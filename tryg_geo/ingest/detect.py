@@ -149,12 +149,21 @@ _PAGE_FIELDS = {"crs": "Koordinatsystem", "layer": "Lag/ark"}
 _OPTION_ROLES = {option: role for role, option in OPTION.items()}
 
 
+#: " – eller med python -m tryg_geo import kommune_crimes FIL og import kommune_population FIL"
+_COMMAND = re.compile(
+    r"\s*(?:–\s*)?eller med python -m tryg_geo import \w+ FIL(?: og import \w+ FIL)?"
+)
+
+
 def page_wording(text: str) -> str:
     """A message of the loaders with the Data page's controls instead of command-line options.
 
     ``--id-col`` becomes "kolonnen for Id" (the select box under 2. Kolonner), ``--crs`` and
-    ``--layer`` the fields under "Avanceret": a browser user never reads about flags.
+    ``--layer`` the fields under "Avanceret": a browser user never reads about flags. A
+    command beside the page's way ("på siden Data eller med python -m tryg_geo import
+    districts FIL") is left out: the page says "på siden Data".
     """
+    text = _COMMAND.sub("", text)
 
     def column(match: re.Match[str]) -> str:
         role = _OPTION_ROLES.get(match.group(1))

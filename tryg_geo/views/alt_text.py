@@ -108,7 +108,20 @@ def map_sentence(
     numbers[hide] = np.nan
     frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
     shown = frame.dropna(subset=["value"])
-    parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {noun_plural}."]
+    word = noun_plural if len(frame) != 1 else _singular(noun_plural)
+    parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {word}."]
+    n_small, n_protecting = int((hide & ~protects).sum()), int(protects.sum())
+    secret = hidden_text or privacy.hidden_text()
+    if n_small and n_small == len(frame):
+        # Every feature is small: one sentence saying so reads better than "none has a number"
+        # followed by "all are <5" (the rule in privacy.hidden_rule's words: 'Tal under N').
+        limit = privacy.threshold()
+        if n_small == 1:
+            parts.append(f"Tallet er under {limit} og vises som {secret}.")
+        else:
+            every = f"Alle {fmt.number(n_small)} {noun_plural}"
+            parts.append(f"{every} har tal under {limit} og vises som {secret}.")
+        return " ".join(parts)
     if shown.empty:
         parts.append(f"Ingen {noun_plural} har et tal, der kan vises.")
     elif len(shown) == 1:  # "Alle 1 steder" is no Danish: name the one
@@ -121,9 +134,7 @@ def map_sentence(
             parts.append(f"{every} har {shown['label'].iloc[0]}.")
         else:
             parts += [_highest(shown, low), _lowest(shown, low, noun_plural)]
-    n_small, n_protecting = int((hide & ~protects).sum()), int(protects.sum())
     if n_small:
-        secret = hidden_text or privacy.hidden_text()
         parts.append(_counted(n_small, noun_plural, f"vises som {secret}"))
     if n_protecting:
         parts.append(_counted(n_protecting, noun_plural, f"er {privacy.COMPLEMENTARY_WHY}"))

@@ -88,7 +88,7 @@ def hotspot_kpis(result: HotspotResult) -> list[Kpi]:
     if result.too_few:  # no analysis: no number, and the note says why
         hot = cold = None
     return [
-        Kpi("Hot spots (celler)", fmt.number(hot), None, "Signifikante klynger, FDR-korrigeret"),
+        Kpi("Hotspots (celler)", fmt.number(hot), None, "Signifikante klynger, FDR-korrigeret"),
         Kpi("Cold spots (celler)", fmt.number(cold), None, "Signifikant færre end ventet"),
     ]
 

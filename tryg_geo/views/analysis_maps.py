@@ -29,7 +29,7 @@ from .model import NO_DATA_COLOR, Legend, MapSpec, View
 
 FDR_NOTE = (
     "Hotspots er beregnet med Getis-Ord Gi* (som ArcGIS' Hot Spot Analysis): en celle (eller et "
-    "område) er en hot spot, når den og dens naboer tilsammen har flere hændelser, end "
+    "område) er et hotspot, når den og dens naboer tilsammen har flere hændelser, end "
     "tilfældigheder kan forklare. Signifikansen er korrigeret for, at mange celler testes på én gang (False "
     "Discovery Rate, Benjamini–Hochberg)."
 )

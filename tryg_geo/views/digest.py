@@ -188,7 +188,7 @@ def _changes(ds: Dataset, filters: Filters, base_url: str, detail: bool) -> Sect
 def _hotspots(ds: Dataset, filters: Filters, base_url: str, detail: bool) -> Section:
     """New and intensifying hot spots: the emerging hot spot analysis (as on Analyse) of the
     digest's period, one line per pattern, strongest cell (the final month's Gi* z) first."""
-    title = "Nye og tiltagende hot spots (250 m-celler)"
+    title = "Nye og tiltagende hotspots (250 m-celler)"
     if not ds.has_incidents:
         return Section(title, [], "Ingen hændelser.")
     try:
@@ -218,7 +218,7 @@ def _hotspots(ds: Dataset, filters: Filters, base_url: str, detail: bool) -> Sec
                 link,
             )
         )
-    return _capped(title, items, "Ingen nye eller tiltagende hot spots i perioden.")
+    return _capped(title, items, "Ingen nye eller tiltagende hotspots i perioden.")
 
 
 def _pattern_words(key: str, cells: int, periods: tuple[str, ...]) -> str:
@@ -228,11 +228,11 @@ def _pattern_words(key: str, cells: int, periods: tuple[str, ...]) -> str:
     count = "Én celle" if one else f"{number(cells)} celler"
     first, before, last = (period_label(p) for p in (periods[0], periods[-2], periods[-1]))
     if key == "new_hot":
-        what = "er et nyt hot spot" if one else "er nye hot spots"
-        return f"{count} {what} i {last}: ikke et hot spot i nogen måned før ({first}–{before})."
-    what = "er et tiltagende hot spot" if one else "er tiltagende hot spots"
+        what = "er et nyt hotspot" if one else "er nye hotspots"
+        return f"{count} {what} i {last}: ikke et hotspot i nogen måned før ({first}–{before})."
+    what = "er et tiltagende hotspot" if one else "er tiltagende hotspots"
     return (
-        f"{count} {what}: hot spot i mindst 90 % af månederne {first}–{last}, også den sidste, "
+        f"{count} {what}: hotspot i mindst 90 % af månederne {first}–{last}, også den sidste, "
         "og stadig stærkere."
     )
 

@@ -92,8 +92,9 @@ KPI_TILES = 4
 NAMED_GROUPS = 3
 EMERGING_NOTE = (
     "Nye og vedvarende hotspots (som ArcGIS' Emerging Hot Spot Analysis): Gi* beregnes for hver "
-    "periode med samme naboskab og FDR-korrektion som hotspot-kortet, derefter testes hver "
-    "celles z-værdier for en tendens over tid (Mann–Kendall), og hver celle får ét mønster. "
+    "periode med samme naboskab og FDR-korrektion som hotspot-kortet, derefter testes "
+    "z-værdierne i hver celle eller hvert område for en tendens over tid (Mann–Kendall), og "
+    "hver får ét mønster. "
     "Ny: hotspot i sidste periode og aldrig før. Tiltagende/aftagende: hotspot i mindst 90 % af "
     "perioderne og signifikant stigende/faldende. Vedvarende: hotspot i mindst 90 % uden "
     "tendens. Historisk: ikke længere hotspot. Cold spots læses på samme måde."

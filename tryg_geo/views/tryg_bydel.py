@@ -17,6 +17,7 @@ from ..compute.privacy import (
     complementary,
     complementary_note,
     count_text,
+    hidden_rule,
     hide_periods,
     safe_change,
     shown_count,
@@ -284,6 +285,14 @@ def _incident_view(ds: Dataset, filters: Filters, indicator: str) -> View:
         view.notes.append(
             f"{shown} hændelser ligger uden for områderne og indgår kun i kommunens total."
         )
+    # "<5" (a small count) is explained wherever it shows: a district now or last year, the
+    # count outside the districts or the kommune total.
+    small_now = table["suppressed"] & ~table["complementary"]
+    small_before = table["previous_incidents"].isna() & ~table["previous_complementary"]
+    small_outside = bool(outside) and outside_hidden and not bool(protecting[-1])
+    small_total = bool(small([total_now, total_before]).any())
+    if small_now.any() or small_before.any() or small_outside or small_total:
+        view.notes.append(f"{hidden_rule()}.")
     if protecting.any() or table["previous_complementary"].any():
         view.notes.append(complementary_note())
     return view
@@ -314,9 +323,21 @@ def _incident_table(ds, filters, now, before, hidden, hidden_before, indicator) 
             "previous_complementary": complementary(before, hidden_before),
         }
     )
-    return table.sort_values(
-        ["incidents_per_1000", "incidents"], ascending=False, na_position="last"
-    ).reset_index(drop=True)
+    # Shown counts first (largest rate, then count), then the hidden ones, which are at least
+    # 1 ("skjult", hidden only to protect a small one, is not small: before "<5"), then the
+    # districts with 0; a stable sort keeps the districts' order within each group.
+    shown_any = table["incidents"].fillna(0) > 0
+    group = np.select(
+        [shown_any, table["complementary"], table["suppressed"]], [0, 1, 2], default=3
+    )
+    table["_group"] = group
+    table = table.sort_values(
+        ["_group", "incidents_per_1000", "incidents"],
+        ascending=[True, False, False],
+        na_position="last",
+        kind="stable",
+    )
+    return table.drop(columns="_group").reset_index(drop=True)
 
 
 def _incident_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -478,6 +499,8 @@ def _survey_view(ds: Dataset, filters: Filters, indicator: str, label: str) -> V
     if view.map is not None:
         view.map.bounds = bounds_with_data(ds, table, "value")
     view.trends = [_survey_trend(ds, rows, filters, label)]
+    if table["suppressed"].any():  # "<5" answers: say why the share is not shown
+        view.notes.append(f"{hidden_rule()}; andelen af så få svar vises ikke.")
     if table["small_n"].any():
         view.notes.append(f"Andele med færre end {min_n} svar er markeret som usikre.")
     return view
