@@ -17,6 +17,7 @@ from tryg_geo.render.csv_export import read_csv, view_csv
 from tryg_geo.render.files import file_stem
 from tryg_geo.role_files import for_role
 from tryg_geo.views import emerging as emerging_module
+from tryg_geo.views import emerging_words
 from tryg_geo.views.alt_text import view_map_text
 from tryg_geo.views.analyse import analyse_view
 from tryg_geo.views.emerging import (
@@ -25,8 +26,8 @@ from tryg_geo.views.emerging import (
     emerging_detail,
     emerging_result,
     emerging_view,
-    text_alternative,
 )
+from tryg_geo.views.emerging_words import text_alternative
 from tryg_geo.views.registry import default_filters
 from tryg_geo.views.sources import SEPARATOR
 from tryg_geo.views.steps import stepped_maps
@@ -205,7 +206,7 @@ def test_highlights_group_cells_by_place_and_by_when_their_run_began():
     east = [f"1km_6320_{e}" for e in (555, 556)] + [f"1km_6321_{e}" for e in (554, 555, 556, 557)]
     west = ["1km_6320_550", "1km_6321_550", "1km_6320_551"]
     result = _synthetic(["consecutive_hot"] * 9, [late] * 6 + [early] * 3, east + west)
-    lines = emerging_module.highlights(_Places(), result)
+    lines = emerging_words.highlights(_Places(), result)
     assert lines == [
         "6 fortløbende hotspots omkring Øst siden 3. kvt. 2025; 3 omkring Vest siden 3. kvt. 2024."
     ]
@@ -217,7 +218,7 @@ def test_highlights_name_at_most_three_groups_and_sum_the_rest():
     ids = [f"1km_6300_{e}" for e in range(500, 510, 2)]  # none touching
     hot = [[0] * start + [1] * (8 - start) for start in (3, 4, 5, 6, 7)]
     result = _synthetic(["consecutive_hot"] * 5, hot, ids)
-    assert emerging_module.highlights(_Places(), result) == [
+    assert emerging_words.highlights(_Places(), result) == [
         "1 fortløbende hotspot siden 4. kvt. 2025; 1 siden 3. kvt. 2025; 1 siden 2. kvt. 2025; "
         "2 andre celler."
     ]
@@ -281,11 +282,11 @@ def test_a_start_every_group_shares_is_said_once():
     """New hot spots all began in the last step: the date once, after the groups."""
     ids = ["1km_6320_555", "1km_6320_550", "1km_6300_500"]  # near Øst, near Vest, nowhere
     result = _synthetic(["new_hot"] * 3, [[0] * 7 + [1]] * 3, ids)
-    assert emerging_module.highlights(_Places(), result) == [
+    assert emerging_words.highlights(_Places(), result) == [
         "1 ny hotspot omkring Vest; 1 omkring Øst; 1 andetsteds; alle siden 4. kvt. 2025."
     ]
     one = _synthetic(["new_hot"], [[0] * 7 + [1]], ids[:1])
-    assert emerging_module.highlights(_Places(), one) == [
+    assert emerging_words.highlights(_Places(), one) == [
         "1 ny hotspot omkring Øst siden 4. kvt. 2025."
     ]
 
