@@ -105,11 +105,11 @@ def test_survey_share_with_wilson_interval_and_small_n_flag(tmp_path):
     assert view.kpis[0].value == "88,0 %"
     assert not any(note.startswith("Tal under") for note in view.notes)  # no "<5" shown
     # The kept survey rows equal the rows computed again, and a caller's copy changes nothing.
-    from tryg_geo.views.tryg_bydel import _sorted_rows, _survey_rows
+    from tryg_geo.views.tryg_bydel_survey import _sorted_rows, survey_rows
 
-    copy = _survey_rows(ds, "tryg_andel")
+    copy = survey_rows(ds, "tryg_andel")
     copy.loc[:, "value"] = -1.0
-    assert _survey_rows(ds, "tryg_andel").equals(_sorted_rows(ds, "tryg_andel"))
+    assert survey_rows(ds, "tryg_andel").equals(_sorted_rows(ds, "tryg_andel"))
     assert tryg_bydel_view(ds, YEAR_2025.with_(indicator="tryg_andel")).table.equals(view.table)
 
 
