@@ -17,9 +17,11 @@ One run, one process, one data set:
 8. peak memory (VmHWM) of a real ``streamlit run dashboard.py`` on loopback after headless
    Chromium opened every page once.
 
-Prints a table and writes the JSON (keys in :data:`bench.common.REQUIRED_KEYS`, plus ``machine``). The numbers
-of the two pages are reported per page; the top-level ``rerun_ms_*`` are those of the slower page
-and ``speedup_vs_naive`` that of the page with the smaller speed-up.
+Prints a table and writes the JSON (keys in :data:`bench.common.REQUIRED_KEYS`, plus
+``machine``). The numbers of the two pages are reported per page; the top-level ``rerun_ms_*``
+are those of the slower page and ``speedup_vs_naive`` that of the page with the smaller speed-up.
+The parts live in :mod:`bench.plans`, :mod:`bench.reruns`, :mod:`bench.exports` and
+:mod:`bench.report`; this module keeps the arguments and the order of the run.
 """
 
 from __future__ import annotations
