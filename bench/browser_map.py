@@ -299,7 +299,7 @@ def loopback_context(viewport: dict[str, int], blocked: list[str] | None = None)
     leaves the machine. The browser is closed on exit."""
     from playwright.sync_api import sync_playwright
 
-    from bench.run import is_loopback
+    from bench.common import is_loopback
 
     if not CHROMIUM.exists():
         raise RuntimeError(f"Chromium is missing at {CHROMIUM} (make chromium installs it)")
@@ -324,7 +324,7 @@ def loopback_context(viewport: dict[str, int], blocked: list[str] | None = None)
 
 def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
     """Both pages, ``changes`` changes each, in one Chromium page; returns rows and stats."""
-    from bench.run import stats
+    from bench.common import stats
 
     rows: list[dict[str, Any]] = []
     blocked: list[str] = []

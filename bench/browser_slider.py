@@ -97,7 +97,7 @@ FRACTIONS = (0.1, 0.9, 0.4, 0.02, 0.7, 0.25, 0.98, 0.55, 0.15, 0.8)
 
 
 def drive(base_url: str, moves: int, timeout_s: float = 30) -> dict[str, Any]:
-    from bench.run import stats
+    from bench.common import stats
 
     rows: list[dict[str, Any]] = []
     with loopback_context({"width": 1400, "height": 1000}) as context:

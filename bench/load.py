@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench.browser_map import CHROMIUM, CHROMIUM_ARGS
-from bench.run import MAP_IFRAME, REPO, is_loopback, machine_info, stats
+from bench.common import MAP_IFRAME, REPO, is_loopback, machine_info, stats
 from bench.server import dashboard_server, proc_status
 
 DEFAULT_OUT = REPO / "bench" / "load_results.json"

@@ -437,7 +437,7 @@ def _own_cpu() -> float:
 
 def load(args: argparse.Namespace) -> dict[str, Any]:
     """Start the dashboard, drive the users, return the results."""
-    from bench.run import machine_info
+    from bench.common import machine_info
 
     work = Path(tempfile.mkdtemp(prefix="tryg-wsload-"))
     try:

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import run as bench_run  # noqa: E402
+from bench import common as bench_common  # noqa: E402
 
 # The peak-memory step opens every page of a real `streamlit run` in Debian's Chromium.
 pytestmark = pytest.mark.browser
@@ -57,18 +57,18 @@ def test_bench_runs_on_tiny_data(tmp_path):
     )
     results = json.loads(out.read_text(encoding="utf-8"))
     assert not results.get("failures")
-    for key in bench_run.REQUIRED_KEYS:
+    for key in bench_common.REQUIRED_KEYS:
         value = results[key]
         assert isinstance(value, int | float) and value > 0, (key, value)
     machine = results["machine"]
     assert machine["nproc"] >= 1 and machine["cpu_model"]
-    assert set(results["pages"]) == set(bench_run.PAGES)
+    assert set(results["pages"]) == set(bench_common.PAGES)
     for page, measured in results["pages"].items():
         changes = measured["changes"]
         assert len(changes) == CHANGES
         assert all(c["rerun_ms"] > 0 and not c["errors"] for c in changes)
         assert set(measured["by_size"]) == {str(INCIDENTS), str(MORE)}, page
-    for page in bench_run.NAIVE_PAGES:
+    for page in bench_common.NAIVE_PAGES:
         changes = results["pages"][page]["changes"]
         assert all(c["naive_ms"] > 0 for c in changes)
         assert results["profile"][page]["page_seconds"] > 0
@@ -84,7 +84,7 @@ def test_bench_runs_on_tiny_data(tmp_path):
     assert results["import"]["accepted"] == results["import"]["rows"] > 0
     assert results["server"]["errors"] == 0 and not results["server"]["blocked_requests"]
     assert results["sizes"][str(MORE)]["server"]["errors"] == 0
-    assert set(results["goals"]) == set(bench_run.GOALS)
+    assert set(results["goals"]) == set(bench_common.GOALS)
     assert "Measure" in results["table"]
 
 
