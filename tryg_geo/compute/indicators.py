@@ -305,7 +305,7 @@ def _raw_count(
 def _incident_trend(
     ds: Dataset, indicator: Indicator, filters: Filters, area_id: str
 ) -> pd.DataFrame:
-    """Monthly values over last year's period and this one (see :func:`hide_beside_totals`)."""
+    """Monthly values over last year's period and this one (see :func:`~tryg_geo.compute.windows.hide_beside_totals`)."""
     before_start, _ = filters.previous_year()
     series = indicator_series(
         ds, indicator, start=before_start, end=filters.end, area_id=area_id, freq="month"
