@@ -34,14 +34,15 @@ def run_analysis(ds: Any, repeat: int = 3) -> dict[str, Any]:
         ``hotspots_seconds``, ``near_repeat_seconds`` (medians, rounded to 3 decimals) and an
         ``analysis`` entry with the runs, sizes and goals.
     """
-    from tryg_geo.analysis.hotspots import _cell_hotspots, _incident_cells
+    from tryg_geo.analysis.hotspots import _cell_hotspots
     from tryg_geo.analysis.near_repeat import event_mask, knox_test
+    from tryg_geo.analysis.study_grid import incident_cells
 
     last = ds.incident_span[1]
     year = last.year if (last.month, last.day) == (12, 31) else last.year - 1
     start, end = date(year, 1, 1), date(year, 12, 31)
 
-    _incident_cells(ds, "100m", None)  # per data version, like the dashboard's first visit
+    incident_cells(ds, "100m", None)  # per data version, like the dashboard's first visit
     hot_s, hot_runs, hot = median_seconds(
         lambda: _cell_hotspots(ds, start, end, (), None, "100m", True), repeat
     )

@@ -16,15 +16,13 @@ from tryg_geo.analysis.hotspots import (
     HOTSPOT_CLASSES,
     NOT_SIGNIFICANT,
     cell_hotspots,
-    cell_weights,
     coarser_advice,
     district_hotspots,
-    district_weights,
     gi_star,
     hotspot_classes,
-    study_grid,
     two_sided_p,
 )
+from tryg_geo.analysis.study_grid import cell_weights, district_weights, study_grid
 from tryg_geo.errors import UsageError
 from tryg_geo.store.schema import STORE_CRS
 
@@ -256,7 +254,7 @@ def test_the_advice_never_names_the_cell_size_already_chosen():
 def test_study_cell_lookup_equals_a_binary_search_in_the_sorted_keys():
     from shapely.geometry import Polygon
 
-    from tryg_geo.analysis.hotspots import KEY, study_grid
+    from tryg_geo.analysis.study_grid import KEY, study_grid
 
     area = Polygon([(X0, Y0), (X0 + 3_000, Y0), (X0 + 1_500, Y0 + 2_600)])  # cells missing
     rng = np.random.default_rng(5)
@@ -277,7 +275,7 @@ def test_incidents_in_cells_whose_centre_is_outside_are_counted_and_said():
     """One district 1.4 km wide: the second 1 km cell's centre (1.5 km) lies outside it, so its
     incidents inside the district fall out of the study; they are counted, not those outside
     every district, and the note says how many and what share (the trial lost 5.8 % silently)."""
-    from tryg_geo.analysis.hotspots import outside_note
+    from tryg_geo.analysis.study_grid import outside_note
     from tryg_geo.compute.privacy import threshold
 
     district = square_districts(columns=1)

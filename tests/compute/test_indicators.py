@@ -292,7 +292,7 @@ def test_yearly_buckets_for_incidents_and_measurements(tmp_path):
 def test_hide_beside_totals_counts_only_the_months_of_each_total():
     import pandas as pd
 
-    from tryg_geo.compute.indicators import hide_beside_totals
+    from tryg_geo.compute.windows import hide_beside_totals
 
     months = pd.date_range("2024-12-01", "2025-12-01", freq="MS")
     values = [2.0] + [3.0] + [10.0] * 11  # Dec 2024 small, Jan 2025 small, then 10 a month
@@ -338,7 +338,7 @@ def test_kept_measurement_series_equal_the_computed_ones_and_follow_the_limit(
 def test_period_ends_in_numpy_equal_the_calendar_offsets():
     import pandas as pd
 
-    from tryg_geo.compute.indicators import _period_ends
+    from tryg_geo.compute.windows import _period_ends
 
     starts = pd.Series(pd.to_datetime(["2024-01-01", "2024-11-01", "2025-04-01", "2023-01-01"]))
     names = pd.Series(["2024-01", "2024-11", "2025-Q2", "2023"])
@@ -361,7 +361,7 @@ def test_place_names_kept_per_version_equal_a_search_of_the_places(tmp_path):
 
 
 def test_kept_window_rows_equal_the_computed_ones(tmp_path, monkeypatch):
-    from tryg_geo.compute.indicators import _computed_window_row, _window_row
+    from tryg_geo.compute.windows import _computed_window_row, _window_row
 
     rows = [
         measurement("redningshaendelser_havn", "havnefronten", f"2025-{m:02d}", m)

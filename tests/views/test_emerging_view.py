@@ -263,7 +263,7 @@ def test_the_significant_cells_axis_starts_at_zero_in_the_png_and_the_deck():
 
 
 def test_incidents_left_out_by_the_study_grid_are_said(demo_ds, year):
-    from tryg_geo.analysis.hotspots import outside_note
+    from tryg_geo.analysis.study_grid import outside_note
 
     filters, view = year
     result = emerging_result(demo_ds, filters)

@@ -61,16 +61,8 @@ from ..errors import UsageError
 from ..fmt import number
 from ..periods import Period
 from ..store.dataset import Dataset
-from .hotspots import (
-    MIN_EVENTS,
-    NOT_SIGNIFICANT,
-    check_size,
-    classify,
-    district_weights,
-    incident_cells,
-    outside_cells,
-    uses_rates,
-)
+from .hotspots import MIN_EVENTS, NOT_SIGNIFICANT, classify, uses_rates
+from .study_grid import check_size, district_weights, incident_cells, outside_cells
 
 #: Fewest time steps: fewer give Mann–Kendall too little to find a trend in.
 MIN_STEPS = 8

@@ -93,8 +93,8 @@ def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
     """The analysis' own options, checked before any data is read: ``--cell`` for hotspots
     (nothing returned), ``--space``, ``--time``, ``--permutations`` and ``--seed`` for near
     repeat (returned as :func:`tryg_geo.views.analyse.near_repeat_view`'s keywords)."""
-    from ..analysis.hotspots import check_size
     from ..analysis.near_repeat import check_permutations, check_space, check_time
+    from ..analysis.study_grid import check_size
 
     if args.analysis == "hotspots":
         try:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, palette
-from ..analysis.hotspots import HotspotResult, cell_hotspots, outside_note
+from ..analysis.hotspots import HotspotResult, cell_hotspots
 from ..analysis.near_repeat import (
     ALPHA,
     DEFAULT_PERMUTATIONS,
@@ -28,6 +28,7 @@ from ..analysis.near_repeat import (
     near_repeat_table,
     p_text,
 )
+from ..analysis.study_grid import outside_note
 from ..compute.filters import Filters
 from ..compute.privacy import count_text, shown_count, small
 from ..errors import UsageError

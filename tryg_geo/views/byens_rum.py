@@ -16,7 +16,7 @@ from .. import fmt
 from ..cache import per_version
 from ..compute.counts import category_mask, combine, period_mask
 from ..compute.filters import Filters, no_previous_text, previous_year_covered
-from ..compute.indicators import hide_beside_totals, indicator_series, rounded
+from ..compute.indicators import indicator_series, rounded
 from ..compute.privacy import (
     complementary,
     complementary_note,
@@ -27,6 +27,7 @@ from ..compute.privacy import (
 )
 from ..compute.registry import Indicator, all_indicators, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, window_label
+from ..compute.windows import hide_beside_totals
 from ..store.dataset import Dataset
 from .mapspec import places_map, unit_formatter, value_text
 from .model import Kpi, Trend, View

@@ -41,7 +41,8 @@ from ..analysis.emerging import (
     EmergingResult,
     emerging_hotspots,
 )
-from ..analysis.hotspots import coarser_advice, outside_note, uses_rates
+from ..analysis.hotspots import coarser_advice, uses_rates
+from ..analysis.study_grid import outside_note
 from ..compute.filters import Filters
 from ..compute.steps import STEP_PLURALS
 from ..periods import label as period_label

@@ -19,7 +19,6 @@ from ..compute.filters import Filters
 from ..compute.indicators import (
     HeadlineSummary,
     area_name,
-    hide_beside_totals,
     indicator_series,
     latest_period,
     rounded,
@@ -28,6 +27,7 @@ from ..compute.indicators import (
 from ..compute.privacy import complementary_note, hidden_rule, threshold
 from ..compute.registry import Indicator, Initiative, get_initiative
 from ..compute.series import COUNT_UNITS, TOTAL_ID, period_label, window_label
+from ..compute.windows import hide_beside_totals
 from ..store.dataset import Dataset
 from .mapspec import district_choropleth, places_map, unit_formatter, value_text
 from .model import Kpi, MapSpec, Trend, View
