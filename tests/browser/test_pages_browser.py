@@ -475,6 +475,8 @@ def test_deep_link_restores_filters_and_numbers(page_and_log, app_url, ds, shots
     open_page(page, url, len(ds.districts), view.title)
     assert selected(page, "Periode") == "Valgfri periode"
     dates = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
+    # The date field may still be mounting when the script is idle: wait for both ends.
+    dates.locator('input[type="date"]').nth(1).wait_for(state="attached", timeout=TIMEOUT_MS)
     assert [d.input_value() for d in dates.locator('input[type="date"]').all()] == [
         "2024-01-01",
         "2024-06-30",
