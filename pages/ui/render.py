@@ -156,14 +156,13 @@ def trends(view: View) -> None:
 
 
 def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) -> None:
-    """Draw ``builder(data, **options)`` (an Altair chart of tryg_geo.render.charts) from its
-    Vega-Lite spec. The spec is made once per content of the data (a trend that a new period
-    leaves as it was, say Overblik's 17 sparklines, is not built again; see
-    :func:`pages.ui.cache.content_key`) and without schema validation: the charts are tested in
-    tryg_geo, and building and validating them on every rerun costs tens of milliseconds."""
+    """Draw the Vega-Lite spec ``builder(data, **options)`` (a chart of
+    tryg_geo.render.charts). The spec is made once per content of the data (a trend that a new
+    period leaves as it was, say Overblik's 17 sparklines, is not built again; see
+    :func:`pages.ui.cache.content_key`)."""
     spec = cache.CHARTS.get_or_make(
         (builder.__qualname__, tuple(sorted(options.items())), cache.content_key(data)),
-        lambda: builder(data, **options).to_dict(validate=False),
+        lambda: builder(data, **options),
     )
     container.vega_lite_chart(spec, width="stretch")
 

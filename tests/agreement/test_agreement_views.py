@@ -146,7 +146,7 @@ def test_heatmap_classes(by_key, data):
     from tryg_geo.render.charts import heatmap_chart
 
     grid = by_key[(data, "natteliv")].view.heatmap
-    spec = heatmap_chart(grid).to_dict()
+    spec = heatmap_chart(grid)
     color = spec["encoding"]["color"]
     assert color["type"] in ("nominal", "ordinal"), color
     labels = color["scale"]["domain"]

@@ -191,8 +191,8 @@ def test_hidden_months_break_the_chart_line(tmp_path):
     rows = [measurement("klager", "nytorv", f"2025-{m:02d}", v) for m, v in enumerate(months, 1)]
     ds = tiny_data.build(tmp_path, measurements=rows)
     (trend,) = byens_rum_view(ds, YEAR).trends
-    spec = trend_chart(trend).to_dict()
-    values = next(iter(spec["datasets"].values()))
+    spec = trend_chart(trend)
+    values = spec["data"]["values"]
     assert len(values) == len(trend.data)
     assert sum(v["value"] is None for v in values) == int(trend.data["value"].isna().sum())
     wide, gaps = png_trends.series_frame(trend)
@@ -206,7 +206,7 @@ def test_chart_legend_shows_long_series_names_whole(tmp_path):
     rows = [measurement("klager", "nytorv", f"2025-{m:02d}", 10 + m) for m in range(1, 13)]
     ds = tiny_data.build(tmp_path, measurements=rows)
     (trend,) = byens_rum_view(ds, YEAR).trends
-    spec = trend_chart(trend).to_dict()
+    spec = trend_chart(trend)
     legends = [
         enc["legend"]
         for layer in spec["layer"]
@@ -214,7 +214,4 @@ def test_chart_legend_shows_long_series_names_whole(tmp_path):
         if isinstance(enc, dict) and enc.get("legend")
     ]
     assert legends and all(legend["labelLimit"] == 0 for legend in legends)
-    assert (
-        trend_chart(trend, compact=True).to_dict()["layer"][0]["encoding"]["color"]["legend"]
-        is None
-    )
+    assert trend_chart(trend, compact=True)["layer"][0]["encoding"]["color"]["legend"] is None

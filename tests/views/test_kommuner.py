@@ -169,7 +169,7 @@ def test_view_chart_text_csv_and_slide(ds: Dataset) -> None:
     # The chart's text alternative names every area of every panel.
     assert len(view.highlights) == view.table["category"].nunique()
     assert all(name in view.highlights[0] for name in view.table["area_name"].unique())
-    spec = kommune_chart(view.table).to_dict()
+    spec = kommune_chart(view.table)
     assert spec["facet"]["row"]["field"] == "category" and spec["spec"]["mark"]["type"] == "bar"
     csv = read_csv(view_csv(view))
     assert {"area_code", "category", "incidents_per_1000", "data_as_of"} <= set(csv.columns)

@@ -292,11 +292,11 @@ def test_heatmap_names_all_seven_weekdays_and_skjult_cells():
     )
     grid.iloc[0, 0] = grid.iloc[0, 1] = np.nan
     grid.attrs["complementary"] = frozenset({(days[0], "01")})
-    spec = heatmap_chart(grid).to_dict()
+    spec = heatmap_chart(grid)
     y = spec["encoding"]["y"]
     assert y["sort"] == days and y["axis"]["values"] == days
     assert y["axis"]["labelOverlap"] is False
-    rows = next(iter(spec["datasets"].values()))
+    rows = spec["data"]["values"]
     assert {r["ugedag"] for r in rows} == set(days)
     shown = {(r["ugedag"], r["time"]): r["vist"] for r in rows}
     assert shown[(days[0], "00")] == "<5" and shown[(days[0], "01")] == "skjult"

@@ -1,9 +1,12 @@
-"""Charts as Altair objects, built by pure functions from a View's parts.
+"""Charts as Vega-Lite specs (JSON-ready dicts), built by pure functions from a View's parts.
 
-Altair renders in the browser with Vega, which Streamlit bundles: no CDN is involved.
+Vega draws them in the browser from the copy Streamlit bundles: no CDN is involved.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -59,137 +62,175 @@ DANISH_LOCALE = {
 }
 
 
-def danish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with Danish number and date formats and dark text (WCAG 2.1 AA contrast)."""
-    return (
-        chart.configure(locale=DANISH_LOCALE)
-        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
-        .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
-        .configure_title(color=TEXT_COLOUR)
-    )
+#: Danish number and date formats and dark text (WCAG 2.1 AA contrast) on every chart.
+CHART_CONFIG: dict[str, Any] = {
+    "locale": DANISH_LOCALE,
+    "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
+    "legend": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
+    "title": {"color": TEXT_COLOUR},
+}
+#: The Vega-Lite version the specs are written for (the one Streamlit's Altair speaks).
+SCHEMA = alt.SCHEMA_URL
 
 
-def _series_legend() -> alt.Legend:
+def danish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec of an Altair ``chart`` with :data:`CHART_CONFIG`."""
+    return chart.configure(**CHART_CONFIG).to_dict()
+
+
+def _spec(body: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": SCHEMA, "config": CHART_CONFIG, **body}
+
+
+def _series_legend() -> dict[str, Any]:
     """The series' names under the chart, whole: Vega-Lite cuts labels at 160 px by default
     ("Klager fra naboer og forr…"); ``labelLimit=0`` lifts that."""
-    return alt.Legend(orient="bottom", labelLimit=0)
+    return {"orient": "bottom", "labelLimit": 0}
 
 
-def trend_chart(
-    trend: Trend, *, height: int = 260, compact: bool = False
-) -> alt.Chart | alt.LayerChart:
-    """A line per series with a dashed target line when the indicator has a target.
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON values: missing numbers are null (a break in a line, never a zero)."""
+    return json.loads(frame.to_json(orient="records", date_format="iso", date_unit="s"))
 
-    Missing values (suppressed counts) break the line instead of being drawn as zero.
+
+def trend_chart(trend: Trend, *, height: int = 260, compact: bool = False) -> dict[str, Any]:
+    """A line per series with a dashed target line when the indicator has a target (a
+    Vega-Lite spec).
+
+    Missing values (suppressed counts) break the line instead of being drawn as zero. The
+    spec is written as JSON, not built with Altair: Altair took a quarter of a Natteliv rerun
+    (``bench/PROFILE.md``); tests validate every spec against Vega-Lite's schema.
     """
-    data = trend.data.copy()
+    data = trend.data[["period", "series", "value"]].copy()
     data["period"] = pd.to_datetime(data["period"])
     series = list(dict.fromkeys(data["series"]))
-    colour = alt.Color(
-        "series:N",
-        title=None,
-        scale=alt.Scale(
-            domain=series, range=[_cycle(SERIES_COLOURS, i) for i in range(len(series))]
-        ),
-        legend=None if compact else _series_legend(),
-    )
-    dash = alt.StrokeDash(
-        "series:N",
-        title=None,
-        scale=alt.Scale(
-            domain=series, range=[_cycle(SERIES_DASHES, i) for i in range(len(series))]
-        ),
-        legend=None if compact else _series_legend(),  # merged with the colours
-    )
-    fmt = _AXIS_FORMAT.get(trend.unit, ",.1f")
-    lines = (
-        alt.Chart(data)
-        .mark_line(point=not compact, strokeWidth=2)
-        .encode(
-            x=alt.X(
-                "period:T",
-                title=None,
-                axis=None if compact else alt.Axis(format="%Y", tickCount="year"),
-            ),
-            y=alt.Y(
-                "value:Q",
-                title=None if compact else _UNIT_TITLE.get(trend.unit),
-                axis=None if compact else alt.Axis(format=fmt),
-            ),
-            color=colour,
-            strokeDash=dash,
-            tooltip=[
-                alt.Tooltip("series:N", title="Serie"),
-                alt.Tooltip("period:T", title="Periode", format="%m.%Y"),
-                alt.Tooltip("value:Q", title="Værdi", format=fmt),
+    legend = None if compact else _series_legend()
+    number = _AXIS_FORMAT.get(trend.unit, ",.1f")
+    lines = {
+        "mark": {"type": "line", "point": not compact, "strokeWidth": 2},
+        "encoding": {
+            "x": {
+                "field": "period",
+                "type": "temporal",
+                "title": None,
+                "axis": None if compact else {"format": "%Y", "tickCount": "year"},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": None if compact else _UNIT_TITLE.get(trend.unit),
+                "axis": None if compact else {"format": number},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": series,
+                    "range": [_cycle(SERIES_COLOURS, i) for i in range(len(series))],
+                },
+                "legend": legend,
+            },
+            "strokeDash": {  # merged with the colours into one legend
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": series,
+                    "range": [list(_cycle(SERIES_DASHES, i)) for i in range(len(series))],
+                },
+                "legend": legend,
+            },
+            "tooltip": [
+                {"field": "series", "type": "nominal", "title": "Serie"},
+                {"field": "period", "type": "temporal", "title": "Periode", "format": "%m.%Y"},
+                {"field": "value", "type": "quantitative", "title": "Værdi", "format": number},
             ],
-        )
-    )
-    layers = [lines]
+        },
+    }
+    layers: list[dict[str, Any]] = [lines]
     if trend.target is not None:
-        target = pd.DataFrame({"target": [trend.target], "label": ["Mål"]})
         layers.append(
-            alt.Chart(target).mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR).encode(y="target:Q")
+            {
+                "data": {"values": [{"target": trend.target, "label": "Mål"}]},
+                "mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR},
+                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+            }
         )
-    chart = alt.layer(*layers).properties(height=height, title="" if compact else trend.title)
-    return danish(chart)
+    return _spec(
+        {
+            "data": {"values": _records(data)},
+            "layer": layers,
+            "height": height,
+            "title": "" if compact else trend.title,
+        }
+    )
 
 
 def _cycle(values: tuple, index: int):
     return values[index % len(values)]
 
 
-def heatmap_chart(grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag") -> alt.Chart:
-    """Hour × weekday table coloured by count; suppressed cells (NaN) are grey and say '<5'
-    (or 'skjult' where :func:`~tryg_geo.views.natteliv.protected_cells` marks a cell hidden
-    only to protect a small one). All seven weekdays are labelled on the y axis."""
-    long = grid.reset_index(names="ugedag").melt(
-        id_vars="ugedag", var_name="time", value_name="antal"
-    )
-    long["skjult"] = protected_cells(grid).ravel(order="F")  # melt goes column by column
-    # A cell hidden only to protect a small one reads "skjult", never "<5".
-    long["vist"] = [
-        shown_count(v, pd.isna(v), is_complementary=p)
-        for v, p in zip(long["antal"], long["skjult"], strict=True)
-    ]
+def heatmap_chart(
+    grid: pd.DataFrame, *, title: str = "Hændelser pr. time og ugedag"
+) -> dict[str, Any]:
+    """Hour × weekday table coloured by count (a Vega-Lite spec); suppressed cells (NaN) are
+    grey and say '<5' (or 'skjult' where :func:`~tryg_geo.views.natteliv.protected_cells`
+    marks a cell hidden only to protect a small one). All seven weekdays are labelled on the
+    y axis."""
     classes, legend = heat_classes(grid)
-    long["klasse"] = classes.reset_index(names="ugedag").melt(
-        id_vars="ugedag", var_name="time", value_name="klasse"
-    )["klasse"]
-    order = list(grid.index)
-    base = alt.Chart(long).encode(
-        x=alt.X("time:O", title="Time på døgnet"),
-        # Every weekday named: Vega drops overlapping labels (every other day on a short
-        # chart) unless told not to.
-        y=alt.Y(
-            "ugedag:O",
-            title=None,
-            sort=order,
-            axis=alt.Axis(values=order, labelOverlap=False, labelLimit=0),
-        ),
+    hidden = protected_cells(grid)
+    values = grid.to_numpy()
+    order = [str(day) for day in grid.index]
+    rows = [
+        {
+            "ugedag": day,
+            "time": str(hour),
+            # A cell hidden only to protect a small one reads "skjult", never "<5".
+            "vist": shown_count(values[i, j], pd.isna(values[i, j]), is_complementary=hidden[i, j]),
+            "klasse": classes.iat[i, j],
+        }
+        for j, hour in enumerate(grid.columns)  # column by column, as a table is read
+        for i, day in enumerate(order)
+    ]
+    labels = [label for _, label in legend.entries]
+    return _spec(
+        {
+            "data": {"values": rows},
+            "mark": {"type": "rect"},
+            "encoding": {
+                "x": {"field": "time", "type": "ordinal", "title": "Time på døgnet"},
+                # Every weekday named: Vega drops overlapping labels (every other day on a
+                # short chart) unless told not to.
+                "y": {
+                    "field": "ugedag",
+                    "type": "ordinal",
+                    "title": None,
+                    "sort": order,
+                    "axis": {"values": order, "labelOverlap": False, "labelLimit": 0},
+                },
+                # Whole-number classes (views.natteliv.heat_classes), never a continuous ramp
+                # that a table of zeros turns into one solid colour with a legend of '0,000000'.
+                "color": {
+                    "field": "klasse",
+                    "type": "nominal",
+                    "title": legend.title,
+                    "sort": labels,
+                    "scale": {"domain": labels, "range": [c for c, _ in legend.entries]},
+                },
+                "tooltip": [
+                    {"field": "ugedag", "type": "ordinal", "title": "Ugedag"},
+                    {"field": "time", "type": "ordinal", "title": "Time"},
+                    {"field": "vist", "type": "nominal", "title": "Hændelser"},
+                ],
+            },
+            "height": 220,
+            "title": title,
+        }
     )
-    cells = base.mark_rect().encode(
-        # Whole-number classes (views.natteliv.heat_classes), never a continuous ramp that a
-        # table of zeros turns into one solid colour with a legend of '0,000000'.
-        color=alt.Color(
-            "klasse:N",
-            title=legend.title,
-            sort=[label for _, label in legend.entries],
-            scale=alt.Scale(
-                domain=[label for _, label in legend.entries],
-                range=[colour for colour, _ in legend.entries],
-            ),
-        ),
-        tooltip=[
-            alt.Tooltip("ugedag:O", title="Ugedag"),
-            alt.Tooltip("time:O", title="Time"),
-            alt.Tooltip("vist:N", title="Hændelser"),
-        ],
-    )
-    return danish(cells.properties(title=title, height=220))
 
 
-def kommune_chart(table: pd.DataFrame, *, height: int = 150) -> alt.FacetChart:
+def kommune_chart(table: pd.DataFrame, *, height: int = 150) -> dict[str, Any]:
     """Reported crimes per 1 000 inhabitants: one bar per kommune, one panel per type of offence
     (the Kommuner view's ``table``); our kommune in the first series colour, the others grey.
 
@@ -216,7 +257,7 @@ def kommune_chart(table: pd.DataFrame, *, height: int = 150) -> alt.FacetChart:
                 scale=alt.Scale(
                     domain=["Vores kommune", "Andre"], range=[SERIES_COLOURS[0], palette.LIGHT]
                 ),
-                legend=_series_legend(),
+                legend=alt.Legend(**_series_legend()),
             ),
             tooltip=[
                 alt.Tooltip("area_name:N", title="Kommune"),
