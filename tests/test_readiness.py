@@ -14,7 +14,9 @@ import pytest
 
 import readiness
 from tryg_geo import MAIN_VIEWS, Store, cache, load_dataset
+from tryg_geo.compute.counts import cell_codes
 from tryg_geo.demo.make import make_demo
+from tryg_geo.geo.grid import CELL_SIZES
 from tryg_geo.views.warm import warm_up
 
 
@@ -65,6 +67,10 @@ def test_warm_up_builds_every_page_into_the_shared_dataset(
     ds = load_dataset(store)
     masks = len(cache.of(ds, "incident_masks")) + len(cache.of(ds, "analyses"))
     assert masks, "the warm-up left nothing in the dataset's caches"
+    # Every cell size's map squares are made: the first switch to 1 km reprojects nothing.
+    for size in CELL_SIZES:
+        made = cache.peek(ds, "cell_shapes", size)
+        assert made and set(cell_codes(ds.arrays, size)[1]) <= set(made), size
 
 
 def test_warm_up_of_an_empty_folder_only_loads(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ data version (:meth:`Store.version`) and cached, so a rerun only filters and cou
 from __future__ import annotations
 
 import threading
-from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -20,7 +19,7 @@ import pandas as pd
 import shapely
 
 from .. import cache
-from ..geo.grid import CELL_SIZES, cell_polygon
+from ..geo.grid import cell_polygon
 from .folder import Store
 from .integrity import check_current
 from .partnership import Partnership, load_partnership
@@ -189,22 +188,24 @@ class Dataset:
     def cell_shapes(self, names: list[str]) -> np.ndarray:
         """Lon/lat squares of DDKN cells, computed once per cell size and version, then
         reused: reprojection in a rerun would cost PROJ's per-thread set-up every time."""
-        kept = {size: cache.peek(self, "cell_shapes", size) for size in CELL_SIZES}
-        kept = {size: shapes for size, shapes in kept.items() if shapes}
-        missing = [n for n in dict.fromkeys(names) if not any(n in d for d in kept.values())]
         by_size: dict[str, list[str]] = {}
-        for name in missing:
+        for name in dict.fromkeys(names):
             by_size.setdefault(name.split("_", 1)[0], []).append(name)
+        kept: dict[str, dict[str, shapely.Geometry]] = {}
         for size, wanted in by_size.items():
-            # The first time a size is drawn, every cell of that size with incidents is made at
-            # once (one reprojection), so later filters find their cells ready.
-            if size not in kept:
-                wanted = list(dict.fromkeys([*wanted, *self._known_cells(size)]))
-            made = dict(zip(wanted, _lonlat_squares(wanted), strict=True))
-            kept[size] = {**kept.get(size, {}), **made}
-            cache.keep(self, "cell_shapes", size, kept[size])
-        lookup = next(iter(kept.values())) if len(kept) == 1 else ChainMap(*kept.values())
-        return np.array([lookup[n] for n in names], dtype=object)
+            known = cache.peek(self, "cell_shapes", size) or {}
+            missing = [n for n in wanted if n not in known]
+            if missing:
+                # The first time a size is drawn, every cell of that size with incidents is
+                # made at once (one reprojection), so later filters find their cells ready.
+                if not known:
+                    missing = list(dict.fromkeys([*missing, *self._known_cells(size)]))
+                known = {**known, **dict(zip(missing, _lonlat_squares(missing), strict=True))}
+                cache.keep(self, "cell_shapes", size, known)
+            kept[size] = known
+        if len(kept) == 1:  # one size (the usual case): one dictionary, no lookup by prefix
+            return np.array(list(map(next(iter(kept.values())).__getitem__, names)), dtype=object)
+        return np.array([kept[n.split("_", 1)[0]][n] for n in names], dtype=object)
 
     def _known_cells(self, size: str) -> list[str]:
         """The cells of ``size`` with incidents, when already known (100 m, or counted)."""

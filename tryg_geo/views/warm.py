@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from ..compute.counts import cell_codes
 from ..compute.registry import load_initiatives
+from ..geo.grid import CELL_SIZES
 from ..store.dataset import Dataset, load_dataset
 from ..store.folder import Store
 from .analyse import PERMUTATION_CHOICES, analyse_panels
@@ -47,6 +49,8 @@ def warm_up(store: Store | None = None) -> dict[str, float]:
     ds = _timed(took, "data", lambda: load_dataset(store or Store()))
     if ds.districts is None and ds.incidents is None and ds.measurements is None:
         return took
+    if ds.has_incidents:
+        _timed(took, "cells", lambda: _cell_shapes(ds))
     for info in MAIN_VIEWS:
         if info.key == "analyse" and ds.incidents is None:
             continue  # the page says "no incidents" and builds nothing
@@ -56,6 +60,14 @@ def warm_up(store: Store | None = None) -> dict[str, float]:
         key = f"{INITIATIVE_PREFIX}{initiatives[0].slug}"  # the page opens on the first one
         _timed(took, key, lambda: build_view(key, ds, default_filters(ds)))
     return took
+
+
+def _cell_shapes(ds: Dataset) -> None:
+    """The map squares of every cell with incidents, at every cell size: the first switch to
+    250 m or 1 km on Natteliv or Analyse then finds them made (half a second otherwise)."""
+    for size in CELL_SIZES:
+        _codes, names = cell_codes(ds.arrays, size)
+        ds.cell_shapes(names[:1])  # the first cell of a size makes all of them
 
 
 def _first_view(key: str, ds: Dataset) -> object:
