@@ -183,7 +183,11 @@ def act(page, step: Step) -> None:
         group = sidebar.get_by_role("radiogroup", name=step.widget)
         group.get_by_text(str(step.option), exact=True).click(timeout=TIMEOUT_MS)
         return
-    sidebar.get_by_role("combobox", name=step.widget, exact=True).click(timeout=TIMEOUT_MS)
+    combobox = sidebar.get_by_role("combobox", name=step.widget, exact=True)
+    # A list at the window's bottom edge does not open (Natteliv's hours on a 1000 px window):
+    # bring it to the middle first, as a user scrolls to it.
+    combobox.evaluate("(e) => e.scrollIntoView({block: 'center'})")
+    combobox.click(timeout=TIMEOUT_MS)
     options = page.get_by_role("option")
     if isinstance(step.option, int):  # the n-th real option (a multiselect offers "Select all")
         options.first.wait_for(timeout=TIMEOUT_MS)
@@ -219,8 +223,9 @@ def wait_for_map(
 ) -> tuple[dict[str, Any], str, float]:
     """The map frame whose drawn mark is later than ``after`` (epoch ms).
 
-    With ``grace_s``: when the page's script run has finished for that long and no map frame
-    was created after ``after`` nor drew anything, the map did not change (:class:`MapUnchanged`).
+    With ``grace_s``: when the page's script run has finished for that long (or none started)
+    and no map frame was created after ``after`` nor drew anything, the map did not change
+    (:class:`MapUnchanged`).
     """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -234,10 +239,12 @@ def wait_for_map(
             finished = page.evaluate(
                 """(after) => {
                     const app = document.querySelector('[data-test-script-state]');
+                    const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+                    // The value picked was the one already chosen: no rerun at all.
+                    if (idle && window.__tryg.states.length === 0) return after;
                     const done = window.__tryg.states.filter(
                         ([s, t]) => s === 'notRunning' && t > after);
-                    return app.getAttribute('data-test-script-state') === 'notRunning'
-                        && done.length ? done[done.length - 1][1] : null;
+                    return idle && done.length ? done[done.length - 1][1] : null;
                 }""",
                 after,
             )
