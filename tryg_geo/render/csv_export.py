@@ -184,7 +184,9 @@ def csv_table(view: View) -> pd.DataFrame:
     """
     table = view.table.copy()
     for column in table.columns:
-        if isinstance(table[column].dtype, pd.BooleanDtype) or table[column].dtype == bool:
+        if table[column].dtype == bool:
+            table[column] = np.where(table[column].to_numpy(), "ja", "nej").astype(object)
+        elif isinstance(table[column].dtype, pd.BooleanDtype):
             table[column] = table[column].map({True: "ja", False: "nej"})
     source = (
         table.pop("source").astype(object)
@@ -223,10 +225,15 @@ def _small(values: pd.Series) -> pd.Series:
 
 
 def _filled(values: pd.Series) -> pd.Series:
-    return pd.Series(values).notna() & (pd.Series(values).astype(str).str.strip() != "")
+    values = pd.Series(values)
+    if pd.api.types.is_numeric_dtype(values.dtype):  # a number is never a blank text
+        return values.notna()
+    return values.notna() & (values.astype(str).str.strip() != "")
 
 
 def is_flagged(values: pd.Series) -> pd.Series:
+    if values.dtype == bool:
+        return values
     return values.map(lambda v: v is True or v == "ja" or v is np.True_).astype(bool)
 
 

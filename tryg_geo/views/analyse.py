@@ -354,9 +354,9 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
                         strict=True,
                     )
                 ],
-                "Gi* z": [fmt.number(v, 2) for v in top["gi_z"]],
-                "p": [fmt.number(v, 4) for v in top["p_value"]],
-                "p (FDR)": [fmt.number(v, 4) for v in top["p_fdr"]],
+                "Gi* z": fmt.numbers(top["gi_z"], 2),
+                "p": fmt.numbers(top["p_value"], 4),
+                "p (FDR)": fmt.numbers(top["p_fdr"], 4),
                 "Klasse": top["hotspot_class"],
             }
         )
@@ -379,9 +379,9 @@ def analyse_panels(ds: Dataset, filters: Filters, *, detail: bool) -> AnalysePan
                 "Afstand": np.repeat(knox.space_labels(), len(knox.time) + 1),
                 "Tid": knox.time_labels() * (len(knox.space) + 1),
                 "Observeret": [shown_count(v, pd.isna(v)) for v in frame["observed"]],
-                "Forventet": [fmt.number(v, 1) for v in frame["expected"]],
-                "Knox-ratio": [fmt.number(v, 2) for v in frame["knox_ratio"]],
-                "p": [fmt.number(v, 3) for v in frame["p_value"]],
+                "Forventet": fmt.numbers(frame["expected"], 1),
+                "Knox-ratio": fmt.numbers(frame["knox_ratio"], 2),
+                "p": fmt.numbers(frame["p_value"], 3),
             }
         )
     too_few = knox.too_few  # the reading says nothing can be said: no coloured table either

@@ -318,8 +318,8 @@ def emerging_detail(view: View) -> pd.DataFrame:
             **where,
             "Område": table["district_name"],
             "Mønster": table["category"],
-            "Perioder som hotspot": [fmt.number(v) for v in table["hot_steps"]],
-            "Perioder som coldspot": [fmt.number(v) for v in table["cold_steps"]],
+            "Perioder som hotspot": fmt.numbers(table["hot_steps"]),
+            "Perioder som coldspot": fmt.numbers(table["cold_steps"]),
         }
     )
     headers = {
@@ -330,11 +330,16 @@ def emerging_detail(view: View) -> pd.DataFrame:
     }
     for column, (header, decimals) in headers.items():
         if column in table:
-            frame[header] = [fmt.number(v, decimals) for v in table[column]]
-    for column in [c for c in table.columns if c.startswith("z_")]:
-        period = column.removeprefix("z_").upper().replace("_", "-")
-        frame[f"Gi* z {period_label(period)}"] = [fmt.number(v, 2) for v in table[column]]
-    return frame
+            frame[header] = fmt.numbers(table[column], decimals)
+    z_columns = {
+        f"Gi* z {period_label(c.removeprefix('z_').upper().replace('_', '-'))}": fmt.numbers(
+            table[c], 2
+        )
+        for c in table.columns
+        if c.startswith("z_")
+    }
+    # One concat, not a column at a time: a frame grown by a dozen inserts is copied each time.
+    return pd.concat([frame, pd.DataFrame(z_columns, index=frame.index)], axis=1)
 
 
 def emerging_trend(result: EmergingResult) -> Trend:
