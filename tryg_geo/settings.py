@@ -139,11 +139,24 @@ def get(name: str) -> Any:
     return value
 
 
+#: The settings file last read from each path, with the (times, size, inode) it had: read again
+#: only when it changed (the discretion limit is asked for per count shown on a map).
+_READ: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}
+
+
 def _settings_file() -> dict[str, Any]:
-    path = data_dir() / "settings.toml"
-    if not path.exists():
-        return {}
+    path = os.path.join(data_dir(), "settings.toml")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        status = os.stat(path)
+    except FileNotFoundError:
+        return {}
+    stamp = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
+    kept = _READ.get(path)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    try:
+        values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"Indstillingsfilen {path} kan ikke læses: {exc}") from None
+    _READ[path] = (stamp, values)
+    return values

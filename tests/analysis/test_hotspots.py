@@ -292,3 +292,27 @@ def test_incidents_in_cells_whose_centre_is_outside_are_counted_and_said():
     assert outside_note(0, 30) is None
     hidden = outside_note(threshold() - 1, 30)
     assert hidden is not None and "%" not in hidden  # a share would tell the hidden count
+
+
+def test_signs_are_the_classes_rule_and_p_is_scipys_normal_tail() -> None:
+    """The emerging hot spots' signs say what the class names say; the tails are scipy's."""
+    from scipy import stats
+
+    from tryg_geo.analysis.hotspots import (
+        NOT_SIGNIFICANT,
+        hotspot_classes,
+        significant_signs,
+        two_sided_p,
+    )
+
+    rng = np.random.default_rng(3)
+    z = rng.normal(0, 2, 2_000)
+    z[:20] = np.nan
+    z[20:30] = 0.0
+    p = two_sided_p(z)
+    np.testing.assert_allclose(p[30:], 2 * stats.norm.sf(np.abs(z[30:])), rtol=1e-12)
+    assert np.isnan(p[:20]).all()
+    classes = hotspot_classes(z, p)
+    expected = np.where(classes != NOT_SIGNIFICANT, np.sign(np.nan_to_num(z)), 0)
+    assert (significant_signs(z, p) == expected).all()
+    assert set(np.unique(significant_signs(z, p))) == {-1, 0, 1}

@@ -48,7 +48,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import palette
 from ..cache import per_version
@@ -61,7 +60,7 @@ from ..errors import UsageError
 from ..fmt import number
 from ..periods import Period
 from ..store.dataset import Dataset
-from .hotspots import MIN_EVENTS, NOT_SIGNIFICANT, classify, uses_rates
+from .hotspots import MIN_EVENTS, classify_signs, two_sided_p, uses_rates
 from .study_grid import check_size, district_weights, incident_cells, outside_cells
 
 #: Fewest time steps: fewer give Mann–Kendall too little to find a trend in.
@@ -224,7 +223,7 @@ def mann_kendall(series: np.ndarray) -> Trend:
     root = np.sqrt(np.where(var_s > 0, var_s, np.nan))
     z = np.where(var_s > 0, (s - np.sign(s)) / root, 0.0)
     z = np.nan_to_num(z, nan=0.0)
-    p = 2.0 * stats.norm.sf(np.abs(z))
+    p = two_sided_p(z)
     pairs = n * (n - 1) / 2
     tau = np.where(pairs > 0, s / np.where(pairs > 0, pairs, 1), np.nan)
     return Trend(s, var_s, z, p, tau)
@@ -417,12 +416,9 @@ def _series(
     z = np.full((rows, steps), np.nan)
     sig = np.zeros((rows, steps), dtype=np.int8)
     for t in range(steps):
-        result = classify(values[:, t], weights, fdr)
-        z[:, t] = result["gi_z"]
-        if step_incidents[t] < MIN_EVENTS:  # as today: too few incidents, no classes
-            continue
-        significant = result["hotspot_class"] != NOT_SIGNIFICANT
-        sig[:, t] = np.where(significant, np.sign(np.nan_to_num(z[:, t])), 0).astype(np.int8)
+        z[:, t], signs = classify_signs(values[:, t], weights, fdr)
+        if step_incidents[t] >= MIN_EVENTS:  # as today: too few incidents, no classes
+            sig[:, t] = signs
     return z, sig
 
 

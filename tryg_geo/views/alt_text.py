@@ -292,7 +292,10 @@ def view_map_text(view: View) -> str | None:
         return map_sentence(
             [f"celle {c}" for c in table["cell_id"]],
             counts,
-            [f"{fmt.number(v)} hændelser" if np.isfinite(v) else hidden_text for v in counts],
+            [
+                f"{text} hændelser" if np.isfinite(v) else hidden_text
+                for v, text in zip(counts, fmt.numbers(counts), strict=True)
+            ],
             what=what,
             noun_plural="celler",
             hidden=table["suppressed"].astype(bool).to_numpy(),
