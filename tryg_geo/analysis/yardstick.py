@@ -54,7 +54,15 @@ class Yardstick:
 
 def similar_districts(ds: Dataset, district_id: str, count: int = SIMILAR) -> tuple[list[str], str]:
     """The districts most like ``district_id``, and how they were found ('gruppe' or
-    'befolkning og tæthed'); empty when the districts have no population."""
+    'befolkning og tæthed'); empty when the districts have no population. Kept per data
+    version: the districts' areas cost more than a yardstick's counting."""
+    found = per_version(
+        ds, "analyses", ("similar", district_id, count), lambda: _similar(ds, district_id, count)
+    )
+    return list(found[0]), found[1]
+
+
+def _similar(ds: Dataset, district_id: str, count: int) -> tuple[list[str], str]:
     districts = ds.districts
     if districts is None:
         return [], ""

@@ -8,7 +8,7 @@ skjult, så en lille optælling ikke kan regnes ud af totalen").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -150,14 +150,20 @@ def _singular(noun_plural: str) -> str:
 
 def period_text(stamp: pd.Timestamp, periods: Sequence[pd.Timestamp]) -> str:
     """A period in words, as fine as the series needs: '2024', '3. kvt. 2024' or 'maj 2024'."""
+    return period_namer(periods)(stamp)
+
+
+def period_namer(periods: Sequence[pd.Timestamp]) -> Callable[[pd.Timestamp], str]:
+    """:func:`period_text` for the periods of one chart, judged once (a sentence names four
+    periods of every series)."""
     stamps = pd.DatetimeIndex(periods)
     if (stamps.month == 1).all() and (stamps.day == 1).all():
-        return str(stamp.year)
+        return lambda stamp: str(stamp.year)
     if stamps.month.isin([1, 4, 7, 10]).all() and len(stamps) > 1:
         gaps = np.diff(np.sort(stamps.year * 12 + stamps.month))
         if len(gaps) and (gaps % 3 == 0).all():
-            return f"{(stamp.month - 1) // 3 + 1}. kvt. {stamp.year}"
-    return fmt.month_name(stamp)
+            return lambda stamp: f"{(stamp.month - 1) // 3 + 1}. kvt. {stamp.year}"
+    return fmt.month_name
 
 
 def value_text(value: float, unit: str) -> str:
@@ -170,7 +176,11 @@ def value_text(value: float, unit: str) -> str:
 
 
 def _series_text(
-    series: str, rows: pd.DataFrame, shown: pd.DataFrame, unit: str, periods: list
+    series: str,
+    rows: pd.DataFrame,
+    shown: pd.DataFrame,
+    unit: str,
+    name: Callable[[pd.Timestamp], str],
 ) -> str:
     """First, last, highest and lowest shown value of one series, and what is not shown.
 
@@ -185,12 +195,12 @@ def _series_text(
     limit, secret = privacy.threshold(), privacy.hidden_text()
     text = (
         f"{series}: fra {value_text(first['value'], unit)} i "
-        f"{period_text(first['period'], periods)} til {value_text(last['value'], unit)} i "
-        f"{period_text(last['period'], periods)}"
+        f"{name(first['period'])} til {value_text(last['value'], unit)} i "
+        f"{name(last['period'])}"
     )
     if len(shown) > 2 or n_hidden:
-        high_text = f"{value_text(top['value'], unit)} i {period_text(top['period'], periods)}"
-        low_text = f"{value_text(low['value'], unit)} i {period_text(low['period'], periods)}"
+        high_text = f"{value_text(top['value'], unit)} i {name(top['period'])}"
+        low_text = f"{value_text(low['value'], unit)} i {name(low['period'])}"
         if n_hidden and top["value"] < limit:
             # A period hidden only to protect a small one may hold more than the limit.
             high_text = (
@@ -256,14 +266,14 @@ def trend_sentence(title: str, data: pd.DataFrame, unit: str) -> str:
             f" ({told})." if told else "."
         )
     data = data.assign(period=pd.to_datetime(data["period"])).sort_values("period")
-    periods = list(data["period"].drop_duplicates())
+    name = period_namer(list(data["period"].drop_duplicates()))
     parts = [f"{title}."]
     for series, rows in data.groupby("series", sort=False):
         shown = rows.dropna(subset=["value"])
         if shown.empty:
             parts.append(f"{series}: ingen viste tal.")
             continue
-        text = _series_text(series, rows, shown, unit, periods)
+        text = _series_text(series, rows, shown, unit, name)
         parts.append(text + ".")
     return " ".join(parts)
 
