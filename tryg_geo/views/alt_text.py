@@ -34,16 +34,21 @@ def _and(parts: Sequence[str]) -> str:
 def _highest(shown: pd.DataFrame, low: float) -> str:
     """'Højest: Vejgaard med 74 hændelser, Centrum med 61 hændelser og Øst med 55 hændelser.'
     (at most :data:`NAMED`, never one of the lowest)."""
-    top = shown[shown["value"] > low].sort_values(["value", "name"], ascending=[False, True])
-    named = [f"{row.name} med {row.label}" for row in top.head(NAMED).itertuples()]
+    above = shown[shown["value"] > low]
+    if len(above) > NAMED:  # sort only the candidates (ties with the last one named included)
+        cut = np.partition(above["value"].to_numpy(), -NAMED)[-NAMED]
+        above = above[above["value"] >= cut]
+    rows = zip(above["value"], above["name"], above["label"], strict=True)
+    top = sorted(rows, key=lambda row: (-row[0], row[1]))
+    named = [f"{name} med {label}" for _value, name, label in top[:NAMED]]
     return f"Højest: {_and(named)}."
 
 
 def _lowest(shown: pd.DataFrame, low: float, noun_plural: str) -> str:
     """'Lavest: Hals med 0 hændelser.', 'Lavest: Hals og Nibe, begge med 0 hændelser.' or
     'Lavest: 25 områder med 0 hændelser, bl.a. Frejlev, Gistrup og Hals.'"""
-    lowest = shown[shown["value"] == low].sort_values("name")
-    names, label = list(lowest["name"]), lowest["label"].iloc[0]
+    lowest = shown[shown["value"] == low]
+    names, label = sorted(lowest["name"]), lowest["label"].iloc[0]
     if len(names) == 1:
         return f"Lavest: {names[0]} med {label}."
     if len(names) <= NAMED:
@@ -106,7 +111,15 @@ def map_sentence(
     )
     hide = hide | protects
     numbers[hide] = np.nan
-    frame = pd.DataFrame({"name": list(names), "value": numbers, "label": list(labels)})
+    # Plain Python text columns: thousands of cell names made into Arrow strings only to be
+    # sorted and cut to three cost more than the rest of the sentence.
+    frame = pd.DataFrame(
+        {
+            "name": pd.Series(list(names), dtype=object),
+            "value": numbers,
+            "label": pd.Series(list(labels), dtype=object),
+        }
+    )
     shown = frame.dropna(subset=["value"])
     word = noun_plural if len(frame) != 1 else _singular(noun_plural)
     parts = [f"Kortet viser {what} for {fmt.number(len(frame))} {word}."]
