@@ -29,3 +29,28 @@ def test_content_key_follows_the_values_not_the_object():
     marked = frame.copy()
     marked.attrs["complementary"] = frozenset({("mandag", "01")})
     assert cache.content_key(marked) != cache.content_key(frame)
+
+
+def test_content_key_tells_apart_what_a_chart_would_show_differently():
+    """Missing against None against the text 'None', a moved gap, another index, a value
+    type: each is another key (a shared key would draw a chart of other numbers)."""
+    import numpy as np
+    import pandas as pd
+
+    grid = pd.DataFrame(
+        np.arange(6.0).reshape(2, 3), index=["mandag", "tirsdag"], columns=list("abc")
+    )
+    keys = {cache.content_key(grid)}
+    moved = grid.copy()
+    moved.iloc[0, 0] = np.nan
+    keys.add(cache.content_key(moved))
+    moved2 = grid.copy()
+    moved2.iloc[1, 2] = np.nan
+    keys.add(cache.content_key(moved2))
+    keys.add(cache.content_key(grid.set_axis(["onsdag", "tirsdag"])))
+    keys.add(cache.content_key(grid.astype("float32")))
+    texts = [pd.DataFrame({"s": [None, "x"]}), pd.DataFrame({"s": ["None", "x"]})]
+    keys.update(cache.content_key(t) for t in texts)
+    keys.add(cache.content_key(pd.DataFrame({"s": pd.array([pd.NA, "x"], dtype="string")})))
+    assert len(keys) == 8
+    assert cache.content_key(grid.copy()) == cache.content_key(grid)
