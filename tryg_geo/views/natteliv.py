@@ -352,20 +352,23 @@ def _night_trend(ds: Dataset, filters: Filters, kinds, nights) -> Trend:
     if inside is not None:
         series.append(("Nattelivszonen", by_month(arrays, mask & inside)))
     windows = [(filters.start, filters.end), filters.previous_year()]
-    rows = [
-        {
-            "period": month,
-            "series": name,
-            "value": np.nan if hide else float(count),
-            "suppressed": bool(hide),
-            # Hidden only so that a small month cannot be worked out from the window's total.
-            "complementary": bool(complementary([count], [hide])[0]),
-        }
-        for name, counts in series
-        for month, count, hide in zip(
-            counts.index, counts.to_numpy(), hide_periods(counts, windows), strict=True
-        )
-    ]
+    rows = []
+    for name, counts in series:
+        hidden = np.asarray(hide_periods(counts, windows), dtype=bool)
+        # Hidden only so that a small month cannot be worked out from the window's total.
+        protecting = complementary(counts.to_numpy(), hidden)
+        rows += [
+            {
+                "period": month,
+                "series": name,
+                "value": np.nan if hide else float(count),
+                "suppressed": bool(hide),
+                "complementary": bool(protects),
+            }
+            for month, count, hide, protects in zip(
+                counts.index, counts.to_numpy(), hidden, protecting, strict=True
+            )
+        ]
     data = pd.DataFrame(rows, columns=["period", "series", "value", "suppressed", "complementary"])
     return Trend("Hændelser i weekendnætter pr. måned", data, "antal", higher_is_better=False)
 
