@@ -172,3 +172,22 @@ def test_discretion_cannot_be_switched_off(monkeypatch):
     monkeypatch.setenv("TRYG_MIN_COUNT", "1")
     with pytest.raises(UsageError, match="TRYG_MIN_COUNT='1' er for lav; den skal være mindst 3"):
         settings.get("min_count")
+
+
+def test_by_quarter_counts_every_quarter_as_pandas_does_and_keeps_the_empty_ones() -> None:
+    from types import SimpleNamespace
+
+    from tryg_geo.compute.counts import by_quarter
+
+    rng = np.random.default_rng(11)
+    days = rng.integers(0, 3 * 365, 5_000)
+    times = (np.datetime64("2023-01-01") + days.astype("timedelta64[D]")).astype("datetime64[us]")
+    times = times[(times < np.datetime64("2024-04-01")) | (times >= np.datetime64("2024-07-01"))]
+    mask = rng.random(len(times)) < 0.7
+    counts = by_quarter(SimpleNamespace(time=times), mask)
+    expected = pd.Series(pd.PeriodIndex(times[mask], freq="Q")).value_counts().sort_index()
+    expected.index = expected.index.to_timestamp()
+    assert counts[counts > 0].to_dict() == expected.to_dict()
+    assert counts[pd.Timestamp("2024-04-01")] == 0  # an empty quarter is a 0, not a gap
+    assert (np.diff(counts.index.month) % 3 == 0).all() and len(counts) == 12
+    assert by_quarter(SimpleNamespace(time=times), np.zeros(len(times), bool)).empty

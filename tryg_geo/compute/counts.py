@@ -138,6 +138,17 @@ def by_month(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
     return pd.Series(counts, index=index, dtype="int64")
 
 
+def by_quarter(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
+    """Counts per calendar quarter (index: the quarter's first day), zeros included."""
+    quarters = arrays.time[mask].astype("datetime64[M]").astype(np.int64) // 3
+    if len(quarters) == 0:
+        return pd.Series(dtype="int64")
+    first, last = int(quarters.min()), int(quarters.max())
+    counts = np.bincount(quarters - first, minlength=last - first + 1)
+    starts = (np.arange(first, last + 1) * 3).astype("datetime64[M]").astype("datetime64[ns]")
+    return pd.Series(counts, index=pd.to_datetime(starts), dtype="int64")
+
+
 def hour_weekday(arrays: IncidentArrays, mask: np.ndarray) -> np.ndarray:
     """A 7 × 24 array of counts: rows Monday..Sunday, columns hour 0..23."""
     flat = arrays.weekday[mask].astype(np.int64) * 24 + arrays.hour[mask].astype(np.int64)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import fmt, periods
 from ..analysis.change import district_count_changes, district_share_changes
-from ..compute.counts import by_district, category_mask, combine, period_mask
+from ..compute.counts import by_district, by_quarter, category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import (
     complementary,
@@ -400,26 +400,21 @@ def _incident_trend(ds: Dataset, filters: Filters, *, per_1000: bool) -> tuple[T
     mask = combine(
         period_mask(arrays, start.date(), filters.end), category_mask(arrays, filters.categories)
     )
-    quarters = pd.PeriodIndex(arrays.time[mask].astype("datetime64[s]"), freq="Q")
-    codes = arrays.district[mask]
-    frame = pd.DataFrame({"quarter": quarters, "district": codes})
     population = ds.population
-    series = [("Hele kommunen", frame, population.sum())]
+    series = [("Hele kommunen", by_quarter(arrays, mask), population.sum())]
     if filters.district in arrays.district_ids:
         code = arrays.district_ids.index(filters.district)
         series.insert(
             0,
             (
                 ds.district_names.get(filters.district, filters.district),
-                frame[frame["district"] == code],
+                by_quarter(arrays, mask & (arrays.district == code)),
                 population.get(filters.district),
             ),
         )
     rows = []
     windows = [(filters.start, filters.end), filters.previous_year()]
-    for name, part, pop in series:
-        counts = part.groupby("quarter").size()
-        counts.index = counts.index.to_timestamp()
+    for name, counts, pop in series:
         # Quarters add up to the totals shown beside the chart: hide beyond the small ones.
         hidden = hide_periods(counts, windows, length="Q")
         for (quarter, count), hide in zip(counts.items(), hidden, strict=True):
