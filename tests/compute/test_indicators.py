@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 import tiny_data
 from tiny_data import X0, Y0, incidents_at, measurement
@@ -378,3 +379,41 @@ def test_kept_window_rows_equal_the_computed_ones(tmp_path, monkeypatch):
             expected, k_expected = _computed_window_row(ds, ind, start, end, TOTAL_ID)
             assert again.equals(expected) and k_again == k_expected == k
     assert _window_row(ds, ind, date(2020, 1, 1), date(2020, 12, 31), TOTAL_ID) == (None, 0)
+
+
+@pytest.mark.parametrize("unit", ["antal", "andel"])
+def test_kommune_total_of_parts_is_pandas_groupby_of_them(unit: str) -> None:
+    """The aggregated kommune total (series._total) against pandas' own grouping: sums for
+    counts, respondent-weighted means for shares, n unknown when any part's n is."""
+    from types import SimpleNamespace
+
+    from tryg_geo.compute import series
+
+    rng = np.random.default_rng(5)
+    starts = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"])
+    parts = pd.DataFrame(
+        {
+            "period_start": np.repeat(starts, 4),
+            "period_end": np.repeat(starts + pd.offsets.MonthBegin(1), 4),
+            "period": np.repeat(["2025-01", "2025-02", "2025-03"], 4).astype(object),
+            "area_id": np.tile(["a", "b", "c", "d"], 3).astype(object),
+            "value": rng.uniform(0, 1 if unit == "andel" else 50, 12),
+            "n": rng.integers(20, 200, 12).astype("float64"),
+        }
+    ).sample(frac=1, random_state=1)
+    parts.loc[parts.index[3], "n"] = np.nan
+    indicator = SimpleNamespace(unit=unit, source="measurement")
+    ds = SimpleNamespace(population=pd.Series(dtype="float64"))
+    got = series._total(parts, indicator, ds).set_index("period")
+    grouped = parts.groupby("period")
+    if unit == "antal":
+        expected = grouped["value"].sum()
+    else:
+        w = np.ones(len(parts))  # one part's n is unknown: equal weights (series._weights)
+        expected = (parts["value"] * w).groupby(parts["period"]).sum() / pd.Series(
+            w, index=parts.index
+        ).groupby(parts["period"]).sum()
+    np.testing.assert_allclose(got["value"].sort_index(), expected.sort_index(), rtol=1e-12)
+    n_expected = grouped["n"].apply(lambda v: v.sum() if v.notna().all() else np.nan)
+    np.testing.assert_allclose(got["n"].sort_index(), n_expected.sort_index(), rtol=1e-12)
+    assert (got["area_id"] == series.TOTAL_ID).all() and list(got.index) == sorted(got.index)

@@ -333,30 +333,42 @@ def select_areas(
 
 
 def _total(parts: pd.DataFrame, indicator: Indicator, ds: Dataset) -> pd.DataFrame:
-    """One row per period for all areas together: sums for counts, weighted means otherwise."""
+    """One row per period for all areas together: sums for counts, weighted means otherwise;
+    ``n`` is the sum, or NaN when any part's is unknown (a total of known and unknown n is
+    unknown). Grouped with one factorize and bincounts, as :func:`regroup` (a pandas
+    aggregation with a Python function per group cost a Byens rum rerun 10 ms)."""
     if not len(parts):
         return parts
-    keys = ["period_start", "period_end", "period"]
+    keys = pd.MultiIndex.from_arrays(
+        [parts["period_start"], parts["period_end"], parts["period"].astype(object)]
+    )
+    codes, groups = pd.factorize(keys, sort=True)
+    k = len(groups)
+    values = parts["value"].to_numpy(dtype="float64")
+    n = parts["n"].to_numpy(dtype="float64")
     if indicator.unit in SUMMED_UNITS or indicator.source == "place_observation":
         # People counted at several places add up to the people at all of them.
-        out = parts.groupby(keys, as_index=False).agg(value=("value", "sum"), n=("n", _sum_all))
+        total = np.bincount(codes, weights=values, minlength=k)
     else:
         weights = _weights(parts, ds)
-        out = (
-            parts.assign(_w=weights, _wv=weights * parts["value"])
-            .groupby(keys, as_index=False)
-            .agg(_w=("_w", "sum"), _wv=("_wv", "sum"), n=("n", _sum_all))
+        total = np.bincount(codes, weights=weights * values, minlength=k) / np.bincount(
+            codes, weights=weights, minlength=k
         )
-        out["value"] = out["_wv"] / out["_w"]
-        out = out.drop(columns=["_w", "_wv"])
-    out["area_id"] = TOTAL_ID
-    return out
-
-
-def _sum_all(values: pd.Series) -> float:
-    """The sum, or NaN when any part is unknown (a total of known and unknown n is unknown)."""
-    array = values.to_numpy(dtype="float64")
-    return float(array.sum()) if np.isfinite(array).all() else np.nan
+    n_known = np.bincount(codes, weights=np.isfinite(n), minlength=k) == np.bincount(
+        codes, minlength=k
+    )
+    return pd.DataFrame(
+        {
+            "period_start": groups.get_level_values(0),
+            "period_end": groups.get_level_values(1),
+            "period": groups.get_level_values(2).astype(object),
+            "value": total,
+            "n": np.where(
+                n_known, np.bincount(codes, weights=np.nan_to_num(n), minlength=k), np.nan
+            ),
+            "area_id": TOTAL_ID,
+        }
+    )
 
 
 def _weights(parts: pd.DataFrame, ds: Dataset) -> np.ndarray:
