@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import fmt, periods
 from ..analysis.change import district_count_changes, district_share_changes
+from ..cache import per_version
 from ..compute.counts import by_district, by_quarter, category_mask, combine, period_mask
 from ..compute.filters import Filters
 from ..compute.privacy import (
@@ -76,8 +77,18 @@ def tryg_bydel_indicators() -> dict[str, str]:
 
 def tryg_bydel_hints(ds: Dataset, filters: Filters) -> dict[str, str | None]:
     """Per indicator: None when it has numbers for the period, else (Danish) what is missing
-    and which file would fill it. The page marks those indicators; the view shows the hint."""
-    return {i: _missing(ds, filters, i, label) for i, label in tryg_bydel_indicators().items()}
+    and which file would fill it. The page marks those indicators; the view shows the hint.
+    Kept per data version, period and categories (the page asks on every rerun)."""
+    token = ("tryg-bydel-hints", filters.start, filters.end, tuple(filters.categories))
+    kept = per_version(
+        ds,
+        "analyses",
+        token,
+        lambda: {
+            i: _missing(ds, filters, i, label) for i, label in tryg_bydel_indicators().items()
+        },
+    )
+    return dict(kept)
 
 
 def tryg_bydel_indicator(ds: Dataset, filters: Filters) -> str:
