@@ -8,13 +8,13 @@ layers, so what names or describes the data is set again with each group.
 
 from __future__ import annotations
 
-from branca.element import MacroElement
 from jinja2 import Template
 
 from .map_hook import hook_template
+from .map_text import TextMacroElement
 
 
-class MapFrameAccess(MacroElement):
+class MapFrameAccess(TextMacroElement):
     """What the frame of a map needs once (runs inside the frame, with the map's script).
 
     - ``lang="da"`` on the frame's document (the server already serves it so; this keeps a
@@ -43,7 +43,7 @@ class MapFrameAccess(MacroElement):
         self._name = "MapFrameAccess"
 
 
-class MapAccess(MacroElement):
+class MapAccess(TextMacroElement):
     """What screen readers and keyboards need for the data on the map; set each time its group
     of layers is added (after the data layer, so its features are there).
 

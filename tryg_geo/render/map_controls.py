@@ -10,11 +10,11 @@ import html
 from collections.abc import Sequence
 
 import folium
-from branca.element import MacroElement
 from jinja2 import Template
 
 from .. import palette
 from .map_hook import hook_template
+from .map_text import TextMacroElement
 
 
 class FirstFit(folium.FitBounds):
@@ -63,7 +63,7 @@ class FirstFit(folium.FitBounds):
     )
 
 
-class MetricScale(MacroElement):
+class MetricScale(TextMacroElement):
     """Leaflet's scale bar in metres only (folium's ``control_scale`` adds miles and feet)."""
 
     _template = Template(
@@ -79,7 +79,7 @@ class MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
-class TimingMark(MacroElement):
+class TimingMark(TextMacroElement):
     """``performance.mark(name)`` in the map's own script, where it is placed among the layers.
 
     The layers (:func:`spec_layers`) set ``tryg-map-start`` when their script starts and
@@ -112,7 +112,7 @@ class DrawnMark(TimingMark):
     _template = hook_template(TimingMark._mark)
 
 
-class Legend(MacroElement):
+class Legend(TextMacroElement):
     """A Leaflet control holding a fixed piece of HTML (built and escaped in Python), shown
     while its layers are on the map."""
 

@@ -36,7 +36,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Element, MacroElement
 from jinja2 import Template
 from pyproj import Transformer
 
@@ -46,6 +45,7 @@ from ..store.schema import STORE_CRS
 from .map_access import MapAccess, MapFrameAccess
 from .map_assets import current_url_prefix, offline_assets
 from .map_controls import DrawnMark, FirstFit, Legend, MetricScale, TimingMark, entries_html
+from .map_text import Text, TextMacroElement
 
 BACKGROUND_COLOR = palette.MAP_BACKGROUND
 OSM_ATTRIBUTION = (
@@ -105,7 +105,7 @@ class ZoomableMap(folium.Map):
         element = header._children.get(name)
         if element is not None:
             text = _VIEWPORT_META.sub("", element.render())
-            header.add_child(Element(text), name=name)
+            header.add_child(Text(text), name=name)
 
 
 _VIEWPORT_META = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
@@ -140,7 +140,7 @@ def frame_map(basemap: str) -> folium.Map:
         zoom_control=False,  # MapFrameAccess adds one with Danish titles
     )
     m.default_js, m.default_css = offline_assets(current_url_prefix())
-    m.get_root().header.add_child(Element(_MAP_CSS), name="tryg_map_css")
+    m.get_root().header.add_child(Text(_MAP_CSS), name="tryg_map_css")
     MetricScale().add_to(m)
     if choice == "osm":
         folium.TileLayer(
@@ -405,9 +405,10 @@ def _descendants(element: Any) -> list[Any]:
     return found
 
 
-class _ScriptLayers(MacroElement):
+class _ScriptLayers(TextMacroElement):
     """The script of :class:`PrerenderedLayers`, run with its group's variable pointing at the
-    group it is added to."""
+    group it is added to (as finished text: hundreds of kB of GeoJSON compiled as a template
+    on every run cost more than the rest of the map)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}(function () {
@@ -420,24 +421,6 @@ class _ScriptLayers(MacroElement):
         super().__init__()
         self._name = "ScriptLayers"
         self.layers = layers
-
-    def render(self, **kwargs: Any) -> None:
-        # As MacroElement.render, without making the finished script a Jinja template again
-        # (compiling hundreds of kB of GeoJSON as a template on every run costs more than the
-        # rest of the map).
-        script = self._template.module.script(self, kwargs)
-        self.get_root().script.add_child(_Text(script), name=self.get_name())
-
-
-class _Text(Element):
-    """Finished text in a folium page: rendered as it is."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self.text
 
 
 def _opening_bounds(spec: Any) -> list[list[float]]:

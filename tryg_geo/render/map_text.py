@@ -1,0 +1,39 @@
+"""Folium elements whose rendered parts go into the map's page as finished text.
+
+branca's ``MacroElement.render`` wraps each rendered macro (header, html, script) in a new
+``Element``, which compiles it as a Jinja template again: text that is already final, a few
+kB for every element of every map on every rerun. :class:`TextMacroElement` renders the same
+parts and adds them as :class:`Text`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branca.element import Element, MacroElement
+
+
+class Text(Element):
+    """Finished text in a folium page: rendered as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class TextMacroElement(MacroElement):
+    """A ``MacroElement`` whose ``header``, ``html`` and ``script`` macros go into the figure's
+    parts of the same names as :class:`Text`, then its children render (as branca does)."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        module = self._template.module
+        for part in ("header", "html", "script"):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                getattr(figure, part).add_child(Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
