@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import folium
 from branca.element import Element, MacroElement
 
 
@@ -37,3 +38,17 @@ class TextMacroElement(MacroElement):
                 getattr(figure, part).add_child(Text(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+
+
+# folium's own layers with the same rendering: cooperative ``render`` methods reach
+# TextMacroElement.render instead of MacroElement.render (it comes before it in their MRO).
+class GeoJson(folium.GeoJson, TextMacroElement):
+    """:class:`folium.GeoJson` whose rendered script is added as finished text."""
+
+
+class GeoJsonTooltip(folium.GeoJsonTooltip, TextMacroElement):
+    """:class:`folium.GeoJsonTooltip` whose rendered script is added as finished text."""
+
+
+class FeatureGroup(folium.FeatureGroup, TextMacroElement):
+    """:class:`folium.FeatureGroup` whose rendered script is added as finished text."""

@@ -42,6 +42,7 @@ from pyproj import Transformer
 from .. import palette
 from ..errors import UsageError
 from ..store.schema import STORE_CRS
+from . import map_text
 from .map_access import MapAccess, MapFrameAccess
 from .map_assets import current_url_prefix, offline_assets
 from .map_controls import DrawnMark, FirstFit, Legend, MetricScale, TimingMark, entries_html
@@ -89,7 +90,7 @@ def check_basemap(basemap: str) -> str:
     )
 
 
-class ZoomableMap(folium.Map):
+class ZoomableMap(folium.Map, TextMacroElement):
     """``folium.Map`` without its zoom-blocking viewport tag.
 
     folium writes ``<meta name="viewport" … maximum-scale=1.0, user-scalable=no>`` into the
@@ -259,10 +260,10 @@ def outline_layer(
     geometry only (no properties) and is not interactive: clicks fall through to the
     choropleth underneath, so add it after the choropleth.
     """
-    group = folium.FeatureGroup(name="Orientering", control=False)
+    group = map_text.FeatureGroup(name="Orientering", control=False)
     if water is not None and len(water):
         water_geo = _feature_collection(lonlat_geometries(water.geometry), [{}] * len(water))
-        folium.GeoJson(
+        map_text.GeoJson(
             water_geo,
             style_function=lambda _: {
                 "color": palette.WATER_LINE,
@@ -276,7 +277,7 @@ def outline_layer(
     if districts is None or not len(districts):
         return group
     outline = _feature_collection(lonlat_geometries(districts.geometry), [{}] * len(districts))
-    folium.GeoJson(
+    map_text.GeoJson(
         outline,
         style_function=lambda _: {"color": palette.OUTLINE, "weight": 1, "fill": False},
         interactive=False,
@@ -317,7 +318,7 @@ def spec_layers(spec: Any, *, description: str | None = None) -> folium.FeatureG
     :func:`tryg_geo.views.alt_text.view_map_text`), and districts and places that are reached
     with Tab and opened with Enter like a click.
     """
-    group = folium.FeatureGroup(name="Tryg Geo", control=False)
+    group = map_text.FeatureGroup(name="Tryg Geo", control=False)
     TimingMark("tryg-map-start").add_to(group)
     FirstFit(_opening_bounds(spec)).add_to(group)
     places = spec.kind == "places"
@@ -332,7 +333,7 @@ def spec_layers(spec: Any, *, description: str | None = None) -> folium.FeatureG
         orientation.add_to(group)
     if spec.zones is not None and len(spec.zones):
         zones = _feature_collection(lonlat_geometries(spec.zones.geometry), [{}] * len(spec.zones))
-        folium.GeoJson(
+        map_text.GeoJson(
             zones,
             style_function=lambda _: {
                 "color": palette.ZONE,
@@ -392,7 +393,7 @@ class PrerenderedLayers:
 
     def group(self) -> folium.FeatureGroup:
         """A new group drawing these layers (``st_folium`` changes the group it is given)."""
-        group = folium.FeatureGroup(name="Tryg Geo", control=False)
+        group = map_text.FeatureGroup(name="Tryg Geo", control=False)
         _ScriptLayers(self).add_to(group)
         return group
 
@@ -497,12 +498,12 @@ def spec_layer(spec: Any) -> folium.GeoJson:
             out |= {"dashArray": "4 3", "color": palette.EDGE, "weight": max(out["weight"], 1.2)}
         return out | ({"radius": p["radius"]} if "radius" in p else {})
 
-    return folium.GeoJson(
+    return map_text.GeoJson(
         data,
         name=spec.legend.title,
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": palette.HOVER},
-        tooltip=folium.GeoJsonTooltip(
+        tooltip=map_text.GeoJsonTooltip(
             fields=["name", "label"], aliases=[noun, html.escape(spec.legend.title)], sticky=True
         ),
         marker=folium.CircleMarker() if spec.kind == "places" else None,
