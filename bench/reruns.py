@@ -34,10 +34,22 @@ class ScriptClock:
         self.profiler = profiler
         self.seconds: list[float] = []
         self.cpu_seconds: list[float] = []  # CPU time of the script thread: robust to load
+        self.gc_seconds: list[float] = []  # Python's garbage collection inside each run
         self._depth = 0
+        self._gc = [0.0, 0.0]  # seconds so far, start of the collection under way
+
+    def _collecting(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._gc[1] = time.perf_counter()
+        else:
+            self._gc[0] += time.perf_counter() - self._gc[1]
 
     def __enter__(self) -> ScriptClock:
+        import gc
+
         from streamlit.navigation.page import StreamlitPage
+
+        gc.callbacks.append(self._collecting)
 
         self._cls, self._original = StreamlitPage, StreamlitPage.run
         clock = self
@@ -47,7 +59,7 @@ class ScriptClock:
             outer = clock._depth == 1
             if outer and clock.profiler is not None:
                 clock.profiler.start()
-            started, cpu = time.perf_counter(), time.thread_time()
+            started, cpu, collected = time.perf_counter(), time.thread_time(), clock._gc[0]
             try:
                 return clock._original(page)
             finally:
@@ -55,6 +67,7 @@ class ScriptClock:
                 if outer:
                     clock.seconds.append(time.perf_counter() - started)
                     clock.cpu_seconds.append(time.thread_time() - cpu)
+                    clock.gc_seconds.append(clock._gc[0] - collected)
                     if clock.profiler is not None:
                         clock.profiler.stop()
 
@@ -62,7 +75,10 @@ class ScriptClock:
         return self
 
     def __exit__(self, *exc) -> None:
+        import gc
+
         self._cls.run = self._original
+        gc.callbacks.remove(self._collecting)
 
 
 def open_page(page_path: str, timeout: float):
@@ -115,6 +131,7 @@ def apptest_reruns(page_path: str, changes: list[Change], timeout: float) -> dic
                     "rerun_ms": ms(wall),
                     "script_ms": ms(clock.seconds[-1]) if clock.seconds else None,
                     "script_cpu_ms": ms(clock.cpu_seconds[-1]) if clock.cpu_seconds else None,
+                    "gc_ms": ms(clock.gc_seconds[-1]) if clock.gc_seconds else None,
                     "errors": errors,
                 }
             )
@@ -369,6 +386,7 @@ def rerun_summary(rows: list[dict[str, Any]], initial: dict[str, str]) -> dict[s
         "script_cpu_ms": stats(
             [r["script_cpu_ms"] for r in rows if r["script_cpu_ms"] is not None]
         ),
+        "gc_ms": stats([r["gc_ms"] for r in rows if r.get("gc_ms") is not None]),
         "errors": sum(len(r["errors"]) for r in rows),
     }
 
