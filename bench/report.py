@@ -120,6 +120,8 @@ def table(results: dict[str, Any]) -> str:
         value = goals[name]["met"]
         return "–" if value is None else ("yes" if value else "NO")
 
+    # Each page against the slowest page's goal (GOALS, issue 22).
+    page_limit, larger_limit = GOALS["rerun"][2], GOALS["rerun_5m"][2]
     for key, p in pages.items():
         r = p["rerun_ms"]
         first, again = p["rerun_ms_first_visit"], p["rerun_ms_repeat"]
@@ -130,8 +132,8 @@ def table(results: dict[str, Any]) -> str:
                     f"{key}: filter change → script done (AppTest), median / p95",
                     f"{r['median']:.0f} / {r['p95']:.0f} ms",
                     f"{n['median']:.0f} / {n['p95']:.0f} ms",
-                    "≤ 150 ms, ≥ 10×",
-                    f"{'yes' if r['median'] <= 150 else 'NO'}, {p['speedup_vs_naive']:.1f}×",
+                    f"≤ {page_limit:.0f} ms, ≥ 10×",
+                    f"{'yes' if r['median'] <= page_limit else 'NO'}, {p['speedup_vs_naive']:.1f}×",
                 )
             )
         else:
@@ -140,8 +142,8 @@ def table(results: dict[str, Any]) -> str:
                     f"{key}: filter change → script done (AppTest), median / p95",
                     f"{r['median']:.0f} / {r['p95']:.0f} ms",
                     "",
-                    "≤ 150 ms",
-                    "yes" if r["median"] <= 150 else "NO",
+                    f"≤ {page_limit:.0f} ms",
+                    "yes" if r["median"] <= page_limit else "NO",
                 )
             )
         rows.append(
@@ -162,8 +164,8 @@ def table(results: dict[str, Any]) -> str:
                     f"{key} at {int(size):,} incidents: median / p95",
                     f"{_num(o['median'])} / {_num(o['p95'])} ms",
                     "",
-                    "≤ 300 ms",
-                    f"{'yes' if (o['median'] or 1e9) <= 300 else 'NO'} "
+                    f"≤ {larger_limit:.0f} ms",
+                    f"{'yes' if (o['median'] or 1e9) <= larger_limit else 'NO'} "
                     f"(×{o['median'] / r['median']:.1f} vs {results['incidents']:,})",
                 )
             )

@@ -349,9 +349,10 @@ def test_a_name_written_like_a_template_stays_text(districts, water):
     can neither compute nor reach Python objects on the server."""
     spec = _spec("areas", districts, water)
     spec.features.loc[0, "name"] = "{{ 7*7 }} {{ cycler.__init__ }}"
-    layers = maps.PrerenderedLayers.of_spec(spec, description="Tekst")
+    description = "Højest: {{ 7*7 }} {{ cycler.__init__ }} med 12 hændelser."  # the alt text
+    layers = maps.PrerenderedLayers.of_spec(spec, description=description)
     m = maps.frame_map("none")
     layers.group().add_to(m)
     page = m.get_root().render()
     assert "{{ 7*7 }} {{ cycler.__init__ }}" in layers.body
-    assert "{{ 7*7 }} {{ cycler.__init__ }}" in page
+    assert page.count("{{ 7*7 }} {{ cycler.__init__ }}") >= 2  # the feature and the alt text
