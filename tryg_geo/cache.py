@@ -40,6 +40,7 @@ BOUNDS: dict[str, int] = {
     "incident_masks": 32,  # per indicator (categories, nights, zone)
     "period_masks": 12,  # per period, categories, nights, hours, district
     "cell_codes": 4,  # incidents' cells per cell size
+    "incident_months": 1,  # every incident's calendar month as a number
     "cell_shapes": 4,  # lon/lat squares per cell size
     "measurements_by_name": 1,  # the measurements split by indicator
     "measurement_series": 128,  # per indicator, period, area, frequency; survey rows

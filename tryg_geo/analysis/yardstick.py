@@ -75,7 +75,9 @@ def _similar(ds: Dataset, district_id: str, count: int) -> tuple[list[str], str]
             if len(same):
                 return list(same), "gruppe"
     population = ds.population.reindex(ids).to_numpy(dtype="float64")
-    area_km2 = districts.geometry.area.to_numpy(dtype="float64") / 1e6
+    area_km2 = per_version(
+        ds, "analyses", ("district-areas-km2",), lambda: districts.geometry.area.to_numpy() / 1e6
+    ).astype("float64")
     usable = (population > 0) & (area_km2 > 0)
     if not usable[(ids == district_id).to_numpy()].any():
         return [], ""

@@ -126,21 +126,32 @@ def cell_codes(arrays: IncidentArrays, size: str) -> tuple[np.ndarray, list[str]
     return per_version(arrays, "cell_codes", size, codes)
 
 
+def _months(arrays: IncidentArrays) -> np.ndarray:
+    """Every incident's calendar month as months since January 1970, once per data version
+    (each trend's counting converted the chosen incidents' times again)."""
+
+    def months() -> np.ndarray:
+        values = arrays.time.astype("datetime64[M]").astype(np.int64)
+        values.flags.writeable = False  # shared: no caller may change it for the next
+        return values
+
+    return per_version(arrays, "incident_months", (), months)
+
+
 def by_month(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
     """Counts per calendar month (index: first day of the month), zeros included."""
-    months = arrays.time[mask].astype("datetime64[M]")
+    months = _months(arrays)[mask]
     if len(months) == 0:
         return pd.Series(dtype="int64")
-    first, last = months.min(), months.max()
-    offsets = (months - first).astype(np.int64)
-    counts = np.bincount(offsets, minlength=int((last - first).astype(np.int64)) + 1)
-    index = pd.to_datetime(np.arange(first, last + 1).astype("datetime64[ns]"))
-    return pd.Series(counts, index=index, dtype="int64")
+    first, last = int(months.min()), int(months.max())
+    counts = np.bincount(months - first, minlength=last - first + 1)
+    starts = np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[ns]")
+    return pd.Series(counts, index=pd.to_datetime(starts), dtype="int64")
 
 
 def by_quarter(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
     """Counts per calendar quarter (index: the quarter's first day), zeros included."""
-    quarters = arrays.time[mask].astype("datetime64[M]").astype(np.int64) // 3
+    quarters = _months(arrays)[mask] // 3
     if len(quarters) == 0:
         return pd.Series(dtype="int64")
     first, last = int(quarters.min()), int(quarters.max())
