@@ -176,6 +176,23 @@ def natteliv_plan() -> list[Step]:
 PLANS = {"tryg-bydel": ("Tryg bydel", tryg_bydel_plan), "nat": ("Natteliv", natteliv_plan)}
 
 
+def chosen(page, step: Step) -> bool:
+    """Whether the sidebar widget of ``step`` shows its choice (a select's text, a radio's
+    checked button); a multiselect's pick is taken as made."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    try:
+        if step.kind == "radio":
+            group = sidebar.get_by_role("radiogroup", name=step.widget)
+            button = group.get_by_role("radio", name=str(step.option), exact=True)
+            return button.is_checked(timeout=5_000)
+        if step.kind == "select" and isinstance(step.option, str):
+            combobox = sidebar.get_by_role("combobox", name=step.widget, exact=True)
+            return combobox.input_value(timeout=5_000).startswith(step.option)
+    except Exception:  # noqa: BLE001 - the widget cannot be read: the choice is not shown
+        return False
+    return True
+
+
 def act(page, step: Step) -> None:
     """Do ``step`` in the sidebar the way a user does."""
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -352,7 +369,15 @@ def drive(base_url: str, changes: int, timeout_s: float = 30) -> dict[str, Any]:
                     row = measure_change(page, step, timeout_s)
                     row["error"] = None
                 except MapUnchanged:
-                    row = {"change": step.label, "ms": None, "error": None, "unchanged": True}
+                    # Unchanged only when the widget shows the choice: a click that chose
+                    # nothing is the benchmark's error, not a map that stayed the same.
+                    shown = chosen(page, step)
+                    row = {
+                        "change": step.label,
+                        "ms": None,
+                        "error": None if shown else "the choice was not made (widget unchanged)",
+                        "unchanged": shown,
+                    }
                 except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
                     row = {"change": step.label, "ms": None, "error": f"{exc}"[:300]}
                     page.goto(f"{base_url}/{path}", timeout=timeout_s * 1000)

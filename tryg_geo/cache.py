@@ -37,6 +37,9 @@ BOUNDS: dict[str, int] = {
     "fonts": 2,  # the deck's measuring fonts (regular, bold)
     # per data version (on the dataset or its incident arrays)
     "analyses": 64,  # Gi*, Knox and change results per filter; study grids
+    # Cheap answers a page asks for on every rerun (a district's likes, the districts' areas,
+    # Tryg bydel's indicator hints): apart, so browsing never pushes out the analyses above.
+    "page_lookups": 128,
     "incident_masks": 32,  # per indicator (categories, nights, zone)
     "period_masks": 12,  # per period, categories, nights, hours, district
     "cell_codes": 4,  # incidents' cells per cell size

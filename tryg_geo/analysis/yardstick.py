@@ -57,7 +57,10 @@ def similar_districts(ds: Dataset, district_id: str, count: int = SIMILAR) -> tu
     'befolkning og tæthed'); empty when the districts have no population. Kept per data
     version: the districts' areas cost more than a yardstick's counting."""
     found = per_version(
-        ds, "analyses", ("similar", district_id, count), lambda: _similar(ds, district_id, count)
+        ds,
+        "page_lookups",
+        ("similar", district_id, count),
+        lambda: _similar(ds, district_id, count),
     )
     return list(found[0]), found[1]
 
@@ -76,7 +79,10 @@ def _similar(ds: Dataset, district_id: str, count: int) -> tuple[list[str], str]
                 return list(same), "gruppe"
     population = ds.population.reindex(ids).to_numpy(dtype="float64")
     area_km2 = per_version(
-        ds, "analyses", ("district-areas-km2",), lambda: districts.geometry.area.to_numpy() / 1e6
+        ds,
+        "page_lookups",
+        ("district-areas-km2",),
+        lambda: districts.geometry.area.to_numpy() / 1e6,
     ).astype("float64")
     usable = (population > 0) & (area_km2 > 0)
     if not usable[(ids == district_id).to_numpy()].any():

@@ -5,6 +5,7 @@ Vega draws them in the browser from the copy Streamlit bundles: no CDN is involv
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -79,7 +80,8 @@ def danish(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 
 def _spec(body: dict[str, Any]) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "config": CHART_CONFIG, **body}
+    # A copy of the config in each spec: a spec is cached and handed to Streamlit.
+    return {"$schema": SCHEMA, "config": copy.deepcopy(CHART_CONFIG), **body}
 
 
 def _series_legend() -> dict[str, Any]:

@@ -82,7 +82,7 @@ def tryg_bydel_hints(ds: Dataset, filters: Filters) -> dict[str, str | None]:
     token = ("tryg-bydel-hints", filters.start, filters.end, tuple(filters.categories))
     kept = per_version(
         ds,
-        "analyses",
+        "page_lookups",
         token,
         lambda: {
             i: _missing(ds, filters, i, label) for i, label in tryg_bydel_indicators().items()
