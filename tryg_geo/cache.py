@@ -32,6 +32,7 @@ BOUNDS: dict[str, int] = {
     "file_digests": 1024,  # SHA-256 of stored files by path and stat
     "role_files": 8,  # parsed roles.toml by path and stat
     "partnership_files": 8,  # parsed partnerskab.toml by path and stat
+    "settings_files": 8,  # parsed settings.toml by path and stat
     "alias_files": 4,  # checked aliases.toml by path
     "initiative_files": 1,  # the shipped initiatives.toml
     "fonts": 2,  # the deck's measuring fonts (regular, bold)

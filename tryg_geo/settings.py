@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import LRU
 from .errors import UsageError
 
 
@@ -139,24 +140,24 @@ def get(name: str) -> Any:
     return value
 
 
-#: The settings file last read from each path, with the (times, size, inode) it had: read again
-#: only when it changed (the discretion limit is asked for per count shown on a map).
-_READ: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}
+#: settings.toml parsed, by path and stat (as roles.toml and partnerskab.toml): read again only
+#: when it changed — the discretion limit is asked for per count shown on a map.
+_PARSED = LRU("settings_files")
 
 
 def _settings_file() -> dict[str, Any]:
-    path = os.path.join(data_dir(), "settings.toml")
+    path = data_dir() / "settings.toml"
     try:
-        status = os.stat(path)
+        stat = path.stat()
     except FileNotFoundError:
         return {}
-    stamp = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
-    kept = _READ.get(path)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
+    return _PARSED.get_or_make(
+        (path, stat.st_mtime_ns, stat.st_size, stat.st_ino), lambda: _read_settings(path)
+    )
+
+
+def _read_settings(path: Path) -> dict[str, Any]:
     try:
-        values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"Indstillingsfilen {path} kan ikke læses: {exc}") from None
-    _READ[path] = (stamp, values)
-    return values

@@ -140,24 +140,24 @@ def _months(arrays: IncidentArrays) -> np.ndarray:
 
 def by_month(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
     """Counts per calendar month (index: first day of the month), zeros included."""
-    months = _months(arrays)[mask]
-    if len(months) == 0:
-        return pd.Series(dtype="int64")
-    first, last = int(months.min()), int(months.max())
-    counts = np.bincount(months - first, minlength=last - first + 1)
-    starts = np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[ns]")
-    return pd.Series(counts, index=pd.to_datetime(starts), dtype="int64")
+    return _by_months(arrays, mask, 1)
 
 
 def by_quarter(arrays: IncidentArrays, mask: np.ndarray) -> pd.Series:
     """Counts per calendar quarter (index: the quarter's first day), zeros included."""
-    quarters = _months(arrays)[mask] // 3
-    if len(quarters) == 0:
+    return _by_months(arrays, mask, 3)
+
+
+def _by_months(arrays: IncidentArrays, mask: np.ndarray, months: int) -> pd.Series:
+    """Counts per span of ``months`` calendar months from January (index: the span's first
+    day), from the first span with incidents to the last, zeros included."""
+    spans = _months(arrays)[mask] // months
+    if len(spans) == 0:
         return pd.Series(dtype="int64")
-    first, last = int(quarters.min()), int(quarters.max())
-    counts = np.bincount(quarters - first, minlength=last - first + 1)
-    starts = (np.arange(first, last + 1) * 3).astype("datetime64[M]").astype("datetime64[ns]")
-    return pd.Series(counts, index=pd.to_datetime(starts), dtype="int64")
+    first, last = int(spans.min()), int(spans.max())
+    counts = np.bincount(spans - first, minlength=last - first + 1)
+    starts = (np.arange(first, last + 1) * months).astype("datetime64[M]")
+    return pd.Series(counts, index=pd.to_datetime(starts.astype("datetime64[ns]")), dtype="int64")
 
 
 def hour_weekday(arrays: IncidentArrays, mask: np.ndarray) -> np.ndarray:
