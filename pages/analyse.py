@@ -80,7 +80,9 @@ ui.keep_in_url(filters)
 detail = role_files.may_see(ui.role(), "analyse", "hotspot_detail")
 
 view = ui.build("analyse", ds, filters)
-panels = analyse_panels(ds, filters, detail=detail)
+panels = ui.derived(
+    f"analyse-panels-{detail}", ds, filters, lambda: analyse_panels(ds, filters, detail=detail)
+)
 ui.header(view)
 if not filters.categories:
     st.caption("Ingen kategori valgt: analysen bruger indbrud i beboelse.")
@@ -118,7 +120,7 @@ st.header("Nye og vedvarende hotspots: er mønstret nyt, voksende, varigt eller 
 # The same view as `export --view analyse --map emerging`; what the role may see is decided here,
 # on the server, by tryg_geo.role_files (leaders: map and patterns; analysts: z-series too).
 emerging_filters = filters.with_(extra={**filters.extra, MAP_MODE_PARAM: EMERGING_MODE})
-emerging = role_files.for_role(ui.build("analyse", ds, emerging_filters), ui.role())
+emerging = ui.as_role(ui.build("analyse", ds, emerging_filters))
 st.caption(ui.md_text(emerging.subtitle))  # the period analysed: often wider than the page's
 for line in emerging.highlights:
     st.markdown(f"- {ui.md_text(line)}")
@@ -127,6 +129,6 @@ st.subheader(f"{units[unit]} pr. mønster")
 ui.table(emerging, empty=emerging.missing)  # one row per pattern; the CSV has one per location
 if not emerging.table.empty and role_files.may_see(ui.role(), "analyse", "emerging_detail"):
     with st.expander(f"Z-værdier pr. periode og tendens, {units[unit].lower()} (analytiker)"):
-        st.dataframe(emerging_detail(emerging), hide_index=True, width="stretch")
+        st.dataframe(ui.view_part(emerging_detail, emerging), hide_index=True, width="stretch")
 ui.notes(emerging)
 ui.downloads(emerging, emerging_filters, part="-emerging")

@@ -29,6 +29,9 @@ BOUNDS: dict[str, int] = {
     "views": 48,  # pages: views per (key, data version, filters); a busy view is a few MB
     "charts": 256,  # pages: Vega-Lite specs and suppression checks, small
     "maps": 48,  # pages: the map component's arguments per view
+    # pages: what a rerun derives from a view or filter state (a role's copy of a view, an
+    # analyst's formatted detail table, Analyse's panels): apart, so they never push out views.
+    "view_parts": 96,
     "file_digests": 1024,  # SHA-256 of stored files by path and stat
     "role_files": 8,  # parsed roles.toml by path and stat
     "partnership_files": 8,  # parsed partnerskab.toml by path and stat

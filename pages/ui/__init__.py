@@ -12,6 +12,7 @@ from .deck import deck_downloads
 from .kommuner import kommune_section
 from .partnership import current_partnership, show_partnership
 from .render import (
+    as_role,
     chart,
     downloads,
     header,
@@ -22,11 +23,13 @@ from .render import (
     open_district,
     table,
     trends,
+    view_part,
 )
 from .state import (
     ALL_DISTRICTS,
     build,
     dataset,
+    derived,
     keep_in_url,
     require_data,
     scheme_widget,
@@ -39,6 +42,7 @@ from .yardstick import yardstick_section
 __all__ = [
     "ALL_DISTRICTS",
     "actor",
+    "as_role",
     "build",
     "can",
     "chart",
@@ -48,6 +52,7 @@ __all__ = [
     "danish_chrome",
     "data_problems",
     "dataset",
+    "derived",
     "deck_downloads",
     "downloads",
     "gate",
@@ -72,4 +77,5 @@ __all__ = [
     "template_button",
     "time_slider",
     "trends",
+    "view_part",
 ]

@@ -23,11 +23,13 @@ import pandas as pd
 
 from tryg_geo import LRU
 
-#: Views per (key, data version, filters); specs and map arguments per view object (their
-#: sizes are in tryg_geo's one table of cache bounds).
+#: Views per (key, data version, filters); specs and map arguments per view object; the parts a
+#: page derives from a view or a filter state (their sizes are in tryg_geo's one table of
+#: cache bounds).
 VIEWS = LRU("views")
 CHARTS = LRU("charts")
 MAPS = LRU("maps")
+PARTS = LRU("view_parts")
 
 
 def pinned(obj: object, *rest: Hashable) -> tuple:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -34,6 +34,8 @@ from tryg_geo import (
 from . import cache
 from .auth import role
 from .cache import pinned
+
+T = TypeVar("T")
 
 # ---- rendering -------------------------------------------------------------------------------
 
@@ -179,7 +181,7 @@ def table(view: View, limit: int = 300, *, empty: str | None = None) -> None:
     A short formatted table (Byens rum's places, Tryg bydel's districts) is an HTML table with
     its first column as row headers: headers and cells wrap, so no column is cut at the right
     edge as in the scrolling grid, and a screen reader names each cell's row and column."""
-    view = role_files.for_role(view, role())
+    view = as_role(view)
     shown = view.display if view.display is not None else view.table
     if shown.empty:  # Danish words, not the grid's "empty"
         st.caption(md_text(empty or "Ingen rækker at vise for de valgte filtre."))
@@ -191,6 +193,23 @@ def table(view: View, limit: int = 300, *, empty: str | None = None) -> None:
         st.caption(f"Viser de første {limit} af {len(shown)} rækker; Hent CSV giver dem alle.")
         shown = shown.head(limit)
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def as_role(view: View) -> View:
+    """``view`` as the signed-in person's role may have it (:func:`tryg_geo.role_files.for_role`),
+    one copy per view and role: the same object on every rerun, so its map and its tables are
+    made once (:data:`cache.MAPS`, :func:`view_part`)."""
+    who = role()
+    return cache.PARTS.get_or_make(
+        pinned(view, "for_role", who), lambda: role_files.for_role(view, who)
+    )
+
+
+def view_part(make: Callable[[View], T], view: View) -> T:
+    """``make(view)`` (a formatted table drawn from the view, say), made once per view object."""
+    return cache.PARTS.get_or_make(
+        pinned(view, make.__module__, make.__qualname__), lambda: make(view)
+    )
 
 
 def notes(view: View) -> None:

@@ -4,7 +4,9 @@ a view's errors become a Danish sentence."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +32,7 @@ from .auth import can, require
 from .cache import pinned
 
 ALL_DISTRICTS = "(hele kommunen)"
+T = TypeVar("T")
 
 
 def dataset() -> Dataset:
@@ -63,12 +66,10 @@ def build(key: str, ds: Dataset, filters: Filters) -> View:
     Views are shared between reruns and sessions per data version and filters (see
     :mod:`pages.ui.cache`): a filter state seen before is drawn without counting again.
     """
-    # The preset only names the period; the view depends on the dates (on data that end on
-    # 31 December, "seneste 12 måneder", "år til dato" and "seneste hele år" are one view).
-    same = filters.with_(preset="")
-    token = (key, id(ds), ds.version, same, tuple(sorted(filters.extra.items())))
     try:
-        return cache.VIEWS.get_or_make(pinned(ds, token), lambda: build_view(key, ds, filters))
+        return cache.VIEWS.get_or_make(
+            _state_key(key, ds, filters), lambda: build_view(key, ds, filters)
+        )
     except TrygGeoError as exc:
         st.error(str(exc))
     except Exception:  # a bug: say so plainly; the details go to the server log only
@@ -78,6 +79,19 @@ def build(key: str, ds: Dataset, filters: Filters) -> View:
             "Prøv andre filtre, og giv udviklerne besked med tidspunktet."
         )
     st.stop()
+
+
+def derived(name: str, ds: Dataset, filters: Filters, make: Callable[[], T]) -> T:
+    """``make()``, a part of a page that depends on the data version and the filters alone
+    (Analyse's panels beside its view), kept like the views (:data:`cache.PARTS`)."""
+    return cache.PARTS.get_or_make(_state_key(name, ds, filters), make)
+
+
+def _state_key(name: str, ds: Dataset, filters: Filters) -> tuple:
+    # The preset only names the period; the view depends on the dates (on data that end on
+    # 31 December, "seneste 12 måneder", "år til dato" and "seneste hele år" are one view).
+    same = filters.with_(preset="")
+    return pinned(ds, (name, ds.version, same, tuple(sorted(filters.extra.items()))))
 
 
 def require_data(ds: Dataset, *, incidents: bool = False) -> None:

@@ -54,3 +54,32 @@ def test_content_key_tells_apart_what_a_chart_would_show_differently():
     keys.add(cache.content_key(pd.DataFrame({"s": pd.array([pd.NA, "x"], dtype="string")})))
     assert len(keys) == 8
     assert cache.content_key(grid.copy()) == cache.content_key(grid)
+
+
+def test_a_roles_copy_of_a_view_is_made_once_and_withholds_for_that_role(monkeypatch):
+    """The page asks for a role's copy on every rerun: one object per view and role (so its
+    map and detail tables are made once), and each role's copy holds only what it may have."""
+    import pandas as pd
+
+    from pages.ui import render
+    from tryg_geo.views.model import View
+
+    table = pd.DataFrame({"cell_id": ["a"], "category": ["x"], "mk_p": [0.01], "z_2025_q1": [2.5]})
+    view = View("analyse", "T", "", False, "kilde", table)
+    made: list[str] = []
+    monkeypatch.setattr(render, "role", lambda: "leder")
+    leader = render.as_role(view)
+    assert render.as_role(view) is leader
+    assert list(leader.table.columns) == ["cell_id", "category"]
+    monkeypatch.setattr(render, "role", lambda: "analytiker")
+    analyst = render.as_role(view)
+    assert analyst is not leader and "mk_p" in analyst.table and "z_2025_q1" in analyst.table
+
+    def detail(v: View) -> list[str]:
+        made.append(v.title)
+        return list(v.table.columns)
+
+    assert render.view_part(detail, analyst) == render.view_part(detail, analyst)
+    assert made == ["T"]  # made once for that view object
+    render.view_part(detail, leader)
+    assert made == ["T", "T"]
