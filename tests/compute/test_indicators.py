@@ -349,6 +349,25 @@ def test_period_ends_in_numpy_equal_the_calendar_offsets():
     assert list(_period_ends(late, pd.Series(["2024-01"]))) == [pd.Timestamp("2024-02-29")]
 
 
+def test_period_ends_take_the_numpy_way_in_every_time_unit(monkeypatch):
+    """pandas 3 keeps dates in µs (or s): those took a DateOffset per row (a few ms per view)."""
+    import pandas as pd
+
+    from tryg_geo.compute.windows import _period_ends
+
+    names = pd.Series(["2024-01", "2025-Q2", "2023"])
+    expected = [pd.Timestamp("2024-02-01"), pd.Timestamp("2025-07-01"), pd.Timestamp("2024-01-01")]
+
+    def per_row(*_args, **_kwargs):
+        raise AssertionError("a DateOffset per row")
+
+    monkeypatch.setattr(pd, "DateOffset", per_row)
+    for unit in ("ns", "us", "s"):
+        starts = pd.Series(pd.to_datetime(["2024-01-01", "2025-04-01", "2023-01-01"]).as_unit(unit))
+        ends = _period_ends(starts, names)
+        assert list(ends) == expected and ends.dtype == starts.dtype
+
+
 def test_place_names_kept_per_version_equal_a_search_of_the_places(tmp_path):
     from tryg_geo.compute.indicators import area_name
 

@@ -84,14 +84,14 @@ def _period_ends(starts: pd.Series, periods: pd.Series) -> pd.Series:
     spans = {name: _span(name) for name in pd.unique(periods.astype(str))}
     months = periods.astype(str).map(spans)
     values = starts.to_numpy()
-    if values.dtype == np.dtype("datetime64[ns]"):
+    if values.dtype.kind == "M":  # any unit: pandas 3 keeps dates in µs or s, not only ns
         # Whole months added in numpy (a DateOffset per row cost a second per 24 reruns);
         # equal to DateOffset while the day of the month exists in every month (≤ 28).
         month = values.astype("datetime64[M]")
-        within = values - month.astype("datetime64[ns]")
+        within = values - month.astype(values.dtype)
         if len(values) and (within < np.timedelta64(28, "D")).all():
             shifted = month + months.to_numpy(dtype=np.int64).astype("timedelta64[M]")
-            return pd.Series(shifted.astype("datetime64[ns]") + within, index=starts.index)
+            return pd.Series(shifted.astype(values.dtype) + within, index=starts.index)
     return pd.Series(
         [s + pd.DateOffset(months=int(m)) for s, m in zip(starts, months, strict=True)],
         index=starts.index,
