@@ -189,6 +189,12 @@ def observation_indicator(ds: Dataset, name: str) -> Indicator:
 
 # ---- the numbers ------------------------------------------------------------------------------
 def _places(ds: Dataset) -> pd.DataFrame:
+    """The places of :data:`PLACE_KINDS` (id, name, kind), kept per data version: selecting
+    from the GeoDataFrame cost a few milliseconds on every rerun. Shared: read it only."""
+    return per_version(ds, "page_lookups", ("byens_rum_places",), lambda: _select_places(ds))
+
+
+def _select_places(ds: Dataset) -> pd.DataFrame:
     if ds.places is None:
         return pd.DataFrame(columns=["place_id", "name", "kind"])
     places = ds.places[ds.places["kind"].astype(str).isin(list(PLACE_KINDS))]
@@ -395,12 +401,15 @@ def _trends(ds: Dataset, filters: Filters, ind: Indicator, places: pd.DataFrame)
         windows = [(filters.start, filters.end), filters.previous_year()]
         rows = hide_beside_totals(rows, windows, whole_periods=True)
     names = dict(zip(places["place_id"], places["name"], strict=True))
+    # Split once by place (a filter of the whole series per place cost a millisecond each).
+    rows = rows.sort_values(["area_id", "period_start"], kind="stable")
+    by_place = dict(list(rows.groupby("area_id", sort=False, observed=True)))
     trends = []
     for place_id in places["place_id"]:
         # Hidden months (<5) stay as NaN so the line breaks there; dropping them would join
         # the real zero months left into a flat 0 line.
-        shown = rows[rows["area_id"] == place_id].sort_values("period_start")
-        if not shown["value"].notna().any() and not shown["suppressed"].any():
+        shown = by_place.get(place_id)
+        if shown is None or (not shown["value"].notna().any() and not shown["suppressed"].any()):
             continue
         data = pd.DataFrame(
             {

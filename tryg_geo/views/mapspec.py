@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt, settings
+from ..cache import per_version
 from ..compute.breaks import (
     NO_DATA_COLOR,
     SUPPRESSED_COLOR,
@@ -204,14 +205,10 @@ def places_map(
         the ``outline``, water the ``water`` and the nattelivszone the ``zones``. None when
         there are no places to draw.
     """
-    shapes = ds.places_wgs84
-    if shapes is None or not len(shapes):
+    drawn = _place_points(ds, tuple(str(i) for i in values.index))
+    if drawn is None:
         return None
-    wanted = [str(i) for i in values.index]
-    shapes = shapes[shapes["place_id"].astype(str).isin(wanted) & (shapes["kind"] != WATER_KIND)]
-    if not len(shapes):
-        return None
-    ids = shapes["place_id"].astype(str)
+    ids, names, points = drawn
     numbers = _aligned(values, ids, np.nan).astype("float64")
     hidden = _aligned(suppressed, ids, False).astype(bool) if suppressed is not None else None
     protecting = (
@@ -223,13 +220,13 @@ def places_map(
     features = gpd.GeoDataFrame(
         {
             "feature_id": ids.to_numpy(),
-            "name": shapes["name"].astype(str).to_numpy(),
+            "name": names,
             "label": [NO_DATA_TEXT if _missing(t) else str(t) for t in texts],
             "color": fills,
             "value": _shown_values(numbers, hidden),
             "radius": radii(numbers),
         },
-        geometry=shapes.geometry.representative_point().to_numpy(),
+        geometry=points,
         crs=WGS84,
     )
     return MapSpec(
@@ -241,6 +238,27 @@ def places_map(
         zones=zones(ds),
         selected=selected,
     )
+
+
+def _place_points(
+    ds: Dataset, wanted: tuple[str, ...]
+) -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+    """Ids, names and a point inside each of the ``wanted`` places (water left out), kept per
+    data version and set of places: a filter change draws the same places again."""
+
+    def select() -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+        shapes = ds.places_wgs84
+        if shapes is None or not len(shapes):
+            return None
+        keep = shapes["place_id"].astype(str).isin(list(wanted)) & (shapes["kind"] != WATER_KIND)
+        shapes = shapes[keep]
+        if not len(shapes):
+            return None
+        ids = shapes["place_id"].astype(str)
+        names = shapes["name"].astype(str).to_numpy()
+        return ids, names, shapes.geometry.representative_point().to_numpy()
+
+    return per_version(ds, "page_lookups", ("place_points", wanted), select)
 
 
 def radii(values: np.ndarray) -> np.ndarray:
@@ -255,7 +273,12 @@ def radii(values: np.ndarray) -> np.ndarray:
 
 
 def zones(ds: Dataset) -> gpd.GeoDataFrame | None:
-    """The nattelivszone outline(s) in lon/lat, or None."""
+    """The nattelivszone outline(s) in lon/lat, or None (kept per data version; shared: read
+    it only)."""
+    return per_version(ds, "page_lookups", ("zones",), lambda: _select_zones(ds))
+
+
+def _select_zones(ds: Dataset) -> gpd.GeoDataFrame | None:
     shapes = ds.places_wgs84
     if shapes is None:
         return None
@@ -264,8 +287,13 @@ def zones(ds: Dataset) -> gpd.GeoDataFrame | None:
 
 
 def _outline(ds: Dataset) -> gpd.GeoDataFrame | None:
-    shapes = ds.districts_wgs84
-    return shapes[["district_id", "name", "geometry"]] if shapes is not None else None
+    """The district borders in lon/lat (kept per data version; shared: read it only)."""
+
+    def select() -> gpd.GeoDataFrame | None:
+        shapes = ds.districts_wgs84
+        return shapes[["district_id", "name", "geometry"]] if shapes is not None else None
+
+    return per_version(ds, "page_lookups", ("outline",), select)
 
 
 # ---- helpers ----------------------------------------------------------------------------------
