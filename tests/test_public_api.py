@@ -124,6 +124,7 @@ EXPECTED = [
     "suppression_problems",
     "template_for",
     "trend_chart",
+    "trend_text",
     "tryg_bydel_hints",
     "tryg_bydel_indicator",
     "tryg_bydel_indicators",

@@ -109,7 +109,7 @@ from .store.notices import mark_seen as mark_alert_seen
 from .store.partnership import Partnership
 from .store.schema import KIND_LABELS, KINDS
 from .store.status import data_status
-from .views.alt_text import view_map_text, view_trend_texts
+from .views.alt_text import trend_text, view_map_text, view_trend_texts
 from .views.analyse import (
     PERMUTATION_CHOICES,
     PERMUTATION_PARAM,
@@ -249,6 +249,7 @@ __all__ = [
     "suppression_problems",
     "template_for",
     "trend_chart",
+    "trend_text",
     "tryg_bydel_hints",
     "tryg_bydel_indicator",
     "tryg_bydel_indicators",

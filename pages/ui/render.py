@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -25,10 +25,10 @@ from tryg_geo import (
     settings,
     suppression_problems,
     trend_chart,
+    trend_text,
     view_csv,
     view_map_text,
     view_png,
-    view_trend_texts,
 )
 
 from . import cache
@@ -146,24 +146,33 @@ def open_district(clicked: str | None, filters: Filters) -> None:
 
 def trends(view: View) -> None:
     """Each trend chart with its text alternative (a sentence below it)."""
-    # The sentences are made once per view (a rerun with filters seen before shows the same
-    # view object from cache.VIEWS), not on every rerun.
-    texts = cache.CHARTS.get_or_make(pinned(view, "trend-texts"), lambda: view_trend_texts(view))
-    for trend, text in zip(view.trends, texts, strict=True):
+    for trend in view.trends:
+        # Kept per content of the trend, as its chart: a filter change that leaves a trend as
+        # it was (Byens rum's for other categories, Overblik's sparklines) writes no new text.
+        key = cache.content_key(trend)
+        text = cache.CHARTS.get_or_make(("trend-text", key), lambda t=trend: trend_text(t))
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
             st.caption(md_text(text))
             continue
-        chart(trend_chart, trend)
+        chart(trend_chart, trend, content=key)
         st.caption(md_text(text))
 
 
-def chart(builder: Callable[..., Any], data: Any, container=st, **options: Any) -> None:
+def chart(
+    builder: Callable[..., Any],
+    data: Any,
+    container=st,
+    *,
+    content: Hashable | None = None,
+    **options: Any,
+) -> None:
     """Draw the Vega-Lite spec ``builder(data, **options)`` (a chart of
     tryg_geo.render.charts). The spec is made once per content of the data (a trend that a new
     period leaves as it was, say Overblik's 17 sparklines, is not built again; see
-    :func:`pages.ui.cache.content_key`)."""
+    :func:`pages.ui.cache.content_key`); ``content`` is that key when the caller has it."""
+    key = content if content is not None else cache.content_key(data)
     spec = cache.CHARTS.get_or_make(
-        (builder.__qualname__, tuple(sorted(options.items())), cache.content_key(data)),
+        (builder.__qualname__, tuple(sorted(options.items())), key),
         lambda: builder(data, **options),
     )
     container.vega_lite_chart(spec, width="stretch")

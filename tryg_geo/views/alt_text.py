@@ -16,7 +16,7 @@ import pandas as pd
 from .. import fmt
 from ..compute import privacy
 from ..compute.breaks import SUPPRESSED_COLOR
-from .model import View
+from .model import Trend, View
 
 # ---- text alternatives ------------------------------------------------------------------------
 #: How many features a sentence names at the top, or among those sharing the lowest value.
@@ -371,6 +371,12 @@ def class_map_sentence(spec, what: str) -> str:
     return f"Kortet viser {what}: {fmt.number(sum(drawn.values()))} celler er tegnet ({listed})."
 
 
+def trend_text(trend: Trend) -> str:
+    """The text alternative of one trend chart (a function of the trend alone, so a page can
+    keep it for a trend that a filter change left as it was)."""
+    return trend_sentence(trend.title, trend.data, trend.unit)
+
+
 def view_trend_texts(view: View) -> list[str]:
     """One text alternative per trend chart of the view, in the order they are drawn."""
-    return [trend_sentence(t.title, t.data, t.unit) for t in view.trends]
+    return [trend_text(t) for t in view.trends]
