@@ -116,6 +116,7 @@ EXPECTED = [
     "plan_import",
     "preview_png",
     "preview_upload",
+    "privacy",
     "reason_text",
     "role_files",
     "settings",

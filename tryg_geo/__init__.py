@@ -38,7 +38,9 @@ Grouped by what a caller wants to do:
 - the exception tree: :class:`TrygGeoError` and its subclasses; :data:`DATA_UNAVAILABLE`, what
   every role but the data steward is told when the data cannot be read
 - the one cache (bounded, sizes in ``tryg_geo.cache.BOUNDS``): :class:`LRU`
-- settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`
+- settings and Danish formatting: the modules :mod:`tryg_geo.settings` and :mod:`tryg_geo.fmt`;
+  the discretion limit every shown number obeys: ``privacy.threshold()``
+  (:mod:`tryg_geo.compute.privacy`; a page keys what it keeps by it)
 - roles and sign-in: the module :mod:`tryg_geo.access` (capabilities, ``roles.toml``, the
   start-up mode) and :class:`AccessError`; what each role may have in each file: the module
   :mod:`tryg_geo.role_files`; every CSV written without formulas: :func:`csv_bytes`
@@ -48,6 +50,7 @@ Grouped by what a caller wants to do:
 
 from . import access, fmt, role_files, settings
 from .cache import LRU
+from .compute import privacy
 from .compute.filters import (
     NIGHT_ENDS,
     NIGHT_STARTS,
@@ -241,6 +244,7 @@ __all__ = [
     "plan_import",
     "preview_png",
     "preview_upload",
+    "privacy",
     "reason_text",
     "role_files",
     "settings",

@@ -21,6 +21,7 @@ from tryg_geo import (
     fmt,
     frame_map,
     page_wording,
+    privacy,
     role_files,
     settings,
     suppression_problems,
@@ -149,7 +150,7 @@ def trends(view: View) -> None:
     for trend in view.trends:
         # Kept per content of the trend, as its chart: a filter change that leaves a trend as
         # it was (Byens rum's for other categories, Overblik's sparklines) writes no new text.
-        key = cache.content_key(trend)
+        key = (cache.content_key(trend), privacy.threshold())  # the text says "<5"
         text = cache.CHARTS.get_or_make(("trend-text", key), lambda t=trend: trend_text(t))
         if trend.data.empty or trend.data["value"].notna().sum() == 0:
             st.caption(md_text(text))
@@ -169,8 +170,9 @@ def chart(
     """Draw the Vega-Lite spec ``builder(data, **options)`` (a chart of
     tryg_geo.render.charts). The spec is made once per content of the data (a trend that a new
     period leaves as it was, say Overblik's 17 sparklines, is not built again; see
-    :func:`pages.ui.cache.content_key`); ``content`` is that key when the caller has it."""
-    key = content if content is not None else cache.content_key(data)
+    :func:`pages.ui.cache.content_key`); ``content`` is that key when the caller has it. The
+    discretion limit is in the key too: a chart's legend and tooltips name it ('<5')."""
+    key = content if content is not None else (cache.content_key(data), privacy.threshold())
     spec = cache.CHARTS.get_or_make(
         (builder.__qualname__, tuple(sorted(options.items())), key),
         lambda: builder(data, **options),
@@ -207,18 +209,21 @@ def table(view: View, limit: int = 300, *, empty: str | None = None) -> None:
 def as_role(view: View) -> View:
     """``view`` as the signed-in person's role may have it (:func:`tryg_geo.role_files.for_role`),
     one copy per view and role: the same object on every rerun, so its map and its tables are
-    made once (:data:`cache.MAPS`, :func:`view_part`)."""
+    made once (:data:`cache.MAPS`, :func:`view_part`). A role that is withheld nothing gets
+    the view itself, and no entry is kept for it."""
     who = role()
+    if not (role_files.hidden_columns(view.key, who) or role_files.hidden_layers(view.key, who)):
+        return view
     return cache.PARTS.get_or_make(
         pinned(view, "for_role", who), lambda: role_files.for_role(view, who)
     )
 
 
 def view_part(make: Callable[[View], T], view: View) -> T:
-    """``make(view)`` (a formatted table drawn from the view, say), made once per view object."""
-    return cache.PARTS.get_or_make(
-        pinned(view, make.__module__, make.__qualname__), lambda: make(view)
-    )
+    """``make(view)`` (a formatted table drawn from the view, say), made once per view object
+    and ``make``. The role is not in the key: pass the role's copy (:func:`as_role`), which is
+    another object for every role that is withheld something."""
+    return cache.PARTS.get_or_make(pinned(view, make), lambda: make(view))
 
 
 def notes(view: View) -> None:

@@ -25,6 +25,7 @@ from tryg_geo import (
     fmt,
     load_dataset,
     period_caption,
+    privacy,
 )
 
 from . import cache
@@ -90,8 +91,11 @@ def derived(name: str, ds: Dataset, filters: Filters, make: Callable[[], T]) -> 
 def _state_key(name: str, ds: Dataset, filters: Filters) -> tuple:
     # The preset only names the period; the view depends on the dates (on data that end on
     # 31 December, "seneste 12 måneder", "år til dato" and "seneste hele år" are one view).
+    # The discretion limit is part of the key: a settings.toml raised to 10 while the server
+    # runs must never be answered with views hidden at 5.
     same = filters.with_(preset="")
-    return pinned(ds, (name, ds.version, same, tuple(sorted(filters.extra.items()))))
+    extra = tuple(sorted(filters.extra.items()))
+    return pinned(ds, (name, ds.version, same, extra, privacy.threshold()))
 
 
 def require_data(ds: Dataset, *, incidents: bool = False) -> None:

@@ -473,3 +473,26 @@ def test_every_page_names_the_partnership_of_the_data_folder(monkeypatch, tmp_pa
     (error,) = [e.value for e in at.error]
     assert "partnerskab.toml: farve = 'blå' kan ikke bruges" in error
     assert not at.title  # no page is drawn under a name nobody chose
+
+
+def _all_text(at: AppTest) -> str:
+    """Every text of the run: metrics, tables, markdown, captions, notes and charts' specs."""
+    parts = [f"{m.label} {m.value}" for m in at.metric]
+    parts += [frame.to_csv(index=False) for frame in shown_tables(at)]
+    parts += [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    parts += [json.dumps(e.proto.spec) for e in at.get("arrow_vega_lite_chart")]
+    return "\n".join(map(str, parts))
+
+
+@pytest.mark.parametrize("page", ["natteliv"])  # hidden cells: its map, table, heat map, notes
+def test_a_new_discretion_limit_holds_on_the_next_rerun(demo_env, ds, monkeypatch, page):
+    """The limit raised while the server runs (settings.toml or TRYG_MIN_COUNT): the next rerun
+    hides at 10 — no view, chart or sentence kept from the run before still says '<5'."""
+    monkeypatch.setenv("TRYG_MIN_COUNT", "5")
+    at = open_page(page)
+    assert "<5" in _all_text(at)
+    monkeypatch.setenv("TRYG_MIN_COUNT", "10")
+    at.run()
+    assert not at.exception, at.exception
+    text = _all_text(at)
+    assert "<5" not in text and "<10" in text

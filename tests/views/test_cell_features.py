@@ -115,3 +115,40 @@ def test_cell_features_are_built_in_one_place(copy):
             if re.search(copy, line) and not line.lstrip().startswith("#"):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_many_hidden_cells_are_covered_by_coarser_grey_squares():
+    """Natteliv's grey shape: its own squares for a few hidden cells; beyond the first limit
+    the 250 m squares each hidden cell touches (a 100 m cell can straddle two), beyond the
+    second 1 km squares — every hidden cell stays wholly grey, with far fewer corners."""
+    import pandas as pd
+
+    from tryg_geo.geo.grid import cell_polygon
+    from tryg_geo.views import natteliv
+
+    assert natteliv._covering_squares("100m_0_0", "250m") == ["250m_0_0"]
+    assert natteliv._covering_squares("100m_2_7", "250m") == [  # 200–300 m × 700–800 m
+        "250m_0_2",
+        "250m_0_3",
+        "250m_1_2",
+        "250m_1_3",
+    ]
+    assert natteliv._covering_squares("100m_63234_5557", "1km") == ["1km_6323_555"]
+
+    class Grid:  # the squares in metres, as Dataset.cell_shapes gives them in lon/lat
+        def cell_shapes(self, names):
+            return np.array([cell_polygon(n) for n in names], dtype=object)
+
+    rng = np.random.default_rng(7)
+    (few, _), (more, _) = natteliv.HIDDEN_SQUARES
+    for n, corners_at_most in ((few, None), (more, 0.6), (more + 1, 0.1)):
+        cells = {f"100m_{a}_{b}" for a, b in rng.integers(0, 400, size=(n * 2, 2))}
+        ids = pd.Series(sorted(cells)[:n])
+        own = Grid().cell_shapes(list(ids))
+        grey = natteliv._hidden_area(Grid(), ids, own)
+        assert all(grey.covers(square) for square in own)
+        own_corners = shapely.get_num_coordinates(shapely.coverage_union_all(own))
+        if corners_at_most is None:  # its own squares, exactly
+            assert grey.equals(shapely.coverage_union_all(own))
+        else:
+            assert shapely.get_num_coordinates(grey) <= corners_at_most * own_corners

@@ -312,13 +312,15 @@ def view_map_text(view: View) -> str | None:
     table = view.table
     if spec.kind == "cells" and {"cell_id", "incidents", "suppressed"} <= set(table.columns):
         counts = pd.to_numeric(table["incidents"], errors="coerce").astype("float64")
+        # Thousands of cells, most of them hidden: only the shown counts are formatted, and
+        # the ids are read as plain Python strings once (not one Arrow scalar at a time).
+        shown = np.isfinite(counts.to_numpy())
+        labels = np.full(len(counts), hidden_text, dtype=object)
+        labels[shown] = [f"{text} hændelser" for text in fmt.numbers(counts.to_numpy()[shown])]
         return map_sentence(
-            [f"celle {c}" for c in table["cell_id"]],
+            ["celle " + c for c in table["cell_id"].astype(str).to_numpy(dtype=object)],
             counts,
-            [
-                f"{text} hændelser" if np.isfinite(v) else hidden_text
-                for v, text in zip(counts, fmt.numbers(counts), strict=True)
-            ],
+            labels.tolist(),
             what=what,
             noun_plural="celler",
             hidden=table["suppressed"].astype(bool).to_numpy(),
