@@ -58,7 +58,11 @@ def content_key(obj: Any) -> Hashable:
     ``attrs``, dataclasses (a Trend) field by field, anything else as itself or its ``repr``."""
     if isinstance(obj, pd.DataFrame):
         digest = hashlib.sha1()
-        for values in (obj.index, *(column for _, column in obj.items())):
+        # Columns read from a copy without attrs: pandas deep-copies a frame's attrs into every
+        # column it hands out (a heat map's set of protected cells, 24 times per rerun).
+        plain = obj.copy(deep=False)
+        plain.attrs = {}
+        for values in (plain.index, *(column for _, column in plain.items())):
             _digest_values(digest, values.to_numpy())
         columns = tuple((str(c), str(t)) for c, t in obj.dtypes.items())
         # attrs carry meaning too (the heatmap's cells hidden only to protect another).

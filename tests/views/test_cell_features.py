@@ -123,17 +123,28 @@ def test_many_hidden_cells_are_covered_by_coarser_grey_squares():
     second 1 km squares — every hidden cell stays wholly grey, with far fewer corners."""
     import pandas as pd
 
-    from tryg_geo.geo.grid import cell_polygon
+    from tryg_geo.geo.grid import cell_polygon, covering_cells
     from tryg_geo.views import natteliv
 
-    assert natteliv._covering_squares("100m_0_0", "250m") == ["250m_0_0"]
-    assert natteliv._covering_squares("100m_2_7", "250m") == [  # 200–300 m × 700–800 m
+    assert covering_cells(["100m_0_0"], "250m") == ["250m_0_0"]
+    assert covering_cells(["100m_2_7"], "250m") == [  # 200–300 m × 700–800 m
         "250m_0_2",
         "250m_0_3",
         "250m_1_2",
         "250m_1_3",
     ]
-    assert natteliv._covering_squares("100m_63234_5557", "1km") == ["1km_6323_555"]
+    assert covering_cells(["100m_63234_5557", "100m_63239_5551"], "1km") == ["1km_6323_555"]
+    # The same as working it out cell by cell from the squares' own corners.
+    some = [f"100m_{a}_{b}" for a, b in np.random.default_rng(3).integers(0, 900, size=(300, 2))]
+    by_hand = {
+        f"250m_{n // 250}_{e // 250}"
+        for cell in some
+        for n in (int(cell.split("_")[1]) * 100, int(cell.split("_")[1]) * 100 + 99)
+        for e in (int(cell.split("_")[2]) * 100, int(cell.split("_")[2]) * 100 + 99)
+    }
+    assert covering_cells(some, "250m") == sorted(
+        by_hand, key=lambda s: tuple(map(int, s.split("_")[1:]))
+    )
 
     class Grid:  # the squares in metres, as Dataset.cell_shapes gives them in lon/lat
         def cell_shapes(self, names):
@@ -152,3 +163,16 @@ def test_many_hidden_cells_are_covered_by_coarser_grey_squares():
             assert grey.equals(shapely.coverage_union_all(own))
         else:
             assert shapely.get_num_coordinates(grey) <= corners_at_most * own_corners
+
+
+def test_the_grey_250m_squares_are_made_with_the_first_250m_squares(demo_ds):
+    """Every 250 m square a 100 m cell with incidents touches is made with the size's first
+    squares (the warm-up): the grey of a filter change never reprojects in a rerun (PROJ sets
+    itself up again in each new thread: ~150 ms)."""
+    from tryg_geo import cache
+    from tryg_geo.geo.grid import covering_cells
+
+    touched = covering_cells(demo_ds.arrays.cell_names, "250m")
+    demo_ds.cell_shapes(touched[:1])
+    made = cache.peek(demo_ds, "cell_shapes", "250m")
+    assert set(touched) <= set(made)

@@ -7,6 +7,9 @@ Cell names put the northing first: ``100m_<N div 100>_<E div 100>``, ``1km_<N di
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from shapely import box
@@ -69,6 +72,23 @@ def _distinct(
     number[used] = np.arange(len(used))
     unique = (used // width + n0) * 1_000_000 + (used % width + e0)
     return unique, number[slot]
+
+
+def covering_cells(names: Iterable[str], size: str) -> list[str]:
+    """The cells of ``size`` that the cells ``names`` (all of one size) lie in or touch, sorted
+    north, then east. A 100 m cell can straddle the border of two 250 m cells: both are named,
+    so the larger squares cover every cell whole. In numpy: thousands of cells at a time."""
+    names = list(names)
+    if not names:
+        return []
+    metres, step = cell_size(names[0].split("_", 1)[0]), cell_size(size)
+    numbers = re.findall(r"_(\d+)_(\d+)(?:\n|$)", "\n".join(names))
+    north, east = np.array(numbers, dtype=np.int64).reshape(-1, 2).T * metres
+    rows = (north // step, (north + metres - 1) // step)
+    cols = (east // step, (east + metres - 1) // step)
+    keys = np.unique(np.concatenate([(n << 32) | e for n in rows for e in cols]))
+    norths, easts = (keys >> 32).tolist(), (keys & 0xFFFFFFFF).tolist()
+    return [f"{size}_{n}_{e}" for n, e in zip(norths, easts, strict=True)]
 
 
 def cell_polygon(name: str):

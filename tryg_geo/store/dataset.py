@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from .. import cache
-from ..geo.grid import cell_polygon
+from ..geo.grid import cell_polygon, covering_cells
 from .folder import Store
 from .integrity import check_current
 from .partnership import Partnership, load_partnership
@@ -208,11 +208,15 @@ class Dataset:
         return np.array([kept[n.split("_", 1)[0]][n] for n in names], dtype=object)
 
     def _known_cells(self, size: str) -> list[str]:
-        """The cells of ``size`` with incidents, when already known (100 m, or counted)."""
+        """The cells of ``size`` with incidents, when already known (100 m, or counted), and
+        of a larger size every one a 100 m cell with incidents touches: Natteliv's grey
+        250 m squares (:func:`~tryg_geo.geo.grid.covering_cells`) are then all made here once,
+        never reprojected in a rerun."""
         if size == "100m":
             return self.arrays.cell_names
         counted = cache.peek(self.arrays, "cell_codes", size)
-        return counted[1] if counted is not None else []
+        touched = covering_cells(self.arrays.cell_names, size) if self.has_incidents else []
+        return list(dict.fromkeys([*(counted[1] if counted is not None else []), *touched]))
 
     # ---- spatial membership, once per version ---------------------------------------------
     @cached_property

@@ -44,7 +44,7 @@ from ..compute.privacy import (
     threshold,
 )
 from ..compute.registry import Indicator, all_indicators
-from ..geo.grid import cell_size
+from ..geo.grid import cell_size, covering_cells
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
 from .cell_features import by_class, table_cell_features
@@ -229,18 +229,7 @@ def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
     size = next((s for most, s in HIDDEN_SQUARES if len(cell_ids) <= most), HIDDEN_LAST_RESORT)
     if size is None or cell_size(size) <= cell_size(str(cell_ids.iloc[0]).split("_")[0]):
         return shapely.coverage_union_all(shapes)
-    covering = sorted({square for c in cell_ids for square in _covering_squares(c, size)})
-    return shapely.coverage_union_all(ds.cell_shapes(covering))
-
-
-def _covering_squares(cell_id: str, size: str) -> list[str]:
-    """The cells of ``size`` that ``cell_id`` lies in or touches (a 100 m cell can straddle
-    the border of two 250 m cells: every one is named, so the grey covers the whole cell)."""
-    own, north, east = cell_id.split("_")
-    metres, step = cell_size(own), cell_size(size)
-    rows = range(int(north) * metres // step, (int(north) * metres + metres - 1) // step + 1)
-    cols = range(int(east) * metres // step, (int(east) * metres + metres - 1) // step + 1)
-    return [f"{size}_{n}_{e}" for n in rows for e in cols]
+    return shapely.coverage_union_all(ds.cell_shapes(covering_cells(cell_ids, size)))
 
 
 def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
