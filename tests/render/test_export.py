@@ -365,6 +365,19 @@ def test_suppression_problems_are_found(table, words):
     assert any(words in p for p in csv_export.suppression_problems(table))
 
 
+def test_yes_no_flags_read_the_same_written_as_words_or_values():
+    """The CSV writes flags as 'ja'/'nej' (one comparison for the column); other columns keep
+    the rule value by value: only True, np.True_ and 'ja' are flagged."""
+    words = pd.Series(["ja", "nej", "ja"], dtype=object)
+    assert csv_export.is_flagged(words).tolist() == [True, False, True]
+    assert csv_export.is_flagged(words.astype("string")).tolist() == [True, False, True]
+    mixed = pd.Series([True, np.True_, "ja", "nej", 1, "Ja", None, np.nan, False], dtype=object)
+    assert csv_export.is_flagged(mixed).tolist() == [True, True, True] + [False] * 6
+    hidden = pd.DataFrame({"value": [17.0, np.nan], "value_suppressed": ["nej", "ja"]})
+    assert not csv_export.suppression_problems(hidden)
+    assert csv_export.suppression_problems(hidden.assign(value_suppressed=["ja", "nej"]))
+
+
 def test_suppression_holds_for_zero_and_large_and_hidden():
     table = pd.DataFrame(
         {

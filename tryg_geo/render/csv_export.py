@@ -234,6 +234,9 @@ def _filled(values: pd.Series) -> pd.Series:
 def is_flagged(values: pd.Series) -> pd.Series:
     if values.dtype == bool:
         return values
+    words = values.isin(["ja", "nej"])
+    if words.all():  # the CSV's own yes/no column: compared at once, not value by value
+        return values.eq("ja").astype(bool)
     return values.map(lambda v: v is True or v == "ja" or v is np.True_).astype(bool)
 
 

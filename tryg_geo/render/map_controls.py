@@ -17,7 +17,7 @@ from .map_hook import hook_template
 from .map_text import TextMacroElement
 
 
-class FirstFit(folium.FitBounds):
+class FirstFit(folium.FitBounds, TextMacroElement):
     """Fit the map to ``bounds`` when the first layers of its frame are drawn, and never again:
     after a filter change the map stays where the user zoomed and panned it.
 

@@ -27,17 +27,28 @@ class Text(Element):
 
 class TextMacroElement(MacroElement):
     """A ``MacroElement`` whose ``header``, ``html`` and ``script`` macros go into the figure's
-    parts of the same names as :class:`Text`, then its children render (as branca does)."""
+    parts of the same names as :class:`Text`, then its children render (as branca does).
+
+    A child that renders exactly as branca's ``MacroElement`` does (no ``render`` of its own:
+    the ``ElementAddToElement`` folium adds to every layer in a group, say) renders the same
+    way, as text."""
 
     def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        module = self._template.module
-        for part in ("header", "html", "script"):
-            macro = getattr(module, part, None)
-            if macro is not None:
-                getattr(figure, part).add_child(Text(macro(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
+        _render_as_text(self, kwargs)
+
+
+def _render_as_text(element: MacroElement, kwargs: dict[str, Any]) -> None:
+    figure = element.get_root()
+    module = element._template.module
+    for part in ("header", "html", "script"):
+        macro = getattr(module, part, None)
+        if macro is not None:
+            getattr(figure, part).add_child(Text(macro(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        if isinstance(child, MacroElement) and type(child).render is MacroElement.render:
+            _render_as_text(child, kwargs)
+        else:
+            child.render(**kwargs)
 
 
 # folium's own layers with the same rendering: cooperative ``render`` methods reach

@@ -364,7 +364,9 @@ class PrerenderedLayers:
     def __init__(
         self, layers: folium.FeatureGroup, geometries: _GeometryTexts | None = None
     ) -> None:
-        holder = folium.Map(location=[0, 0], tiles=None)  # thrown away: only the inside is kept
+        # Thrown away: only the inside is kept. Our map class renders its parts as text (a
+        # plain folium.Map compiles them as Jinja templates again, for every new view).
+        holder = ZoomableMap(location=[0, 0], tiles=None)
         layers.add_to(holder)
         figure = holder.get_root()
         figure.render()

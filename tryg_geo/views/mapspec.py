@@ -132,10 +132,10 @@ def district_choropleth(
     MapSpec or None
         ``kind='areas'``; None when the data has no districts.
     """
-    shapes = ds.districts_wgs84
-    if shapes is None or not len(shapes):
+    drawn = _district_shapes(ds)
+    if drawn is None:
         return None
-    ids = shapes["district_id"].astype(str)
+    ids, names, geometry = drawn
     numbers = _aligned(values, ids, np.nan).astype("float64")
     hidden = _aligned(suppressed, ids, False).astype(bool) if suppressed is not None else None
     protecting = (
@@ -147,17 +147,17 @@ def district_choropleth(
     features = gpd.GeoDataFrame(
         {
             "feature_id": ids.to_numpy(),
-            "name": shapes["name"].astype(str).to_numpy(),
+            "name": names,
             "label": texts,
             "color": fills,
             "value": _shown_values(numbers, hidden),
         },
-        geometry=shapes.geometry.to_numpy(),
+        geometry=geometry,
         crs=WGS84,
     )
     return MapSpec(
         kind="areas",
-        features=features[[*FEATURE_COLUMNS[:-1], "value", "geometry"]],
+        features=features,  # columns in FEATURE_COLUMNS' order, "value" before the geometry
         legend=Legend(legend_title, entries),
         outline=None,
         water=ds.water_wgs84,
@@ -231,13 +231,26 @@ def places_map(
     )
     return MapSpec(
         kind="places",
-        features=features[[*FEATURE_COLUMNS[:-1], "value", "radius", "geometry"]],
+        features=features,  # FEATURE_COLUMNS' order, "value" and "radius" before the geometry
         legend=Legend(legend_title, entries),
         outline=_outline(ds),
         water=ds.water_wgs84,
         zones=zones(ds),
         selected=selected,
     )
+
+
+def _district_shapes(ds: Dataset) -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+    """Ids, names and lon/lat shapes of the districts, kept per data version (read only)."""
+
+    def select() -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+        shapes = ds.districts_wgs84
+        if shapes is None or not len(shapes):
+            return None
+        ids = shapes["district_id"].astype(str)
+        return ids, shapes["name"].astype(str).to_numpy(), shapes.geometry.to_numpy()
+
+    return per_version(ds, "page_lookups", ("district_shapes",), select)
 
 
 def _place_points(
