@@ -436,3 +436,14 @@ def test_kommune_total_of_parts_is_pandas_groupby_of_them(unit: str) -> None:
     n_expected = grouped["n"].apply(lambda v: v.sum() if v.notna().all() else np.nan)
     np.testing.assert_allclose(got["n"].sort_index(), n_expected.sort_index(), rtol=1e-12)
     assert (got["area_id"] == series.TOTAL_ID).all() and list(got.index) == sorted(got.index)
+    for column in ("period_start", "period_end"):  # each group's own dates, in the parts' unit
+        assert got[column].dtype == parts[column].dtype
+        assert dict(zip(got.index, got[column], strict=True)) == dict(
+            zip(parts["period"], parts[column], strict=True)
+        )
+    # A year and its first month start on the same day: two totals, never one.
+    year = parts.assign(
+        period="2025", period_start=starts[0], period_end=pd.Timestamp("2026-01-01")
+    )
+    both = series._total(pd.concat([parts, year]), indicator, ds)
+    assert list(both["period"]) == ["2025-01", "2025", "2025-02", "2025-03"]
