@@ -339,7 +339,11 @@ def _total(parts: pd.DataFrame, indicator: Indicator, ds: Dataset) -> pd.DataFra
     aggregation with a Python function per group cost a Byens rum rerun 10 ms)."""
     if not len(parts):
         return parts
-    codes, groups = _period_groups(parts)
+    codes, groups = _groups(
+        _as_int64(parts["period_start"]),
+        _as_int64(parts["period_end"]),
+        parts["period"].astype(str).to_numpy(dtype=object),
+    )
     k = len(groups)
     values = parts["value"].to_numpy(dtype="float64")
     n = parts["n"].to_numpy(dtype="float64")
@@ -359,7 +363,7 @@ def _total(parts: pd.DataFrame, indicator: Indicator, ds: Dataset) -> pd.DataFra
         {
             "period_start": np.array(starts, dtype="int64").view(parts["period_start"].dtype),
             "period_end": np.array(ends, dtype="int64").view(parts["period_end"].dtype),
-            "period": np.array(periods, dtype=object),
+            "period": pd.Series(periods, dtype=object),
             "value": total,
             "n": np.where(
                 n_known, np.bincount(codes, weights=np.nan_to_num(n), minlength=k), np.nan
@@ -369,15 +373,17 @@ def _total(parts: pd.DataFrame, indicator: Indicator, ds: Dataset) -> pd.DataFra
     )
 
 
-def _period_groups(parts: pd.DataFrame) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
-    """Group number of each row by (start, end, period name), the groups sorted: a pandas
-    MultiIndex factorized for a few dozen rows cost milliseconds on every rerun."""
-    starts = parts["period_start"].to_numpy().view("int64").tolist()
-    ends = parts["period_end"].to_numpy().view("int64").tolist()
-    keys = list(zip(starts, ends, parts["period"].astype(str).tolist(), strict=True))
+def _groups(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """Group number of each row by the values of ``columns`` (dates as int64), and the groups,
+    sorted: a pandas MultiIndex factorized for a few dozen rows cost milliseconds per rerun."""
+    keys = list(zip(*(column.tolist() for column in columns), strict=True))
     groups = sorted(set(keys))
     number = {key: i for i, key in enumerate(groups)}
     return np.array([number[key] for key in keys], dtype=np.int64), groups
+
+
+def _as_int64(dates: pd.Series | np.ndarray) -> np.ndarray:
+    return np.asarray(dates).view("int64")
 
 
 def _weights(parts: pd.DataFrame, ds: Dataset) -> np.ndarray:
@@ -406,8 +412,8 @@ def regroup(
         first = start or rows["period_start"].min().date()
         buckets = np.full(len(rows), np.datetime64(pd.Timestamp(first), "ns"))
         labels = np.full(len(rows), _span_label(rows), dtype=object)
-    keys = pd.MultiIndex.from_arrays([buckets, labels, rows["area_id"].to_numpy(dtype=object)])
-    codes, groups = pd.factorize(keys)
+    areas = rows["area_id"].to_numpy(dtype=object)
+    codes, groups = _groups(_as_int64(buckets), labels, areas)
     values = rows["value"].to_numpy(dtype="float64")
     n = rows["n"].to_numpy(dtype="float64")
     k = len(groups)
@@ -421,11 +427,14 @@ def regroup(
         codes, minlength=k
     )
     n_total = np.bincount(codes, weights=np.nan_to_num(n), minlength=k)
+    starts, periods, area_ids = (
+        (list(level) for level in zip(*groups, strict=True)) if groups else ([], [], [])
+    )
     out = pd.DataFrame(
         {
-            "period_start": groups.get_level_values(0),
-            "period": groups.get_level_values(1).astype(object),
-            "area_id": groups.get_level_values(2).astype(object),
+            "period_start": np.array(starts, dtype="int64").view(buckets.dtype),
+            "period": pd.Series(periods, dtype=object),
+            "area_id": pd.Series(area_ids, dtype=object),
             "value": summed,
             "n": np.where(n_known, n_total, np.nan),
         }
