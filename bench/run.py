@@ -201,10 +201,11 @@ def ready_dataset(store_dir: Path, out: dict[str, Any]):
 
 
 def clear_page_caches() -> None:
-    """Empty the pages' view, chart and map caches (pages.ui.cache), so a page starts cold."""
+    """Empty the pages' caches (pages.ui.cache: views, their parts, charts, maps), so a page
+    starts cold."""
     from pages.ui import cache
 
-    for lru in (cache.VIEWS, cache.CHARTS, cache.MAPS):
+    for lru in (cache.VIEWS, cache.PARTS, cache.CHARTS, cache.MAPS):
         lru.clear()
 
 

@@ -69,35 +69,25 @@ def cell_features(
     """
     names = np.asarray(ids, dtype=object)
     top = np.arange(len(names)) < MAX_CELL_FEATURES
-    features = gpd.GeoDataFrame(
-        {
-            "feature_id": names[top],
-            "name": names[top],
-            "label": list(labels(np.flatnonzero(top))),
-            "color": [classes[g].colour for g in groups[top]],
-        },
-        geometry=list(shapes[top]),
-        crs=WGS84,
-    )
     merged = []
     for key, cls in classes.items():
         part = ~top & (groups == key)
         if part.any():
-            merged.append(
-                {
-                    "feature_id": cls.feature_id,
-                    "name": cls.name,
-                    "label": cls.label,
-                    "color": cls.colour,
-                    "geometry": shapely.coverage_union_all(shapes[part]),
-                }
-            )
-    if merged:
-        features = pd.concat(
-            [gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84), features],
-            ignore_index=True,
-        )
-    return gpd.GeoDataFrame(features[FEATURE_COLUMNS], geometry="geometry", crs=WGS84)
+            merged.append((cls, shapely.coverage_union_all(shapes[part])))
+    # One frame made once from plain lists (three frames and two concatenations cost a few
+    # milliseconds per new map): the merged shapes first (beneath), then the cells.
+    own = names[top].tolist()
+    values = (  # in the order of FEATURE_COLUMNS, the geometry last
+        [cls.feature_id for cls, _ in merged] + own,
+        [cls.name for cls, _ in merged] + own,
+        [cls.label for cls, _ in merged] + list(labels(np.flatnonzero(top))),
+        [cls.colour for cls, _ in merged] + [classes[g].colour for g in groups[top]],
+    )
+    return gpd.GeoDataFrame(
+        dict(zip(FEATURE_COLUMNS[:-1], values, strict=True)),
+        geometry=[shape for _, shape in merged] + list(shapes[top]),
+        crs=WGS84,
+    )
 
 
 def by_class(entries: Sequence[tuple[str, str]], n_classes: int, palette: str) -> list:
