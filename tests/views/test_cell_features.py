@@ -176,3 +176,31 @@ def test_the_grey_250m_squares_are_made_with_the_first_250m_squares(demo_ds):
     demo_ds.cell_shapes(touched[:1])
     made = cache.peek(demo_ds, "cell_shapes", "250m")
     assert set(touched) <= set(made)
+
+
+def test_the_page_says_when_the_grey_is_coarser_than_the_cells():
+    """Natteliv's note: only when hidden cells are drawn as larger squares, naming the size
+    each grey shape uses; never for few hidden cells or for 1 km cells."""
+    import pandas as pd
+
+    from tryg_geo.views import natteliv
+
+    (few, _), (more, _) = natteliv.HIDDEN_SQUARES
+
+    def table(small: int, protecting: int) -> pd.DataFrame:
+        n = small + protecting + 10
+        return pd.DataFrame(
+            {
+                "suppressed": [True] * (small + protecting) + [False] * 10,
+                "complementary": [False] * small + [True] * protecting + [False] * 10,
+            },
+            index=range(n),
+        )
+
+    assert natteliv._grey_note(table(few, few), "100m") is None
+    note = natteliv._grey_note(table(few + 1, 3), "100m")
+    assert "250 m-kvadrater" in note and "km" not in note and "større end" in note
+    both = natteliv._grey_note(table(more + 1, few + 1), "100m")
+    assert "250 m-kvadrater og 1 km-kvadrater" in both
+    assert natteliv._grey_note(table(more + 1, 0), "1km") is None  # 1 km cells stay themselves
+    assert "1 km-kvadrater" in natteliv._grey_note(table(more + 1, 0), "250m")

@@ -138,6 +138,8 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
     if filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER:  # the "Hotspots" toggle: Gi* classes
         view.map, notes = night_hotspot_map(ds, filters)
         view.notes += notes
+    elif grey := _grey_note(table, filters.cell):  # the counts map: is its grey coarser?
+        view.notes.append(grey)
     return view
 
 
@@ -223,13 +225,40 @@ HIDDEN_SQUARES: tuple[tuple[int, str | None], ...] = ((1_500, None), (5_000, "25
 HIDDEN_LAST_RESORT = "1km"
 
 
+def _grey_size(hidden: int, cell: str) -> str | None:
+    """The squares ``hidden`` hidden cells of size ``cell`` are drawn as (None: their own)."""
+    size = next((s for most, s in HIDDEN_SQUARES if hidden <= most), HIDDEN_LAST_RESORT)
+    return None if size is None or cell_size(size) <= cell_size(cell) else size
+
+
 def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
     """One grey shape covering the hidden cells: their own squares, or the coarser squares of
     :data:`HIDDEN_SQUARES` they touch."""
-    size = next((s for most, s in HIDDEN_SQUARES if len(cell_ids) <= most), HIDDEN_LAST_RESORT)
-    if size is None or cell_size(size) <= cell_size(str(cell_ids.iloc[0]).split("_")[0]):
+    size = _grey_size(len(cell_ids), str(cell_ids.iloc[0]).split("_")[0])
+    if size is None:
         return shapely.coverage_union_all(shapes)
     return shapely.coverage_union_all(ds.cell_shapes(covering_cells(cell_ids, size)))
+
+
+def _grey_note(table: pd.DataFrame, cell: str) -> str | None:
+    """Said on the page when the hidden cells are drawn as coarser squares: the grey then
+    reaches beyond them (the same groups as the map's two grey shapes)."""
+    hidden = table["suppressed"].to_numpy(dtype=bool)
+    protecting = table["complementary"].to_numpy(dtype=bool) & hidden
+    sizes = {_grey_size(int(group.sum()), cell) for group in (hidden & ~protecting, protecting)}
+    coarse = sorted((s for s in sizes if s is not None), key=cell_size)
+    if not coarse:
+        return None
+    words = " og ".join(_square_words(s) for s in coarse)
+    return (
+        f"Der er mange skjulte celler: de er tegnet som de {words}, de ligger i, så kortet er "
+        "hurtigt at hente. De grå felter er derfor større end de skjulte celler."
+    )
+
+
+def _square_words(size: str) -> str:
+    metres = cell_size(size)
+    return f"{metres // 1000} km-kvadrater" if metres >= 1000 else f"{metres} m-kvadrater"
 
 
 def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
