@@ -152,16 +152,22 @@ def may_see(role: str | None, key: str, panel: str) -> bool:
     return all(access.can(role, d.capability) for d in rules)
 
 
+def withholds(key: str, role: str | None) -> bool:
+    """Whether ``role`` may not have some column or map layer of view ``key`` (then
+    :func:`for_role` makes a copy; otherwise it returns the view itself)."""
+    return bool(hidden_columns(key, role) or hidden_layers(key, role))
+
+
 def for_role(view: View, role: str | None) -> View:
     """``view`` as ``role`` may have it: withheld columns and map layers taken out.
 
     The view itself is not changed (it may be cached and shared between sessions); a view
     with nothing withheld is returned as it is.
     """
+    if not withholds(view.key, role):
+        return view
     columns = hidden_columns(view.key, role)
     layers = hidden_layers(view.key, role)
-    if not columns and not layers:
-        return view
     return dataclasses.replace(
         view,
         table=_drop(view.table, columns),

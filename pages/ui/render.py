@@ -212,7 +212,7 @@ def as_role(view: View) -> View:
     made once (:data:`cache.MAPS`, :func:`view_part`). A role that is withheld nothing gets
     the view itself, and no entry is kept for it."""
     who = role()
-    if not (role_files.hidden_columns(view.key, who) or role_files.hidden_layers(view.key, who)):
+    if not role_files.withholds(view.key, who):
         return view
     return cache.PARTS.get_or_make(
         pinned(view, "for_role", who), lambda: role_files.for_role(view, who)

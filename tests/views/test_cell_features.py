@@ -156,7 +156,7 @@ def test_many_hidden_cells_are_covered_by_coarser_grey_squares():
         cells = {f"100m_{a}_{b}" for a, b in rng.integers(0, 400, size=(n * 2, 2))}
         ids = pd.Series(sorted(cells)[:n])
         own = Grid().cell_shapes(list(ids))
-        grey = natteliv._hidden_area(Grid(), ids, own)
+        grey = natteliv._hidden_area(Grid(), "100m", ids, own)
         assert all(grey.covers(square) for square in own)
         own_corners = shapely.get_num_coordinates(shapely.coverage_union_all(own))
         if corners_at_most is None:  # its own squares, exactly

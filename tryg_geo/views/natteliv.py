@@ -202,7 +202,11 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
     classes, bins = classify(values, filters.scheme, whole=True)
     entries = member_entries(values, classes, bins, PALETTE, fmt.number)
     features, shown_shapes, protecting = table_cell_features(
-        ds, table, classes, by_class(entries, len(bins), PALETTE), partial(_hidden_area, ds)
+        ds,
+        table,
+        classes,
+        by_class(entries, len(bins), PALETTE),
+        partial(_hidden_area, ds, filters.cell),
     )
     entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, protecting))]
     return MapSpec(
@@ -231,10 +235,10 @@ def _grey_size(hidden: int, cell: str) -> str | None:
     return None if size is None or cell_size(size) <= cell_size(cell) else size
 
 
-def _hidden_area(ds: Dataset, cell_ids: pd.Series, shapes: np.ndarray):
-    """One grey shape covering the hidden cells: their own squares, or the coarser squares of
-    :data:`HIDDEN_SQUARES` they touch."""
-    size = _grey_size(len(cell_ids), str(cell_ids.iloc[0]).split("_")[0])
+def _hidden_area(ds: Dataset, cell: str, cell_ids: pd.Series, shapes: np.ndarray):
+    """One grey shape covering the hidden cells (of size ``cell``): their own squares, or the
+    coarser squares of :data:`HIDDEN_SQUARES` they touch."""
+    size = _grey_size(len(cell_ids), cell)
     if size is None:
         return shapely.coverage_union_all(shapes)
     return shapely.coverage_union_all(ds.cell_shapes(covering_cells(cell_ids, size)))
