@@ -205,7 +205,7 @@ def clear_page_caches() -> None:
     starts cold."""
     from pages.ui import cache
 
-    for lru in (cache.VIEWS, cache.PARTS, cache.CHARTS, cache.MAPS):
+    for lru in cache.ALL:
         lru.clear()
 
 

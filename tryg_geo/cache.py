@@ -31,7 +31,7 @@ BOUNDS: dict[str, int] = {
     "maps": 48,  # pages: the map component's arguments per view
     # pages: what a rerun derives from a view or filter state (a role's copy of a view, an
     # analyst's formatted detail table, Analyse's panels): apart, so they never push out views.
-    "view_parts": 96,
+    "view_parts": 48,  # as many as views: an entry keeps its view alive
     "file_digests": 1024,  # SHA-256 of stored files by path and stat
     "role_files": 8,  # parsed roles.toml by path and stat
     "partnership_files": 8,  # parsed partnerskab.toml by path and stat

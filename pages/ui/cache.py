@@ -30,6 +30,8 @@ VIEWS = LRU("views")
 CHARTS = LRU("charts")
 MAPS = LRU("maps")
 PARTS = LRU("view_parts")
+#: Every cache of the pages (the benchmark empties them all so that a page starts cold).
+ALL = (VIEWS, PARTS, CHARTS, MAPS)
 
 
 def pinned(obj: object, *rest: Hashable) -> tuple:

@@ -211,15 +211,14 @@ class Dataset:
         return np.array([kept[n.split("_", 1)[0]][n] for n in names], dtype=object)
 
     def _known_cells(self, size: str) -> list[str]:
-        """The cells of ``size`` with incidents, when already known (100 m, or counted), and
-        of a larger size every one a 100 m cell with incidents touches: Natteliv's grey
-        250 m squares (:func:`~tryg_geo.geo.grid.covering_cells`) are then all made here once,
-        never reprojected in a rerun."""
+        """The 100 m cells with incidents; of a larger size, every cell one of them touches
+        (those with incidents among them): Natteliv's grey 250 m squares
+        (:func:`~tryg_geo.geo.grid.covering_cells`) are then all made here once, never
+        reprojected in a rerun."""
         if size == "100m":
             return self.arrays.cell_names
-        counted = cache.peek(self.arrays, "cell_codes", size)
-        touched = covering_cells(self.arrays.cell_names, size) if self.has_incidents else []
-        return list(dict.fromkeys([*(counted[1] if counted is not None else []), *touched]))
+        # Every counted cell of the size holds an incident, so a 100 m cell with one touches it.
+        return covering_cells(self.arrays.cell_names, size) if self.has_incidents else []
 
     # ---- spatial membership, once per version ---------------------------------------------
     @cached_property

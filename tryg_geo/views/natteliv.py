@@ -48,10 +48,10 @@ from ..geo.grid import cell_size, covering_cells
 from ..store.dataset import WGS84, Dataset
 from .analysis_maps import HOTSPOT_LAYER, LAYER_PARAM, night_hotspot_map
 from .cell_features import by_class, table_cell_features
+from .mapspec import zones
 from .model import Kpi, Legend, MapSpec, Trend, View
 from .sources import POLICE, data_sources, demo_mark, source_line
 
-ZONE_KIND = "nattelivszone"
 PALETTE = "oranges"
 #: The data the view counts and draws: incidents in cells over districts, zones and water.
 USED = ("incidents", "districts", "places")
@@ -122,7 +122,6 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
         sources=sources,
         table=table,
         display=_display(table),
-        map=_hotspot_map(ds, table, filters),
         trends=[_night_trend(ds, filters, kinds, nights)],
         kpis=_kpis(ds, filters, now, before, zone_label(filters, ds.categories)),
         heatmap=_heatmap(
@@ -138,8 +137,10 @@ def natteliv_view(ds: Dataset, filters: Filters) -> View:
     if filters.extra.get(LAYER_PARAM) == HOTSPOT_LAYER:  # the "Hotspots" toggle: Gi* classes
         view.map, notes = night_hotspot_map(ds, filters)
         view.notes += notes
-    elif grey := _grey_note(table, filters.cell):  # the counts map: is its grey coarser?
-        view.notes.append(grey)
+    else:  # the counts map (made only when shown); is its grey coarser than the cells?
+        view.map = _hotspot_map(ds, table, filters)
+        if grey := _grey_note(table, filters.cell):
+            view.notes.append(grey)
     return view
 
 
@@ -215,7 +216,7 @@ def _hotspot_map(ds: Dataset, table: pd.DataFrame, filters: Filters) -> MapSpec:
         legend=Legend(f"Hændelser pr. {filters.cell}-celle", entries),
         outline=ds.districts_wgs84,
         water=ds.water_wgs84,
-        zones=_zones(ds),
+        zones=zones(ds),
         bounds=_hotspot_bounds(gpd.GeoSeries(shown_shapes, crs=WGS84), values),
     )
 
@@ -276,25 +277,17 @@ def _hotspot_bounds(shapes: gpd.GeoSeries, values: np.ndarray) -> tuple | None:
     return (minx - margin, miny - margin / 2, maxx + margin, maxy + margin / 2)
 
 
-def _zones(ds: Dataset) -> gpd.GeoDataFrame | None:
-    places = ds.places_wgs84
-    if places is None:
-        return None
-    zones = places[places["kind"] == ZONE_KIND]
-    return zones if len(zones) else None
-
-
 def _zone_mask(ds: Dataset) -> np.ndarray | None:
     """Incidents inside any nattelivszone, computed once per data version."""
     return per_version(ds, "night_zone_mask", (), lambda: _inside_zones(ds))
 
 
 def _inside_zones(ds: Dataset) -> np.ndarray | None:
-    zones = _zones(ds)
-    if zones is None or not ds.has_incidents:
+    shapes = zones(ds)
+    if shapes is None or not ds.has_incidents:
         return None
     inside = np.zeros(len(ds.incidents), dtype=bool)
-    for place_id in zones["place_id"]:
+    for place_id in shapes["place_id"]:
         inside[ds.place_members.get(str(place_id), [])] = True
     return inside
 

@@ -42,8 +42,9 @@ from ..store.dataset import WGS84, Dataset
 from .analyse import MAP_PARTS as ANALYSE_PARTS
 from .analyse import analyse_categories
 from .cell_features import by_class, table_cell_features
+from .mapspec import zones as mapspec_zones
 from .model import Legend, MapSpec, View
-from .natteliv import PALETTE, ZONE_KIND, zone_indicator
+from .natteliv import PALETTE, zone_indicator
 from .natteliv import USED as NATTELIV_PARTS
 from .sources import POLICE, data_sources, demo_mark, source_line
 
@@ -282,11 +283,7 @@ def _step_map(ds: Dataset, stepped: SteppedMaps, table: pd.DataFrame) -> MapSpec
     all_hidden = stepped.hidden & (stepped.counts.counts > 0)
     any_protecting = bool(complementary(stepped.counts.counts, all_hidden).any())
     entries = [*entries, (SUPPRESSED_COLOR, hidden_legend(True, any_protecting))]
-    zones = None
-    if stepped.key == "natteliv" and ds.places_wgs84 is not None:
-        places = ds.places_wgs84
-        zones = places[places["kind"] == ZONE_KIND]
-        zones = zones if len(zones) else None
+    zones = mapspec_zones(ds) if stepped.key == "natteliv" else None
     return MapSpec(
         kind="cells",
         features=gpd.GeoDataFrame(features, geometry="geometry", crs=WGS84),
