@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pandas as pd
 from analysis_data import X0, Y0, dataset, raw_incidents, square_districts
 
 from tryg_geo.analysis.change import DOWN, NOT_TESTED, UP
@@ -73,7 +74,12 @@ def test_analyse_view_csv_and_map(demo_ds):
     assert {"space_from_m", "knox_ratio", "p_value", "source"} <= set(table.columns)
     observed = table["observed"].dropna()
     assert ((observed == 0) | (observed >= 5)).all()
-    assert view.highlights[0].startswith("Efter et indbrud")
+    # Where the observed pairs are hidden, so is the ratio (ratio × expected gives them back).
+    assert table.loc[table["observed"].isna(), "knox_ratio"].isna().all()
+    first_hidden = pd.isna(table["observed"].iloc[0])
+    assert view.highlights[0].startswith(
+        "Der er for få par af hændelser" if first_hidden else "Efter et indbrud"
+    )
     assert view.map.legend.entries[-1][1] == "Hot spot 99 %"
 
 
@@ -99,3 +105,27 @@ def test_overblik_highlights_adjust_p_values_across_initiatives():
     assert not any(h.startswith("Alfa") for h in highlights(crowd))
     strong = [summary("Alfa", 0.0001, True)] + crowd[1:]
     assert highlights(strong)[0].startswith("Alfa")
+
+
+def test_a_hidden_pair_count_cannot_be_worked_back_from_the_knox_ratio():
+    """Seen in a new user's trial: '4,87 (<5/0,2)' gave 4,87 × 0,2 ≈ 1 pair. A cell whose
+    observed pairs are hidden shows no ratio anywhere: table, KPI, reading, CSV."""
+    import numpy as np
+
+    from tryg_geo.analysis.near_repeat import KnoxTable
+    from tryg_geo.views.analyse import knox_csv_table, knox_display, knox_kpi
+
+    observed = np.full((2, 2), 40)
+    observed[0, 0] = 1
+    expected = np.full((2, 2), 20.0)
+    expected[0, 0] = 0.2
+    table = KnoxTable((100.0,), (7,), observed, expected, np.full((2, 2), 0.01), 99, 1, 60)
+    shown = knox_display(table, detail=True)
+    first = shown.iloc[0, 1]
+    assert first.startswith("<5 par") and "5,00" not in first and "*" not in first
+    assert shown.iloc[1, 2].startswith("2,00 *")  # others keep their ratio and mark
+    assert knox_kpi(table).value == "–"
+    assert "for få par" in table.reading()
+    csv = knox_csv_table(table, "kilde")
+    assert np.isnan(csv.loc[0, "knox_ratio"]) and pd.isna(csv.loc[0, "observed"])
+    assert csv.loc[0, "significant"] == "nej" and csv.loc[3, "knox_ratio"] == 2.0

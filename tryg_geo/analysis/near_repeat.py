@@ -30,6 +30,7 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from ..cache import per_version
+from ..compute.privacy import small
 from ..errors import UsageError
 from ..fmt import number
 from ..store.dataset import Dataset
@@ -128,6 +129,13 @@ class KnoxTable:
             return np.where(self.expected > 0, self.observed / self.expected, np.nan)
 
     @property
+    def shown_ratio(self) -> np.ndarray:
+        """:attr:`ratio` as it may be shown: NaN where the observed pairs are a small count
+        (:func:`~tryg_geo.compute.privacy.small`) — beside the expected pairs the ratio would
+        give the hidden count back (4,87 × 0,2 ≈ 1)."""
+        return np.where(small(self.observed), np.nan, self.ratio)
+
+    @property
     def pairs(self) -> int:
         """All pairs of events: n (n − 1) / 2."""
         return self.events * (self.events - 1) // 2
@@ -150,7 +158,7 @@ class KnoxTable:
         time_from = (0, *self.time)
         time_to = (*self.time, None)
         rows = []
-        ratio = self.ratio
+        ratio = self.shown_ratio  # files obey the discretion rule as the screen does
         for s in range(len(space_from)):
             for t in range(len(time_from)):
                 rows.append(
@@ -186,8 +194,13 @@ class KnoxTable:
                 "Der er for få hændelser (eller par tæt på hinanden) til at sige noget om "
                 "nær-gentagelse med disse filtre."
             )
-        ratio = float(self.ratio[0, 0])
+        ratio = float(self.shown_ratio[0, 0])
         p = float(self.p_value[0, 0])
+        if not math.isfinite(ratio):
+            return (
+                f"Der er for få par af hændelser inden for {number(self.space[0])} m og "
+                f"{self.time[0]} dage til at vise, om {new_event} følger efter {event}."
+            )
         first = (
             f"Efter {event} er risikoen for {new_event} inden for {number(self.space[0])} m de "
             f"næste {self.time[0]} dage {number(ratio, 1)} gange det forventede"
@@ -196,7 +209,7 @@ class KnoxTable:
             first += f" ({p_text(p)}; næppe tilfældigt)."
         else:
             first += f", men det kan skyldes tilfældigheder ({p_text(p)})."
-        raised = (self.ratio[:-1, :-1] > 1) & (self.p_value[:-1, :-1] < ALPHA)
+        raised = (self.shown_ratio[:-1, :-1] > 1) & (self.p_value[:-1, :-1] < ALPHA)
         raised[0, 0] = False  # the first cell has its own sentence
         if raised.any():
             space, time = self.space_labels(), self.time_labels()

@@ -179,12 +179,17 @@ def knox_display(table: KnoxTable, *, detail: bool = False) -> pd.DataFrame:
     """The heat table as shown: distance bands down, time bands across, the Knox ratio in each
     cell with * when p < 0,05. With ``detail`` each cell adds observed/expected pairs (a pair
     count below the limit as '<5')."""
-    ratio = table.ratio
+    ratio = table.shown_ratio
     rows = []
     for s, space_label in enumerate(table.space_labels()):
         row = {"Afstand": space_label}
         for t, time_label in enumerate(table.time_labels()):
-            text = fmt.number(ratio[s, t], 2) if math.isfinite(ratio[s, t]) else "–"
+            if math.isfinite(ratio[s, t]):
+                text = fmt.number(ratio[s, t], 2)
+            elif small([table.observed[s, t]])[0]:  # too few pairs to show even the ratio
+                text = f"{count_text(int(table.observed[s, t]))} par"
+            else:
+                text = "–"
             if table.p_value[s, t] < ALPHA and math.isfinite(ratio[s, t]):
                 text += " *"
             if detail:
@@ -202,7 +207,7 @@ def knox_styles(table: KnoxTable) -> pd.DataFrame:
     for s in range(len(table.space) + 1):
         row = {"Afstand": "font-weight: 600"}
         for t, label in enumerate(table.time_labels()):
-            ratio = table.ratio[s, t]
+            ratio = table.shown_ratio[s, t]
             css = ""
             if math.isfinite(ratio) and ratio > 0:
                 strength = min(abs(math.log2(ratio)), 1.0)
@@ -218,7 +223,7 @@ def knox_styles(table: KnoxTable) -> pd.DataFrame:
 
 
 def knox_kpi(table: KnoxTable) -> Kpi:
-    ratio = table.ratio[0, 0]
+    ratio = table.shown_ratio[0, 0]
     return Kpi(
         f"Nær-gentagelse: 0–{fmt.number(table.space[0])} m, 0–{table.time[0]} dage",
         f"{fmt.number(ratio, 1)} ×" if math.isfinite(ratio) else "–",
