@@ -84,8 +84,6 @@ panels = ui.derived(
     f"analyse-panels-{detail}", ds, filters, lambda: analyse_panels(ds, filters, detail=detail)
 )
 ui.header(view)
-if not filters.categories:
-    st.caption("Ingen kategori valgt: analysen bruger indbrud i beboelse.")
 ui.kpis(view)
 
 st.header("Nær-gentagelse: kommer hændelserne i bølger?")

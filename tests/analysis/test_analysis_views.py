@@ -129,3 +129,15 @@ def test_a_hidden_pair_count_cannot_be_worked_back_from_the_knox_ratio():
     csv = knox_csv_table(table, "kilde")
     assert np.isnan(csv.loc[0, "knox_ratio"]) and pd.isna(csv.loc[0, "observed"])
     assert csv.loc[0, "significant"] == "nej" and csv.loc[3, "knox_ratio"] == 2.0
+
+
+def test_the_category_note_says_what_the_analysis_counts():
+    """Found in a new user's trial: 'analysen bruger indbrud i beboelse' was said over data
+    without any burglary, where every category was counted."""
+    from tryg_geo.views.analyse import _category_note
+
+    assert _category_note(("vold",), ("vold",)) == []
+    assert _category_note((), ("indbrud i beboelse",)) == [
+        "Ingen kategori valgt: analysen bruger indbrud i beboelse."
+    ]
+    assert "analysen bruger alle" in _category_note((), ())[0]

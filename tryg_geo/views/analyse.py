@@ -60,6 +60,16 @@ def analyse_categories(ds: Dataset, filters: Filters) -> tuple[str, ...]:
     return (BURGLARY,) if BURGLARY in ds.categories else ()
 
 
+def _category_note(chosen: tuple[str, ...], used: tuple[str, ...]) -> list[str]:
+    """What the analysis counts when no category was chosen: burglary, or every category
+    when the data hold no burglary."""
+    if chosen:
+        return []
+    if used:
+        return [f"Ingen kategori valgt: analysen bruger {', '.join(used)}."]
+    return [f"Ingen kategori valgt, og der er ingen {BURGLARY} i data: analysen bruger alle."]
+
+
 def permutations_of(filters: Filters) -> int:
     """Permutations from the URL (``perm``), one of :data:`PERMUTATION_CHOICES`, else 999."""
     try:
@@ -270,6 +280,7 @@ def analyse_view(ds: Dataset, filters: Filters) -> View:
     Categories default to burglary ("indbrud i beboelse") when none are chosen; the near-repeat
     permutations come from the URL parameter ``perm`` (99 or 999, default 999).
     """
+    chosen = filters.categories
     filters = filters.with_(categories=analyse_categories(ds, filters))
     hot = hotspot_view(ds, filters)
     view = View(
@@ -283,7 +294,7 @@ def analyse_view(ds: Dataset, filters: Filters) -> View:
         map=hot.map,
         kpis=list(hot.kpis),
         highlights=list(hot.highlights),
-        notes=list(hot.notes),
+        notes=[*_category_note(chosen, filters.categories), *hot.notes],
         # The page's first files (hot spot map, near-repeat table), apart from the emerging ones.
         file_part="hotspots-og-naer-gentagelse",
     )
