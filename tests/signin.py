@@ -148,8 +148,12 @@ class Session:
         self.page.get_by_text(wait_for).first.wait_for(timeout=TIMEOUT_MS)
         self.page.wait_for_timeout(500)  # let the last deltas of the run arrive
 
-    def nav_links(self) -> list[str]:
+    def nav_links(self, *, present: bool = True) -> list[str]:
+        """The sidebar's page links; with ``present`` (a signed-in page has them) it waits for
+        the first to be drawn: the sidebar's navigation comes after the page's own text."""
         links = self.page.locator('[data-testid="stSidebarNav"] a')
+        if present:
+            links.first.wait_for(timeout=30_000)
         return [t.strip() for t in links.all_inner_texts()]
 
     def close(self) -> None:
